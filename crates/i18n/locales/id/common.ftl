@@ -1,0 +1,2 @@
+app-name = Pelihara
+language-name = Bahasa Indonesia

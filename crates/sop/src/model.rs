@@ -1,0 +1,197 @@
+//! The validated SOP definition: what the rest of Pelihara reads. Never built except by
+//! `parse` + validation, so every value here has already been checked.
+
+use serde::Serialize;
+
+/// One version of one SOP, as the official PermenPAN-RB 35/2012 document lays it out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SopDefinition {
+    pub header: Header,
+    pub settings: Settings,
+    /// The "Pelaksana" columns in document order, then participants with `column == false`.
+    pub actors: Vec<Actor>,
+    /// Steps in ascending `no`.
+    pub steps: Vec<Step>,
+    pub layout: Layout,
+    pub errata: Vec<Erratum>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Header {
+    /// Stable identifier across versions (e.g. `pemeliharaan-aplikasi-website`).
+    pub code: String,
+    pub version: u32,
+    pub number: String,
+    pub title: String,
+    pub government: String,
+    pub office: String,
+    pub created: String,
+    pub revised: String,
+    pub effective: String,
+    pub legal_basis: Vec<String>,
+    pub qualifications: Vec<String>,
+    pub related: Vec<String>,
+    pub equipment: Vec<String>,
+    pub warning: String,
+    pub records: Vec<String>,
+    pub approver: Approver,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Approver {
+    pub position: String,
+    pub name: String,
+    pub rank: String,
+    pub nip: String,
+}
+
+/// How a bare "hari" of the SOP is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DayCount {
+    Working,
+    Calendar,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settings {
+    pub days: DayCount,
+    /// IANA name, e.g. `Asia/Jakarta`.
+    pub time_zone: String,
+    pub maintenance_interval_months: u32,
+    pub due_soon_percent: u32,
+    pub opd_may_withdraw: bool,
+    pub disposition_instructions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub id: String,
+    /// The column heading as written in the document.
+    pub name: String,
+    /// The Pelihara position that performs this actor's tasks.
+    pub position: String,
+    pub reports_to: Option<String>,
+    /// Whether the actor is a swimlane column of the official table.
+    pub column: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StepKind {
+    Start,
+    Activity,
+    Decision,
+    End,
+}
+
+/// The typed record a step produces in Pelihara.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum StepForm {
+    Submit,
+    Register,
+    Dispose,
+    Analysis,
+    Maintenance,
+    Hosting,
+    Handover,
+    Record,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TimeUnit {
+    Minutes,
+    Hours,
+    /// "hari": counted as `Settings::days` says.
+    Days,
+    WorkingDays,
+    CalendarDays,
+}
+
+/// A Mutu Baku time standard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimeStandard {
+    pub value: u32,
+    pub unit: TimeUnit,
+    /// The text as the approved document writes it (e.g. "5 Menit"), for reproductions.
+    pub as_written: Option<String>,
+}
+
+/// Where a branch of a step leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Target {
+    Step(u32),
+    /// The case ends as rejected.
+    Reject,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub question: String,
+    /// Where the "no" answer leads; "yes" follows `Step::next`.
+    pub if_no: Target,
+    /// The actor who answers; defaults to the step's first actor.
+    pub decided_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub no: u32,
+    pub kind: StepKind,
+    pub form: StepForm,
+    /// Actor ids; the first performs the step (and is where the flowchart draws it).
+    pub actors: Vec<String>,
+    pub activity: String,
+    pub requirements: Vec<String>,
+    /// `None` only for `End` steps.
+    pub time: Option<TimeStandard>,
+    pub outputs: Vec<String>,
+    /// The following step; `None` only for `End` steps.
+    pub next: Option<u32>,
+    /// May return the request to the OPD for completion (the SLA clock pauses).
+    pub may_return: bool,
+    pub may_reject: bool,
+    /// May be marked not applicable, with a reason.
+    pub may_skip: bool,
+    pub decision: Option<Decision>,
+    /// How Pelihara reads the step where the document is silent or unclear.
+    pub reading: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Layout {
+    /// The official document starts a new page after these step numbers.
+    pub page_breaks: Vec<u32>,
+}
+
+/// A known slip of the approved text, kept as written and read as `reading`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Erratum {
+    pub step: u32,
+    pub field: String,
+    pub written: String,
+    pub reading: String,
+}
+
+impl SopDefinition {
+    pub fn step(&self, no: u32) -> Option<&Step> {
+        self.steps.iter().find(|step| step.no == no)
+    }
+
+    pub fn actor(&self, id: &str) -> Option<&Actor> {
+        self.actors.iter().find(|actor| actor.id == id)
+    }
+
+    /// The swimlane columns, in document order.
+    pub fn columns(&self) -> impl Iterator<Item = &Actor> {
+        self.actors.iter().filter(|actor| actor.column)
+    }
+
+    /// The step a new case starts at.
+    pub fn start_step(&self) -> &Step {
+        // Validation guarantees exactly one start step; steps are never empty.
+        self.steps
+            .iter()
+            .find(|step| step.kind == StepKind::Start)
+            .unwrap_or(&self.steps[0])
+    }
+}
