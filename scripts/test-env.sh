@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# Test environment: installs the system packages the tests use and starts the services they
+# talk to (a private PostgreSQL 15 cluster and an SMTP sink), both on loopback only.
+# It must never touch a PostgreSQL cluster or process it did not start itself.
+#
+# Usage: scripts/test-env.sh start|stop|status|env
+#   start   install what is missing, start the services (or reuse running ones), print the
+#           `export` lines on stdout; they are also in $PELIHARA_TEST_ENV_DIR/env.
+#   stop    stop the services recorded in the state folder and delete their data.
+#   status  exit 0 when the recorded services are running, 1 otherwise.
+#   env     print the `export` lines of the running services.
+# Running `start` twice is safe: the second call reuses what the first started.
+# scripts/test.sh calls `start` and, when it was the one that started them, `stop` at exit.
+#
+# Exported to tests (read them with std::env::var in Rust):
+#   PELIHARA_TEST_POSTGRES_URL        postgres://pelihara:<password>@127.0.0.1:<port>/pelihara_test
+#                                     role `pelihara`: LOGIN CREATEDB, no superuser, owns the database
+#   PELIHARA_TEST_POSTGRES_ADMIN_URL  the same cluster as the `postgres` superuser (to create roles)
+#   PELIHARA_TEST_SMTP_HOST/_PORT     a shared SMTP sink; messages land in PELIHARA_TEST_SMTP_MAILDIR/new/
+#   PELIHARA_TEST_PYTHON              a python3 that imports aiosmtpd
+#   PELIHARA_TEST_SMTP_SINK           scripts/smtp-sink.py, for tests that start their own sink
+#   CHROMIUM, CHROMEDRIVER            /usr/bin/chromium, /usr/bin/chromedriver
+#
+# Knobs: PELIHARA_TEST_ENV_DIR (state folder, default <repo>/target/test-env),
+#        PELIHARA_PG_BIN (default /usr/lib/postgresql/15/bin).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE_DIR=${PELIHARA_TEST_ENV_DIR:-$REPO/target/test-env}
+ENV_FILE=$STATE_DIR/env
+STATE_FILE=$STATE_DIR/state
+PG_BIN=${PELIHARA_PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_USER=postgres
+DATABASE=pelihara_test
+APP_ROLE=pelihara
+
+log() { printf 'test-env: %s\n' "$*" >&2; }
+die() {
+    log "error: $*"
+    exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# System packages
+# ---------------------------------------------------------------------------------------------
+
+is_installed() {
+    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true) == installed ]]
+}
+
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        die "need root to run: $*"
+    fi
+}
+
+aiosmtpd_python() {
+    # Debian's python3-aiosmtpd lives beside /usr/bin/python3, which may not be the python3
+    # first on PATH (pyenv); pip installs into the python3 on PATH.
+    local candidate
+    for candidate in /usr/bin/python3 "$(command -v python3 || true)"; do
+        if [[ -n $candidate ]] && "$candidate" -c 'import aiosmtpd' 2>/dev/null; then
+            printf '%s\n' "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+install_packages() {
+    local wanted=(chromium chromium-driver poppler-utils qpdf fonts-dejavu-core)
+    [[ -x $PG_BIN/initdb ]] || wanted+=(postgresql-15)
+    aiosmtpd_python >/dev/null || wanted+=(python3-aiosmtpd)
+
+    local missing=() package
+    for package in "${wanted[@]}"; do
+        is_installed "$package" || missing+=("$package")
+    done
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        return 0
+    fi
+
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    local from_pip=false
+    if [[ " ${missing[*]} " == *" python3-aiosmtpd "* ]] &&
+        ! apt-cache policy python3-aiosmtpd 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+        missing=("${missing[@]/python3-aiosmtpd/}")
+        from_pip=true
+    fi
+    # Word splitting drops the empty slot left by removing python3-aiosmtpd.
+    # shellcheck disable=SC2068
+    as_root apt-get install -y -qq --no-install-recommends ${missing[@]} >&2
+    if $from_pip || ! aiosmtpd_python >/dev/null; then
+        log "python3-aiosmtpd unavailable from apt: installing aiosmtpd with pip"
+        python3 -m pip install --quiet aiosmtpd >&2
+    fi
+    aiosmtpd_python >/dev/null || die "no python3 can import aiosmtpd"
+    [[ -x $PG_BIN/initdb ]] || die "no PostgreSQL server binaries in $PG_BIN"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Services
+# ---------------------------------------------------------------------------------------------
+
+free_port() {
+    # The kernel's choice of a free port; another process could take it before PostgreSQL
+    # binds, so start_postgres retries on a bind failure.
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+as_pg() {
+    # runuser because initdb and postgres refuse to run as root; from / because the postgres
+    # user may not be allowed into the current folder.
+    (cd / && runuser -u "$PG_USER" -- "$@")
+}
+
+read_state() {
+    PG_ROOT='' PG_PORT='' SMTP_PID=''
+    if [[ -f $STATE_FILE ]]; then
+        # shellcheck source=/dev/null
+        source "$STATE_FILE"
+    fi
+}
+
+postgres_running() {
+    [[ -n $PG_ROOT && -f $PG_ROOT/data/postmaster.pid ]] &&
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" status >/dev/null 2>&1
+}
+
+smtp_running() {
+    [[ -n $SMTP_PID ]] && kill -0 "$SMTP_PID" 2>/dev/null &&
+        grep -q smtp-sink "/proc/$SMTP_PID/cmdline" 2>/dev/null
+}
+
+start_postgres() {
+    id "$PG_USER" >/dev/null 2>&1 || as_root useradd --system --home-dir /var/lib/postgresql \
+        --shell /bin/bash "$PG_USER"
+
+    PG_ROOT=$(mktemp -d /tmp/pelihara-pg.XXXXXX)
+    record_state # From here on, `stop` can clean up even if the start fails half way.
+    chown "$PG_USER" "$PG_ROOT"
+    chmod 700 "$PG_ROOT"
+
+    local admin_password app_password
+    admin_password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    app_password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    printf '%s\n' "$admin_password" >"$PG_ROOT/pwfile"
+    chown "$PG_USER" "$PG_ROOT/pwfile"
+
+    as_pg "$PG_BIN/initdb" --pgdata="$PG_ROOT/data" --username="$PG_USER" \
+        --pwfile="$PG_ROOT/pwfile" --encoding=UTF8 --locale=C.UTF-8 \
+        --auth-local=trust --auth-host=scram-sha-256 >"$PG_ROOT/initdb.log" 2>&1 ||
+        die "initdb failed: see $PG_ROOT/initdb.log"
+    rm -f "$PG_ROOT/pwfile"
+
+    # Only the socket in our private folder (reachable by root and postgres alone) is trusted;
+    # TCP is loopback IPv4 only and needs a password.
+    cat >"$PG_ROOT/data/pg_hba.conf" <<EOF
+local all all trust
+host all all 127.0.0.1/32 scram-sha-256
+EOF
+    # Tests need speed, not durability of the test cluster itself: a SIGKILL of the app under
+    # test still loses nothing, only a power cut of this machine would.
+    cat >>"$PG_ROOT/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$PG_ROOT'
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        PG_PORT=$(free_port)
+        record_state
+        # 9>&- keeps the postmaster from holding our lock file open forever.
+        if as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -l "$PG_ROOT/postgres.log" -w -t 60 \
+            -o "-p $PG_PORT" start >/dev/null 9>&-; then
+            break
+        fi
+        if [[ $attempt -eq 5 ]] || ! grep -q 'could not bind\|already in use' "$PG_ROOT/postgres.log"; then
+            die "PostgreSQL did not start: see $PG_ROOT/postgres.log"
+        fi
+        log "port $PG_PORT was taken, trying another"
+    done
+
+    as_pg "$PG_BIN/psql" -h "$PG_ROOT" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -q \
+        -c "create role $APP_ROLE login createdb password '$app_password'" \
+        -c "create database $DATABASE owner $APP_ROLE" >/dev/null
+
+    PG_ADMIN_URL="postgres://$PG_USER:$admin_password@127.0.0.1:$PG_PORT/$DATABASE"
+    PG_URL="postgres://$APP_ROLE:$app_password@127.0.0.1:$PG_PORT/$DATABASE"
+    # Prove the URL tests will use works over TCP with its password.
+    "$PG_BIN/psql" "$PG_URL" -tAc 'select 1' >/dev/null ||
+        die "cannot connect with the test URL (see $PG_ROOT/postgres.log)"
+    log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT, data in $PG_ROOT"
+}
+
+start_smtp() {
+    local python
+    python=$(aiosmtpd_python) || die "no python3 can import aiosmtpd"
+    rm -f "$STATE_DIR/smtp.port"
+    nohup "$python" "$REPO/scripts/smtp-sink.py" --maildir "$STATE_DIR/mail" \
+        --port-file "$STATE_DIR/smtp.port" </dev/null >"$STATE_DIR/smtp.log" 2>&1 9>&- &
+    SMTP_PID=$!
+    record_state
+    for _ in $(seq 1 100); do
+        [[ -s $STATE_DIR/smtp.port ]] && break
+        kill -0 "$SMTP_PID" 2>/dev/null || die "SMTP sink exited: see $STATE_DIR/smtp.log"
+        sleep 0.1
+    done
+    [[ -s $STATE_DIR/smtp.port ]] || die "SMTP sink did not report its port within 10 s"
+    log "SMTP sink on 127.0.0.1:$(cat "$STATE_DIR/smtp.port"), mail in $STATE_DIR/mail/new"
+}
+
+record_state() {
+    cat >"$STATE_FILE" <<EOF
+PG_ROOT='$PG_ROOT'
+PG_PORT='$PG_PORT'
+SMTP_PID='$SMTP_PID'
+EOF
+}
+
+write_env() {
+    local python
+    python=$(aiosmtpd_python)
+    (umask 077 && : >"$ENV_FILE.partial") # The file holds database passwords.
+    cat >"$ENV_FILE.partial" <<EOF
+export PELIHARA_TEST_POSTGRES_URL='$PG_URL'
+export PELIHARA_TEST_POSTGRES_ADMIN_URL='$PG_ADMIN_URL'
+export PELIHARA_TEST_SMTP_HOST='127.0.0.1'
+export PELIHARA_TEST_SMTP_PORT='$(cat "$STATE_DIR/smtp.port")'
+export PELIHARA_TEST_SMTP_MAILDIR='$STATE_DIR/mail'
+export PELIHARA_TEST_PYTHON='$python'
+export PELIHARA_TEST_SMTP_SINK='$REPO/scripts/smtp-sink.py'
+export CHROMIUM='/usr/bin/chromium'
+export CHROMEDRIVER='/usr/bin/chromedriver'
+EOF
+    mv "$ENV_FILE.partial" "$ENV_FILE"
+}
+
+stop_services() {
+    read_state
+    if [[ -n $SMTP_PID ]] && smtp_running; then
+        kill "$SMTP_PID" 2>/dev/null || true
+        log "stopped SMTP sink (pid $SMTP_PID)"
+    fi
+    if [[ -n $PG_ROOT && -d $PG_ROOT ]]; then
+        if postgres_running; then
+            as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -m fast -w stop >/dev/null 2>&1 ||
+                log "warning: PostgreSQL in $PG_ROOT did not stop cleanly"
+            log "stopped PostgreSQL on port $PG_PORT"
+        fi
+        # Only ever our own mktemp folder: never delete a path we did not create.
+        [[ $PG_ROOT == /tmp/pelihara-pg.* ]] && rm -rf "$PG_ROOT"
+    fi
+    rm -rf "$STATE_FILE" "$ENV_FILE" "$STATE_DIR/mail" "$STATE_DIR/smtp.port"
+}
+
+start_services() {
+    read_state
+    if [[ -f $ENV_FILE ]] && postgres_running && smtp_running; then
+        log "reusing the running services"
+        cat "$ENV_FILE"
+        return 0
+    fi
+    # Anything half alive from an earlier run is ours: clear it and start clean.
+    stop_services 2>/dev/null
+    PG_ROOT='' PG_PORT='' SMTP_PID=''
+
+    install_packages
+    # With `set -e` any failure exits: leave nothing half started behind.
+    trap 'log "start failed: cleaning up"; stop_services' EXIT
+    start_postgres
+    start_smtp
+    write_env
+    trap - EXIT
+    cat "$ENV_FILE"
+}
+
+main() {
+    local command=${1:-start}
+    mkdir -p "$STATE_DIR"
+    # One start or stop at a time per state folder.
+    exec 9>"$STATE_DIR/lock"
+    flock 9
+    case $command in
+        start) start_services ;;
+        stop) stop_services ;;
+        status)
+            read_state
+            postgres_running && smtp_running
+            ;;
+        env)
+            read_state
+            postgres_running && smtp_running && [[ -f $ENV_FILE ]] || die "services are not running"
+            cat "$ENV_FILE"
+            ;;
+        *) die "unknown command '$command' (start|stop|status|env)" ;;
+    esac
+}
+
+main "$@"
