@@ -116,8 +116,16 @@ free_port() {
 
 as_pg() {
     # runuser because initdb and postgres refuse to run as root; from / because the postgres
-    # user may not be allowed into the current folder.
-    (cd / && runuser -u "$PG_USER" -- "$@")
+    # user may not be allowed into the current folder. A non-root developer runs them as self.
+    if [[ $(id -u) -eq 0 ]]; then
+        (cd / && runuser -u "$PG_USER" -- "$@")
+    else
+        "$@"
+    fi
+}
+
+pg_owner() {
+    if [[ $(id -u) -eq 0 ]]; then printf '%s\n' "$PG_USER"; else id -un; fi
 }
 
 read_state() {
@@ -139,19 +147,20 @@ smtp_running() {
 }
 
 start_postgres() {
-    id "$PG_USER" >/dev/null 2>&1 || as_root useradd --system --home-dir /var/lib/postgresql \
-        --shell /bin/bash "$PG_USER"
+    if [[ $(id -u) -eq 0 ]] && ! id "$PG_USER" >/dev/null 2>&1; then
+        useradd --system --home-dir /var/lib/postgresql --shell /bin/bash "$PG_USER"
+    fi
 
     PG_ROOT=$(mktemp -d /tmp/pelihara-pg.XXXXXX)
     record_state # From here on, `stop` can clean up even if the start fails half way.
-    chown "$PG_USER" "$PG_ROOT"
+    chown "$(pg_owner)" "$PG_ROOT"
     chmod 700 "$PG_ROOT"
 
     local admin_password app_password
     admin_password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
     app_password=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
     printf '%s\n' "$admin_password" >"$PG_ROOT/pwfile"
-    chown "$PG_USER" "$PG_ROOT/pwfile"
+    chown "$(pg_owner)" "$PG_ROOT/pwfile"
 
     as_pg "$PG_BIN/initdb" --pgdata="$PG_ROOT/data" --username="$PG_USER" \
         --pwfile="$PG_ROOT/pwfile" --encoding=UTF8 --locale=C.UTF-8 \
@@ -180,6 +189,7 @@ EOF
     for attempt in 1 2 3 4 5; do
         PG_PORT=$(free_port)
         record_state
+        rm -f "$PG_ROOT/postgres.log" # So the bind check below reads this attempt only.
         # 9>&- keeps the postmaster from holding our lock file open forever.
         if as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -l "$PG_ROOT/postgres.log" -w -t 60 \
             -o "-p $PG_PORT" start >/dev/null 9>&-; then
