@@ -195,3 +195,109 @@ impl SopDefinition {
             .unwrap_or(&self.steps[0])
     }
 }
+
+/// The word a definition file uses for each value of an enum, in one place so that the
+/// parser, the error messages and the renderers agree.
+macro_rules! file_names {
+    ($type:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $type {
+            /// Every value, in the order the file format documents them.
+            pub const ALL: &'static [$type] = &[$($type::$variant),+];
+
+            /// The word the definition file uses for this value.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($type::$variant => $name),+
+                }
+            }
+
+            /// The value a definition file word stands for, if any.
+            pub fn from_name(name: &str) -> Option<$type> {
+                match name {
+                    $($name => Some($type::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+file_names!(DayCount { Working => "working", Calendar => "calendar" });
+file_names!(StepKind { Start => "start", Activity => "activity", Decision => "decision", End => "end" });
+file_names!(StepForm {
+    Submit => "submit",
+    Register => "register",
+    Dispose => "dispose",
+    Analysis => "analysis",
+    Maintenance => "maintenance",
+    Hosting => "hosting",
+    Handover => "handover",
+    Record => "record",
+    None => "none",
+});
+file_names!(TimeUnit {
+    Minutes => "minutes",
+    Hours => "hours",
+    Days => "days",
+    WorkingDays => "working_days",
+    CalendarDays => "calendar_days",
+});
+
+impl TimeUnit {
+    /// The unit with a bare "hari" resolved to working or calendar days, as `days` says.
+    pub fn resolve(self, days: DayCount) -> TimeUnit {
+        match (self, days) {
+            (TimeUnit::Days, DayCount::Working) => TimeUnit::WorkingDays,
+            (TimeUnit::Days, DayCount::Calendar) => TimeUnit::CalendarDays,
+            (other, _) => other,
+        }
+    }
+}
+
+impl Default for Settings {
+    /// The reading of docs/sop-reading.md where a definition leaves `[settings]` out.
+    fn default() -> Settings {
+        Settings {
+            days: DayCount::Working,
+            time_zone: "Asia/Jakarta".to_owned(),
+            maintenance_interval_months: 12,
+            due_soon_percent: 25,
+            opd_may_withdraw: true,
+            disposition_instructions: Vec::new(),
+        }
+    }
+}
+
+/// The sum of the Mutu Baku time standards, per unit (units are never converted into each
+/// other: a working day is not a fixed number of minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct TimeTotals {
+    pub minutes: u64,
+    pub hours: u64,
+    pub working_days: u64,
+    pub calendar_days: u64,
+}
+
+impl TimeTotals {
+    pub fn add(&mut self, time: &TimeStandard, days: DayCount) {
+        let value = u64::from(time.value);
+        let slot = match time.unit.resolve(days) {
+            TimeUnit::Minutes => &mut self.minutes,
+            TimeUnit::Hours => &mut self.hours,
+            TimeUnit::WorkingDays | TimeUnit::Days => &mut self.working_days,
+            TimeUnit::CalendarDays => &mut self.calendar_days,
+        };
+        *slot = slot.saturating_add(value);
+    }
+}
+
+impl SopDefinition {
+    /// The sum of every step's time standard (the SOP's total service time).
+    pub fn total_time(&self) -> TimeTotals {
+        let mut totals = TimeTotals::default();
+        for time in self.steps.iter().filter_map(|step| step.time.as_ref()) {
+            totals.add(time, self.settings.days);
+        }
+        totals
+    }
+}

@@ -1,0 +1,882 @@
+//! Checks a parsed definition file against the rules of the SOP model and turns it into a
+//! `SopDefinition`, collecting every problem (not just the first) with its position. Never
+//! builds a definition from a file that has any problem, and never panics on odd input.
+
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::ops::Range;
+
+use serde_spanned::Spanned;
+
+use crate::error::{LineIndex, SopError, SopErrorKind};
+use crate::model::{
+    Actor, Approver, DayCount, Decision, Erratum, Header, Layout, Settings, SopDefinition, Step,
+    StepForm, StepKind, Target, TimeStandard, TimeUnit,
+};
+use crate::raw::{
+    RawActor, RawDecision, RawDefinition, RawErratum, RawHeader, RawLayout, RawSettings, RawStep,
+    RawTarget, RawTime,
+};
+
+/// The only `format` this version of Pelihara reads.
+pub const SUPPORTED_FORMAT: u32 = 1;
+
+/// The `field` values an erratum may name: the parts of a step whose text can carry a slip.
+const ERRATUM_FIELDS: &[&str] = &[
+    "activity",
+    "actors",
+    "requirements",
+    "time",
+    "outputs",
+    "decision",
+];
+
+/// Validates `raw` (parsed from `text`) and builds the definition, or returns every problem
+/// found, ordered by position.
+pub(crate) fn validate(
+    source_name: &str,
+    text: &str,
+    raw: RawDefinition,
+) -> Result<SopDefinition, Vec<SopError>> {
+    let mut checker = Checker {
+        source_name,
+        index: LineIndex::new(text),
+        errors: Vec::new(),
+    };
+    let definition = checker.definition(raw);
+    if checker.errors.is_empty() {
+        Ok(definition)
+    } else {
+        let mut errors = checker.errors;
+        errors.sort_by_key(|error| (error.line, error.column));
+        Err(errors)
+    }
+}
+
+struct Checker<'a> {
+    source_name: &'a str,
+    index: LineIndex<'a>,
+    errors: Vec<SopError>,
+}
+
+/// A step after its own checks, with the spans the checks across steps still need.
+struct StepDraft {
+    step: Step,
+    /// The `[[steps]]` header: where "this step ..." problems point.
+    span: Range<usize>,
+    no_span: Range<usize>,
+    kind_span: Range<usize>,
+    next_span: Option<Range<usize>>,
+    if_no_span: Option<Range<usize>>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, span: &Range<usize>, step: Option<u32>, kind: SopErrorKind) {
+        let (line, column) = self.index.position(span.start);
+        self.errors.push(SopError {
+            source_name: self.source_name.to_owned(),
+            line,
+            column,
+            step,
+            kind,
+        });
+    }
+
+    fn definition(&mut self, raw: RawDefinition) -> SopDefinition {
+        let format = raw.format.get_ref();
+        if *format != i64::from(SUPPORTED_FORMAT) {
+            self.report(
+                &raw.format.span(),
+                None,
+                SopErrorKind::UnsupportedFormat {
+                    found: *format,
+                    supported: SUPPORTED_FORMAT,
+                },
+            );
+        }
+        let header = self.header(raw.header);
+        let settings = self.settings(raw.settings);
+        let actors = self.actors(raw.actors);
+        let steps = self.steps(raw.steps, &actors);
+        let step_numbers: Vec<u32> = steps.iter().map(|step| step.no).collect();
+        let layout = self.layout(raw.layout, &step_numbers);
+        let errata = self.errata(raw.errata, &step_numbers);
+        SopDefinition {
+            header,
+            settings,
+            actors,
+            steps,
+            layout,
+            errata,
+        }
+    }
+
+    fn header(&mut self, raw: Spanned<RawHeader>) -> Header {
+        let table = raw.span();
+        let header = raw.into_inner();
+        let code = self.required_header_text(header.code, &table, "code");
+        let version = match header.version {
+            None => {
+                self.report(
+                    &table,
+                    None,
+                    SopErrorKind::EmptyHeaderField { field: "version" },
+                );
+                0
+            }
+            Some(version) => match u32::try_from(*version.get_ref()) {
+                Ok(value) if value >= 1 => value,
+                _ => {
+                    let found = *version.get_ref();
+                    self.report(
+                        &version.span(),
+                        None,
+                        SopErrorKind::InvalidVersion { found },
+                    );
+                    0
+                }
+            },
+        };
+        let number = self.required_header_text(header.number, &table, "number");
+        let title = self.required_header_text(header.title, &table, "title");
+        let office = self.required_header_text(header.office, &table, "office");
+        let approver = header.approver.map(Spanned::into_inner);
+        Header {
+            code,
+            version,
+            number,
+            title,
+            government: text(header.government),
+            office,
+            created: text(header.created),
+            revised: text(header.revised),
+            effective: text(header.effective),
+            legal_basis: texts(header.legal_basis),
+            qualifications: texts(header.qualifications),
+            related: texts(header.related),
+            equipment: texts(header.equipment),
+            warning: text(header.warning),
+            records: texts(header.records),
+            approver: match approver {
+                Some(approver) => Approver {
+                    position: text(approver.position),
+                    name: text(approver.name),
+                    rank: text(approver.rank),
+                    nip: text(approver.nip),
+                },
+                None => Approver {
+                    position: String::new(),
+                    name: String::new(),
+                    rank: String::new(),
+                    nip: String::new(),
+                },
+            },
+        }
+    }
+
+    /// A header field that must be written and not blank; a missing one points at `[header]`.
+    fn required_header_text(
+        &mut self,
+        value: Option<Spanned<String>>,
+        table: &Range<usize>,
+        field: &'static str,
+    ) -> String {
+        match value {
+            Some(value) if !value.get_ref().trim().is_empty() => value.into_inner(),
+            Some(value) => {
+                self.report(
+                    &value.span(),
+                    None,
+                    SopErrorKind::EmptyHeaderField { field },
+                );
+                String::new()
+            }
+            None => {
+                self.report(table, None, SopErrorKind::EmptyHeaderField { field });
+                String::new()
+            }
+        }
+    }
+
+    fn settings(&mut self, raw: Option<Spanned<RawSettings>>) -> Settings {
+        let mut settings = Settings::default();
+        let Some(raw) = raw else {
+            return settings;
+        };
+        let raw = raw.into_inner();
+        if let Some(days) = raw.days {
+            match DayCount::from_name(days.get_ref()) {
+                Some(value) => settings.days = value,
+                None => self.report(
+                    &days.span(),
+                    None,
+                    SopErrorKind::UnknownDayCount {
+                        found: days.get_ref().clone(),
+                        allowed: DayCount::ALL.iter().map(|value| value.name()).collect(),
+                    },
+                ),
+            }
+        }
+        if let Some(zone) = raw.time_zone {
+            if zone.get_ref().parse::<chrono_tz::Tz>().is_err() {
+                let found = zone.get_ref().clone();
+                self.report(&zone.span(), None, SopErrorKind::UnknownTimeZone { found });
+            }
+            settings.time_zone = zone.into_inner();
+        }
+        if let Some(months) = raw.maintenance_interval_months {
+            if *months.get_ref() == 0 {
+                self.report(&months.span(), None, SopErrorKind::ZeroMaintenanceInterval);
+            }
+            settings.maintenance_interval_months = months.into_inner();
+        }
+        if let Some(percent) = raw.due_soon_percent {
+            if *percent.get_ref() > 100 {
+                let found = *percent.get_ref();
+                self.report(
+                    &percent.span(),
+                    None,
+                    SopErrorKind::DueSoonPercentTooHigh { found },
+                );
+            }
+            settings.due_soon_percent = percent.into_inner();
+        }
+        if let Some(withdraw) = raw.opd_may_withdraw {
+            settings.opd_may_withdraw = withdraw.into_inner();
+        }
+        settings.disposition_instructions = texts(raw.disposition_instructions);
+        settings
+    }
+
+    fn actors(&mut self, raw: Vec<Spanned<RawActor>>) -> Vec<Actor> {
+        let mut actors: Vec<Actor> = Vec::new();
+        // Where each id was first defined, and the span of each kept actor's `reports_to`.
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        let mut reports_to_spans: Vec<Option<Range<usize>>> = Vec::new();
+        for raw in raw {
+            let actor = raw.into_inner();
+            for (field, value) in [
+                ("id", &actor.id),
+                ("name", &actor.name),
+                ("position", &actor.position),
+            ] {
+                if value.get_ref().trim().is_empty() {
+                    self.report(&value.span(), None, SopErrorKind::EmptyActorField { field });
+                }
+            }
+            let id = actor.id.get_ref().clone();
+            if let Some(&line) = first_line.get(&id) {
+                self.report(
+                    &actor.id.span(),
+                    None,
+                    SopErrorKind::DuplicateActor {
+                        id,
+                        first_line: line,
+                    },
+                );
+                continue;
+            }
+            first_line.insert(id.clone(), self.index.line(&actor.id.span()));
+            reports_to_spans.push(actor.reports_to.as_ref().map(Spanned::span));
+            actors.push(Actor {
+                id,
+                name: actor.name.into_inner(),
+                position: actor.position.into_inner(),
+                reports_to: actor.reports_to.map(Spanned::into_inner),
+                column: actor.column.is_none_or(Spanned::into_inner),
+            });
+        }
+
+        let known: Vec<String> = actors.iter().map(|actor| actor.id.clone()).collect();
+        for (actor, span) in actors.iter().zip(&reports_to_spans) {
+            if let (Some(target), Some(span)) = (&actor.reports_to, span)
+                && !known.contains(target)
+            {
+                self.report(
+                    span,
+                    None,
+                    SopErrorKind::UnknownReportsTo {
+                        actor: actor.id.clone(),
+                        reports_to: target.clone(),
+                        known: known.clone(),
+                    },
+                );
+            }
+        }
+        self.reports_to_cycles(&actors, &reports_to_spans);
+
+        // The model lists the swimlane columns first, each group in document order.
+        let (mut ordered, others): (Vec<Actor>, Vec<Actor>) =
+            actors.into_iter().partition(|actor| actor.column);
+        ordered.extend(others);
+        ordered
+    }
+
+    /// Reports each escalation cycle once, at the member defined first in the file.
+    fn reports_to_cycles(&mut self, actors: &[Actor], reports_to_spans: &[Option<Range<usize>>]) {
+        let boss: HashMap<&str, &str> = actors
+            .iter()
+            .filter_map(|actor| Some((actor.id.as_str(), actor.reports_to.as_deref()?)))
+            .collect();
+        let mut in_reported_cycle: HashSet<&str> = HashSet::new();
+        for (actor, span) in actors.iter().zip(reports_to_spans) {
+            let start = actor.id.as_str();
+            if in_reported_cycle.contains(start) {
+                continue;
+            }
+            let mut path = vec![start];
+            let mut current = boss.get(start).copied();
+            // A chain longer than the number of actors has gone round; one that leads into a
+            // cycle without `start` in it is reported when its members' turn comes.
+            for _ in 0..actors.len() {
+                match current {
+                    Some(next) if next == start => {
+                        in_reported_cycle.extend(path.iter().copied());
+                        let mut cycle: Vec<String> =
+                            path.iter().map(|id| (*id).to_owned()).collect();
+                        cycle.push(start.to_owned());
+                        if let Some(span) = span {
+                            self.report(span, None, SopErrorKind::ReportsToCycle { cycle });
+                        }
+                        break;
+                    }
+                    Some(next) => {
+                        path.push(next);
+                        current = boss.get(next).copied();
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+
+    fn steps(&mut self, raw: Vec<Spanned<RawStep>>, actors: &[Actor]) -> Vec<Step> {
+        let known_actors: Vec<String> = actors.iter().map(|actor| actor.id.clone()).collect();
+        let drafts: Vec<StepDraft> = raw
+            .into_iter()
+            .map(|raw| self.step(raw, actors, &known_actors))
+            .collect();
+
+        let mut graph_sound = true;
+        // Numbers: unique, and exactly 1..=count.
+        let mut first_line: HashMap<u32, usize> = HashMap::new();
+        let mut misplaced: Vec<&StepDraft> = Vec::new();
+        let count = drafts.len();
+        for draft in &drafts {
+            let no = draft.step.no;
+            if let Some(&line) = first_line.get(&no) {
+                self.report(
+                    &draft.no_span,
+                    Some(no),
+                    SopErrorKind::DuplicateStep {
+                        no,
+                        first_line: line,
+                    },
+                );
+                misplaced.push(draft);
+                graph_sound = false;
+            } else {
+                first_line.insert(no, self.index.line(&draft.no_span));
+                if no == 0 || usize::try_from(no).map_or(true, |no| no > count) {
+                    misplaced.push(draft);
+                }
+            }
+        }
+        let numbers: BTreeSet<u32> = first_line.keys().copied().collect();
+        let known_numbers: Vec<u32> = numbers.iter().copied().collect();
+        let missing =
+            (1..=u32::try_from(count).unwrap_or(u32::MAX)).filter(|no| !numbers.contains(no));
+        // Each missing number is blamed on a step whose number is out of place; there is always
+        // one for each, as `count` steps cannot leave a gap in 1..=count otherwise.
+        let mut misplaced = misplaced.into_iter();
+        let last_span = drafts
+            .last()
+            .map(|draft| draft.no_span.clone())
+            .unwrap_or(0..0);
+        for missing in missing {
+            let (span, step) = misplaced.next().map_or((last_span.clone(), None), |draft| {
+                (draft.no_span.clone(), Some(draft.step.no))
+            });
+            self.report(
+                &span,
+                step,
+                SopErrorKind::MissingStepNumber { missing, count },
+            );
+        }
+
+        // Exactly one start, at least one end.
+        let starts: Vec<&StepDraft> = drafts
+            .iter()
+            .filter(|draft| draft.step.kind == StepKind::Start)
+            .collect();
+        let first_span = drafts
+            .first()
+            .map(|draft| draft.span.clone())
+            .unwrap_or(0..0);
+        match starts.as_slice() {
+            [] => {
+                self.report(&first_span, None, SopErrorKind::NoStartStep);
+                graph_sound = false;
+            }
+            [_] => {}
+            [first, extra @ ..] => {
+                for draft in extra {
+                    self.report(
+                        &draft.kind_span,
+                        Some(draft.step.no),
+                        SopErrorKind::ExtraStartStep {
+                            first: first.step.no,
+                        },
+                    );
+                }
+                graph_sound = false;
+            }
+        }
+        if !drafts.iter().any(|draft| draft.step.kind == StepKind::End) {
+            let span = drafts
+                .last()
+                .map(|draft| draft.span.clone())
+                .unwrap_or(0..0);
+            self.report(&span, None, SopErrorKind::NoEndStep);
+            graph_sound = false;
+        }
+
+        // Every link leads to a step that exists.
+        for draft in &drafts {
+            let no = Some(draft.step.no);
+            if let (Some(target), Some(span)) = (draft.step.next, &draft.next_span)
+                && !numbers.contains(&target)
+            {
+                let known = known_numbers.clone();
+                self.report(span, no, SopErrorKind::UnknownNext { target, known });
+                graph_sound = false;
+            }
+            let if_no = draft.step.decision.as_ref().map(|decision| decision.if_no);
+            if let (Some(Target::Step(target)), Some(span)) = (if_no, &draft.if_no_span)
+                && !numbers.contains(&target)
+            {
+                let known = known_numbers.clone();
+                self.report(span, no, SopErrorKind::UnknownIfNo { target, known });
+                graph_sound = false;
+            }
+        }
+        // Per-step problems with links (a missing `next`, a `next` on an end) were reported
+        // already; they make the flow unknowable too.
+        graph_sound &= self.errors.iter().all(|error| {
+            !matches!(
+                error.kind,
+                SopErrorKind::MissingNext
+                    | SopErrorKind::EndStepWithNext
+                    | SopErrorKind::UnknownKind { .. }
+                    | SopErrorKind::MissingDecision
+                    | SopErrorKind::UnknownIfNoWord { .. }
+            )
+        });
+        if graph_sound {
+            self.reachability(&drafts);
+        }
+
+        let mut steps: Vec<Step> = drafts.into_iter().map(|draft| draft.step).collect();
+        steps.sort_by_key(|step| step.no);
+        steps
+    }
+
+    /// With a sound flow: every step is reachable from the start, and an end (an end step, or
+    /// a rejection by a decision) is reachable from every step a case can be at; otherwise a
+    /// case could stick there for ever.
+    fn reachability(&mut self, drafts: &[StepDraft]) {
+        let position: HashMap<u32, usize> = drafts
+            .iter()
+            .enumerate()
+            .map(|(index, draft)| (draft.step.no, index))
+            .collect();
+        let successors: Vec<Vec<usize>> = drafts
+            .iter()
+            .map(|draft| {
+                let if_no =
+                    draft
+                        .step
+                        .decision
+                        .as_ref()
+                        .and_then(|decision| match decision.if_no {
+                            Target::Step(no) => Some(no),
+                            Target::Reject => None,
+                        });
+                draft
+                    .step
+                    .next
+                    .into_iter()
+                    .chain(if_no)
+                    .filter_map(|no| position.get(&no).copied())
+                    .collect()
+            })
+            .collect();
+        let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); drafts.len()];
+        for (from, targets) in successors.iter().enumerate() {
+            for &to in targets {
+                if let Some(list) = predecessors.get_mut(to) {
+                    list.push(from);
+                }
+            }
+        }
+
+        let starts = drafts
+            .iter()
+            .enumerate()
+            .filter(|(_, draft)| draft.step.kind == StepKind::Start);
+        let reachable = flood(starts.map(|(index, _)| index), &successors);
+        // A case also ends when a decision answers "no" with `reject`.
+        let ends = drafts.iter().enumerate().filter(|(_, draft)| {
+            draft.step.kind == StepKind::End
+                || draft
+                    .step
+                    .decision
+                    .as_ref()
+                    .is_some_and(|decision| decision.if_no == Target::Reject)
+        });
+        let reaches_end = flood(ends.map(|(index, _)| index), &predecessors);
+
+        for (index, draft) in drafts.iter().enumerate() {
+            let no = Some(draft.step.no);
+            if !reachable.contains(&index) {
+                self.report(&draft.span, no, SopErrorKind::Unreachable);
+            } else if !reaches_end.contains(&index) {
+                let span = draft
+                    .next_span
+                    .clone()
+                    .unwrap_or_else(|| draft.span.clone());
+                self.report(&span, no, SopErrorKind::EndUnreachable);
+            }
+        }
+    }
+
+    /// Checks what one step says about itself and converts it.
+    fn step(
+        &mut self,
+        raw: Spanned<RawStep>,
+        actors: &[Actor],
+        known_actors: &[String],
+    ) -> StepDraft {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let no = *raw.no.get_ref();
+        let at = Some(no);
+
+        let kind = StepKind::from_name(raw.kind.get_ref());
+        if kind.is_none() {
+            self.report(
+                &raw.kind.span(),
+                at,
+                SopErrorKind::UnknownKind {
+                    found: raw.kind.get_ref().clone(),
+                    allowed: StepKind::ALL.iter().map(|kind| kind.name()).collect(),
+                },
+            );
+        }
+        let form = StepForm::from_name(raw.form.get_ref());
+        if form.is_none() {
+            self.report(
+                &raw.form.span(),
+                at,
+                SopErrorKind::UnknownForm {
+                    found: raw.form.get_ref().clone(),
+                    allowed: StepForm::ALL.iter().map(|form| form.name()).collect(),
+                },
+            );
+        }
+
+        let activity = match raw.activity {
+            Some(activity) if !activity.get_ref().trim().is_empty() => activity.into_inner(),
+            Some(activity) => {
+                self.report(&activity.span(), at, SopErrorKind::EmptyActivity);
+                String::new()
+            }
+            None => {
+                self.report(&span, at, SopErrorKind::EmptyActivity);
+                String::new()
+            }
+        };
+
+        let step_actors = self.step_actors(raw.actors, &span, at, actors, known_actors);
+
+        let time = self.time(raw.time, kind, &span, at);
+
+        let next_span = raw.next.as_ref().map(Spanned::span);
+        let next = raw.next.map(Spanned::into_inner);
+        match (kind, &next_span) {
+            (Some(StepKind::End), Some(next_span)) => {
+                self.report(next_span, at, SopErrorKind::EndStepWithNext);
+            }
+            (Some(StepKind::Start | StepKind::Activity | StepKind::Decision), None) => {
+                self.report(&span, at, SopErrorKind::MissingNext);
+            }
+            _ => {}
+        }
+
+        let may_return = flag(&raw.may_return);
+        let may_reject = flag(&raw.may_reject);
+        if kind == Some(StepKind::Start) {
+            for (name, value) in [
+                ("may_return", &raw.may_return),
+                ("may_reject", &raw.may_reject),
+            ] {
+                if let Some(value) = value
+                    && *value.get_ref()
+                {
+                    self.report(
+                        &value.span(),
+                        at,
+                        SopErrorKind::StartStepFlag { flag: name },
+                    );
+                }
+            }
+        }
+
+        let if_no_span = raw
+            .decision
+            .as_ref()
+            .map(|decision| decision.get_ref().if_no.span());
+        let decision = match (kind, raw.decision) {
+            (Some(StepKind::Decision), None) => {
+                self.report(&raw.kind.span(), at, SopErrorKind::MissingDecision);
+                None
+            }
+            (Some(StepKind::Decision), Some(decision)) => {
+                self.decision(decision, &step_actors, known_actors, at)
+            }
+            (Some(_), Some(decision)) => {
+                self.report(&decision.span(), at, SopErrorKind::UnexpectedDecision);
+                None
+            }
+            // An unknown kind is reported already; whether a decision belongs is unknowable.
+            (None, _) | (Some(_), None) => None,
+        };
+
+        StepDraft {
+            step: Step {
+                no,
+                // Unknown kinds and forms are reported; the placeholders are never returned.
+                kind: kind.unwrap_or(StepKind::Activity),
+                form: form.unwrap_or(StepForm::None),
+                actors: step_actors,
+                activity,
+                requirements: texts(raw.requirements),
+                time,
+                outputs: texts(raw.outputs),
+                next,
+                may_return,
+                may_reject,
+                may_skip: flag(&raw.may_skip),
+                decision,
+                reading: raw.reading.map(Spanned::into_inner),
+            },
+            span,
+            no_span: raw.no.span(),
+            kind_span: raw.kind.span(),
+            next_span,
+            if_no_span,
+        }
+    }
+
+    fn step_actors(
+        &mut self,
+        raw: Option<Spanned<Vec<Spanned<String>>>>,
+        step_span: &Range<usize>,
+        at: Option<u32>,
+        actors: &[Actor],
+        known_actors: &[String],
+    ) -> Vec<String> {
+        let Some(raw) = raw else {
+            self.report(step_span, at, SopErrorKind::NoActors);
+            return Vec::new();
+        };
+        let list_span = raw.span();
+        let raw = raw.into_inner();
+        if raw.is_empty() {
+            self.report(&list_span, at, SopErrorKind::NoActors);
+        }
+        for (position, id) in raw.iter().enumerate() {
+            match actors.iter().find(|actor| actor.id == *id.get_ref()) {
+                None => self.report(
+                    &id.span(),
+                    at,
+                    SopErrorKind::UnknownActor {
+                        actor: id.get_ref().clone(),
+                        known: known_actors.to_vec(),
+                    },
+                ),
+                Some(actor) if position == 0 && !actor.column => self.report(
+                    &id.span(),
+                    at,
+                    SopErrorKind::FirstActorNotColumn {
+                        actor: actor.id.clone(),
+                    },
+                ),
+                Some(_) => {}
+            }
+        }
+        texts(raw)
+    }
+
+    fn time(
+        &mut self,
+        raw: Option<Spanned<RawTime>>,
+        kind: Option<StepKind>,
+        step_span: &Range<usize>,
+        at: Option<u32>,
+    ) -> Option<TimeStandard> {
+        let Some(raw) = raw else {
+            if matches!(
+                kind,
+                Some(StepKind::Start | StepKind::Activity | StepKind::Decision)
+            ) {
+                self.report(step_span, at, SopErrorKind::MissingTime);
+            }
+            return None;
+        };
+        let raw = raw.into_inner();
+        let unit = TimeUnit::from_name(raw.unit.get_ref());
+        if unit.is_none() {
+            self.report(
+                &raw.unit.span(),
+                at,
+                SopErrorKind::UnknownTimeUnit {
+                    found: raw.unit.get_ref().clone(),
+                    allowed: TimeUnit::ALL.iter().map(|unit| unit.name()).collect(),
+                },
+            );
+        }
+        if *raw.value.get_ref() == 0 {
+            self.report(&raw.value.span(), at, SopErrorKind::ZeroTime);
+        }
+        Some(TimeStandard {
+            value: raw.value.into_inner(),
+            unit: unit.unwrap_or(TimeUnit::Minutes),
+            as_written: raw.as_written.map(Spanned::into_inner),
+        })
+    }
+
+    fn decision(
+        &mut self,
+        raw: Spanned<RawDecision>,
+        step_actors: &[String],
+        known_actors: &[String],
+        at: Option<u32>,
+    ) -> Option<Decision> {
+        let raw = raw.into_inner();
+        if raw.question.get_ref().trim().is_empty() {
+            self.report(&raw.question.span(), at, SopErrorKind::EmptyQuestion);
+        }
+        let if_no = match raw.if_no.get_ref() {
+            RawTarget::Step(no) => Target::Step(*no),
+            RawTarget::Word(word) if word == "reject" => Target::Reject,
+            RawTarget::Word(word) => {
+                let found = word.clone();
+                self.report(
+                    &raw.if_no.span(),
+                    at,
+                    SopErrorKind::UnknownIfNoWord { found },
+                );
+                Target::Reject
+            }
+        };
+        let decided_by = match raw.decided_by {
+            Some(actor) => {
+                if !known_actors.contains(actor.get_ref()) {
+                    self.report(
+                        &actor.span(),
+                        at,
+                        SopErrorKind::UnknownDecider {
+                            actor: actor.get_ref().clone(),
+                            known: known_actors.to_vec(),
+                        },
+                    );
+                }
+                actor.into_inner()
+            }
+            // A step without actors is reported already.
+            None => step_actors.first().cloned().unwrap_or_default(),
+        };
+        Some(Decision {
+            question: raw.question.into_inner(),
+            if_no,
+            decided_by,
+        })
+    }
+
+    fn layout(&mut self, raw: Option<Spanned<RawLayout>>, steps: &[u32]) -> Layout {
+        let Some(raw) = raw else {
+            return Layout::default();
+        };
+        let mut page_breaks = Vec::new();
+        for page_break in raw.into_inner().page_breaks {
+            let step = *page_break.get_ref();
+            if !steps.contains(&step) {
+                let known = steps.to_vec();
+                self.report(
+                    &page_break.span(),
+                    None,
+                    SopErrorKind::UnknownPageBreak { step, known },
+                );
+            }
+            page_breaks.push(step);
+        }
+        Layout { page_breaks }
+    }
+
+    fn errata(&mut self, raw: Vec<Spanned<RawErratum>>, steps: &[u32]) -> Vec<Erratum> {
+        let mut errata = Vec::new();
+        for erratum in raw {
+            let erratum = erratum.into_inner();
+            let step = *erratum.step.get_ref();
+            if !steps.contains(&step) {
+                let known = steps.to_vec();
+                self.report(
+                    &erratum.step.span(),
+                    None,
+                    SopErrorKind::UnknownErratumStep { step, known },
+                );
+            }
+            if !ERRATUM_FIELDS.contains(&erratum.field.get_ref().as_str()) {
+                self.report(
+                    &erratum.field.span(),
+                    Some(step),
+                    SopErrorKind::UnknownErratumField {
+                        found: erratum.field.get_ref().clone(),
+                        allowed: ERRATUM_FIELDS.to_vec(),
+                    },
+                );
+            }
+            errata.push(Erratum {
+                step,
+                field: erratum.field.into_inner(),
+                written: erratum.written.into_inner(),
+                reading: erratum.reading.into_inner(),
+            });
+        }
+        errata
+    }
+}
+
+/// Every node reachable from `starts` along `edges`.
+fn flood(starts: impl Iterator<Item = usize>, edges: &[Vec<usize>]) -> HashSet<usize> {
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut queue: VecDeque<usize> = starts.collect();
+    while let Some(node) = queue.pop_front() {
+        if seen.insert(node) {
+            queue.extend(edges.get(node).into_iter().flatten().copied());
+        }
+    }
+    seen
+}
+
+fn text(value: Option<Spanned<String>>) -> String {
+    value.map(Spanned::into_inner).unwrap_or_default()
+}
+
+fn texts(values: Vec<Spanned<String>>) -> Vec<String> {
+    values.into_iter().map(Spanned::into_inner).collect()
+}
+
+fn flag(value: &Option<Spanned<bool>>) -> bool {
+    value.as_ref().is_some_and(|value| *value.get_ref())
+}
