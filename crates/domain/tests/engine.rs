@@ -1,0 +1,856 @@
+//! Walks cases through the shipped Demak SOP with an injected clock: the whole path, every
+//! detour (return, reject, withdraw, skip, send back, recall), acting officials, refusals and
+//! the SLA arithmetic over weekends and holidays.
+
+// A failed unwrap is the failure report a test wants.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Asia::Jakarta;
+use pelihara_calendar::WorkingCalendar;
+use pelihara_domain::sla::{self, SlaState};
+use pelihara_domain::*;
+use pelihara_sop::SopDefinition;
+
+const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
+
+fn sop() -> SopDefinition {
+    pelihara_sop::parse_definition("pemeliharaan-aplikasi-website.toml", SOP_TEXT)
+        .expect("the shipped SOP is valid")
+}
+
+/// A moment in WIB.
+fn wib(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Jakarta
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct World {
+    sop: SopDefinition,
+    calendar: WorkingCalendar,
+    opd: OpdId,
+    operator: Actor,
+    other_operator: Actor,
+    pelaksana: Actor,
+    kadis: Actor,
+    sekretaris: Actor,
+    kabid: Actor,
+    subkoor: Actor,
+    admin: Actor,
+}
+
+fn person(name: &str, role: Role, positions: &[&str], opd: Option<OpdId>) -> Actor {
+    Actor {
+        user: User {
+            id: UserId::random(),
+            username: name.to_lowercase().replace(' ', "."),
+            full_name: name.to_owned(),
+            nip: None,
+            role,
+            positions: positions.iter().map(|p| p.to_string()).collect(),
+            opd_id: opd,
+            active: true,
+        },
+        delegations: Vec::new(),
+    }
+}
+
+fn world() -> World {
+    let opd = OpdId::random();
+    let other_opd = OpdId::random();
+    World {
+        sop: sop(),
+        calendar: WorkingCalendar::indonesia_default().unwrap(),
+        opd,
+        operator: person("Operator Dinkes", Role::OpdOperator, &[], Some(opd)),
+        other_operator: person("Operator Disdik", Role::OpdOperator, &[], Some(other_opd)),
+        pelaksana: person("Budi Pelaksana", Role::Staff, &["pelaksana"], None),
+        kadis: person("Endah Kadis", Role::Staff, &["kepala_dinas"], None),
+        sekretaris: person("Sri Sekretaris", Role::Staff, &["sekretaris"], None),
+        kabid: person("Agus Kabid", Role::Staff, &["kabid_aptika"], None),
+        subkoor: person("Dewi Subkoor", Role::Staff, &["subkoor_spa"], None),
+        admin: person("Admin", Role::Admin, &[], None),
+    }
+}
+
+fn letter() -> DocumentRef {
+    DocumentRef {
+        sha256: "a".repeat(64),
+        file_name: "surat.pdf".into(),
+        size: 1234,
+        media_type: "application/pdf".into(),
+    }
+}
+
+impl World {
+    fn ctx(&self, now: DateTime<Utc>) -> Context<'_> {
+        Context {
+            sop: &self.sop,
+            calendar: &self.calendar,
+            now,
+        }
+    }
+
+    fn submit(&self, now: DateTime<Utc>) -> CaseState {
+        let transition = submit(
+            self.ctx(now),
+            &self.operator,
+            SubmitInput {
+                opd_id: self.opd,
+                app_id: AppId::random(),
+                subject: "Pemeliharaan website Dinkes".into(),
+                description: "Formulir pengaduan tidak terkirim".into(),
+                letter: letter(),
+                tracking_code: "PLH-TEST-0001".into(),
+            },
+        )
+        .unwrap();
+        let mut state = CaseState {
+            case: transition.case.clone(),
+            tasks: Vec::new(),
+            entries: Vec::new(),
+        };
+        merge(&mut state, transition);
+        state
+    }
+
+    fn act(&self, state: &mut CaseState, actor: &Actor, now: DateTime<Utc>, command: Command) {
+        let transition = apply(self.ctx(now), state, actor, command).unwrap();
+        merge(state, transition);
+    }
+
+    fn refuse(
+        &self,
+        state: &CaseState,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        command: Command,
+    ) -> Refusal {
+        apply(self.ctx(now), state, actor, command).unwrap_err()
+    }
+}
+
+/// Applies a transition the way the store does: replace changed tasks, add new ones.
+fn merge(state: &mut CaseState, mut transition: Transition) {
+    if transition.needs_agenda_number.is_some() {
+        transition.assign_agenda_number(1, "0001/000.5.2.3/2026".into());
+    }
+    state.case = transition.case;
+    for task in transition.tasks {
+        match state
+            .tasks
+            .iter_mut()
+            .find(|existing| existing.id == task.id)
+        {
+            Some(existing) => *existing = task,
+            None => state.tasks.push(task),
+        }
+    }
+    state.entries.extend(transition.entries);
+}
+
+fn register() -> Command {
+    Command::Register(RegisterInput {
+        classification: "000.5.2.3".into(),
+        urgency: Urgency::Segera,
+        confidentiality: Confidentiality::Biasa,
+        letter_number: "005/123/2026".into(),
+        letter_date: NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+    })
+}
+
+fn dispose() -> Command {
+    Command::Dispose {
+        instructions: vec!["Tindak lanjuti".into()],
+        note: "Segera ditangani".into(),
+    }
+}
+
+fn analyse(verdict: Verdict) -> Command {
+    Command::Analyse {
+        findings: "Modul formulir gagal validasi".into(),
+        verdict,
+        recommendation: "Perbaiki validasi".into(),
+    }
+}
+
+fn maintain() -> Command {
+    Command::Maintain {
+        work_log: "Perbaikan validasi formulir".into(),
+        result: "Formulir berfungsi".into(),
+        version: "2.1".into(),
+    }
+}
+
+fn host() -> Command {
+    Command::Host(HostingRecord {
+        server: "srv-web-01".into(),
+        domain: "dinkes.demakkab.go.id".into(),
+        url: "https://dinkes.demakkab.go.id".into(),
+        dns_configured: true,
+        certificate_installed: true,
+        deployed: true,
+        network_officer: "Tim Jaringan".into(),
+        notes: String::new(),
+    })
+}
+
+fn present(at: DateTime<Utc>) -> Command {
+    Command::Present {
+        held_at: at,
+        place: "Ruang rapat Dinkominfo".into(),
+        attendees: "Dinkes, Dinkominfo".into(),
+        summary: "Hasil pemeliharaan dipaparkan".into(),
+    }
+}
+
+fn active(state: &CaseState) -> &Task {
+    state.active_task().expect("an active task")
+}
+
+#[test]
+fn a_request_walks_through_every_step_to_done() {
+    let w = world();
+    // Monday 23 November 2026, 08:00 WIB.
+    let mut t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    assert_eq!(state.case.status, CaseStatus::Open);
+    assert_eq!(state.case.current_step, 2);
+    assert_eq!(active(&state).position, "pelaksana");
+    // Step 2's standard is 5 working minutes.
+    assert_eq!(active(&state).due_at, Some(wib(2026, 11, 23, 8, 5)));
+
+    t = wib(2026, 11, 23, 8, 3);
+    w.act(&mut state, &w.pelaksana, t, register());
+    assert_eq!(
+        state.case.agenda.as_ref().unwrap().number,
+        "0001/000.5.2.3/2026"
+    );
+    assert_eq!(active(&state).position, "kepala_dinas");
+
+    t = wib(2026, 11, 23, 9, 0);
+    w.act(&mut state, &w.kadis, t, dispose());
+    assert_eq!(active(&state).position, "sekretaris");
+    w.act(&mut state, &w.sekretaris, t, dispose());
+    assert_eq!(active(&state).position, "kabid_aptika");
+    w.act(&mut state, &w.kabid, t, dispose());
+    assert_eq!(active(&state).position, "subkoor_spa");
+    assert_eq!(active(&state).step_no, 6);
+    // Two working days from Monday 09:00 is Wednesday 09:00.
+    assert_eq!(active(&state).due_at, Some(wib(2026, 11, 25, 9, 0)));
+
+    t = wib(2026, 11, 24, 10, 0);
+    w.act(&mut state, &w.subkoor, t, analyse(Verdict::Maintainable));
+    assert_eq!(active(&state).step_no, 7);
+    assert_eq!(active(&state).position, "pelaksana");
+    t = wib(2026, 12, 1, 10, 0);
+    w.act(&mut state, &w.pelaksana, t, maintain());
+    assert_eq!(active(&state).step_no, 8);
+    w.act(&mut state, &w.pelaksana, t, host());
+    assert_eq!(active(&state).step_no, 9);
+    assert_eq!(active(&state).position, "subkoor_spa");
+    t = wib(2026, 12, 2, 10, 0);
+    w.act(&mut state, &w.subkoor, t, present(t));
+    // The OPD decides at step 9.
+    let decide = active(&state);
+    assert_eq!(decide.stage, TaskStage::Decide);
+    assert_eq!(decide.position, "opd");
+    assert_eq!(decide.opd_id, Some(w.opd));
+    w.act(
+        &mut state,
+        &w.operator,
+        t,
+        Command::Accept {
+            note: "Diterima".into(),
+        },
+    );
+
+    assert_eq!(state.case.status, CaseStatus::Done);
+    assert_eq!(state.case.current_step, 10);
+    assert!(state.active_task().is_none());
+    let kinds: Vec<&str> = state.entries.iter().map(|e| e.record.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "submission",
+            "registration",
+            "disposition",
+            "disposition",
+            "disposition",
+            "analysis",
+            "maintenance",
+            "hosting",
+            "presentation",
+            "acceptance",
+            "done"
+        ]
+    );
+    // Every finished perform task measured its working time against its standard.
+    for task in state
+        .tasks
+        .iter()
+        .filter(|task| task.stage == TaskStage::Perform)
+    {
+        assert_eq!(task.state, TaskState::Done, "step {}", task.step_no);
+        assert!(task.actual_seconds.is_some());
+    }
+    // Step 2 took 3 working minutes of 5: met. Step 3 took 57 minutes of 10: missed.
+    let step = |no: u32| state.tasks.iter().find(|task| task.step_no == no).unwrap();
+    assert_eq!(step(2).actual_seconds, Some(180));
+    assert_eq!(
+        sla::state(&w.calendar, step(2), t, 25),
+        SlaState::MetStandard
+    );
+    assert_eq!(
+        sla::state(&w.calendar, step(3), t, 25),
+        SlaState::MissedStandard
+    );
+    // Nothing more can happen to a closed case.
+    assert_eq!(
+        w.refuse(
+            &state,
+            &w.operator,
+            t,
+            Command::Withdraw { reason: "x".into() }
+        ),
+        Refusal::CaseClosed(CaseStatus::Done)
+    );
+}
+
+#[test]
+fn dispositions_carry_a_paraf_that_detects_edits() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.kadis, t, dispose());
+    let Record::Disposition(disposition) = &state.entries.last().unwrap().record else {
+        panic!("expected a disposition");
+    };
+    assert_eq!(disposition.from_position, "kepala_dinas");
+    assert_eq!(disposition.to_position, "sekretaris");
+    assert!(disposition.paraf_is_intact(&state.case.letter.sha256));
+    let mut edited = disposition.clone();
+    edited.note.push_str(" (diubah)");
+    assert!(!edited.paraf_is_intact(&state.case.letter.sha256));
+    assert!(!disposition.paraf_is_intact(&"b".repeat(64)));
+}
+
+#[test]
+fn a_return_pauses_the_clock_until_the_opd_resubmits() {
+    let w = world();
+    // Thursday 19 November 2026 15:00 WIB: the Head has 10 working minutes.
+    let t0 = wib(2026, 11, 19, 15, 0);
+    let mut state = w.submit(t0);
+    w.act(&mut state, &w.pelaksana, t0, register());
+    assert_eq!(active(&state).due_at, Some(wib(2026, 11, 19, 15, 10)));
+    // After 4 minutes the Head returns it for completion.
+    w.act(
+        &mut state,
+        &w.kadis,
+        wib(2026, 11, 19, 15, 4),
+        Command::ReturnToOpd {
+            reason: "Lampiran kurang".into(),
+        },
+    );
+    assert_eq!(state.case.status, CaseStatus::Returned);
+    assert_eq!(active(&state).state, TaskState::Paused);
+    assert_eq!(active(&state).due_at, None);
+    assert_eq!(
+        sla::state(&w.calendar, active(&state), wib(2026, 11, 30, 9, 0), 25),
+        SlaState::Paused
+    );
+    // Nobody at Dinkominfo can move it meanwhile.
+    assert_eq!(
+        w.refuse(&state, &w.kadis, wib(2026, 11, 19, 15, 5), dispose()),
+        Refusal::WaitingOnOpd
+    );
+    // Another OPD cannot answer it.
+    assert!(matches!(
+        w.refuse(
+            &state,
+            &w.other_operator,
+            wib(2026, 11, 20, 8, 0),
+            Command::Resubmit {
+                note: "x".into(),
+                letter: None
+            }
+        ),
+        Refusal::NotAllowed { .. }
+    ));
+    // The OPD answers the next Monday at 08:00: 6 minutes remain, so due 08:06.
+    w.act(
+        &mut state,
+        &w.operator,
+        wib(2026, 11, 23, 8, 0),
+        Command::Resubmit {
+            note: "Lampiran ditambahkan".into(),
+            letter: None,
+        },
+    );
+    assert_eq!(state.case.status, CaseStatus::Open);
+    assert_eq!(active(&state).state, TaskState::Open);
+    assert_eq!(active(&state).due_at, Some(wib(2026, 11, 23, 8, 6)));
+    w.act(&mut state, &w.kadis, wib(2026, 11, 23, 8, 5), dispose());
+    let head = state.tasks.iter().find(|task| task.step_no == 3).unwrap();
+    // 4 minutes before the return + 5 after: 9 of 10 working minutes, met.
+    assert_eq!(head.actual_seconds, Some(9 * 60));
+    assert_eq!(
+        sla::state(&w.calendar, head, wib(2026, 11, 23, 9, 0), 25),
+        SlaState::MetStandard
+    );
+}
+
+#[test]
+fn a_rejection_ends_the_case_with_its_reason() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.kadis, t, dispose());
+    // An empty reason is refused and changes nothing.
+    assert_eq!(
+        w.refuse(
+            &state,
+            &w.sekretaris,
+            t,
+            Command::Reject {
+                reason: "  ".into()
+            }
+        ),
+        Refusal::Invalid {
+            field: "reason",
+            problem: Problem::Required
+        }
+    );
+    w.act(
+        &mut state,
+        &w.sekretaris,
+        t,
+        Command::Reject {
+            reason: "Bukan kewenangan Dinkominfo".into(),
+        },
+    );
+    assert_eq!(state.case.status, CaseStatus::Rejected);
+    assert_eq!(
+        state.case.closing_reason.as_deref(),
+        Some("Bukan kewenangan Dinkominfo")
+    );
+    assert!(state.active_task().is_none());
+}
+
+#[test]
+fn an_unmaintainable_verdict_rejects_and_steps_without_the_option_refuse() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    w.act(&mut state, &w.pelaksana, t, register());
+    for actor in [&w.kadis, &w.sekretaris, &w.kabid] {
+        w.act(&mut state, actor, t, dispose());
+    }
+    w.act(&mut state, &w.subkoor, t, analyse(Verdict::NotMaintainable));
+    assert_eq!(state.case.status, CaseStatus::Rejected);
+    assert_eq!(
+        state.case.closing_reason.as_deref(),
+        Some("Modul formulir gagal validasi")
+    );
+
+    // Step 7 may neither reject nor return nor be skipped.
+    let mut state = w.submit(t);
+    w.act(&mut state, &w.pelaksana, t, register());
+    for actor in [&w.kadis, &w.sekretaris, &w.kabid] {
+        w.act(&mut state, actor, t, dispose());
+    }
+    w.act(&mut state, &w.subkoor, t, analyse(Verdict::Maintainable));
+    assert_eq!(
+        w.refuse(
+            &state,
+            &w.pelaksana,
+            t,
+            Command::Reject { reason: "x".into() }
+        ),
+        Refusal::MayNotReject { step: 7 }
+    );
+    assert_eq!(
+        w.refuse(
+            &state,
+            &w.pelaksana,
+            t,
+            Command::ReturnToOpd { reason: "x".into() }
+        ),
+        Refusal::MayNotReturn { step: 7 }
+    );
+    assert_eq!(
+        w.refuse(
+            &state,
+            &w.pelaksana,
+            t,
+            Command::Skip { reason: "x".into() }
+        ),
+        Refusal::MayNotSkip { step: 7 }
+    );
+    // A command of another step's form is refused.
+    assert_eq!(
+        w.refuse(&state, &w.pelaksana, t, host()),
+        Refusal::WrongStep { step: 7 }
+    );
+}
+
+#[test]
+fn step_8_can_be_skipped_and_step_9_sent_back_to_maintenance() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    w.act(&mut state, &w.pelaksana, t, register());
+    for actor in [&w.kadis, &w.sekretaris, &w.kabid] {
+        w.act(&mut state, actor, t, dispose());
+    }
+    w.act(&mut state, &w.subkoor, t, analyse(Verdict::Maintainable));
+    w.act(&mut state, &w.pelaksana, t, maintain());
+    w.act(
+        &mut state,
+        &w.pelaksana,
+        t,
+        Command::Skip {
+            reason: "Hosting dan domain tidak berubah".into(),
+        },
+    );
+    assert_eq!(active(&state).step_no, 9);
+    w.act(&mut state, &w.subkoor, t, present(t));
+    // Only the case's own OPD decides; staff cannot accept on its behalf.
+    assert!(matches!(
+        w.refuse(
+            &state,
+            &w.subkoor,
+            t,
+            Command::Accept {
+                note: String::new()
+            }
+        ),
+        Refusal::NotAllowed { .. }
+    ));
+    assert!(matches!(
+        w.refuse(
+            &state,
+            &w.other_operator,
+            t,
+            Command::Accept {
+                note: String::new()
+            }
+        ),
+        Refusal::NotAllowed { .. }
+    ));
+    w.act(
+        &mut state,
+        &w.operator,
+        t,
+        Command::SendBack {
+            reason: "Laporan masih error".into(),
+        },
+    );
+    assert_eq!(state.case.status, CaseStatus::Open);
+    assert_eq!(active(&state).step_no, 7);
+    assert_eq!(active(&state).stage, TaskStage::Perform);
+    let kinds: Vec<&str> = state.entries.iter().map(|e| e.record.kind()).collect();
+    assert!(kinds.ends_with(&["skipped", "presentation", "sent_back"]));
+}
+
+#[test]
+fn the_opd_may_withdraw_an_open_or_returned_request() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(
+        &mut state,
+        &w.kadis,
+        t,
+        Command::ReturnToOpd {
+            reason: "Lengkapi".into(),
+        },
+    );
+    assert!(matches!(
+        w.refuse(
+            &state,
+            &w.other_operator,
+            t,
+            Command::Withdraw { reason: "x".into() }
+        ),
+        Refusal::NotAllowed { .. }
+    ));
+    w.act(
+        &mut state,
+        &w.operator,
+        t,
+        Command::Withdraw {
+            reason: "Sudah tidak diperlukan".into(),
+        },
+    );
+    assert_eq!(state.case.status, CaseStatus::Withdrawn);
+    assert!(state.tasks.iter().all(|task| !task.state.is_active()));
+}
+
+#[test]
+fn acting_officials_act_within_their_dates_and_are_recorded() {
+    let mut w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    w.act(&mut state, &w.pelaksana, t, register());
+    let delegation = Delegation {
+        id: DelegationId::random(),
+        position: "kepala_dinas".into(),
+        kind: DelegationKind::Plh,
+        delegate: w.sekretaris.user.id,
+        official_name: "Endah Kadis".into(),
+        from: wib(2026, 11, 23, 0, 0),
+        until: wib(2026, 11, 24, 0, 0),
+        revoked: false,
+    };
+    w.sekretaris.delegations.push(delegation);
+    // After the period the delegation no longer counts.
+    assert!(matches!(
+        w.refuse(&state, &w.sekretaris, wib(2026, 11, 24, 8, 0), dispose()),
+        Refusal::NotAllowed { .. }
+    ));
+    w.act(
+        &mut state,
+        &w.sekretaris,
+        wib(2026, 11, 23, 9, 0),
+        dispose(),
+    );
+    let entry = state.entries.last().unwrap();
+    let acting = entry.acting.as_ref().expect("acting recorded");
+    assert_eq!(acting.kind, DelegationKind::Plh);
+    assert_eq!(acting.official_name, "Endah Kadis");
+    assert_eq!(entry.by_name, "Sri Sekretaris");
+    let Record::Disposition(disposition) = &entry.record else {
+        panic!()
+    };
+    assert_eq!(
+        disposition.paraf.acting.as_ref().unwrap().position,
+        "kepala_dinas"
+    );
+    // The acting secretary then disposes in her own right at step 4.
+    w.act(
+        &mut state,
+        &w.sekretaris,
+        wib(2026, 11, 23, 9, 5),
+        dispose(),
+    );
+    assert!(state.entries.last().unwrap().acting.is_none());
+}
+
+#[test]
+fn nobody_acts_outside_their_position() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let state = w.submit(t);
+    for actor in [&w.kadis, &w.admin, &w.operator, &w.subkoor] {
+        assert!(
+            matches!(
+                w.refuse(&state, actor, t, register()),
+                Refusal::NotAllowed { .. }
+            ),
+            "{}",
+            actor.user.full_name
+        );
+    }
+    let mut disabled = w.pelaksana.clone();
+    disabled.user.active = false;
+    assert!(matches!(
+        w.refuse(&state, &disabled, t, register()),
+        Refusal::NotAllowed { .. }
+    ));
+    // Only an operator of the OPD submits for it.
+    let attempt = submit(
+        w.ctx(t),
+        &w.other_operator,
+        SubmitInput {
+            opd_id: w.opd,
+            app_id: AppId::random(),
+            subject: "x".into(),
+            description: "y".into(),
+            letter: letter(),
+            tracking_code: "PLH-X".into(),
+        },
+    );
+    assert!(matches!(attempt, Err(Refusal::NotAllowed { .. })));
+    assert!(may_view(&w.operator, &state.case));
+    assert!(!may_view(&w.other_operator, &state.case));
+    assert!(may_view(&w.kadis, &state.case));
+}
+
+#[test]
+fn a_claimed_task_belongs_to_its_claimer_and_a_done_step_names_who_did_it() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    let second_pelaksana = person("Rina Pelaksana", Role::Staff, &["pelaksana"], None);
+    w.act(&mut state, &second_pelaksana, t, Command::Claim);
+    assert_eq!(
+        w.refuse(&state, &w.pelaksana, t, register()),
+        Refusal::ClaimedByOther {
+            by_name: "Rina Pelaksana".into()
+        }
+    );
+    let before = state.clone();
+    w.act(&mut state, &second_pelaksana, t, register());
+    // A second attempt on the state read before the registration (a concurrent request)
+    // is refused by the store's version check; on the fresh state it names who did it.
+    assert_eq!(before.case.version + 1, state.case.version);
+    w.act(&mut state, &w.kadis, t, dispose());
+    // The Head's step is done; the Head trying again gets "already done" only once no task
+    // of theirs is open, which the disposition to the Secretary shows as not allowed.
+    assert!(matches!(
+        w.refuse(&state, &w.kadis, t, dispose()),
+        Refusal::NotAllowed { .. }
+    ));
+}
+
+#[test]
+fn a_disposition_can_be_recalled_until_its_recipient_opens_it() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.kadis, t, dispose());
+    // Someone else cannot recall the Head's disposition.
+    assert_eq!(
+        w.refuse(
+            &state,
+            &w.sekretaris,
+            t,
+            Command::Recall { reason: "x".into() }
+        ),
+        Refusal::MayNotRecall
+    );
+    w.act(
+        &mut state,
+        &w.kadis,
+        t,
+        Command::Recall {
+            reason: "Salah instruksi".into(),
+        },
+    );
+    assert_eq!(active(&state).step_no, 3);
+    assert_eq!(active(&state).position, "kepala_dinas");
+    w.act(&mut state, &w.kadis, t, dispose());
+    // Once the Secretary has opened it, it can no longer be recalled.
+    let index = state
+        .tasks
+        .iter()
+        .position(|task| task.state == TaskState::Open)
+        .unwrap();
+    state.tasks[index].seen_at = Some(t);
+    assert_eq!(
+        w.refuse(&state, &w.kadis, t, Command::Recall { reason: "x".into() }),
+        Refusal::MayNotRecall
+    );
+}
+
+#[test]
+fn bad_input_is_refused_with_the_field_named() {
+    let w = world();
+    let t = wib(2026, 11, 23, 8, 0);
+    let mut state = w.submit(t);
+    let mut input = RegisterInput {
+        classification: String::new(),
+        urgency: Urgency::Biasa,
+        confidentiality: Confidentiality::Biasa,
+        letter_number: "1".into(),
+        letter_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+    };
+    assert_eq!(
+        w.refuse(&state, &w.pelaksana, t, Command::Register(input.clone())),
+        Refusal::Invalid {
+            field: "classification",
+            problem: Problem::Required
+        }
+    );
+    input.classification = "005".into();
+    input.letter_date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    assert_eq!(
+        w.refuse(&state, &w.pelaksana, t, Command::Register(input)),
+        Refusal::Invalid {
+            field: "letter_date",
+            problem: Problem::InFuture
+        }
+    );
+    w.act(&mut state, &w.pelaksana, t, register());
+    let refusal = w.refuse(
+        &state,
+        &w.kadis,
+        t,
+        Command::Dispose {
+            instructions: vec!["Bakar suratnya".into()],
+            note: String::new(),
+        },
+    );
+    assert_eq!(
+        refusal,
+        Refusal::Invalid {
+            field: "instructions",
+            problem: Problem::NotAllowedValue
+        }
+    );
+    assert_eq!(
+        refusal.message(pelihara_i18n::Lang::Id),
+        "Instruksi disposisi berisi pilihan yang tidak tersedia."
+    );
+    let long = "x".repeat(4_001);
+    assert_eq!(
+        w.refuse(
+            &state,
+            &w.kadis,
+            t,
+            Command::Dispose {
+                instructions: vec![],
+                note: long
+            }
+        ),
+        Refusal::Invalid {
+            field: "note",
+            problem: Problem::TooLong { max: 4_000 }
+        }
+    );
+}
+
+#[test]
+fn sla_badges_follow_working_time_over_weekends_and_holidays() {
+    let w = world();
+    // Friday 27 November 2026, 15:55 WIB; the Pelaksana has 5 working minutes: due 16:00.
+    let t = wib(2026, 11, 27, 15, 55);
+    let state = w.submit(t);
+    let task = active(&state);
+    assert_eq!(task.due_at, Some(wib(2026, 11, 27, 16, 0)));
+    assert_eq!(
+        sla::state(&w.calendar, task, wib(2026, 11, 27, 15, 56), 25),
+        SlaState::OnTime
+    );
+    assert_eq!(
+        sla::state(&w.calendar, task, wib(2026, 11, 27, 15, 59), 25),
+        SlaState::DueSoon
+    );
+    // Over the weekend no working time passes, but 16:00 Friday is past.
+    assert_eq!(
+        sla::state(&w.calendar, task, wib(2026, 11, 28, 12, 0), 25),
+        SlaState::Overdue
+    );
+
+    // Started Friday 15:58: 2 minutes on Friday, 3 on Monday: due Monday 07:33.
+    let state = w.submit(wib(2026, 11, 27, 15, 58));
+    assert_eq!(active(&state).due_at, Some(wib(2026, 11, 30, 7, 33)));
+    // On Saturday it is still on time: the clock does not run on weekends.
+    assert_eq!(
+        sla::state(&w.calendar, active(&state), wib(2026, 11, 28, 12, 0), 25),
+        SlaState::OnTime
+    );
+
+    // Wednesday 23 December 2026 15:58: Thursday 24 is cuti bersama, Friday 25 Christmas,
+    // then the weekend: 2 minutes on Wednesday, 3 on Monday 28 December: due 07:33.
+    let state = w.submit(wib(2026, 12, 23, 15, 58));
+    assert_eq!(active(&state).due_at, Some(wib(2026, 12, 28, 7, 33)));
+}
