@@ -1,0 +1,263 @@
+//! The audit trail: every change appends one event holding the SHA-256 of the previous event
+//! and of its own canonical content; the database refuses UPDATE and DELETE on events (see
+//! the migrations), and `verify` walks the chain and names the first bad event. Never edits
+//! or removes an event.
+
+use chrono::{DateTime, Utc};
+use pelihara_domain::{Acting, UserId};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Row, Transaction};
+
+use crate::codec::{millis, opt_to_json};
+use crate::{Backend, Result, Store};
+
+/// Who acted, and from where (the client address, or `cli`).
+#[derive(Debug, Clone)]
+pub struct AuditSource {
+    pub actor_id: Option<UserId>,
+    pub actor_name: String,
+    pub address: String,
+}
+
+impl AuditSource {
+    /// The command line, acting as the system.
+    pub fn cli(what: &str) -> AuditSource {
+        AuditSource {
+            actor_id: None,
+            actor_name: format!("sistem ({what})"),
+            address: "cli".into(),
+        }
+    }
+}
+
+/// The content an event's hash covers, in a fixed field order.
+#[derive(Serialize)]
+struct Canonical<'a> {
+    seq: i64,
+    at: i64,
+    actor_id: Option<&'a str>,
+    actor_name: &'a str,
+    acting: Option<&'a str>,
+    action: &'a str,
+    case_id: Option<&'a str>,
+    step_no: Option<i64>,
+    detail: &'a str,
+    source: &'a str,
+    prev_hash: &'a str,
+}
+
+fn event_hash(canonical: &Canonical<'_>) -> String {
+    // Serialising strings and integers cannot fail.
+    let bytes = serde_json::to_vec(canonical).unwrap_or_default();
+    hex::encode(Sha256::digest(&bytes))
+}
+
+/// An event to append.
+pub struct NewEvent<'a> {
+    pub at: DateTime<Utc>,
+    pub source: &'a AuditSource,
+    pub acting: &'a Option<Acting>,
+    pub action: &'a str,
+    pub case_id: Option<String>,
+    pub step_no: Option<u32>,
+    pub detail: &'a serde_json::Value,
+}
+
+/// Appends an event inside the caller's transaction; returns its sequence number.
+pub(crate) async fn append(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    event: NewEvent<'_>,
+) -> Result<i64> {
+    // On PostgreSQL several nodes write: the head row lock orders them. On SQLite the write
+    // transaction already holds the database lock.
+    let head_query = match backend {
+        Backend::Postgres => "select seq, hash from audit_head where id = 1 for update",
+        Backend::Sqlite => "select seq, hash from audit_head where id = 1",
+    };
+    let head = sqlx::query(head_query).fetch_one(&mut **tx).await?;
+    let prev_seq: i64 = head.try_get("seq")?;
+    let prev_hash: String = head.try_get("hash")?;
+    let seq = prev_seq + 1;
+    let actor_id = event.source.actor_id.map(|id| id.to_string());
+    let acting = opt_to_json(event.acting)?;
+    let detail = serde_json::to_string(event.detail)?;
+    let at = millis(event.at);
+    let step_no = event.step_no.map(i64::from);
+    let hash = event_hash(&Canonical {
+        seq,
+        at,
+        actor_id: actor_id.as_deref(),
+        actor_name: &event.source.actor_name,
+        acting: acting.as_deref(),
+        action: event.action,
+        case_id: event.case_id.as_deref(),
+        step_no,
+        detail: &detail,
+        source: &event.source.address,
+        prev_hash: &prev_hash,
+    });
+    sqlx::query(
+        "insert into audit_events (seq, at, actor_id, actor_name, acting_json, action, case_id, \
+         step_no, detail_json, source, prev_hash, hash) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(seq)
+    .bind(at)
+    .bind(actor_id)
+    .bind(event.source.actor_name.clone())
+    .bind(acting)
+    .bind(event.action.to_owned())
+    .bind(event.case_id)
+    .bind(step_no)
+    .bind(detail)
+    .bind(event.source.address.clone())
+    .bind(prev_hash)
+    .bind(hash.clone())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("update audit_head set seq = $1, hash = $2 where id = 1")
+        .bind(seq)
+        .bind(hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(seq)
+}
+
+/// What is wrong with the first bad event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyProblem {
+    /// An event's content no longer matches its hash (changed).
+    ContentChanged,
+    /// An event does not follow the one before it (inserted, removed or swapped).
+    ChainBroken,
+    /// Sequence numbers skip (an event was removed).
+    Missing,
+    /// The chain ends before the recorded head (the tail was cut), or runs past it.
+    HeadMismatch { head_seq: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub events: i64,
+    pub head_seq: i64,
+    /// The first bad event's sequence number and what is wrong with it.
+    pub first_bad: Option<(i64, VerifyProblem)>,
+}
+
+impl Store {
+    /// Appends an event that belongs to no case action (user created, login, settings).
+    pub async fn record_event(
+        &self,
+        source: &AuditSource,
+        action: &str,
+        detail: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
+        let seq = append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at,
+                source,
+                acting: &None,
+                action,
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    /// Walks the whole chain in order and names the first bad event.
+    pub async fn verify_audit(&self) -> Result<VerifyReport> {
+        let head = sqlx::query("select seq, hash from audit_head where id = 1")
+            .fetch_one(self.reader())
+            .await?;
+        let head_seq: i64 = head.try_get("seq")?;
+        let head_hash: String = head.try_get("hash")?;
+        let rows = sqlx::query(
+            "select seq, at, actor_id, actor_name, acting_json, action, case_id, step_no, \
+             detail_json, source, prev_hash, hash from audit_events order by seq",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        let mut expected_seq = 1_i64;
+        let mut previous_hash = String::new();
+        let mut count = 0_i64;
+        for row in rows {
+            count += 1;
+            let seq: i64 = row.try_get("seq")?;
+            let actor_id: Option<String> = row.try_get("actor_id")?;
+            let actor_name: String = row.try_get("actor_name")?;
+            let acting: Option<String> = row.try_get("acting_json")?;
+            let action: String = row.try_get("action")?;
+            let case_id: Option<String> = row.try_get("case_id")?;
+            let step_no: Option<i64> = row.try_get("step_no")?;
+            let detail: String = row.try_get("detail_json")?;
+            let source: String = row.try_get("source")?;
+            let prev_hash: String = row.try_get("prev_hash")?;
+            let hash: String = row.try_get("hash")?;
+            let at: i64 = row.try_get("at")?;
+            let report = |problem| {
+                Ok(VerifyReport {
+                    events: count,
+                    head_seq,
+                    first_bad: Some((problem_seq(seq, expected_seq, &problem), problem)),
+                })
+            };
+            if seq != expected_seq {
+                return report(VerifyProblem::Missing);
+            }
+            if prev_hash != previous_hash {
+                return report(VerifyProblem::ChainBroken);
+            }
+            let recomputed = event_hash(&Canonical {
+                seq,
+                at,
+                actor_id: actor_id.as_deref(),
+                actor_name: &actor_name,
+                acting: acting.as_deref(),
+                action: &action,
+                case_id: case_id.as_deref(),
+                step_no,
+                detail: &detail,
+                source: &source,
+                prev_hash: &prev_hash,
+            });
+            if recomputed != hash {
+                return report(VerifyProblem::ContentChanged);
+            }
+            previous_hash = hash;
+            expected_seq += 1;
+        }
+        let last_seq = expected_seq - 1;
+        let first_bad = if last_seq != head_seq || previous_hash != head_hash {
+            // The first event that should be there and is not (or the first one too many).
+            Some((
+                last_seq.min(head_seq) + 1,
+                VerifyProblem::HeadMismatch { head_seq },
+            ))
+        } else {
+            None
+        };
+        Ok(VerifyReport {
+            events: count,
+            head_seq,
+            first_bad,
+        })
+    }
+}
+
+/// The sequence number to name: for a gap, the first missing one.
+fn problem_seq(seq: i64, expected: i64, problem: &VerifyProblem) -> i64 {
+    match problem {
+        VerifyProblem::Missing => expected.min(seq),
+        _ => seq,
+    }
+}

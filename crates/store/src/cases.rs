@@ -1,0 +1,689 @@
+//! Cases, their tasks and record entries: loading a case's state, writing the engine's
+//! transitions (one transaction each, guarded by the case version so that of many
+//! simultaneous attempts exactly one wins), and the inbox and case lists.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, Utc};
+use pelihara_calendar::WorkingCalendar;
+use pelihara_domain::agenda::AgendaFormat;
+use pelihara_domain::{
+    Actor, CaseId, CaseState, CaseStatus, Command, Context, Entry, EntryId, OpdId, Refusal,
+    SubmitInput, Task, TaskId, Transition, UserId, may_view,
+};
+use pelihara_sop::SopDefinition;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::audit::{AuditSource, NewEvent, append};
+use crate::codec::{
+    code, from_code, from_json, instant, millis, opt_from_json, opt_instant, opt_to_json, to_json,
+    uuid,
+};
+use crate::{Result, Store, StoreError};
+
+/// The SOP versions cases may follow, by (code, version).
+#[derive(Debug, Clone, Default)]
+pub struct SopCatalog {
+    versions: HashMap<(String, u32), Arc<SopDefinition>>,
+}
+
+impl SopCatalog {
+    pub fn insert(&mut self, definition: SopDefinition) {
+        let key = (definition.header.code.clone(), definition.header.version);
+        self.versions.insert(key, Arc::new(definition));
+    }
+
+    pub fn get(&self, code: &str, version: u32) -> Option<Arc<SopDefinition>> {
+        self.versions.get(&(code.to_owned(), version)).cloned()
+    }
+
+    /// The newest version of an SOP: what new cases start on.
+    pub fn latest(&self, code: &str) -> Option<Arc<SopDefinition>> {
+        self.versions
+            .iter()
+            .filter(|((stored_code, _), _)| stored_code == code)
+            .max_by_key(|((_, version), _)| *version)
+            .map(|(_, definition)| definition.clone())
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Arc<SopDefinition>> {
+        self.versions.values()
+    }
+}
+
+/// An open task as the inbox lists it.
+#[derive(Debug, Clone)]
+pub struct InboxItem {
+    pub task: Task,
+    pub tracking_code: String,
+    pub subject: String,
+    pub opd_name: String,
+    pub app_name: String,
+    pub agenda_number: Option<String>,
+}
+
+/// A case as lists show it.
+#[derive(Debug, Clone)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub tracking_code: String,
+    pub subject: String,
+    pub opd_id: OpdId,
+    pub opd_name: String,
+    pub app_name: String,
+    pub status: CaseStatus,
+    pub current_step: u32,
+    pub submitted_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub agenda_number: Option<String>,
+    /// The earliest due moment of the case's open tasks.
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+const TASK_COLUMNS: &str = "id, case_id, step_no, stage, position, opd_id, claimed_by, \
+    claimed_by_name, state, opened_at, seen_at, standard_json, pauses_json, due_at, completed_at, \
+    completed_by, completed_by_name, acting_json, actual_seconds, actual_in_unit_micros";
+
+/// Time spent in the standard's unit is kept in millionths: an integer column behaves the same
+/// on both backends, and a millionth of a day is well under a second.
+fn unit_to_micros(value: f64) -> i64 {
+    (value * 1_000_000.0).round() as i64
+}
+
+fn micros_to_unit(micros: i64) -> f64 {
+    micros as f64 / 1_000_000.0
+}
+
+fn to_u32(value: i64, what: &str) -> Result<u32> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
+}
+
+fn task_from_row(row: &AnyRow) -> Result<Task> {
+    let opd_id: Option<String> = row.try_get("opd_id")?;
+    let claimed_by: Option<String> = row.try_get("claimed_by")?;
+    let completed_by: Option<String> = row.try_get("completed_by")?;
+    Ok(Task {
+        id: TaskId(uuid(&row.try_get::<String, _>("id")?)?),
+        case_id: CaseId(uuid(&row.try_get::<String, _>("case_id")?)?),
+        step_no: to_u32(row.try_get("step_no")?, "step")?,
+        stage: from_code(&row.try_get::<String, _>("stage")?)?,
+        position: row.try_get("position")?,
+        opd_id: opd_id.as_deref().map(uuid).transpose()?.map(OpdId),
+        claimed_by: claimed_by.as_deref().map(uuid).transpose()?.map(UserId),
+        claimed_by_name: row.try_get("claimed_by_name")?,
+        state: from_code(&row.try_get::<String, _>("state")?)?,
+        opened_at: instant(row.try_get("opened_at")?)?,
+        seen_at: opt_instant(row.try_get("seen_at")?)?,
+        standard: opt_from_json(row.try_get("standard_json")?)?,
+        pauses: from_json(&row.try_get::<String, _>("pauses_json")?)?,
+        due_at: opt_instant(row.try_get("due_at")?)?,
+        completed_at: opt_instant(row.try_get("completed_at")?)?,
+        completed_by: completed_by.as_deref().map(uuid).transpose()?.map(UserId),
+        completed_by_name: row.try_get("completed_by_name")?,
+        acting: opt_from_json(row.try_get("acting_json")?)?,
+        actual_seconds: row.try_get("actual_seconds")?,
+        actual_in_unit: row
+            .try_get::<Option<i64>, _>("actual_in_unit_micros")?
+            .map(micros_to_unit),
+    })
+}
+
+fn case_from_row(row: &AnyRow) -> Result<pelihara_domain::Case> {
+    Ok(pelihara_domain::Case {
+        id: CaseId(uuid(&row.try_get::<String, _>("id")?)?),
+        tracking_code: row.try_get("tracking_code")?,
+        sop_code: row.try_get("sop_code")?,
+        sop_version: to_u32(row.try_get("sop_version")?, "SOP version")?,
+        opd_id: OpdId(uuid(&row.try_get::<String, _>("opd_id")?)?),
+        app_id: pelihara_domain::AppId(uuid(&row.try_get::<String, _>("app_id")?)?),
+        subject: row.try_get("subject")?,
+        description: row.try_get("description")?,
+        letter: from_json(&row.try_get::<String, _>("letter_json")?)?,
+        status: from_code(&row.try_get::<String, _>("status")?)?,
+        current_step: to_u32(row.try_get("current_step")?, "step")?,
+        agenda: opt_from_json(row.try_get("agenda_json")?)?,
+        submitted_by: UserId(uuid(&row.try_get::<String, _>("submitted_by")?)?),
+        submitted_at: instant(row.try_get("submitted_at")?)?,
+        closed_at: opt_instant(row.try_get("closed_at")?)?,
+        closing_reason: row.try_get("closing_reason")?,
+        version: row.try_get("version")?,
+    })
+}
+
+const CASE_COLUMNS: &str = "id, tracking_code, sop_code, sop_version, opd_id, app_id, subject, \
+    description, letter_json, status, current_step, agenda_json, submitted_by, submitted_at, \
+    closed_at, closing_reason, version";
+
+fn entry_from_row(row: &AnyRow) -> Result<Entry> {
+    let task_id: Option<String> = row.try_get("task_id")?;
+    Ok(Entry {
+        id: EntryId(uuid(&row.try_get::<String, _>("id")?)?),
+        case_id: CaseId(uuid(&row.try_get::<String, _>("case_id")?)?),
+        step_no: to_u32(row.try_get("step_no")?, "step")?,
+        task_id: task_id.as_deref().map(uuid).transpose()?.map(TaskId),
+        by: UserId(uuid(&row.try_get::<String, _>("by_user")?)?),
+        by_name: row.try_get("by_name")?,
+        acting: opt_from_json(row.try_get("acting_json")?)?,
+        at: instant(row.try_get("at")?)?,
+        record: from_json(&row.try_get::<String, _>("record_json")?)?,
+    })
+}
+
+async fn insert_task(tx: &mut Transaction<'static, Any>, task: &Task) -> Result<()> {
+    let query = format!(
+        "insert into tasks ({TASK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+         $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(query))
+        .bind(task.id.to_string())
+        .bind(task.case_id.to_string())
+        .bind(i64::from(task.step_no))
+        .bind(code(&task.stage)?)
+        .bind(task.position.clone())
+        .bind(task.opd_id.map(|id| id.to_string()))
+        .bind(task.claimed_by.map(|id| id.to_string()))
+        .bind(task.claimed_by_name.clone())
+        .bind(code(&task.state)?)
+        .bind(millis(task.opened_at))
+        .bind(task.seen_at.map(millis))
+        .bind(opt_to_json(&task.standard)?)
+        .bind(to_json(&task.pauses)?)
+        .bind(task.due_at.map(millis))
+        .bind(task.completed_at.map(millis))
+        .bind(task.completed_by.map(|id| id.to_string()))
+        .bind(task.completed_by_name.clone())
+        .bind(opt_to_json(&task.acting)?)
+        .bind(task.actual_seconds)
+        .bind(task.actual_in_unit.map(unit_to_micros))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn update_task(tx: &mut Transaction<'static, Any>, task: &Task) -> Result<()> {
+    sqlx::query(
+        "update tasks set claimed_by = $1, claimed_by_name = $2, state = $3, seen_at = $4, \
+         pauses_json = $5, due_at = $6, completed_at = $7, completed_by = $8, \
+         completed_by_name = $9, acting_json = $10, actual_seconds = $11, actual_in_unit_micros = $12 \
+         where id = $13",
+    )
+    .bind(task.claimed_by.map(|id| id.to_string()))
+    .bind(task.claimed_by_name.clone())
+    .bind(code(&task.state)?)
+    .bind(task.seen_at.map(millis))
+    .bind(to_json(&task.pauses)?)
+    .bind(task.due_at.map(millis))
+    .bind(task.completed_at.map(millis))
+    .bind(task.completed_by.map(|id| id.to_string()))
+    .bind(task.completed_by_name.clone())
+    .bind(opt_to_json(&task.acting)?)
+    .bind(task.actual_seconds)
+    .bind(task.actual_in_unit.map(unit_to_micros))
+    .bind(task.id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_entry(tx: &mut Transaction<'static, Any>, entry: &Entry) -> Result<()> {
+    sqlx::query(
+        "insert into entries (id, case_id, step_no, task_id, by_user, by_name, acting_json, at, \
+         kind, record_json) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(entry.id.to_string())
+    .bind(entry.case_id.to_string())
+    .bind(i64::from(entry.step_no))
+    .bind(entry.task_id.map(|id| id.to_string()))
+    .bind(entry.by.to_string())
+    .bind(entry.by_name.clone())
+    .bind(opt_to_json(&entry.acting)?)
+    .bind(millis(entry.at))
+    .bind(entry.record.kind().to_owned())
+    .bind(to_json(&entry.record)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records a document row for a stored blob (idempotent).
+async fn insert_document(
+    tx: &mut Transaction<'static, Any>,
+    letter: &pelihara_domain::DocumentRef,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "insert into documents (sha256, size, media_type, created_at) values ($1, $2, $3, $4) \
+         on conflict (sha256) do nothing",
+    )
+    .bind(letter.sha256.clone())
+    .bind(i64::try_from(letter.size).unwrap_or(i64::MAX))
+    .bind(letter.media_type.clone())
+    .bind(millis(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Draws the next agenda sequence of a year, inside the registering transaction: a rolled
+/// back registration gives its number back, so there are no gaps.
+async fn next_agenda_sequence(tx: &mut Transaction<'static, Any>, year: i32) -> Result<u32> {
+    let row = sqlx::query(
+        "insert into agenda_counters (year, last_sequence) values ($1, 1) \
+         on conflict (year) do update set last_sequence = agenda_counters.last_sequence + 1 \
+         returning last_sequence",
+    )
+    .bind(i64::from(year))
+    .fetch_one(&mut **tx)
+    .await?;
+    to_u32(row.try_get("last_sequence")?, "agenda sequence")
+}
+
+/// The outcome of trying to write a transition.
+enum Written {
+    Done,
+    /// Someone else changed the case since it was read.
+    Stale,
+}
+
+impl Store {
+    /// Opens a new case from an OPD's request. The letter's bytes must already be in the
+    /// blob store (written and fsynced).
+    pub async fn submit_case(
+        &self,
+        sop: &SopDefinition,
+        calendar: &WorkingCalendar,
+        actor: &Actor,
+        input: SubmitInput,
+        now: DateTime<Utc>,
+        source: &AuditSource,
+    ) -> Result<CaseState> {
+        let context = Context { sop, calendar, now };
+        let transition = pelihara_domain::submit(context, actor, input)?;
+        let state = CaseState {
+            case: transition.case.clone(),
+            tasks: Vec::new(),
+            entries: Vec::new(),
+        };
+        let mut tx = self.begin_write().await?;
+        insert_document(&mut tx, &transition.case.letter, now).await?;
+        let case = &transition.case;
+        let query = format!(
+            "insert into cases ({CASE_COLUMNS}, letter_sha256, agenda_number) values ($1, $2, $3, \
+             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(case.id.to_string())
+            .bind(case.tracking_code.clone())
+            .bind(case.sop_code.clone())
+            .bind(i64::from(case.sop_version))
+            .bind(case.opd_id.to_string())
+            .bind(case.app_id.to_string())
+            .bind(case.subject.clone())
+            .bind(case.description.clone())
+            .bind(to_json(&case.letter)?)
+            .bind(code(&case.status)?)
+            .bind(i64::from(case.current_step))
+            .bind(opt_to_json(&case.agenda)?)
+            .bind(case.submitted_by.to_string())
+            .bind(millis(case.submitted_at))
+            .bind(case.closed_at.map(millis))
+            .bind(case.closing_reason.clone())
+            .bind(case.version)
+            .bind(case.letter.sha256.clone())
+            .bind(Option::<String>::None)
+            .execute(&mut *tx)
+            .await?;
+        self.write_rest(&mut tx, &state, &transition, source, now)
+            .await?;
+        tx.commit().await?;
+        let mut state = state;
+        merge(&mut state, transition);
+        Ok(state)
+    }
+
+    /// Writes tasks, entries and the audit event of a transition.
+    async fn write_rest(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        before: &CaseState,
+        transition: &Transition,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let existing: HashSet<TaskId> = before.tasks.iter().map(|task| task.id).collect();
+        for task in &transition.tasks {
+            if existing.contains(&task.id) {
+                update_task(tx, task).await?;
+            } else {
+                insert_task(tx, task).await?;
+            }
+        }
+        for entry in &transition.entries {
+            insert_entry(tx, entry).await?;
+        }
+        append(
+            tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &transition.audit.acting,
+                action: &transition.audit.action,
+                case_id: Some(transition.audit.case_id.to_string()),
+                step_no: transition.audit.step_no,
+                detail: &transition.audit.detail,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn write_transition(
+        &self,
+        before: &CaseState,
+        transition: &mut Transition,
+        agenda_format: &AgendaFormat,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<Written> {
+        let mut tx = self.begin_write().await?;
+        if let Some(year) = transition.needs_agenda_number {
+            let sequence = next_agenda_sequence(&mut tx, year).await?;
+            let classification = transition
+                .case
+                .agenda
+                .as_ref()
+                .map(|agenda| agenda.classification.clone())
+                .unwrap_or_default();
+            let month = transition
+                .case
+                .agenda
+                .as_ref()
+                .map(|agenda| agenda.received_at.month())
+                .unwrap_or(1);
+            let number = agenda_format.render(sequence, &classification, year, month);
+            transition.assign_agenda_number(sequence, number);
+        }
+        if let Some(letter) = transition
+            .entries
+            .iter()
+            .find_map(|entry| match &entry.record {
+                pelihara_domain::Record::Resubmitted {
+                    letter: Some(letter),
+                    ..
+                } => Some(letter.clone()),
+                _ => None,
+            })
+        {
+            insert_document(&mut tx, &letter, now).await?;
+        }
+        let case = &transition.case;
+        let updated = sqlx::query(
+            "update cases set status = $1, current_step = $2, agenda_number = $3, agenda_json = $4, \
+             letter_sha256 = $5, letter_json = $6, closed_at = $7, closing_reason = $8, version = $9 \
+             where id = $10 and version = $11",
+        )
+        .bind(code(&case.status)?)
+        .bind(i64::from(case.current_step))
+        .bind(case.agenda.as_ref().map(|agenda| agenda.number.clone()))
+        .bind(opt_to_json(&case.agenda)?)
+        .bind(case.letter.sha256.clone())
+        .bind(to_json(&case.letter)?)
+        .bind(case.closed_at.map(millis))
+        .bind(case.closing_reason.clone())
+        .bind(case.version)
+        .bind(case.id.to_string())
+        .bind(before.case.version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            // Dropping the transaction rolls it back, agenda sequence included.
+            return Ok(Written::Stale);
+        }
+        self.write_rest(&mut tx, before, transition, source, now)
+            .await?;
+        tx.commit().await?;
+        Ok(Written::Done)
+    }
+
+    /// Applies a command to a case for an actor: reads the case, asks the engine, and writes
+    /// the transition over the version it read. When someone else got there first, the case
+    /// is read again and the engine answers on the fresh state (usually "already done by X").
+    #[allow(clippy::too_many_arguments)] // Each is a separate input of one action; see the call sites.
+    pub async fn act(
+        &self,
+        catalog: &SopCatalog,
+        calendar: &WorkingCalendar,
+        agenda_format: &AgendaFormat,
+        case_id: CaseId,
+        actor: &Actor,
+        expected_task: Option<TaskId>,
+        command: Command,
+        now: DateTime<Utc>,
+        source: &AuditSource,
+    ) -> Result<CaseState> {
+        for _attempt in 0..5 {
+            let Some(state) = self.case_state(case_id).await? else {
+                return Err(Refusal::NotFound.into());
+            };
+            if !may_view(actor, &state.case) {
+                return Err(Refusal::NotFound.into());
+            }
+            let sop = catalog
+                .get(&state.case.sop_code, state.case.sop_version)
+                .ok_or_else(|| {
+                    StoreError::UnknownSop(format!(
+                        "{}@{}",
+                        state.case.sop_code, state.case.sop_version
+                    ))
+                })?;
+            let context = Context {
+                sop: &sop,
+                calendar,
+                now,
+            };
+            let mut transition =
+                pelihara_domain::apply(context, &state, actor, expected_task, command.clone())?;
+            match self
+                .write_transition(&state, &mut transition, agenda_format, source, now)
+                .await?
+            {
+                Written::Done => {
+                    let mut state = state;
+                    merge(&mut state, transition);
+                    return Ok(state);
+                }
+                Written::Stale => continue,
+            }
+        }
+        Err(Refusal::Conflict.into())
+    }
+
+    pub async fn case_state(&self, case_id: CaseId) -> Result<Option<CaseState>> {
+        let query = format!("select {CASE_COLUMNS} from cases where id = $1");
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(case_id.to_string())
+            .fetch_optional(self.reader())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let case = case_from_row(&row)?;
+        let query = format!(
+            "select {TASK_COLUMNS} from tasks where case_id = $1 order by opened_at, step_no"
+        );
+        let tasks = sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(case_id.to_string())
+            .fetch_all(self.reader())
+            .await?
+            .iter()
+            .map(task_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let entries = sqlx::query(
+            "select id, case_id, step_no, task_id, by_user, by_name, acting_json, at, record_json \
+             from entries where case_id = $1 order by seq",
+        )
+        .bind(case_id.to_string())
+        .fetch_all(self.reader())
+        .await?
+        .iter()
+        .map(entry_from_row)
+        .collect::<Result<Vec<_>>>()?;
+        Ok(Some(CaseState {
+            case,
+            tasks,
+            entries,
+        }))
+    }
+
+    /// The case with a public tracking number.
+    pub async fn case_id_by_tracking_code(&self, tracking_code: &str) -> Result<Option<CaseId>> {
+        let row = sqlx::query("select id from cases where tracking_code = $1")
+            .bind(tracking_code.trim().to_uppercase())
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|row| Ok(CaseId(uuid(&row.try_get::<String, _>("id")?)?)))
+            .transpose()
+    }
+
+    /// Marks a task as opened by the person it is for (a disposition can no longer be
+    /// recalled). Only the first opening counts.
+    pub async fn mark_task_seen(&self, task_id: TaskId, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("update tasks set seen_at = $1 where id = $2 and seen_at is null")
+            .bind(millis(now))
+            .bind(task_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Open tasks for any of these positions, or for this OPD's operators, due first.
+    pub async fn inbox(
+        &self,
+        positions: &[String],
+        opd: Option<OpdId>,
+        limit: i64,
+    ) -> Result<Vec<InboxItem>> {
+        let mut conditions = Vec::new();
+        let mut next = 1;
+        for _ in positions {
+            conditions.push(format!("t.position = ${next}"));
+            next += 1;
+        }
+        if opd.is_some() {
+            conditions.push(format!("(t.position = 'opd' and t.opd_id = ${next})"));
+            next += 1;
+        }
+        if conditions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let prefixed: Vec<String> = TASK_COLUMNS
+            .split(", ")
+            .map(|column| format!("t.{}", column.trim()))
+            .collect();
+        let query = format!(
+            "select {}, c.tracking_code, c.subject, c.agenda_number, o.name as opd_name, \
+             a.name as app_name \
+             from tasks t join cases c on c.id = t.case_id join opds o on o.id = c.opd_id \
+             join apps a on a.id = c.app_id \
+             where t.state = 'open' and ({}) \
+             order by case when t.due_at is null then 1 else 0 end, t.due_at, t.opened_at \
+             limit ${next}",
+            prefixed.join(", "),
+            conditions.join(" or ")
+        );
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(query));
+        for position in positions {
+            statement = statement.bind(position.clone());
+        }
+        if let Some(opd) = opd {
+            statement = statement.bind(opd.to_string());
+        }
+        let rows = statement.bind(limit).fetch_all(self.reader()).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(InboxItem {
+                    task: task_from_row(row)?,
+                    tracking_code: row.try_get("tracking_code")?,
+                    subject: row.try_get("subject")?,
+                    opd_name: row.try_get("opd_name")?,
+                    app_name: row.try_get("app_name")?,
+                    agenda_number: row.try_get("agenda_number")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Cases, newest first; only one OPD's when `opd` is given.
+    pub async fn list_cases(&self, opd: Option<OpdId>, limit: i64) -> Result<Vec<CaseSummary>> {
+        let filter = if opd.is_some() {
+            "where c.opd_id = $1"
+        } else {
+            ""
+        };
+        let limit_param = if opd.is_some() { "$2" } else { "$1" };
+        let query = format!(
+            "select c.id, c.tracking_code, c.subject, c.opd_id, o.name as opd_name, a.name as app_name, \
+             c.status, c.current_step, c.submitted_at, c.closed_at, c.agenda_number, \
+             (select min(t.due_at) from tasks t where t.case_id = c.id and t.state = 'open') as due_at \
+             from cases c join opds o on o.id = c.opd_id join apps a on a.id = c.app_id \
+             {filter} order by c.submitted_at desc limit {limit_param}"
+        );
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(query));
+        if let Some(opd) = opd {
+            statement = statement.bind(opd.to_string());
+        }
+        let rows = statement.bind(limit).fetch_all(self.reader()).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CaseSummary {
+                    id: CaseId(uuid(&row.try_get::<String, _>("id")?)?),
+                    tracking_code: row.try_get("tracking_code")?,
+                    subject: row.try_get("subject")?,
+                    opd_id: OpdId(uuid(&row.try_get::<String, _>("opd_id")?)?),
+                    opd_name: row.try_get("opd_name")?,
+                    app_name: row.try_get("app_name")?,
+                    status: from_code(&row.try_get::<String, _>("status")?)?,
+                    current_step: to_u32(row.try_get("current_step")?, "step")?,
+                    submitted_at: instant(row.try_get("submitted_at")?)?,
+                    closed_at: opt_instant(row.try_get("closed_at")?)?,
+                    agenda_number: row.try_get("agenda_number")?,
+                    due_at: opt_instant(row.try_get("due_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Open tasks with a due moment before `now`, for the SLA sweep.
+    pub async fn overdue_tasks(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Task>> {
+        let query = format!(
+            "select {TASK_COLUMNS} from tasks where state = 'open' and due_at < $1 order by due_at limit $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(millis(now))
+            .bind(limit)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(task_from_row).collect()
+    }
+}
+
+/// Applies a written transition to the state that was read.
+fn merge(state: &mut CaseState, transition: Transition) {
+    state.case = transition.case;
+    for task in transition.tasks {
+        match state
+            .tasks
+            .iter_mut()
+            .find(|existing| existing.id == task.id)
+        {
+            Some(existing) => *existing = task,
+            None => state.tasks.push(task),
+        }
+    }
+    state.entries.extend(transition.entries);
+}

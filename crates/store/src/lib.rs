@@ -1,0 +1,181 @@
+//! Persistence of Pelihara on embedded SQLite (the default) and PostgreSQL, behind one API:
+//! cases, tasks and their records, people and delegations, the register of apps, SOP
+//! versions, holidays, the hash-chained audit trail and content-addressed documents.
+//!
+//! **Architecture invariant:** SQL lives only in this crate, in lowercase, one small function
+//! per query; both backends run the same statements (`$1` placeholders through sqlx's `Any`
+//! driver), and instants are stored as epoch milliseconds so no backend-specific type leaks.
+//! Every action is one transaction that also appends its audit event.
+
+pub mod audit;
+pub mod blobs;
+pub mod cases;
+mod codec;
+pub mod people;
+pub mod reference;
+pub mod register;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use audit::{AuditSource, VerifyProblem, VerifyReport};
+pub use blobs::{BlobError, BlobStore};
+pub use cases::{CaseSummary, InboxItem, SopCatalog};
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("refused: {0}")]
+    Refused(#[from] pelihara_domain::Refusal),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL (use sqlite:// or postgres://)")]
+    UnsupportedUrl,
+    #[error("the SOP {0} is not loaded")]
+    UnknownSop(String),
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+}
+
+impl StoreError {
+    /// Whether a database error is a unique-constraint violation (shown as a form error).
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(error)) => error.is_unique_violation(),
+            StoreError::Duplicate(_) => true,
+            _ => false,
+        }
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(error: serde_json::Error) -> Self {
+        StoreError::Corrupt(error.to_string())
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    /// Reads: several connections (SQLite in WAL mode lets them run beside the writer).
+    read: AnyPool,
+    /// Writes: on SQLite one connection, so writers queue in the pool instead of failing
+    /// with "database is locked"; on PostgreSQL the same pool as reads.
+    write: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+fn sqlite_pool(url: &str, max: u32) -> Result<AnyPoolOptions> {
+    // Validate the URL early so a typo is a clear error rather than a pool timeout.
+    AnyConnectOptions::from_str(url)?;
+    Ok(AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                // FULL: an acknowledged action survives power loss. WAL: readers never wait
+                // for the writer. busy_timeout: another process (the CLI) may hold the lock.
+                conn.execute("pragma journal_mode = wal").await?;
+                conn.execute("pragma synchronous = full").await?;
+                conn.execute("pragma foreign_keys = on").await?;
+                conn.execute("pragma busy_timeout = 10000").await?;
+                Ok(())
+            })
+        }))
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`, and runs the
+    /// migrations of that backend.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let store = if url.starts_with("sqlite:") {
+            let url = if url.contains('?') {
+                url.to_owned()
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            let write = sqlite_pool(&url, 1)?.connect(&url).await?;
+            // The schema must exist before readers open; migrate on the writer first.
+            SQLITE_MIGRATIONS.run(&write).await?;
+            let read = sqlite_pool(&url, 8)?.connect(&url).await?;
+            Store {
+                read,
+                write,
+                backend: Backend::Sqlite,
+            }
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect(url)
+                .await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            Store {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+            }
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Begins a write transaction. On SQLite `begin immediate` takes the write lock at once,
+    /// so a transaction never fails half-way on a lock upgrade.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.write.begin_with("begin immediate").await?,
+            Backend::Postgres => self.write.begin().await?,
+        })
+    }
+
+    pub(crate) fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// Closes both pools (tests and shutdown).
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    /// Checks the database's own integrity (SQLite `integrity_check`; PostgreSQL: a query).
+    pub async fn integrity_ok(&self) -> Result<bool> {
+        match self.backend {
+            Backend::Sqlite => {
+                let row: (String,) = sqlx::query_as("pragma integrity_check")
+                    .fetch_one(&self.read)
+                    .await?;
+                Ok(row.0 == "ok")
+            }
+            Backend::Postgres => {
+                sqlx::query("select 1").execute(&self.read).await?;
+                Ok(true)
+            }
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! People and organisations: OPDs, users with their roles and positions, delegations to
+//! acting officials. Password hashes are stored as given (hashed by the caller with argon2);
+//! this module never sees a plain password.
+
+use chrono::{DateTime, Utc};
+use pelihara_domain::{Actor, Delegation, DelegationId, DelegationKind, OpdId, Role, User, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{AuditSource, NewEvent, append};
+use crate::codec::{code, from_code, instant, millis, uuid};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opd {
+    pub id: OpdId,
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    pub nip: Option<String>,
+    pub email: Option<String>,
+    pub role: Role,
+    pub positions: Vec<String>,
+    pub opd_id: Option<OpdId>,
+    pub password_hash: String,
+}
+
+/// A user as stored, with what sign-in needs.
+#[derive(Debug, Clone)]
+pub struct StoredUser {
+    pub user: User,
+    pub email: Option<String>,
+    pub password_hash: String,
+    pub lang: String,
+}
+
+fn user_from_row(row: &AnyRow) -> Result<StoredUser> {
+    let positions: String = row.try_get("positions")?;
+    let opd_id: Option<String> = row.try_get("opd_id")?;
+    let role: String = row.try_get("role")?;
+    Ok(StoredUser {
+        user: User {
+            id: UserId(uuid(&row.try_get::<String, _>("id")?)?),
+            username: row.try_get("username")?,
+            full_name: row.try_get("full_name")?,
+            nip: row.try_get("nip")?,
+            role: Role::from_code(&role)
+                .ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
+            positions: positions
+                .split(',')
+                .filter(|position| !position.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            opd_id: opd_id.as_deref().map(uuid).transpose()?.map(OpdId),
+            active: row.try_get::<i64, _>("active")? != 0,
+        },
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        lang: row.try_get("lang")?,
+    })
+}
+
+const USER_COLUMNS: &str =
+    "id, username, full_name, nip, email, role, positions, opd_id, active, password_hash, lang";
+
+fn delegation_from_row(row: &AnyRow) -> Result<Delegation> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Delegation {
+        id: DelegationId(uuid(&row.try_get::<String, _>("id")?)?),
+        position: row.try_get("position")?,
+        kind: from_code::<DelegationKind>(&kind)?,
+        delegate: UserId(uuid(&row.try_get::<String, _>("delegate_id")?)?),
+        official_name: row.try_get("official_name")?,
+        from: instant(row.try_get("from_at")?)?,
+        until: instant(row.try_get("until_at")?)?,
+        revoked: row.try_get::<i64, _>("revoked")? != 0,
+    })
+}
+
+impl Store {
+    pub async fn create_opd(
+        &self,
+        code_text: &str,
+        name: &str,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<OpdId> {
+        let id = OpdId::random();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("insert into opds (id, code, name, active) values ($1, $2, $3, 1)")
+            .bind(id.to_string())
+            .bind(code_text.trim().to_owned())
+            .bind(name.trim().to_owned())
+            .execute(&mut *tx)
+            .await?;
+        let detail = serde_json::json!({ "opd_id": id, "code": code_text, "name": name });
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "opd.create",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn list_opds(&self) -> Result<Vec<Opd>> {
+        let rows = sqlx::query("select id, code, name, active from opds order by name")
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Opd {
+                    id: OpdId(uuid(&row.try_get::<String, _>("id")?)?),
+                    code: row.try_get("code")?,
+                    name: row.try_get("name")?,
+                    active: row.try_get::<i64, _>("active")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn opd(&self, id: OpdId) -> Result<Option<Opd>> {
+        Ok(self.list_opds().await?.into_iter().find(|opd| opd.id == id))
+    }
+
+    pub async fn create_user(
+        &self,
+        new: NewUser,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<UserId> {
+        let id = UserId::random();
+        let mut tx = self.begin_write().await?;
+        let inserted = sqlx::query(
+            "insert into users (id, username, full_name, nip, email, role, positions, opd_id, \
+             active, password_hash, lang, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 'id', $10)",
+        )
+        .bind(id.to_string())
+        .bind(new.username.trim().to_lowercase())
+        .bind(new.full_name.trim().to_owned())
+        .bind(new.nip.clone())
+        .bind(new.email.clone())
+        .bind(new.role.code().to_owned())
+        .bind(new.positions.join(","))
+        .bind(new.opd_id.map(|opd| opd.to_string()))
+        .bind(new.password_hash.clone())
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await;
+        if let Err(sqlx::Error::Database(error)) = &inserted
+            && error.is_unique_violation()
+        {
+            return Err(StoreError::Duplicate("username"));
+        }
+        inserted?;
+        let detail = serde_json::json!({
+            "user_id": id,
+            "username": new.username,
+            "role": new.role.code(),
+            "positions": new.positions,
+            "opd_id": new.opd_id,
+        });
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "user.create",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<StoredUser>> {
+        let query = format!("select {USER_COLUMNS} from users where username = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(username.trim().to_lowercase())
+            .fetch_optional(self.reader())
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<Option<StoredUser>> {
+        let query = format!("select {USER_COLUMNS} from users where id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(id.to_string())
+            .fetch_optional(self.reader())
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<StoredUser>> {
+        let query = format!("select {USER_COLUMNS} from users order by full_name");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(query))
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// The users who hold a position in their own right (for naming the official).
+    pub async fn holders_of(&self, position: &str) -> Result<Vec<User>> {
+        Ok(self
+            .list_users()
+            .await?
+            .into_iter()
+            .map(|stored| stored.user)
+            .filter(|user| user.active && user.positions.iter().any(|held| held == position))
+            .collect())
+    }
+
+    pub async fn set_user_active(
+        &self,
+        id: UserId,
+        active: bool,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("update users set active = $1 where id = $2")
+            .bind(i64::from(active))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let detail = serde_json::json!({ "user_id": id, "active": active });
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "user.set_active",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The actor for the engine: the user and every delegation made to them.
+    pub async fn actor(&self, id: UserId) -> Result<Option<Actor>> {
+        let Some(stored) = self.user(id).await? else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(
+            "select id, position, kind, delegate_id, official_name, from_at, until_at, revoked \
+             from delegations where delegate_id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.reader())
+        .await?;
+        let delegations = rows
+            .iter()
+            .map(delegation_from_row)
+            .collect::<Result<_>>()?;
+        Ok(Some(Actor {
+            user: stored.user,
+            delegations,
+        }))
+    }
+
+    pub async fn add_delegation(
+        &self,
+        delegation: &Delegation,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "insert into delegations (id, position, kind, delegate_id, official_name, from_at, \
+             until_at, revoked, created_by, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(delegation.id.to_string())
+        .bind(delegation.position.clone())
+        .bind(code(&delegation.kind)?)
+        .bind(delegation.delegate.to_string())
+        .bind(delegation.official_name.clone())
+        .bind(millis(delegation.from))
+        .bind(millis(delegation.until))
+        .bind(i64::from(delegation.revoked))
+        .bind(source.actor_name.clone())
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::to_value(delegation)?;
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "delegation.create",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_delegations(&self) -> Result<Vec<Delegation>> {
+        let rows = sqlx::query(
+            "select id, position, kind, delegate_id, official_name, from_at, until_at, revoked \
+             from delegations order by from_at desc",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(delegation_from_row).collect()
+    }
+
+    pub async fn revoke_delegation(
+        &self,
+        id: DelegationId,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("update delegations set revoked = 1 where id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let detail = serde_json::json!({ "delegation_id": id });
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "delegation.revoke",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,199 @@
+//! Reference data an admin edits at run time: SOP versions (the definition text, kept
+//! forever so cases in flight keep theirs), the holiday table and key/value settings.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pelihara_calendar::{Holiday, HolidayKind};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::audit::{AuditSource, NewEvent, append};
+use crate::codec::millis;
+use crate::{Result, Store, StoreError};
+
+/// A stored SOP version.
+#[derive(Debug, Clone)]
+pub struct StoredSop {
+    pub code: String,
+    pub version: u32,
+    pub source: String,
+    pub sha256: String,
+}
+
+impl Store {
+    /// Stores an SOP version's definition text. The same text again is a no-op; a different
+    /// text under an existing version is refused (versions never change once stored).
+    pub async fn save_sop_version(
+        &self,
+        code: &str,
+        version: u32,
+        source_text: &str,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let digest = hex::encode(Sha256::digest(source_text.as_bytes()));
+        let existing =
+            sqlx::query("select sha256 from sop_versions where code = $1 and version = $2")
+                .bind(code.to_owned())
+                .bind(i64::from(version))
+                .fetch_optional(self.reader())
+                .await?;
+        if let Some(row) = existing {
+            let stored: String = row.try_get("sha256")?;
+            return if stored == digest {
+                Ok(false)
+            } else {
+                Err(StoreError::Duplicate("SOP version"))
+            };
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "insert into sop_versions (code, version, source, sha256, loaded_at) values ($1, $2, $3, $4, $5)",
+        )
+        .bind(code.to_owned())
+        .bind(i64::from(version))
+        .bind(source_text.to_owned())
+        .bind(digest.clone())
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::json!({ "code": code, "version": version, "sha256": digest });
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "sop.load",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn sop_versions(&self) -> Result<Vec<StoredSop>> {
+        let rows = sqlx::query(
+            "select code, version, source, sha256 from sop_versions order by code, version",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let version: i64 = row.try_get("version")?;
+                Ok(StoredSop {
+                    code: row.try_get("code")?,
+                    version: u32::try_from(version)
+                        .map_err(|_| StoreError::Corrupt(format!("SOP version {version}")))?,
+                    source: row.try_get("source")?,
+                    sha256: row.try_get("sha256")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces the holiday table.
+    pub async fn replace_holidays(
+        &self,
+        holidays: &[Holiday],
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("delete from holidays")
+            .execute(&mut *tx)
+            .await?;
+        for holiday in holidays {
+            sqlx::query("insert into holidays (date, kind, name) values ($1, $2, $3)")
+                .bind(holiday.date.to_string())
+                .bind(holiday.kind.code().to_owned())
+                .bind(holiday.name.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = serde_json::json!({ "count": holidays.len() });
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "holidays.replace",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn holidays(&self) -> Result<Vec<Holiday>> {
+        let rows = sqlx::query("select date, kind, name from holidays order by date")
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let date: String = row.try_get("date")?;
+                let kind: String = row.try_get("kind")?;
+                Ok(Holiday {
+                    date: NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                        .map_err(|error| StoreError::Corrupt(format!("holiday {date}: {error}")))?,
+                    kind: HolidayKind::from_code(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("holiday kind {kind}")))?,
+                    name: row.try_get("name")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let row = sqlx::query("select value from settings where key = $1")
+            .bind(key.to_owned())
+            .fetch_optional(self.reader())
+            .await?;
+        row.map(|row| row.try_get("value"))
+            .transpose()
+            .map_err(Into::into)
+    }
+
+    pub async fn set_setting(
+        &self,
+        key: &str,
+        value: &str,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "insert into settings (key, value) values ($1, $2) \
+             on conflict (key) do update set value = excluded.value",
+        )
+        .bind(key.to_owned())
+        .bind(value.to_owned())
+        .execute(&mut *tx)
+        .await?;
+        let detail = serde_json::json!({ "key": key, "value": value });
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "setting.set",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
