@@ -485,14 +485,34 @@ pub fn submit(ctx: Context<'_>, actor: &Actor, input: SubmitInput) -> Result<Tra
     Ok(builder.build("case.submit", None, detail))
 }
 
-/// Applies one command to a case.
+/// Applies one command to a case. `expected_task` is the task the user's form was shown
+/// for: when that task is no longer waiting (someone finished it meanwhile), the answer names
+/// who did it instead of judging the command against the case's newer step.
 pub fn apply(
     ctx: Context<'_>,
     state: &CaseState,
     actor: &Actor,
+    expected_task: Option<TaskId>,
     command: Command,
 ) -> Result<Transition, Refusal> {
     let case = &state.case;
+    if let Some(expected) = expected_task {
+        let task = state
+            .tasks
+            .iter()
+            .find(|task| task.id == expected)
+            .ok_or(Refusal::NotFound)?;
+        match task.state {
+            TaskState::Done => {
+                return Err(Refusal::AlreadyDone {
+                    by_name: task.completed_by_name.clone().unwrap_or_default(),
+                    at: task.completed_at.unwrap_or(ctx.now),
+                });
+            }
+            TaskState::Cancelled => return Err(Refusal::Conflict),
+            TaskState::Open | TaskState::Paused => {}
+        }
+    }
     if case.status.is_closed() {
         return Err(Refusal::CaseClosed(case.status));
     }

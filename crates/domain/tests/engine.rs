@@ -118,7 +118,7 @@ impl World {
     }
 
     fn act(&self, state: &mut CaseState, actor: &Actor, now: DateTime<Utc>, command: Command) {
-        let transition = apply(self.ctx(now), state, actor, command).unwrap();
+        let transition = apply(self.ctx(now), state, actor, None, command).unwrap();
         merge(state, transition);
     }
 
@@ -129,7 +129,7 @@ impl World {
         now: DateTime<Utc>,
         command: Command,
     ) -> Refusal {
-        apply(self.ctx(now), state, actor, command).unwrap_err()
+        apply(self.ctx(now), state, actor, None, command).unwrap_err()
     }
 }
 
@@ -697,7 +697,13 @@ fn a_claimed_task_belongs_to_its_claimer_and_a_done_step_names_who_did_it() {
         }
     );
     let before = state.clone();
+    let step_2 = active(&state).id;
     w.act(&mut state, &second_pelaksana, t, register());
+    // A form shown for step 2 and sent after the registration names who registered it.
+    assert_eq!(
+        apply(w.ctx(t), &state, &second_pelaksana, Some(step_2), register()).unwrap_err(),
+        Refusal::AlreadyDone { by_name: "Rina Pelaksana".into(), at: t }
+    );
     // A second attempt on the state read before the registration (a concurrent request)
     // is refused by the store's version check; on the fresh state it names who did it.
     assert_eq!(before.case.version + 1, state.case.version);
