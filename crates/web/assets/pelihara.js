@@ -1,0 +1,40 @@
+// Pelihara's own behaviour, kept out of the pages because the Content-Security-Policy forbids
+// inline scripts. Toasts: error toasts that htmx swaps into #toasts hide themselves after a
+// while and leave the page; a network failure (no answer at all) shows the offline toast.
+(function () {
+  "use strict";
+
+  var TOAST_DELAY_MS = 8000;
+
+  function startToast(element) {
+    if (!window.bootstrap || !element.classList.contains("toast")) {
+      return;
+    }
+    element.addEventListener("hidden.bs.toast", function () {
+      element.remove();
+    });
+    window.bootstrap.Toast.getOrCreateInstance(element, { delay: TOAST_DELAY_MS }).show();
+  }
+
+  function showOfflineToast() {
+    var template = document.getElementById("toast-offline");
+    var container = document.getElementById("toasts");
+    if (!template || !container) {
+      return;
+    }
+    var toast = template.content.firstElementChild.cloneNode(true);
+    container.appendChild(toast);
+    startToast(toast);
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var container = document.getElementById("toasts");
+    if (container && event.detail.target === container) {
+      container.querySelectorAll(".toast:not([data-pl-started])").forEach(function (toast) {
+        toast.setAttribute("data-pl-started", "");
+        startToast(toast);
+      });
+    }
+  });
+  document.addEventListener("htmx:sendError", showOfflineToast);
+})();

@@ -1,0 +1,97 @@
+//! The web front of Pelihara: the axum router, the askama page shell, embedded assets and the
+//! security layers every response passes through. It must never hold SQL or case rules: pages
+//! call the store and the case engine, and only render.
+//!
+//! Entry point: [`router`]. Module map: `state` (config and shared state), `shell` (what every
+//! template gets: `Shell`, `Tr`), `pages` (one module per page), `error` (`WebError` and the
+//! layer that renders errors), `assets` (hashed static files), `lang` (language choice),
+//! `security` (headers and the cross-site check).
+
+pub mod assets;
+pub mod error;
+pub mod lang;
+pub mod pages;
+pub mod security;
+pub mod shell;
+pub mod state;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Request;
+use axum::middleware;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use error::{UserMessage, WebError};
+pub use shell::{NavLink, Shell, Tr, UserMenu};
+pub use state::{AppState, SetupError, WebConfig};
+
+/// The whole web front: every route with every layer, ready for `axum::serve`.
+pub fn router(state: AppState) -> Router {
+    with_layers(routes(), state)
+}
+
+/// The routes, without layers. New pages add their routes here.
+fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::landing::view_landing_get))
+        .route(
+            "/bahasa",
+            get(lang::view_bahasa_get).post(lang::view_bahasa_post),
+        )
+        .route("/static/{*path}", get(assets::view_static_get))
+        .route("/healthz", get(pages::health::view_healthz_get))
+        .fallback(pages::view_not_found)
+}
+
+/// Wraps routes in the layers, innermost first (the last `.layer` sees the request first).
+/// Separate from [`routes`] so tests can add a failing route under the very same layers.
+fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let upload_limit = state.config().upload_limit_bytes;
+    let csrf = state.csrf_layer();
+    let [csp, nosniff, frame_options, referrer_policy] = security::security_header_layers();
+    routes
+        // A panicking handler becomes a 500 that `render_errors` turns into the generic page.
+        .layer(CatchPanicLayer::new())
+        // Extractors (Form, Multipart) default to 2 MB; the limit layer refuses larger bodies
+        // before they are read, by Content-Length or while streaming.
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(RequestBodyLimitLayer::new(upload_limit))
+        .layer(csrf)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ))
+        .layer(CompressionLayer::new().gzip(true))
+        .layer(security::no_store_layer())
+        .layer(referrer_policy)
+        .layer(frame_options)
+        .layer(nosniff)
+        .layer(csp)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let request_id = request
+                    .headers()
+                    .get(shell::REQUEST_ID)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or("-");
+                // The path only: query strings may carry tokens one day.
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    request_id,
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,38 @@
+//! The pages of Pelihara, one module per page, each with its handlers `view_<page>_get/post`
+//! and its templates `<page>.html` (whole page, extends `base.html`) and `<page>_partial.html`
+//! (what htmx swaps in). Handlers here never touch SQL or decide case rules: they call the store
+//! and the case engine and render what those return.
+
+pub(crate) mod health;
+pub(crate) mod landing;
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::error::WebError;
+use crate::shell::Shell;
+
+/// Renders a template as an HTML response; a render failure becomes an internal error (logged
+/// with the request id, never shown).
+pub fn render(template: &impl Template) -> Result<Response, WebError> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// The page/partial convention in one call: htmx requests get the partial alone, page loads
+/// get the whole page built around it by `page`.
+pub fn page_or_partial<P: Template, T: Template>(
+    shell: Shell,
+    partial: P,
+    page: impl FnOnce(Shell, P) -> T,
+) -> Result<Response, WebError> {
+    if shell.htmx {
+        render(&partial)
+    } else {
+        render(&page(shell, partial))
+    }
+}
+
+/// Every path no route claims: the 404 page, in the user's language.
+pub(crate) async fn view_not_found() -> WebError {
+    WebError::NotFound
+}

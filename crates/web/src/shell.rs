@@ -1,0 +1,199 @@
+//! The page shell every template renders into: the language and its translate helper (`Tr`),
+//! the office name, asset URLs, navigation and the user-menu slot. Handlers get it as an
+//! extractor (`shell: Shell`). It must never hold anything a page did not ask for, and never
+//! look anything up in the store (the user menu is filled in by the login layer to come).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use pelihara_i18n::{Lang, arg, t, t_args};
+
+use crate::assets::AssetTable;
+use crate::lang::request_lang;
+use crate::state::AppState;
+
+/// The request header htmx sets on every request it makes.
+pub const HX_REQUEST: &str = "hx-request";
+/// The request header htmx sets when a boosted link or form asks for a whole page.
+pub const HX_BOOSTED: &str = "hx-boosted";
+/// The request id header, set by the request-id layer when the client sent none.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Translates message keys of `crates/i18n/locales/<lang>/*.ftl` for one language. Templates
+/// call `{{ tr.t("landing-title") }}`; askama escapes the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr {
+    lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The message `key`; a missing key shows as the key itself.
+    pub fn t(&self, key: &str) -> String {
+        t(self.lang, key)
+    }
+
+    /// The message `key` with one argument `$name`, the common case in templates:
+    /// `{{ tr.t1("case-number", "number", case.number) }}`.
+    pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
+        t_args(self.lang, key, &[(name, arg(value))])
+    }
+}
+
+/// A link in the navigation bar.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: String,
+    pub label: String,
+    pub active: bool,
+}
+
+/// Who is signed in, for the user menu in the top bar. Filled in by the login layer to come;
+/// `None` until then.
+#[derive(Debug, Clone)]
+pub struct UserMenu {
+    pub display_name: String,
+    /// The position (jabatan) the user acts in, already translated.
+    pub position: String,
+}
+
+/// Everything `base.html` needs, extracted from the request and the app state.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    pub lang: Lang,
+    pub tr: Tr,
+    pub office_name: String,
+    /// The path and query of this request, for the language switch to come back to.
+    pub current_path: String,
+    /// The request id, shown on error pages so a user can quote it to the help desk.
+    pub request_id: String,
+    /// Whether htmx made this request (and wants a partial rather than a whole page).
+    pub htmx: bool,
+    pub nav: Vec<NavLink>,
+    pub user: Option<UserMenu>,
+    assets: Arc<AssetTable>,
+}
+
+impl Shell {
+    /// Reads the shell from request parts; used by the extractor and by the error renderer,
+    /// which has no handler to extract for it.
+    pub fn from_parts(parts: &Parts, state: &AppState) -> Shell {
+        let lang = request_lang(parts);
+        let tr = Tr::new(lang);
+        let path = parts.uri.path();
+        let current_path = path_without_lang(path, parts.uri.query());
+        let header_is_true = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"))
+        };
+        let request_id = parts
+            .headers
+            .get(REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("-")
+            .to_owned();
+        Shell {
+            lang,
+            tr,
+            office_name: state.config().office_name.clone(),
+            current_path,
+            request_id,
+            htmx: header_is_true(HX_REQUEST) && !header_is_true(HX_BOOSTED),
+            nav: nav_links(tr, path),
+            user: None,
+            assets: Arc::clone(state.assets()),
+        }
+    }
+
+    /// The hashed URL of an embedded asset: `{{ shell.asset_url("pelihara.css") }}`.
+    pub fn asset_url(&self, name: &str) -> String {
+        self.assets.url(name)
+    }
+
+    /// Whether this page is shown in the language `code` (`id` or `en`).
+    pub fn is_lang(&self, code: &str) -> bool {
+        self.lang.code() == code
+    }
+
+    /// The URL that switches to `code` (`id` or `en`) and comes back to this page.
+    pub fn lang_switch_url(&self, code: &str) -> String {
+        let mut next = String::new();
+        for byte in self.current_path.bytes() {
+            // Percent-encode everything but unreserved characters and `/`, so the query string
+            // of the current page survives as one `next` value.
+            if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+                next.push(char::from(byte));
+            } else {
+                next.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        format!("/bahasa?lang={code}&next={next}")
+    }
+}
+
+/// The path and query of a request without its `lang` parameter, so that switching language
+/// from a page opened as `?lang=en` does not land on English again.
+fn path_without_lang(path: &str, query: Option<&str>) -> String {
+    let kept: Vec<&str> = query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("lang"))
+        .collect();
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
+}
+
+/// The navigation bar. Pages to come (Tugas saya, Permohonan, Data Pemeliharaan) add their
+/// links here, by the user's role once logins exist.
+fn nav_links(tr: Tr, path: &str) -> Vec<NavLink> {
+    let link = |href: &str, key: &str| NavLink {
+        href: href.to_owned(),
+        label: tr.t(key),
+        active: path == href,
+    };
+    vec![link("/", "web-nav-home")]
+}
+
+impl FromRequestParts<AppState> for Shell {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Shell, Infallible> {
+        Ok(Shell::from_parts(parts, state))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_only_the_lang_parameter() {
+        let cases = [
+            ("/", None, "/"),
+            ("/", Some("lang=en"), "/"),
+            (
+                "/tugas",
+                Some("page=2&lang=en&sort=due"),
+                "/tugas?page=2&sort=due",
+            ),
+            ("/tugas", Some("language=x"), "/tugas?language=x"),
+        ];
+        for (path, query, expected) in cases {
+            assert_eq!(path_without_lang(path, query), expected);
+        }
+    }
+}
