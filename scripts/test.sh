@@ -85,7 +85,7 @@ if cargo nextest --version >/dev/null 2>&1; then
     run_step test cargo nextest run --workspace --no-fail-fast "$@"
 else
     echo "cargo-nextest not found: falling back to cargo test"
-    run_step test cargo test --workspace --no-fail-fast "$@"
+    run_step test cargo test --workspace --lib --bins --tests --no-fail-fast "$@"
 fi
 
 # Cargo rewrites a Cargo.lock that no longer matches the manifests; in a fresh clone that means
@@ -107,7 +107,14 @@ passed=$(count passed)
 failed=$(($(count failed) + $(count 'timed out')))
 skipped=$(($(count skipped) + $(count ignored)))
 
-banner "summary (${LOG_DIR##*/} removed at exit)"
+# Stop the services now rather than in the EXIT trap, so the counts below are the last lines
+# printed: CI reads the closing line.
+if [[ $STARTED_SERVICES == true ]]; then
+    "$REPO/scripts/test-env.sh" stop
+    STARTED_SERVICES=false
+fi
+
+banner "summary"
 printf '  %s\n' "${results[@]}"
 if [[ ${#failed_steps[@]} -eq 0 ]]; then
     echo "RESULT: all steps passed in $((SECONDS - started_at))s"
