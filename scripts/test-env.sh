@@ -24,6 +24,8 @@
 # Knobs: PELIHARA_TEST_ENV_DIR (state folder, default <repo>/target/test-env),
 #        PELIHARA_PG_BIN (default /usr/lib/postgresql/15/bin).
 set -euo pipefail
+# runuser and useradd live in sbin, which a non-login PATH may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE_DIR=${PELIHARA_TEST_ENV_DIR:-$REPO/target/test-env}
