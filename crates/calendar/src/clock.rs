@@ -61,8 +61,8 @@ impl WorkingCalendar {
         let first_date = self.local_date_at(start)?;
         let mut date = first_date;
         loop {
-            if scale == Scale::DayFraction && date > first_date {
-                (date, remaining) = self.skip_plain_weeks(window, &pauses, date, remaining)?;
+            if date > first_date {
+                (date, remaining) = self.skip_plain_weeks(unit, &pauses, date, remaining)?;
             }
             if let Some((open, close)) = self.window(window, date) {
                 let per_second = match scale {
@@ -191,47 +191,106 @@ impl WorkingCalendar {
         }
     }
 
-    /// Jumps over whole weeks that each count a known number of whole days, so a standard of
-    /// years does not walk day by day: past the last holiday and every pause, each open day
-    /// counts exactly one day whatever its length. Leaves more than zero remaining, so the
-    /// caller still finds the exact moment. `date` must be a day after the start's.
+    /// Jumps over whole weeks past the last holiday and every pause, so a standard of years
+    /// does not walk day by day. Leaves more than zero remaining, so the caller still finds the
+    /// exact moment; `date` must be a day after the start's. `None` when the due lies beyond
+    /// chrono's range.
     fn skip_plain_weeks(
         &self,
-        window: Window,
+        unit: Unit,
         pauses: &PauseSet,
         date: NaiveDate,
         remaining: Ratio,
     ) -> Option<(NaiveDate, Ratio)> {
         let unchanged = Some((date, remaining));
-        let days_per_week: i128 = match window {
-            Window::Office => self
-                .week
-                .days()
-                .iter()
-                .filter(|hours| hours.is_some())
-                .count()
-                .try_into()
-                .ok()?,
-            Window::WholeDay => 7,
-        };
-        let weeks = (remaining.ceil() - 1) / days_per_week.max(1);
-        if weeks < 2 || pauses.open_from().is_some() {
+        if pauses.open_from().is_some() {
             return unchanged;
         }
         let past_holidays = self
             .holidays
             .last_key_value()
             .is_none_or(|(last, _)| *last < date);
-        let Some((day_start, _)) = self.day_window(date) else {
+        let Some(week_start) = self.local_midnight(date) else {
             return unchanged;
         };
-        if !past_holidays || pauses.last_end().is_some_and(|end| end > day_start) {
+        if !past_holidays || pauses.last_end().is_some_and(|end| end > week_start) {
             return unchanged;
+        }
+        match unit.scale() {
+            Scale::DayFraction => self.skip_weeks_of_days(unit.window(), date, remaining),
+            Scale::Seconds => self.skip_weeks_of_seconds(date, week_start, remaining),
+        }
+    }
+
+    /// Each open day past the holidays counts exactly one day whatever its length, so the jump
+    /// is exact and takes one step.
+    fn skip_weeks_of_days(
+        &self,
+        window: Window,
+        date: NaiveDate,
+        remaining: Ratio,
+    ) -> Option<(NaiveDate, Ratio)> {
+        let days_per_week = match window {
+            Window::Office => self.open_days_per_week(),
+            Window::WholeDay => 7,
+        };
+        let weeks = (remaining.ceil() - 1) / days_per_week.max(1);
+        if weeks < 1 {
+            return Some((date, remaining));
         }
         let skipped_days = u64::try_from(weeks.checked_mul(7)?).ok()?;
         Some((
             date.checked_add_days(Days::new(skipped_days))?,
             remaining.sub(Ratio::integer(weeks * days_per_week)),
         ))
+    }
+
+    /// A week counts its office hours' wall-clock length unless the clocks change inside
+    /// office hours, so weeks are skipped one at a time while their local midnights stay
+    /// exactly 7 x 24 h apart (time zones change their clocks at most once a week).
+    fn skip_weeks_of_seconds(
+        &self,
+        mut date: NaiveDate,
+        mut week_start: i64,
+        mut remaining: Ratio,
+    ) -> Option<(NaiveDate, Ratio)> {
+        let per_week: i64 = self
+            .week
+            .days()
+            .iter()
+            .flatten()
+            .map(|(open, close)| (*close - *open).num_seconds())
+            .sum();
+        if per_week <= 0 {
+            return Some((date, remaining));
+        }
+        // A due beyond chrono's range has no answer; say so at once rather than walk there.
+        // A week counts at most its office hours plus two hours of clock changes.
+        let fewest_weeks = remaining.ceil() / i128::from(per_week + 7200);
+        let fewest_days = u64::try_from(fewest_weeks.saturating_mul(7)).ok()?;
+        date.checked_add_days(Days::new(fewest_days))?;
+
+        let per_week = Ratio::integer(i128::from(per_week));
+        while remaining > per_week {
+            let next = date.checked_add_days(Days::new(7))?;
+            let next_start = self.local_midnight(next)?;
+            if next_start - week_start != 7 * 86_400 {
+                break;
+            }
+            remaining = remaining.sub(per_week);
+            date = next;
+            week_start = next_start;
+        }
+        Some((date, remaining))
+    }
+
+    fn open_days_per_week(&self) -> i128 {
+        self.week
+            .days()
+            .iter()
+            .flatten()
+            .count()
+            .try_into()
+            .unwrap_or(7)
     }
 }

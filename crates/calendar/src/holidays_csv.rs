@@ -17,71 +17,102 @@ const HEADER: [&str; 3] = ["tanggal", "jenis", "nama"];
 
 /// Reads a holiday table: optional `#` comment lines and blank lines, then the header
 /// `tanggal,jenis,nama`, then one row per date (`YYYY-MM-DD`, `libur_nasional` or
-/// `cuti_bersama`, a name). Fields may be quoted and are trimmed; a line whose first non-blank
-/// character is `#` is a comment. Each error names the line (1 =
+/// `cuti_bersama`, a name). Fields may be quoted (RFC 4180) and are trimmed; a line starting
+/// with `#` is a comment. Each error names the line (1 =
 /// first line of `text`), the row as written and what is wrong with it; a date listed twice is
 /// an error, because the admin most likely meant to change one of the two rows.
 pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, CalendarError> {
     // Spreadsheet programs like to start the file with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The reader's own line count skips blank and comment lines, but the admin needs the line
+    // their editor shows: count it from the record's byte offset instead. That offset can point
+    // at blank or comment lines the reader skipped before the record, so skip them here too.
+    let lines: Vec<(usize, &str)> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .map(|start| {
+            (
+                start,
+                text[start..].lines().next().unwrap_or_default().trim(),
+            )
+        })
+        .collect();
+    let line_at = |byte: u64| -> (u64, String) {
+        let first = lines
+            .partition_point(|&(start, _)| u64::try_from(start).is_ok_and(|start| start <= byte))
+            .saturating_sub(1);
+        let index = (first..lines.len())
+            .find(|&index| {
+                let row = lines[index].1;
+                !row.is_empty() && !row.starts_with('#')
+            })
+            .unwrap_or(first);
+        let row = lines.get(index).map_or("", |line| line.1).to_owned();
+        (
+            u64::try_from(index).map_or(u64::MAX, |index| index + 1),
+            row,
+        )
+    };
+
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .comment(Some(b'#'))
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
 
     let mut header_seen = false;
     let mut holidays = Vec::new();
     let mut first_line_of: BTreeMap<NaiveDate, u64> = BTreeMap::new();
 
-    // Line by line rather than one CSV reader over the whole text, because the reader's own
-    // line count skips blank and comment lines and the admin needs the line their editor shows.
-    // The price: a quoted field cannot span lines, which no holiday name needs.
-    for (index, raw) in text.lines().enumerate() {
-        let line = u64::try_from(index).map_or(u64::MAX, |index| index + 1);
-        let row = raw.trim();
-        if row.is_empty() || row.starts_with('#') {
-            continue;
-        }
-        let fields =
-            split_row(row).map_err(|message| CalendarError::UnreadableRow { line, message })?;
+    for record in reader.records() {
+        let record = record.map_err(|error| CalendarError::UnreadableRow {
+            line: error
+                .position()
+                .map_or(0, |position| line_at(position.byte()).0),
+            message: error.to_string(),
+        })?;
+        let (line, row) = line_at(record.position().map_or(0, csv::Position::byte));
 
         if !header_seen {
-            let names: Vec<String> = fields.iter().map(|field| field.to_lowercase()).collect();
+            let names: Vec<String> = record.iter().map(str::to_lowercase).collect();
             if names != HEADER {
-                return Err(CalendarError::BadHeader {
-                    line,
-                    found: row.to_owned(),
-                });
+                return Err(CalendarError::BadHeader { line, found: row });
             }
             header_seen = true;
             continue;
         }
 
-        let [date_text, kind_text, name] = fields.as_slice() else {
+        let [date_text, kind_text, name] = [0, 1, 2].map(|index| record.get(index));
+        let (Some(date_text), Some(kind_text), Some(name), 3) =
+            (date_text, kind_text, name, record.len())
+        else {
             return Err(CalendarError::WrongFieldCount {
                 line,
-                row: row.to_owned(),
-                found: fields.len(),
+                row,
+                found: record.len(),
             });
         };
-        let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|_| {
-            CalendarError::BadDate {
+        let Ok(date) = NaiveDate::parse_from_str(date_text, "%Y-%m-%d") else {
+            return Err(CalendarError::BadDate {
                 line,
-                row: row.to_owned(),
-                value: date_text.clone(),
-            }
-        })?;
-        let kind = HolidayKind::from_code(kind_text).ok_or_else(|| CalendarError::UnknownKind {
-            line,
-            row: row.to_owned(),
-            value: kind_text.clone(),
-        })?;
-        if name.is_empty() {
-            return Err(CalendarError::EmptyName {
-                line,
-                row: row.to_owned(),
+                row,
+                value: date_text.to_owned(),
             });
+        };
+        let Some(kind) = HolidayKind::from_code(kind_text) else {
+            return Err(CalendarError::UnknownKind {
+                line,
+                row,
+                value: kind_text.to_owned(),
+            });
+        };
+        if name.is_empty() {
+            return Err(CalendarError::EmptyName { line, row });
         }
         if let Some(first_line) = first_line_of.insert(date, line) {
             return Err(CalendarError::DuplicateDate {
                 line,
-                row: row.to_owned(),
+                row,
                 date,
                 first_line,
             });
@@ -89,7 +120,7 @@ pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, CalendarError> {
         holidays.push(Holiday {
             date,
             kind,
-            name: name.clone(),
+            name: name.to_owned(),
         });
     }
 
@@ -97,20 +128,6 @@ pub fn parse_holidays_csv(text: &str) -> Result<Vec<Holiday>, CalendarError> {
         Ok(holidays)
     } else {
         Err(CalendarError::MissingHeader)
-    }
-}
-
-/// The trimmed fields of one CSV row (quotes as RFC 4180 has them).
-fn split_row(row: &str) -> Result<Vec<String>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(row.as_bytes());
-    match reader.records().next() {
-        Some(Ok(record)) => Ok(record.iter().map(str::to_owned).collect()),
-        Some(Err(error)) => Err(error.to_string()),
-        None => Ok(Vec::new()),
     }
 }
 
@@ -209,6 +226,14 @@ mod tests {
                 },
             ),
             ("# only comments\n\n", CalendarError::MissingHeader),
+            (
+                "tanggal,jenis,nama\n# 2026\n\n2026-01-01,libur_nasional,A\n\n# lagi\n\n2026-13-01,libur_nasional,B\n",
+                CalendarError::BadDate {
+                    line: 8,
+                    row: "2026-13-01,libur_nasional,B".to_owned(),
+                    value: "2026-13-01".to_owned(),
+                },
+            ),
             (
                 "tanggal,jenis,nama\n01/01/2026,libur_nasional,Tahun Baru\n",
                 CalendarError::BadDate {

@@ -254,6 +254,11 @@ impl WorkingCalendar {
         (from < until).then_some((from, until))
     }
 
+    /// The start of local day `date` as Unix seconds.
+    pub(crate) fn local_midnight(&self, date: NaiveDate) -> Option<i64> {
+        self.local_to_seconds(date.and_time(NaiveTime::MIN))
+    }
+
     /// The local date at Unix second `seconds`.
     pub(crate) fn local_date_at(&self, seconds: i64) -> Option<NaiveDate> {
         Some(self.local_date(from_seconds(seconds)?))

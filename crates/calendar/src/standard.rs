@@ -12,9 +12,11 @@ use crate::ratio::Ratio;
 /// - `WorkingMinutes` / `WorkingHours` count seconds inside office hours of working days.
 /// - `WorkingDays` count whole office days: each working second of day `d` is `1 / len(d)` of
 ///   a day, `len(d)` being that day's office length.
-/// - `CalendarDays` count every second: each second of local day `d` is `1 / len(d)` of a day,
-///   `len(d)` being that day's length in the office time zone (86 400 s in Asia/Jakarta, which
-///   has no daylight saving), so "N calendar days" ends at the same local clock time N days on.
+/// - `CalendarDays` count every second, weekends and holidays included: each second of local
+///   day `d` is `1 / len(d)` of a day, `len(d)` being that day's length in the office time zone.
+///   In Asia/Jakarta (no daylight saving) every day is 86 400 s, each minute 1/1440 of a day, and
+///   "N calendar days" ends at the same clock time N days on; on a 23- or 25-hour day elsewhere
+///   the share of that day counts instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "unit", content = "value", rename_all = "snake_case")]
 pub enum Standard {
