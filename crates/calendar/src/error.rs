@@ -84,8 +84,8 @@ impl CalendarError {
     }
 
     /// The arguments of [`CalendarError::message_key`], as `(name, value)` pairs. Dates are
-    /// ISO 8601 and weekdays are numbered 1 (Monday) to 7 (Sunday), so the message file can
-    /// name them in its own language.
+    /// ISO 8601 and a weekday is its English three-letter code (`mon` .. `sun`), which the
+    /// message file selects on to name it in its own language.
     pub fn message_args(&self) -> Vec<(&'static str, String)> {
         match self {
             CalendarError::MissingHeader => Vec::new(),
@@ -125,11 +125,138 @@ impl CalendarError {
                 open,
                 close,
             } => vec![
-                ("weekday", weekday.number_from_monday().to_string()),
+                ("weekday", weekday.to_string().to_lowercase()),
                 ("open", open.format("%H:%M").to_string()),
                 ("close", close.format("%H:%M").to_string()),
             ],
             CalendarError::WriteFailed { message } => vec![("message", message.clone())],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDONESIAN: &str = include_str!("../../i18n/locales/id/calendar.ftl");
+    const ENGLISH: &str = include_str!("../../i18n/locales/en/calendar.ftl");
+
+    /// The message of `key` in a Fluent file: its first line and any indented lines after it.
+    fn message<'a>(file: &'a str, key: &str) -> Option<String> {
+        let mut lines = file.lines().skip_while(|line| {
+            line.split_once(" =")
+                .is_none_or(|(name, _)| name.trim() != key)
+        });
+        let first = lines.next()?;
+        let rest: Vec<&str> = lines.take_while(|line| line.starts_with(' ')).collect();
+        Some(
+            std::iter::once(first)
+                .chain(rest)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    }
+
+    #[test]
+    fn every_error_has_its_message_and_arguments_in_both_languages() {
+        let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let time = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+        let text = String::from("x");
+        let errors = [
+            CalendarError::MissingHeader,
+            CalendarError::BadHeader {
+                line: 1,
+                found: text.clone(),
+            },
+            CalendarError::WrongFieldCount {
+                line: 1,
+                row: text.clone(),
+                found: 2,
+            },
+            CalendarError::BadDate {
+                line: 1,
+                row: text.clone(),
+                value: text.clone(),
+            },
+            CalendarError::UnknownKind {
+                line: 1,
+                row: text.clone(),
+                value: text.clone(),
+            },
+            CalendarError::EmptyName {
+                line: 1,
+                row: text.clone(),
+            },
+            CalendarError::DuplicateDate {
+                line: 2,
+                row: text.clone(),
+                date,
+                first_line: 1,
+            },
+            CalendarError::UnreadableRow {
+                line: 1,
+                message: text.clone(),
+            },
+            CalendarError::BadOfficeHours {
+                weekday: Weekday::Sat,
+                open: time,
+                close: time,
+            },
+            CalendarError::WriteFailed { message: text },
+        ];
+        for error in errors {
+            for (language, file) in [("id", INDONESIAN), ("en", ENGLISH)] {
+                let key = error.message_key();
+                let text =
+                    message(file, key).unwrap_or_else(|| panic!("{language}: no message {key}"));
+                for (name, _) in error.message_args() {
+                    assert!(
+                        text.contains(&format!("{{ ${name}")),
+                        "{language} {key} does not use ${name}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn holiday_kinds_and_standards_have_names_in_both_languages() {
+        use crate::model::HolidayKind;
+        use crate::standard::Standard;
+        let keys = [
+            HolidayKind::LiburNasional.message_key(),
+            HolidayKind::CutiBersama.message_key(),
+            Standard::WorkingMinutes(1).message_key(),
+            Standard::WorkingHours(1).message_key(),
+            Standard::WorkingDays(1).message_key(),
+            Standard::CalendarDays(1).message_key(),
+        ];
+        for key in keys {
+            for file in [INDONESIAN, ENGLISH] {
+                assert!(message(file, key).is_some(), "{key}");
+            }
+        }
+        assert!(
+            message(INDONESIAN, "calendar-standard-working-days")
+                .unwrap()
+                .contains("{ $value } hari kerja")
+        );
+    }
+
+    #[test]
+    fn weekdays_are_passed_as_the_codes_the_messages_select_on() {
+        let time = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+        let error = CalendarError::BadOfficeHours {
+            weekday: Weekday::Sat,
+            open: time,
+            close: time,
+        };
+        assert!(
+            error
+                .message_args()
+                .contains(&("weekday", "sat".to_owned()))
+        );
+        let text = message(INDONESIAN, error.message_key()).unwrap();
+        assert!(text.contains("[sat] Sabtu"), "{text}");
     }
 }

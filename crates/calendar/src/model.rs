@@ -148,6 +148,14 @@ impl HolidayKind {
         }
     }
 
+    /// The `pelihara-i18n` key of this kind's name (area file `calendar.ftl`).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            HolidayKind::LiburNasional => "calendar-holiday-kind-libur-nasional",
+            HolidayKind::CutiBersama => "calendar-holiday-kind-cuti-bersama",
+        }
+    }
+
     /// The kind named by a table code (exact, lowercase).
     pub fn from_code(code: &str) -> Option<HolidayKind> {
         match code {

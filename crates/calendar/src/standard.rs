@@ -79,6 +79,17 @@ impl Standard {
         }
     }
 
+    /// The `pelihara-i18n` key that states this standard (area file `calendar.ftl`), with the
+    /// argument `value` = [`Standard::amount`]: "10 menit kerja".
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Standard::WorkingMinutes(_) => "calendar-standard-working-minutes",
+            Standard::WorkingHours(_) => "calendar-standard-working-hours",
+            Standard::WorkingDays(_) => "calendar-standard-working-days",
+            Standard::CalendarDays(_) => "calendar-standard-calendar-days",
+        }
+    }
+
     /// The standard as an exact quantity of its unit.
     pub fn quantity(self) -> Quantity {
         Quantity::of(self.unit(), i128::from(self.amount()))
