@@ -701,8 +701,18 @@ fn a_claimed_task_belongs_to_its_claimer_and_a_done_step_names_who_did_it() {
     w.act(&mut state, &second_pelaksana, t, register());
     // A form shown for step 2 and sent after the registration names who registered it.
     assert_eq!(
-        apply(w.ctx(t), &state, &second_pelaksana, Some(step_2), register()).unwrap_err(),
-        Refusal::AlreadyDone { by_name: "Rina Pelaksana".into(), at: t }
+        apply(
+            w.ctx(t),
+            &state,
+            &second_pelaksana,
+            Some(step_2),
+            register()
+        )
+        .unwrap_err(),
+        Refusal::AlreadyDone {
+            by_name: "Rina Pelaksana".into(),
+            at: t
+        }
     );
     // A second attempt on the state read before the registration (a concurrent request)
     // is refused by the store's version check; on the fresh state it names who did it.

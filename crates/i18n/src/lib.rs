@@ -23,7 +23,9 @@ static INDONESIAN: LanguageIdentifier = langid!("id");
 static ENGLISH: LanguageIdentifier = langid!("en");
 
 /// A language a user can read Pelihara in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -89,12 +91,32 @@ pub fn num<'a>(value: impl Into<f64>) -> FluentValue<'a> {
 }
 
 const MONTHS_ID: [&str; 12] = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-    "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// The abbreviation of the Indonesian time zone an offset belongs to.
@@ -119,7 +141,12 @@ fn month_name(lang: Lang, month0: u32) -> &'static str {
 
 /// A date as Indonesians write it: "27 November 2026".
 pub fn format_date(lang: Lang, date: chrono::NaiveDate) -> String {
-    format!("{} {} {}", date.day(), month_name(lang, date.month0()), date.year())
+    format!(
+        "{} {} {}",
+        date.day(),
+        month_name(lang, date.month0()),
+        date.year()
+    )
 }
 
 /// An instant in the office's zone: "27 November 2026 09.15 WIB" (Indonesian uses a dot
@@ -149,8 +176,14 @@ mod tests {
     fn formats_dates_the_indonesian_way() {
         let instant = Utc.with_ymd_and_hms(2026, 11, 27, 2, 15, 0).unwrap();
         let tz = chrono_tz::Asia::Jakarta;
-        assert_eq!(format_datetime(Lang::Id, tz, instant), "27 November 2026 09.15 WIB");
-        assert_eq!(format_datetime(Lang::En, tz, instant), "27 November 2026 09:15 WIB");
+        assert_eq!(
+            format_datetime(Lang::Id, tz, instant),
+            "27 November 2026 09.15 WIB"
+        );
+        assert_eq!(
+            format_datetime(Lang::En, tz, instant),
+            "27 November 2026 09:15 WIB"
+        );
         assert_eq!(
             format_datetime(Lang::Id, chrono_tz::Asia::Makassar, instant),
             "27 November 2026 10.15 WITA"

@@ -1,14 +1,23 @@
 //! The `pelihara` command line: the only place that reads the clock, the environment and
 //! the file system on behalf of the library crates.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context as _;
 
 use clap::{Parser, Subcommand};
 
+mod demo;
+mod runtime;
 mod sop_cmd;
 
 #[derive(Parser)]
-#[command(name = "pelihara", version, about = "Pemeliharaan Aplikasi/Website, as software")]
+#[command(
+    name = "pelihara",
+    version,
+    about = "Pemeliharaan Aplikasi/Website, as software"
+)]
 struct Cli {
     /// Language of messages: id (default) or en.
     #[arg(long, global = true, env = "PELIHARA_LANG", default_value = "id")]
@@ -24,12 +33,181 @@ enum Command {
         #[command(subcommand)]
         command: sop_cmd::SopCommand,
     },
+    /// Run Pelihara with demo data on a fresh embedded database, and print the logins.
+    Demo {
+        /// The data folder; emptied and filled anew.
+        #[arg(long, default_value = "pelihara-demo")]
+        data: PathBuf,
+        /// The loopback port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Run the server.
+    Serve {
+        /// The data folder (database and documents).
+        #[arg(long, env = "PELIHARA_DATA", default_value = "data/run")]
+        data: PathBuf,
+        /// The database: sqlite://PATH (default: in the data folder) or postgres://...
+        #[arg(long, env = "PELIHARA_DATABASE_URL")]
+        database: Option<String>,
+        /// The address to listen on.
+        #[arg(long, env = "PELIHARA_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Where users reach Pelihara (for links, QR codes and the cross-site check).
+        #[arg(long, env = "PELIHARA_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and name the first bad event (exit 1 when there is one).
+    Verify {
+        /// The data folder, when the database is the default SQLite file in it.
+        #[arg(long, env = "PELIHARA_DATA", default_value = "data/run")]
+        data: PathBuf,
+        /// The database URL (overrides the data folder).
+        #[arg(long, env = "PELIHARA_DATABASE_URL")]
+        database: Option<String>,
+    },
+}
+
+/// A public tracking number: `PLH-` and ten characters of an alphabet without look-alikes,
+/// about 50 bits: unguessable, short enough to read over the phone.
+pub fn tracking_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut rng = rand::thread_rng();
+    let code: String = (0..10)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect();
+    format!("PLH-{}-{}", &code[..5], &code[5..])
+}
+
+async fn serve(
+    store_url: String,
+    data: PathBuf,
+    listen: String,
+    public_url: Option<String>,
+    banner: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let _store = runtime::open_store(&store_url).await?;
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let address = listener.local_addr()?;
+    let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
+    let state = pelihara_web::AppState::new(pelihara_web::WebConfig {
+        office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
+        public_base_url: public_url.clone(),
+        upload_limit_bytes: pelihara_web::WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+    })?;
+    println!("Pelihara: {public_url}/  (data: {})", data.display());
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
+    axum::serve(listener, pelihara_web::router(state)).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn audit_verify(url: String, lang: pelihara_i18n::Lang) -> anyhow::Result<ExitCode> {
+    let store = pelihara_store::Store::open(&url)
+        .await
+        .with_context(|| format!("opening {url}"))?;
+    let report = store.verify_audit().await?;
+    let english = lang == pelihara_i18n::Lang::En;
+    match report.first_bad {
+        None => {
+            if english {
+                println!(
+                    "audit trail intact: {} events, head at {}",
+                    report.events, report.head_seq
+                );
+            } else {
+                println!(
+                    "jejak audit utuh: {} peristiwa, kepala rantai di {}",
+                    report.events, report.head_seq
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some((seq, problem)) => {
+            let what = match (&problem, english) {
+                (pelihara_store::VerifyProblem::ContentChanged, false) => {
+                    "isinya diubah".to_owned()
+                }
+                (pelihara_store::VerifyProblem::ContentChanged, true) => {
+                    "its content was changed".to_owned()
+                }
+                (pelihara_store::VerifyProblem::ChainBroken, false) => {
+                    "rantai putus (disisipkan, dihapus atau ditukar)".to_owned()
+                }
+                (pelihara_store::VerifyProblem::ChainBroken, true) => {
+                    "the chain is broken (inserted, removed or swapped)".to_owned()
+                }
+                (pelihara_store::VerifyProblem::Missing, false) => "hilang".to_owned(),
+                (pelihara_store::VerifyProblem::Missing, true) => "missing".to_owned(),
+                (pelihara_store::VerifyProblem::HeadMismatch { head_seq }, false) => {
+                    format!("rantai tidak berakhir di kepala tercatat ({head_seq})")
+                }
+                (pelihara_store::VerifyProblem::HeadMismatch { head_seq }, true) => {
+                    format!("the chain does not end at the recorded head ({head_seq})")
+                }
+            };
+            if english {
+                eprintln!("audit trail damaged: first bad event #{seq}: {what}");
+            } else {
+                eprintln!("jejak audit rusak: peristiwa pertama yang rusak #{seq}: {what}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let lang = pelihara_i18n::Lang::from_code(&cli.lang);
+    let runtime = || tokio::runtime::Runtime::new().context("starting the async runtime");
     match cli.command {
         Command::Sop { command } => sop_cmd::run(command, lang),
+        Command::Demo { data, port } => runtime()?.block_on(async move {
+            if data.exists() {
+                std::fs::remove_dir_all(&data)
+                    .with_context(|| format!("emptying {}", data.display()))?;
+            }
+            std::fs::create_dir_all(&data)?;
+            let url = runtime::sqlite_url(&data);
+            let store = runtime::open_store(&url).await?;
+            let logins = demo::seed(&data, store.clone(), chrono::Utc::now()).await?;
+            store.close().await;
+            let mut banner = format!(
+                "Login demo (kata sandi semua akun: {}):\n",
+                demo::DEMO_PASSWORD
+            );
+            for (username, name, what) in logins {
+                banner.push_str(&format!("  {username:<14} {name} ({what})\n"));
+            }
+            serve(url, data, format!("127.0.0.1:{port}"), None, Some(banner)).await
+        }),
+        Command::Serve {
+            data,
+            database,
+            listen,
+            public_url,
+        } => runtime()?.block_on(async move {
+            std::fs::create_dir_all(&data)?;
+            let url = database.unwrap_or_else(|| runtime::sqlite_url(&data));
+            serve(url, data, listen, public_url, None).await
+        }),
+        Command::Audit {
+            command: AuditCommand::Verify { data, database },
+        } => runtime()?.block_on(async move {
+            audit_verify(database.unwrap_or_else(|| runtime::sqlite_url(&data)), lang).await
+        }),
     }
 }

@@ -1,6 +1,7 @@
 //! `pelihara sop ...`: checking SOP definition files and showing their step table in the
 //! terminal. Reads the files named on the command line, then works on their text in memory
-//! and returns what to print as values, so tests need no process. Never writes files.
+//! and returns what to print as values, so tests need no process. Never writes files, except
+//! the documents `sop render` is asked to write (see `render`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,10 @@ use pelihara_i18n::{Lang, arg, num, t, t_args};
 use pelihara_sop::text::{describe_time, describe_totals};
 use pelihara_sop::{SopDefinition, Step, Target, parse_definition};
 
-/// The `sop` commands. `render` (the official table and flowchart) lives with the renderer.
+mod render;
+
+/// The `sop` commands. `render` (the official table and flowchart) is drawn by
+/// pelihara-sop-render; its file handling is in the `render` submodule.
 #[derive(Debug, Subcommand)]
 pub enum SopCommand {
     /// Check SOP definition files; exit status 1 when any of them has an error.
@@ -22,6 +26,19 @@ pub enum SopCommand {
     },
     /// Show the step table of one SOP definition and its total standard time.
     Show { file: PathBuf },
+    /// Render one SOP definition as the official PermenPAN-RB 35/2012 document: `html` writes
+    /// the whole SOP as one printable A4-landscape page to OUT; `svg` writes the flowchart
+    /// table, one SVG per page of the document: OUT, then STEM-2.svg, STEM-3.svg, ... beside
+    /// it (STEM: OUT's name without its extension).
+    Render {
+        /// The SOP definition file (TOML).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "html")]
+        format: render::RenderFormat,
+        /// The file to write (the first page, for svg).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: PathBuf,
+    },
 }
 
 /// A file as named on the command line: its text, or why it could not be read.
@@ -68,6 +85,11 @@ pub fn run(command: SopCommand, lang: Lang) -> anyhow::Result<ExitCode> {
             check(&inputs, lang)
         }
         SopCommand::Show { file } => show(&Input::read(&file), lang),
+        SopCommand::Render {
+            file,
+            format,
+            output,
+        } => render::render(&Input::read(&file), format, &output, lang),
     };
     // Written rather than print!ed, so that a closed pipe is an error, not a panic.
     std::io::stdout()

@@ -41,6 +41,10 @@ render-note-may-skip = May be marked not applicable, with a reason
 render-note-with = With { $actors }
 render-note-decided-by = Decided by { $actor }
 
+# `pelihara sop render`.
+render-cli-written = Written: { $file }
+render-cli-unwritable = { $file }: cannot be written: { $reason }
+
 render-month-1 = January
 render-month-2 = February
 render-month-3 = March

@@ -41,6 +41,10 @@ render-note-may-skip = Dapat dinyatakan tidak berlaku, dengan alasan
 render-note-with = Bersama { $actors }
 render-note-decided-by = Diputuskan oleh { $actor }
 
+# `pelihara sop render`.
+render-cli-written = Ditulis: { $file }
+render-cli-unwritable = { $file }: tidak dapat ditulis: { $reason }
+
 render-month-1 = Januari
 render-month-2 = Februari
 render-month-3 = Maret

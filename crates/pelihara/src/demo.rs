@@ -1,0 +1,541 @@
+//! `pelihara demo`: a fresh data folder with Dinkominfo Demak's positions, an admin, OPDs with
+//! their operators, a dozen apps and requests at different steps (one overdue), then the
+//! server on it. Demo data only: every password is the same and printed.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use pelihara_domain::agenda::AgendaFormat;
+use pelihara_domain::{
+    Actor, AppId, CaseId, Command, Confidentiality, DocumentRef, HostingRecord, OpdId,
+    RegisterInput, Role, SubmitInput, Urgency, Verdict,
+};
+use pelihara_store::people::NewUser;
+use pelihara_store::register::NewApp;
+use pelihara_store::{AuditSource, BlobStore, SopCatalog, Store};
+
+use crate::runtime;
+
+pub const DEMO_PASSWORD: &str = "demo-pelihara";
+
+/// (username, full name, role, positions)
+const STAFF: [(&str, &str, Role, &[&str]); 9] = [
+    ("admin", "Administrator Pelihara", Role::Admin, &[]),
+    (
+        "kadis",
+        "Dra. Endah Cahya Rini, MM",
+        Role::Staff,
+        &["kepala_dinas"],
+    ),
+    (
+        "sekretaris",
+        "Ir. Bambang Setiawan",
+        Role::Staff,
+        &["sekretaris"],
+    ),
+    (
+        "kabid",
+        "Agus Prasetyo, S.Kom",
+        Role::Staff,
+        &["kabid_aptika"],
+    ),
+    (
+        "subkoor",
+        "Dewi Lestari, S.T",
+        Role::Staff,
+        &["subkoor_spa"],
+    ),
+    (
+        "pelaksana1",
+        "Budi Santoso, A.Md",
+        Role::Staff,
+        &["pelaksana"],
+    ),
+    (
+        "pelaksana2",
+        "Rina Wulandari, S.Kom",
+        Role::Staff,
+        &["pelaksana"],
+    ),
+    ("jaringan", "Joko Susilo", Role::Staff, &["tim_jaringan"]),
+    ("auditor", "Inspektorat Kabupaten Demak", Role::Auditor, &[]),
+];
+
+/// An OPD of the demo: code, name, operator username, and its apps as (name, URL).
+type DemoOpd = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const OPDS: [DemoOpd; 5] = [
+    (
+        "DINKES",
+        "Dinas Kesehatan",
+        "op.dinkes",
+        &[
+            ("Website Dinas Kesehatan", "https://dinkes.demakkab.go.id"),
+            ("SIMPUS", "https://simpus.demakkab.go.id"),
+            ("Sistem Rujukan Online", "https://rujukan.demakkab.go.id"),
+        ],
+    ),
+    (
+        "DISDIKBUD",
+        "Dinas Pendidikan dan Kebudayaan",
+        "op.disdikbud",
+        &[
+            ("Website Disdikbud", "https://disdikbud.demakkab.go.id"),
+            ("PPDB Online", "https://ppdb.demakkab.go.id"),
+        ],
+    ),
+    (
+        "BAPPEDA",
+        "Badan Perencanaan Pembangunan Daerah",
+        "op.bappeda",
+        &[
+            ("Website Bappeda", "https://bappeda.demakkab.go.id"),
+            ("E-Planning", "https://eplanning.demakkab.go.id"),
+        ],
+    ),
+    (
+        "DPMPTSP",
+        "Dinas Penanaman Modal dan PTSP",
+        "op.dpmptsp",
+        &[
+            ("Website DPMPTSP", "https://dpmptsp.demakkab.go.id"),
+            ("SiCantik Perizinan", "https://perizinan.demakkab.go.id"),
+        ],
+    ),
+    (
+        "DISDUKCAPIL",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        "op.dukcapil",
+        &[
+            ("Website Dukcapil", "https://dukcapil.demakkab.go.id"),
+            ("Antrian Online", "https://antrian.demakkab.go.id"),
+            ("Layanan Akta Online", "https://akta.demakkab.go.id"),
+        ],
+    ),
+];
+
+fn hash(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))
+}
+
+struct Demo {
+    store: Store,
+    blobs: BlobStore,
+    catalog: SopCatalog,
+    calendar: pelihara_calendar::WorkingCalendar,
+    agenda: AgendaFormat,
+}
+
+impl Demo {
+    async fn actor(&self, username: &str) -> anyhow::Result<Actor> {
+        let stored = self
+            .store
+            .user_by_username(username)
+            .await?
+            .with_context(|| format!("demo user {username}"))?;
+        self.store
+            .actor(stored.user.id)
+            .await?
+            .context("demo actor")
+    }
+
+    async fn act(
+        &self,
+        case: CaseId,
+        username: &str,
+        at: DateTime<Utc>,
+        command: Command,
+    ) -> anyhow::Result<()> {
+        let actor = self.actor(username).await?;
+        let source = AuditSource {
+            actor_id: Some(actor.user.id),
+            actor_name: actor.user.full_name.clone(),
+            address: "demo".into(),
+        };
+        self.store
+            .act(
+                &self.catalog,
+                &self.calendar,
+                &self.agenda,
+                case,
+                &actor,
+                None,
+                command,
+                at,
+                &source,
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn submit(
+        &self,
+        operator: &str,
+        opd: OpdId,
+        app: AppId,
+        subject: &str,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<CaseId> {
+        let actor = self.actor(operator).await?;
+        let letter = demo_letter(subject);
+        let sha256 = self.blobs.put(&letter)?;
+        let sop = self
+            .catalog
+            .latest("pemeliharaan-aplikasi-website")
+            .context("shipped SOP")?;
+        let source = AuditSource {
+            actor_id: Some(actor.user.id),
+            actor_name: actor.user.full_name.clone(),
+            address: "demo".into(),
+        };
+        let tracking_code = crate::tracking_code();
+        let state = self
+            .store
+            .submit_case(
+                &sop,
+                &self.calendar,
+                &actor,
+                SubmitInput {
+                    opd_id: opd,
+                    app_id: app,
+                    subject: subject.into(),
+                    description: format!("Mohon pemeliharaan: {subject}."),
+                    letter: DocumentRef {
+                        sha256,
+                        file_name: "surat-permohonan.pdf".into(),
+                        size: letter.len() as u64,
+                        media_type: "application/pdf".into(),
+                    },
+                    tracking_code,
+                },
+                at,
+                &source,
+            )
+            .await?;
+        Ok(state.case.id)
+    }
+}
+
+/// A small, valid one-page PDF standing in for a scanned letter.
+fn demo_letter(subject: &str) -> Vec<u8> {
+    let text: String = subject
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+        .collect();
+    let content = format!("BT /F1 14 Tf 72 760 Td (Surat permohonan: {text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", index + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+fn register(classification: &str) -> Command {
+    Command::Register(RegisterInput {
+        classification: classification.into(),
+        urgency: Urgency::Biasa,
+        confidentiality: Confidentiality::Biasa,
+        letter_number: "000.5.2.3/123/2026".into(),
+        letter_date: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(),
+    })
+}
+
+fn dispose() -> Command {
+    Command::Dispose {
+        instructions: vec!["Tindak lanjuti".into()],
+        note: "Mohon segera ditindaklanjuti.".into(),
+    }
+}
+
+/// Fills a fresh database with the demo organisation and requests; returns the logins.
+pub async fn seed(
+    data_dir: &Path,
+    store: Store,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    let system = AuditSource::cli("demo");
+    let password_hash = hash(DEMO_PASSWORD)?;
+    let mut logins = Vec::new();
+    for (username, full_name, role, positions) in STAFF {
+        store
+            .create_user(
+                NewUser {
+                    username: username.into(),
+                    full_name: full_name.into(),
+                    nip: None,
+                    email: Some(format!("{username}@demakkab.go.id")),
+                    role,
+                    positions: positions.iter().map(|p| p.to_string()).collect(),
+                    opd_id: None,
+                    password_hash: password_hash.clone(),
+                },
+                &system,
+                now,
+            )
+            .await?;
+        let what = if positions.is_empty() {
+            role.code().to_owned()
+        } else {
+            positions.join(", ")
+        };
+        logins.push((username.to_owned(), full_name.to_owned(), what));
+    }
+    let mut opds = Vec::new();
+    for (code, name, operator, apps) in OPDS {
+        let opd = store.create_opd(code, name, &system, now).await?;
+        store
+            .create_user(
+                NewUser {
+                    username: operator.into(),
+                    full_name: format!("Operator {name}"),
+                    nip: None,
+                    email: Some(format!("{operator}@demakkab.go.id")),
+                    role: Role::OpdOperator,
+                    positions: Vec::new(),
+                    opd_id: Some(opd),
+                    password_hash: password_hash.clone(),
+                },
+                &system,
+                now,
+            )
+            .await?;
+        logins.push((
+            operator.to_owned(),
+            format!("Operator {name}"),
+            format!("OPD {code}"),
+        ));
+        let mut app_ids = Vec::new();
+        for (app_name, url) in apps.iter() {
+            let domain = url.trim_start_matches("https://").to_owned();
+            let id = store
+                .create_app(
+                    opd,
+                    NewApp {
+                        name: (*app_name).into(),
+                        url: (*url).into(),
+                        domain,
+                        hosting: "Server Dinkominfo (DC Demak)".into(),
+                        stack: "PHP / MySQL".into(),
+                        notes: String::new(),
+                    },
+                    &system,
+                    now,
+                )
+                .await?;
+            app_ids.push(id);
+        }
+        opds.push((opd, operator, app_ids));
+    }
+    let demo = Demo {
+        catalog: runtime::catalog(&store).await?,
+        calendar: runtime::calendar(&store).await?,
+        blobs: BlobStore::new(runtime::documents_dir(data_dir)),
+        agenda: AgendaFormat::default(),
+        store,
+    };
+    let app = |opd: usize, app: usize| {
+        opds.get(opd)
+            .and_then(|(_, _, apps)| apps.get(app).copied())
+    };
+    let opd = |index: usize| opds.get(index).map(|(id, operator, _)| (*id, *operator));
+    let (dinkes, op_dinkes) = opd(0).context("demo OPD")?;
+    let (disdik, op_disdik) = opd(1).context("demo OPD")?;
+    let (bappeda, op_bappeda) = opd(2).context("demo OPD")?;
+    let (dukcapil, op_dukcapil) = opd(4).context("demo OPD")?;
+
+    // Waiting for the Pelaksana to register it: just arrived.
+    demo.submit(
+        op_dinkes,
+        dinkes,
+        app(0, 1).context("app")?,
+        "Perbaikan modul laporan SIMPUS",
+        now - Duration::minutes(3),
+    )
+    .await?;
+    // Waiting for the Head's disposition.
+    let case = demo
+        .submit(
+            op_disdik,
+            disdik,
+            app(1, 1).context("app")?,
+            "Pemeliharaan PPDB Online menjelang pendaftaran",
+            now - Duration::hours(2),
+        )
+        .await?;
+    demo.act(
+        case,
+        "pelaksana1",
+        now - Duration::hours(2) + Duration::minutes(4),
+        register("000.5.2.3"),
+    )
+    .await?;
+    // In maintenance and overdue: started seven weeks ago.
+    let started = now - Duration::days(49);
+    let case = demo
+        .submit(
+            op_bappeda,
+            bappeda,
+            app(2, 1).context("app")?,
+            "Pembaruan E-Planning tahun anggaran 2027",
+            started,
+        )
+        .await?;
+    demo.act(
+        case,
+        "pelaksana1",
+        started + Duration::minutes(5),
+        register("000.5.2.3"),
+    )
+    .await?;
+    for (who, minutes) in [("kadis", 20), ("sekretaris", 30), ("kabid", 40)] {
+        demo.act(case, who, started + Duration::minutes(minutes), dispose())
+            .await?;
+    }
+    demo.act(
+        case,
+        "subkoor",
+        started + Duration::days(1),
+        Command::Analyse {
+            findings: "Framework usang; modul RKA perlu diperbarui.".into(),
+            verdict: Verdict::Maintainable,
+            recommendation: "Perbarui framework dan modul RKA.".into(),
+        },
+    )
+    .await?;
+    // Returned to the OPD for completion.
+    let case = demo
+        .submit(
+            op_dukcapil,
+            dukcapil,
+            app(4, 1).context("app")?,
+            "Antrian online tidak mengirim notifikasi",
+            now - Duration::days(1),
+        )
+        .await?;
+    demo.act(
+        case,
+        "pelaksana2",
+        now - Duration::days(1) + Duration::minutes(3),
+        Command::ReturnToOpd {
+            reason: "Surat permohonan belum ditandatangani Kepala OPD.".into(),
+        },
+    )
+    .await?;
+    // Done last month.
+    let done = now - Duration::days(40);
+    let case = demo
+        .submit(
+            op_dinkes,
+            dinkes,
+            app(0, 0).context("app")?,
+            "Pembaruan tampilan website Dinas Kesehatan",
+            done,
+        )
+        .await?;
+    demo.act(
+        case,
+        "pelaksana2",
+        done + Duration::minutes(4),
+        register("000.5.2.3"),
+    )
+    .await?;
+    for (who, minutes) in [("kadis", 12), ("sekretaris", 20), ("kabid", 28)] {
+        demo.act(case, who, done + Duration::minutes(minutes), dispose())
+            .await?;
+    }
+    demo.act(
+        case,
+        "subkoor",
+        done + Duration::days(1),
+        Command::Analyse {
+            findings: "Tema lama tidak responsif.".into(),
+            verdict: Verdict::Maintainable,
+            recommendation: "Ganti tema.".into(),
+        },
+    )
+    .await?;
+    demo.act(
+        case,
+        "pelaksana2",
+        done + Duration::days(10),
+        Command::Maintain {
+            work_log: "Tema diganti, plugin diperbarui.".into(),
+            result: "Website responsif.".into(),
+            version: "3.0".into(),
+        },
+    )
+    .await?;
+    demo.act(
+        case,
+        "pelaksana2",
+        done + Duration::days(11),
+        Command::Host(HostingRecord {
+            server: "web-01.dc.demakkab.go.id".into(),
+            domain: "dinkes.demakkab.go.id".into(),
+            url: "https://dinkes.demakkab.go.id".into(),
+            dns_configured: true,
+            certificate_installed: true,
+            deployed: true,
+            network_officer: "Joko Susilo".into(),
+            notes: String::new(),
+        }),
+    )
+    .await?;
+    let presented = done + Duration::days(12);
+    demo.act(
+        case,
+        "subkoor",
+        presented,
+        Command::Present {
+            held_at: presented,
+            place: "Ruang rapat Dinkominfo".into(),
+            attendees: "Dinkes: 2 orang; Dinkominfo: 3 orang".into(),
+            summary: "Tampilan baru dipaparkan dan diuji bersama.".into(),
+        },
+    )
+    .await?;
+    demo.act(
+        case,
+        op_dinkes,
+        presented + Duration::hours(1),
+        Command::Accept {
+            note: "Hasil diterima.".into(),
+        },
+    )
+    .await?;
+    Ok(logins)
+}
