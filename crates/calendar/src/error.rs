@@ -142,7 +142,7 @@ mod tests {
     const ENGLISH: &str = include_str!("../../i18n/locales/en/calendar.ftl");
 
     /// The message of `key` in a Fluent file: its first line and any indented lines after it.
-    fn message<'a>(file: &'a str, key: &str) -> Option<String> {
+    fn message(file: &str, key: &str) -> Option<String> {
         let mut lines = file.lines().skip_while(|line| {
             line.split_once(" =")
                 .is_none_or(|(name, _)| name.trim() != key)

@@ -10,6 +10,8 @@
 //!   zone; a due moment may be the close itself (a standard used up at 16:00 is due at 16:00,
 //!   never at the next opening).
 //! - A pause is the half-open interval `[from, until)`; no working time is counted inside it.
+//! - Work grows with the number of days walked; past the last holiday and pause, `due` skips
+//!   whole weeks, so even absurd standards answer quickly.
 
 mod clock;
 mod error;
