@@ -167,6 +167,7 @@ mod tests {
         let mut names: Vec<&str> = table.names().collect();
         names.sort_unstable();
         for expected in [
+            "favicon.svg",
             "pelihara.css",
             "pelihara.js",
             "vendor/bootstrap.bundle.min.js",

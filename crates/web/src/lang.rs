@@ -1,16 +1,18 @@
 //! Which language a request is answered in, and the `/bahasa` switch that remembers it in a
-//! cookie. Indonesian unless the request asks otherwise (`?lang=en` or the `lang` cookie);
+//! cookie (`?lang=` on any page sets it too). Indonesian unless the request asks otherwise (`?lang=en` or the `lang` cookie);
 //! `Accept-Language` is deliberately ignored: office computers often carry an English browser
 //! for an Indonesian user. It must never redirect outside this site.
 
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
 use pelihara_i18n::Lang;
 use serde::Deserialize;
 
+use crate::assets::STATIC_PREFIX;
 use crate::state::AppState;
 
 /// The cookie that remembers the language.
@@ -77,6 +79,35 @@ pub(crate) async fn view_bahasa_post(
 
 fn remember_lang(state: &AppState, choice: LangChoice) -> Response {
     let lang = parse_lang(&choice.lang).unwrap_or_default();
+    let target = choice.next.as_deref().map_or("/", local_path);
+    let mut response = Redirect::to(target).into_response();
+    set_lang_cookie(state, lang, &mut response);
+    response
+}
+
+/// Middleware: a page opened with `?lang=` also remembers that language, so the htmx requests
+/// and links that follow (which carry no `?lang=`) stay in it.
+pub(crate) async fn remember_query_lang(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_static = request.uri().path().starts_with(STATIC_PREFIX);
+    let chosen = query_lang(request.uri().query());
+    let mut response = next.run(request).await;
+    let already_set = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|value| value.as_bytes().starts_with(b"lang="));
+    if let (Some(lang), false, false) = (chosen, is_static, already_set) {
+        set_lang_cookie(&state, lang, &mut response);
+    }
+    response
+}
+
+/// Adds the `Set-Cookie` that remembers `lang` for a year.
+fn set_lang_cookie(state: &AppState, lang: Lang, response: &mut Response) {
     let cookie = Cookie::build((LANG_COOKIE, lang.code()))
         .path("/")
         .max_age(cookie::time::Duration::days(365))
@@ -84,12 +115,9 @@ fn remember_lang(state: &AppState, choice: LangChoice) -> Response {
         .http_only(true)
         .secure(state.config().behind_tls())
         .build();
-    let target = choice.next.as_deref().map_or("/", local_path);
-    let mut response = Redirect::to(target).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
-    response
 }
 
 /// `path` when it is a path on this site, otherwise `/`. Refuses `//host` and `/\host`, which

@@ -66,6 +66,10 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             error::render_errors,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            lang::remember_query_lang,
+        ))
         .layer(CompressionLayer::new().gzip(true))
         .layer(security::no_store_layer())
         .layer(referrer_policy)

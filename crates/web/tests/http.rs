@@ -135,6 +135,7 @@ async fn language_switch_sets_the_cookie_and_goes_back() {
     let answer = get_page("/bahasa?lang=en&next=/%3Fpage%3D2").await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     assert_eq!(answer.header("location"), "/?page=2");
+    assert_eq!(answer.headers.get_all("set-cookie").iter().count(), 1);
     let cookie = answer.header("set-cookie");
     for part in [
         "lang=en",
@@ -167,6 +168,17 @@ async fn language_switch_sets_the_cookie_and_goes_back() {
 }
 
 #[tokio::test]
+async fn a_lang_query_is_remembered_in_the_cookie() {
+    let answer = get_page("/?lang=en").await;
+    assert!(answer.header("set-cookie").starts_with("lang=en;"));
+    let answer = get_page("/tidak-ada?lang=en").await;
+    assert!(answer.header("set-cookie").starts_with("lang=en;"));
+    for url in ["/", "/?lang=fr"] {
+        assert_eq!(get_page(url).await.header("set-cookie"), "", "{url}");
+    }
+}
+
+#[tokio::test]
 async fn the_language_links_lead_to_the_other_language_of_the_same_page() {
     let html = get_page("/?lang=en").await.text();
     assert!(
@@ -180,7 +192,11 @@ async fn the_language_links_lead_to_the_other_language_of_the_same_page() {
 async fn static_assets_are_served_under_their_hash_and_cached_forever() {
     let html = get_page("/").await.text();
     let urls = static_urls(&html);
-    assert_eq!(urls.len(), 5, "two stylesheets and three scripts: {urls:?}");
+    assert_eq!(
+        urls.len(),
+        6,
+        "icon, two stylesheets, three scripts: {urls:?}"
+    );
     for url in &urls {
         let answer = get_page(url).await;
         assert_eq!(answer.status, StatusCode::OK, "{url}");
@@ -189,10 +205,10 @@ async fn static_assets_are_served_under_their_hash_and_cached_forever() {
             "public, max-age=31536000, immutable",
             "{url}"
         );
-        let expected_type = if url.ends_with(".css") {
-            "text/css"
-        } else {
-            "javascript"
+        let expected_type = match url.rsplit('.').next() {
+            Some("css") => "text/css",
+            Some("svg") => "image/svg+xml",
+            _ => "javascript",
         };
         assert!(
             answer.header("content-type").contains(expected_type),
