@@ -365,6 +365,13 @@ impl<'a> Builder<'a> {
         });
     }
 
+    /// Finishes a task by the actor, records what it produced, and keeps the task to write.
+    fn complete(&mut self, mut task: Task, acting: &Option<Acting>, record: Record) {
+        finish(&self.ctx, &mut task, self.actor, acting);
+        self.entry(task.step_no, Some(task.id), acting, record);
+        self.tasks.push(task);
+    }
+
     /// Moves the case to `target` after `from_step`: opens the next task, or ends the case.
     fn advance(&mut self, target: Target, acting: &Option<Acting>) -> Result<(), Refusal> {
         match target {
@@ -620,10 +627,8 @@ fn act_on_active_task(
                 return Err(Refusal::MayNotReject { step: step.no });
             }
             check_text("reason", &reason, true, TEXT_MAX)?;
-            finish(&ctx, &mut task, actor, &acting);
-            builder.entry(
-                step.no,
-                Some(task.id),
+            builder.complete(
+                task,
                 &acting,
                 Record::Rejected {
                     reason: tidy(&reason),
@@ -631,7 +636,6 @@ fn act_on_active_task(
             );
             builder.case.closing_reason = Some(tidy(&reason));
             builder.close(CaseStatus::Rejected);
-            builder.tasks.push(task);
             detail["reason"] = json!(tidy(&reason));
             Ok(builder.build(action, acting, detail))
         }
@@ -640,16 +644,13 @@ fn act_on_active_task(
                 return Err(Refusal::MayNotSkip { step: step.no });
             }
             check_text("reason", &reason, true, TEXT_MAX)?;
-            finish(&ctx, &mut task, actor, &acting);
-            builder.entry(
-                step.no,
-                Some(task.id),
+            builder.complete(
+                task,
                 &acting,
                 Record::Skipped {
                     reason: tidy(&reason),
                 },
             );
-            builder.tasks.push(task);
             detail["reason"] = json!(tidy(&reason));
             let next = step.next.ok_or(Refusal::WrongStep { step: step.no })?;
             builder.advance(Target::Step(next), &acting)?;
@@ -657,14 +658,7 @@ fn act_on_active_task(
         }
         (TaskStage::Decide, Command::Accept { note }) => {
             check_text("note", &note, false, TEXT_MAX)?;
-            finish(&ctx, &mut task, actor, &acting);
-            builder.entry(
-                step.no,
-                Some(task.id),
-                &acting,
-                Record::Acceptance { note: tidy(&note) },
-            );
-            builder.tasks.push(task);
+            builder.complete(task, &acting, Record::Acceptance { note: tidy(&note) });
             let next = step.next.ok_or(Refusal::WrongStep { step: step.no })?;
             builder.advance(Target::Step(next), &acting)?;
             Ok(builder.build(action, acting, detail))
@@ -676,16 +670,13 @@ fn act_on_active_task(
                 .as_ref()
                 .map(|decision| decision.if_no)
                 .ok_or(Refusal::WrongStep { step: step.no })?;
-            finish(&ctx, &mut task, actor, &acting);
-            builder.entry(
-                step.no,
-                Some(task.id),
+            builder.complete(
+                task,
                 &acting,
                 Record::SentBack {
                     reason: tidy(&reason),
                 },
             );
-            builder.tasks.push(task);
             if target == Target::Reject {
                 builder.case.closing_reason = Some(tidy(&reason));
             }
@@ -704,9 +695,7 @@ fn act_on_active_task(
                 Record::Analysis { verdict, .. } => Some(*verdict),
                 _ => None,
             };
-            finish(&ctx, &mut task, actor, &acting);
-            builder.entry(step.no, Some(task.id), &acting, record);
-            builder.tasks.push(task);
+            builder.complete(task, &acting, record);
             follow_step(&mut builder, step, verdict, &acting)?;
             Ok(builder.build(action, acting, detail))
         }

@@ -146,32 +146,58 @@ pub struct VerifyReport {
     pub first_bad: Option<(i64, VerifyProblem)>,
 }
 
+/// A change that is not a case action (an OPD, a user, a setting): who made it, when, and
+/// what its audit event records.
+pub struct Change<'a> {
+    pub source: &'a AuditSource,
+    pub at: DateTime<Utc>,
+    pub action: &'a str,
+    pub detail: serde_json::Value,
+}
+
 impl Store {
-    /// Appends an event that belongs to no case action (user created, login, settings).
+    /// Runs `write` and appends the change's audit event in one write transaction: either
+    /// both are stored or neither.
+    pub(crate) async fn write_with_event<T>(
+        &self,
+        change: Change<'_>,
+        write: impl AsyncFnOnce(&mut Transaction<'static, Any>) -> Result<T>,
+    ) -> Result<T> {
+        let mut tx = self.begin_write().await?;
+        let value = write(&mut tx).await?;
+        append(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                at: change.at,
+                source: change.source,
+                acting: &None,
+                action: change.action,
+                case_id: None,
+                step_no: None,
+                detail: &change.detail,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
+    /// Appends an event that changes nothing else (a sign-in, an export).
     pub async fn record_event(
         &self,
         source: &AuditSource,
         action: &str,
         detail: serde_json::Value,
         at: DateTime<Utc>,
-    ) -> Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let seq = append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at,
-                source,
-                acting: &None,
-                action,
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(seq)
+    ) -> Result<()> {
+        let change = Change {
+            source,
+            at,
+            action,
+            detail,
+        };
+        self.write_with_event(change, async |_tx| Ok(())).await
     }
 
     /// Walks the whole chain in order and names the first bad event.

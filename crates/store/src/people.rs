@@ -7,7 +7,7 @@ use pelihara_domain::{Actor, Delegation, DelegationId, DelegationKind, OpdId, Ro
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::audit::{AuditSource, NewEvent, append};
+use crate::audit::{AuditSource, Change};
 use crate::codec::{code, from_code, instant, millis, uuid};
 use crate::{Result, Store, StoreError};
 
@@ -93,29 +93,23 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<OpdId> {
         let id = OpdId::random();
-        let mut tx = self.begin_write().await?;
-        sqlx::query("insert into opds (id, code, name, active) values ($1, $2, $3, 1)")
-            .bind(id.to_string())
-            .bind(code_text.trim().to_owned())
-            .bind(name.trim().to_owned())
-            .execute(&mut *tx)
-            .await?;
         let detail = serde_json::json!({ "opd_id": id, "code": code_text, "name": name });
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "opd.create",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "opd.create",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("insert into opds (id, code, name, active) values ($1, $2, $3, 1)")
+                .bind(id.to_string())
+                .bind(code_text.trim().to_owned())
+                .bind(name.trim().to_owned())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -146,30 +140,6 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<UserId> {
         let id = UserId::random();
-        let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "insert into users (id, username, full_name, nip, email, role, positions, opd_id, \
-             active, password_hash, lang, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 'id', $10)",
-        )
-        .bind(id.to_string())
-        .bind(new.username.trim().to_lowercase())
-        .bind(new.full_name.trim().to_owned())
-        .bind(new.nip.clone())
-        .bind(new.email.clone())
-        .bind(new.role.code().to_owned())
-        .bind(new.positions.join(","))
-        .bind(new.opd_id.map(|opd| opd.to_string()))
-        .bind(new.password_hash.clone())
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await;
-        if let Err(sqlx::Error::Database(error)) = &inserted
-            && error.is_unique_violation()
-        {
-            return Err(StoreError::Duplicate("username"));
-        }
-        inserted?;
         let detail = serde_json::json!({
             "user_id": id,
             "username": new.username,
@@ -177,21 +147,39 @@ impl Store {
             "positions": new.positions,
             "opd_id": new.opd_id,
         });
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "user.create",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "user.create",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            let inserted = sqlx::query(
+                "insert into users (id, username, full_name, nip, email, role, positions, opd_id, \
+                 active, password_hash, lang, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 'id', $10)",
+            )
+            .bind(id.to_string())
+            .bind(new.username.trim().to_lowercase())
+            .bind(new.full_name.trim().to_owned())
+            .bind(new.nip.clone())
+            .bind(new.email.clone())
+            .bind(new.role.code().to_owned())
+            .bind(new.positions.join(","))
+            .bind(new.opd_id.map(|opd| opd.to_string()))
+            .bind(new.password_hash.clone())
+            .bind(millis(now))
+            .execute(&mut **tx)
+            .await;
+            if let Err(sqlx::Error::Database(error)) = &inserted
+                && error.is_unique_violation()
+            {
+                return Err(StoreError::Duplicate("username"));
+            }
+            inserted?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -239,28 +227,22 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("update users set active = $1 where id = $2")
-            .bind(i64::from(active))
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
         let detail = serde_json::json!({ "user_id": id, "active": active });
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "user.set_active",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "user.set_active",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("update users set active = $1 where id = $2")
+                .bind(i64::from(active))
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -292,40 +274,34 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "insert into delegations (id, position, kind, delegate_id, official_name, from_at, \
-             until_at, revoked, created_by, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(delegation.id.to_string())
-        .bind(delegation.position.clone())
-        .bind(code(&delegation.kind)?)
-        .bind(delegation.delegate.to_string())
-        .bind(delegation.official_name.clone())
-        .bind(millis(delegation.from))
-        .bind(millis(delegation.until))
-        .bind(i64::from(delegation.revoked))
-        .bind(source.actor_name.clone())
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?;
         let detail = serde_json::to_value(delegation)?;
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "delegation.create",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "delegation.create",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query(
+                "insert into delegations (id, position, kind, delegate_id, official_name, from_at, \
+                 until_at, revoked, created_by, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(delegation.id.to_string())
+            .bind(delegation.position.clone())
+            .bind(code(&delegation.kind)?)
+            .bind(delegation.delegate.to_string())
+            .bind(delegation.official_name.clone())
+            .bind(millis(delegation.from))
+            .bind(millis(delegation.until))
+            .bind(i64::from(delegation.revoked))
+            .bind(source.actor_name.clone())
+            .bind(millis(now))
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -345,27 +321,21 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("update delegations set revoked = 1 where id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
         let detail = serde_json::json!({ "delegation_id": id });
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "delegation.revoke",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "delegation.revoke",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("update delegations set revoked = 1 where id = $1")
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use pelihara_calendar::{Holiday, HolidayKind};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::audit::{AuditSource, NewEvent, append};
+use crate::audit::{AuditSource, Change};
 use crate::codec::millis;
 use crate::{Result, Store, StoreError};
 
@@ -45,33 +45,27 @@ impl Store {
                 Err(StoreError::Duplicate("SOP version"))
             };
         }
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "insert into sop_versions (code, version, source, sha256, loaded_at) values ($1, $2, $3, $4, $5)",
-        )
-        .bind(code.to_owned())
-        .bind(i64::from(version))
-        .bind(source_text.to_owned())
-        .bind(digest.clone())
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?;
         let detail = serde_json::json!({ "code": code, "version": version, "sha256": digest });
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "sop.load",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "sop.load",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query(
+                "insert into sop_versions (code, version, source, sha256, loaded_at) values ($1, $2, $3, $4, $5)",
+            )
+            .bind(code.to_owned())
+            .bind(i64::from(version))
+            .bind(source_text.to_owned())
+            .bind(digest.clone())
+            .bind(millis(now))
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(true)
     }
 
@@ -102,34 +96,28 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("delete from holidays")
-            .execute(&mut *tx)
-            .await?;
-        for holiday in holidays {
-            sqlx::query("insert into holidays (date, kind, name) values ($1, $2, $3)")
-                .bind(holiday.date.to_string())
-                .bind(holiday.kind.code().to_owned())
-                .bind(holiday.name.clone())
-                .execute(&mut *tx)
-                .await?;
-        }
         let detail = serde_json::json!({ "count": holidays.len() });
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "holidays.replace",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "holidays.replace",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("delete from holidays")
+                .execute(&mut **tx)
+                .await?;
+            for holiday in holidays {
+                sqlx::query("insert into holidays (date, kind, name) values ($1, $2, $3)")
+                    .bind(holiday.date.to_string())
+                    .bind(holiday.kind.code().to_owned())
+                    .bind(holiday.name.clone())
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -169,31 +157,25 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "insert into settings (key, value) values ($1, $2) \
-             on conflict (key) do update set value = excluded.value",
-        )
-        .bind(key.to_owned())
-        .bind(value.to_owned())
-        .execute(&mut *tx)
-        .await?;
         let detail = serde_json::json!({ "key": key, "value": value });
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "setting.set",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "setting.set",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query(
+                "insert into settings (key, value) values ($1, $2) \
+                 on conflict (key) do update set value = excluded.value",
+            )
+            .bind(key.to_owned())
+            .bind(value.to_owned())
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use pelihara_domain::{AppId, OpdId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::audit::{AuditSource, NewEvent, append};
+use crate::audit::{AuditSource, Change};
 use crate::codec::{millis, uuid};
 use crate::{Result, Store};
 
@@ -58,39 +58,33 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<AppId> {
         let id = AppId::random();
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "insert into apps (id, opd_id, name, url, domain, hosting, stack, status, notes, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9)",
-        )
-        .bind(id.to_string())
-        .bind(opd_id.to_string())
-        .bind(new.name.trim().to_owned())
-        .bind(new.url.trim().to_owned())
-        .bind(new.domain.trim().to_owned())
-        .bind(new.hosting.trim().to_owned())
-        .bind(new.stack.trim().to_owned())
-        .bind(new.notes.trim().to_owned())
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?;
         let detail =
             serde_json::json!({ "app_id": id, "opd_id": opd_id, "name": new.name, "url": new.url });
-        append(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &None,
-                action: "app.create",
-                case_id: None,
-                step_no: None,
-                detail: &detail,
-            },
-        )
+        let change = Change {
+            source,
+            at: now,
+            action: "app.create",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query(
+                "insert into apps (id, opd_id, name, url, domain, hosting, stack, status, notes, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9)",
+            )
+            .bind(id.to_string())
+            .bind(opd_id.to_string())
+            .bind(new.name.trim().to_owned())
+            .bind(new.url.trim().to_owned())
+            .bind(new.domain.trim().to_owned())
+            .bind(new.hosting.trim().to_owned())
+            .bind(new.stack.trim().to_owned())
+            .bind(new.notes.trim().to_owned())
+            .bind(millis(now))
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
