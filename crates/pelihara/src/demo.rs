@@ -361,8 +361,8 @@ pub async fn seed(
         opds.push((opd, operator, app_ids));
     }
     let demo = Demo {
-        catalog: runtime::catalog(&store).await?,
-        calendar: runtime::calendar(&store).await?,
+        catalog: store.sop_catalog().await?,
+        calendar: store.working_calendar().await?,
         blobs: BlobStore::new(runtime::documents_dir(data_dir)),
         agenda: AgendaFormat::default(),
         store,

@@ -96,17 +96,21 @@ async fn serve(
     public_url: Option<String>,
     banner: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let _store = runtime::open_store(&store_url).await?;
+    let store = runtime::open_store(&store_url).await?;
+    let services = runtime::services(store, &data).await?;
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let address = listener.local_addr()?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
-    let state = pelihara_web::AppState::new(pelihara_web::WebConfig {
-        office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
-        public_base_url: public_url.clone(),
-        upload_limit_bytes: pelihara_web::WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
-    })?;
+    let state = pelihara_web::AppState::new(
+        pelihara_web::WebConfig {
+            office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
+            public_base_url: public_url.clone(),
+            upload_limit_bytes: pelihara_web::WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+        },
+        services,
+    )?;
     println!("Pelihara: {public_url}/  (data: {})", data.display());
     if let Some(banner) = banner {
         println!("{banner}");

@@ -1,15 +1,13 @@
-//! What the server commands share: where the data lives, opening the store, loading the
-//! shipped SOP and the holiday table into it on first start, and building the engine's
-//! catalog and calendar from what the store holds.
+//! What the server commands share: where the data lives and how the services the web front
+//! needs are built from an opened store.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
-use pelihara_calendar::WorkingCalendar;
-use pelihara_store::{AuditSource, SopCatalog, Store};
-
-/// The SOP shipped with Pelihara (the Demak SOP); loaded into a new database.
-pub const SHIPPED_SOP: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
+use pelihara_domain::agenda::AgendaFormat;
+use pelihara_store::{BlobStore, Store};
+use pelihara_web::{Clock, Services};
 
 /// The default database: a SQLite file in the data folder.
 pub fn sqlite_url(data_dir: &Path) -> String {
@@ -25,45 +23,21 @@ pub async fn open_store(url: &str) -> anyhow::Result<Store> {
     let store = Store::open(url)
         .await
         .with_context(|| format!("opening the database {url}"))?;
-    let now = chrono::Utc::now();
-    let system = AuditSource::cli("start");
-    let sop = pelihara_sop::parse_definition("sop/pemeliharaan-aplikasi-website.toml", SHIPPED_SOP)
-        .map_err(|errors| anyhow::anyhow!("the shipped SOP is invalid: {errors:?}"))?;
     store
-        .save_sop_version(
-            &sop.header.code,
-            sop.header.version,
-            SHIPPED_SOP,
-            &system,
-            now,
-        )
+        .install_reference_data(chrono::Utc::now())
         .await
-        .context("storing the shipped SOP")?;
-    if store.holidays().await?.is_empty() {
-        let holidays =
-            pelihara_calendar::parse_holidays_csv(pelihara_calendar::SHIPPED_HOLIDAYS_CSV)
-                .context("reading the shipped holiday table")?;
-        store.replace_holidays(&holidays, &system, now).await?;
-    }
+        .context("loading the shipped SOP and holidays")?;
     Ok(store)
 }
 
-/// Every stored SOP version, parsed.
-pub async fn catalog(store: &Store) -> anyhow::Result<SopCatalog> {
-    let mut catalog = SopCatalog::default();
-    for stored in store.sop_versions().await? {
-        let definition =
-            pelihara_sop::parse_definition(&stored.code, &stored.source).map_err(|errors| {
-                anyhow::anyhow!("stored SOP {} is invalid: {errors:?}", stored.code)
-            })?;
-        catalog.insert(definition);
-    }
-    Ok(catalog)
-}
-
-/// The working calendar with the holidays the admin keeps in the store.
-pub async fn calendar(store: &Store) -> anyhow::Result<WorkingCalendar> {
-    let mut calendar = WorkingCalendar::indonesia_default()?;
-    calendar.set_holidays(store.holidays().await?);
-    Ok(calendar)
+/// The services of a running server, on the real clock.
+pub async fn services(store: Store, data_dir: &Path) -> anyhow::Result<Services> {
+    Ok(Services {
+        catalog: Arc::new(store.sop_catalog().await?),
+        calendar: Arc::new(store.working_calendar().await?),
+        agenda: AgendaFormat::default(),
+        blobs: BlobStore::new(documents_dir(data_dir)),
+        clock: Clock::system(),
+        store,
+    })
 }

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod blobs;
+mod bootstrap;
 pub mod cases;
 mod codec;
 pub mod people;

@@ -14,6 +14,8 @@ pub mod pages;
 pub mod security;
 pub mod shell;
 pub mod state;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -28,7 +30,7 @@ use tower_http::trace::TraceLayer;
 
 pub use error::{UserMessage, WebError};
 pub use shell::{NavLink, Shell, Tr, UserMenu};
-pub use state::{AppState, SetupError, WebConfig};
+pub use state::{AppState, Clock, Services, SetupError, WebConfig};
 
 /// The whole web front: every route with every layer, ready for `axum::serve`.
 pub fn router(state: AppState) -> Router {

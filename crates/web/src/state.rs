@@ -4,6 +4,11 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use pelihara_calendar::WorkingCalendar;
+use pelihara_domain::agenda::AgendaFormat;
+use pelihara_store::{BlobStore, SopCatalog, Store};
+
 use tower_http::csrf::CsrfLayer;
 
 use crate::assets::AssetTable;
@@ -55,6 +60,50 @@ pub enum SetupError {
     UploadLimit,
 }
 
+/// Where "now" comes from: the system clock in production, a fixed or moving clock in tests
+/// (SLA badges and due moments depend on it).
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    /// A clock that reads `source` (tests move it).
+    pub fn from_fn(source: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(source))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+/// What pages work with: the store, the SOP versions cases follow, the working calendar, the
+/// agenda number format, the document store and the clock.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Store,
+    pub catalog: Arc<SopCatalog>,
+    pub calendar: Arc<WorkingCalendar>,
+    pub agenda: AgendaFormat,
+    pub blobs: BlobStore,
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Services")
+    }
+}
+
 /// The state shared by all handlers. Cheap to clone: everything sits behind one `Arc`.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -66,13 +115,12 @@ struct Inner {
     config: WebConfig,
     assets: Arc<AssetTable>,
     csrf: CsrfLayer,
-    // The store handle (pelihara-store) goes here once that crate lands, so that handlers reach
-    // it as `state.store()`; the case engine (pelihara-domain) is called through it.
+    services: Services,
 }
 
 impl AppState {
     /// Checks the configuration and hashes the embedded assets (once, at start-up).
-    pub fn new(config: WebConfig) -> Result<AppState, SetupError> {
+    pub fn new(config: WebConfig, services: Services) -> Result<AppState, SetupError> {
         let public_origin = config
             .public_origin()
             .ok_or_else(|| SetupError::PublicBaseUrl(config.public_base_url.clone()))?;
@@ -88,8 +136,13 @@ impl AppState {
                 config,
                 assets: Arc::new(AssetTable::build()),
                 csrf,
+                services,
             }),
         })
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.inner.services
     }
 
     pub fn config(&self) -> &WebConfig {
@@ -142,14 +195,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn refuses_a_bad_configuration() {
+    #[tokio::test]
+    async fn refuses_a_bad_configuration() {
+        let test = crate::testing::services().await;
         assert!(matches!(
-            AppState::new(config("pelihara.local")),
+            AppState::new(config("pelihara.local"), test.services.clone()),
             Err(SetupError::PublicBaseUrl(_))
         ));
         let mut zero = config("http://localhost");
         zero.upload_limit_bytes = 0;
-        assert!(matches!(AppState::new(zero), Err(SetupError::UploadLimit)));
+        assert!(matches!(
+            AppState::new(zero, test.services.clone()),
+            Err(SetupError::UploadLimit)
+        ));
     }
 }

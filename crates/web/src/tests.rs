@@ -12,14 +12,18 @@ use tower::ServiceExt;
 
 use crate::{AppState, WebConfig, WebError, routes, with_layers};
 
-fn app_with(extra: Router<AppState>) -> Router {
-    let state = AppState::new(WebConfig {
-        office_name: "Dinkominfo".to_owned(),
-        public_base_url: "http://localhost".to_owned(),
-        upload_limit_bytes: 1024,
-    })
+async fn app_with(extra: Router<AppState>) -> (Router, crate::testing::TestServices) {
+    let test = crate::testing::services().await;
+    let state = AppState::new(
+        WebConfig {
+            office_name: "Dinkominfo".to_owned(),
+            public_base_url: "http://localhost".to_owned(),
+            upload_limit_bytes: 1024,
+        },
+        test.services.clone(),
+    )
     .expect("valid config");
-    with_layers(routes().merge(extra), state)
+    (with_layers(routes().merge(extra), state), test)
 }
 
 /// Collects what the tracing subscriber writes, to check what reaches the log.
@@ -91,7 +95,7 @@ async fn internal_errors_are_logged_with_the_request_id_and_never_shown() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let app = app_with(Router::new().route("/boom", get(failing)));
+    let (app, _test) = app_with(Router::new().route("/boom", get(failing))).await;
     for htmx in [false, true] {
         let (status, body, request_id) = fetch(app.clone(), "/boom", htmx).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -111,7 +115,7 @@ async fn internal_errors_are_logged_with_the_request_id_and_never_shown() {
 
 #[tokio::test]
 async fn a_panicking_handler_gets_the_generic_page() {
-    let app = app_with(Router::new().route("/panic", get(panicking)));
+    let (app, _test) = app_with(Router::new().route("/panic", get(panicking))).await;
     let (status, body, _) = fetch(app, "/panic?lang=en", false).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(body.contains("Something went wrong"), "{body}");
@@ -120,7 +124,7 @@ async fn a_panicking_handler_gets_the_generic_page() {
 
 #[tokio::test]
 async fn bad_requests_show_their_message_in_the_language() {
-    let app = app_with(Router::new().route("/refuse", get(refusing)));
+    let (app, _test) = app_with(Router::new().route("/refuse", get(refusing))).await;
     let (status, body, _) = fetch(app.clone(), "/refuse", true).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("Aplikasi/Website Dinas Uji:"), "{body}");

@@ -16,18 +16,26 @@ use tower::ServiceExt;
 const OFFICE: &str = "Dinas Komunikasi dan Informatika Kabupaten Demak";
 const HOST: &str = "pelihara.demakkab.go.id";
 
-fn app_with_limit(upload_limit_bytes: usize) -> Router {
-    let state = AppState::new(WebConfig {
-        office_name: OFFICE.to_owned(),
-        public_base_url: format!("https://{HOST}"),
-        upload_limit_bytes,
-    })
+/// The router on a throw-away database. The database folder is kept for the life of the
+/// test process (each test makes its own, so they never share state).
+async fn app_with_limit(upload_limit_bytes: usize) -> Router {
+    let test = pelihara_web::testing::services().await;
+    let state = AppState::new(
+        WebConfig {
+            office_name: OFFICE.to_owned(),
+            public_base_url: format!("https://{HOST}"),
+            upload_limit_bytes,
+        },
+        test.services.clone(),
+    )
     .expect("valid config");
+    // The router outlives this function; keep the folder until the process ends.
+    std::mem::forget(test.folder);
     router(state)
 }
 
-fn app() -> Router {
-    app_with_limit(WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES)
+async fn app() -> Router {
+    app_with_limit(WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES).await
 }
 
 struct Answer {
@@ -72,7 +80,7 @@ fn get(uri: &str) -> axum::http::request::Builder {
 }
 
 async fn get_page(uri: &str) -> Answer {
-    send(app(), get(uri).body(Body::empty()).expect("request")).await
+    send(app().await, get(uri).body(Body::empty()).expect("request")).await
 }
 
 fn post_form(uri: &str) -> axum::http::request::Builder {
@@ -113,7 +121,7 @@ async fn landing_page_is_indonesian_by_default() {
 async fn landing_page_in_english_by_query_or_cookie() {
     let by_query = get_page("/?lang=en").await;
     let by_cookie = send(
-        app(),
+        app().await,
         get("/")
             .header(header::COOKIE, "other=1; lang=en")
             .body(Body::empty())
@@ -150,7 +158,7 @@ async fn language_switch_sets_the_cookie_and_goes_back() {
 
     let body = "lang=id&next=//evil.example/";
     let answer = send(
-        app(),
+        app().await,
         post_form("/bahasa")
             .header(header::ORIGIN, format!("https://{HOST}"))
             .header("sec-fetch-site", "same-origin")
@@ -237,7 +245,7 @@ async fn static_assets_are_gzipped_when_asked() {
     let plain = get_page(&css).await;
     assert_eq!(plain.header("content-encoding"), "");
     let zipped = send(
-        app(),
+        app().await,
         get(&css)
             .header(header::ACCEPT_ENCODING, "gzip")
             .body(Body::empty())
@@ -304,7 +312,7 @@ async fn cross_site_posts_are_refused() {
         .body(Body::from(body))
         .expect("request");
     for request in [from_other_site, cross_site_fetch] {
-        let answer = send(app(), request).await;
+        let answer = send(app().await, request).await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN);
         assert_eq!(answer.header("set-cookie"), "", "the handler never ran");
         let html = answer.text();
@@ -317,7 +325,7 @@ async fn cross_site_posts_are_refused() {
         .header("sec-fetch-site", "same-origin")
         .body(Body::from(body))
         .expect("request");
-    let answer = send(app(), same_site).await;
+    let answer = send(app().await, same_site).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
 }
 
@@ -384,13 +392,13 @@ async fn htmx_requests_get_partials_and_error_toasts() {
             .body(Body::empty())
             .expect("request")
     };
-    let partial = send(app(), htmx("/")).await;
+    let partial = send(app().await, htmx("/")).await;
     assert_eq!(partial.status, StatusCode::OK);
     let html = partial.text();
     assert!(html.contains("Layanan Pemeliharaan Aplikasi dan Website"));
     assert!(!html.contains("<html"), "partial only");
 
-    let error = send(app(), htmx("/tidak-ada?lang=en")).await;
+    let error = send(app().await, htmx("/tidak-ada?lang=en")).await;
     assert_eq!(error.status, StatusCode::NOT_FOUND);
     assert_eq!(error.header("hx-retarget"), "#toasts");
     assert_eq!(error.header("hx-reswap"), "beforeend");
@@ -408,7 +416,7 @@ async fn htmx_requests_get_partials_and_error_toasts() {
 async fn oversized_bodies_are_refused_with_a_page() {
     let body = format!("lang=en&next=/{}", "a".repeat(2048));
     let answer = send(
-        app_with_limit(1024),
+        app_with_limit(1024).await,
         post_form("/bahasa")
             .header(header::CONTENT_LENGTH, body.len())
             .body(Body::from(body.clone()))
@@ -420,7 +428,7 @@ async fn oversized_bodies_are_refused_with_a_page() {
 
     // The same body under a larger limit passes.
     let answer = send(
-        app_with_limit(4096),
+        app_with_limit(4096).await,
         post_form("/bahasa")
             .body(Body::from(body.clone()))
             .expect("request"),
@@ -432,7 +440,7 @@ async fn oversized_bodies_are_refused_with_a_page() {
 #[tokio::test]
 async fn wrong_method_and_malformed_forms_get_pages_not_plain_text() {
     let answer = send(
-        app(),
+        app().await,
         Request::builder()
             .method(Method::DELETE)
             .uri("/bahasa")
