@@ -8,6 +8,7 @@
 //! `security` (headers and the cross-site check).
 
 pub mod assets;
+pub mod auth;
 pub mod error;
 pub mod lang;
 pub mod pages;
@@ -28,6 +29,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use auth::CurrentUser;
 pub use error::{UserMessage, WebError};
 pub use shell::{NavLink, Shell, Tr, UserMenu};
 pub use state::{AppState, Clock, Services, SetupError, WebConfig};
