@@ -15,6 +15,7 @@ mod codec;
 pub mod people;
 pub mod reference;
 pub mod register;
+pub mod sessions;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -220,6 +220,7 @@ impl Store {
             .collect())
     }
 
+    /// Enables or disables a user; disabling also ends every session of theirs.
     pub async fn set_user_active(
         &self,
         id: UserId,
@@ -240,6 +241,13 @@ impl Store {
                 .bind(id.to_string())
                 .execute(&mut **tx)
                 .await?;
+            if !active {
+                // A disabled user is signed out everywhere at once, on every node.
+                sqlx::query("delete from sessions where user_id = $1")
+                    .bind(id.to_string())
+                    .execute(&mut **tx)
+                    .await?;
+            }
             Ok(())
         })
         .await?;

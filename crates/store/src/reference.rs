@@ -121,6 +121,76 @@ impl Store {
         Ok(())
     }
 
+    /// Adds one holiday; a date already in the table is a unique violation
+    /// ([`StoreError::is_unique_violation`]) and changes nothing.
+    pub async fn add_holiday(
+        &self,
+        holiday: &Holiday,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let detail = serde_json::json!({
+            "date": holiday.date.to_string(),
+            "kind": holiday.kind.code(),
+            "name": holiday.name,
+        });
+        let change = Change {
+            source,
+            at: now,
+            action: "holidays.add",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            let inserted =
+                sqlx::query("insert into holidays (date, kind, name) values ($1, $2, $3)")
+                    .bind(holiday.date.to_string())
+                    .bind(holiday.kind.code().to_owned())
+                    .bind(holiday.name.trim().to_owned())
+                    .execute(&mut **tx)
+                    .await;
+            if let Err(sqlx::Error::Database(error)) = &inserted
+                && error.is_unique_violation()
+            {
+                return Err(StoreError::Duplicate("holiday"));
+            }
+            inserted?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Removes the holiday on `date`; `false` (and no event) when there is none.
+    pub async fn delete_holiday(
+        &self,
+        date: NaiveDate,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let exists = sqlx::query("select date from holidays where date = $1")
+            .bind(date.to_string())
+            .fetch_optional(self.reader())
+            .await?
+            .is_some();
+        if !exists {
+            return Ok(false);
+        }
+        let change = Change {
+            source,
+            at: now,
+            action: "holidays.remove",
+            detail: serde_json::json!({ "date": date.to_string() }),
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("delete from holidays where date = $1")
+                .bind(date.to_string())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+        .await?;
+        Ok(true)
+    }
+
     pub async fn holidays(&self) -> Result<Vec<Holiday>> {
         let rows = sqlx::query("select date, kind, name from holidays order by date")
             .fetch_all(self.reader())

@@ -18,6 +18,9 @@ use pelihara_store::register::NewApp;
 use pelihara_store::{AuditSource, BlobStore, SopCatalog, Store, StoreError, VerifyProblem};
 use sqlx::Connection;
 
+#[path = "contract/sign_in.rs"]
+mod sign_in;
+
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 
 fn wib(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {

@@ -1,0 +1,207 @@
+//! Sign-in bookkeeping: server-side sessions (the records of the web front's session layer)
+//! and failed sign-in attempts, which the failed-login limit counts. It must never see a
+//! password or decide who may sign in: the web front verifies, this module only remembers.
+//!
+//! Session rows are housekeeping, not changes of record: they are written without an audit
+//! event (a session is saved at every sign-in and refresh). What matters for the audit trail
+//! is recorded as events of its own: `auth.sign_in`, `auth.sign_in_failed`, `auth.sign_out`.
+
+use chrono::{DateTime, Utc};
+use pelihara_domain::UserId;
+use sqlx::Row;
+
+use crate::audit::{AuditSource, Change};
+use crate::codec::{instant, millis};
+use crate::{Result, Store};
+
+/// A session as stored: its JSON data map and the moment it stops loading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    pub data: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The username as the attempt limit counts it: trimmed and lowercased, like usernames.
+fn attempt_key(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+impl Store {
+    /// Stores a new session under `id`; `false` (and nothing written) when that id is taken,
+    /// so the caller draws another.
+    pub async fn insert_session(
+        &self,
+        id: &str,
+        user_id: Option<UserId>,
+        data: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let inserted = sqlx::query(
+            "insert into sessions (id, user_id, data, expires_at) values ($1, $2, $3, $4) \
+             on conflict (id) do nothing",
+        )
+        .bind(id.to_owned())
+        .bind(user_id.map(|user| user.to_string()))
+        .bind(data.to_owned())
+        .bind(millis(expires_at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(inserted.rows_affected() == 1)
+    }
+
+    /// Stores a session under `id`, replacing what was there.
+    pub async fn save_session(
+        &self,
+        id: &str,
+        user_id: Option<UserId>,
+        data: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "insert into sessions (id, user_id, data, expires_at) values ($1, $2, $3, $4) \
+             on conflict (id) do update set user_id = excluded.user_id, data = excluded.data, \
+             expires_at = excluded.expires_at",
+        )
+        .bind(id.to_owned())
+        .bind(user_id.map(|user| user.to_string()))
+        .bind(data.to_owned())
+        .bind(millis(expires_at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The session `id` unless it has expired at `now`.
+    pub async fn load_session(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StoredSession>> {
+        let row =
+            sqlx::query("select data, expires_at from sessions where id = $1 and expires_at > $2")
+                .bind(id.to_owned())
+                .bind(millis(now))
+                .fetch_optional(self.reader())
+                .await?;
+        row.map(|row| {
+            Ok(StoredSession {
+                data: row.try_get("data")?,
+                expires_at: instant(row.try_get("expires_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_session(&self, id: &str) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("delete from sessions where id = $1")
+            .bind(id.to_owned())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes the sessions that expired before `now`; returns how many.
+    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let deleted = sqlx::query("delete from sessions where expires_at <= $1")
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(deleted.rows_affected())
+    }
+
+    /// How many sessions of `user` are stored (expired or not): for tests and the admin view.
+    pub async fn session_count(&self, user: UserId) -> Result<i64> {
+        let row = sqlx::query("select count(*) as n from sessions where user_id = $1")
+            .bind(user.to_string())
+            .fetch_one(self.reader())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// The moments of the failed sign-ins for `username` at or after `since`, oldest first.
+    pub async fn failed_logins_since(
+        &self,
+        username: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        let rows = sqlx::query(
+            "select at from login_attempts where username = $1 and at >= $2 order by at",
+        )
+        .bind(attempt_key(username))
+        .bind(millis(since))
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(|row| instant(row.try_get("at")?)).collect()
+    }
+
+    /// Records a failed sign-in for `username` (known or not) and its audit event
+    /// `auth.sign_in_failed`, in one transaction.
+    pub async fn record_failed_login(
+        &self,
+        username: &str,
+        detail: serde_json::Value,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let key = attempt_key(username);
+        let change = Change {
+            source,
+            at: now,
+            action: "auth.sign_in_failed",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("insert into login_attempts (username, at) values ($1, $2)")
+                .bind(key.clone())
+                .bind(millis(now))
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Records a successful sign-in: forgets the failed attempts of `username` and appends
+    /// the audit event `auth.sign_in`, in one transaction.
+    pub async fn record_sign_in(
+        &self,
+        username: &str,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let key = attempt_key(username);
+        let change = Change {
+            source,
+            at: now,
+            action: "auth.sign_in",
+            detail: serde_json::json!({ "username": key }),
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("delete from login_attempts where username = $1")
+                .bind(key.clone())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Forgets failed attempts older than `before` (they no longer count); returns how many.
+    pub async fn delete_login_attempts_before(&self, before: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let deleted = sqlx::query("delete from login_attempts where at < $1")
+            .bind(millis(before))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(deleted.rows_affected())
+    }
+}
