@@ -61,3 +61,15 @@ id_type!(
     /// One entry of a case's record (a registration, a disposition, a report...).
     EntryId
 );
+
+/// A public tracking number: `PLH-` and ten characters of an alphabet without look-alikes
+/// (about 50 bits): unguessable, short enough to read over the phone.
+pub fn new_tracking_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    let mut rng = rand::thread_rng();
+    let code: String = (0..10)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect();
+    format!("PLH-{}-{}", &code[..5], &code[5..])
+}

@@ -199,7 +199,7 @@ impl Demo {
             actor_name: actor.user.full_name.clone(),
             address: "demo".into(),
         };
-        let tracking_code = crate::tracking_code();
+        let tracking_code = pelihara_domain::new_tracking_code();
         let state = self
             .store
             .submit_case(

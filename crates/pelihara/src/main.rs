@@ -77,18 +77,6 @@ enum AuditCommand {
     },
 }
 
-/// A public tracking number: `PLH-` and ten characters of an alphabet without look-alikes,
-/// about 50 bits: unguessable, short enough to read over the phone.
-pub fn tracking_code() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let mut rng = rand::thread_rng();
-    let code: String = (0..10)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect();
-    format!("PLH-{}-{}", &code[..5], &code[5..])
-}
-
 async fn serve(
     store_url: String,
     data: PathBuf,

@@ -22,7 +22,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -49,6 +49,26 @@ fn routes() -> Router<AppState> {
         )
         .route("/static/{*path}", get(assets::view_static_get))
         .route("/healthz", get(pages::health::view_healthz_get))
+        .route("/tugas", get(pages::cases::view_tugas_get))
+        .route("/dasbor", get(pages::cases::view_dasbor_get))
+        .route("/permohonan", get(pages::cases::view_permohonan_get))
+        .route(
+            "/permohonan/baru",
+            get(pages::cases::view_permohonan_baru_get)
+                .post(pages::cases::view_permohonan_baru_post),
+        )
+        .route(
+            "/permohonan/{id}",
+            get(pages::cases::view_permohonan_detail_get),
+        )
+        .route(
+            "/permohonan/{id}/surat",
+            get(pages::cases::view_permohonan_surat_get),
+        )
+        .route(
+            "/permohonan/{id}/aksi",
+            post(pages::cases::view_permohonan_aksi_post),
+        )
         .fallback(pages::view_not_found)
 }
 
