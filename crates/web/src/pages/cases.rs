@@ -603,6 +603,9 @@ pub(crate) async fn view_permohonan_baru_post(
     if app.is_none() {
         errors.push(tr.t("web-error-choose-app"));
     }
+    if form.files.get("letter").is_none() && !form.oversized {
+        errors.push(tr.t("web-error-letter-required"));
+    }
     let letter = store_letter(
         services,
         form.files.get("letter"),
@@ -610,9 +613,6 @@ pub(crate) async fn view_permohonan_baru_post(
         tr,
         &mut errors,
     )?;
-    if letter.is_none() && errors.iter().all(|error| !error.contains("PDF")) && !form.oversized {
-        errors.push(tr.t("web-error-letter-required"));
-    }
     let rerender = |errors: Vec<String>, apps: Vec<AppOption>, shell: Shell| {
         let partial = RequestNewPartial {
             tr,
