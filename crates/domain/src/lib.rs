@@ -12,6 +12,7 @@ pub mod ids;
 pub mod people;
 pub mod records;
 pub mod refusal;
+pub mod register;
 pub mod sla;
 
 pub use case::*;

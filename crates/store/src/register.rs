@@ -1,15 +1,18 @@
-//! The register of applications and websites (the minimum the case engine needs: an app
-//! belongs to an OPD). The full register with hosting, health and maintenance due dates
-//! builds on this table.
+//! The register of applications and websites ("Data Pemeliharaan Aplikasi/Website"): the
+//! apps of every OPD with hosting and contacts, the list with its filters, each app's
+//! maintenance history and last hosting record (read from its cases), its health checks and
+//! the all-or-nothing import. Due dates are the domain's rule (`pelihara_domain::register`);
+//! this module only reads what they are computed from. Never decides who may see or edit.
 
 use chrono::{DateTime, Utc};
-use pelihara_domain::{AppId, OpdId};
+use pelihara_domain::register::{AppFields, AppStatus, HealthCheck, HealthFilter};
+use pelihara_domain::{AppId, CaseId, CaseStatus, HostingRecord, OpdId, Record, Verdict};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit::{AuditSource, Change};
-use crate::codec::{millis, uuid};
-use crate::{Result, Store};
+use crate::codec::{from_code, from_json, instant, millis, opt_instant, to_json, uuid};
+use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct App {
@@ -22,6 +25,18 @@ pub struct App {
     pub stack: String,
     pub status: String,
     pub notes: String,
+    pub hosting_location: String,
+    pub hosting_environment: String,
+    pub opd_contact_name: String,
+    pub opd_contact_phone: String,
+    pub opd_contact_email: String,
+    pub dinkominfo_contact_name: String,
+    pub dinkominfo_contact_phone: String,
+    pub dinkominfo_contact_email: String,
+    /// The app's own interval; `None` follows the SOP setting.
+    pub maintenance_interval_months: Option<u32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// An app to add to the register.
@@ -46,8 +61,30 @@ fn app_from_row(row: &AnyRow) -> Result<App> {
         stack: row.try_get("stack")?,
         status: row.try_get("status")?,
         notes: row.try_get("notes")?,
+        hosting_location: row.try_get("hosting_location")?,
+        hosting_environment: row.try_get("hosting_environment")?,
+        opd_contact_name: row.try_get("opd_contact_name")?,
+        opd_contact_phone: row.try_get("opd_contact_phone")?,
+        opd_contact_email: row.try_get("opd_contact_email")?,
+        dinkominfo_contact_name: row.try_get("dinkominfo_contact_name")?,
+        dinkominfo_contact_phone: row.try_get("dinkominfo_contact_phone")?,
+        dinkominfo_contact_email: row.try_get("dinkominfo_contact_email")?,
+        maintenance_interval_months: row
+            .try_get::<Option<i64>, _>("maintenance_interval_months")?
+            .map(|months| {
+                u32::try_from(months).map_err(|_| StoreError::Corrupt(format!("interval {months}")))
+            })
+            .transpose()?,
+        created_at: instant(row.try_get("created_at")?)?,
+        updated_at: opt_instant(row.try_get("updated_at")?)?,
     })
 }
+
+/// The columns [`app_from_row`] reads, prefixed for queries that join `apps a`.
+const APP_COLUMNS: &str = "a.id, a.opd_id, a.name, a.url, a.domain, a.hosting, a.stack, a.status, \
+    a.notes, a.hosting_location, a.hosting_environment, a.opd_contact_name, a.opd_contact_phone, \
+    a.opd_contact_email, a.dinkominfo_contact_name, a.dinkominfo_contact_phone, \
+    a.dinkominfo_contact_email, a.maintenance_interval_months, a.created_at, a.updated_at";
 
 impl Store {
     pub async fn create_app(
@@ -92,19 +129,17 @@ impl Store {
     pub async fn list_apps(&self, opd: Option<OpdId>) -> Result<Vec<App>> {
         let rows = match opd {
             Some(opd) => {
-                sqlx::query(
-                    "select id, opd_id, name, url, domain, hosting, stack, status, notes \
-                     from apps where opd_id = $1 order by name",
-                )
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "select {APP_COLUMNS} from apps a where a.opd_id = $1 order by a.name"
+                )))
                 .bind(opd.to_string())
                 .fetch_all(self.reader())
                 .await?
             }
             None => {
-                sqlx::query(
-                    "select id, opd_id, name, url, domain, hosting, stack, status, notes \
-                     from apps order by name",
-                )
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "select {APP_COLUMNS} from apps a order by a.name"
+                )))
                 .fetch_all(self.reader())
                 .await?
             }
@@ -113,12 +148,508 @@ impl Store {
     }
 
     pub async fn app(&self, id: AppId) -> Result<Option<App>> {
-        let row = sqlx::query(
-            "select id, opd_id, name, url, domain, hosting, stack, status, notes from apps where id = $1",
-        )
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {APP_COLUMNS} from apps a where a.id = $1"
+        )))
         .bind(id.to_string())
         .fetch_optional(self.reader())
         .await?;
         row.as_ref().map(app_from_row).transpose()
     }
+}
+
+/// What a register list is narrowed to. Due state is not here: it depends on the clock and
+/// the calendar, so [`Store::register`] returns what it is computed from and the caller
+/// (through `pelihara_domain::register::maintenance_due`) filters.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterFilter {
+    pub opd: Option<OpdId>,
+    pub app: Option<AppId>,
+    pub status: Option<AppStatus>,
+    pub health: Option<HealthFilter>,
+    /// Words matched, case-insensitively, against the name, address, domain and technology.
+    pub search: Option<String>,
+}
+
+/// One line of the register: the app, its OPD, when it was last maintained and how its last
+/// health check went.
+#[derive(Debug, Clone)]
+pub struct RegisterRow {
+    pub app: App,
+    pub opd_code: String,
+    pub opd_name: String,
+    /// `closed_at` of the app's last case that ended done.
+    pub last_maintained_at: Option<DateTime<Utc>>,
+    /// Whether the app has a case that is still open (no new draft for it).
+    pub open_cases: u32,
+    pub last_check_at: Option<DateTime<Utc>>,
+    pub last_check_ok: Option<bool>,
+}
+
+impl RegisterRow {
+    /// The status as the domain knows it; an unknown stored code reads as active (it cannot
+    /// be written through this API).
+    pub fn status(&self) -> AppStatus {
+        AppStatus::from_code(&self.app.status).unwrap_or(AppStatus::Active)
+    }
+}
+
+/// One case of an app's maintenance history, with what its records say.
+#[derive(Debug, Clone)]
+pub struct MaintenanceCase {
+    pub case_id: CaseId,
+    pub tracking_code: String,
+    pub subject: String,
+    pub status: CaseStatus,
+    pub submitted_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Step 6's verdict, when the case got that far.
+    pub verdict: Option<Verdict>,
+    pub findings: Option<String>,
+    /// Step 7's result and version, and who did it.
+    pub result: Option<String>,
+    pub version: Option<String>,
+    pub maintained_by: Option<String>,
+}
+
+/// The hosting record step 8 last left for an app, and the case it came from.
+#[derive(Debug, Clone)]
+pub struct LastHosting {
+    pub record: HostingRecord,
+    pub at: DateTime<Utc>,
+    pub by_name: String,
+    pub case_id: CaseId,
+    pub tracking_code: String,
+}
+
+/// A stored health check.
+#[derive(Debug, Clone)]
+pub struct StoredHealthCheck {
+    pub app_id: AppId,
+    pub check: HealthCheck,
+}
+
+fn interval_param(fields: &AppFields) -> Option<i64> {
+    fields.maintenance_interval_months.map(i64::from)
+}
+
+fn to_u32(value: i64, what: &str) -> Result<u32> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
+}
+
+/// `like` pattern for a search word: `%`, `_` and the escape character match themselves.
+fn like_pattern(word: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in word.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+impl Store {
+    /// Adds an app with every register field. The caller has checked the fields
+    /// (`AppFields::problems`); the status code is stored as given.
+    pub async fn create_register_app(
+        &self,
+        opd_id: OpdId,
+        fields: &AppFields,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<AppId> {
+        let id = AppId::random();
+        let change = Change {
+            source,
+            at: now,
+            action: "app.create",
+            detail: serde_json::json!({ "app_id": id, "opd_id": opd_id, "name": fields.name, "url": fields.url }),
+        };
+        self.write_with_event(change, async |tx| {
+            insert_app(tx, id, opd_id, fields, now).await
+        })
+        .await?;
+        Ok(id)
+    }
+
+    /// Changes an app's register fields and owner OPD; `false` (and no event) when there is
+    /// no such app.
+    pub async fn update_app(
+        &self,
+        id: AppId,
+        opd_id: OpdId,
+        fields: &AppFields,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        if self.app(id).await?.is_none() {
+            return Ok(false);
+        }
+        let change = Change {
+            source,
+            at: now,
+            action: "app.update",
+            detail: serde_json::json!({
+                "app_id": id, "opd_id": opd_id, "name": fields.name, "url": fields.url,
+                "status": fields.status,
+                "maintenance_interval_months": fields.maintenance_interval_months,
+            }),
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query(
+                "update apps set opd_id = $1, name = $2, url = $3, domain = $4, hosting = $5, \
+                 hosting_location = $6, hosting_environment = $7, stack = $8, \
+                 opd_contact_name = $9, opd_contact_phone = $10, opd_contact_email = $11, \
+                 dinkominfo_contact_name = $12, dinkominfo_contact_phone = $13, \
+                 dinkominfo_contact_email = $14, status = $15, maintenance_interval_months = $16, \
+                 notes = $17, updated_at = $18 where id = $19",
+            )
+            .bind(opd_id.to_string())
+            .bind(fields.name.clone())
+            .bind(fields.url.clone())
+            .bind(fields.domain.clone())
+            .bind(fields.hosting.clone())
+            .bind(fields.hosting_location.clone())
+            .bind(fields.hosting_environment.clone())
+            .bind(fields.stack.clone())
+            .bind(fields.opd_contact_name.clone())
+            .bind(fields.opd_contact_phone.clone())
+            .bind(fields.opd_contact_email.clone())
+            .bind(fields.dinkominfo_contact_name.clone())
+            .bind(fields.dinkominfo_contact_phone.clone())
+            .bind(fields.dinkominfo_contact_email.clone())
+            .bind(fields.status.clone())
+            .bind(interval_param(fields))
+            .bind(fields.notes.clone())
+            .bind(millis(now))
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
+        .await?;
+        Ok(true)
+    }
+
+    /// Adds every app of an import in one transaction with one audit event: either all are
+    /// added or, on any error, none.
+    pub async fn import_apps(
+        &self,
+        apps: &[(OpdId, AppFields)],
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AppId>> {
+        let ids: Vec<AppId> = apps.iter().map(|_| AppId::random()).collect();
+        let change = Change {
+            source,
+            at: now,
+            action: "app.import",
+            detail: serde_json::json!({
+                "count": apps.len(),
+                "apps": ids.iter().zip(apps).map(|(id, (_, fields))| serde_json::json!({ "app_id": id, "name": fields.name })).collect::<Vec<_>>(),
+            }),
+        };
+        self.write_with_event(change, async |tx| {
+            for (id, (opd_id, fields)) in ids.iter().zip(apps) {
+                insert_app(tx, *id, *opd_id, fields, now).await?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(ids)
+    }
+
+    /// The register, by name, narrowed by `filter`, with what due dates and health badges
+    /// are computed from.
+    pub async fn register(&self, filter: &RegisterFilter) -> Result<Vec<RegisterRow>> {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        let param = |binds: &mut Vec<String>, value: String| {
+            binds.push(value);
+            format!("${}", binds.len())
+        };
+        if let Some(opd) = filter.opd {
+            let p = param(&mut binds, opd.to_string());
+            conditions.push(format!("a.opd_id = {p}"));
+        }
+        if let Some(app) = filter.app {
+            let p = param(&mut binds, app.to_string());
+            conditions.push(format!("a.id = {p}"));
+        }
+        if let Some(status) = filter.status {
+            let p = param(&mut binds, status.code().to_owned());
+            conditions.push(format!("a.status = {p}"));
+        }
+        match filter.health {
+            Some(HealthFilter::Ok) => conditions.push("h.ok = 1".into()),
+            Some(HealthFilter::Failing) => conditions.push("h.ok = 0".into()),
+            Some(HealthFilter::Unchecked) => conditions.push("h.ok is null".into()),
+            None => {}
+        }
+        for word in filter
+            .search
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+        {
+            let p = param(&mut binds, like_pattern(word));
+            conditions.push(format!(
+                "(lower(a.name) like {p} escape '\\' or lower(a.url) like {p} escape '\\' \
+                 or lower(a.domain) like {p} escape '\\' or lower(a.stack) like {p} escape '\\' \
+                 or lower(o.name) like {p} escape '\\')"
+            ));
+        }
+        let filter_sql = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("where {}", conditions.join(" and "))
+        };
+        // The last health check per app: the row whose checked_at is the app's latest.
+        let query = format!(
+            "select {APP_COLUMNS}, o.code as opd_code, o.name as opd_name, \
+             (select max(c.closed_at) from cases c where c.app_id = a.id and c.status = 'done') \
+               as last_maintained_at, \
+             (select count(*) from cases c where c.app_id = a.id and c.status in ('open', 'returned')) \
+               as open_cases, \
+             h.checked_at as last_check_at, h.ok as last_check_ok \
+             from apps a join opds o on o.id = a.opd_id \
+             left join health_checks h on h.app_id = a.id and h.checked_at = \
+               (select max(h2.checked_at) from health_checks h2 where h2.app_id = a.id) \
+             {filter_sql} order by lower(a.name), a.id"
+        );
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(query));
+        for value in binds {
+            statement = statement.bind(value);
+        }
+        let rows = statement.fetch_all(self.reader()).await?;
+        let mut out: Vec<RegisterRow> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let app = app_from_row(row)?;
+            // Two checks in the same millisecond would join twice; keep the first.
+            if out.last().is_some_and(|last| last.app.id == app.id) {
+                continue;
+            }
+            out.push(RegisterRow {
+                app,
+                opd_code: row.try_get("opd_code")?,
+                opd_name: row.try_get("opd_name")?,
+                last_maintained_at: opt_instant(row.try_get("last_maintained_at")?)?,
+                open_cases: to_u32(row.try_get("open_cases")?, "open cases")?,
+                last_check_at: opt_instant(row.try_get("last_check_at")?)?,
+                last_check_ok: row
+                    .try_get::<Option<i64>, _>("last_check_ok")?
+                    .map(|ok| ok != 0),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every case of an app, newest first, with its verdict and maintenance result.
+    pub async fn maintenance_history(&self, app: AppId) -> Result<Vec<MaintenanceCase>> {
+        let rows = sqlx::query(
+            "select c.id, c.tracking_code, c.subject, c.status, c.submitted_at, c.closed_at, \
+             e.kind, e.record_json, e.by_name \
+             from cases c left join entries e on e.case_id = c.id \
+               and e.kind in ('analysis', 'maintenance') \
+             where c.app_id = $1 order by c.submitted_at desc, c.id, e.seq",
+        )
+        .bind(app.to_string())
+        .fetch_all(self.reader())
+        .await?;
+        let mut out: Vec<MaintenanceCase> = Vec::new();
+        for row in &rows {
+            let case_id = CaseId(uuid(&row.try_get::<String, _>("id")?)?);
+            if out.last().is_none_or(|last| last.case_id != case_id) {
+                out.push(MaintenanceCase {
+                    case_id,
+                    tracking_code: row.try_get("tracking_code")?,
+                    subject: row.try_get("subject")?,
+                    status: from_code(&row.try_get::<String, _>("status")?)?,
+                    submitted_at: instant(row.try_get("submitted_at")?)?,
+                    closed_at: opt_instant(row.try_get("closed_at")?)?,
+                    verdict: None,
+                    findings: None,
+                    result: None,
+                    version: None,
+                    maintained_by: None,
+                });
+            }
+            let Some(json) = row.try_get::<Option<String>, _>("record_json")? else {
+                continue;
+            };
+            let by_name: Option<String> = row.try_get("by_name")?;
+            // Entries come in order, so a later record of a kind (after a send-back) wins.
+            if let Some(case) = out.last_mut() {
+                match from_json::<Record>(&json)? {
+                    Record::Analysis {
+                        findings, verdict, ..
+                    } => {
+                        case.verdict = Some(verdict);
+                        case.findings = Some(findings);
+                    }
+                    Record::Maintenance {
+                        result, version, ..
+                    } => {
+                        case.result = Some(result);
+                        case.version = Some(version);
+                        case.maintained_by = by_name;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The hosting record of the app's last done case that has one.
+    pub async fn last_hosting(&self, app: AppId) -> Result<Option<LastHosting>> {
+        let row = sqlx::query(
+            "select e.record_json, e.at, e.by_name, c.id, c.tracking_code \
+             from entries e join cases c on c.id = e.case_id \
+             where c.app_id = $1 and c.status = 'done' and e.kind = 'hosting' \
+             order by c.closed_at desc, e.seq desc limit 1",
+        )
+        .bind(app.to_string())
+        .fetch_optional(self.reader())
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let Record::Hosting(record) =
+            from_json::<Record>(&row.try_get::<String, _>("record_json")?)?
+        else {
+            return Err(StoreError::Corrupt(
+                "a hosting entry holds another record".into(),
+            ));
+        };
+        Ok(Some(LastHosting {
+            record,
+            at: instant(row.try_get("at")?)?,
+            by_name: row.try_get("by_name")?,
+            case_id: CaseId(uuid(&row.try_get::<String, _>("id")?)?),
+            tracking_code: row.try_get("tracking_code")?,
+        }))
+    }
+
+    /// Keeps the result of one health check of an app.
+    pub async fn record_health_check(
+        &self,
+        app: AppId,
+        check: &HealthCheck,
+        source: &AuditSource,
+    ) -> Result<()> {
+        let change = Change {
+            source,
+            at: check.checked_at,
+            action: "app.health_check",
+            detail: serde_json::json!({
+                "app_id": app, "url": check.url, "ok": check.ok,
+                "http_status": check.http_status, "error": check.error,
+            }),
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query(
+                "insert into health_checks (id, app_id, checked_at, url, ok, http_status, \
+                 response_ms, tls_issuer, tls_expires_at, error, redirects) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(uuid::Uuid::new_v4().to_string())
+            .bind(app.to_string())
+            .bind(millis(check.checked_at))
+            .bind(check.url.clone())
+            .bind(i64::from(check.ok))
+            .bind(check.http_status.map(i64::from))
+            .bind(
+                check
+                    .response_ms
+                    .map(|ms| i64::try_from(ms).unwrap_or(i64::MAX)),
+            )
+            .bind(check.tls_issuer.clone())
+            .bind(check.tls_expires_at.map(millis))
+            .bind(check.error.clone())
+            .bind(to_json(&check.redirects)?)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The last `limit` health checks of an app, newest first.
+    pub async fn health_checks(&self, app: AppId, limit: i64) -> Result<Vec<HealthCheck>> {
+        let rows = sqlx::query(
+            "select checked_at, url, ok, http_status, response_ms, tls_issuer, tls_expires_at, \
+             error, redirects from health_checks where app_id = $1 \
+             order by checked_at desc limit $2",
+        )
+        .bind(app.to_string())
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let status: Option<i64> = row.try_get("http_status")?;
+                let ms: Option<i64> = row.try_get("response_ms")?;
+                Ok(HealthCheck {
+                    checked_at: instant(row.try_get("checked_at")?)?,
+                    url: row.try_get("url")?,
+                    ok: row.try_get::<i64, _>("ok")? != 0,
+                    http_status: status
+                        .map(|s| {
+                            u16::try_from(s).map_err(|_| StoreError::Corrupt(format!("status {s}")))
+                        })
+                        .transpose()?,
+                    response_ms: ms
+                        .map(|ms| {
+                            u64::try_from(ms).map_err(|_| StoreError::Corrupt(format!("ms {ms}")))
+                        })
+                        .transpose()?,
+                    tls_issuer: row.try_get("tls_issuer")?,
+                    tls_expires_at: opt_instant(row.try_get("tls_expires_at")?)?,
+                    error: row.try_get("error")?,
+                    redirects: from_json(&row.try_get::<String, _>("redirects")?)?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn insert_app(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: AppId,
+    opd_id: OpdId,
+    fields: &AppFields,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "insert into apps (id, opd_id, name, url, domain, hosting, hosting_location, \
+         hosting_environment, stack, opd_contact_name, opd_contact_phone, opd_contact_email, \
+         dinkominfo_contact_name, dinkominfo_contact_phone, dinkominfo_contact_email, status, \
+         maintenance_interval_months, notes, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+    )
+    .bind(id.to_string())
+    .bind(opd_id.to_string())
+    .bind(fields.name.clone())
+    .bind(fields.url.clone())
+    .bind(fields.domain.clone())
+    .bind(fields.hosting.clone())
+    .bind(fields.hosting_location.clone())
+    .bind(fields.hosting_environment.clone())
+    .bind(fields.stack.clone())
+    .bind(fields.opd_contact_name.clone())
+    .bind(fields.opd_contact_phone.clone())
+    .bind(fields.opd_contact_email.clone())
+    .bind(fields.dinkominfo_contact_name.clone())
+    .bind(fields.dinkominfo_contact_phone.clone())
+    .bind(fields.dinkominfo_contact_email.clone())
+    .bind(fields.status.clone())
+    .bind(interval_param(fields))
+    .bind(fields.notes.clone())
+    .bind(millis(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

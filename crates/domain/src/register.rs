@@ -1,0 +1,550 @@
+//! The rules of the app/website register ("Data Pemeliharaan Aplikasi/Website"): when an app
+//! is next due for its periodic maintenance and whether it is due soon or overdue, and what a
+//! register entry may hold. Pure: the moment and the calendar are arguments; never does IO.
+//!
+//! The SOP warns that every app/website must be maintained within a year. Pelihara reads
+//! that as: the next maintenance is due `interval` calendar months after the local date the
+//! last maintenance case was closed (or, for an app never maintained, after the date it was
+//! registered). A due date that falls on a day the month lacks (31 January + 1 month) moves
+//! back to the month's last day, as `chrono` does; the due day itself is still on time.
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use pelihara_calendar::WorkingCalendar;
+use serde::{Deserialize, Serialize};
+
+/// The SOP's "dalam satu tahun" when neither the SOP settings nor the app override it.
+pub const DEFAULT_INTERVAL_MONTHS: u32 = 12;
+/// How long before the due date an app counts as due soon (the one-month reminder).
+pub const DEFAULT_DUE_SOON_DAYS: u32 = 30;
+/// The longest interval accepted (ten years): anything longer is a typo, not a policy.
+pub const MAX_INTERVAL_MONTHS: u32 = 120;
+
+/// Where an app stands against its next periodic maintenance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    /// More than the warning window before the due date.
+    Current,
+    /// Within the warning window, due date not yet passed (the due day itself included).
+    DueSoon,
+    /// The due date has passed.
+    Overdue,
+}
+
+impl DueState {
+    pub const ALL: [DueState; 3] = [DueState::Current, DueState::DueSoon, DueState::Overdue];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DueState::Current => "current",
+            DueState::DueSoon => "due_soon",
+            DueState::Overdue => "overdue",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DueState> {
+        DueState::ALL.into_iter().find(|state| state.code() == code)
+    }
+
+    /// The i18n key of the state's label.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            DueState::Current => "register-due-current",
+            DueState::DueSoon => "register-due-soon",
+            DueState::Overdue => "register-due-overdue",
+        }
+    }
+}
+
+/// An app's lifecycle in the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppStatus {
+    Active,
+    /// No longer in service: kept for its history, never due.
+    Retired,
+}
+
+impl AppStatus {
+    pub const ALL: [AppStatus; 2] = [AppStatus::Active, AppStatus::Retired];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AppStatus::Active => "active",
+            AppStatus::Retired => "retired",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AppStatus> {
+        AppStatus::ALL
+            .into_iter()
+            .find(|status| status.code() == code)
+    }
+
+    pub fn message_key(self) -> &'static str {
+        match self {
+            AppStatus::Active => "register-status-active",
+            AppStatus::Retired => "register-status-retired",
+        }
+    }
+}
+
+/// The next periodic maintenance of one app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MaintenanceDue {
+    /// The local date the interval counts from: the last completed maintenance, or the
+    /// registration date of an app never maintained.
+    pub basis: NaiveDate,
+    /// Whether `basis` is a completed maintenance (rather than the registration date).
+    pub maintained: bool,
+    pub due: NaiveDate,
+    pub state: DueState,
+    /// Days from today to the due date; negative once overdue.
+    pub days_left: i64,
+}
+
+/// `basis` plus `months` calendar months, clamped to the last day of a shorter month;
+/// `None` only beyond the calendar's range.
+pub fn due_date(basis: NaiveDate, months: u32) -> Option<NaiveDate> {
+    basis.checked_add_months(Months::new(months))
+}
+
+/// Where `today` stands against `due` with a warning window of `soon_days` days.
+pub fn due_state(due: NaiveDate, today: NaiveDate, soon_days: u32) -> DueState {
+    let days_left = (due - today).num_days();
+    if days_left < 0 {
+        DueState::Overdue
+    } else if days_left <= i64::from(soon_days) {
+        DueState::DueSoon
+    } else {
+        DueState::Current
+    }
+}
+
+/// The interval that applies to an app: its own override, else the SOP's setting; zero (an
+/// unset SOP value) falls back to [`DEFAULT_INTERVAL_MONTHS`].
+pub fn interval_months(app_override: Option<u32>, sop_setting: u32) -> u32 {
+    match app_override {
+        Some(months) if months > 0 => months,
+        _ if sop_setting > 0 => sop_setting,
+        _ => DEFAULT_INTERVAL_MONTHS,
+    }
+}
+
+/// The next periodic maintenance of an active app, in the calendar's time zone; `None` for
+/// a retired app (never due) or a date beyond the calendar's range.
+pub fn maintenance_due(
+    calendar: &WorkingCalendar,
+    status: AppStatus,
+    registered_at: DateTime<Utc>,
+    last_maintained_at: Option<DateTime<Utc>>,
+    interval_months: u32,
+    soon_days: u32,
+    now: DateTime<Utc>,
+) -> Option<MaintenanceDue> {
+    if status == AppStatus::Retired {
+        return None;
+    }
+    let basis = calendar.local_date(last_maintained_at.unwrap_or(registered_at));
+    let due = due_date(basis, interval_months)?;
+    let today = calendar.local_date(now);
+    Some(MaintenanceDue {
+        basis,
+        maintained: last_maintained_at.is_some(),
+        due,
+        state: due_state(due, today, soon_days),
+        days_left: (due - today).num_days(),
+    })
+}
+
+/// What is wrong with a register entry, field by field, as i18n keys.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldProblems(pub Vec<(&'static str, &'static str)>);
+
+impl FieldProblems {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The message key of the first problem with `field`, if any.
+    pub fn of(&self, field: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, key)| *key)
+    }
+}
+
+/// The fields of a register entry a person types (the OPD is chosen separately).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppFields {
+    pub name: String,
+    pub url: String,
+    pub domain: String,
+    pub hosting: String,
+    pub hosting_location: String,
+    pub hosting_environment: String,
+    pub stack: String,
+    pub opd_contact_name: String,
+    pub opd_contact_phone: String,
+    pub opd_contact_email: String,
+    pub dinkominfo_contact_name: String,
+    pub dinkominfo_contact_phone: String,
+    pub dinkominfo_contact_email: String,
+    pub status: String,
+    pub maintenance_interval_months: Option<u32>,
+    pub notes: String,
+}
+
+const MAX_TEXT: usize = 500;
+const MAX_NOTES: usize = 4000;
+
+fn looks_like_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !text.contains(' ')
+}
+
+fn looks_like_web_address(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !text.chars().any(char::is_whitespace)
+    })
+}
+
+fn looks_like_domain(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 253
+        && text.contains('.')
+        && text.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+impl AppFields {
+    /// Trims every text field (what is stored is what was meant).
+    pub fn trimmed(mut self) -> AppFields {
+        for field in [
+            &mut self.name,
+            &mut self.url,
+            &mut self.domain,
+            &mut self.hosting,
+            &mut self.hosting_location,
+            &mut self.hosting_environment,
+            &mut self.stack,
+            &mut self.opd_contact_name,
+            &mut self.opd_contact_phone,
+            &mut self.opd_contact_email,
+            &mut self.dinkominfo_contact_name,
+            &mut self.dinkominfo_contact_phone,
+            &mut self.dinkominfo_contact_email,
+            &mut self.status,
+            &mut self.notes,
+        ] {
+            *field = field.trim().to_owned();
+        }
+        self.domain = self.domain.to_ascii_lowercase();
+        self
+    }
+
+    /// Checks a trimmed entry; the keys name the field and the message.
+    pub fn problems(&self) -> FieldProblems {
+        let mut problems = Vec::new();
+        if self.name.is_empty() {
+            problems.push(("name", "register-error-name-required"));
+        }
+        if !self.url.is_empty() && !looks_like_web_address(&self.url) {
+            problems.push(("url", "register-error-url"));
+        }
+        if !self.domain.is_empty() && !looks_like_domain(&self.domain) {
+            problems.push(("domain", "register-error-domain"));
+        }
+        for (field, value) in [
+            ("opd_contact_email", &self.opd_contact_email),
+            ("dinkominfo_contact_email", &self.dinkominfo_contact_email),
+        ] {
+            if !value.is_empty() && !looks_like_email(value) {
+                problems.push((field, "register-error-email"));
+            }
+        }
+        if AppStatus::from_code(&self.status).is_none() {
+            problems.push(("status", "register-error-status"));
+        }
+        if let Some(months) = self.maintenance_interval_months
+            && !(1..=MAX_INTERVAL_MONTHS).contains(&months)
+        {
+            problems.push(("maintenance_interval_months", "register-error-interval"));
+        }
+        for (field, value) in [
+            ("name", &self.name),
+            ("url", &self.url),
+            ("domain", &self.domain),
+            ("hosting", &self.hosting),
+            ("hosting_location", &self.hosting_location),
+            ("hosting_environment", &self.hosting_environment),
+            ("stack", &self.stack),
+            ("opd_contact_name", &self.opd_contact_name),
+            ("opd_contact_phone", &self.opd_contact_phone),
+            ("dinkominfo_contact_name", &self.dinkominfo_contact_name),
+            ("dinkominfo_contact_phone", &self.dinkominfo_contact_phone),
+        ] {
+            if value.chars().count() > MAX_TEXT {
+                problems.push((field, "register-error-too-long"));
+            }
+        }
+        if self.notes.chars().count() > MAX_NOTES {
+            problems.push(("notes", "register-error-too-long"));
+        }
+        FieldProblems(problems)
+    }
+}
+
+/// The result of one health check of an app's address (what the checker found and the store
+/// keeps). Plain data: the checker lives outside the domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthCheck {
+    pub checked_at: DateTime<Utc>,
+    /// The address checked first.
+    pub url: String,
+    /// Whether the app answered with a success status over an acceptable connection.
+    pub ok: bool,
+    pub http_status: Option<u16>,
+    pub response_ms: Option<u64>,
+    pub tls_issuer: Option<String>,
+    pub tls_expires_at: Option<DateTime<Utc>>,
+    /// Why the check failed, in plain words (for the history), when it did.
+    pub error: Option<String>,
+    /// Every address the check was redirected to, in order.
+    pub redirects: Vec<String>,
+}
+
+/// Which apps a register list shows by their last health check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthFilter {
+    Ok,
+    Failing,
+    Unchecked,
+}
+
+impl HealthFilter {
+    pub const ALL: [HealthFilter; 3] = [
+        HealthFilter::Ok,
+        HealthFilter::Failing,
+        HealthFilter::Unchecked,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            HealthFilter::Ok => "ok",
+            HealthFilter::Failing => "failing",
+            HealthFilter::Unchecked => "unchecked",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<HealthFilter> {
+        HealthFilter::ALL
+            .into_iter()
+            .find(|filter| filter.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use chrono::TimeZone;
+    use chrono_tz::Asia::Jakarta;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn due_dates_over_month_ends_and_leap_years() {
+        let cases = [
+            // (basis, months, due)
+            (date(2025, 3, 14), 12, date(2026, 3, 14)),
+            (date(2024, 2, 29), 12, date(2025, 2, 28)), // leap day, next year has none
+            (date(2024, 2, 29), 48, date(2028, 2, 29)), // four years on: leap again
+            (date(2023, 2, 28), 12, date(2024, 2, 28)), // into a leap year: not the 29th
+            (date(2026, 1, 31), 1, date(2026, 2, 28)),
+            (date(2028, 1, 31), 1, date(2028, 2, 29)),
+            (date(2026, 8, 31), 6, date(2027, 2, 28)),
+            (date(2026, 3, 31), 6, date(2026, 9, 30)),
+            (date(2026, 12, 31), 12, date(2027, 12, 31)),
+            (date(2026, 12, 15), 1, date(2027, 1, 15)), // over the year end
+            (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        ];
+        for (basis, months, expected) in cases {
+            assert_eq!(
+                due_date(basis, months),
+                Some(expected),
+                "{basis} + {months}"
+            );
+        }
+    }
+
+    #[test]
+    fn due_states_around_the_due_date() {
+        let due = date(2027, 3, 1);
+        let cases = [
+            (date(2027, 1, 29), 30, DueState::Current), // 31 days left
+            (date(2027, 1, 30), 30, DueState::DueSoon), // 30 days left: inside the window
+            (date(2027, 2, 28), 30, DueState::DueSoon),
+            (date(2027, 3, 1), 30, DueState::DueSoon), // the due day is still on time
+            (date(2027, 3, 2), 30, DueState::Overdue),
+            (date(2027, 3, 1), 0, DueState::DueSoon),
+            (date(2027, 2, 28), 0, DueState::Current),
+            (date(2030, 1, 1), 30, DueState::Overdue),
+        ];
+        for (today, soon, expected) in cases {
+            assert_eq!(
+                due_state(due, today, soon),
+                expected,
+                "{today} window {soon}"
+            );
+        }
+        // Over a leap February: 2028-02-01 to 2028-03-01 is 29 days.
+        assert_eq!(
+            due_state(date(2028, 3, 1), date(2028, 2, 1), 28),
+            DueState::Current
+        );
+        assert_eq!(
+            due_state(date(2028, 3, 1), date(2028, 2, 1), 29),
+            DueState::DueSoon
+        );
+    }
+
+    fn wib(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Jakarta
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn counts_from_the_local_date_of_the_last_maintenance() {
+        let calendar = WorkingCalendar::indonesia_default().unwrap();
+        // Closed at 06.30 WIB on 1 March 2025, which is still 28 February in UTC: the local
+        // date counts, so the app is due on 1 March 2026, not 28 February.
+        let closed = wib(2025, 3, 1, 6, 30);
+        assert_eq!(closed.date_naive(), date(2025, 2, 28));
+        let registered = wib(2020, 1, 6, 9, 0);
+        let due = maintenance_due(
+            &calendar,
+            AppStatus::Active,
+            registered,
+            Some(closed),
+            12,
+            30,
+            wib(2026, 3, 1, 23, 59),
+        )
+        .unwrap();
+        assert_eq!(due.basis, date(2025, 3, 1));
+        assert!(due.maintained);
+        assert_eq!(due.due, date(2026, 3, 1));
+        assert_eq!(due.state, DueState::DueSoon);
+        assert_eq!(due.days_left, 0);
+        // One minute later, in WIB, it is the next day: overdue.
+        let later = maintenance_due(
+            &calendar,
+            AppStatus::Active,
+            registered,
+            Some(closed),
+            12,
+            30,
+            wib(2026, 3, 2, 0, 0),
+        )
+        .unwrap();
+        assert_eq!(later.state, DueState::Overdue);
+        assert_eq!(later.days_left, -1);
+    }
+
+    #[test]
+    fn never_maintained_counts_from_registration_and_retired_is_never_due() {
+        let calendar = WorkingCalendar::indonesia_default().unwrap();
+        let registered = wib(2024, 2, 29, 10, 0);
+        let due = maintenance_due(
+            &calendar,
+            AppStatus::Active,
+            registered,
+            None,
+            12,
+            30,
+            wib(2025, 1, 1, 8, 0),
+        )
+        .unwrap();
+        assert!(!due.maintained);
+        assert_eq!(due.basis, date(2024, 2, 29));
+        assert_eq!(due.due, date(2025, 2, 28));
+        assert_eq!(due.state, DueState::Current);
+        assert_eq!(
+            maintenance_due(
+                &calendar,
+                AppStatus::Retired,
+                registered,
+                None,
+                12,
+                30,
+                wib(2030, 1, 1, 8, 0)
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn the_app_override_wins_over_the_sop_setting() {
+        assert_eq!(interval_months(Some(6), 12), 6);
+        assert_eq!(interval_months(None, 18), 18);
+        assert_eq!(interval_months(Some(0), 18), 18);
+        assert_eq!(interval_months(None, 0), DEFAULT_INTERVAL_MONTHS);
+    }
+
+    #[test]
+    fn field_problems_name_the_field() {
+        let good = AppFields {
+            name: "SIMPUS".into(),
+            url: "https://simpus.demakkab.go.id/login".into(),
+            domain: "simpus.demakkab.go.id".into(),
+            status: "active".into(),
+            opd_contact_email: "it@dinkes.demakkab.go.id".into(),
+            maintenance_interval_months: Some(6),
+            ..AppFields::default()
+        };
+        assert!(good.problems().is_empty(), "{:?}", good.problems());
+        let bad = AppFields {
+            name: "  ".into(),
+            url: "simpus.demakkab.go.id".into(),
+            domain: "bad domain".into(),
+            status: "gone".into(),
+            opd_contact_email: "nobody".into(),
+            maintenance_interval_months: Some(0),
+            ..AppFields::default()
+        }
+        .trimmed();
+        let problems = bad.problems();
+        assert_eq!(problems.of("name"), Some("register-error-name-required"));
+        assert_eq!(problems.of("url"), Some("register-error-url"));
+        assert_eq!(problems.of("domain"), Some("register-error-domain"));
+        assert_eq!(problems.of("status"), Some("register-error-status"));
+        assert_eq!(
+            problems.of("opd_contact_email"),
+            Some("register-error-email")
+        );
+        assert_eq!(
+            problems.of("maintenance_interval_months"),
+            Some("register-error-interval")
+        );
+        assert_eq!(problems.of("notes"), None);
+    }
+}
