@@ -161,7 +161,9 @@ impl Store {
     pub(crate) async fn write_with_event<T>(
         &self,
         change: Change<'_>,
-        write: impl AsyncFnOnce(&mut Transaction<'static, Any>) -> Result<T>,
+        // Generic over the transaction's lifetime too, not just `'static`: with a fixed lifetime
+        // the compiler cannot prove the returned future `Send`, and axum handlers need that.
+        write: impl for<'c> AsyncFnOnce(&mut Transaction<'c, Any>) -> Result<T>,
     ) -> Result<T> {
         let mut tx = self.begin_write().await?;
         let value = write(&mut tx).await?;

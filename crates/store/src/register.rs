@@ -617,7 +617,7 @@ impl Store {
 }
 
 async fn insert_app(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     id: AppId,
     opd_id: OpdId,
     fields: &AppFields,

@@ -180,6 +180,18 @@ async fn holidays_are_added_and_removed_one_by_one(h: Harness) {
     assert_eq!(h.store.verify_audit().await.unwrap().first_bad, None);
 }
 
+/// Compiled, never run: the futures of writes that append an audit event are `Send`, as
+/// axum handlers need. (A closure bound to `Transaction<'static, _>` once made them not.)
+#[allow(dead_code)]
+fn writes_are_send(store: &pelihara_store::Store, source: &AuditSource) {
+    fn is_send<T: Send>(_: T) {}
+    let now = wib(2026, 11, 2, 8, 0);
+    is_send(store.record_event(source, "x", serde_json::json!({}), now));
+    is_send(store.create_opd("X", "X", source, now));
+    is_send(store.record_sign_in("x", source, now));
+    is_send(store.record_failed_login("x", serde_json::json!({}), source, now));
+}
+
 macro_rules! sign_in_contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
