@@ -125,6 +125,19 @@ pub(crate) async fn append(
     Ok(seq)
 }
 
+/// An event as stored (without its hashes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<UserId>,
+    pub actor_name: String,
+    pub action: String,
+    pub detail: serde_json::Value,
+    /// Where the actor acted from: the client address, or `cli`.
+    pub source: String,
+}
+
 /// What is wrong with the first bad event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VerifyProblem {
@@ -200,6 +213,32 @@ impl Store {
             detail,
         };
         self.write_with_event(change, async |_tx| Ok(())).await
+    }
+
+    /// The last `limit` events, newest first (what just happened: tests, an admin's view).
+    pub async fn recent_events(&self, limit: i64) -> Result<Vec<StoredEvent>> {
+        let rows = sqlx::query(
+            "select seq, at, actor_id, actor_name, action, detail_json, source \
+             from audit_events order by seq desc limit $1",
+        )
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let actor_id: Option<String> = row.try_get("actor_id")?;
+                let detail: String = row.try_get("detail_json")?;
+                Ok(StoredEvent {
+                    seq: row.try_get("seq")?,
+                    at: crate::codec::instant(row.try_get("at")?)?,
+                    actor_id: actor_id.as_deref().and_then(UserId::parse),
+                    actor_name: row.try_get("actor_name")?,
+                    action: row.try_get("action")?,
+                    detail: serde_json::from_str(&detail)?,
+                    source: row.try_get("source")?,
+                })
+            })
+            .collect()
     }
 
     /// Walks the whole chain in order and names the first bad event.
