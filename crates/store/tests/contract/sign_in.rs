@@ -149,6 +149,16 @@ async fn failed_logins_are_counted_per_username(h: Harness) {
         events_before + 5,
         "four failures, one sign-in"
     );
+    let recent = h.store.recent_events(2).await.unwrap();
+    assert_eq!(recent.len(), 2);
+    assert_eq!(recent[0].action, "auth.sign_in");
+    assert_eq!(recent[0].source, "127.0.0.1");
+    assert_eq!(
+        recent[0].detail,
+        serde_json::json!({ "username": "pelaksana1" })
+    );
+    assert_eq!(recent[1].action, "auth.sign_in_failed");
+    assert!(recent[0].seq > recent[1].seq, "newest first");
     assert_eq!(report.first_bad, None);
 }
 
