@@ -1,0 +1,244 @@
+//! The plain inputs of each document. The web layer fills them from a case, its records and
+//! the SOP; nothing here reads a store, a file or the clock.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pelihara_domain::{Confidentiality, DelegationKind, Urgency, Verdict};
+use pelihara_i18n::Lang;
+
+/// Paper the document is laid out on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    /// 210 × 297 mm.
+    A4,
+    /// Folio as Indonesian offices buy it: 215 × 330 mm.
+    F4,
+}
+
+impl Paper {
+    /// Width and height in millimetres, portrait.
+    pub fn size_mm(self) -> (f64, f64) {
+        match self {
+            Paper::A4 => (210.0, 297.0),
+            Paper::F4 => (215.0, 330.0),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::F4 => "f4",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Paper> {
+        match code {
+            "a4" => Some(Paper::A4),
+            "f4" => Some(Paper::F4),
+            _ => None,
+        }
+    }
+}
+
+/// The letterhead (kop surat). Configurable: another regency or office only changes these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letterhead {
+    /// e.g. "Pemerintah Kabupaten Demak" (printed in capitals).
+    pub government: String,
+    /// e.g. "Dinas Komunikasi dan Informatika" (printed in capitals).
+    pub office: String,
+    pub address: String,
+    /// Telephone, e-mail, website; may be empty.
+    pub contact: String,
+    /// The regency's emblem as SVG, PNG or JPEG bytes.
+    pub logo: Option<Vec<u8>>,
+}
+
+impl Default for Letterhead {
+    fn default() -> Self {
+        Letterhead {
+            government: "Pemerintah Kabupaten Demak".to_owned(),
+            office: "Dinas Komunikasi dan Informatika".to_owned(),
+            address: "Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511".to_owned(),
+            contact: String::new(),
+            logo: None,
+        }
+    }
+}
+
+/// How a document is printed: the office, language, time zone and paper.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub letterhead: Letterhead,
+    pub lang: Lang,
+    pub time_zone: chrono_tz::Tz,
+    pub paper: Paper,
+}
+
+/// One issue of a document: its verification id and address, its number and moment.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    /// The random, unguessable id of this issue (the last part of `verify_url`).
+    pub id: String,
+    /// Where the QR code points: `{public_base_url}/verifikasi/{id}`.
+    pub verify_url: String,
+    /// The document's own number, as printed.
+    pub number: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// A paraf as printed: who, in which capacity, when, and its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signoff {
+    pub name: String,
+    /// The position signed for (the official's title, not the acting person's own).
+    pub position: String,
+    /// Set when an acting official (Plh/Plt) signed for the position.
+    pub acting: Option<ActingFor>,
+    pub at: DateTime<Utc>,
+    /// The paraf hash (disposition) or empty where none is kept.
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActingFor {
+    pub kind: DelegationKind,
+    /// The official the acting person stood in for.
+    pub official_name: String,
+}
+
+/// The incoming letter as registered in the agenda.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    /// The sending OPD.
+    pub sender: String,
+    pub letter_number: String,
+    pub letter_date: NaiveDate,
+    pub received_at: DateTime<Utc>,
+    pub agenda_number: String,
+    /// Kode klasifikasi arsip.
+    pub classification: String,
+    pub urgency: Urgency,
+    pub confidentiality: Confidentiality,
+    /// Perihal.
+    pub subject: String,
+}
+
+/// One level of disposition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispositionLevel {
+    pub from_position: String,
+    pub to_position: String,
+    pub instructions: Vec<String>,
+    pub note: String,
+    pub paraf: Signoff,
+}
+
+/// Lembar disposisi.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispositionSheet {
+    pub letter: Letter,
+    /// The standard instructions of the SOP (settings.disposition_instructions): each is
+    /// printed as a checkbox, ticked where chosen. Chosen instructions outside the list are
+    /// printed ticked after them.
+    pub standard_instructions: Vec<String>,
+    pub levels: Vec<DispositionLevel>,
+}
+
+/// Kartu kendali.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlCard {
+    pub letter: Letter,
+    /// Indeks: the filing keyword (e.g. the app's name).
+    pub index: String,
+    /// Isi ringkas.
+    pub summary: String,
+    /// Lampiran.
+    pub attachments: String,
+    /// Kepada: who the letter went to (the last disposition's recipient, or the office).
+    pub to: String,
+    /// Pengolah: who handles it now.
+    pub handler: String,
+    pub paraf: Option<Signoff>,
+    pub notes: String,
+}
+
+/// Tanda terima, given to the OPD at submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub tracking_code: String,
+    pub opd: String,
+    pub app: String,
+    pub subject: String,
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+    pub letter_file: String,
+    pub letter_sha256: String,
+    /// Where the receipt is made, for "Demak, 27 November 2026".
+    pub place: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalysisPart {
+    pub findings: String,
+    pub verdict: Verdict,
+    pub recommendation: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaintenancePart {
+    pub work_log: String,
+    pub result: String,
+    pub version: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostingPart {
+    Done {
+        record: pelihara_domain::HostingRecord,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    /// The step was declared not applicable, with its reason.
+    Skipped { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresentationPart {
+    pub held_at: DateTime<Utc>,
+    pub place: String,
+    pub attendees: String,
+    pub summary: String,
+}
+
+/// One side of the berita acara: the office (first party) or the OPD (second party).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    /// The organisation, e.g. "Dinas Komunikasi dan Informatika" or the OPD's name.
+    pub organisation: String,
+    pub signoff: Option<Signoff>,
+}
+
+/// Berita acara pemeliharaan aplikasi/website.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaintenanceReport {
+    pub tracking_code: String,
+    pub agenda_number: String,
+    pub opd: String,
+    pub app: String,
+    pub subject: String,
+    pub analysis: Option<AnalysisPart>,
+    pub maintenance: Option<MaintenancePart>,
+    pub hosting: Option<HostingPart>,
+    pub presentation: Option<PresentationPart>,
+    /// The OPD's acceptance note, when accepted.
+    pub acceptance: Option<String>,
+    /// The day the berita acara speaks of (the acceptance, else the issue).
+    pub dated: DateTime<Utc>,
+    pub place: String,
+    pub first: Party,
+    pub second: Party,
+}

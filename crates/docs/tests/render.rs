@@ -1,0 +1,359 @@
+//! Renders every document from a demo-like case and reads it back with poppler's
+//! `pdftotext` and `pdfinfo`: every field present and correct, the paper size right, memory
+//! bounded over many renders. Set `PELIHARA_DOCS_OUT=<dir>` to keep the PDFs for a look.
+
+// Test code: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod fixture;
+
+use std::process::Command;
+
+use pelihara_docs::*;
+
+fn keep(name: &str, pdf: &[u8]) -> std::path::PathBuf {
+    let dir = match std::env::var_os("PELIHARA_DOCS_OUT") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => std::env::temp_dir().join(format!("pelihara-docs-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    path
+}
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| panic!("{program} (poppler-utils) must be installed: {error}"));
+    assert!(output.status.success(), "{program} failed: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The PDF's text with runs of whitespace made single spaces, so wrapped lines still match.
+fn text_of(path: &std::path::Path) -> String {
+    // `-raw`: content-stream order, which is typst's reading order (cell after cell).
+    let raw = tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]);
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_has(text: &str, expected: &[&str]) {
+    let missing: Vec<&&str> = expected
+        .iter()
+        .filter(|part| !text.contains(**part))
+        .collect();
+    assert!(missing.is_empty(), "missing {missing:?} in:\n{text}");
+}
+
+fn render_to(
+    name: &str,
+    document: Document<'_>,
+    paper: Paper,
+    number: &str,
+) -> (Rendered, String, Issue) {
+    let issue = fixture::issue(number);
+    let rendered = render(document, &fixture::setting(paper), &issue).unwrap();
+    assert!(rendered.pdf.starts_with(b"%PDF-"));
+    assert_eq!(rendered.sha256, sha256_hex(&rendered.pdf));
+    eprintln!(
+        "{name}: {} pages, {} bytes, {:?}",
+        rendered.pages,
+        rendered.pdf.len(),
+        rendered.elapsed
+    );
+    let path = keep(name, &rendered.pdf);
+    (rendered, text_of(&path), issue)
+}
+
+/// Every document carries its number, issue moment and verification address.
+fn assert_issue(text: &str, issue: &Issue) {
+    assert_has(
+        text,
+        &[
+            &format!("Nomor dokumen: {}", issue.number),
+            &issue.verify_url,
+            "Diterbitkan: 27 November 2026 09.15 WIB",
+        ],
+    );
+}
+
+/// Letters, cards, receipts and reports carry the letterhead (the SOP has its own block).
+fn assert_common(text: &str, issue: &Issue) {
+    assert_issue(text, issue);
+    assert_has(
+        text,
+        &[
+            "PEMERINTAH KABUPATEN DEMAK DINAS KOMUNIKASI DAN INFORMATIKA \
+             Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511",
+        ],
+    );
+}
+
+#[test]
+fn disposition_sheet_has_every_field() {
+    let sheet = fixture::disposition_sheet();
+    let (_, text, issue) = render_to(
+        "lembar-disposisi.pdf",
+        Document::DispositionSheet(&sheet),
+        Paper::A4,
+        "0042/000.5.2.3/2026",
+    );
+    assert_common(&text, &issue);
+    assert_has(
+        &text,
+        &[
+            "LEMBAR DISPOSISI",
+            "Surat dari: Dinas Kesehatan",
+            "Nomor surat: 400.7/1234/2026",
+            "Tanggal surat: 24 November 2026",
+            "Diterima tanggal: 25 November 2026 08.40 WIB",
+            "Nomor agenda: 0042/000.5.2.3/2026",
+            "Kode klasifikasi: 000.5.2.3",
+            "Perihal: Permohonan pemeliharaan aplikasi SIMPUS (perbaikan modul rujukan)",
+            // The chosen urgency and class are ticked, the others not.
+            "Sangat Segera ✓ Segera Biasa",
+            "Sangat Rahasia Rahasia ✓ Terbatas Biasa",
+            "Disposisi 1 dari Kepala Dinas",
+            "diteruskan kepada Sekretaris",
+            "✓ Tindak lanjuti",
+            "✓ Koordinasikan",
+            "Mohon segera ditangani, SIMPUS dipakai 27 puskesmas.",
+            "Dra. ENDAH CAHYA RINI, MM",
+            "25 November 2026 10.05 WIB",
+            "#3f2a9c0d5e6b7a8c",
+            "Disposisi 2 dari Sekretaris",
+            "diteruskan kepada Kepala Bidang Aplikasi Informatika",
+            "✓ Proses sesuai ketentuan",
+            "✓ Laporkan hasilnya paling lambat Jumat",
+            "Libatkan tim jaringan untuk hosting.",
+            "Plh. Sekretaris",
+            "Budi Santoso, S.Kom",
+            "menggantikan Siti Aminah, SH",
+            "25 November 2026 13.30 WIB",
+        ],
+    );
+    // Unchosen standard instructions are printed unticked.
+    assert!(text.contains("Pelajari dan laporkan"));
+    assert!(!text.contains("✓ Pelajari dan laporkan"), "{text}");
+    assert!(!text.contains("✓ Arsipkan"), "{text}");
+    // Ticks: one urgency, one class, two + two instructions.
+    assert_eq!(text.matches('✓').count(), 6, "{text}");
+}
+
+#[test]
+fn control_card_has_every_field() {
+    let card = fixture::control_card();
+    let (_, text, issue) = render_to(
+        "kartu-kendali.pdf",
+        Document::ControlCard(&card),
+        Paper::A4,
+        "KK-0042/000.5.2.3/2026",
+    );
+    assert_common(&text, &issue);
+    assert_has(
+        &text,
+        &[
+            "KARTU KENDALI",
+            "Indeks SIMPUS",
+            "Kode 000.5.2.3",
+            "Nomor urut (agenda) 0042/000.5.2.3/2026",
+            "Isi ringkas Permohonan pemeliharaan aplikasi SIMPUS (perbaikan modul rujukan)",
+            "Lampiran 1 berkas (surat-permohonan.pdf)",
+            "Dari Dinas Kesehatan",
+            "Kepada Kepala Bidang Aplikasi Informatika",
+            "Tanggal surat 24 November 2026",
+            "Nomor surat 400.7/1234/2026",
+            "Pengolah Sub Koordinator Sistem dan Program Aplikasi",
+            "Plh. Sekretaris",
+            "Budi Santoso, S.Kom",
+            "Catatan Disposisi ke-2 oleh Plh. Sekretaris.",
+        ],
+    );
+}
+
+#[test]
+fn receipt_has_every_field() {
+    let receipt = fixture::receipt();
+    let (_, text, issue) = render_to(
+        "tanda-terima.pdf",
+        Document::Receipt(&receipt),
+        Paper::A4,
+        "PLH-7Q4K-9XWD",
+    );
+    assert_common(&text, &issue);
+    assert_has(
+        &text,
+        &[
+            "TANDA TERIMA PERMOHONAN",
+            "Nomor pelacakan : PLH-7Q4K-9XWD",
+            "Perangkat Daerah : Dinas Kesehatan",
+            "Aplikasi/Website : SIMPUS",
+            "Perihal : Permohonan pemeliharaan aplikasi SIMPUS (perbaikan modul rujukan)",
+            "Diajukan oleh : Rina Wulandari",
+            "Diterima pada : 25 November 2026 08.40 WIB",
+            "Berkas surat permohonan : surat-permohonan.pdf",
+            "9b1d0c3e5f7a9b1d0c3e5f7a9b1d0c3e5f7a9b1d0c3e5f7a9b1d0c3e5f7a9b1d",
+            "Demak, 25 November 2026",
+        ],
+    );
+}
+
+#[test]
+fn report_has_every_field_and_both_parafs() {
+    let report = fixture::report();
+    let (_, text, issue) = render_to(
+        "berita-acara.pdf",
+        Document::MaintenanceReport(&report),
+        Paper::A4,
+        "BA-0042/000.5.2.3/2026",
+    );
+    assert_common(&text, &issue);
+    assert_has(
+        &text,
+        &[
+            "BERITA ACARA PEMELIHARAAN APLIKASI/WEBSITE",
+            "Nomor: BA-0042/000.5.2.3/2026",
+            // 27 November 2026 is a Friday.
+            "Pada hari ini Jumat tanggal dua puluh tujuh bulan November tahun dua ribu dua puluh enam (27-11-2026), bertempat di Demak",
+            "Hendra Kurniawan, S.T.",
+            "Sub Koordinator Sistem dan Program Aplikasi",
+            "selanjutnya disebut PIHAK PERTAMA",
+            "Rina Wulandari",
+            "selanjutnya disebut PIHAK KEDUA",
+            "aplikasi/website SIMPUS milik Dinas Kesehatan",
+            "Nomor pelacakan : PLH-7Q4K-9XWD",
+            "Temuan : Modul rujukan gagal menyimpan data pasien BPJS.",
+            "Kesimpulan : Dapat dipelihara",
+            "Rekomendasi : Perbaiki validasi nomor kartu dan perbarui pustaka PHP.",
+            "Pekerjaan : Validasi nomor kartu diperbaiki; pustaka diperbarui.",
+            "Hasil : Modul rujukan menyimpan data dengan benar.",
+            "Versi : 2.4.1",
+            "Server : srv-app-02",
+            "Domain : simpus.demakkab.go.id",
+            "Alamat : https://simpus.demakkab.go.id",
+            "DNS dikonfigurasi : Ya",
+            "Petugas jaringan : Dwi Hartono",
+            "Sertifikat Let's Encrypt diperpanjang.",
+            "Waktu : 27 November 2026 10.00 WIB",
+            "Tempat : Ruang Rapat Dinkominfo",
+            "Modul rujukan diperagakan dan diuji bersama.",
+            "Catatan OPD : Hasil sesuai permintaan.",
+            "Hasil pemeliharaan telah diterima oleh Dinas Kesehatan.",
+            "Demak, 27 November 2026",
+            "PIHAK KEDUA",
+            "PIHAK PERTAMA",
+            "27 November 2026 10.45 WIB",
+            "27 November 2026 11.00 WIB",
+        ],
+    );
+}
+
+#[test]
+fn sop_document_has_header_and_flowchart() {
+    let def = fixture::sop();
+    let (rendered, text, issue) = render_to(
+        "sop.pdf",
+        Document::Sop(&def),
+        Paper::A4,
+        "Dinkominfo / 9 / 1 / 23",
+    );
+    assert_issue(&text, &issue);
+    assert_has(
+        &text,
+        &[
+            "Nomor SOP Dinkominfo / 9 / 1 / 23",
+            "Tanggal Pembuatan Mei 2018",
+            "Tanggal Revisi Februari 2022",
+            "Dra. ENDAH CAHYA RINI, MM",
+            "NIP. 19680903 199302 2 001",
+            "PEMELIHARAAN APLIKASI/WEBSITE",
+            "Dasar Hukum",
+            "UU Nomor 25 Tahun 2009 tentang Pelayanan Publik",
+            "Kualifikasi Pelaksana",
+            "Peralatan/Perlengkapan",
+            "Lemari kartu kendali",
+            "Peringatan",
+            "Pencatatan dan Pendataan",
+        ],
+    );
+    // One sheet for the header block, then the flowchart pages.
+    let svg_pages = pelihara_sop_render::flowchart_svg(&def, pelihara_i18n::Lang::Id).len();
+    assert_eq!(rendered.pages, 1 + svg_pages);
+}
+
+fn page_sizes(pdf: &[u8], name: &str) -> Vec<String> {
+    let path = keep(name, pdf);
+    let info = tool("pdfinfo", &["-f", "1", "-l", "99", path.to_str().unwrap()]);
+    info.lines()
+        .filter(|line| line.starts_with("Page") && line.contains("size:"))
+        .map(|line| line.split_once("size:").unwrap().1.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn a4_and_f4_paper() {
+    let sheet = fixture::disposition_sheet();
+    let a4 = render(
+        Document::DispositionSheet(&sheet),
+        &fixture::setting(Paper::A4),
+        &fixture::issue("1"),
+    )
+    .unwrap();
+    let f4 = render(
+        Document::DispositionSheet(&sheet),
+        &fixture::setting(Paper::F4),
+        &fixture::issue("1"),
+    )
+    .unwrap();
+    keep("lembar-disposisi-f4.pdf", &f4.pdf);
+    // 210 × 297 mm and 215 × 330 mm in points (1 mm = 72 / 25.4 pt).
+    assert!(page_sizes(&a4.pdf, "a4.pdf")[0].starts_with("595.276 x 841.89 pts"));
+    assert!(page_sizes(&f4.pdf, "f4.pdf")[0].starts_with("609.449 x 935.433 pts"));
+    // The SOP puts its flowchart pages in landscape on the same paper.
+    let def = fixture::sop();
+    let sop = render(
+        Document::Sop(&def),
+        &fixture::setting(Paper::F4),
+        &fixture::issue("1"),
+    )
+    .unwrap();
+    keep("sop-f4.pdf", &sop.pdf);
+    let sizes = page_sizes(&sop.pdf, "sop-f4-sizes.pdf");
+    assert!(sizes[0].starts_with("609.449 x 935.433 pts"), "{sizes:?}");
+    assert!(sizes[1].starts_with("935.433 x 609.449 pts"), "{sizes:?}");
+}
+
+#[test]
+fn text_is_never_markup() {
+    // A subject written like typst markup prints as written.
+    let mut sheet = fixture::disposition_sheet();
+    sheet.letter.subject = "*tebal* _miring_ #eval(\"1+1\") $x^2$ <label> @ref \\".to_owned();
+    let (_, text, _) = render_to(
+        "markup.pdf",
+        Document::DispositionSheet(&sheet),
+        Paper::A4,
+        "x",
+    );
+    assert_has(
+        &text,
+        &["*tebal* _miring_ #eval(\"1+1\") $x^2$ <label> @ref \\"],
+    );
+}
+
+#[test]
+fn english_labels() {
+    let receipt = fixture::receipt();
+    let mut setting = fixture::setting(Paper::A4);
+    setting.lang = pelihara_i18n::Lang::En;
+    let issue = fixture::issue("PLH-7Q4K-9XWD");
+    let rendered = render(Document::Receipt(&receipt), &setting, &issue).unwrap();
+    let text = text_of(&keep("receipt-en.pdf", &rendered.pdf));
+    assert_has(
+        &text,
+        &[
+            "Tracking number : PLH-7Q4K-9XWD",
+            "25 November 2026 08:40 WIB",
+        ],
+    );
+}

@@ -1,0 +1,122 @@
+# Words of the official PDF documents (crate pelihara-docs) and of the public verification
+# page (crates/web, pages/verify.rs and pages/documents.rs).
+
+docs-kind-lembar-disposisi = Disposition sheet
+docs-kind-kartu-kendali = Control card
+docs-kind-tanda-terima = Request receipt
+docs-kind-berita-acara = Maintenance report
+docs-kind-sop = SOP document
+
+docs-footer-issued = Electronic document issued through Pelihara by
+docs-footer-number = Document number
+docs-footer-issued-at = Issued
+docs-footer-verify = Check authenticity by scanning the QR code or opening
+docs-footer-page = Page
+docs-footer-of = of
+
+docs-paraf = Initials
+docs-paraf-electronic = electronic initials
+docs-acting-for = standing in for { $name }
+
+docs-title-disposition = DISPOSITION SHEET
+docs-title-control-card = CONTROL CARD
+docs-title-receipt = RECEIPT OF AN APPLICATION/WEBSITE MAINTENANCE REQUEST
+docs-title-report = APPLICATION/WEBSITE MAINTENANCE REPORT
+
+docs-letter-from = Letter from
+docs-letter-number = Letter number
+docs-letter-date = Letter date
+docs-received = Received
+docs-agenda-number = Agenda number
+docs-classification = Classification code
+docs-urgency = Urgency
+docs-urgency-sangat-segera = Very urgent
+docs-urgency-segera = Urgent
+docs-urgency-biasa = Ordinary
+docs-confidentiality = Security classification
+docs-confidentiality-sangat-rahasia = Top secret
+docs-confidentiality-rahasia = Secret
+docs-confidentiality-terbatas = Restricted
+docs-confidentiality-biasa = Ordinary
+docs-subject = Subject
+docs-disposition = Disposition
+docs-disposition-from = from
+docs-disposition-to = forwarded to
+docs-instructions = Please
+docs-note = Note
+docs-no-disposition = No disposition yet.
+
+docs-index = Index
+docs-code = Code
+docs-order-number = Serial number (agenda)
+docs-summary = Summary
+docs-attachments = Attachments
+docs-card-from = From
+docs-card-to = To
+docs-handler = Handled by
+docs-notes = Notes
+
+docs-receipt-intro = A request for application/website maintenance has been received with these details:
+docs-tracking-code = Tracking number
+docs-opd = Agency (OPD)
+docs-app = Application/website
+docs-submitted-by = Submitted by
+docs-submitted-at = Received at
+docs-letter-file = Request letter file
+docs-letter-sha256 = SHA-256 of the letter file
+docs-receipt-note = Keep this tracking number to ask about the request. This receipt is made electronically and is valid without a handwritten signature.
+docs-receiver = Received by,
+docs-receipt-electronic = (made electronically)
+
+docs-report-number = Number
+docs-report-day = On { $weekday }, { $day } { $month } { $year } ({ $date })
+docs-report-opening = { $day }, at { $place }, we the undersigned:
+docs-report-statement = The FIRST PARTY has carried out the maintenance of the application/website { $app } of { $opd } and hands the result over to the SECOND PARTY, as follows:
+docs-report-closing = This report is made truthfully, to be used as appropriate.
+docs-name = Name
+docs-position = Position
+docs-on-behalf = On behalf of
+docs-called-first = hereinafter the FIRST PARTY.
+docs-called-second = hereinafter the SECOND PARTY.
+docs-first-party = FIRST PARTY
+docs-second-party = SECOND PARTY
+docs-section-request = Request
+docs-section-analysis = Analysis
+docs-section-maintenance = Maintenance
+docs-section-hosting = Hosting
+docs-section-presentation = Presentation of the result
+docs-section-acceptance = Acceptance by the OPD
+docs-findings = Findings
+docs-verdict = Verdict
+docs-verdict-maintainable = Maintainable
+docs-verdict-not-maintainable = Not maintainable
+docs-recommendation = Recommendation
+docs-done-by = Done by
+docs-work-log = Work
+docs-result = Result
+docs-version = Version
+docs-server = Server
+docs-domain = Domain
+docs-url = Address
+docs-dns = DNS configured
+docs-certificate = Certificate installed
+docs-deployed = Deployed
+docs-network-officer = Network officer
+docs-held-at = Time
+docs-place = Place
+docs-attendees = Attendees
+docs-acceptance-note = OPD's note
+docs-accepted = The result of the maintenance has been accepted by { $opd }.
+docs-not-accepted = Not yet accepted by the OPD.
+docs-hosting-skipped = Not done: { $reason }
+docs-not-recorded = Nothing recorded.
+docs-yes = Yes
+docs-no = No
+
+docs-weekday-0 = Monday
+docs-weekday-1 = Tuesday
+docs-weekday-2 = Wednesday
+docs-weekday-3 = Thursday
+docs-weekday-4 = Friday
+docs-weekday-5 = Saturday
+docs-weekday-6 = Sunday
