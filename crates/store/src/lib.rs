@@ -12,6 +12,7 @@ pub mod blobs;
 mod bootstrap;
 pub mod cases;
 mod codec;
+pub mod documents;
 pub mod people;
 pub mod reference;
 pub mod register;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, Executor};
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use cases::{CaseSummary, InboxItem, SopCatalog};
+pub use documents::{IssuedDocument, NewIssuedDocument};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,232 @@
+//! Issued documents (the PDFs with a QR code): recording an issue together with its audit
+//! event, superseding the previous issue of the same document, and the lookups of the public
+//! verification page. The PDF bytes are kept by the caller in the `BlobStore` before the issue
+//! is recorded; this module never renders and never decides who may download.
+
+use chrono::{DateTime, Utc};
+use pelihara_domain::{CaseId, UserId};
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{AuditSource, Change};
+use crate::codec::{instant, millis, uuid};
+use crate::{Result, Store};
+
+/// One issue of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedDocument {
+    /// The random id the QR code carries.
+    pub id: String,
+    /// `lembar-disposisi`, `kartu-kendali`, `tanda-terima`, `berita-acara`, `sop`.
+    pub kind: String,
+    pub case_id: Option<CaseId>,
+    /// What the document is of: the case id, or `sop:<code>:<version>`.
+    pub subject: String,
+    /// `a4` or `f4`.
+    pub paper: String,
+    pub number: String,
+    pub issued_at: DateTime<Utc>,
+    pub issued_by: Option<UserId>,
+    /// Lowercase hex SHA-256 of the PDF (its name in the document store).
+    pub sha256: String,
+    /// The case version the document was made from (0 for documents of no case).
+    pub source_version: i64,
+    /// The newer issue that replaced this one.
+    pub superseded_by: Option<String>,
+}
+
+/// A document to record as issued.
+#[derive(Debug, Clone)]
+pub struct NewIssuedDocument {
+    pub id: String,
+    pub kind: String,
+    pub case_id: Option<CaseId>,
+    pub subject: String,
+    pub paper: String,
+    pub number: String,
+    pub sha256: String,
+    pub source_version: i64,
+}
+
+fn from_row(row: &AnyRow) -> Result<IssuedDocument> {
+    let case_id: Option<String> = row.try_get("case_id")?;
+    let issued_by: Option<String> = row.try_get("issued_by")?;
+    Ok(IssuedDocument {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        case_id: case_id.as_deref().map(uuid).transpose()?.map(CaseId),
+        subject: row.try_get("subject")?,
+        paper: row.try_get("paper")?,
+        number: row.try_get("number")?,
+        issued_at: instant(row.try_get("issued_at")?)?,
+        issued_by: issued_by.as_deref().map(uuid).transpose()?.map(UserId),
+        sha256: row.try_get("sha256")?,
+        source_version: row.try_get("source_version")?,
+        superseded_by: row.try_get("superseded_by")?,
+    })
+}
+
+impl Store {
+    /// Records an issue and marks every earlier current issue of the same document (kind,
+    /// subject, paper) as superseded by it, in one transaction with the audit event
+    /// `document.issue` that holds the PDF's SHA-256.
+    pub async fn issue_document(
+        &self,
+        source: &AuditSource,
+        document: &NewIssuedDocument,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let detail = json!({
+            "id": document.id,
+            "kind": document.kind,
+            "case_id": document.case_id.map(|id| id.to_string()),
+            "subject": document.subject,
+            "paper": document.paper,
+            "number": document.number,
+            "sha256": document.sha256,
+            "source_version": document.source_version,
+        });
+        let change = Change {
+            source,
+            at: now,
+            action: "document.issue",
+            detail,
+        };
+        let issued_by = source.actor_id.map(|id| id.to_string());
+        self.write_with_event(change, async |tx| {
+            // Insert first: `superseded_by` refers to the new row.
+            sqlx::query(
+                "insert into issued_documents (id, kind, case_id, subject, paper, number, \
+                 issued_at, issued_by, sha256, source_version, superseded_by) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, null)",
+            )
+            .bind(document.id.clone())
+            .bind(document.kind.clone())
+            .bind(document.case_id.map(|id| id.to_string()))
+            .bind(document.subject.clone())
+            .bind(document.paper.clone())
+            .bind(document.number.clone())
+            .bind(millis(now))
+            .bind(issued_by.clone())
+            .bind(document.sha256.clone())
+            .bind(document.source_version)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "update issued_documents set superseded_by = $1 \
+                 where kind = $2 and subject = $3 and paper = $4 and superseded_by is null \
+                 and id <> $1",
+            )
+            .bind(document.id.clone())
+            .bind(document.kind.clone())
+            .bind(document.subject.clone())
+            .bind(document.paper.clone())
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// An issue by its verification id.
+    pub async fn issued_document(&self, id: &str) -> Result<Option<IssuedDocument>> {
+        let row = sqlx::query(
+            "select id, kind, case_id, subject, paper, number, issued_at, issued_by, sha256, \
+             source_version, superseded_by from issued_documents where id = $1",
+        )
+        .bind(id.to_owned())
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// The current (not superseded) issue of a document, if any.
+    pub async fn current_issued_document(
+        &self,
+        kind: &str,
+        subject: &str,
+        paper: &str,
+    ) -> Result<Option<IssuedDocument>> {
+        let row = sqlx::query(
+            "select id, kind, case_id, subject, paper, number, issued_at, issued_by, sha256, \
+             source_version, superseded_by from issued_documents \
+             where kind = $1 and subject = $2 and paper = $3 and superseded_by is null \
+             order by issued_at desc limit 1",
+        )
+        .bind(kind.to_owned())
+        .bind(subject.to_owned())
+        .bind(paper.to_owned())
+        .fetch_optional(self.reader())
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn issue(id: &str, sha: char) -> NewIssuedDocument {
+        NewIssuedDocument {
+            id: id.to_owned(),
+            kind: "sop".to_owned(),
+            case_id: None,
+            subject: "sop:pemeliharaan-aplikasi-website:1".to_owned(),
+            paper: "a4".to_owned(),
+            number: "Dinkominfo / 9 / 1 / 23".to_owned(),
+            sha256: sha.to_string().repeat(64),
+            source_version: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reissue_supersedes_and_both_stay_verifiable() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let source = AuditSource::cli("test");
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap();
+        store
+            .issue_document(&source, &issue("a", 'a'), t0)
+            .await
+            .unwrap();
+        // The same document on other paper is another document: not superseded.
+        let mut f4 = issue("f", 'f');
+        f4.paper = "f4".to_owned();
+        store.issue_document(&source, &f4, t0).await.unwrap();
+        let t1 = t0 + chrono::Duration::minutes(5);
+        store
+            .issue_document(&source, &issue("b", 'b'), t1)
+            .await
+            .unwrap();
+
+        let first = store.issued_document("a").await.unwrap().unwrap();
+        assert_eq!(first.superseded_by.as_deref(), Some("b"));
+        assert_eq!(first.sha256, "a".repeat(64));
+        assert_eq!(first.issued_at, t0);
+        let second = store.issued_document("b").await.unwrap().unwrap();
+        assert_eq!(second.superseded_by, None);
+        let current = store
+            .current_issued_document("sop", "sop:pemeliharaan-aplikasi-website:1", "a4")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(current.id, "b");
+        let paper = store.issued_document("f").await.unwrap().unwrap();
+        assert_eq!(paper.superseded_by, None);
+        assert!(store.issued_document("zzz").await.unwrap().is_none());
+
+        // Each issue is an audit event carrying the PDF's hash, and the chain still verifies.
+        let events = store.recent_events(10).await.unwrap();
+        let issues: Vec<_> = events
+            .iter()
+            .filter(|event| event.action == "document.issue")
+            .map(|event| event.detail["sha256"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(issues, ["b".repeat(64), "f".repeat(64), "a".repeat(64)]);
+        assert_eq!(store.verify_audit().await.unwrap().first_bad, None);
+    }
+}
