@@ -1,0 +1,561 @@
+//! The register as a spreadsheet: export to CSV (for Indonesian Excel: `;` and an optional
+//! UTF-8 byte-order mark) and XLSX with Indonesian headers and due dates, and import of a
+//! sheet of apps from CSV or XLSX with row-level errors. Import is all-or-nothing at this
+//! level too: any error returns every error and no rows. Never touches the database.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use chrono::{Datelike, NaiveDate};
+use pelihara_domain::OpdId;
+use pelihara_domain::register::{AppFields, AppStatus, DueState};
+use pelihara_i18n::{Lang, t};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+
+/// One line of an export: an app with its OPD and due date.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub opd_code: String,
+    pub opd_name: String,
+    pub fields: AppFields,
+    pub last_maintained: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+    pub due_state: Option<DueState>,
+}
+
+/// The columns of the sheet: header text and what an import does with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Column {
+    No,
+    Name,
+    OpdCode,
+    OpdName,
+    Url,
+    Domain,
+    Hosting,
+    HostingLocation,
+    HostingEnvironment,
+    Stack,
+    OpdContactName,
+    OpdContactPhone,
+    OpdContactEmail,
+    DinkominfoContactName,
+    DinkominfoContactPhone,
+    DinkominfoContactEmail,
+    Status,
+    Interval,
+    LastMaintained,
+    Due,
+    DueState,
+    Notes,
+}
+
+const COLUMNS: [(Column, &str); 22] = [
+    (Column::No, "No"),
+    (Column::Name, "Nama Aplikasi"),
+    (Column::OpdCode, "Kode OPD"),
+    (Column::OpdName, "Nama OPD"),
+    (Column::Url, "URL"),
+    (Column::Domain, "Domain"),
+    (Column::Hosting, "Server"),
+    (Column::HostingLocation, "Lokasi Hosting"),
+    (Column::HostingEnvironment, "Lingkungan"),
+    (Column::Stack, "Teknologi"),
+    (Column::OpdContactName, "Kontak OPD"),
+    (Column::OpdContactPhone, "Telepon Kontak OPD"),
+    (Column::OpdContactEmail, "Surel Kontak OPD"),
+    (Column::DinkominfoContactName, "Kontak Dinkominfo"),
+    (Column::DinkominfoContactPhone, "Telepon Kontak Dinkominfo"),
+    (Column::DinkominfoContactEmail, "Surel Kontak Dinkominfo"),
+    (Column::Status, "Status"),
+    (Column::Interval, "Interval Pemeliharaan (bulan)"),
+    (Column::LastMaintained, "Pemeliharaan Terakhir"),
+    (Column::Due, "Jatuh Tempo"),
+    (Column::DueState, "Status Jatuh Tempo"),
+    (Column::Notes, "Catatan"),
+];
+
+/// Columns an export writes that an import ignores (they are computed, not typed).
+fn computed(column: Column) -> bool {
+    matches!(
+        column,
+        Column::No | Column::OpdName | Column::LastMaintained | Column::Due | Column::DueState
+    )
+}
+
+/// The status as the sheet shows it: the Indonesian label, which an import reads back.
+fn status_label(code: &str) -> String {
+    AppStatus::from_code(code)
+        .map(|status| t(Lang::Id, status.message_key()))
+        .unwrap_or_else(|| code.to_owned())
+}
+
+fn status_from_sheet(text: &str) -> Option<AppStatus> {
+    let lower = text.trim().to_lowercase();
+    AppStatus::ALL.into_iter().find(|status| {
+        lower == status.code() || lower == t(Lang::Id, status.message_key()).to_lowercase()
+    })
+}
+
+fn text_cells(row: &ExportRow) -> Vec<(Column, String)> {
+    let f = &row.fields;
+    let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    vec![
+        (Column::Name, f.name.clone()),
+        (Column::OpdCode, row.opd_code.clone()),
+        (Column::OpdName, row.opd_name.clone()),
+        (Column::Url, f.url.clone()),
+        (Column::Domain, f.domain.clone()),
+        (Column::Hosting, f.hosting.clone()),
+        (Column::HostingLocation, f.hosting_location.clone()),
+        (Column::HostingEnvironment, f.hosting_environment.clone()),
+        (Column::Stack, f.stack.clone()),
+        (Column::OpdContactName, f.opd_contact_name.clone()),
+        (Column::OpdContactPhone, f.opd_contact_phone.clone()),
+        (Column::OpdContactEmail, f.opd_contact_email.clone()),
+        (
+            Column::DinkominfoContactName,
+            f.dinkominfo_contact_name.clone(),
+        ),
+        (
+            Column::DinkominfoContactPhone,
+            f.dinkominfo_contact_phone.clone(),
+        ),
+        (
+            Column::DinkominfoContactEmail,
+            f.dinkominfo_contact_email.clone(),
+        ),
+        (Column::Status, status_label(&f.status)),
+        (
+            Column::Interval,
+            f.maintenance_interval_months
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            Column::LastMaintained,
+            date(row.last_maintained).unwrap_or_default(),
+        ),
+        (Column::Due, date(row.due).unwrap_or_default()),
+        (
+            Column::DueState,
+            row.due_state
+                .map(|state| t(Lang::Id, state.message_key()))
+                .unwrap_or_default(),
+        ),
+        (Column::Notes, f.notes.clone()),
+    ]
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a leading tab or
+/// carriage return that some applications strip first) gets a leading apostrophe, so it
+/// shows as text and never executes.
+pub fn guard_formula(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+/// How a CSV export is written.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvOptions {
+    /// `;` for Excel in Indonesian (and most European) locales, `,` elsewhere.
+    pub delimiter: u8,
+    /// A UTF-8 byte-order mark, so Excel reads the file as UTF-8.
+    pub bom: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            delimiter: b';',
+            bom: true,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("csv: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("xlsx: {0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("csv: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The register as CSV, one app a line, with formula cells guarded.
+pub fn export_csv(rows: &[ExportRow], options: CsvOptions) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::new();
+    if options.bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(options.delimiter)
+        .from_writer(out);
+    writer.write_record(COLUMNS.iter().map(|(_, header)| *header))?;
+    for (index, row) in rows.iter().enumerate() {
+        let cells = text_cells(row);
+        let mut record = vec![(index + 1).to_string()];
+        record.extend(cells.into_iter().map(|(_, text)| guard_formula(&text)));
+        writer.write_record(&record)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| ExportError::Io(error.into_error()))
+}
+
+fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    // Months and days always fit u8; years before 1900 or after 9999 are refused by Excel anyway.
+    let year =
+        u16::try_from(date.year()).map_err(|_| XlsxError::DateTimeRangeError(date.to_string()))?;
+    ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8)
+}
+
+/// The register as an XLSX workbook: bold frozen headers, a filter, dates as real dates.
+pub fn export_xlsx(rows: &[ExportRow]) -> Result<Vec<u8>, ExportError> {
+    let mut workbook = Workbook::new();
+    let header = Format::new().set_bold().set_background_color("DDE5F0");
+    let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Data Pemeliharaan")?;
+    for (col, (_, title)) in COLUMNS.iter().enumerate() {
+        let col = col as u16;
+        sheet.write_string_with_format(0, col, *title, &header)?;
+        sheet.set_column_width(col, (title.chars().count().max(10) + 2) as f64)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let line = (index + 1) as u32;
+        sheet.write_number(line, 0, (index + 1) as f64)?;
+        for (col, (column, text)) in text_cells(row).into_iter().enumerate() {
+            let col = (col + 1) as u16;
+            let date = match column {
+                Column::LastMaintained => row.last_maintained,
+                Column::Due => row.due,
+                _ => None,
+            };
+            match (date, column) {
+                (Some(date), _) => {
+                    sheet.write_datetime_with_format(line, col, excel_date(date)?, &date_format)?;
+                }
+                (None, Column::Interval) if !text.is_empty() => {
+                    if let Some(months) = row.fields.maintenance_interval_months {
+                        sheet.write_number(line, col, f64::from(months))?;
+                    }
+                }
+                // Strings are written as strings: a leading `=` stays text in XLSX.
+                _ if !text.is_empty() => {
+                    sheet.write_string(line, col, text)?;
+                }
+                _ => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows.len() as u32, (COLUMNS.len() - 1) as u16)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// One thing wrong with an imported sheet: where (spreadsheet row, 1 = the header; the
+/// column's header) and why (an i18n key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub row: usize,
+    pub column: Option<String>,
+    pub key: &'static str,
+}
+
+/// The apps a sheet adds, with the OPD each belongs to.
+pub type ImportRows = Vec<(OpdId, AppFields)>;
+
+/// Reads a CSV sheet (`;` or `,`, with or without a byte-order mark). `opds` maps OPD codes
+/// (any case) to ids.
+pub fn import_csv(
+    bytes: &[u8],
+    opds: &HashMap<String, OpdId>,
+) -> Result<ImportRows, Vec<ImportError>> {
+    let file_error = |key| {
+        vec![ImportError {
+            row: 1,
+            column: None,
+            key,
+        }]
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| file_error("register-import-not-utf8"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.matches(';').count() >= first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut grid = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|_| file_error("register-import-not-csv"))?;
+        grid.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
+    }
+    rows_from_grid(&grid, opds)
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) => text.clone(),
+        Data::Float(value) if value.fract() == 0.0 && value.abs() < 1e15 => {
+            format!("{}", *value as i64)
+        }
+        Data::Float(value) => value.to_string(),
+        Data::Int(value) => value.to_string(),
+        Data::Bool(value) => value.to_string(),
+        Data::DateTime(value) => value
+            .as_datetime()
+            .map(|moment| moment.date().format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| value.as_f64().to_string()),
+        Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Error(error) => format!("#{error:?}"),
+    }
+}
+
+/// Reads the first worksheet of an XLSX workbook.
+pub fn import_xlsx(
+    bytes: &[u8],
+    opds: &HashMap<String, OpdId>,
+) -> Result<ImportRows, Vec<ImportError>> {
+    let not_xlsx = || {
+        vec![ImportError {
+            row: 1,
+            column: None,
+            key: "register-import-not-xlsx",
+        }]
+    };
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|_| not_xlsx())?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(not_xlsx)?
+        .map_err(|_| not_xlsx())?;
+    // The grid starts at the first used cell; a sheet that starts lower keeps its row numbers.
+    let skipped = range.start().map(|(row, _)| row as usize).unwrap_or(0);
+    let mut grid: Vec<Vec<String>> = vec![Vec::new(); skipped];
+    grid.extend(
+        range
+            .rows()
+            .map(|row| row.iter().map(cell_text).collect::<Vec<_>>()),
+    );
+    let lead = grid
+        .iter()
+        .take_while(|row| row.iter().all(|c| c.trim().is_empty()))
+        .count();
+    rows_from_grid_at(&grid[lead..], lead, opds)
+}
+
+fn rows_from_grid(
+    grid: &[Vec<String>],
+    opds: &HashMap<String, OpdId>,
+) -> Result<ImportRows, Vec<ImportError>> {
+    rows_from_grid_at(grid, 0, opds)
+}
+
+/// An imported cell: a leading apostrophe our export put before a formula character goes.
+fn unguard(cell: &str) -> String {
+    let trimmed = cell.trim();
+    match trimmed.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
+        _ => trimmed.to_owned(),
+    }
+}
+
+/// The rows of a grid whose first row is the header; `offset` rows came before it.
+fn rows_from_grid_at(
+    grid: &[Vec<String>],
+    offset: usize,
+    opds: &HashMap<String, OpdId>,
+) -> Result<ImportRows, Vec<ImportError>> {
+    let header_row = offset + 1;
+    let Some(header) = grid.first() else {
+        return Err(vec![ImportError {
+            row: header_row,
+            column: None,
+            key: "register-import-empty",
+        }]);
+    };
+    let mut errors = Vec::new();
+    let mut positions: Vec<(usize, Column, String)> = Vec::new();
+    let mut seen = HashSet::new();
+    for (index, title) in header.iter().enumerate() {
+        let title = title.trim();
+        if title.is_empty() {
+            continue;
+        }
+        match COLUMNS
+            .iter()
+            .find(|(_, known)| known.eq_ignore_ascii_case(title))
+        {
+            Some((column, known)) => {
+                if !seen.insert(*column) {
+                    errors.push(ImportError {
+                        row: header_row,
+                        column: Some((*known).to_owned()),
+                        key: "register-import-duplicate-column",
+                    });
+                } else if !computed(*column) {
+                    positions.push((index, *column, (*known).to_owned()));
+                }
+            }
+            None => errors.push(ImportError {
+                row: header_row,
+                column: Some(title.to_owned()),
+                key: "register-import-unknown-column",
+            }),
+        }
+    }
+    for required in [Column::Name, Column::OpdCode] {
+        if !seen.contains(&required) {
+            let title = COLUMNS
+                .iter()
+                .find(|(column, _)| *column == required)
+                .map(|(_, title)| (*title).to_owned());
+            errors.push(ImportError {
+                row: header_row,
+                column: title,
+                key: "register-import-missing-column",
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = Vec::new();
+    let mut names = HashMap::new();
+    for (index, cells) in grid.iter().enumerate().skip(1) {
+        let row_no = offset + index + 1;
+        if cells.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let mut fields = AppFields {
+            status: AppStatus::Active.code().to_owned(),
+            ..AppFields::default()
+        };
+        let mut opd = None;
+        let mut column_title = HashMap::new();
+        for (position, column, title) in &positions {
+            let value = unguard(cells.get(*position).map(String::as_str).unwrap_or_default());
+            column_title.insert(*column, title.clone());
+            let error = |key| ImportError {
+                row: row_no,
+                column: Some(title.clone()),
+                key,
+            };
+            match column {
+                Column::Name => fields.name = value,
+                Column::OpdCode => match opds.get(&value.to_uppercase()) {
+                    Some(id) => opd = Some(*id),
+                    None if value.is_empty() => errors.push(error("register-import-opd-required")),
+                    None => errors.push(error("register-error-opd")),
+                },
+                Column::Url => fields.url = value,
+                Column::Domain => fields.domain = value,
+                Column::Hosting => fields.hosting = value,
+                Column::HostingLocation => fields.hosting_location = value,
+                Column::HostingEnvironment => fields.hosting_environment = value,
+                Column::Stack => fields.stack = value,
+                Column::OpdContactName => fields.opd_contact_name = value,
+                Column::OpdContactPhone => fields.opd_contact_phone = value,
+                Column::OpdContactEmail => fields.opd_contact_email = value,
+                Column::DinkominfoContactName => fields.dinkominfo_contact_name = value,
+                Column::DinkominfoContactPhone => fields.dinkominfo_contact_phone = value,
+                Column::DinkominfoContactEmail => fields.dinkominfo_contact_email = value,
+                Column::Status if value.is_empty() => {}
+                Column::Status => match status_from_sheet(&value) {
+                    Some(status) => fields.status = status.code().to_owned(),
+                    None => errors.push(error("register-error-status")),
+                },
+                Column::Interval if value.is_empty() => {}
+                Column::Interval => match value.parse::<u32>() {
+                    Ok(months) => fields.maintenance_interval_months = Some(months),
+                    Err(_) => errors.push(error("register-error-interval")),
+                },
+                Column::Notes => fields.notes = value,
+                Column::No
+                | Column::OpdName
+                | Column::LastMaintained
+                | Column::Due
+                | Column::DueState => {}
+            }
+        }
+        let fields = fields.trimmed();
+        for (field, key) in fields.problems().0 {
+            // Status and interval were read above; their problems are already listed.
+            if (field == "status" || field == "maintenance_interval_months")
+                && errors.iter().any(|e| e.row == row_no && e.key == key)
+            {
+                continue;
+            }
+            let title = field_column(field).and_then(|column| column_title.get(&column).cloned());
+            errors.push(ImportError {
+                row: row_no,
+                column: title,
+                key,
+            });
+        }
+        if let Some(opd) = opd {
+            let name_key = (opd, fields.name.to_lowercase());
+            if !fields.name.is_empty() && names.insert(name_key, row_no).is_some() {
+                {
+                    errors.push(ImportError {
+                        row: row_no,
+                        column: column_title.get(&Column::Name).cloned(),
+                        key: "register-import-duplicate-app",
+                    });
+                }
+            }
+            rows.push((opd, fields));
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(ImportError {
+            row: header_row,
+            column: None,
+            key: "register-import-empty",
+        });
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+fn field_column(field: &str) -> Option<Column> {
+    Some(match field {
+        "name" => Column::Name,
+        "url" => Column::Url,
+        "domain" => Column::Domain,
+        "hosting" => Column::Hosting,
+        "hosting_location" => Column::HostingLocation,
+        "hosting_environment" => Column::HostingEnvironment,
+        "stack" => Column::Stack,
+        "opd_contact_name" => Column::OpdContactName,
+        "opd_contact_phone" => Column::OpdContactPhone,
+        "opd_contact_email" => Column::OpdContactEmail,
+        "dinkominfo_contact_name" => Column::DinkominfoContactName,
+        "dinkominfo_contact_phone" => Column::DinkominfoContactPhone,
+        "dinkominfo_contact_email" => Column::DinkominfoContactEmail,
+        "status" => Column::Status,
+        "maintenance_interval_months" => Column::Interval,
+        "notes" => Column::Notes,
+        _ => return None,
+    })
+}
+
+/// The header texts, in order (for an import template and for tests).
+pub fn headers() -> Vec<&'static str> {
+    COLUMNS.iter().map(|(_, title)| *title).collect()
+}

@@ -1,0 +1,291 @@
+//! The register as a spreadsheet: CSV for Indonesian Excel (`;`, byte-order mark, formula
+//! cells guarded), XLSX read back with calamine, and imports of good and bad sheets (a bad
+//! one returns every error with row and column, and no rows at all).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use chrono::NaiveDate;
+use pelihara_domain::OpdId;
+use pelihara_domain::register::{AppFields, DueState};
+use pelihara_register::sheet::{
+    CsvOptions, ExportRow, ImportError, export_csv, export_xlsx, guard_formula, headers,
+    import_csv, import_xlsx,
+};
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn opds() -> (HashMap<String, OpdId>, OpdId, OpdId) {
+    let dinkes = OpdId::random();
+    let disdik = OpdId::random();
+    let map = HashMap::from([("DINKES".to_owned(), dinkes), ("DISDIK".to_owned(), disdik)]);
+    (map, dinkes, disdik)
+}
+
+fn rows() -> Vec<ExportRow> {
+    vec![
+        ExportRow {
+            opd_code: "DINKES".into(),
+            opd_name: "Dinas Kesehatan".into(),
+            fields: AppFields {
+                name: "SIMPUS".into(),
+                url: "https://simpus.demakkab.go.id".into(),
+                domain: "simpus.demakkab.go.id".into(),
+                hosting: "srv-01".into(),
+                hosting_location: "DC Dinkominfo".into(),
+                hosting_environment: "produksi".into(),
+                stack: "PHP / MySQL".into(),
+                opd_contact_name: "Rina".into(),
+                opd_contact_phone: "+62 812 1111".into(),
+                opd_contact_email: "rina@dinkes.demakkab.go.id".into(),
+                status: "active".into(),
+                maintenance_interval_months: Some(6),
+                notes: "=HYPERLINK(\"http://evil\",\"klik\")".into(),
+                ..AppFields::default()
+            },
+            last_maintained: Some(date(2026, 2, 28)),
+            due: Some(date(2026, 8, 28)),
+            due_state: Some(DueState::Overdue),
+        },
+        ExportRow {
+            opd_code: "DISDIK".into(),
+            opd_name: "Dinas Pendidikan".into(),
+            fields: AppFields {
+                name: "Rapor; \"Digital\"".into(),
+                status: "retired".into(),
+                notes: "@SUM(A1:A9)\nbaris kedua".into(),
+                ..AppFields::default()
+            },
+            last_maintained: None,
+            due: None,
+            due_state: None,
+        },
+    ]
+}
+
+#[test]
+fn guards_formula_cells() {
+    for (cell, expected) in [
+        ("=1+1", "'=1+1"),
+        ("+62 812", "'+62 812"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("SIMPUS", "SIMPUS"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ] {
+        assert_eq!(guard_formula(cell), expected, "{cell:?}");
+    }
+}
+
+#[test]
+fn csv_for_indonesian_excel_round_trips() {
+    let bytes = export_csv(&rows(), CsvOptions::default()).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "byte-order mark");
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert!(
+        header.starts_with("No;Nama Aplikasi;Kode OPD;Nama OPD;URL;Domain"),
+        "{header}"
+    );
+    assert!(header.contains("Jatuh Tempo"));
+    assert!(text.contains(";2026-08-28;Terlambat;"), "{text}");
+    assert!(text.contains("'=HYPERLINK"), "formula guarded: {text}");
+    assert!(text.contains("'+62 812 1111"));
+    assert!(text.contains("\"'@SUM(A1:A9)\nbaris kedua\""));
+    assert!(
+        text.contains("\"Rapor; \"\"Digital\"\"\""),
+        "quoted: {text}"
+    );
+    assert!(text.contains(";Tidak aktif;"));
+
+    let without_bom = export_csv(
+        &rows(),
+        CsvOptions {
+            delimiter: b',',
+            bom: false,
+        },
+    )
+    .unwrap();
+    assert!(without_bom.starts_with(b"No,Nama Aplikasi,"));
+
+    // What was exported imports again, guards removed; computed columns are ignored.
+    let (map, dinkes, disdik) = opds();
+    for file in [bytes, without_bom] {
+        let imported = import_csv(&file, &map).unwrap();
+        assert_eq!(imported.len(), 2);
+        assert_eq!(imported[0].0, dinkes);
+        assert_eq!(imported[0].1, rows()[0].fields);
+        assert_eq!(imported[1].0, disdik);
+        assert_eq!(imported[1].1, rows()[1].fields);
+    }
+}
+
+#[test]
+fn xlsx_export_reads_back_with_calamine() {
+    let bytes = export_xlsx(&rows()).unwrap();
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(workbook.sheet_names(), vec!["Data Pemeliharaan".to_owned()]);
+    let range = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let grid: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(grid.len(), 3);
+    let titles: Vec<String> = grid[0].iter().map(|cell| cell.to_string()).collect();
+    assert_eq!(titles, headers());
+    let column = |title: &str| headers().iter().position(|h| *h == title).unwrap();
+    let simpus = &grid[1];
+    assert_eq!(simpus[column("No")], Data::Float(1.0));
+    assert_eq!(
+        simpus[column("Nama Aplikasi")],
+        Data::String("SIMPUS".into())
+    );
+    assert_eq!(simpus[column("Status")], Data::String("Aktif".into()));
+    assert_eq!(
+        simpus[column("Interval Pemeliharaan (bulan)")],
+        Data::Float(6.0)
+    );
+    // Text in XLSX is text: the formula is kept as a string, not run.
+    assert_eq!(
+        simpus[column("Catatan")],
+        Data::String("=HYPERLINK(\"http://evil\",\"klik\")".into())
+    );
+    let Data::DateTime(due) = &simpus[column("Jatuh Tempo")] else {
+        panic!("due date is a date: {:?}", simpus[column("Jatuh Tempo")]);
+    };
+    assert_eq!(due.as_datetime().unwrap().date(), date(2026, 8, 28));
+    let Data::DateTime(last) = &simpus[column("Pemeliharaan Terakhir")] else {
+        panic!()
+    };
+    assert_eq!(last.as_datetime().unwrap().date(), date(2026, 2, 28));
+    assert_eq!(
+        simpus[column("Status Jatuh Tempo")],
+        Data::String("Terlambat".into())
+    );
+    assert_eq!(grid[2][column("Jatuh Tempo")], Data::Empty);
+
+    // And it imports again.
+    let (map, _, disdik) = opds();
+    let imported = import_xlsx(&bytes, &map).unwrap();
+    assert_eq!(imported.len(), 2);
+    assert_eq!(imported[0].1, rows()[0].fields);
+    assert_eq!(imported[1], (disdik, rows()[1].fields.clone()));
+}
+
+#[test]
+fn a_bad_csv_names_every_row_and_column_and_returns_nothing() {
+    let (map, _, _) = opds();
+    let file = "Nama Aplikasi;Kode OPD;Surel Kontak OPD;Interval Pemeliharaan (bulan);Status\n\
+                SIMPUS;dinkes;it@dinkes.demakkab.go.id;12;aktif\n\
+                SIAK;DISPENDUK;;;\n\
+                ;DISDIK;bukan-surel;abc;hilang\n\
+                simpus;DINKES;;;\n";
+    let errors = import_csv(file.as_bytes(), &map).unwrap_err();
+    let found: Vec<(usize, Option<&str>, &str)> = errors
+        .iter()
+        .map(|e| (e.row, e.column.as_deref(), e.key))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (3, Some("Kode OPD"), "register-error-opd"),
+            (
+                4,
+                Some("Interval Pemeliharaan (bulan)"),
+                "register-error-interval"
+            ),
+            (4, Some("Status"), "register-error-status"),
+            (4, Some("Nama Aplikasi"), "register-error-name-required"),
+            (4, Some("Surel Kontak OPD"), "register-error-email"),
+            (5, Some("Nama Aplikasi"), "register-import-duplicate-app"),
+        ]
+    );
+}
+
+#[test]
+fn headers_are_checked_before_rows() {
+    let (map, _, _) = opds();
+    let errors = import_csv("Nama;Kode OPD\nSIMPUS;DINKES\n".as_bytes(), &map).unwrap_err();
+    assert_eq!(
+        errors,
+        vec![
+            ImportError {
+                row: 1,
+                column: Some("Nama".into()),
+                key: "register-import-unknown-column",
+            },
+            ImportError {
+                row: 1,
+                column: Some("Nama Aplikasi".into()),
+                key: "register-import-missing-column",
+            },
+        ]
+    );
+    let errors = import_csv("Nama Aplikasi;Kode OPD\n".as_bytes(), &map).unwrap_err();
+    assert_eq!(errors[0].key, "register-import-empty");
+    let errors = import_csv(&[0xff, 0xfe, 0x00], &map).unwrap_err();
+    assert_eq!(errors[0].key, "register-import-not-utf8");
+    let errors = import_xlsx(b"Nama Aplikasi;Kode OPD\n", &map).unwrap_err();
+    assert_eq!(errors[0].key, "register-import-not-xlsx");
+}
+
+#[test]
+fn a_bad_xlsx_row_is_named_by_its_spreadsheet_row() {
+    let (map, dinkes, _) = opds();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    // Two empty lines above the header: spreadsheet rows keep their numbers.
+    for (col, title) in ["Nama Aplikasi", "Kode OPD", "URL"].iter().enumerate() {
+        sheet.write_string(2, col as u16, *title).unwrap();
+    }
+    sheet.write_string(3, 0, "SIMPUS").unwrap();
+    sheet.write_string(3, 1, "DINKES").unwrap();
+    sheet
+        .write_string(3, 2, "https://simpus.demakkab.go.id")
+        .unwrap();
+    sheet.write_string(4, 0, "SIAK").unwrap();
+    sheet.write_string(4, 1, "DINKES").unwrap();
+    sheet.write_string(4, 2, "siak dot go dot id").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let errors = import_xlsx(&bytes, &map).unwrap_err();
+    assert_eq!(
+        errors,
+        vec![ImportError {
+            row: 5,
+            column: Some("URL".into()),
+            key: "register-error-url",
+        }]
+    );
+
+    sheet_fixed(&map, dinkes);
+}
+
+/// The same sheet with the address fixed imports both rows.
+fn sheet_fixed(map: &HashMap<String, OpdId>, dinkes: OpdId) {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (col, title) in ["Nama Aplikasi", "Kode OPD", "URL"].iter().enumerate() {
+        sheet.write_string(2, col as u16, *title).unwrap();
+    }
+    for (row, name) in [(3, "SIMPUS"), (4, "SIAK")] {
+        sheet.write_string(row, 0, name).unwrap();
+        sheet.write_string(row, 1, "dinkes").unwrap();
+        sheet
+            .write_string(
+                row,
+                2,
+                format!("https://{}.demakkab.go.id", name.to_lowercase()),
+            )
+            .unwrap();
+    }
+    let bytes = workbook.save_to_buffer().unwrap();
+    let rows = import_xlsx(&bytes, map).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|(opd, _)| *opd == dinkes));
+    assert_eq!(rows[1].1.url, "https://siak.demakkab.go.id");
+    assert_eq!(rows[1].1.status, "active");
+}
