@@ -1,0 +1,640 @@
+//! HTTP tests of the request pages through the real router, signed in as each role: the new
+//! request form and its bad input, every action form's bad input (clear message, nothing
+//! changed), who sees which form, a late second submission, the whole SOP walked by posting
+//! the forms, and OPD isolation (another OPD's case is a 404 everywhere).
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{Method, Request, StatusCode, header};
+use pelihara_domain::{CaseId, CaseStatus};
+use pelihara_web::testing::{self, SeededPeople, TEST_HOST, TEST_PASSWORD, TestServices};
+use tower::ServiceExt;
+
+struct Site {
+    test: TestServices,
+    router: Router,
+    people: SeededPeople,
+}
+
+/// A minimal valid PDF.
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+async fn site() -> Site {
+    let test = testing::services().await;
+    let people = testing::seed_people(&test.services).await;
+    let system = pelihara_store::AuditSource::cli("test");
+    let now = test.services.clock.now();
+    for (opd, name) in [(people.opd, "SIMPUS"), (people.other_opd, "PPDB Online")] {
+        test.services
+            .store
+            .create_app(
+                opd,
+                pelihara_store::register::NewApp {
+                    name: name.into(),
+                    ..Default::default()
+                },
+                &system,
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    let router = testing::router(&test.services);
+    Site {
+        test,
+        router,
+        people,
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+enum Part<'a> {
+    Text(&'a str, &'a str),
+    File(&'a str, &'a str, Vec<u8>),
+}
+
+fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "----pelihara-test-boundary";
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                        .as_bytes(),
+                );
+            }
+            Part::File(name, file_name, bytes) => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(bytes);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Site {
+    async fn cookie(&self, username: &str) -> String {
+        testing::sign_in(&self.router, username, TEST_PASSWORD).await
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = to_bytes(response.into_body(), 20 * 1024 * 1024)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            location,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, cookie: &str, uri: &str) -> Reply {
+        let request = Request::builder()
+            .uri(uri)
+            .header(header::HOST, TEST_HOST)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn post(&self, cookie: &str, uri: &str, parts: &[Part<'_>]) -> Reply {
+        let (content_type, body) = multipart(parts);
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::HOST, TEST_HOST)
+            .header(header::ORIGIN, format!("https://{TEST_HOST}"))
+            .header("sec-fetch-site", "same-origin")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn app_id(&self) -> String {
+        self.test
+            .services
+            .store
+            .list_apps(Some(self.people.opd))
+            .await
+            .unwrap()[0]
+            .id
+            .to_string()
+    }
+
+    /// Submits a request as the DINKES operator; returns the case id.
+    async fn submit(&self) -> CaseId {
+        let cookie = self.cookie("op.dinkes").await;
+        let app = self.app_id().await;
+        let reply = self
+            .post(
+                &cookie,
+                "/permohonan/baru",
+                &[
+                    Part::Text("app_id", &app),
+                    Part::Text("subject", "Perbaikan formulir SIMPUS"),
+                    Part::Text("description", "Formulir rujukan gagal disimpan."),
+                    Part::File("letter", "surat.pdf", pdf()),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let id = reply
+            .location
+            .trim_start_matches("/permohonan/")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        CaseId::parse(&id).unwrap()
+    }
+
+    async fn state(&self, case: CaseId) -> pelihara_domain::CaseState {
+        self.test
+            .services
+            .store
+            .case_state(case)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    async fn act(&self, username: &str, case: CaseId, parts: &[Part<'_>]) -> Reply {
+        let cookie = self.cookie(username).await;
+        let task = self
+            .state(case)
+            .await
+            .tasks
+            .iter()
+            .find(|task| task.state == pelihara_domain::TaskState::Open)
+            .map(|task| task.id.to_string())
+            .unwrap_or_default();
+        let mut all = vec![Part::Text("task_id", &task)];
+        all.extend(parts.iter().map(|part| match part {
+            Part::Text(name, value) => Part::Text(name, value),
+            Part::File(name, file, bytes) => Part::File(name, file, bytes.clone()),
+        }));
+        self.post(&cookie, &format!("/permohonan/{case}/aksi"), &all)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn an_operator_submits_and_the_pelaksana_finds_it_in_the_inbox() {
+    let site = site().await;
+    let case = site.submit().await;
+    let operator = site.cookie("op.dinkes").await;
+    let page = site
+        .get(&operator, &format!("/permohonan/{case}?baru=1"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let tracking = site.state(case).await.case.tracking_code;
+    assert!(
+        page.body.contains(&tracking),
+        "the receipt names the tracking number"
+    );
+    assert!(page.body.contains("Perbaikan formulir SIMPUS"));
+
+    let pelaksana = site.cookie("pelaksana").await;
+    let inbox = site.get(&pelaksana, "/tugas").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(inbox.body.contains("Perbaikan formulir SIMPUS"));
+    assert!(inbox.body.contains("pl-sla-on_time"), "an SLA badge");
+    // The Head has nothing yet.
+    let head = site.cookie("kepala_dinas").await;
+    let inbox = site.get(&head, "/tugas").await;
+    assert!(!inbox.body.contains("Perbaikan formulir SIMPUS"));
+    // The letter downloads for whoever may see the case.
+    let letter = site
+        .get(&pelaksana, &format!("/permohonan/{case}/surat"))
+        .await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(letter.body.starts_with("%PDF-"));
+}
+
+#[tokio::test]
+async fn a_bad_new_request_keeps_what_was_typed_and_creates_nothing() {
+    let site = site().await;
+    let cookie = site.cookie("op.dinkes").await;
+    let app = site.app_id().await;
+    // No letter.
+    let reply = site
+        .post(
+            &cookie,
+            "/permohonan/baru",
+            &[
+                Part::Text("app_id", &app),
+                Part::Text("subject", "Subjek yang diketik"),
+                Part::Text("description", "Uraian yang diketik"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Unggah surat permohonan (PDF)."));
+    assert!(reply.body.contains("Subjek yang diketik"));
+    assert!(reply.body.contains("Uraian yang diketik"));
+    // A letter that is not a PDF, whatever its name.
+    let reply = site
+        .post(
+            &cookie,
+            "/permohonan/baru",
+            &[
+                Part::Text("app_id", &app),
+                Part::Text("subject", "x"),
+                Part::Text("description", "y"),
+                Part::File("letter", "surat.pdf", b"MZ\x90\x00 not a pdf".to_vec()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("harus berkas PDF"));
+    // Another OPD's app cannot be chosen.
+    let other_app = site
+        .test
+        .services
+        .store
+        .list_apps(Some(site.people.other_opd))
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
+    let reply = site
+        .post(
+            &cookie,
+            "/permohonan/baru",
+            &[
+                Part::Text("app_id", &other_app),
+                Part::Text("subject", "x"),
+                Part::Text("description", "y"),
+                Part::File("letter", "surat.pdf", pdf()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Pilih aplikasi atau website"));
+    // An empty subject is refused by the engine, with the field named.
+    let reply = site
+        .post(
+            &cookie,
+            "/permohonan/baru",
+            &[
+                Part::Text("app_id", &app),
+                Part::Text("subject", "  "),
+                Part::Text("description", "y"),
+                Part::File("letter", "surat.pdf", pdf()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Perihal wajib diisi."));
+    assert!(
+        site.test
+            .services
+            .store
+            .list_cases(None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Staff do not submit requests.
+    let staff = site.cookie("pelaksana").await;
+    assert_eq!(
+        site.get(&staff, "/permohonan/baru").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
+    let site = site().await;
+    let case = site.submit().await;
+    // The Head sees the case but no registration form.
+    let head = site.cookie("kepala_dinas").await;
+    let page = site.get(&head, &format!("/permohonan/{case}")).await;
+    assert!(!page.body.contains("name=\"aksi\" value=\"register\""));
+    let pelaksana = site.cookie("pelaksana").await;
+    let page = site.get(&pelaksana, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains("name=\"aksi\" value=\"register\""));
+
+    // An empty classification is refused with the field named, and nothing changes.
+    let reply = site
+        .act(
+            "pelaksana",
+            case,
+            &[
+                Part::Text("aksi", "register"),
+                Part::Text("classification", ""),
+                Part::Text("letter_number", "440/1/2026"),
+                Part::Text("letter_date", "2026-01-05"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains("Kode klasifikasi wajib diisi."),
+        "{}",
+        reply.body
+    );
+    assert_eq!(site.state(case).await.case.current_step, 2);
+    // An unreadable date names the field.
+    let reply = site
+        .act(
+            "pelaksana",
+            case,
+            &[
+                Part::Text("aksi", "register"),
+                Part::Text("classification", "000.5.2.3"),
+                Part::Text("letter_number", "440/1/2026"),
+                Part::Text("letter_date", "kemarin"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Tanggal surat tidak dapat dibaca"));
+    // The Head may not register: refused, nothing changes.
+    let reply = site
+        .act(
+            "kepala_dinas",
+            case,
+            &[
+                Part::Text("aksi", "register"),
+                Part::Text("classification", "000.5.2.3"),
+                Part::Text("letter_number", "440/1/2026"),
+                Part::Text("letter_date", "2026-01-05"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(site.state(case).await.case.current_step, 2);
+
+    // The Pelaksana registers; the same form sent again is told who did it.
+    let form = [
+        Part::Text("aksi", "register"),
+        Part::Text("classification", "000.5.2.3"),
+        Part::Text("letter_number", "440/1/2026"),
+        Part::Text("letter_date", "2026-01-05"),
+    ];
+    let step_2 = site.state(case).await.active_task().unwrap().id.to_string();
+    let reply = site.act("pelaksana", case, &form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let mut again = vec![Part::Text("task_id", &step_2)];
+    again.extend(form.iter().map(|part| match part {
+        Part::Text(name, value) => Part::Text(name, value),
+        Part::File(..) => unreachable!(),
+    }));
+    let reply = site
+        .post(&pelaksana, &format!("/permohonan/{case}/aksi"), &again)
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert!(
+        reply
+            .body
+            .contains("sudah diselesaikan oleh Staf pelaksana")
+    );
+
+    // A disposition with an instruction that is not on the sheet is refused.
+    let reply = site
+        .act(
+            "kepala_dinas",
+            case,
+            &[
+                Part::Text("aksi", "dispose"),
+                Part::Text("instructions", "Abaikan"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("Instruksi disposisi berisi pilihan yang tidak tersedia.")
+    );
+    // A return without a reason is refused.
+    let reply = site
+        .act(
+            "kepala_dinas",
+            case,
+            &[Part::Text("aksi", "return"), Part::Text("reason", " ")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Alasan wajib diisi."));
+    assert_eq!(site.state(case).await.case.current_step, 3);
+}
+
+#[tokio::test]
+async fn the_whole_sop_is_walked_by_posting_the_forms() {
+    let site = site().await;
+    let case = site.submit().await;
+    let steps: Vec<(&str, Vec<Part<'_>>)> = vec![
+        (
+            "pelaksana",
+            vec![
+                Part::Text("aksi", "register"),
+                Part::Text("classification", "000.5.2.3"),
+                Part::Text("letter_number", "440/1/2026"),
+                Part::Text("letter_date", "2026-01-05"),
+                Part::Text("urgency", "segera"),
+            ],
+        ),
+        (
+            "kepala_dinas",
+            vec![
+                Part::Text("aksi", "dispose"),
+                Part::Text("instructions", "Tindak lanjuti"),
+                Part::Text("note", "Segera"),
+            ],
+        ),
+        (
+            "sekretaris",
+            vec![
+                Part::Text("aksi", "dispose"),
+                Part::Text("instructions", "Tindak lanjuti"),
+                Part::Text("instructions", "Koordinasikan"),
+            ],
+        ),
+        (
+            "kabid_aptika",
+            vec![
+                Part::Text("aksi", "dispose"),
+                Part::Text("note", "Mohon dianalisa"),
+            ],
+        ),
+        (
+            "subkoor_spa",
+            vec![
+                Part::Text("aksi", "analysis"),
+                Part::Text("findings", "Validasi formulir salah"),
+                Part::Text("verdict", "maintainable"),
+            ],
+        ),
+        (
+            "pelaksana",
+            vec![
+                Part::Text("aksi", "maintenance"),
+                Part::Text("work_log", "Validasi diperbaiki"),
+                Part::Text("result", "Formulir tersimpan"),
+            ],
+        ),
+        (
+            "pelaksana",
+            vec![
+                Part::Text("aksi", "hosting"),
+                Part::Text("server", "web-01"),
+                Part::Text("domain", "simpus.demakkab.go.id"),
+                Part::Text("network_officer", "Staf tim_jaringan"),
+                Part::Text("deployed", "1"),
+            ],
+        ),
+        (
+            "subkoor_spa",
+            vec![
+                Part::Text("aksi", "handover"),
+                Part::Text("held_at", "2020-01-06T09:00"),
+                Part::Text("place", "Ruang rapat"),
+                Part::Text("attendees", "Dinkes, Dinkominfo"),
+                Part::Text("summary", "Dipaparkan"),
+            ],
+        ),
+        (
+            "op.dinkes",
+            vec![Part::Text("aksi", "accept"), Part::Text("note", "Diterima")],
+        ),
+    ];
+    for (who, parts) in &steps {
+        let reply = site.act(who, case, parts).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{who}: {}", reply.body);
+    }
+    let state = site.state(case).await;
+    assert_eq!(state.case.status, CaseStatus::Done);
+    let pelaksana = site.cookie("pelaksana").await;
+    let page = site.get(&pelaksana, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains("Hasil diterima OPD"));
+    assert!(page.body.contains("Koordinasikan"));
+    assert!(page.body.contains("pl-step-done"));
+    // The dashboard counts it as done this month.
+    let head = site.cookie("kepala_dinas").await;
+    let dashboard = site.get(&head, "/dasbor").await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn another_opds_case_is_not_found_anywhere() {
+    let site = site().await;
+    let case = site.submit().await;
+    let other = site.cookie("op.disdik").await;
+    for uri in [
+        format!("/permohonan/{case}"),
+        format!("/permohonan/{case}/surat"),
+    ] {
+        assert_eq!(
+            site.get(&other, &uri).await.status,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
+    let reply = site
+        .post(
+            &other,
+            &format!("/permohonan/{case}/aksi"),
+            &[
+                Part::Text("aksi", "withdraw"),
+                Part::Text("reason", "iseng"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(site.state(case).await.case.status, CaseStatus::Open);
+    let list = site.get(&other, "/permohonan").await;
+    assert!(!list.body.contains("Perbaikan formulir SIMPUS"));
+    let own = site.cookie("op.dinkes").await;
+    let list = site.get(&own, "/permohonan").await;
+    assert!(list.body.contains("Perbaikan formulir SIMPUS"));
+    // The dashboard is for Dinkominfo, not for OPDs.
+    assert_eq!(
+        site.get(&own, "/dasbor").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Signed out, every request page sends the browser to sign in.
+    let reply = site.get("", &format!("/permohonan/{case}")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(reply.location.starts_with("/masuk"));
+}
+
+#[tokio::test]
+async fn a_return_and_a_resubmission_with_a_new_letter() {
+    let site = site().await;
+    let case = site.submit().await;
+    let reply = site
+        .act(
+            "pelaksana",
+            case,
+            &[
+                Part::Text("aksi", "return"),
+                Part::Text("reason", "Surat belum ditandatangani"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let operator = site.cookie("op.dinkes").await;
+    let page = site.get(&operator, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains("name=\"aksi\" value=\"resubmit\""));
+    assert!(page.body.contains("Surat belum ditandatangani"));
+    // A resubmission with a file that is not a PDF changes nothing.
+    let reply = site
+        .act(
+            "op.dinkes",
+            case,
+            &[
+                Part::Text("aksi", "resubmit"),
+                Part::Text("note", "Sudah"),
+                Part::File("letter", "x.pdf", b"hello".to_vec()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(site.state(case).await.case.status, CaseStatus::Returned);
+    let mut signed = pdf();
+    signed.extend_from_slice(b"% ditandatangani\n%%EOF\n");
+    let reply = site
+        .act(
+            "op.dinkes",
+            case,
+            &[
+                Part::Text("aksi", "resubmit"),
+                Part::Text("note", "Sudah ditandatangani"),
+                Part::File("letter", "surat-ttd.pdf", signed),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let state = site.state(case).await;
+    assert_eq!(state.case.status, CaseStatus::Open);
+    assert_eq!(state.case.letter.file_name, "surat-ttd.pdf");
+}
