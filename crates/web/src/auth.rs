@@ -1,30 +1,278 @@
 //! Who is signed in. `CurrentUser` is the extractor every private page takes: the person and
 //! the delegations they hold, loaded fresh for each request so a disabled user or a revoked
-//! delegation stops working at once. Sign-in, sessions and the failed-login limit are built
-//! on this (see `view_masuk_*`).
+//! delegation stops working at once. Also the password checks (argon2, off the async
+//! threads) and the failed-login limit that the sign-in page applies. It must never keep a
+//! password, and never trust the session cookie beyond the id it carries: the session lives
+//! in the database (`session_store`).
 
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Argon2, password_hash::rand_core::OsRng};
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use pelihara_domain::Actor;
+use chrono::{DateTime, Duration, Utc};
+use pelihara_domain::{Actor, Role, UserId};
+use pelihara_store::AuditSource;
+use tower_sessions::Session;
 
+use crate::error::WebError;
+use crate::lang::local_path;
+use crate::session_store::USER_KEY;
 use crate::state::AppState;
 
-/// The signed-in person, as the case engine sees them.
+/// At most this many failed sign-ins per username within [`FAILURE_WINDOW`]; then the
+/// account is refused until the oldest of them leaves the window.
+pub const MAX_FAILURES: usize = 5;
+/// The window the failed sign-ins are counted in.
+pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
+
+/// The session key holding when the session was last extended (epoch ms, system clock).
+const REFRESHED_KEY: &str = "refreshed_at";
+/// A session in use is extended (written again) at most this often, so that reading pages
+/// does not write to the database on every request.
+const REFRESH_EVERY_MS: i64 = 10 * 60 * 1000;
+
+/// The signed-in person, as the case engine sees them, and where the request came from
+/// (for audit events).
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub actor: Actor,
+    /// The client's address (`ip:port`), or `-` when the server does not know it.
+    pub address: String,
 }
 
-/// Not signed in: pages send the browser to the sign-in page and back afterwards.
-pub struct SignInRequired {
-    next: String,
+impl CurrentUser {
+    pub fn role(&self) -> Role {
+        self.actor.user.role
+    }
+
+    /// Who acted, for the audit event of a change this user makes.
+    pub fn audit_source(&self) -> AuditSource {
+        AuditSource {
+            actor_id: Some(self.actor.user.id),
+            actor_name: self.actor.user.full_name.clone(),
+            address: self.address.clone(),
+        }
+    }
 }
 
-impl IntoResponse for SignInRequired {
+/// The result of looking the user up, kept in the request so that the shell and the page
+/// share one lookup.
+#[derive(Clone)]
+struct SignedIn(Option<CurrentUser>);
+
+/// The client's address as the server saw it: the peer of the connection when the server
+/// was started with connect info, `-` otherwise. Proxies' forwarding headers are not trusted
+/// (any client can send them).
+pub fn client_address(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.to_string())
+        .unwrap_or_else(|| "-".to_owned())
+}
+
+/// The client's address as an extractor (see [`client_address`]), for pages that record who
+/// did something before anyone is signed in.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(parts)))
+    }
+}
+
+fn system_millis() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+fn session_error(error: tower_sessions::session::Error) -> WebError {
+    WebError::internal(error)
+}
+
+/// The signed-in user of this request, or `None`. Looks the user up once per request; a
+/// session whose user is gone or disabled is ended (deleted, and its cookie removed). A
+/// session in use is extended now and then, so it ends only after the idle timeout.
+pub async fn signed_in(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<CurrentUser>, WebError> {
+    if let Some(SignedIn(known)) = parts.extensions.get::<SignedIn>() {
+        return Ok(known.clone());
+    }
+    let Some(session) = parts.extensions.get::<Session>().cloned() else {
+        return Ok(None);
+    };
+    let actor = user_of_session(&session, state).await?;
+    let user = actor.map(|actor| CurrentUser {
+        actor,
+        address: client_address(parts),
+    });
+    parts.extensions.insert(SignedIn(user.clone()));
+    Ok(user)
+}
+
+/// The active user a session belongs to. Ends the session when its user is gone or
+/// disabled. Used by [`signed_in`] and by the error pages (which have no extractor).
+pub(crate) async fn user_of_session(
+    session: &Session,
+    state: &AppState,
+) -> Result<Option<Actor>, WebError> {
+    let Some(id) = session
+        .get::<String>(USER_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    let actor = match UserId::parse(&id) {
+        Some(id) => state
+            .services()
+            .store
+            .actor(id)
+            .await
+            .map_err(WebError::internal)?,
+        None => None,
+    };
+    let Some(actor) = actor.filter(|actor| actor.user.active) else {
+        tracing::info!(user_id = %id, "session of a missing or disabled user ended");
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    };
+    let refreshed = session
+        .get::<i64>(REFRESHED_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or_default();
+    let now = system_millis();
+    if now - refreshed >= REFRESH_EVERY_MS {
+        // Marks the session modified: the session layer saves it with a new expiry and
+        // sends the cookie again with a fresh Max-Age.
+        session
+            .insert(REFRESHED_KEY, now)
+            .await
+            .map_err(session_error)?;
+    }
+    Ok(Some(actor))
+}
+
+/// Signs `user` in on this session: a new session id first (so an id planted before the
+/// sign-in is worthless), then the user's id.
+pub(crate) async fn start_session(session: &Session, user: UserId) -> Result<(), WebError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(USER_KEY, user.to_string())
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(REFRESHED_KEY, system_millis())
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// Ends the session: deleted from the database, cookie removed.
+pub(crate) async fn end_session(session: &Session) -> Result<(), WebError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// Hashes a new password with argon2 (default parameters, random salt), off the async
+/// threads: hashing takes tens of milliseconds on purpose.
+pub async fn hash_password(password: String) -> Result<String, WebError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| WebError::internal(error.to_string()))
+    })
+    .await
+    .map_err(WebError::internal)?
+}
+
+/// Whether `password` matches the stored argon2 `hash`; a malformed hash never matches.
+pub async fn verify_password(hash: String, password: String) -> Result<bool, WebError> {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    })
+    .await
+    .map_err(WebError::internal)
+}
+
+/// A hash no password matches, verified against for unknown usernames so that they take as
+/// long to refuse as a wrong password (the time must not tell whether a username exists).
+pub(crate) async fn decoy_hash() -> Result<String, WebError> {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = DECOY.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_password(uuid_like_secret()).await?;
+    Ok(DECOY.get_or_init(|| hash).clone())
+}
+
+/// A throw-away secret for the decoy hash; it is never compared with anything typed.
+fn uuid_like_secret() -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    salt.as_str().to_owned()
+}
+
+/// How long an account stays refused, given its failed sign-ins within the window (oldest
+/// first) at `now`: `None` while fewer than [`MAX_FAILURES`].
+pub fn locked_for(failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<Duration> {
+    let oldest_counted = failures.len().checked_sub(MAX_FAILURES)?;
+    let unlocks_at = *failures.get(oldest_counted)? + FAILURE_WINDOW;
+    (unlocks_at > now).then(|| unlocks_at - now)
+}
+
+/// Whole minutes to tell the user, rounded up and at least one.
+pub fn minutes_to_wait(wait: Duration) -> i64 {
+    let seconds = wait.num_seconds().max(1);
+    (seconds + 59) / 60
+}
+
+/// Not signed in (or a fault while finding out).
+pub enum AuthRejection {
+    /// Pages send the browser to the sign-in page, and back to `next` afterwards.
+    SignIn {
+        next: Option<String>,
+        htmx: bool,
+    },
+    Error(WebError),
+}
+
+impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
-        let next: String = url_encode(&self.next);
-        Redirect::to(&format!("/masuk?next={next}")).into_response()
+        match self {
+            AuthRejection::SignIn { next, htmx } => {
+                let target = match next {
+                    Some(next) => format!("/masuk?next={}", url_encode(&next)),
+                    None => "/masuk".to_owned(),
+                };
+                if htmx {
+                    // An htmx request would swap the sign-in page into a fragment; this
+                    // header makes htmx load it as a whole page instead.
+                    let mut response = StatusCode::NO_CONTENT.into_response();
+                    if let Ok(value) = HeaderValue::from_str(&target) {
+                        response.headers_mut().insert("hx-redirect", value);
+                    }
+                    response
+                } else {
+                    Redirect::to(&target).into_response()
+                }
+            }
+            AuthRejection::Error(error) => error.into_response(),
+        }
     }
 }
 
@@ -39,20 +287,154 @@ fn url_encode(text: &str) -> String {
         .collect()
 }
 
+/// Where to come back to after signing in: this page for a GET; for a form sent after the
+/// session ended, the page the form was on (the form itself cannot be replayed).
+fn come_back_to(parts: &Parts) -> Option<String> {
+    let path = if parts.method == Method::GET || parts.method == Method::HEAD {
+        parts.uri.path_and_query().map(|pq| pq.as_str().to_owned())
+    } else {
+        parts
+            .headers
+            .get(header::REFERER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|referer| referer.split_once("://"))
+            .and_then(|(_, rest)| rest.find('/').map(|slash| rest[slash..].to_owned()))
+    }?;
+    let path = local_path(&path);
+    (path != "/").then(|| path.to_owned())
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = SignInRequired;
+    type Rejection = AuthRejection;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _state: &AppState,
+        state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        // Sessions are not wired yet: nobody is signed in.
-        Err(SignInRequired {
-            next: parts
-                .uri
-                .path_and_query()
-                .map(|pq| pq.as_str().to_owned())
-                .unwrap_or_else(|| "/".to_owned()),
-        })
+        match signed_in(parts, state).await {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) => Err(AuthRejection::SignIn {
+                next: come_back_to(parts),
+                htmx: parts
+                    .headers
+                    .get(crate::shell::HX_REQUEST)
+                    .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true")),
+            }),
+            Err(error) => Err(AuthRejection::Error(error)),
+        }
+    }
+}
+
+/// `Option<CurrentUser>`: the user when signed in, `None` for a guest (pages open to both).
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        signed_in(parts, state).await
+    }
+}
+
+/// A signed-in admin: the extractor of the admin pages. Anyone else signed in gets 403.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.role() == Role::Admin {
+            Ok(AdminUser(user))
+        } else {
+            Err(AuthRejection::Error(WebError::Forbidden))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_after_the_limit_until_the_oldest_failure_leaves_the_window() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).expect("instant");
+        let minutes = |list: &[i64]| -> Vec<DateTime<Utc>> {
+            list.iter().map(|m| now - Duration::minutes(*m)).collect()
+        };
+        assert_eq!(locked_for(&minutes(&[10, 8, 6, 4]), now), None);
+        assert_eq!(
+            locked_for(&minutes(&[10, 8, 6, 4, 2]), now),
+            Some(Duration::minutes(5))
+        );
+        // Six failures: the lock lasts until the second-oldest leaves the window.
+        assert_eq!(
+            locked_for(&minutes(&[14, 10, 8, 6, 4, 2]), now),
+            Some(Duration::minutes(5))
+        );
+        assert_eq!(locked_for(&minutes(&[15, 8, 6, 4, 2]), now), None);
+        assert_eq!(minutes_to_wait(Duration::seconds(61)), 2);
+        assert_eq!(minutes_to_wait(Duration::seconds(60)), 1);
+        assert_eq!(minutes_to_wait(Duration::milliseconds(5)), 1);
+    }
+
+    #[tokio::test]
+    async fn verifies_argon2_passwords() {
+        let hash = hash_password("rahasia-sekali".to_owned())
+            .await
+            .expect("hashed");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(
+            verify_password(hash.clone(), "rahasia-sekali".to_owned())
+                .await
+                .expect("verified")
+        );
+        assert!(
+            !verify_password(hash, "rahasia-sekalI".to_owned())
+                .await
+                .expect("verified")
+        );
+        assert!(
+            !verify_password("not a hash".to_owned(), String::new())
+                .await
+                .expect("verified")
+        );
+        let decoy = decoy_hash().await.expect("decoy");
+        assert!(
+            !verify_password(decoy, String::new())
+                .await
+                .expect("verified")
+        );
+    }
+
+    #[test]
+    fn comes_back_only_to_local_pages() {
+        let parts = |method: Method, uri: &str, referer: Option<&str>| {
+            let mut builder = axum::http::Request::builder().method(method).uri(uri);
+            if let Some(referer) = referer {
+                builder = builder.header(header::REFERER, referer);
+            }
+            builder.body(()).expect("request").into_parts().0
+        };
+        assert_eq!(
+            come_back_to(&parts(Method::GET, "/tugas?page=2", None)).as_deref(),
+            Some("/tugas?page=2")
+        );
+        assert_eq!(come_back_to(&parts(Method::GET, "/", None)), None);
+        assert_eq!(
+            come_back_to(&parts(
+                Method::POST,
+                "/permohonan/x/aksi",
+                Some("https://pelihara.example/permohonan/x")
+            ))
+            .as_deref(),
+            Some("/permohonan/x")
+        );
+        assert_eq!(come_back_to(&parts(Method::POST, "/keluar", None)), None);
     }
 }

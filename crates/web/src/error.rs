@@ -231,7 +231,9 @@ pub(crate) async fn render_errors(
     next: Next,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let shell = Shell::from_parts(&parts, &state);
+    let mut shell = Shell::from_parts(&parts, &state);
+    let session = parts.extensions.get::<tower_sessions::Session>().cloned();
+    let address = crate::auth::client_address(&parts);
     let method = parts.method.clone();
     let response = next.run(Request::from_parts(parts, body)).await;
 
@@ -241,6 +243,12 @@ pub(crate) async fn render_errors(
         None => return response,
     };
     let status = response.status();
+    // Error pages show who is signed in too (a 403 makes more sense with the name beside it).
+    if let Some(session) = session
+        && let Ok(Some(actor)) = crate::auth::user_of_session(&session, &state).await
+    {
+        shell.show_user(&crate::auth::CurrentUser { actor, address }, &state);
+    }
     match report.kind {
         ErrorKind::Internal => tracing::error!(
             request_id = %shell.request_id,

@@ -5,14 +5,19 @@
 //! Entry point: [`router`]. Module map: `state` (config and shared state), `shell` (what every
 //! template gets: `Shell`, `Tr`), `pages` (one module per page), `error` (`WebError` and the
 //! layer that renders errors), `assets` (hashed static files), `lang` (language choice),
-//! `security` (headers and the cross-site check).
+//! `security` (headers and the cross-site check), `auth` (who is signed in: `CurrentUser`,
+//! `AdminUser`, passwords, the failed-login limit), `session_store` (sessions in the
+//! database), `people` (position and role names, the user menu), `forms` (field errors).
 
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod forms;
 pub mod lang;
 pub mod pages;
+pub mod people;
 pub mod security;
+pub mod session_store;
 pub mod shell;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]
@@ -49,6 +54,47 @@ fn routes() -> Router<AppState> {
         )
         .route("/static/{*path}", get(assets::view_static_get))
         .route("/healthz", get(pages::health::view_healthz_get))
+        .route(
+            "/masuk",
+            get(pages::sign_in::view_sign_in_get).post(pages::sign_in::view_sign_in_post),
+        )
+        .route("/keluar", post(pages::sign_in::view_sign_out_post))
+        .route(
+            "/admin/pengguna",
+            get(pages::admin::users::view_admin_users_get)
+                .post(pages::admin::users::view_admin_users_post),
+        )
+        .route(
+            "/admin/pengguna/{id}/aktif",
+            post(pages::admin::users::view_admin_user_active_post),
+        )
+        .route(
+            "/admin/delegasi",
+            get(pages::admin::delegations::view_admin_delegations_get)
+                .post(pages::admin::delegations::view_admin_delegations_post),
+        )
+        .route(
+            "/admin/delegasi/pejabat",
+            get(pages::admin::delegations::view_admin_delegation_official_get),
+        )
+        .route(
+            "/admin/delegasi/{id}/cabut",
+            post(pages::admin::delegations::view_admin_delegation_revoke_post),
+        )
+        .route(
+            "/admin/opd",
+            get(pages::admin::opds::view_admin_opds_get)
+                .post(pages::admin::opds::view_admin_opds_post),
+        )
+        .route(
+            "/admin/libur",
+            get(pages::admin::holidays::view_admin_holidays_get)
+                .post(pages::admin::holidays::view_admin_holidays_post),
+        )
+        .route(
+            "/admin/libur/hapus",
+            post(pages::admin::holidays::view_admin_holiday_remove_post),
+        )
         .route("/tugas", get(pages::cases::view_tugas_get))
         .route("/dasbor", get(pages::cases::view_dasbor_get))
         .route("/permohonan", get(pages::cases::view_permohonan_get))
@@ -69,6 +115,8 @@ fn routes() -> Router<AppState> {
             "/permohonan/{id}/aksi",
             post(pages::cases::view_permohonan_aksi_post),
         )
+        .route("/permohonan/{id}/dokumen/{kind}", get(pages::documents::view_permohonan_dokumen_get))
+        .route("/verifikasi/{id}", get(pages::verify::view_verifikasi_get).post(pages::verify::view_verifikasi_post))
         .fallback(pages::view_not_found)
 }
 
@@ -89,6 +137,11 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_errors,
+        ))
+        // Outside the error renderer, so that error pages can show who is signed in.
+        .layer(session_store::session_layer(
+            state.services().store.clone(),
+            state.config(),
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,13 +1,15 @@
 //! The page shell every template renders into: the language and its translate helper (`Tr`),
 //! the office name, asset URLs, navigation and the user-menu slot. Handlers get it as an
-//! extractor (`shell: Shell`). It must never hold anything a page did not ask for, and never
-//! look anything up in the store (the user menu is filled in by the login layer to come).
+//! extractor (`shell: Shell`). It must never hold anything a page did not ask for; its one
+//! lookup is the signed-in user (shared with `CurrentUser`, once per request), for the user
+//! menu and the links that user's role sees.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use pelihara_domain::Role;
 use pelihara_i18n::{Lang, arg, t, t_args};
 
 use crate::assets::AssetTable;
@@ -42,6 +44,16 @@ impl Tr {
         t(self.lang, key)
     }
 
+    /// The message `key` with the number `$count`, so plural rules apply ("1 user", "2 users").
+    pub fn count(&self, key: &str, count: usize) -> String {
+        // Counts on a page are far below 2^52, where f64 stops being exact.
+        t_args(
+            self.lang,
+            key,
+            &[("count", pelihara_i18n::num(count as f64))],
+        )
+    }
+
     /// The message `key` with one argument `$name`, the common case in templates:
     /// `{{ tr.t1("case-number", "number", case.number) }}`.
     pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
@@ -57,8 +69,7 @@ pub struct NavLink {
     pub active: bool,
 }
 
-/// Who is signed in, for the user menu in the top bar. Filled in by the login layer to come;
-/// `None` until then.
+/// Who is signed in, for the user menu in the top bar (see `people::user_menu`).
 #[derive(Debug, Clone)]
 pub struct UserMenu {
     pub display_name: String,
@@ -110,10 +121,23 @@ impl Shell {
             current_path,
             request_id,
             htmx: header_is_true(HX_REQUEST) && !header_is_true(HX_BOOSTED),
-            nav: nav_links(tr, path),
+            nav: nav_links(tr, path, None),
             user: None,
             assets: Arc::clone(state.assets()),
         }
+    }
+
+    /// Shows `user` in the top bar, with the links their role sees.
+    pub fn show_user(&mut self, user: &crate::auth::CurrentUser, state: &AppState) {
+        let services = state.services();
+        self.user = Some(crate::people::user_menu(
+            self.tr,
+            &services.catalog,
+            user,
+            services.clock.now(),
+        ));
+        let path = self.current_path.split('?').next().unwrap_or_default();
+        self.nav = nav_links(self.tr, path, Some(user.role()));
     }
 
     /// The hashed URL of an embedded asset: `{{ shell.asset_url("pelihara.css") }}`.
@@ -157,22 +181,36 @@ fn path_without_lang(path: &str, query: Option<&str>) -> String {
     }
 }
 
-/// The navigation bar. Pages to come (Tugas saya, Permohonan, Data Pemeliharaan) add their
-/// links here, by the user's role once logins exist.
-fn nav_links(tr: Tr, path: &str) -> Vec<NavLink> {
+/// The navigation bar for a guest (`role` is `None`) or a signed-in user's role. Pages add
+/// their links here by role.
+fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
     let link = |href: &str, key: &str| NavLink {
         href: href.to_owned(),
         label: tr.t(key),
         active: path == href,
     };
-    vec![link("/", "web-nav-home")]
+    let mut links = vec![link("/", "web-nav-home")];
+    if role == Some(Role::Admin) {
+        // One entry for the admin pages; they share a tab bar of their own.
+        links.push(NavLink {
+            active: path.starts_with("/admin/"),
+            ..link("/admin/pengguna", "admin-nav")
+        });
+    }
+    links
 }
 
 impl FromRequestParts<AppState> for Shell {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Shell, Infallible> {
-        Ok(Shell::from_parts(parts, state))
+        let mut shell = Shell::from_parts(parts, state);
+        // A fault while looking the user up shows the page as to a guest; a page that needs
+        // the user takes `CurrentUser`, which reports the fault.
+        if let Ok(Some(user)) = crate::auth::signed_in(parts, state).await {
+            shell.show_user(&user, state);
+        }
+        Ok(shell)
     }
 }
 

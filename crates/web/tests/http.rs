@@ -13,6 +13,11 @@ use pelihara_web::{AppState, WebConfig, router};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
+#[path = "http/admin.rs"]
+mod admin;
+#[path = "http/auth.rs"]
+mod auth;
+
 const OFFICE: &str = "Dinas Komunikasi dan Informatika Kabupaten Demak";
 const HOST: &str = "pelihara.demakkab.go.id";
 

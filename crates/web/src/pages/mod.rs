@@ -3,9 +3,13 @@
 //! (what htmx swaps in). Handlers here never touch SQL or decide case rules: they call the store
 //! and the case engine and render what those return.
 
+pub(crate) mod admin;
 pub(crate) mod cases;
+pub(crate) mod documents;
 pub(crate) mod health;
 pub(crate) mod landing;
+pub(crate) mod sign_in;
+pub(crate) mod verify;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};

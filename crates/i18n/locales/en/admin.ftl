@@ -1,0 +1,127 @@
+# The admin pages (crate pelihara-web: pages/admin): users, delegations, OPDs, holidays.
+
+admin-nav = Administration
+admin-tab-users = Users
+admin-tab-delegations = Delegations (Plh/Plt)
+admin-tab-opds = OPDs
+admin-tab-holidays = Holidays
+
+admin-title-users = Users
+admin-title-delegations = Delegations of positions
+admin-title-opds = Regional agencies (OPD)
+admin-title-holidays = Holidays and collective leave
+
+admin-form-has-errors = Nothing was saved: check the marked fields.
+admin-form-go-to = Go to the form
+admin-optional = optional
+admin-none = None
+admin-choose = Choose…
+admin-col-status = Status
+admin-col-actions = Actions
+admin-status-active = Active
+admin-status-inactive = Disabled
+admin-enable = Enable
+admin-disable = Disable
+admin-revoke = Revoke
+admin-remove = Remove
+
+admin-notice-user-created = The new user was saved.
+admin-notice-user-enabled = The account was enabled again.
+admin-notice-user-disabled = The account was disabled; all its sessions have ended.
+admin-notice-delegation-created = The delegation was saved.
+admin-notice-delegation-revoked = The delegation was revoked.
+admin-notice-opd-created = The OPD was saved.
+admin-notice-holiday-added = The holiday was added.
+admin-notice-holiday-removed = The holiday was removed.
+
+admin-error-required = This field is required.
+admin-error-too-long = Too long (at most { $max } characters).
+admin-error-choose = Choose one of the options offered.
+admin-error-date = Enter a valid date.
+admin-error-username-format = Use 3–40 lowercase letters, digits, dots, underscores or hyphens, starting with a letter or digit.
+admin-error-username-taken = This username is already taken.
+admin-error-nip-format = A NIP has 18 digits.
+admin-error-email-format = This is not a valid email address.
+admin-error-positions-required = Staff must hold at least one position.
+admin-error-positions-staff-only = Only staff hold positions; clear the positions.
+admin-error-opd-required = An OPD operator must belong to an OPD.
+admin-error-opd-operator-only = Only OPD operators belong to an OPD; choose "None".
+admin-error-password-short = The password needs at least { $min } characters.
+admin-error-disable-self = You cannot disable your own account.
+admin-error-delegate-holds = This person already holds that position.
+admin-error-until-before-from = The end date cannot be before the start date.
+admin-error-until-past = This period is over; the end date must be today or later.
+admin-error-opd-code = 2–20 characters: capital letters, digits, hyphens or underscores.
+admin-error-opd-code-taken = This OPD code is already taken.
+admin-error-holiday-taken = This date is already in the holiday table.
+
+admin-users-count = { $count ->
+    [one] { $count } user
+   *[other] { $count } users
+}
+admin-users-new = Add a user
+admin-users-create = Save user
+admin-field-full-name = Full name
+admin-field-nip = NIP (civil servant number)
+admin-field-email = Email
+admin-field-role = Role
+admin-field-positions = Positions
+admin-field-opd = OPD
+admin-field-initial-password = Initial password
+admin-col-position-opd = Position / OPD
+admin-username-help = Lowercase letters, digits, dots, underscores or hyphens; e.g. op.dinkes
+admin-positions-help = For staff: the SOP positions they hold in their own right (not as Plh/Plt).
+admin-opd-help = For OPD operators only.
+admin-password-help = At least 10 characters. Tell the user in person.
+
+admin-delegations-list = Delegations
+admin-delegations-help = A Plh. stands in for an official who is briefly away; a Plt. fills a vacant position. While it runs, the delegate receives the position's tasks and initials are recorded in both names.
+admin-delegations-empty = No delegations yet.
+admin-delegations-new = Appoint a Plh/Plt
+admin-delegations-create = Save delegation
+admin-field-position = Position
+admin-field-kind = Kind
+admin-field-delegate = Appointed person
+admin-field-official = Name of the official stood in for
+admin-field-from = From
+admin-field-until = Until
+admin-col-period = Period
+admin-kind-plh = Plh. (acting for a short absence)
+admin-kind-plt = Plt. (acting in a vacancy)
+admin-kind-help = Plh. for a short absence (leave, official travel); Plt. for a vacant position.
+admin-official-help = Filled in from the position's current holder; change it if needed.
+admin-dates-help = Runs from 00:00 WIB on the start date to the end of the end date.
+admin-for-official = standing in for { $name }
+admin-delegation-active = Running
+admin-delegation-scheduled = Scheduled
+admin-delegation-ended = Ended
+admin-delegation-revoked = Revoked
+
+admin-opds-count = { $count ->
+    [one] { $count } OPD
+   *[other] { $count } OPDs
+}
+admin-opds-empty = No OPDs yet.
+admin-opds-new = Add an OPD
+admin-opds-create = Save OPD
+admin-field-opd-code = Code
+admin-field-opd-name = OPD name
+admin-col-operators = Active operators
+admin-opd-code-help = The official abbreviation in capitals, e.g. DINKES.
+
+admin-holidays-of-year = Holidays in { $year }
+admin-holidays-years = Choose a year
+admin-holidays-empty = No holidays for this year yet.
+admin-holidays-restart = Deadlines (Mutu Baku) are measured on the holiday table loaded when Pelihara started: changes here count for deadlines after Pelihara restarts.
+admin-holidays-new = Add a holiday
+admin-holidays-create = Save holiday
+admin-field-date = Date
+admin-field-holiday-kind = Kind
+admin-field-holiday-name = Description
+admin-weekday-mon = Monday
+admin-weekday-tue = Tuesday
+admin-weekday-wed = Wednesday
+admin-weekday-thu = Thursday
+admin-weekday-fri = Friday
+admin-weekday-sat = Saturday
+admin-weekday-sun = Sunday

@@ -1,0 +1,99 @@
+//! The admin pages (role Admin only, through the `AdminUser` extractor): users, delegations
+//! to acting officials, OPDs and the holiday table. Each page lists and has a form; a form with
+//! bad input is shown again with what was typed and a message next to each wrong field, and
+//! changes nothing. They must never write anything but through the store's audited functions.
+
+pub(crate) mod delegations;
+pub(crate) mod holidays;
+pub(crate) mod opds;
+pub(crate) mod users;
+
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::shell::Tr;
+
+/// A tab of the admin pages' own tab bar.
+pub(crate) struct AdminTab {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+/// The admin tabs, `current` marked.
+pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
+    [
+        ("/admin/pengguna", "admin-tab-users"),
+        ("/admin/delegasi", "admin-tab-delegations"),
+        ("/admin/opd", "admin-tab-opds"),
+        ("/admin/libur", "admin-tab-holidays"),
+    ]
+    .into_iter()
+    .map(|(href, key)| AdminTab {
+        href,
+        label: tr.t(key),
+        active: href == current,
+    })
+    .collect()
+}
+
+/// A submitted form as name/value pairs, so that a field may repeat (checkboxes).
+#[derive(Debug, Default)]
+pub(crate) struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    /// The first value of `name`, trimmed; empty when absent.
+    pub fn text(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The first value of `name` as sent (passwords keep their spaces).
+    pub fn raw(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every non-empty value of `name`, trimmed, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+            .collect()
+    }
+}
+
+/// After a change: back to the list (a GET, so reloading does not send the form again), with
+/// the code of the message that says what was done.
+pub(crate) fn done(path: &str, notice: &str) -> Response {
+    Redirect::to(&format!("{path}?ok={notice}")).into_response()
+}
+
+/// The message for a `?ok=` code; unknown codes show nothing (the text is never taken from
+/// the address).
+pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
+    let key = match code? {
+        "user-created" => "admin-notice-user-created",
+        "user-enabled" => "admin-notice-user-enabled",
+        "user-disabled" => "admin-notice-user-disabled",
+        "delegation-created" => "admin-notice-delegation-created",
+        "delegation-revoked" => "admin-notice-delegation-revoked",
+        "opd-created" => "admin-notice-opd-created",
+        "holiday-added" => "admin-notice-holiday-added",
+        "holiday-removed" => "admin-notice-holiday-removed",
+        _ => return None,
+    };
+    Some(tr.t(key))
+}
+
+/// How many characters `text` has (not bytes: names carry Indonesian and Javanese letters).
+pub(crate) fn too_long(text: &str, max: usize) -> bool {
+    text.chars().count() > max
+}

@@ -1,0 +1,352 @@
+//! `/masuk` (sign in) and `/keluar` (sign out). Sign-in checks the failed-login limit first,
+//! then the password (argon2, off the async threads), records the outcome as an audit event
+//! and starts a fresh session. It must never say which of username and password was wrong,
+//! never redirect outside this site, and never keep a password past the request.
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use pelihara_domain::Role;
+use pelihara_store::AuditSource;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::auth::{self, ClientAddress, CurrentUser};
+use crate::error::WebError;
+use crate::forms::FormErrors;
+use crate::lang::local_path;
+use crate::pages::page_or_partial;
+use crate::shell::{Shell, Tr};
+use crate::state::AppState;
+
+/// Longer usernames are not looked up (and not stored whole in the audit trail).
+const USERNAME_MAX: usize = 64;
+/// Longer passwords are refused before hashing, so a huge one cannot tie up a thread.
+const PASSWORD_MAX: usize = 256;
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    shell: Shell,
+    tr: Tr,
+    partial: SignInPartial,
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_partial.html")]
+struct SignInPartial {
+    tr: Tr,
+    username: String,
+    next: String,
+    errors: FormErrors,
+    /// Shown above the form: "you have signed out".
+    notice: Option<String>,
+    lang_links: Vec<(String, String, bool)>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SignInQuery {
+    #[serde(default)]
+    next: Option<String>,
+    /// Set by the sign-out redirect, to say so.
+    #[serde(default)]
+    keluar: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SignInForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Where to go after signing in: `next` when it is a page of this site (not the sign-in
+/// page itself), otherwise the user's home: the admin pages for admins, the inbox for others.
+fn destination(next: &str, role: Role) -> String {
+    let next = local_path(next.trim());
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    if next != "/" && path != "/masuk" && path != "/keluar" {
+        return next.to_owned();
+    }
+    match role {
+        Role::Admin => "/admin/pengguna".to_owned(),
+        _ => "/tugas".to_owned(),
+    }
+}
+
+fn render_form(
+    shell: Shell,
+    status: StatusCode,
+    username: String,
+    next: String,
+    errors: FormErrors,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let lang_links = [("id", "Bahasa Indonesia"), ("en", "English")]
+        .into_iter()
+        .map(|(code, name)| {
+            (
+                shell.lang_switch_url(code),
+                name.to_owned(),
+                shell.is_lang(code),
+            )
+        })
+        .collect();
+    let partial = SignInPartial {
+        tr: shell.tr,
+        username,
+        next,
+        errors,
+        notice,
+        lang_links,
+    };
+    let response = page_or_partial(shell, partial, |shell, partial| SignInPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })?;
+    Ok((status, response).into_response())
+}
+
+/// `GET /masuk`: the sign-in form; a signed-in user goes straight on.
+pub(crate) async fn view_sign_in_get(
+    shell: Shell,
+    user: Option<CurrentUser>,
+    Query(query): Query<SignInQuery>,
+) -> Result<Response, WebError> {
+    let next = query.next.unwrap_or_default();
+    if let Some(user) = user {
+        return Ok(Redirect::to(&destination(&next, user.role())).into_response());
+    }
+    let notice = query
+        .keluar
+        .is_some()
+        .then(|| shell.tr.t("auth-signed-out"));
+    render_form(
+        shell,
+        StatusCode::OK,
+        String::new(),
+        next,
+        FormErrors::new(),
+        notice,
+    )
+}
+
+/// `POST /masuk`: checks the limit, then the password; starts the session or says why not.
+pub(crate) async fn view_sign_in_post(
+    shell: Shell,
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    session: Session,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let services = state.services();
+    let store = &services.store;
+    let username: String = form
+        .username
+        .trim()
+        .chars()
+        .take(USERNAME_MAX + 1)
+        .collect();
+    let mut errors = FormErrors::new();
+    if username.is_empty() {
+        errors.field("username", tr.t("auth-username-required"));
+    }
+    if form.password.is_empty() {
+        errors.field("password", tr.t("auth-password-required"));
+    }
+    if !errors.is_empty() {
+        return render_form(
+            shell,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            username,
+            form.next,
+            errors,
+            None,
+        );
+    }
+
+    let now = services.clock.now();
+    let guest = AuditSource {
+        actor_id: None,
+        actor_name: "tamu".to_owned(),
+        address: address.clone(),
+    };
+    let failures = store
+        .failed_logins_since(&username, now - auth::FAILURE_WINDOW)
+        .await
+        .map_err(WebError::internal)?;
+    if let Some(wait) = auth::locked_for(&failures, now) {
+        store
+            .record_event(
+                &guest,
+                "auth.sign_in_failed",
+                serde_json::json!({ "username": username, "reason": "locked" }),
+                now,
+            )
+            .await
+            .map_err(WebError::internal)?;
+        return locked(shell, username, form.next, auth::minutes_to_wait(wait));
+    }
+
+    let stored = if username.chars().count() > USERNAME_MAX {
+        None
+    } else {
+        store
+            .user_by_username(&username)
+            .await
+            .map_err(WebError::internal)?
+    };
+    let password = if form.password.len() > PASSWORD_MAX {
+        String::new()
+    } else {
+        form.password
+    };
+    // Unknown users are checked against a decoy hash, so that they take as long to refuse.
+    let hash = match &stored {
+        Some(stored) => stored.password_hash.clone(),
+        None => auth::decoy_hash().await?,
+    };
+    let matches = !password.is_empty() && auth::verify_password(hash, password).await?;
+
+    match stored {
+        Some(stored) if matches && stored.user.active => {
+            let source = AuditSource {
+                actor_id: Some(stored.user.id),
+                actor_name: stored.user.full_name.clone(),
+                address,
+            };
+            auth::start_session(&session, stored.user.id).await?;
+            store
+                .record_sign_in(&username, &source, now)
+                .await
+                .map_err(WebError::internal)?;
+            sweep(&state, now).await;
+            Ok(Redirect::to(&destination(&form.next, stored.user.role)).into_response())
+        }
+        stored => {
+            let reason = match &stored {
+                None => "unknown_user",
+                Some(stored) if !stored.user.active => "disabled",
+                Some(_) => "wrong_password",
+            };
+            store
+                .record_failed_login(
+                    &username,
+                    serde_json::json!({ "username": username, "reason": reason }),
+                    &guest,
+                    now,
+                )
+                .await
+                .map_err(WebError::internal)?;
+            let mut failures = failures;
+            failures.push(now);
+            if let Some(wait) = auth::locked_for(&failures, now) {
+                return locked(shell, username, form.next, auth::minutes_to_wait(wait));
+            }
+            let mut errors = FormErrors::new();
+            errors.form(tr.t("auth-wrong-credentials"));
+            render_form(
+                shell,
+                StatusCode::UNAUTHORIZED,
+                username,
+                form.next,
+                errors,
+                None,
+            )
+        }
+    }
+}
+
+/// The answer while an account is refused: 429 with the minutes to wait.
+fn locked(
+    shell: Shell,
+    username: String,
+    next: String,
+    minutes: i64,
+) -> Result<Response, WebError> {
+    let mut errors = FormErrors::new();
+    // A number, not text, so the English plural rule can pick "minute" or "minutes".
+    errors.form(pelihara_i18n::t_args(
+        shell.tr.lang(),
+        "auth-locked",
+        &[("minutes", pelihara_i18n::num(minutes as f64))],
+    ));
+    let mut response = render_form(
+        shell,
+        StatusCode::TOO_MANY_REQUESTS,
+        username,
+        next,
+        errors,
+        None,
+    )?;
+    if let Ok(value) = HeaderValue::from_str(&(minutes * 60).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Ok(response)
+}
+
+/// Sign-ins are frequent enough to clean up after: expired sessions and failed attempts
+/// that no longer count. A failure here is logged; it must not fail the sign-in.
+async fn sweep(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
+    let store = &state.services().store;
+    if let Err(error) = store.delete_expired_sessions(chrono::Utc::now()).await {
+        tracing::warn!(%error, "sweeping expired sessions");
+    }
+    if let Err(error) = store
+        .delete_login_attempts_before(now - auth::FAILURE_WINDOW)
+        .await
+    {
+        tracing::warn!(%error, "sweeping old failed sign-ins");
+    }
+}
+
+/// `POST /keluar`: ends the session (deleted from the database, cookie removed).
+pub(crate) async fn view_sign_out_post(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    session: Session,
+) -> Result<Response, WebError> {
+    if let Some(user) = user {
+        state
+            .services()
+            .store
+            .record_event(
+                &user.audit_source(),
+                "auth.sign_out",
+                serde_json::json!({ "username": user.actor.user.username }),
+                state.services().clock.now(),
+            )
+            .await
+            .map_err(WebError::internal)?;
+    }
+    auth::end_session(&session).await?;
+    Ok(Redirect::to("/masuk?keluar=1").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goes_on_to_local_pages_or_home() {
+        let cases = [
+            ("/permohonan/abc", Role::Staff, "/permohonan/abc"),
+            ("", Role::Staff, "/tugas"),
+            ("/", Role::OpdOperator, "/tugas"),
+            ("", Role::Admin, "/admin/pengguna"),
+            ("//evil.example/x", Role::Staff, "/tugas"),
+            ("https://evil.example/", Role::Staff, "/tugas"),
+            ("/masuk?next=/masuk", Role::Staff, "/tugas"),
+            ("/keluar", Role::Auditor, "/tugas"),
+        ];
+        for (next, role, expected) in cases {
+            assert_eq!(destination(next, role), expected, "{next}");
+        }
+    }
+}
