@@ -17,6 +17,9 @@ use tower::ServiceExt;
 mod admin;
 #[path = "http/auth.rs"]
 mod auth;
+// The request pages: new request, case page, action forms, OPD isolation.
+#[path = "http/cases.rs"]
+mod cases;
 
 const OFFICE: &str = "Dinas Komunikasi dan Informatika Kabupaten Demak";
 const HOST: &str = "pelihara.demakkab.go.id";
