@@ -6,9 +6,8 @@
 
 // A failing step of a journey is best reported by a panic naming the step.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-// Helpers arrive before the journeys that use them all.
-#![allow(dead_code)]
 
+pub mod clock;
 pub mod pdf;
 
 use std::net::{SocketAddr, TcpListener as StdListener, TcpStream};
@@ -19,7 +18,7 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use pelihara_web::testing::TestServices;
-use pelihara_web::{AppState, WebConfig, router};
+use pelihara_web::{AppState, Clock, WebConfig, router};
 use serde_json::{Value, json};
 
 /// The office name shown in the top bar of every page.
@@ -40,8 +39,17 @@ pub struct Server {
 }
 
 impl Server {
+    /// The server on the system clock.
     pub async fn start() -> Server {
-        let test = pelihara_web::testing::services().await;
+        Server::start_with(pelihara_web::testing::services().await).await
+    }
+
+    /// The server on `clock` (case deadlines and SLA badges follow it; sessions do not).
+    pub async fn start_with_clock(clock: Clock) -> Server {
+        Server::start_with(pelihara_web::testing::services_with_clock(clock).await).await
+    }
+
+    async fn start_with(test: TestServices) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port for the server");
@@ -61,10 +69,6 @@ impl Server {
             axum::serve(listener, app).await.expect("the server runs");
         });
         Server { base, test, task }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
     }
 }
 
@@ -378,6 +382,24 @@ impl Browser {
     /// since their typed format depends on the browser's locale.
     pub async fn fill(&self, name: &str, value: &str) {
         let field = self.field(name).await;
+        self.set_value(&field, name, value).await;
+    }
+
+    /// Like [`Browser::fill`], for the field with `id` (several forms may share a name).
+    pub async fn fill_by_id(&self, id: &str, value: &str) {
+        let field = self
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|error| panic!("no field #{id}: {error}"));
+        assert!(
+            field.is_displayed().await.unwrap(),
+            "the field #{id} is not visible"
+        );
+        self.set_value(&field, id, value).await;
+    }
+
+    async fn set_value(&self, field: &Element, name: &str, value: &str) {
         let tag = field.tag_name().await.unwrap().to_ascii_lowercase();
         let kind = field.attr("type").await.unwrap().unwrap_or_default();
         if tag == "select" {
@@ -396,7 +418,7 @@ impl Browser {
                     "arguments[0].value = arguments[1];\
                      arguments[0].dispatchEvent(new Event('input', {bubbles: true}));\
                      arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
-                    vec![serde_json::to_value(&field).unwrap(), json!(value)],
+                    vec![serde_json::to_value(field).unwrap(), json!(value)],
                 )
                 .await
                 .unwrap();
@@ -492,6 +514,43 @@ impl Browser {
         panic!("no link {text:?} on {}", self.path().await);
     }
 
+    /// Signs in on `/masuk` as a person does (any earlier session and the language cookie
+    /// are forgotten first) and waits until the browser has left the sign-in page.
+    pub async fn sign_in(&self, username: &str, password: &str) {
+        self.forget_cookies().await;
+        self.goto("/masuk").await;
+        self.fill("username", username).await;
+        self.fill("password", password).await;
+        self.click_button_with_text(&pelihara_i18n::t(pelihara_i18n::Lang::Id, "auth-sign-in"))
+            .await;
+        self.wait_for_path(&format!("{username} to be signed in"), |path| {
+            !path.starts_with("/masuk")
+        })
+        .await;
+    }
+
+    /// The displayed elements matching a CSS selector.
+    pub async fn visible(&self, selector: &str) -> Vec<Element> {
+        let mut shown = Vec::new();
+        for element in self.client.find_all(Locator::Css(selector)).await.unwrap() {
+            if element.is_displayed().await.unwrap_or(false) {
+                shown.push(element);
+            }
+        }
+        shown
+    }
+
+    /// The displayed elements matching an XPath query.
+    pub async fn visible_xpath(&self, query: &str) -> Vec<Element> {
+        let mut shown = Vec::new();
+        for element in self.client.find_all(Locator::XPath(query)).await.unwrap() {
+            if element.is_displayed().await.unwrap_or(false) {
+                shown.push(element);
+            }
+        }
+        shown
+    }
+
     /// The HTTP status of `GET path` with this browser's cookies, as seen by `fetch` in the
     /// page (WebDriver itself never tells the status of a navigation).
     pub async fn status_of(&self, path: &str) -> u16 {
@@ -511,6 +570,36 @@ impl Browser {
             _ => None,
         }
         .unwrap_or_else(|| panic!("fetch of {path} failed: {answer}"))
+    }
+
+    /// The body of `GET path` with this browser's cookies (as `fetch` in the page reads it),
+    /// with its status.
+    pub async fn download(&self, path: &str) -> (u16, Vec<u8>) {
+        let answer = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 fetch(arguments[0], {credentials: 'same-origin'})\
+                   .then(r => r.arrayBuffer().then(b => done([r.status, Array.from(new Uint8Array(b))])))\
+                   .catch(e => done(null));",
+                vec![json!(path)],
+            )
+            .await
+            .unwrap();
+        let status = answer[0]
+            .as_u64()
+            .and_then(|status| u16::try_from(status).ok())
+            .unwrap_or_else(|| panic!("fetch of {path} failed: {answer}"));
+        let body = answer[1]
+            .as_array()
+            .map(|bytes| {
+                bytes
+                    .iter()
+                    .filter_map(|byte| byte.as_u64().and_then(|b| u8::try_from(b).ok()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (status, body)
     }
 
     /// Forgets every cookie of the site (signs out, language back to the default).
@@ -565,7 +654,7 @@ impl Browser {
 }
 
 /// `text` as an XPath 1.0 string literal (which has no escapes: quotes need `concat`).
-fn xpath_literal(text: &str) -> String {
+pub fn xpath_literal(text: &str) -> String {
     if !text.contains('\'') {
         format!("'{text}'")
     } else if !text.contains('"') {
