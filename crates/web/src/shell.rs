@@ -190,6 +190,18 @@ fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
         active: path == href,
     };
     let mut links = vec![link("/", "web-nav-home")];
+    // The request pages: everyone signed in has tasks and requests; the dashboard is for
+    // Dinkominfo and the auditors, not for OPD operators.
+    if role.is_some() {
+        links.push(link("/tugas", "web-title-inbox"));
+        links.push(NavLink {
+            active: path.starts_with("/permohonan"),
+            ..link("/permohonan", "web-title-cases")
+        });
+    }
+    if matches!(role, Some(Role::Staff | Role::Auditor | Role::Admin)) {
+        links.push(link("/dasbor", "web-title-dashboard"));
+    }
     if role == Some(Role::Admin) {
         // One entry for the admin pages; they share a tab bar of their own.
         links.push(NavLink {
