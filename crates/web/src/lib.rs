@@ -115,6 +115,34 @@ fn routes() -> Router<AppState> {
             "/permohonan/{id}/aksi",
             post(pages::cases::view_permohonan_aksi_post),
         )
+        .route("/aplikasi", get(pages::register::view_aplikasi_get))
+        .route(
+            "/aplikasi/ekspor",
+            get(pages::register::view_aplikasi_ekspor_get),
+        )
+        .route(
+            "/aplikasi/impor",
+            get(pages::register::view_aplikasi_impor_get)
+                .post(pages::register::view_aplikasi_impor_post),
+        )
+        .route(
+            "/aplikasi/baru",
+            get(pages::register::view_aplikasi_baru_get)
+                .post(pages::register::view_aplikasi_baru_post),
+        )
+        .route(
+            "/aplikasi/{id}",
+            get(pages::register::view_aplikasi_detail_get),
+        )
+        .route(
+            "/aplikasi/{id}/ubah",
+            get(pages::register::view_aplikasi_ubah_get)
+                .post(pages::register::view_aplikasi_ubah_post),
+        )
+        .route(
+            "/aplikasi/{id}/cek",
+            post(pages::register::view_aplikasi_cek_post),
+        )
         .fallback(pages::view_not_found)
 }
 

@@ -202,6 +202,12 @@ fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
     if matches!(role, Some(Role::Staff | Role::Auditor | Role::Admin)) {
         links.push(link("/dasbor", "web-title-dashboard"));
     }
+    if role.is_some() {
+        links.push(NavLink {
+            active: path.starts_with("/aplikasi"),
+            ..link("/aplikasi", "register-nav")
+        });
+    }
     if role == Some(Role::Admin) {
         // One entry for the admin pages; they share a tab bar of their own.
         links.push(NavLink {

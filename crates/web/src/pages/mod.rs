@@ -7,6 +7,7 @@ pub(crate) mod admin;
 pub(crate) mod cases;
 pub(crate) mod health;
 pub(crate) mod landing;
+pub(crate) mod register;
 pub(crate) mod sign_in;
 
 use askama::Template;
