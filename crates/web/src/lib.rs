@@ -115,6 +115,14 @@ fn routes() -> Router<AppState> {
             "/permohonan/{id}/aksi",
             post(pages::cases::view_permohonan_aksi_post),
         )
+        .route(
+            "/permohonan/{id}/dokumen/{kind}",
+            get(pages::documents::view_permohonan_dokumen_get),
+        )
+        .route(
+            "/verifikasi/{id}",
+            get(pages::verify::view_verifikasi_get).post(pages::verify::view_verifikasi_post),
+        )
         .route("/aplikasi", get(pages::register::view_aplikasi_get))
         .route(
             "/aplikasi/ekspor",

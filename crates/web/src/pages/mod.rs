@@ -5,10 +5,12 @@
 
 pub(crate) mod admin;
 pub(crate) mod cases;
+pub(crate) mod documents;
 pub(crate) mod health;
 pub(crate) mod landing;
 pub(crate) mod register;
 pub(crate) mod sign_in;
+pub(crate) mod verify;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};

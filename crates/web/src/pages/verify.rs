@@ -1,0 +1,157 @@
+//! `GET/POST /verifikasi/{id}`: the public page a document's QR code opens. Without login it
+//! shows only what is safe to show: the document's type, number, date, issuing office, status
+//! (valid, superseded by a newer version, unknown) and SHA-256; and it checks whether an
+//! uploaded PDF is byte-identical to the issued one. It must never show case content, names
+//! or anything the id does not already carry, and never keep the uploaded file.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use pelihara_docs::DocumentKind;
+use pelihara_i18n::format_datetime;
+use pelihara_store::IssuedDocument;
+
+use crate::error::WebError;
+use crate::pages::page_or_partial;
+use crate::shell::{Shell, Tr};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    shell: Shell,
+    tr: Tr,
+    partial: VerifyPartial,
+}
+
+/// What the page shows; every field is public by design.
+#[derive(Template)]
+#[template(path = "verify_partial.html")]
+struct VerifyPartial {
+    tr: Tr,
+    id: String,
+    /// `valid`, `superseded` or `unknown`.
+    status: &'static str,
+    kind: String,
+    number: String,
+    issued_at: String,
+    office: String,
+    sha256: String,
+    superseded_by: String,
+    /// After an upload: `identical` or `different`; empty before.
+    check: &'static str,
+    uploaded_sha256: String,
+}
+
+async fn lookup(state: &AppState, id: &str) -> Result<Option<IssuedDocument>, WebError> {
+    // Malformed ids never reach the database.
+    if !pelihara_docs::is_verification_id(id) {
+        return Ok(None);
+    }
+    state
+        .services()
+        .store
+        .issued_document(id)
+        .await
+        .map_err(WebError::internal)
+}
+
+fn partial(state: &AppState, tr: Tr, id: &str, document: Option<&IssuedDocument>) -> VerifyPartial {
+    let Some(document) = document else {
+        return VerifyPartial {
+            tr,
+            id: String::new(),
+            status: "unknown",
+            kind: String::new(),
+            number: String::new(),
+            issued_at: String::new(),
+            office: String::new(),
+            sha256: String::new(),
+            superseded_by: String::new(),
+            check: "",
+            uploaded_sha256: String::new(),
+        };
+    };
+    VerifyPartial {
+        tr,
+        id: id.to_owned(),
+        status: if document.superseded_by.is_some() {
+            "superseded"
+        } else {
+            "valid"
+        },
+        kind: DocumentKind::from_code(&document.kind)
+            .map(|kind| kind.label(tr.lang()))
+            .unwrap_or_else(|| document.kind.clone()),
+        number: document.number.clone(),
+        issued_at: format_datetime(
+            tr.lang(),
+            state.services().calendar.time_zone,
+            document.issued_at,
+        ),
+        office: state.config().office_name.clone(),
+        sha256: document.sha256.clone(),
+        superseded_by: document.superseded_by.clone().unwrap_or_default(),
+        check: "",
+        uploaded_sha256: String::new(),
+    }
+}
+
+fn respond(shell: Shell, partial: VerifyPartial) -> Result<Response, WebError> {
+    let status = if partial.status == "unknown" {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    let response = page_or_partial(shell, partial, |shell, partial| VerifyPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })?;
+    Ok((status, response).into_response())
+}
+
+pub(crate) async fn view_verifikasi_get(
+    State(state): State<AppState>,
+    shell: Shell,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let document = lookup(&state, &id).await?;
+    let partial = partial(&state, shell.tr, &id, document.as_ref());
+    respond(shell, partial)
+}
+
+/// Compares an uploaded PDF with the issued one by SHA-256 (byte identity).
+pub(crate) async fn view_verifikasi_post(
+    State(state): State<AppState>,
+    shell: Shell,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let document = lookup(&state, &id).await?;
+    let mut uploaded: Option<String> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::bad_request("docs-verify-upload-failed"))?
+    {
+        if field.name() == Some("pdf") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| WebError::bad_request("docs-verify-upload-failed"))?;
+            uploaded = Some(pelihara_docs::sha256_hex(&bytes));
+        }
+    }
+    let mut partial = partial(&state, shell.tr, &id, document.as_ref());
+    if let (Some(document), Some(uploaded)) = (document, uploaded) {
+        partial.check = if uploaded == document.sha256 {
+            "identical"
+        } else {
+            "different"
+        };
+        partial.uploaded_sha256 = uploaded;
+    }
+    respond(shell, partial)
+}
