@@ -43,11 +43,10 @@ async fn admins_create_users_who_can_then_sign_in() {
     assert!(!html.contains("$argon2"), "no hash ever shown");
 
     let opd = site.people.opd.to_string();
-    let body = format!(
-        "username=budi.s&full_name=Budi+Santoso%2C+S.Kom&nip=1987+0512+2010+01+1003&email=budi%40demakkab.go.id\
-         &role=staff&positions=pelaksana&positions=tim_jaringan&opd=&password=kata-sandi-awal"
-    );
-    let answer = post(&site.router, "/admin/pengguna", Some(&cookie), &body).await;
+    let body = "username=budi.s&full_name=Budi+Santoso%2C+S.Kom&nip=1987+0512+2010+01+1003\
+                &email=budi%40demakkab.go.id&role=staff&positions=pelaksana&positions=tim_jaringan\
+                &opd=&password=kata-sandi-awal";
+    let answer = post(&site.router, "/admin/pengguna", Some(&cookie), body).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
     assert_eq!(answer.header("location"), "/admin/pengguna?ok=user-created");
     let stored = site

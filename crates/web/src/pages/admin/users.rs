@@ -229,6 +229,11 @@ fn valid_username(username: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
 }
 
+/// A NIP (civil servant number) has 18 digits.
+fn valid_nip(nip: &str) -> bool {
+    nip.len() == 18 && nip.chars().all(|c| c.is_ascii_digit())
+}
+
 fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
@@ -262,9 +267,7 @@ fn check(
     } else if too_long(&form.full_name, 120) {
         errors.field("full_name", too_long_message(120));
     }
-    if !form.nip.is_empty()
-        && !(form.nip.len() == 18 && form.nip.chars().all(|c| c.is_ascii_digit()))
-    {
+    if !form.nip.is_empty() && !valid_nip(&form.nip) {
         errors.field("nip", tr.t("admin-error-nip-format"));
     }
     if !form.email.is_empty() && (too_long(&form.email, 254) || !valid_email(&form.email)) {
