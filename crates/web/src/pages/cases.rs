@@ -58,12 +58,17 @@ fn source(user: &CurrentUser, address: &str) -> AuditSource {
 /// Duration in working time, as people say it: "2 jam 15 menit" / "1,5 hari".
 fn working_time(tr: Tr, task: &Task) -> String {
     match (task.standard, task.actual_in_unit, task.actual_seconds) {
+        // Under a day, hours and minutes say more than "0,0 hari".
         (Some(pelihara_domain::TaskStandard::WorkingDays(_)), Some(days), _)
-        | (Some(pelihara_domain::TaskStandard::CalendarDays(_)), Some(days), _) => tr.t1(
-            "web-days",
-            "days",
-            format!("{days:.1}").replace('.', decimal(tr)),
-        ),
+        | (Some(pelihara_domain::TaskStandard::CalendarDays(_)), Some(days), _)
+            if days >= 1.0 =>
+        {
+            tr.t1(
+                "web-days",
+                "days",
+                format!("{days:.1}").replace('.', decimal(tr)),
+            )
+        }
         (_, _, Some(seconds)) => {
             let minutes = (seconds + 59) / 60;
             if minutes < 60 {
@@ -603,7 +608,7 @@ pub(crate) async fn view_permohonan_baru_post(
     if app.is_none() {
         errors.push(tr.t("web-error-choose-app"));
     }
-    if form.files.get("letter").is_none() && !form.oversized {
+    if !form.files.contains_key("letter") && !form.oversized {
         errors.push(tr.t("web-error-letter-required"));
     }
     let letter = store_letter(
@@ -968,7 +973,19 @@ fn step_views(
                 .iter()
                 .filter(|task| task.step_no == step.no && task.stage != TaskStage::Complete)
                 .collect();
-            let last = tasks.last();
+            // The task that speaks for the step: the one waiting now, else the performer's
+            // (a decision task of the OPD has no standard and would hide the performer's).
+            let last = tasks
+                .iter()
+                .rev()
+                .find(|task| task.state.is_active())
+                .or_else(|| {
+                    tasks
+                        .iter()
+                        .rev()
+                        .find(|task| task.stage == TaskStage::Perform)
+                })
+                .or(tasks.last());
             let skipped = state.entries.iter().any(|entry| {
                 entry.step_no == step.no && matches!(entry.record, Record::Skipped { .. })
             });
