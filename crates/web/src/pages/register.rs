@@ -985,6 +985,7 @@ async fn render_form(
                     "months",
                     interval_setting(services),
                 ),
+                "hosting_environment" => tr.t("register-environment-help"),
                 _ => String::new(),
             },
         })

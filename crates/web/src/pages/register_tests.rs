@@ -73,14 +73,10 @@ impl World {
             status: "active".into(),
             ..AppFields::default()
         };
+        let now = *self.now.lock().unwrap();
         self.services()
             .store
-            .create_register_app(
-                opd,
-                &fields,
-                &AuditSource::cli("test"),
-                *self.now.lock().unwrap(),
-            )
+            .create_register_app(opd, &fields, &AuditSource::cli("test"), now)
             .await
             .unwrap()
             .to_string()
@@ -489,13 +485,14 @@ async fn check_now_refuses_loopback_until_the_allow_list_names_it() {
     assert!(page.body.contains("Alamat ditolak"), "{}", page.body);
     assert!(page.body.contains("loopback"));
 
+    let now = *w.now.lock().unwrap();
     w.services()
         .store
         .set_setting(
             pelihara_register::health::ALLOWED_NETWORKS_SETTING,
             "127.0.0.1/32",
             &AuditSource::cli("test"),
-            *w.now.lock().unwrap(),
+            now,
         )
         .await
         .unwrap();
