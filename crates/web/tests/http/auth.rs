@@ -466,6 +466,45 @@ async fn a_disabled_users_session_stops_working() {
 }
 
 #[tokio::test]
+async fn a_session_left_behind_by_a_disabled_user_is_ended_when_used() {
+    let site = site().await;
+    let cookie = sign_in(&site.router, "tim_jaringan", TEST_PASSWORD).await;
+    let user = site.people.staff_in("tim_jaringan");
+    let store = &site.test.services.store;
+    store
+        .set_user_active(
+            user,
+            false,
+            &pelihara_store::AuditSource::cli("test"),
+            start(),
+        )
+        .await
+        .unwrap();
+    // Disabling deletes the user's sessions; put one back, as a node that missed the
+    // deletion (or an older database) might still hold it.
+    let id = cookie.trim_start_matches("pelihara_sesi=");
+    let data = serde_json::json!({ "user_id": user.to_string() }).to_string();
+    store
+        .save_session(id, Some(user), &data, Utc::now() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(store.session_count(user).await.unwrap(), 1);
+
+    let answer = get(&site.router, "/admin/opd", Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert!(answer.header("location").starts_with("/masuk"));
+    assert!(
+        answer.header("set-cookie").starts_with("pelihara_sesi=;"),
+        "cookie removed"
+    );
+    assert_eq!(
+        store.session_count(user).await.unwrap(),
+        0,
+        "session deleted"
+    );
+}
+
+#[tokio::test]
 async fn private_pages_send_guests_to_sign_in_and_back() {
     let site = site().await;
     let answer = get(&site.router, "/admin/libur?tahun=2027", None).await;
