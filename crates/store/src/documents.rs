@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{AuditSource, Change};
 use crate::codec::{instant, millis, uuid};
-use crate::{Result, Store};
+use crate::{Backend, Result, Store};
 
 /// One issue of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,10 @@ pub struct IssuedDocument {
     pub issued_by: Option<UserId>,
     /// Lowercase hex SHA-256 of the PDF (its name in the document store).
     pub sha256: String,
-    /// The case version the document was made from (0 for documents of no case).
+    /// Which revision of its source the document was made from: the web layer counts the case
+    /// records the document prints (not the case row's version), so a download can tell when
+    /// to re-issue; 0 for documents of no case. (Migration 0004's comment calls it the case
+    /// version; committed migrations stay unchanged, this is the meaning.)
     pub source_version: i64,
     /// The newer issue that replaced this one.
     pub superseded_by: Option<String>,
@@ -46,8 +49,12 @@ pub struct NewIssuedDocument {
     pub paper: String,
     pub number: String,
     pub sha256: String,
+    /// See [`IssuedDocument::source_version`].
     pub source_version: i64,
 }
+
+const COLUMNS: &str = "id, kind, case_id, subject, paper, number, issued_at, issued_by, sha256, \
+                       source_version, superseded_by";
 
 fn from_row(row: &AnyRow) -> Result<IssuedDocument> {
     let case_id: Option<String> = row.try_get("case_id")?;
@@ -94,7 +101,18 @@ impl Store {
             detail,
         };
         let issued_by = source.actor_id.map(|id| id.to_string());
+        let backend = self.backend;
         self.write_with_event(change, async |tx| {
+            // Two issues of one document at once must leave exactly one current. SQLite's
+            // `begin immediate` already serialises writers; on PostgreSQL (read committed) the
+            // second transaction's supersede would not see the first's uncommitted row, so
+            // issuers queue on a table lock that conflicts only with itself and writers, never
+            // with the readers of the verification page.
+            if backend == Backend::Postgres {
+                sqlx::query("lock table issued_documents in share row exclusive mode")
+                    .execute(&mut **tx)
+                    .await?;
+            }
             // Insert first: `superseded_by` refers to the new row.
             sqlx::query(
                 "insert into issued_documents (id, kind, case_id, subject, paper, number, \
@@ -160,6 +178,26 @@ impl Store {
         .fetch_optional(self.reader())
         .await?;
         row.as_ref().map(from_row).transpose()
+    }
+
+    /// Every issue of a document (kind, subject, paper), oldest first: the current one and
+    /// those it superseded.
+    pub async fn issued_document_history(
+        &self,
+        kind: &str,
+        subject: &str,
+        paper: &str,
+    ) -> Result<Vec<IssuedDocument>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "select {COLUMNS} from issued_documents \
+             where kind = $1 and subject = $2 and paper = $3 order by issued_at, id"
+        )))
+        .bind(kind.to_owned())
+        .bind(subject.to_owned())
+        .bind(paper.to_owned())
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter().map(from_row).collect()
     }
 }
 

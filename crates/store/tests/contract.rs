@@ -18,6 +18,8 @@ use pelihara_store::register::NewApp;
 use pelihara_store::{AuditSource, BlobStore, SopCatalog, Store, StoreError, VerifyProblem};
 use sqlx::Connection;
 
+#[path = "contract/documents.rs"]
+mod documents_contract;
 #[path = "contract/register.rs"]
 mod register_contract;
 #[path = "contract/sign_in.rs"]
