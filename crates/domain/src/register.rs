@@ -7,6 +7,12 @@
 //! last maintenance case was closed (or, for an app never maintained, after the date it was
 //! registered). A due date that falls on a day the month lacks (31 January + 1 month) moves
 //! back to the month's last day, as `chrono` does; the due day itself is still on time.
+//!
+//! A due date on a day the office is closed (a weekend, a libur nasional, a cuti bersama)
+//! moves to the next working day, as an administrative deadline does: nobody can act on a
+//! Sunday, so the app is not overdue before the office has had its day. The reminder window
+//! counts back from the date itself (so a holiday never shortens the warning), and an app is
+//! overdue from 00.00 local time on the day after the (moved) due date.
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use pelihara_calendar::WorkingCalendar;
@@ -97,10 +103,92 @@ pub struct MaintenanceDue {
     pub basis: NaiveDate,
     /// Whether `basis` is a completed maintenance (rather than the registration date).
     pub maintained: bool,
+    /// `basis` plus the interval (the date a person reads as "one year later").
     pub due: NaiveDate,
+    /// The last day the maintenance is on time: `due`, or the next working day when the
+    /// office is closed on `due`.
+    pub effective_due: NaiveDate,
     pub state: DueState,
-    /// Days from today to the due date; negative once overdue.
+    /// Days from today to the effective due date; negative once overdue.
     pub days_left: i64,
+}
+
+/// How far forward a closed due day may move: the longest run of closed days in any
+/// Indonesian year (Lebaran with its cuti bersama and a weekend) is far shorter.
+const MAX_CLOSED_RUN: u32 = 60;
+
+/// `due`, or the first working day after it when the office is closed on `due`. A calendar
+/// with no working day within [`MAX_CLOSED_RUN`] days leaves the date where it is.
+pub fn effective_due_date(calendar: &WorkingCalendar, due: NaiveDate) -> NaiveDate {
+    let mut day = due;
+    for _ in 0..MAX_CLOSED_RUN {
+        if calendar.is_working_day(day) {
+            return day;
+        }
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => return due,
+        }
+    }
+    due
+}
+
+/// Where an app with nominal due date `due` stands at `now`: due soon from 00.00 local time
+/// `reminder_days` days before `due`, overdue from 00.00 on the day after the effective due
+/// date (see the module text for why a closed due day moves).
+pub fn maintenance_state(
+    calendar: &WorkingCalendar,
+    due: NaiveDate,
+    reminder_days: u32,
+    now: DateTime<Utc>,
+) -> DueState {
+    let today = calendar.local_date(now);
+    let effective = effective_due_date(calendar, due);
+    if today > effective {
+        DueState::Overdue
+    } else if (due - today).num_days() <= i64::from(reminder_days) {
+        DueState::DueSoon
+    } else {
+        DueState::Current
+    }
+}
+
+/// What an admin sets for periodic maintenance (the store keeps it as settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaintenancePolicy {
+    /// Months between maintenances of an app without its own interval.
+    pub interval_months: u32,
+    /// Days before the due date an app counts as due soon (and its reminder goes).
+    pub reminder_days: u32,
+    /// Whether the scheduler prepares a draft request when an app becomes due soon.
+    pub auto_drafts: bool,
+}
+
+/// The longest reminder window accepted (a year): longer would make every app "due soon".
+pub const MAX_REMINDER_DAYS: u32 = 366;
+
+impl MaintenancePolicy {
+    /// The policy when an admin has set nothing: the SOP's interval (zero: the default), the
+    /// one-month reminder, drafts only on a click.
+    pub fn with_sop_interval(sop_interval_months: u32) -> MaintenancePolicy {
+        MaintenancePolicy {
+            interval_months: interval_months(None, sop_interval_months),
+            reminder_days: DEFAULT_DUE_SOON_DAYS,
+            auto_drafts: false,
+        }
+    }
+
+    /// What is wrong with the policy, field by field, as i18n keys.
+    pub fn problems(&self) -> FieldProblems {
+        let mut problems = Vec::new();
+        if !(1..=MAX_INTERVAL_MONTHS).contains(&self.interval_months) {
+            problems.push(("interval_months", "register-error-interval"));
+        }
+        if self.reminder_days > MAX_REMINDER_DAYS {
+            problems.push(("reminder_days", "register-error-reminder-days"));
+        }
+        FieldProblems(problems)
+    }
 }
 
 /// `basis` plus `months` calendar months, clamped to the last day of a shorter month;
@@ -132,7 +220,8 @@ pub fn interval_months(app_override: Option<u32>, sop_setting: u32) -> u32 {
 }
 
 /// The next periodic maintenance of an active app, in the calendar's time zone; `None` for
-/// a retired app (never due) or a date beyond the calendar's range.
+/// a retired app (never due) or a date beyond the calendar's range. The one rule every page,
+/// export and reminder uses.
 pub fn maintenance_due(
     calendar: &WorkingCalendar,
     status: AppStatus,
@@ -147,13 +236,15 @@ pub fn maintenance_due(
     }
     let basis = calendar.local_date(last_maintained_at.unwrap_or(registered_at));
     let due = due_date(basis, interval_months)?;
+    let effective_due = effective_due_date(calendar, due);
     let today = calendar.local_date(now);
     Some(MaintenanceDue {
         basis,
         maintained: last_maintained_at.is_some(),
         due,
-        state: due_state(due, today, soon_days),
-        days_left: (due - today).num_days(),
+        effective_due,
+        state: maintenance_state(calendar, due, soon_days, now),
+        days_left: (effective_due - today).num_days(),
     })
 }
 
@@ -453,21 +544,131 @@ mod tests {
         assert_eq!(due.basis, date(2025, 3, 1));
         assert!(due.maintained);
         assert_eq!(due.due, date(2026, 3, 1));
+        // 1 March 2026 is a Sunday: the office's next day, Monday 2 March, is still on time.
+        assert_eq!(due.effective_due, date(2026, 3, 2));
         assert_eq!(due.state, DueState::DueSoon);
-        assert_eq!(due.days_left, 0);
-        // One minute later, in WIB, it is the next day: overdue.
-        let later = maintenance_due(
-            &calendar,
-            AppStatus::Active,
-            registered,
-            Some(closed),
-            12,
-            30,
-            wib(2026, 3, 2, 0, 0),
-        )
-        .unwrap();
+        assert_eq!(due.days_left, 1);
+        let at = |now| {
+            maintenance_due(
+                &calendar,
+                AppStatus::Active,
+                registered,
+                Some(closed),
+                12,
+                30,
+                now,
+            )
+            .unwrap()
+        };
+        assert_eq!(at(wib(2026, 3, 2, 23, 59)).state, DueState::DueSoon);
+        assert_eq!(at(wib(2026, 3, 2, 23, 59)).days_left, 0);
+        // One minute later, in WIB, the Monday is over: overdue.
+        let later = at(wib(2026, 3, 3, 0, 0));
         assert_eq!(later.state, DueState::Overdue);
         assert_eq!(later.days_left, -1);
+    }
+
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, s).single().unwrap()
+    }
+
+    #[test]
+    fn a_due_date_in_lebaran_moves_to_the_first_working_day_after_it() {
+        let calendar = WorkingCalendar::indonesia_default().unwrap();
+        // Maintained 18 March 2025: due Wednesday 18 March 2026, a cuti bersama (Nyepi),
+        // followed by Nyepi, Idul Fitri with its cuti bersama and a weekend: the office next
+        // opens on Wednesday 25 March.
+        let due = date(2026, 3, 18);
+        assert_eq!(due_date(date(2025, 3, 18), 12), Some(due));
+        assert_eq!(effective_due_date(&calendar, due), date(2026, 3, 25));
+        let cases = [
+            // The reminder window (30 days) counts back from the 18th: 16 February, 00.00 WIB
+            // (= 15 February 17.00 UTC).
+            (utc(2026, 2, 15, 16, 59, 59), DueState::Current),
+            (utc(2026, 2, 15, 17, 0, 0), DueState::DueSoon),
+            (wib(2026, 3, 18, 9, 0), DueState::DueSoon),
+            (wib(2026, 3, 22, 12, 0), DueState::DueSoon),
+            // The last on-time moment is 23.59.59 WIB on 25 March (16.59.59 UTC).
+            (utc(2026, 3, 25, 16, 59, 59), DueState::DueSoon),
+            (utc(2026, 3, 25, 17, 0, 0), DueState::Overdue),
+        ];
+        for (now, expected) in cases {
+            assert_eq!(
+                maintenance_state(&calendar, due, 30, now),
+                expected,
+                "at {now}"
+            );
+        }
+    }
+
+    #[test]
+    fn christmas_and_a_weekend_move_a_due_date_to_monday() {
+        let calendar = WorkingCalendar::indonesia_default().unwrap();
+        // Friday 25 December 2026 is Natal, then Saturday and Sunday.
+        let due = date(2026, 12, 25);
+        assert_eq!(effective_due_date(&calendar, due), date(2026, 12, 28));
+        assert_eq!(
+            maintenance_state(&calendar, due, 30, wib(2026, 12, 28, 16, 0)),
+            DueState::DueSoon
+        );
+        assert_eq!(
+            maintenance_state(&calendar, due, 30, wib(2026, 12, 29, 0, 0)),
+            DueState::Overdue
+        );
+        // A working due day does not move: Thursday 10 December 2026.
+        let working = date(2026, 12, 10);
+        assert_eq!(effective_due_date(&calendar, working), working);
+        assert_eq!(
+            maintenance_state(&calendar, working, 30, wib(2026, 12, 10, 23, 59)),
+            DueState::DueSoon
+        );
+        assert_eq!(
+            maintenance_state(&calendar, working, 30, wib(2026, 12, 11, 0, 0)),
+            DueState::Overdue
+        );
+        // A window of zero days: due soon only from the due day itself.
+        assert_eq!(
+            maintenance_state(&calendar, working, 0, wib(2026, 12, 9, 23, 59)),
+            DueState::Current
+        );
+        assert_eq!(
+            maintenance_state(&calendar, working, 0, wib(2026, 12, 10, 0, 0)),
+            DueState::DueSoon
+        );
+    }
+
+    #[test]
+    fn a_calendar_without_working_days_leaves_the_due_date() {
+        let calendar = WorkingCalendar::new(
+            chrono_tz::Asia::Jakarta,
+            pelihara_calendar::WeekSchedule::closed(),
+            [],
+        );
+        let due = date(2026, 12, 25);
+        assert_eq!(effective_due_date(&calendar, due), due);
+    }
+
+    #[test]
+    fn the_policy_checks_its_numbers() {
+        let policy = MaintenancePolicy::with_sop_interval(0);
+        assert_eq!(policy.interval_months, DEFAULT_INTERVAL_MONTHS);
+        assert_eq!(policy.reminder_days, DEFAULT_DUE_SOON_DAYS);
+        assert!(!policy.auto_drafts);
+        assert!(policy.problems().is_empty());
+        let bad = MaintenancePolicy {
+            interval_months: 0,
+            reminder_days: 400,
+            auto_drafts: true,
+        };
+        assert_eq!(
+            bad.problems().of("interval_months"),
+            Some("register-error-interval")
+        );
+        assert_eq!(
+            bad.problems().of("reminder_days"),
+            Some("register-error-reminder-days")
+        );
+        assert_eq!(MaintenancePolicy::with_sop_interval(6).interval_months, 6);
     }
 
     #[test]

@@ -10,6 +10,7 @@ register-error-domain = Not a valid domain (for example simpus.demakkab.go.id).
 register-error-email = Not a valid email address.
 register-error-status = The status must be "active" or "retired".
 register-error-interval = The maintenance interval must be 1 to 120 months.
+register-error-reminder-days = The reminder window must be 0 to 366 days.
 register-error-too-long = Too long.
 register-error-opd = Unknown OPD.
 register-import-not-utf8 = The CSV file must be UTF-8 encoded.

@@ -10,6 +10,7 @@ register-error-domain = Domain tidak sah (contoh: simpus.demakkab.go.id).
 register-error-email = Alamat surel tidak sah.
 register-error-status = Status harus "active" (aktif) atau "retired" (tidak aktif).
 register-error-interval = Interval pemeliharaan harus 1 sampai 120 bulan.
+register-error-reminder-days = Jendela pengingat harus 0 sampai 366 hari.
 register-error-too-long = Isian terlalu panjang.
 register-error-opd = OPD tidak dikenal.
 register-import-not-utf8 = Berkas CSV harus berenkode UTF-8.
