@@ -61,6 +61,10 @@ id_type!(
     /// One entry of a case's record (a registration, a disposition, a report...).
     EntryId
 );
+id_type!(
+    /// A draft maintenance request the register prepared for an OPD to confirm.
+    DraftId
+);
 
 /// A public tracking number: `PLH-` and ten characters of an alphabet without look-alikes
 /// (about 50 bits): unguessable, short enough to read over the phone.

@@ -69,15 +69,19 @@ pub enum AppStatus {
     Active,
     /// No longer in service: kept for its history, never due.
     Retired,
+    /// Proposed by an OPD operator with a request ("usulan"); not yet confirmed by admin or
+    /// Pelaksana, so never due and never in a reminder.
+    Proposed,
 }
 
 impl AppStatus {
-    pub const ALL: [AppStatus; 2] = [AppStatus::Active, AppStatus::Retired];
+    pub const ALL: [AppStatus; 3] = [AppStatus::Active, AppStatus::Retired, AppStatus::Proposed];
 
     pub fn code(self) -> &'static str {
         match self {
             AppStatus::Active => "active",
             AppStatus::Retired => "retired",
+            AppStatus::Proposed => "proposed",
         }
     }
 
@@ -91,6 +95,7 @@ impl AppStatus {
         match self {
             AppStatus::Active => "register-status-active",
             AppStatus::Retired => "register-status-retired",
+            AppStatus::Proposed => "register-status-proposed",
         }
     }
 }
@@ -231,7 +236,7 @@ pub fn maintenance_due(
     soon_days: u32,
     now: DateTime<Utc>,
 ) -> Option<MaintenanceDue> {
-    if status == AppStatus::Retired {
+    if status != AppStatus::Active {
         return None;
     }
     let basis = calendar.local_date(last_maintained_at.unwrap_or(registered_at));

@@ -13,6 +13,7 @@ mod bootstrap;
 pub mod cases;
 mod codec;
 pub mod documents;
+pub mod maintenance;
 pub mod notifications;
 pub mod people;
 pub mod reference;

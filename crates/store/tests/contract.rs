@@ -22,6 +22,8 @@ use sqlx::Connection;
 mod documents_contract;
 #[path = "contract/notifications.rs"]
 mod notifications;
+#[path = "contract/maintenance.rs"]
+mod maintenance_contract;
 #[path = "contract/register.rs"]
 mod register_contract;
 #[path = "contract/sign_in.rs"]

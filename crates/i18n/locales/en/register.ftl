@@ -4,6 +4,7 @@ register-due-soon = Due soon
 register-due-overdue = Overdue
 register-status-active = Active
 register-status-retired = Retired
+register-status-proposed = Proposed by the OPD
 register-error-name-required = The application name is required.
 register-error-url = The address must start with http:// or https:// and contain no spaces.
 register-error-domain = Not a valid domain (for example simpus.demakkab.go.id).

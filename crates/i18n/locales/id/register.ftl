@@ -4,6 +4,7 @@ register-due-soon = Segera jatuh tempo
 register-due-overdue = Terlambat
 register-status-active = Aktif
 register-status-retired = Tidak aktif
+register-status-proposed = Usulan OPD
 register-error-name-required = Nama aplikasi wajib diisi.
 register-error-url = Alamat harus diawali http:// atau https:// dan tanpa spasi.
 register-error-domain = Domain tidak sah (contoh: simpus.demakkab.go.id).
