@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use pelihara_domain::{Acting, UserId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::codec::{millis, opt_to_json};
 use crate::{Backend, Result, Store};
@@ -66,7 +66,7 @@ pub struct NewEvent<'a> {
 
 /// Appends an event inside the caller's transaction; returns its sequence number.
 pub(crate) async fn append(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     backend: Backend,
     event: NewEvent<'_>,
 ) -> Result<i64> {
@@ -76,7 +76,7 @@ pub(crate) async fn append(
         Backend::Postgres => "select seq, hash from audit_head where id = 1 for update",
         Backend::Sqlite => "select seq, hash from audit_head where id = 1",
     };
-    let head = sqlx::query(head_query).fetch_one(&mut **tx).await?;
+    let head = sqlx::query(head_query).fetch_one(&mut *conn).await?;
     let prev_seq: i64 = head.try_get("seq")?;
     let prev_hash: String = head.try_get("hash")?;
     let seq = prev_seq + 1;
@@ -115,12 +115,12 @@ pub(crate) async fn append(
     .bind(event.source.address.clone())
     .bind(prev_hash)
     .bind(hash.clone())
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query("update audit_head set seq = $1, hash = $2 where id = 1")
         .bind(seq)
         .bind(hash)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     Ok(seq)
 }

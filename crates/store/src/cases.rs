@@ -14,14 +14,15 @@ use pelihara_domain::{
 };
 use pelihara_sop::SopDefinition;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::audit::{AuditSource, NewEvent, append};
 use crate::codec::{
     code, from_code, from_json, instant, millis, opt_from_json, opt_instant, opt_to_json, to_json,
     uuid,
 };
-use crate::{Result, Store, StoreError};
+use crate::writer::{JobFuture, Keep};
+use crate::{Backend, Result, Store, StoreError};
 
 /// The SOP versions cases may follow, by (code, version).
 #[derive(Debug, Clone, Default)]
@@ -171,7 +172,7 @@ fn entry_from_row(row: &AnyRow) -> Result<Entry> {
     })
 }
 
-async fn insert_task(tx: &mut Transaction<'static, Any>, task: &Task) -> Result<()> {
+async fn insert_task(conn: &mut AnyConnection, task: &Task) -> Result<()> {
     let query = format!(
         "insert into tasks ({TASK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
          $12, $13, $14, $15, $16, $17, $18, $19, $20)"
@@ -197,12 +198,12 @@ async fn insert_task(tx: &mut Transaction<'static, Any>, task: &Task) -> Result<
         .bind(opt_to_json(&task.acting)?)
         .bind(task.actual_seconds)
         .bind(task.actual_in_unit.map(unit_to_micros))
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-async fn update_task(tx: &mut Transaction<'static, Any>, task: &Task) -> Result<()> {
+async fn update_task(conn: &mut AnyConnection, task: &Task) -> Result<()> {
     sqlx::query(
         "update tasks set claimed_by = $1, claimed_by_name = $2, state = $3, seen_at = $4, \
          pauses_json = $5, due_at = $6, completed_at = $7, completed_by = $8, \
@@ -222,12 +223,12 @@ async fn update_task(tx: &mut Transaction<'static, Any>, task: &Task) -> Result<
     .bind(task.actual_seconds)
     .bind(task.actual_in_unit.map(unit_to_micros))
     .bind(task.id.to_string())
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-async fn insert_entry(tx: &mut Transaction<'static, Any>, entry: &Entry) -> Result<()> {
+async fn insert_entry(conn: &mut AnyConnection, entry: &Entry) -> Result<()> {
     sqlx::query(
         "insert into entries (id, case_id, step_no, task_id, by_user, by_name, acting_json, at, \
          kind, record_json) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -242,14 +243,14 @@ async fn insert_entry(tx: &mut Transaction<'static, Any>, entry: &Entry) -> Resu
     .bind(millis(entry.at))
     .bind(entry.record.kind().to_owned())
     .bind(to_json(&entry.record)?)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Records a document row for a stored blob (idempotent).
 async fn insert_document(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     letter: &pelihara_domain::DocumentRef,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -261,30 +262,167 @@ async fn insert_document(
     .bind(i64::try_from(letter.size).unwrap_or(i64::MAX))
     .bind(letter.media_type.clone())
     .bind(millis(now))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Draws the next agenda sequence of a year, inside the registering transaction: a rolled
 /// back registration gives its number back, so there are no gaps.
-async fn next_agenda_sequence(tx: &mut Transaction<'static, Any>, year: i32) -> Result<u32> {
+async fn next_agenda_sequence(conn: &mut AnyConnection, year: i32) -> Result<u32> {
     let row = sqlx::query(
         "insert into agenda_counters (year, last_sequence) values ($1, 1) \
          on conflict (year) do update set last_sequence = agenda_counters.last_sequence + 1 \
          returning last_sequence",
     )
     .bind(i64::from(year))
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await?;
     to_u32(row.try_get("last_sequence")?, "agenda sequence")
 }
 
-/// The outcome of trying to write a transition.
-enum Written {
-    Done,
-    /// Someone else changed the case since it was read.
-    Stale,
+/// Inserts a new case row and its letter's document row.
+async fn insert_case(
+    conn: &mut AnyConnection,
+    transition: &Transition,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    insert_document(conn, &transition.case.letter, now).await?;
+    let case = &transition.case;
+    let query = format!(
+        "insert into cases ({CASE_COLUMNS}, letter_sha256, agenda_number) values ($1, $2, $3, \
+             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(query))
+        .bind(case.id.to_string())
+        .bind(case.tracking_code.clone())
+        .bind(case.sop_code.clone())
+        .bind(i64::from(case.sop_version))
+        .bind(case.opd_id.to_string())
+        .bind(case.app_id.to_string())
+        .bind(case.subject.clone())
+        .bind(case.description.clone())
+        .bind(to_json(&case.letter)?)
+        .bind(code(&case.status)?)
+        .bind(i64::from(case.current_step))
+        .bind(opt_to_json(&case.agenda)?)
+        .bind(case.submitted_by.to_string())
+        .bind(millis(case.submitted_at))
+        .bind(case.closed_at.map(millis))
+        .bind(case.closing_reason.clone())
+        .bind(case.version)
+        .bind(case.letter.sha256.clone())
+        .bind(Option::<String>::None)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes tasks, entries and the audit event of a transition. `existing`: the ids of the
+/// tasks the case had before (updated rather than inserted).
+async fn write_rest(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    existing: &HashSet<TaskId>,
+    transition: &Transition,
+    source: &AuditSource,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for task in &transition.tasks {
+        if existing.contains(&task.id) {
+            update_task(conn, task).await?;
+        } else {
+            insert_task(conn, task).await?;
+        }
+    }
+    for entry in &transition.entries {
+        insert_entry(conn, entry).await?;
+    }
+    append(
+        conn,
+        backend,
+        NewEvent {
+            at: now,
+            source,
+            acting: &transition.audit.acting,
+            action: &transition.audit.action,
+            case_id: Some(transition.audit.case_id.to_string()),
+            step_no: transition.audit.step_no,
+            detail: &transition.audit.detail,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes a transition over the case version it was computed from. `None`: someone else
+/// changed the case since it was read (nothing of this transition is kept, not even the
+/// agenda number it drew).
+async fn write_transition(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    before_version: i64,
+    existing: HashSet<TaskId>,
+    mut transition: Transition,
+    agenda_format: &AgendaFormat,
+    source: &AuditSource,
+    now: DateTime<Utc>,
+) -> Result<Keep<Option<Transition>>> {
+    if let Some(year) = transition.needs_agenda_number {
+        let sequence = next_agenda_sequence(conn, year).await?;
+        let classification = transition
+            .case
+            .agenda
+            .as_ref()
+            .map(|agenda| agenda.classification.clone())
+            .unwrap_or_default();
+        let month = transition
+            .case
+            .agenda
+            .as_ref()
+            .map(|agenda| agenda.received_at.month())
+            .unwrap_or(1);
+        let number = agenda_format.render(sequence, &classification, year, month);
+        transition.assign_agenda_number(sequence, number);
+    }
+    if let Some(letter) = transition
+        .entries
+        .iter()
+        .find_map(|entry| match &entry.record {
+            pelihara_domain::Record::Resubmitted {
+                letter: Some(letter),
+                ..
+            } => Some(letter.clone()),
+            _ => None,
+        })
+    {
+        insert_document(conn, &letter, now).await?;
+    }
+    let case = &transition.case;
+    let updated = sqlx::query(
+        "update cases set status = $1, current_step = $2, agenda_number = $3, agenda_json = $4, \
+         letter_sha256 = $5, letter_json = $6, closed_at = $7, closing_reason = $8, version = $9 \
+         where id = $10 and version = $11",
+    )
+    .bind(code(&case.status)?)
+    .bind(i64::from(case.current_step))
+    .bind(case.agenda.as_ref().map(|agenda| agenda.number.clone()))
+    .bind(opt_to_json(&case.agenda)?)
+    .bind(case.letter.sha256.clone())
+    .bind(to_json(&case.letter)?)
+    .bind(case.closed_at.map(millis))
+    .bind(case.closing_reason.clone())
+    .bind(case.version)
+    .bind(case.id.to_string())
+    .bind(before_version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        // Discarding rolls back the job's savepoint, agenda sequence included.
+        return Ok(Keep::Discard(None));
+    }
+    write_rest(conn, backend, &existing, &transition, source, now).await?;
+    Ok(Keep::Commit(Some(transition)))
 }
 
 impl Store {
@@ -301,151 +439,25 @@ impl Store {
     ) -> Result<CaseState> {
         let context = Context { sop, calendar, now };
         let transition = pelihara_domain::submit(context, actor, input)?;
-        let state = CaseState {
+        let backend = self.backend;
+        let source = source.clone();
+        // The job owns what it writes: it runs on the writer task, in a batch with others.
+        let transition = self
+            .write_job(move |conn| -> JobFuture<'_, Transition> {
+                Box::pin(async move {
+                    insert_case(conn, &transition, now).await?;
+                    write_rest(conn, backend, &HashSet::new(), &transition, &source, now).await?;
+                    Ok(Keep::Commit(transition))
+                })
+            })
+            .await?;
+        let mut state = CaseState {
             case: transition.case.clone(),
             tasks: Vec::new(),
             entries: Vec::new(),
         };
-        let mut tx = self.begin_write().await?;
-        insert_document(&mut tx, &transition.case.letter, now).await?;
-        let case = &transition.case;
-        let query = format!(
-            "insert into cases ({CASE_COLUMNS}, letter_sha256, agenda_number) values ($1, $2, $3, \
-             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(query))
-            .bind(case.id.to_string())
-            .bind(case.tracking_code.clone())
-            .bind(case.sop_code.clone())
-            .bind(i64::from(case.sop_version))
-            .bind(case.opd_id.to_string())
-            .bind(case.app_id.to_string())
-            .bind(case.subject.clone())
-            .bind(case.description.clone())
-            .bind(to_json(&case.letter)?)
-            .bind(code(&case.status)?)
-            .bind(i64::from(case.current_step))
-            .bind(opt_to_json(&case.agenda)?)
-            .bind(case.submitted_by.to_string())
-            .bind(millis(case.submitted_at))
-            .bind(case.closed_at.map(millis))
-            .bind(case.closing_reason.clone())
-            .bind(case.version)
-            .bind(case.letter.sha256.clone())
-            .bind(Option::<String>::None)
-            .execute(&mut *tx)
-            .await?;
-        self.write_rest(&mut tx, &state, &transition, source, now)
-            .await?;
-        tx.commit().await?;
-        let mut state = state;
         merge(&mut state, transition);
         Ok(state)
-    }
-
-    /// Writes tasks, entries and the audit event of a transition.
-    async fn write_rest(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        before: &CaseState,
-        transition: &Transition,
-        source: &AuditSource,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let existing: HashSet<TaskId> = before.tasks.iter().map(|task| task.id).collect();
-        for task in &transition.tasks {
-            if existing.contains(&task.id) {
-                update_task(tx, task).await?;
-            } else {
-                insert_task(tx, task).await?;
-            }
-        }
-        for entry in &transition.entries {
-            insert_entry(tx, entry).await?;
-        }
-        append(
-            tx,
-            self.backend,
-            NewEvent {
-                at: now,
-                source,
-                acting: &transition.audit.acting,
-                action: &transition.audit.action,
-                case_id: Some(transition.audit.case_id.to_string()),
-                step_no: transition.audit.step_no,
-                detail: &transition.audit.detail,
-            },
-        )
-        .await?;
-        Ok(())
-    }
-
-    async fn write_transition(
-        &self,
-        before: &CaseState,
-        transition: &mut Transition,
-        agenda_format: &AgendaFormat,
-        source: &AuditSource,
-        now: DateTime<Utc>,
-    ) -> Result<Written> {
-        let mut tx = self.begin_write().await?;
-        if let Some(year) = transition.needs_agenda_number {
-            let sequence = next_agenda_sequence(&mut tx, year).await?;
-            let classification = transition
-                .case
-                .agenda
-                .as_ref()
-                .map(|agenda| agenda.classification.clone())
-                .unwrap_or_default();
-            let month = transition
-                .case
-                .agenda
-                .as_ref()
-                .map(|agenda| agenda.received_at.month())
-                .unwrap_or(1);
-            let number = agenda_format.render(sequence, &classification, year, month);
-            transition.assign_agenda_number(sequence, number);
-        }
-        if let Some(letter) = transition
-            .entries
-            .iter()
-            .find_map(|entry| match &entry.record {
-                pelihara_domain::Record::Resubmitted {
-                    letter: Some(letter),
-                    ..
-                } => Some(letter.clone()),
-                _ => None,
-            })
-        {
-            insert_document(&mut tx, &letter, now).await?;
-        }
-        let case = &transition.case;
-        let updated = sqlx::query(
-            "update cases set status = $1, current_step = $2, agenda_number = $3, agenda_json = $4, \
-             letter_sha256 = $5, letter_json = $6, closed_at = $7, closing_reason = $8, version = $9 \
-             where id = $10 and version = $11",
-        )
-        .bind(code(&case.status)?)
-        .bind(i64::from(case.current_step))
-        .bind(case.agenda.as_ref().map(|agenda| agenda.number.clone()))
-        .bind(opt_to_json(&case.agenda)?)
-        .bind(case.letter.sha256.clone())
-        .bind(to_json(&case.letter)?)
-        .bind(case.closed_at.map(millis))
-        .bind(case.closing_reason.clone())
-        .bind(case.version)
-        .bind(case.id.to_string())
-        .bind(before.case.version)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            // Dropping the transaction rolls it back, agenda sequence included.
-            return Ok(Written::Stale);
-        }
-        self.write_rest(&mut tx, before, transition, source, now)
-            .await?;
-        tx.commit().await?;
-        Ok(Written::Done)
     }
 
     /// Applies a command to a case for an actor: reads the case, asks the engine, and writes
@@ -484,18 +496,38 @@ impl Store {
                 calendar,
                 now,
             };
-            let mut transition =
+            let transition =
                 pelihara_domain::apply(context, &state, actor, expected_task, command.clone())?;
-            match self
-                .write_transition(&state, &mut transition, agenda_format, source, now)
-                .await?
-            {
-                Written::Done => {
+            // The job owns what it writes: it runs on the writer task, in a batch with others.
+            let before_version = state.case.version;
+            let existing: HashSet<TaskId> = state.tasks.iter().map(|task| task.id).collect();
+            let (backend, agenda_format, job_source) =
+                (self.backend, agenda_format.clone(), source.clone());
+            let written = self
+                .write_job(move |conn| -> JobFuture<'_, Option<Transition>> {
+                    Box::pin(async move {
+                        write_transition(
+                            conn,
+                            backend,
+                            before_version,
+                            existing,
+                            transition,
+                            &agenda_format,
+                            &job_source,
+                            now,
+                        )
+                        .await
+                    })
+                })
+                .await?;
+            match written {
+                Some(transition) => {
                     let mut state = state;
                     merge(&mut state, transition);
                     return Ok(state);
                 }
-                Written::Stale => continue,
+                // Someone else changed the case: read it again and ask the engine anew.
+                None => continue,
             }
         }
         Err(Refusal::Conflict.into())
@@ -551,14 +583,17 @@ impl Store {
     /// Marks a task as opened by the person it is for (a disposition can no longer be
     /// recalled). Only the first opening counts.
     pub async fn mark_task_seen(&self, task_id: TaskId, now: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("update tasks set seen_at = $1 where id = $2 and seen_at is null")
-            .bind(millis(now))
-            .bind(task_id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.write_job(move |conn| -> JobFuture<'_, ()> {
+            Box::pin(async move {
+                sqlx::query("update tasks set seen_at = $1 where id = $2 and seen_at is null")
+                    .bind(millis(now))
+                    .bind(task_id.to_string())
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(Keep::Commit(()))
+            })
+        })
+        .await
     }
 
     /// Open tasks for any of these positions, or for this OPD's operators, due first.

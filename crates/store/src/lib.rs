@@ -13,12 +13,15 @@ mod bootstrap;
 pub mod cases;
 mod codec;
 pub mod documents;
+#[cfg(feature = "generate")]
+pub mod generate;
 pub mod maintenance;
 pub mod notifications;
 pub mod people;
 pub mod reference;
 pub mod register;
 pub mod sessions;
+mod writer;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -30,6 +33,7 @@ pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use cases::{CaseSummary, InboxItem, SopCatalog};
 pub use documents::{IssuedDocument, NewIssuedDocument};
+pub use writer::GroupCommitStats;
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +88,8 @@ pub struct Store {
     /// with "database is locked"; on PostgreSQL the same pool as reads.
     write: AnyPool,
     backend: Backend,
+    /// SQLite: the group-commit writer that case actions go through (see `writer`).
+    writer: Option<writer::Writer>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -125,6 +131,7 @@ impl Store {
             let read = sqlite_pool(&url, 8)?.connect(&url).await?;
             Store {
                 read,
+                writer: Some(writer::Writer::start(write.clone())),
                 write,
                 backend: Backend::Sqlite,
             }
@@ -139,6 +146,7 @@ impl Store {
                 read: pool.clone(),
                 write: pool,
                 backend: Backend::Postgres,
+                writer: None,
             }
         } else {
             return Err(StoreError::UnsupportedUrl);
@@ -157,6 +165,37 @@ impl Store {
             Backend::Sqlite => self.write.begin_with("begin immediate").await?,
             Backend::Postgres => self.write.begin().await?,
         })
+    }
+
+    /// Runs a write job and waits until it is durable. On SQLite it goes to the group-commit
+    /// writer (one transaction and one fsync for every job queued meanwhile, each job in its
+    /// own savepoint); on PostgreSQL it runs in its own transaction from the pool.
+    pub(crate) async fn write_job<T, F>(&self, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> writer::JobFuture<'c, T> + Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.submit(job).await,
+            None => {
+                let mut tx = self.begin_write().await?;
+                match job(&mut tx).await? {
+                    writer::Keep::Commit(value) => {
+                        tx.commit().await?;
+                        Ok(value)
+                    }
+                    writer::Keep::Discard(value) => {
+                        tx.rollback().await?;
+                        Ok(value)
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many group commits and jobs the SQLite writer has run (`None` on PostgreSQL).
+    pub fn group_commit_stats(&self) -> Option<GroupCommitStats> {
+        self.writer.as_ref().map(writer::Writer::stats)
     }
 
     pub(crate) fn reader(&self) -> &AnyPool {
