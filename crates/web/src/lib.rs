@@ -151,6 +151,18 @@ fn routes() -> Router<AppState> {
             "/aplikasi/{id}/cek",
             post(pages::register::view_aplikasi_cek_post),
         )
+        .route(
+            "/aplikasi/{id}/draf",
+            post(pages::register_maintenance::view_aplikasi_draf_post),
+        )
+        .route(
+            "/aplikasi/{id}/konfirmasi",
+            post(pages::register_maintenance::view_aplikasi_konfirmasi_post),
+        )
+        .route(
+            "/permohonan/draf/{id}/buang",
+            post(pages::register_maintenance::view_permohonan_draf_buang_post),
+        )
         .fallback(pages::view_not_found)
 }
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
@@ -241,6 +241,15 @@ struct CasesPartial {
     tr: Tr,
     rows: Vec<CaseRow>,
     may_submit: bool,
+    /// Draft periodic-maintenance requests (the register's), shown above the list.
+    drafts: Vec<super::register_maintenance::DraftRow>,
+    notice: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct CasesQuery {
+    #[serde(default)]
+    draf: String,
 }
 
 #[derive(Template)]
@@ -284,12 +293,21 @@ pub(crate) async fn view_permohonan_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
+    Query(query): Query<CasesQuery>,
 ) -> Result<Response, WebError> {
     let rows = case_rows(state.services(), shell.tr, &user.actor).await?;
+    let drafts =
+        super::register_maintenance::draft_rows(state.services(), shell.tr, &user.actor).await?;
     let partial = CasesPartial {
         tr: shell.tr,
         rows,
         may_submit: user.actor.user.role == Role::OpdOperator,
+        drafts,
+        notice: if query.draf == "buang" {
+            shell.tr.t("register-draft-discarded")
+        } else {
+            String::new()
+        },
     };
     page_or_partial(shell, partial, |shell, partial| CasesPage {
         tr: shell.tr,
@@ -306,6 +324,8 @@ struct DashboardPartial {
     stats: Vec<(&'static str, usize, &'static str)>,
     by_step: Vec<(u32, String, usize)>,
     overdue_rows: Vec<CaseRow>,
+    /// Apps overdue or due soon for their periodic maintenance (the register's).
+    apps: super::register_maintenance::DueApps,
 }
 
 #[derive(Template)]
@@ -381,6 +401,7 @@ pub(crate) async fn view_dasbor_get(
         ],
         by_step,
         overdue_rows: rows.into_iter().filter(|row| row.overdue).collect(),
+        apps: super::register_maintenance::due_apps(services, tr).await?,
     };
     page_or_partial(shell, partial, |shell, partial| DashboardPage {
         tr: shell.tr,
@@ -406,6 +427,11 @@ struct RequestNewPartial {
     subject: String,
     description: String,
     errors: Vec<String>,
+    /// The draft being confirmed (empty: a new request) and what the page says about it.
+    draft_id: String,
+    draft_notice: String,
+    /// "Aplikasi belum terdaftar": the app is proposed with the request.
+    propose: super::register_maintenance::Proposal,
 }
 
 #[derive(Template)]
@@ -446,18 +472,44 @@ fn operator_only(user: &CurrentUser) -> Result<(), WebError> {
     }
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct NewRequestQuery {
+    #[serde(default)]
+    draf: String,
+}
+
 pub(crate) async fn view_permohonan_baru_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
+    Query(query): Query<NewRequestQuery>,
 ) -> Result<Response, WebError> {
     operator_only(&user)?;
+    let services = state.services();
+    let tr = shell.tr;
+    // Confirming a draft: the form comes filled in for its app; the OPD adds the letter.
+    let draft = if query.draf.is_empty() {
+        None
+    } else {
+        Some(super::register_maintenance::operator_draft(services, &user.actor, &query.draf).await?)
+    };
+    let (selected, subject, description, draft_notice) = match &draft {
+        Some(draft) => {
+            let (subject, description, notice) =
+                super::register_maintenance::draft_texts(tr, draft);
+            (draft.app_id.to_string(), subject, description, notice)
+        }
+        None => Default::default(),
+    };
     let partial = RequestNewPartial {
-        tr: shell.tr,
-        apps: app_options(state.services(), &user.actor, "").await?,
-        subject: String::new(),
-        description: String::new(),
+        tr,
+        apps: app_options(services, &user.actor, &selected).await?,
+        subject,
+        description,
         errors: Vec::new(),
+        draft_id: draft.map(|draft| draft.id.to_string()).unwrap_or_default(),
+        draft_notice,
+        propose: super::register_maintenance::Proposal::default(),
     };
     page_or_partial(shell, partial, |shell, partial| RequestNewPage {
         tr: shell.tr,
@@ -601,13 +653,40 @@ pub(crate) async fn view_permohonan_baru_post(
     let app_id = form.text("app_id");
     let mut errors = Vec::new();
     let apps = app_options(services, &user.actor, &app_id).await?;
-    let app = apps
-        .iter()
-        .find(|app| app.id == app_id)
-        .and_then(|app| pelihara_domain::AppId::parse(&app.id));
+    // A draft being confirmed must still be this OPD's and open; a stale one is a 404.
+    let draft_id = form.text("draft_id");
+    let draft = if draft_id.is_empty() {
+        None
+    } else {
+        Some(super::register_maintenance::operator_draft(services, &user.actor, &draft_id).await?)
+    };
+    let draft_notice = draft
+        .as_ref()
+        .map(|draft| super::register_maintenance::draft_texts(tr, draft).2)
+        .unwrap_or_default();
+    // "Aplikasi belum terdaftar": checked now, created only once everything else is right.
+    // Proposing: the "not registered" choice, or no app chosen but a new app's name typed.
+    let proposal = super::register_maintenance::Proposal::read(
+        tr,
+        draft.is_none()
+            && (app_id == super::register_maintenance::PROPOSE_VALUE
+                || (app_id.is_empty() && !form.text("new_app_name").trim().is_empty())),
+        &form.text("new_app_name"),
+        &form.text("new_app_url"),
+        &form.text("new_app_description"),
+    );
+    let app = if proposal.active {
+        // A placeholder until the proposal is stored; the engine checks nothing about it.
+        Some(pelihara_domain::AppId::random())
+    } else {
+        apps.iter()
+            .find(|app| app.id == app_id)
+            .and_then(|app| pelihara_domain::AppId::parse(&app.id))
+    };
     if app.is_none() {
         errors.push(tr.t("web-error-choose-app"));
     }
+    errors.extend(proposal.errors.iter().cloned());
     if !form.files.contains_key("letter") && !form.oversized {
         errors.push(tr.t("web-error-letter-required"));
     }
@@ -625,6 +704,9 @@ pub(crate) async fn view_permohonan_baru_post(
             subject: form.text("subject"),
             description: form.text("description"),
             errors,
+            draft_id: draft_id.clone(),
+            draft_notice: draft_notice.clone(),
+            propose: proposal.clone(),
         };
         let response = page_or_partial(shell, partial, |shell, partial| RequestNewPage {
             tr: shell.tr,
@@ -644,7 +726,7 @@ pub(crate) async fn view_permohonan_baru_post(
         .latest(SOP_CODE)
         .ok_or(WebError::NotFound)?;
     let opd_id = user.actor.user.opd_id.ok_or(WebError::NotFound)?;
-    let input = SubmitInput {
+    let mut input = SubmitInput {
         opd_id,
         app_id,
         subject: form.text("subject"),
@@ -653,6 +735,23 @@ pub(crate) async fn view_permohonan_baru_post(
         tracking_code: pelihara_domain::new_tracking_code(),
     };
     let now = services.clock.now();
+    if proposal.active {
+        // Bad input must create nothing: the engine judges the request first (it is pure),
+        // and only then is the proposed app stored and the request submitted for it.
+        let context = pelihara_domain::Context {
+            sop: &sop,
+            calendar: &services.calendar,
+            now,
+        };
+        if let Err(refusal) = pelihara_domain::submit(context, &user.actor, input.clone()) {
+            return rerender(vec![refusal.message(tr.lang())], apps, shell);
+        }
+        input.app_id = services
+            .store
+            .create_register_app(opd_id, &proposal.fields(), &source(&user, "web"), now)
+            .await
+            .map_err(store_error)?;
+    }
     match services
         .store
         .submit_case(
@@ -665,8 +764,17 @@ pub(crate) async fn view_permohonan_baru_post(
         )
         .await
     {
-        Ok(state) => {
-            Ok(Redirect::to(&format!("/permohonan/{}?baru=1", state.case.id)).into_response())
+        Ok(submitted) => {
+            if let Some(draft) = &draft {
+                super::register_maintenance::confirm_draft(
+                    services,
+                    &user,
+                    draft.id,
+                    submitted.case.id,
+                )
+                .await;
+            }
+            Ok(Redirect::to(&format!("/permohonan/{}?baru=1", submitted.case.id)).into_response())
         }
         Err(StoreError::Refused(refusal)) => {
             rerender(vec![refusal.message(tr.lang())], apps, shell)

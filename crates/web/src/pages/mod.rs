@@ -9,6 +9,7 @@ pub(crate) mod documents;
 pub(crate) mod health;
 pub(crate) mod landing;
 pub(crate) mod register;
+pub(crate) mod register_maintenance;
 pub(crate) mod sign_in;
 pub(crate) mod verify;
 

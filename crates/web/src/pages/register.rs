@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use pelihara_domain::register::{
-    AppFields, AppStatus, DEFAULT_DUE_SOON_DAYS, DueState, HealthFilter, MaintenanceDue,
+    AppFields, AppStatus, DueState, HealthFilter, MaintenanceDue, MaintenancePolicy,
     interval_months, maintenance_due,
 };
 use pelihara_domain::{Actor, AppId, OpdId, Role, effective_positions};
@@ -51,7 +51,7 @@ fn source(user: &CurrentUser) -> AuditSource {
 }
 
 /// Admin and Pelaksana (also as Plh/Plt) keep the register.
-fn may_edit(services: &Services, actor: &Actor) -> bool {
+pub(crate) fn may_edit(services: &Services, actor: &Actor) -> bool {
     actor.user.role == Role::Admin
         || effective_positions(actor, services.clock.now())
             .iter()
@@ -66,7 +66,7 @@ fn own_opd(actor: &Actor) -> Result<Option<OpdId>, WebError> {
     }
 }
 
-fn interval_setting(services: &Services) -> u32 {
+fn sop_interval(services: &Services) -> u32 {
     services
         .catalog
         .latest(SOP_CODE)
@@ -74,17 +74,28 @@ fn interval_setting(services: &Services) -> u32 {
         .unwrap_or(0)
 }
 
-fn due_of(services: &Services, row: &RegisterRow) -> Option<MaintenanceDue> {
+/// The admin's maintenance policy (interval, reminder window, automatic drafts); unset parts
+/// follow the SOP.
+pub(crate) async fn policy(services: &Services) -> Result<MaintenancePolicy, WebError> {
+    services
+        .store
+        .maintenance_policy(sop_interval(services))
+        .await
+        .map_err(store_error)
+}
+
+pub(crate) fn due_of(
+    services: &Services,
+    policy: &MaintenancePolicy,
+    row: &RegisterRow,
+) -> Option<MaintenanceDue> {
     maintenance_due(
         &services.calendar,
         row.status(),
         row.app.created_at,
         row.last_maintained_at,
-        interval_months(
-            row.app.maintenance_interval_months,
-            interval_setting(services),
-        ),
-        DEFAULT_DUE_SOON_DAYS,
+        interval_months(row.app.maintenance_interval_months, policy.interval_months),
+        policy.reminder_days,
         services.clock.now(),
     )
 }
@@ -102,7 +113,7 @@ fn due_css(state: DueState) -> &'static str {
     }
 }
 
-fn fields_of(app: &App) -> AppFields {
+pub(crate) fn fields_of(app: &App) -> AppFields {
     AppFields {
         name: app.name.clone(),
         url: app.url.clone(),
@@ -232,6 +243,7 @@ async fn visible_rows(
         search: Some(query.q.trim().to_owned()).filter(|q| !q.is_empty()),
     };
     let due_filter = DueState::from_code(&query.due);
+    let policy = policy(services).await?;
     let rows = services
         .store
         .register(&filter)
@@ -240,7 +252,7 @@ async fn visible_rows(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let due = due_of(services, &row);
+            let due = due_of(services, &policy, &row);
             (row, due)
         })
         .filter(|(_, due)| due_filter.is_none_or(|wanted| due.is_some_and(|d| d.state == wanted)))
@@ -492,7 +504,17 @@ struct AppPartial {
     due_css: String,
     due_label: String,
     due_basis: String,
+    /// When the due date falls on a closed day: until when it is still on time.
+    due_moved: String,
     interval: u32,
+    /// The open draft request, described.
+    draft: Option<String>,
+    /// Whether this person may prepare a draft now (due, no case, no draft).
+    may_prepare: bool,
+    /// Whether this person may confirm an app the OPD proposed.
+    may_confirm_proposal: bool,
+    /// Years with maintenance cases, for the "Data Pemeliharaan" record.
+    record_years: Vec<i32>,
     history: Vec<HistoryRow>,
     hosting: Option<HostingView>,
     checks: Vec<CheckRow>,
@@ -548,12 +570,18 @@ pub(crate) async fn view_aplikasi_detail_get(
     let lang = tr.lang();
     let row = visible_app(services, &user.actor, &id).await?;
     let app = &row.app;
-    let due = due_of(services, &row);
+    let policy = policy(services).await?;
+    let due = due_of(services, &policy, &row);
     let history = services
         .store
         .maintenance_history(app.id)
         .await
-        .map_err(store_error)?
+        .map_err(store_error)?;
+    let history_years: Vec<i32> = history
+        .iter()
+        .map(|case| chrono::Datelike::year(&services.calendar.local_date(case.submitted_at)))
+        .collect();
+    let history = history
         .into_iter()
         .map(|case| HistoryRow {
             case_id: case.case_id.to_string(),
@@ -678,6 +706,16 @@ pub(crate) async fn view_aplikasi_detail_get(
         ),
     ];
     let status = row.status();
+    let open_draft = services
+        .store
+        .open_drafts(Some(app.opd_id))
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .find(|draft| draft.app_id == app.id);
+    let mut record_years: Vec<i32> = history_years.clone();
+    record_years.sort_unstable_by(|a, b| b.cmp(a));
+    record_years.dedup();
     let partial = AppPartial {
         tr,
         id: app.id.to_string(),
@@ -701,7 +739,30 @@ pub(crate) async fn view_aplikasi_detail_get(
                 tr.t1(key, "date", format_date(lang, d.basis))
             })
             .unwrap_or_default(),
-        interval: interval_months(app.maintenance_interval_months, interval_setting(services)),
+        due_moved: due
+            .filter(|d| d.effective_due != d.due)
+            .map(|d| {
+                tr.t1(
+                    "register-due-moved",
+                    "date",
+                    format_date(lang, d.effective_due),
+                )
+            })
+            .unwrap_or_default(),
+        interval: interval_months(app.maintenance_interval_months, policy.interval_months),
+        draft: open_draft.as_ref().map(|draft| {
+            tr.t1(
+                "register-draft-waiting",
+                "date",
+                format_date(lang, services.calendar.local_date(draft.created_at)),
+            )
+        }),
+        may_prepare: open_draft.is_none()
+            && row.open_cases == 0
+            && due.is_some_and(|d| d.state != DueState::Current)
+            && super::register_maintenance::may_prepare(services, &user.actor),
+        may_confirm_proposal: status == AppStatus::Proposed && may_edit(services, &user.actor),
+        record_years,
         history,
         hosting,
         checks,
@@ -709,7 +770,9 @@ pub(crate) async fn view_aplikasi_detail_get(
         notice: match query.saved.as_str() {
             "1" => tr.t("register-saved"),
             "cek" => tr.t("register-checked"),
-            _ => String::new(),
+            other => super::register_maintenance::notice_key(other)
+                .map(|key| tr.t(key))
+                .unwrap_or_default(),
         },
     };
     page_or_partial(shell, partial, |shell, partial| AppPage {
@@ -944,6 +1007,7 @@ async fn render_form(
     opd_error: Option<&str>,
 ) -> Result<Response, WebError> {
     let tr = shell.tr;
+    let policy = policy(services).await?;
     let opds = services
         .store
         .list_opds()
@@ -980,11 +1044,9 @@ async fn render_form(
             error: error_of(name),
             kind,
             help: match *name {
-                "maintenance_interval_months" => tr.t1(
-                    "register-interval-help",
-                    "months",
-                    interval_setting(services),
-                ),
+                "maintenance_interval_months" => {
+                    tr.t1("register-interval-help", "months", policy.interval_months)
+                }
                 "hosting_environment" => tr.t("register-environment-help"),
                 _ => String::new(),
             },
