@@ -1,6 +1,7 @@
 // Pelihara's own behaviour, kept out of the pages because the Content-Security-Policy forbids
 // inline scripts. Toasts: error toasts that htmx swaps into #toasts hide themselves after a
 // while and leave the page; a network failure (no answer at all) shows the offline toast.
+// The notification bell's poll pauses while the tab is hidden.
 (function () {
   "use strict";
 
@@ -36,5 +37,20 @@
       });
     }
   });
-  document.addEventListener("htmx:sendError", showOfflineToast);
+  function isBell(event) {
+    return Boolean(event.detail && event.detail.elt && event.detail.elt.id === "pl-bell");
+  }
+
+  // The bell polls its count: a hidden tab does not ask (it asks again when shown), and a
+  // failed poll stays quiet instead of announcing the outage every 30 seconds.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isBell(event) && document.hidden) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (!isBell(event)) {
+      showOfflineToast();
+    }
+  });
 })();

@@ -110,7 +110,9 @@ pub async fn signed_in(
     let Some(session) = parts.extensions.get::<Session>().cloned() else {
         return Ok(None);
     };
-    let actor = user_of_session(&session, state).await?;
+    // The bell's background poll must not keep an unattended session alive forever.
+    let extend = parts.uri.path() != crate::pages::notifications::BELL_PATH;
+    let actor = user_of_session(&session, state, extend).await?;
     let user = actor.map(|actor| CurrentUser {
         actor,
         address: client_address(parts),
@@ -120,10 +122,12 @@ pub async fn signed_in(
 }
 
 /// The active user a session belongs to. Ends the session when its user is gone or
-/// disabled. Used by [`signed_in`] and by the error pages (which have no extractor).
+/// disabled; extends a session in use unless `extend` is false (background requests the
+/// user did not make). Used by [`signed_in`] and by the error pages (which have no extractor).
 pub(crate) async fn user_of_session(
     session: &Session,
     state: &AppState,
+    extend: bool,
 ) -> Result<Option<Actor>, WebError> {
     let Some(id) = session
         .get::<String>(USER_KEY)
@@ -152,7 +156,7 @@ pub(crate) async fn user_of_session(
         .map_err(session_error)?
         .unwrap_or_default();
     let now = system_millis();
-    if now - refreshed >= REFRESH_EVERY_MS {
+    if extend && now - refreshed >= REFRESH_EVERY_MS {
         // Marks the session modified: the session layer saves it with a new expiry and
         // sends the cookie again with a fresh Max-Age.
         session

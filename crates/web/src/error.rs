@@ -245,7 +245,7 @@ pub(crate) async fn render_errors(
     let status = response.status();
     // Error pages show who is signed in too (a 403 makes more sense with the name beside it).
     if let Some(session) = session
-        && let Ok(Some(actor)) = crate::auth::user_of_session(&session, &state).await
+        && let Ok(Some(actor)) = crate::auth::user_of_session(&session, &state, true).await
     {
         shell.show_user(&crate::auth::CurrentUser { actor, address }, &state);
     }

@@ -95,6 +95,32 @@ fn routes() -> Router<AppState> {
             "/admin/libur/hapus",
             post(pages::admin::holidays::view_admin_holiday_remove_post),
         )
+        .route(
+            "/admin/notifikasi",
+            get(pages::notifications::view_admin_notifikasi_get),
+        )
+        .route("/notifikasi", get(pages::notifications::view_notifikasi_get))
+        .route(
+            pages::notifications::BELL_PATH,
+            get(pages::notifications::view_notifikasi_lonceng_get),
+        )
+        .route(
+            "/notifikasi/baca-semua",
+            post(pages::notifications::view_notifikasi_baca_semua_post),
+        )
+        .route(
+            "/notifikasi/{id}/baca",
+            post(pages::notifications::view_notifikasi_baca_post),
+        )
+        .route(
+            "/notifikasi/{id}/buka",
+            get(pages::notifications::view_notifikasi_buka_get),
+        )
+        .route(
+            "/akun/notifikasi",
+            get(pages::notifications::view_akun_notifikasi_get)
+                .post(pages::notifications::view_akun_notifikasi_post),
+        )
         .route("/tugas", get(pages::cases::view_tugas_get))
         .route("/dasbor", get(pages::cases::view_dasbor_get))
         .route("/permohonan", get(pages::cases::view_permohonan_get))

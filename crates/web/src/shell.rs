@@ -91,6 +91,8 @@ pub struct Shell {
     pub htmx: bool,
     pub nav: Vec<NavLink>,
     pub user: Option<UserMenu>,
+    /// The signed-in user's unread notifications, for the bell; `None` when not looked up.
+    unread: Option<i64>,
     assets: Arc<AssetTable>,
 }
 
@@ -123,6 +125,7 @@ impl Shell {
             htmx: header_is_true(HX_REQUEST) && !header_is_true(HX_BOOSTED),
             nav: nav_links(tr, path, None),
             user: None,
+            unread: None,
             assets: Arc::clone(state.assets()),
         }
     }
@@ -138,6 +141,13 @@ impl Shell {
         ));
         let path = self.current_path.split('?').next().unwrap_or_default();
         self.nav = nav_links(self.tr, path, Some(user.role()));
+    }
+
+    /// The notification bell, for a signed-in user only.
+    pub fn bell(&self) -> Option<crate::pages::notifications::Bell> {
+        self.user
+            .as_ref()
+            .map(|_| crate::pages::notifications::Bell::new(self.tr, self.unread))
     }
 
     /// The hashed URL of an embedded asset: `{{ shell.asset_url("pelihara.css") }}`.
@@ -208,6 +218,10 @@ fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
             ..link("/aplikasi", "register-nav")
         });
     }
+    if role == Some(Role::Auditor) {
+        // Auditors read the notification delivery log, the one admin page open to them.
+        links.push(link("/admin/notifikasi", "notif-admin-nav"));
+    }
     if role == Some(Role::Admin) {
         // One entry for the admin pages; they share a tab bar of their own.
         links.push(NavLink {
@@ -227,6 +241,13 @@ impl FromRequestParts<AppState> for Shell {
         // the user takes `CurrentUser`, which reports the fault.
         if let Ok(Some(user)) = crate::auth::signed_in(parts, state).await {
             shell.show_user(&user, state);
+            // One count query for the bell; a fault leaves it to the bell's own request.
+            shell.unread = state
+                .services()
+                .store
+                .unread_count(user.actor.user.id)
+                .await
+                .ok();
         }
         Ok(shell)
     }

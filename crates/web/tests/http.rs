@@ -20,6 +20,9 @@ mod auth;
 // The request pages: new request, case page, action forms, OPD isolation.
 #[path = "http/cases.rs"]
 mod cases;
+// The bell, the notification list, channel settings and the delivery log.
+#[path = "http/notifications.rs"]
+mod notifications;
 
 const OFFICE: &str = "Dinas Komunikasi dan Informatika Kabupaten Demak";
 const HOST: &str = "pelihara.demakkab.go.id";
@@ -119,7 +122,8 @@ async fn landing_page_is_indonesian_by_default() {
         html.contains("Pelihara menjalankan SOP Pemeliharaan Aplikasi/Website Dinas Komunikasi")
     );
     assert!(html.contains(OFFICE));
-    assert!(html.contains(r#"id="notif-count""#));
+    // Guests have no notifications: no bell (signed-in users get it, see http/notifications.rs).
+    assert!(!html.contains(r#"id="notif-count""#));
     assert!(html.contains(r#"name="viewport""#));
     assert!(html.contains("Beranda"));
     assert!(!html.contains("Application and Website Maintenance Service"));

@@ -8,6 +8,7 @@ pub(crate) mod cases;
 pub(crate) mod documents;
 pub(crate) mod health;
 pub(crate) mod landing;
+pub(crate) mod notifications;
 pub(crate) mod register;
 pub(crate) mod register_maintenance;
 pub(crate) mod sign_in;

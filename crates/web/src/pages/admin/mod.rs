@@ -26,6 +26,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/delegasi", "admin-tab-delegations"),
         ("/admin/opd", "admin-tab-opds"),
         ("/admin/libur", "admin-tab-holidays"),
+        ("/admin/notifikasi", "notif-admin-tab"),
     ]
     .into_iter()
     .map(|(href, key)| AdminTab {
