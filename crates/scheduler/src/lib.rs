@@ -1,2 +1,289 @@
-//! The background scheduler (being written): jobs under database leases running idempotent
-//! sweeps. It must never read the clock itself: time comes from an injected clock.
+//! The background scheduler inside the server: a loop that, on every tick, offers each job
+//! (reminders, maintenance due, health checks, digest, delivery) to this node. A job runs only
+//! under its lease in the database, so with several nodes on one PostgreSQL exactly one runs
+//! it; a run records its completion, and the next run waits for the job's interval.
+//!
+//! It must never read the clock itself (time comes from the injected [`Clock`]) nor rely on
+//! the lease for correctness: every sweep is idempotent on its own (notifications are unique
+//! per recipient and dedupe key), the lease only saves work. A node that dies mid-job leaves
+//! the lease to run out; another node then takes the job again.
+
+mod digest;
+mod maintenance;
+mod people;
+mod tasks;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use pelihara_calendar::WorkingCalendar;
+use pelihara_notify::Sender;
+use pelihara_store::notifications::NewNotification;
+use pelihara_store::{AuditSource, SopCatalog, Store, StoreError};
+
+pub use tasks::escalation_moment;
+
+/// Where "now" comes from: the system clock in the server, a moving clock in tests.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn from_fn(source: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(source))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+/// What can go wrong in a run. A failed run releases its lease without recording completion,
+/// so the job is tried again at the next tick.
+#[derive(Debug, thiserror::Error)]
+pub enum SchedulerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The jobs, each with its own lease and interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// Task arrived, due soon, overdue, escalation.
+    Reminders,
+    /// Apps due for maintenance.
+    Maintenance,
+    /// Health checks of register apps.
+    HealthChecks,
+    /// The daily digest for leadership.
+    Digest,
+    /// Sending pending email and webhook deliveries.
+    Delivery,
+}
+
+impl Job {
+    pub const ALL: [Job; 5] = [
+        Job::Reminders,
+        Job::Maintenance,
+        Job::HealthChecks,
+        Job::Digest,
+        Job::Delivery,
+    ];
+
+    /// The lease's name in the database.
+    pub fn name(self) -> &'static str {
+        match self {
+            Job::Reminders => "reminders",
+            Job::Maintenance => "maintenance",
+            Job::HealthChecks => "health_checks",
+            Job::Digest => "digest",
+            Job::Delivery => "delivery",
+        }
+    }
+}
+
+/// Timing and thresholds. Durations of waiting are wall time; the escalation grace is
+/// working time on the calendar.
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    /// This process, as lease holder (unique per process).
+    pub node: String,
+    /// How often the loop offers the jobs.
+    pub tick: std::time::Duration,
+    /// How long a taken job lease lasts if its holder dies.
+    pub lease_ttl: chrono::Duration,
+    pub reminders_every: chrono::Duration,
+    pub maintenance_every: chrono::Duration,
+    /// `None`: no scheduled health checks.
+    pub health_checks_every: Option<chrono::Duration>,
+    pub digest_check_every: chrono::Duration,
+    pub delivery_every: chrono::Duration,
+    /// "Due soon" when less than this percentage of the standard is left.
+    pub due_soon_percent: u32,
+    /// Working minutes after the due moment before the first escalation, and between levels.
+    pub escalation_grace_minutes: u32,
+    /// A task counts as arrived (and its assignees hear of it) only this long after it opened,
+    /// so a first start does not announce every old task.
+    pub arrival_window: chrono::Duration,
+    /// The digest goes out on working days at this local time (hour, minute).
+    pub digest_at: (u32, u32),
+    /// Who gets the digest: these positions' holders and acting officials.
+    pub digest_positions: Vec<String>,
+    /// Who hears of apps due for maintenance and failing checks, besides the OPD's operators.
+    pub register_positions: Vec<String>,
+}
+
+impl SchedulerConfig {
+    pub fn new(node: &str) -> SchedulerConfig {
+        SchedulerConfig {
+            node: node.to_owned(),
+            tick: std::time::Duration::from_secs(15),
+            lease_ttl: chrono::Duration::minutes(5),
+            reminders_every: chrono::Duration::minutes(1),
+            maintenance_every: chrono::Duration::hours(1),
+            health_checks_every: Some(chrono::Duration::hours(6)),
+            digest_check_every: chrono::Duration::minutes(10),
+            delivery_every: chrono::Duration::seconds(15),
+            due_soon_percent: 25,
+            escalation_grace_minutes: 60,
+            arrival_window: chrono::Duration::days(1),
+            digest_at: (7, 0),
+            digest_positions: vec![
+                "kepala_dinas".into(),
+                "sekretaris".into(),
+                "kabid_aptika".into(),
+            ],
+            register_positions: vec!["subkoor_spa".into()],
+        }
+    }
+
+    fn interval(&self, job: Job) -> Option<chrono::Duration> {
+        match job {
+            Job::Reminders => Some(self.reminders_every),
+            Job::Maintenance => Some(self.maintenance_every),
+            Job::HealthChecks => self.health_checks_every,
+            Job::Digest => Some(self.digest_check_every),
+            Job::Delivery => Some(self.delivery_every),
+        }
+    }
+}
+
+/// What the sweeps work with.
+#[derive(Clone)]
+pub struct Context {
+    pub store: Store,
+    pub catalog: Arc<SopCatalog>,
+    pub calendar: Arc<WorkingCalendar>,
+    pub sender: Sender,
+    pub config: SchedulerConfig,
+}
+
+impl Context {
+    fn source(&self) -> AuditSource {
+        AuditSource {
+            actor_id: None,
+            actor_name: "sistem (penjadwal)".into(),
+            address: format!("scheduler:{}", self.config.node),
+        }
+    }
+
+    /// Records a notification through the channels this server has; `true` if it was new.
+    async fn notify(&self, new: &NewNotification, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let channels = self.sender.channels();
+        Ok(self
+            .store
+            .record_notification(new, &channels, now)
+            .await?
+            .is_some())
+    }
+}
+
+/// What one offer of a job did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// Another node holds the lease.
+    Held,
+    /// Not due yet (the last run finished less than an interval ago), or switched off.
+    NotDue,
+    /// Ran; how many notifications it made (or deliveries it sent, for delivery).
+    Ran(u32),
+}
+
+/// The scheduler of one process.
+#[derive(Clone)]
+pub struct Scheduler {
+    context: Context,
+    clock: Clock,
+}
+
+impl Scheduler {
+    pub fn new(context: Context, clock: Clock) -> Scheduler {
+        Scheduler { context, clock }
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Offers one job to this node at `now`: takes its lease, runs it if it is due, records
+    /// completion and gives the lease back.
+    pub async fn offer(&self, job: Job, now: DateTime<Utc>) -> Result<JobOutcome, SchedulerError> {
+        let config = &self.context.config;
+        let Some(interval) = config.interval(job) else {
+            return Ok(JobOutcome::NotDue);
+        };
+        let store = &self.context.store;
+        let Some(lease) = store
+            .try_acquire_lease(job.name(), &config.node, now, config.lease_ttl)
+            .await?
+        else {
+            return Ok(JobOutcome::Held);
+        };
+        if lease
+            .last_finished_at
+            .is_some_and(|finished| now < finished + interval)
+        {
+            store.release_lease(job.name(), &config.node, None).await?;
+            return Ok(JobOutcome::NotDue);
+        }
+        match self.run(job, now).await {
+            Ok(count) => {
+                store
+                    .release_lease(job.name(), &config.node, Some(now))
+                    .await?;
+                Ok(JobOutcome::Ran(count))
+            }
+            Err(error) => {
+                // Not finished: the next tick (here or on another node) tries again.
+                store.release_lease(job.name(), &config.node, None).await?;
+                Err(error)
+            }
+        }
+    }
+
+    /// Runs a job's sweep at `now` without its lease (tests, and `offer`).
+    pub async fn run(&self, job: Job, now: DateTime<Utc>) -> Result<u32, SchedulerError> {
+        let context = &self.context;
+        Ok(match job {
+            Job::Reminders => tasks::sweep(context, now).await?,
+            Job::Maintenance => maintenance::sweep_due(context, now).await?,
+            Job::HealthChecks => maintenance::sweep_health(context, now).await?,
+            Job::Digest => digest::sweep(context, now).await?,
+            Job::Delivery => {
+                let report =
+                    pelihara_notify::deliver_due(&context.store, &context.sender, now).await?;
+                report.sent
+            }
+        })
+    }
+
+    /// Offers every job once at the clock's now; errors are logged, never stop the others.
+    pub async fn tick(&self) -> Vec<(Job, JobOutcome)> {
+        let now = self.clock.now();
+        let mut outcomes = Vec::new();
+        for job in Job::ALL {
+            match self.offer(job, now).await {
+                Ok(outcome) => outcomes.push((job, outcome)),
+                Err(error) => tracing::warn!(job = job.name(), %error, "scheduled job failed"),
+            }
+        }
+        outcomes
+    }
+
+    /// Runs the loop until the task is aborted (the server's shutdown drops it).
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(self.context.config.tick);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                self.tick().await;
+            }
+        })
+    }
+}

@@ -1,0 +1,128 @@
+//! The daily digest for leadership (Head, Secretary, Head of Division and their acting
+//! officials): on working days from the configured local time, new and finished requests
+//! since the previous working day's digest, overdue tasks now, and open/overdue tasks by
+//! step. One per person per day, whichever node or run gets there first.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use pelihara_calendar::WorkingCalendar;
+use pelihara_domain::sla::{SlaState, state};
+use pelihara_store::StoreError;
+use pelihara_store::notifications::{
+    DigestFigures, DigestStep, NewNotification, NotificationDetail, NotificationKind,
+};
+
+use crate::Context;
+use crate::people::People;
+
+fn at_local(
+    calendar: &WorkingCalendar,
+    date: NaiveDate,
+    (hour, minute): (u32, u32),
+) -> Option<DateTime<Utc>> {
+    let local = date.and_hms_opt(hour, minute, 0)?;
+    calendar
+        .time_zone
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|instant| instant.with_timezone(&Utc))
+}
+
+/// Sends today's digest if today is a working day and its time has come.
+pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, StoreError> {
+    let calendar = context.calendar.as_ref();
+    let config = &context.config;
+    let today = calendar.local_date(now);
+    if !calendar.is_working_day(today) {
+        return Ok(0);
+    }
+    let Some(until) = at_local(calendar, today, config.digest_at) else {
+        return Ok(0);
+    };
+    if now < until {
+        return Ok(0);
+    }
+    // Since the previous working day's digest (Friday's, on a Monday); at most a month back.
+    let mut previous = today;
+    for _ in 0..31 {
+        previous = previous.pred_opt().unwrap_or(previous);
+        if calendar.is_working_day(previous) {
+            break;
+        }
+    }
+    let from = at_local(calendar, previous, config.digest_at).unwrap_or(until - Duration::days(1));
+    let (new_cases, done_cases) = context.store.case_counts_between(from, until).await?;
+    let mut by_step: Vec<DigestStep> = Vec::new();
+    let mut overdue_tasks = 0;
+    for item in context.store.open_tasks_for_reminders().await? {
+        let overdue =
+            state(calendar, &item.task, now, config.due_soon_percent) == SlaState::Overdue;
+        overdue_tasks += u32::from(overdue);
+        let step_no = item.task.step_no;
+        let index = match by_step.iter().position(|step| step.step_no == step_no) {
+            Some(index) => index,
+            None => {
+                let step_name = context
+                    .catalog
+                    .get(&item.sop_code, item.sop_version)
+                    .and_then(|sop| {
+                        sop.steps
+                            .iter()
+                            .find(|step| step.no == step_no)
+                            .map(|step| step.activity.clone())
+                    })
+                    .unwrap_or_default();
+                by_step.push(DigestStep {
+                    step_no,
+                    step_name,
+                    open: 0,
+                    overdue: 0,
+                });
+                by_step.len() - 1
+            }
+        };
+        if let Some(step) = by_step.get_mut(index) {
+            step.open += 1;
+            step.overdue += u32::from(overdue);
+        }
+    }
+    by_step.sort_by_key(|step| step.step_no);
+    let figures = DigestFigures {
+        date: Some(today),
+        new_cases,
+        done_cases,
+        overdue_tasks,
+        by_step,
+    };
+    let people = People::load(&context.store).await?;
+    let mut recipients = Vec::new();
+    for position in &config.digest_positions {
+        for user in people.position(position, now) {
+            if !recipients
+                .iter()
+                .any(|known: &&pelihara_store::people::StoredUser| known.user.id == user.user.id)
+            {
+                recipients.push(user);
+            }
+        }
+    }
+    let mut made = 0;
+    for user in recipients {
+        let new = NewNotification {
+            recipient: user.user.id,
+            dedupe_key: format!("digest:{today}"),
+            kind: NotificationKind::Digest,
+            case_id: None,
+            task_id: None,
+            app_id: None,
+            link_path: "/".into(),
+            detail: NotificationDetail {
+                digest: Some(figures.clone()),
+                ..NotificationDetail::default()
+            },
+        };
+        if context.notify(&new, now).await? {
+            made += 1;
+        }
+    }
+    Ok(made)
+}
