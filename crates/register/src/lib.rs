@@ -3,5 +3,6 @@
 //! turned against the internal network (`health`). Holds no SQL and decides no case rules:
 //! callers read and write the store.
 
+pub mod allow_list;
 pub mod health;
 pub mod sheet;

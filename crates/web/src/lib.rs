@@ -189,6 +189,15 @@ fn routes() -> Router<AppState> {
             "/permohonan/draf/{id}/buang",
             post(pages::register_maintenance::view_permohonan_draf_buang_post),
         )
+        .route(
+            "/admin/pemeliharaan",
+            get(pages::admin::register_settings::view_admin_pemeliharaan_get)
+                .post(pages::admin::register_settings::view_admin_pemeliharaan_post),
+        )
+        .route(
+            "/admin/pemeliharaan/jaringan",
+            post(pages::admin::register_settings::view_admin_pemeliharaan_jaringan_post),
+        )
         .fallback(pages::view_not_found)
 }
 

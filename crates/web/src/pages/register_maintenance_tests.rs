@@ -444,3 +444,124 @@ async fn an_opd_proposes_an_app_with_its_request_and_bad_input_creates_nothing()
     );
     assert_eq!(store.app(app.id).await.unwrap().unwrap().status, "active");
 }
+
+#[tokio::test]
+async fn the_admin_sets_the_policy_and_the_allow_list_and_bad_input_changes_nothing() {
+    let w = world().await;
+    let store = &w.services().store;
+    let admin = w.sign_in("admin").await;
+    let pelaksana = w.sign_in("pelaksana").await;
+    let page = w.get(&admin, "/admin/pemeliharaan").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("value=\"12\""));
+    assert!(page.body.contains("value=\"30\""));
+    let refused = w.get(&pelaksana, "/admin/pemeliharaan").await;
+    assert_ne!(refused.status, StatusCode::OK);
+    let refused = w
+        .post_form(
+            &pelaksana,
+            "/admin/pemeliharaan",
+            &[("interval_months", "6"), ("reminder_days", "10")],
+        )
+        .await;
+    assert_ne!(refused.status, StatusCode::SEE_OTHER);
+
+    let before = store.maintenance_policy(12).await.unwrap();
+    let bad = w
+        .post_form(
+            &admin,
+            "/admin/pemeliharaan",
+            &[
+                ("interval_months", "0"),
+                ("reminder_days", "sebulan"),
+                ("auto_drafts", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("value=\"sebulan\""),
+        "what was typed is kept"
+    );
+    assert!(
+        bad.body
+            .contains("Interval pemeliharaan harus 1 sampai 120 bulan.")
+    );
+    assert_eq!(store.maintenance_policy(12).await.unwrap(), before);
+
+    let good = w
+        .post_form(
+            &admin,
+            "/admin/pemeliharaan",
+            &[
+                ("interval_months", "6"),
+                ("reminder_days", "14"),
+                ("auto_drafts", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        good.location,
+        "/admin/pemeliharaan?ok=register-policy-saved"
+    );
+    let policy = store.maintenance_policy(12).await.unwrap();
+    assert_eq!(
+        (
+            policy.interval_months,
+            policy.reminder_days,
+            policy.auto_drafts
+        ),
+        (6, 14, true)
+    );
+    // The register follows: an app registered today is due in six months.
+    let app = w.add(w.opd, "SIMPUS").await;
+    let page = w.get(&admin, &format!("/aplikasi/{app}")).await;
+    assert!(page.body.contains("2 Mei 2027"), "due six months on");
+
+    let bad = w
+        .post_form(
+            &admin,
+            "/admin/pemeliharaan/jaringan",
+            &[("networks", "10.20.0.0/16\n127.0.0.1\n0.0.0.0/0\nintranet")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("127.0.0.1: memuat alamat server sendiri"));
+    assert!(bad.body.contains("0.0.0.0/0: terlalu luas"));
+    assert!(bad.body.contains("intranet: bukan alamat IP atau CIDR"));
+    assert!(
+        bad.body.contains("10.20.0.0/16\n127.0.0.1"),
+        "the typed list is kept"
+    );
+    assert_eq!(
+        store
+            .setting(pelihara_register::health::ALLOWED_NETWORKS_SETTING)
+            .await
+            .unwrap(),
+        None
+    );
+    let good = w
+        .post_form(
+            &admin,
+            "/admin/pemeliharaan/jaringan",
+            &[("networks", "10.20.3.4/16, 192.168.5.10")],
+        )
+        .await;
+    assert_eq!(
+        good.location,
+        "/admin/pemeliharaan?ok=register-networks-saved"
+    );
+    assert_eq!(
+        store
+            .setting(pelihara_register::health::ALLOWED_NETWORKS_SETTING)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("10.20.0.0/16\n192.168.5.10")
+    );
+    let page = w
+        .get(&admin, "/admin/pemeliharaan?ok=register-networks-saved")
+        .await;
+    assert!(page.body.contains("Daftar jaringan intranet disimpan."));
+    assert!(page.body.contains("10.20.0.0/16\n192.168.5.10</textarea>"));
+}

@@ -6,6 +6,7 @@
 pub(crate) mod delegations;
 pub(crate) mod holidays;
 pub(crate) mod opds;
+pub(crate) mod register_settings;
 pub(crate) mod users;
 
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,6 +27,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/delegasi", "admin-tab-delegations"),
         ("/admin/opd", "admin-tab-opds"),
         ("/admin/libur", "admin-tab-holidays"),
+        ("/admin/pemeliharaan", "admin-tab-register"),
         ("/admin/notifikasi", "notif-admin-tab"),
     ]
     .into_iter()
@@ -89,6 +91,8 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "opd-created" => "admin-notice-opd-created",
         "holiday-added" => "admin-notice-holiday-added",
         "holiday-removed" => "admin-notice-holiday-removed",
+        "register-policy-saved" => "register-policy-saved",
+        "register-networks-saved" => "register-networks-saved",
         _ => return None,
     };
     Some(tr.t(key))
