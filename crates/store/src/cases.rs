@@ -65,6 +65,18 @@ pub struct InboxItem {
     pub agenda_number: Option<String>,
 }
 
+/// An open task past its due moment, as the SLA sweep reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueTask {
+    pub task_id: TaskId,
+    pub case_id: CaseId,
+    pub step_no: u32,
+    pub position: String,
+    /// For the OPD's own tasks: which OPD.
+    pub opd_id: Option<OpdId>,
+    pub due_at: DateTime<Utc>,
+}
+
 /// A case as lists show it.
 #[derive(Debug, Clone)]
 pub struct CaseSummary {
@@ -620,16 +632,31 @@ impl Store {
             .split(", ")
             .map(|column| format!("t.{}", column.trim()))
             .collect();
+        // The top of each position's list is read in index order (tasks_open_by_position:
+        // state, position, due_at, opened_at), with and without a due moment; only those few
+        // rows are joined and sorted, so the inbox does not grow with the open tasks.
+        let limit_param = format!("${next}");
+        let mut tops = Vec::new();
+        for (index, condition) in conditions.iter().enumerate() {
+            tops.push(format!(
+                "select id from (select t.id from tasks t where t.state = 'open' and {condition} \
+                 and t.due_at is not null order by t.due_at, t.opened_at limit {limit_param}) d{index}"
+            ));
+            tops.push(format!(
+                "select id from (select t.id from tasks t where t.state = 'open' and {condition} \
+                 and t.due_at is null order by t.opened_at limit {limit_param}) n{index}"
+            ));
+        }
         let query = format!(
             "select {}, c.tracking_code, c.subject, c.agenda_number, o.name as opd_name, \
              a.name as app_name \
              from tasks t join cases c on c.id = t.case_id join opds o on o.id = c.opd_id \
              join apps a on a.id = c.app_id \
-             where t.state = 'open' and ({}) \
+             where t.id in ({}) \
              order by case when t.due_at is null then 1 else 0 end, t.due_at, t.opened_at \
-             limit ${next}",
+             limit {limit_param}",
             prefixed.join(", "),
-            conditions.join(" or ")
+            tops.join(" union all ")
         );
         let mut statement = sqlx::query(sqlx::AssertSqlSafe(query));
         for position in positions {
@@ -693,7 +720,35 @@ impl Store {
             .collect()
     }
 
-    /// Open tasks with a due moment before `now`, for the SLA sweep.
+    /// The SLA sweep: open tasks due before `now`, earliest first, as the few fields a
+    /// reminder or an escalation needs. Answered from the covering index `tasks_open_by_due`
+    /// (migration 0007) without reading the task rows.
+    pub async fn sla_sweep(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OverdueTask>> {
+        let rows = sqlx::query(
+            "select id, case_id, step_no, position, opd_id, due_at from tasks \
+             where state = 'open' and due_at < $1 order by due_at limit $2",
+        )
+        .bind(millis(now))
+        .bind(limit)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let opd_id: Option<String> = row.try_get("opd_id")?;
+                Ok(OverdueTask {
+                    task_id: TaskId(uuid(&row.try_get::<String, _>("id")?)?),
+                    case_id: CaseId(uuid(&row.try_get::<String, _>("case_id")?)?),
+                    step_no: to_u32(row.try_get("step_no")?, "step")?,
+                    position: row.try_get("position")?,
+                    opd_id: opd_id.as_deref().map(uuid).transpose()?.map(OpdId),
+                    due_at: instant(row.try_get("due_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Open tasks with a due moment before `now`, as whole tasks (for a few; the periodic
+    /// sweep over all of them is [`Store::sla_sweep`]).
     pub async fn overdue_tasks(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Task>> {
         let query = format!(
             "select {TASK_COLUMNS} from tasks where state = 'open' and due_at < $1 order by due_at limit $2"
