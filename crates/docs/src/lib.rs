@@ -6,12 +6,14 @@
 //! environment or the clock, and never builds typst markup out of user text (every text goes
 //! in as a value). Typst stays inside this crate.
 
+mod logo;
 pub mod model;
 mod qr;
 mod render;
 mod values;
 mod words;
 
+pub use logo::{LOGO_MAX_BYTES, LogoError, LogoFormat, check_logo};
 pub use model::*;
 pub use render::{DocsError, Rendered};
 pub use words::terbilang;

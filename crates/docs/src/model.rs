@@ -47,9 +47,12 @@ pub struct Letterhead {
     /// e.g. "Dinas Komunikasi dan Informatika" (printed in capitals).
     pub office: String,
     pub address: String,
-    /// Telephone, e-mail, website; may be empty.
-    pub contact: String,
-    /// The regency's emblem as SVG, PNG or JPEG bytes.
+    /// Each of phone, e-mail and website may be empty; the kop prints the ones given on one
+    /// line with their labels ("Telepon ... Pos-el ... Laman ...").
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    /// The regency's emblem as SVG or PNG bytes (see [`crate::check_logo`]).
     pub logo: Option<Vec<u8>>,
 }
 
@@ -59,7 +62,9 @@ impl Default for Letterhead {
             government: "Pemerintah Kabupaten Demak".to_owned(),
             office: "Dinas Komunikasi dan Informatika".to_owned(),
             address: "Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511".to_owned(),
-            contact: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            website: String::new(),
             logo: None,
         }
     }

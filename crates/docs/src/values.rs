@@ -77,6 +77,21 @@ fn labels(lang: Lang) -> Dict {
     dict
 }
 
+/// "Telepon (0291) 685877, Pos-el dinkominfo@demakkab.go.id, Laman demakkab.go.id": the
+/// contact details given, each with its label, in the order a kop prints them.
+fn contact_line(lang: Lang, letterhead: &Letterhead) -> String {
+    [
+        ("docs-kop-phone", &letterhead.phone),
+        ("docs-kop-email", &letterhead.email),
+        ("docs-kop-website", &letterhead.website),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !value.trim().is_empty())
+    .map(|(key, value)| format!("{} {}", t(lang, key), value.trim()))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 fn text(value: impl AsRef<str>) -> Value {
     value.as_ref().into_value()
 }
@@ -615,7 +630,7 @@ pub fn inputs(document: Document<'_>, setting: &Setting, issue: &Issue) -> Resul
                 ("government", text(&letterhead.government)),
                 ("office", text(&letterhead.office)),
                 ("address", text(&letterhead.address)),
-                ("contact", text(&letterhead.contact)),
+                ("contact", text(contact_line(setting.lang, letterhead))),
                 (
                     "logo",
                     match &letterhead.logo {

@@ -85,7 +85,9 @@ fn assert_common(text: &str, issue: &Issue) {
         text,
         &[
             "PEMERINTAH KABUPATEN DEMAK DINAS KOMUNIKASI DAN INFORMATIKA \
-             Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511",
+             Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511 \
+             Telepon (0291) 685877, Pos-el dinkominfo@demakkab.go.id, \
+             Laman dinkominfo.demakkab.go.id",
         ],
     );
 }

@@ -360,6 +360,17 @@ pub async fn seed(
         }
         opds.push((opd, operator, app_ids));
     }
+    // The letterhead the documents print (admins change it on /admin/kop). Demo contact
+    // details in the shape a Demak office uses; no emblem is shipped, so none is set.
+    let kop = pelihara_web::Kop {
+        phone: "(0291) 685877".into(),
+        email: "dinkominfo@demakkab.go.id".into(),
+        website: "dinkominfo.demakkab.go.id".into(),
+        ..pelihara_web::Kop::default()
+    };
+    store
+        .set_setting(pelihara_web::KOP_SETTING, &kop.to_json(), &system, now)
+        .await?;
     let demo = Demo {
         catalog: store.sop_catalog().await?,
         calendar: store.working_calendar().await?,

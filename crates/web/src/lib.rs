@@ -36,6 +36,8 @@ use tower_http::trace::TraceLayer;
 
 pub use auth::CurrentUser;
 pub use error::{UserMessage, WebError};
+/// The letterhead setting documents print (the demo seeds it; `/admin/kop` edits it).
+pub use pages::documents::{KOP_SETTING, Kop};
 pub use shell::{NavLink, Shell, Tr, UserMenu};
 pub use state::{AppState, Clock, Services, SetupError, WebConfig};
 
@@ -94,6 +96,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/admin/libur/hapus",
             post(pages::admin::holidays::view_admin_holiday_remove_post),
+        )
+        .route(
+            "/admin/kop",
+            get(pages::admin::kop::view_admin_kop_get).post(pages::admin::kop::view_admin_kop_post),
         )
         .route(
             "/admin/notifikasi",
@@ -176,6 +182,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/aplikasi/{id}/cek",
             post(pages::register::view_aplikasi_cek_post),
+        )
+        .route(
+            "/aplikasi/{id}/pemeliharaan/{tahun}",
+            get(pages::register_record::view_aplikasi_pemeliharaan_get),
         )
         .route(
             "/aplikasi/{id}/draf",

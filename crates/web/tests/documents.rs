@@ -1,8 +1,11 @@
 //! HTTP tests of the official documents and their public verification page, through the real
-//! router: who may download (another OPD's case is a 404), lazy issue and re-issue after a
-//! disposition, the verification page without login (valid, superseded, unknown), and the
-//! upload check (the issued PDF matches, a modified one does not). Reads PDFs back with
-//! poppler's `pdftotext` (installed by scripts/test-env.sh).
+//! router: who may download (another OPD's case is a 404), eager issue when the case moves
+//! (receipt at submission, card and sheet at registration and disposition, berita acara at
+//! acceptance) with the lazy download as fallback after a failed render, the admin letterhead
+//! form (admin only, bad input changes nothing, the logo prints), the verification page
+//! without login (valid, superseded, unknown), and the upload check (the issued PDF matches,
+//! a modified one does not). Reads PDFs back with poppler's `pdftotext`, `pdfinfo` and
+//! `pdfimages` (installed by scripts/test-env.sh).
 
 // Test code: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -522,6 +525,11 @@ async fn the_maintenance_report_after_acceptance() {
         .unwrap()
         .unwrap();
     assert_eq!(state.case.status, CaseStatus::Done);
+    // Issued when the OPD accepted, by the OPD's operator, before anyone downloads it.
+    let issued = current_issue(&site, "berita-acara", case, "a4")
+        .await
+        .expect("the berita acara is issued at acceptance");
+    assert_eq!(issued.issued_by, Some(site.people.operator));
     let auditor = site.cookie("auditor").await;
     let report = site
         .get(
@@ -530,6 +538,7 @@ async fn the_maintenance_report_after_acceptance() {
         )
         .await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.text());
+    assert_eq!(sha256(&report.bytes), issued.sha256);
     let text = pdf_text(&report.bytes);
     for expected in [
         "BERITA ACARA PEMELIHARAAN APLIKASI/WEBSITE",
@@ -550,4 +559,475 @@ async fn the_maintenance_report_after_acceptance() {
         .await
         .text();
     assert!(page.contains(&format!("/permohonan/{case}/dokumen/berita-acara")));
+}
+
+async fn current_issue(
+    site: &Site,
+    kind: &str,
+    case: CaseId,
+    paper: &str,
+) -> Option<pelihara_store::IssuedDocument> {
+    site.test
+        .services
+        .store
+        .current_issued_document(kind, &format!("{case}:id"), paper)
+        .await
+        .unwrap()
+}
+
+async fn history(site: &Site, kind: &str, case: CaseId) -> Vec<pelihara_store::IssuedDocument> {
+    site.test
+        .services
+        .store
+        .issued_document_history(kind, &format!("{case}:id"), "a4")
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn documents_are_issued_when_the_case_moves_not_when_downloaded() {
+    let site = site().await;
+    let case = site.submit().await;
+    let operator = site.cookie("op.dinkes").await;
+
+    // Submitting issued the receipt; the page the OPD lands on offers it.
+    let receipt = current_issue(&site, "tanda-terima", case, "a4")
+        .await
+        .expect("the receipt is issued at submission");
+    assert_eq!(receipt.issued_by, Some(site.people.operator));
+    let landing = site
+        .get(Some(&operator), &format!("/permohonan/{case}?baru=1"))
+        .await
+        .text();
+    assert!(
+        landing.contains(&format!(
+            "id=\"receipt-download\" href=\"/permohonan/{case}/dokumen/tanda-terima\""
+        )),
+        "{landing}"
+    );
+    assert!(landing.contains(&receipt.number), "the tracking number");
+    let downloaded = site
+        .get(
+            Some(&operator),
+            &format!("/permohonan/{case}/dokumen/tanda-terima"),
+        )
+        .await;
+    assert_eq!(
+        sha256(&downloaded.bytes),
+        receipt.sha256,
+        "the very same PDF"
+    );
+    assert!(pdf_text(&downloaded.bytes).contains(&receipt.number));
+    assert!(
+        current_issue(&site, "kartu-kendali", case, "a4")
+            .await
+            .is_none()
+    );
+
+    // Registering issues the control card and the disposition sheet.
+    site.act(
+        "pelaksana",
+        case,
+        &[
+            ("aksi", "register"),
+            ("classification", "000.5.2.3"),
+            ("letter_number", "440/7/2026"),
+            ("letter_date", "2026-01-05"),
+            ("urgency", "segera"),
+        ],
+    )
+    .await;
+    for kind in ["kartu-kendali", "lembar-disposisi"] {
+        let issues = history(&site, kind, case).await;
+        assert_eq!(issues.len(), 1, "{kind}");
+        assert_eq!(issues[0].issued_by, Some(site.people.staff_in("pelaksana")));
+    }
+    // A disposition re-issues both; the first issues are superseded, the receipt is not.
+    site.act(
+        "kepala_dinas",
+        case,
+        &[
+            ("aksi", "dispose"),
+            ("instructions", "Tindak lanjuti"),
+            ("note", "Segera"),
+        ],
+    )
+    .await;
+    for kind in ["kartu-kendali", "lembar-disposisi"] {
+        let issues = history(&site, kind, case).await;
+        assert_eq!(issues.len(), 2, "{kind}");
+        assert_eq!(
+            issues[0].superseded_by.as_deref(),
+            Some(issues[1].id.as_str())
+        );
+        assert_eq!(issues[1].superseded_by, None);
+    }
+    let sheet = history(&site, "lembar-disposisi", case).await.remove(1);
+    let blob = site
+        .test
+        .services
+        .blobs
+        .get(&sheet.sha256)
+        .unwrap()
+        .unwrap();
+    let text = pdf_text(&blob);
+    assert!(text.contains("Disposisi 1 dari Kepala Dinas"), "{text}");
+    assert!(text.contains("440/7/2026"), "{text}");
+    assert_eq!(history(&site, "tanda-terima", case).await.len(), 1);
+    // Downloading hands out the eagerly issued sheet, issuing nothing more.
+    let head = site.cookie("kepala_dinas").await;
+    let download = site
+        .get(
+            Some(&head),
+            &format!("/permohonan/{case}/dokumen/lembar-disposisi"),
+        )
+        .await;
+    assert_eq!(sha256(&download.bytes), sheet.sha256);
+    assert_eq!(history(&site, "lembar-disposisi", case).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_render_never_fails_the_action_and_the_download_issues_later() {
+    let site = site().await;
+    let services = &site.test.services;
+    let admin = pelihara_store::AuditSource::cli("test");
+    // A letterhead whose logo typst cannot draw (bytes put there behind the form's back).
+    let broken = services.blobs.put(b"this is no image").unwrap();
+    let kop = pelihara_web::Kop {
+        logo_sha256: Some(broken),
+        ..pelihara_web::Kop::default()
+    };
+    services
+        .store
+        .set_setting(
+            pelihara_web::KOP_SETTING,
+            &kop.to_json(),
+            &admin,
+            services.clock.now(),
+        )
+        .await
+        .unwrap();
+    // The submission stands (303 to the case page) although the receipt could not be made.
+    let case = site.submit().await;
+    assert!(
+        current_issue(&site, "tanda-terima", case, "a4")
+            .await
+            .is_none()
+    );
+    let operator = site.cookie("op.dinkes").await;
+    let page = site
+        .get(Some(&operator), &format!("/permohonan/{case}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Once the letterhead is fixed, the download issues the receipt.
+    services
+        .store
+        .set_setting(
+            pelihara_web::KOP_SETTING,
+            &pelihara_web::Kop::default().to_json(),
+            &admin,
+            services.clock.now(),
+        )
+        .await
+        .unwrap();
+    let receipt = site
+        .get(
+            Some(&operator),
+            &format!("/permohonan/{case}/dokumen/tanda-terima"),
+        )
+        .await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    let issued = current_issue(&site, "tanda-terima", case, "a4")
+        .await
+        .unwrap();
+    assert_eq!(sha256(&receipt.bytes), issued.sha256);
+}
+
+// ---------------------------------------------------------------------------------------------
+// /admin/kop
+
+/// A real PNG (solid colour, 8-bit RGB), made here so the test needs no image file.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffff_u32;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    // Each row: filter byte 0 (none), then RGB pixels.
+    let mut row = vec![0_u8];
+    for _ in 0..width {
+        row.extend_from_slice(&[0x1f, 0x6f, 0x3f]);
+    }
+    let raw = row.repeat(usize::try_from(height).unwrap());
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, &raw).unwrap();
+    let compressed = encoder.finish().unwrap();
+    let mut out = vec![0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+    let mut header = Vec::new();
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &header);
+    chunk(&mut out, b"IDAT", &compressed);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// Multipart parts: name, file name (for a file), bytes.
+type Parts = Vec<(String, Option<String>, Vec<u8>)>;
+
+fn kop_form(office: &str, paper: &str) -> Parts {
+    vec![
+        text("government", "Pemerintah Kabupaten Demak"),
+        text("office", office),
+        text("address", "Jalan Kyai Singkil Nomor 7, Demak 59511"),
+        text("phone", "(0291) 685877"),
+        text("email", "dinkominfo@demakkab.go.id"),
+        text("website", "dinkominfo.demakkab.go.id"),
+        text("place", "Demak"),
+        text("paper", paper),
+    ]
+}
+
+fn with_logo(mut form: Parts, name: &str, bytes: Vec<u8>) -> Parts {
+    form.push(("logo".to_owned(), Some(name.to_owned()), bytes));
+    form
+}
+
+async fn stored_kop(site: &Site) -> Option<String> {
+    site.test
+        .services
+        .store
+        .setting(pelihara_web::KOP_SETTING)
+        .await
+        .unwrap()
+}
+
+fn page_height_pt(pdf: &[u8]) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (poppler-utils) must be installed");
+    let info = String::from_utf8(output.stdout).unwrap();
+    let line = info
+        .lines()
+        .find(|line| line.starts_with("Page size:"))
+        .unwrap();
+    // "Page size:      609.45 x 935.43 pts"
+    line.split_whitespace().nth(4).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn only_an_admin_reaches_the_letterhead_form() {
+    let site = site().await;
+    let anonymous = site.get(None, "/admin/kop").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    for username in ["op.dinkes", "pelaksana", "kepala_dinas", "auditor"] {
+        let cookie = site.cookie(username).await;
+        assert_eq!(
+            site.get(Some(&cookie), "/admin/kop").await.status,
+            StatusCode::FORBIDDEN,
+            "{username}"
+        );
+        let reply = site
+            .post(Some(&cookie), "/admin/kop", &kop_form("Dinas Lain", "a4"))
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{username}");
+    }
+    assert_eq!(stored_kop(&site).await, None);
+    let admin = site.cookie("admin").await;
+    let page = site.get(Some(&admin), "/admin/kop").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("Kop surat dokumen resmi"));
+    assert!(html.contains("value=\"Dinas Komunikasi dan Informatika\""));
+    assert!(html.contains("href=\"/admin/kop\""), "the admin tab");
+}
+
+#[tokio::test]
+async fn bad_letterhead_input_changes_nothing() {
+    let site = site().await;
+    let admin = site.cookie("admin").await;
+    // A first good save, so "unchanged" means something.
+    let saved = site
+        .post(
+            Some(&admin),
+            "/admin/kop",
+            &kop_form("Dinas Komunikasi dan Informatika", "a4"),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let before = stored_kop(&site).await.unwrap();
+    let events_before = site
+        .test
+        .services
+        .store
+        .verify_audit()
+        .await
+        .unwrap()
+        .events;
+
+    let mut oversized = png(4, 4);
+    oversized.resize(pelihara_docs::LOGO_MAX_BYTES + 10, 0);
+    // A PNG signature and header with no image data: passes the header check, fails to draw.
+    let mut truncated = png(4, 4);
+    truncated.truncate(33);
+    let cases: Vec<(&str, Parts, &str)> = vec![
+        (
+            "a PDF as logo",
+            with_logo(kop_form("Dinas X", "a4"), "logo.png", letter_pdf()),
+            "Logo harus berupa gambar PNG atau SVG",
+        ),
+        (
+            "a JPEG as logo",
+            with_logo(
+                kop_form("Dinas X", "a4"),
+                "logo.jpg",
+                b"\xff\xd8\xff\xe0\0\x10JFIF".to_vec(),
+            ),
+            "Logo harus berupa gambar PNG atau SVG",
+        ),
+        (
+            "a logo over the limit",
+            with_logo(kop_form("Dinas X", "a4"), "logo.png", oversized),
+            "Berkas logo terlalu besar",
+        ),
+        (
+            "a PNG typst cannot draw",
+            with_logo(kop_form("Dinas X", "a4"), "logo.png", truncated),
+            "Logo tidak dapat dicetak",
+        ),
+        ("an empty office name", kop_form("  ", "a4"), "Wajib diisi."),
+        (
+            "a3 paper",
+            kop_form("Dinas X", "a3"),
+            "Pilih salah satu pilihan",
+        ),
+        (
+            "a bad email",
+            {
+                let mut form = kop_form("Dinas X", "a4");
+                form[4] = text("email", "dinkominfo at demakkab");
+                form
+            },
+            "Alamat email tidak valid.",
+        ),
+    ];
+    for (what, form, message) in cases {
+        let reply = site.post(Some(&admin), "/admin/kop", &form).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        let html = reply.text();
+        assert!(html.contains(message), "{what}: {html}");
+        assert!(html.contains("is-invalid"), "{what}: the field is marked");
+        assert_eq!(stored_kop(&site).await.unwrap(), before, "{what}");
+    }
+    let report = site.test.services.store.verify_audit().await.unwrap();
+    assert_eq!(report.events, events_before, "no write at all");
+}
+
+#[tokio::test]
+async fn the_letterhead_and_its_logo_print_on_the_next_documents() {
+    let site = site().await;
+    let admin = site.cookie("admin").await;
+    let logo = png(120, 144);
+    let reply = site
+        .post(
+            Some(&admin),
+            "/admin/kop",
+            &with_logo(
+                kop_form("Dinas Komunikasi, Informatika dan Statistik", "f4"),
+                "lambang.png",
+                logo.clone(),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let page = site
+        .get(Some(&admin), "/admin/kop?ok=kop-saved")
+        .await
+        .text();
+    assert!(page.contains("Kop surat tersimpan"));
+    assert!(page.contains("Logo saat ini: PNG"), "{page}");
+    let stored: serde_json::Value =
+        serde_json::from_str(&stored_kop(&site).await.unwrap()).unwrap();
+    assert_eq!(stored["logo_sha256"], sha256(&logo));
+    assert_eq!(stored["paper"], "f4");
+    let events = site.test.services.store.recent_events(1).await.unwrap();
+    assert_eq!(events[0].action, "setting.set");
+
+    // The next receipt is on F4 (215 × 330 mm = 935 pt high) with the new kop and the logo.
+    let case = site.submit().await;
+    let issued = current_issue(&site, "tanda-terima", case, "f4")
+        .await
+        .unwrap();
+    let pdf = site
+        .test
+        .services
+        .blobs
+        .get(&issued.sha256)
+        .unwrap()
+        .unwrap();
+    assert!((page_height_pt(&pdf) - 935.4).abs() < 1.0);
+    let printed = pdf_text(&pdf);
+    for expected in [
+        "PEMERINTAH KABUPATEN DEMAK",
+        "DINAS KOMUNIKASI, INFORMATIKA DAN STATISTIK",
+        "Telepon (0291) 685877, Pos-el dinkominfo@demakkab.go.id, Laman dinkominfo.demakkab.go.id",
+    ] {
+        assert!(
+            printed.contains(expected),
+            "missing {expected:?} in {printed}"
+        );
+    }
+    // An image is embedded (the QR code is one; the logo makes two).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let list = std::process::Command::new("pdfimages")
+        .args(["-list", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    // Columns: page num type width height ...
+    let sizes: Vec<(String, String)> = list
+        .lines()
+        .skip(2)
+        .filter_map(|line| {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            Some(((*columns.get(3)?).to_owned(), (*columns.get(4)?).to_owned()))
+        })
+        .collect();
+    assert!(
+        sizes.contains(&("120".to_owned(), "144".to_owned())),
+        "{list}"
+    );
+
+    // Removing the logo keeps the rest.
+    let mut form = kop_form("Dinas Komunikasi, Informatika dan Statistik", "a4");
+    form.push(text("remove_logo", "1"));
+    let reply = site.post(Some(&admin), "/admin/kop", &form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let stored: serde_json::Value =
+        serde_json::from_str(&stored_kop(&site).await.unwrap()).unwrap();
+    assert_eq!(stored["logo_sha256"], serde_json::Value::Null);
+    assert_eq!(stored["paper"], "a4");
 }

@@ -141,3 +141,19 @@ docs-verify-identical = Match: this file is exactly the issued document.
 docs-verify-different = No match: this file differs from the issued document (it may have been altered).
 docs-download-title = Official documents (PDF)
 docs-download-f4 = F4
+
+# The letterhead's contact line ("Telepon (0291) 685877, Pos-el ..., Laman ...").
+docs-kop-phone = Phone
+docs-kop-email = Email
+docs-kop-website = Website
+
+# Why an uploaded logo was refused (admin kop form).
+docs-logo-empty = The logo file is empty.
+docs-logo-too-large = The logo file is too large (at most 512 KB).
+docs-logo-not-image = The logo must be a PNG or SVG image; this file is neither.
+docs-logo-bad-png = The PNG image is damaged or too large (at most 4000 × 4000 pixels).
+docs-logo-unprintable = The logo cannot be printed on documents; try another file.
+
+# The receipt offered to the OPD right after it submits.
+docs-receipt-ready = The receipt for this request has been issued.
+docs-receipt-download = Download the receipt (PDF)

@@ -141,3 +141,19 @@ docs-verify-identical = Cocok: berkas ini sama persis dengan dokumen yang diterb
 docs-verify-different = Tidak cocok: berkas ini berbeda dari dokumen yang diterbitkan (mungkin diubah).
 docs-download-title = Dokumen resmi (PDF)
 docs-download-f4 = F4
+
+# The letterhead's contact line ("Telepon (0291) 685877, Pos-el ..., Laman ...").
+docs-kop-phone = Telepon
+docs-kop-email = Pos-el
+docs-kop-website = Laman
+
+# Why an uploaded logo was refused (admin kop form).
+docs-logo-empty = Berkas logo kosong.
+docs-logo-too-large = Berkas logo terlalu besar (paling besar 512 KB).
+docs-logo-not-image = Logo harus berupa gambar PNG atau SVG; berkas ini bukan keduanya.
+docs-logo-bad-png = Gambar PNG rusak atau terlalu besar (paling besar 4000 × 4000 piksel).
+docs-logo-unprintable = Logo tidak dapat dicetak pada dokumen; coba berkas lain.
+
+# The receipt offered to the OPD right after it submits.
+docs-receipt-ready = Tanda terima permohonan sudah diterbitkan.
+docs-receipt-download = Unduh tanda terima (PDF)

@@ -774,6 +774,8 @@ pub(crate) async fn view_permohonan_baru_post(
                 )
                 .await;
             }
+            // The receipt is issued now so the page the OPD lands on offers it.
+            super::documents::issue_after_action(&state, &submitted, &source(&user, "web")).await;
             Ok(Redirect::to(&format!("/permohonan/{}?baru=1", submitted.case.id)).into_response())
         }
         Err(StoreError::Refused(refusal)) => {
@@ -1584,7 +1586,12 @@ pub(crate) async fn view_permohonan_aksi_post(
         )
         .await;
     match outcome {
-        Ok(_) => Ok(Redirect::to(&format!("/permohonan/{}", case.case.id)).into_response()),
+        Ok(acted) => {
+            // Control card and disposition sheet after registering or disposing, the berita
+            // acara after acceptance; the action has committed whatever this does.
+            super::documents::issue_after_action(&state, &acted, &source(&user, "web")).await;
+            Ok(Redirect::to(&format!("/permohonan/{}", case.case.id)).into_response())
+        }
         Err(StoreError::Refused(Refusal::NotFound)) => Err(WebError::NotFound),
         Err(StoreError::Refused(refusal)) => {
             let fresh = load_visible(services, &user, &id).await?;

@@ -1,14 +1,18 @@
 //! `GET /permohonan/{id}/dokumen/{kind}`: the official PDFs of a case (tanda terima, kartu
 //! kendali, lembar disposisi, berita acara, the SOP it follows) for whoever may see the case.
-//! Another OPD's case is a 404, exactly like the case page.
+//! Another OPD's case is a 404, exactly like the case page. Also the letterhead (kop) setting
+//! the documents print, and the rendering pool.
 //!
-//! Issuing is lazy: the first download issues the document (a random verification id, the
-//! PDF kept in the document store, its SHA-256 in the audit trail); a later download returns
-//! the same PDF until the records the document is made from change (a registration, a new or
-//! recalled disposition, ...), and then issues a new version that supersedes the old one. So
-//! the control card and disposition sheet are (re)issued on the next download after the letter
-//! is registered or disposed, not by the engine. This module never decides case rules and
-//! never holds SQL.
+//! Issuing is eager: after a case action has committed, [`issue_after_action`] issues the
+//! documents whose records changed (the receipt at submission, the control card and the
+//! disposition sheet at registration and at every disposition or recall, the berita acara when
+//! the OPD accepts). A rendering failure there is logged and never undoes or fails the action;
+//! the download path stays the fallback: it hands out the current issue while it matches the
+//! records and otherwise issues a new version that supersedes the old one. Rendering runs on
+//! the blocking pool, at most one per core at a time, so it never stalls other requests.
+//! This module never decides case rules and never holds SQL.
+
+use std::sync::OnceLock;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
@@ -19,25 +23,126 @@ use pelihara_docs::{
     DocumentKind, HostingPart, Issue, Letter, Letterhead, MaintenancePart, MaintenanceReport,
     Paper, Party, PresentationPart, Receipt, Setting, Signoff,
 };
-use pelihara_domain::{CaseId, CaseState, Entry, Record, may_view};
+use pelihara_domain::{CaseId, CaseState, CaseStatus, Entry, Record, may_view};
 use pelihara_i18n::Lang;
 use pelihara_store::{AuditSource, NewIssuedDocument, StoreError};
+use tokio::sync::Semaphore;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::shell::Tr;
 use crate::state::{AppState, Services};
 
-/// Settings that configure the letterhead (the `settings` table); unset keys keep the
-/// Dinkominfo Demak defaults of `Letterhead::default()`.
-const KOP_GOVERNMENT: &str = "docs.kop.government";
-const KOP_OFFICE: &str = "docs.kop.office";
-const KOP_ADDRESS: &str = "docs.kop.address";
-const KOP_CONTACT: &str = "docs.kop.contact";
-/// SHA-256 of the emblem (SVG/PNG) in the document store.
-const KOP_LOGO: &str = "docs.kop.logo_sha256";
-/// Where documents say they are made: "Demak, 27 November 2026".
-const PLACE: &str = "docs.place";
+/// The setting (in the `settings` table, JSON) that holds the letterhead: see [`Kop`].
+pub const KOP_SETTING: &str = "docs.kop";
+
+/// The letterhead and print defaults an admin sets on `/admin/kop`, stored as one JSON
+/// setting so that a change is one audited write. Missing fields keep the Dinkominfo Demak
+/// defaults.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Kop {
+    /// "Pemerintah Kabupaten Demak" (printed in capitals).
+    pub government: String,
+    /// "Dinas Komunikasi dan Informatika" (printed in capitals).
+    pub office: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    /// Where documents say they are made: "Demak, 27 November 2026".
+    pub place: String,
+    /// `a4` or `f4`: the paper of eagerly issued documents and of plain download links.
+    pub paper: String,
+    /// SHA-256 of the emblem (checked PNG or SVG) in the document store.
+    pub logo_sha256: Option<String>,
+}
+
+impl Default for Kop {
+    fn default() -> Self {
+        let letterhead = Letterhead::default();
+        Kop {
+            government: letterhead.government,
+            office: letterhead.office,
+            address: letterhead.address,
+            phone: letterhead.phone,
+            email: letterhead.email,
+            website: letterhead.website,
+            place: "Demak".to_owned(),
+            paper: Paper::A4.code().to_owned(),
+            logo_sha256: None,
+        }
+    }
+}
+
+impl Kop {
+    pub fn paper(&self) -> Paper {
+        Paper::from_code(&self.paper).unwrap_or(Paper::A4)
+    }
+
+    /// The setting's stored text.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "government": self.government,
+            "office": self.office,
+            "address": self.address,
+            "phone": self.phone,
+            "email": self.email,
+            "website": self.website,
+            "place": self.place,
+            "paper": self.paper,
+            "logo_sha256": self.logo_sha256,
+        })
+        .to_string()
+    }
+
+    /// The stored setting, or the defaults when none is stored; a setting that cannot be read
+    /// (edited by hand) is logged and the defaults print rather than no document at all.
+    pub(crate) async fn load(services: &Services) -> Result<Kop, WebError> {
+        let stored = services
+            .store
+            .setting(KOP_SETTING)
+            .await
+            .map_err(store_error)?;
+        Ok(match stored {
+            None => Kop::default(),
+            Some(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
+                tracing::warn!(%error, "the letterhead setting is unreadable; printing the defaults");
+                Kop::default()
+            }),
+        })
+    }
+
+    /// The letterhead as documents print it, with the logo's bytes from the document store.
+    pub(crate) fn letterhead(&self, services: &Services) -> Result<Letterhead, WebError> {
+        let logo = match &self.logo_sha256 {
+            Some(digest) => services.blobs.get(digest.trim()).map_err(internal)?,
+            None => None,
+        };
+        Ok(Letterhead {
+            government: self.government.clone(),
+            office: self.office.clone(),
+            address: self.address.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            website: self.website.clone(),
+            logo,
+        })
+    }
+}
+
+/// Runs CPU-bound work (a typst render) on tokio's blocking pool, at most one job per core at
+/// a time: the async workers keep serving requests, and memory stays bounded under a burst.
+pub(crate) async fn off_runtime<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+    });
+    let _permit = permits.acquire().await.map_err(internal)?;
+    tokio::task::spawn_blocking(job).await.map_err(internal)
+}
 
 #[derive(serde::Deserialize)]
 pub(crate) struct DocumentQuery {
@@ -72,36 +177,6 @@ async fn load_visible(
         return Err(WebError::NotFound);
     }
     Ok(state)
-}
-
-async fn setting_or(services: &Services, key: &str, default: String) -> Result<String, WebError> {
-    Ok(services
-        .store
-        .setting(key)
-        .await
-        .map_err(store_error)?
-        .filter(|value| !value.trim().is_empty())
-        .unwrap_or(default))
-}
-
-async fn letterhead(services: &Services) -> Result<Letterhead, WebError> {
-    let default = Letterhead::default();
-    let logo = match services
-        .store
-        .setting(KOP_LOGO)
-        .await
-        .map_err(store_error)?
-    {
-        Some(digest) => services.blobs.get(digest.trim()).map_err(internal)?,
-        None => None,
-    };
-    Ok(Letterhead {
-        government: setting_or(services, KOP_GOVERNMENT, default.government).await?,
-        office: setting_or(services, KOP_OFFICE, default.office).await?,
-        address: setting_or(services, KOP_ADDRESS, default.address).await?,
-        contact: setting_or(services, KOP_CONTACT, default.contact).await?,
-        logo,
-    })
 }
 
 fn position(tr: Tr, code: &str) -> String {
@@ -464,36 +539,25 @@ fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
     response
 }
 
-pub(crate) async fn view_permohonan_dokumen_get(
-    State(app): State<AppState>,
-    user: CurrentUser,
-    Path((id, kind)): Path<(String, String)>,
-    Query(query): Query<DocumentQuery>,
-) -> Result<Response, WebError> {
+/// The document of `kind` for a case: the current issue while it still matches the records
+/// it is made from, else a fresh issue (rendered off the runtime, the PDF kept before its
+/// issue is recorded, superseding the previous one). `None` when the case has not got that
+/// far (no agenda yet for the control card, no analysis for the berita acara).
+pub(crate) async fn current_or_issue(
+    app: &AppState,
+    state: &CaseState,
+    kind: DocumentKind,
+    paper: Paper,
+    lang: Lang,
+    source: &AuditSource,
+) -> Result<Option<Vec<u8>>, WebError> {
     let services = app.services();
-    let state = load_visible(services, &user, &id).await?;
-    let kind = DocumentKind::from_code(&kind).ok_or(WebError::NotFound)?;
-    let paper = match query.kertas.as_deref() {
-        None | Some("") => Paper::A4,
-        Some(code) => Paper::from_code(code).ok_or(WebError::NotFound)?,
-    };
-    let lang = Lang::from_code(query.bahasa.as_deref().unwrap_or("id"));
-    let tr = Tr::new(lang);
     let case = &state.case;
     let subject = match kind {
         DocumentKind::Sop => format!("sop:{}:{}", case.sop_code, case.sop_version),
         _ => format!("{}:{}", case.id, lang.code()),
     };
-    let file_name = format!(
-        "{}-{}-{}.pdf",
-        kind.code(),
-        case.tracking_code,
-        paper.code()
-    )
-    .replace(['"', '\\', '/'], "_");
-    let revision = revision(kind, &state);
-
-    // The current issue still matches the records: hand out the very same PDF.
+    let revision = revision(kind, state);
     let current = services
         .store
         .current_issued_document(kind.code(), &subject, paper.code())
@@ -503,24 +567,26 @@ pub(crate) async fn view_permohonan_dokumen_get(
         && current.source_version == revision
         && let Some(bytes) = services.blobs.get(&current.sha256).map_err(internal)?
     {
-        return Ok(pdf_response(bytes, &file_name));
+        return Ok(Some(bytes));
     }
 
     let now = services.clock.now();
-    let letterhead = letterhead(services).await?;
-    let place = setting_or(services, PLACE, "Demak".to_owned()).await?;
-    let names = names(services, &state).await?;
-    let (inputs, number) = inputs(
+    let kop = Kop::load(services).await?;
+    let letterhead = kop.letterhead(services)?;
+    let names = names(services, state).await?;
+    let tr = Tr::new(lang);
+    let Some((inputs, number)) = inputs(
         kind,
         services,
         tr,
-        &state,
+        state,
         &names,
         &letterhead.office,
-        &place,
+        &kop.place,
         now,
-    )
-    .ok_or(WebError::NotFound)?;
+    ) else {
+        return Ok(None);
+    };
     let verification_id = pelihara_docs::new_verification_id();
     let issue = Issue {
         verify_url: pelihara_docs::verify_url(&app.config().public_base_url, &verification_id),
@@ -534,19 +600,20 @@ pub(crate) async fn view_permohonan_dokumen_get(
         time_zone: services.calendar.time_zone,
         paper,
     };
-    // Rendering takes tens of milliseconds (see crates/docs tests); done inline.
-    let rendered = pelihara_docs::render(inputs.document(), &setting, &issue).map_err(internal)?;
+    let rendered = off_runtime(move || pelihara_docs::render(inputs.document(), &setting, &issue))
+        .await?
+        .map_err(internal)?;
+    tracing::debug!(
+        kind = kind.code(),
+        ms = rendered.elapsed.as_millis(),
+        "document rendered"
+    );
     // Durability before acknowledgement: the PDF is on disk before its issue is recorded.
     let digest = services.blobs.put(&rendered.pdf).map_err(internal)?;
-    let source = AuditSource {
-        actor_id: Some(user.actor.user.id),
-        actor_name: user.actor.user.full_name.clone(),
-        address: "web".to_owned(),
-    };
     services
         .store
         .issue_document(
-            &source,
+            source,
             &NewIssuedDocument {
                 id: verification_id,
                 kind: kind.code().to_owned(),
@@ -561,5 +628,73 @@ pub(crate) async fn view_permohonan_dokumen_get(
         )
         .await
         .map_err(store_error)?;
-    Ok(pdf_response(rendered.pdf, &file_name))
+    Ok(Some(rendered.pdf))
+}
+
+/// The documents a case has reached and that are issued without waiting for a download.
+fn eager_kinds(state: &CaseState) -> Vec<DocumentKind> {
+    let mut kinds = vec![DocumentKind::Receipt];
+    if state.case.agenda.is_some() {
+        kinds.extend([DocumentKind::ControlCard, DocumentKind::DispositionSheet]);
+    }
+    if state.case.status == CaseStatus::Done {
+        kinds.push(DocumentKind::MaintenanceReport);
+    }
+    kinds
+}
+
+/// Called after a case action has committed (submission, registration, disposition, recall,
+/// acceptance, ...): issues, in Indonesian on the office's paper, every document whose
+/// records changed; the others keep their current issue. Never fails: the action stands
+/// whatever happens here, a failure is logged and the download path issues it later.
+pub(crate) async fn issue_after_action(app: &AppState, state: &CaseState, source: &AuditSource) {
+    let paper = match Kop::load(app.services()).await {
+        Ok(kop) => kop.paper(),
+        Err(error) => {
+            tracing::warn!(case = %state.case.id, ?error, "documents not issued: the letterhead could not be read");
+            return;
+        }
+    };
+    for kind in eager_kinds(state) {
+        if let Err(error) = current_or_issue(app, state, kind, paper, Lang::Id, source).await {
+            tracing::warn!(
+                case = %state.case.id,
+                kind = kind.code(),
+                ?error,
+                "document not issued after the action; the next download issues it"
+            );
+        }
+    }
+}
+
+pub(crate) async fn view_permohonan_dokumen_get(
+    State(app): State<AppState>,
+    user: CurrentUser,
+    Path((id, kind)): Path<(String, String)>,
+    Query(query): Query<DocumentQuery>,
+) -> Result<Response, WebError> {
+    let services = app.services();
+    let state = load_visible(services, &user, &id).await?;
+    let kind = DocumentKind::from_code(&kind).ok_or(WebError::NotFound)?;
+    let paper = match query.kertas.as_deref() {
+        None | Some("") => Kop::load(services).await?.paper(),
+        Some(code) => Paper::from_code(code).ok_or(WebError::NotFound)?,
+    };
+    let lang = Lang::from_code(query.bahasa.as_deref().unwrap_or("id"));
+    let file_name = format!(
+        "{}-{}-{}.pdf",
+        kind.code(),
+        state.case.tracking_code,
+        paper.code()
+    )
+    .replace(['"', '\\', '/'], "_");
+    let source = AuditSource {
+        actor_id: Some(user.actor.user.id),
+        actor_name: user.actor.user.full_name.clone(),
+        address: "web".to_owned(),
+    };
+    let pdf = current_or_issue(&app, &state, kind, paper, lang, &source)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(pdf_response(pdf, &file_name))
 }

@@ -1,10 +1,11 @@
 //! The admin pages (role Admin only, through the `AdminUser` extractor): users, delegations
-//! to acting officials, OPDs and the holiday table. Each page lists and has a form; a form with
-//! bad input is shown again with what was typed and a message next to each wrong field, and
-//! changes nothing. They must never write anything but through the store's audited functions.
+//! to acting officials, OPDs, the holiday table and the letterhead (kop) of documents. Each
+//! page lists and has a form; a form with bad input is shown again with what was typed and a
+//! message next to each wrong field, and changes nothing. They must never write anything but through the store's audited functions.
 
 pub(crate) mod delegations;
 pub(crate) mod holidays;
+pub(crate) mod kop;
 pub(crate) mod opds;
 pub(crate) mod register_settings;
 pub(crate) mod users;
@@ -29,6 +30,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/libur", "admin-tab-holidays"),
         ("/admin/pemeliharaan", "admin-tab-register"),
         ("/admin/notifikasi", "notif-admin-tab"),
+        ("/admin/kop", "admin-tab-kop"),
     ]
     .into_iter()
     .map(|(href, key)| AdminTab {
@@ -93,6 +95,7 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "holiday-removed" => "admin-notice-holiday-removed",
         "register-policy-saved" => "register-policy-saved",
         "register-networks-saved" => "register-networks-saved",
+        "kop-saved" => "admin-notice-kop-saved",
         _ => return None,
     };
     Some(tr.t(key))

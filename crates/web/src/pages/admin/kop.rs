@@ -1,0 +1,332 @@
+//! `/admin/kop`: the letterhead (kop surat) the official documents print: regency, office,
+//! address, phone, e-mail, website, the place documents are made, the default paper and the
+//! emblem (PNG or SVG, checked by content and by a trial render, size-limited). A form with
+//! any bad field changes nothing: the logo is only kept and the setting only written once
+//! every field is right, in one audited setting write. It must never write but through the
+//! store's audited functions, and never keep a logo typst cannot print.
+
+use askama::Template;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use pelihara_docs::{Document, Issue, LOGO_MAX_BYTES, LogoFormat, Paper, Receipt, Setting};
+use pelihara_i18n::Lang;
+use serde::Deserialize;
+
+use super::{AdminTab, done, notice, tabs, too_long};
+use crate::auth::AdminUser;
+use crate::error::WebError;
+use crate::forms::FormErrors;
+use crate::pages::documents::{KOP_SETTING, Kop, off_runtime};
+use crate::pages::page_or_partial;
+use crate::shell::{Shell, Tr};
+use crate::state::AppState;
+
+const PATH: &str = "/admin/kop";
+
+#[derive(Template)]
+#[template(path = "admin_kop.html")]
+struct KopPage {
+    shell: Shell,
+    tr: Tr,
+    partial: KopPartial,
+}
+
+#[derive(Template)]
+#[template(path = "admin_kop_partial.html")]
+struct KopPartial {
+    tr: Tr,
+    tabs: Vec<AdminTab>,
+    notice: Option<String>,
+    form: Kop,
+    /// "PNG, 12 KB" when a logo is set.
+    logo: Option<String>,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct KopQuery {
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+async fn render(
+    shell: Shell,
+    state: &AppState,
+    status: StatusCode,
+    form: Kop,
+    errors: FormErrors,
+    notice_text: Option<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let logo = match &form.logo_sha256 {
+        Some(digest) => state
+            .services()
+            .blobs
+            .get(digest)
+            .map_err(WebError::internal)?
+            .map(|bytes| logo_summary(&bytes)),
+        None => None,
+    };
+    let partial = KopPartial {
+        tr,
+        tabs: tabs(tr, PATH),
+        notice: notice_text,
+        form,
+        logo,
+        errors,
+    };
+    let response = page_or_partial(shell, partial, |shell, partial| KopPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })?;
+    Ok((status, response).into_response())
+}
+
+fn logo_summary(bytes: &[u8]) -> String {
+    let format = match pelihara_docs::check_logo(bytes) {
+        Ok(LogoFormat::Png) => "PNG",
+        Ok(LogoFormat::Svg) => "SVG",
+        Err(_) => "?",
+    };
+    format!("{format}, {} KB", bytes.len().div_ceil(1024))
+}
+
+/// `GET /admin/kop`: the letterhead form with what documents print now.
+pub(crate) async fn view_admin_kop_get(
+    shell: Shell,
+    _admin: AdminUser,
+    State(state): State<AppState>,
+    Query(query): Query<KopQuery>,
+) -> Result<Response, WebError> {
+    let notice_text = notice(shell.tr, query.ok.as_deref());
+    let kop = Kop::load(state.services()).await?;
+    render(
+        shell,
+        &state,
+        StatusCode::OK,
+        kop,
+        FormErrors::new(),
+        notice_text,
+    )
+    .await
+}
+
+/// What the form sent: its text fields and the logo, if one was chosen.
+#[derive(Default)]
+struct Sent {
+    fields: Vec<(String, String)>,
+    logo: Option<Vec<u8>>,
+    /// The logo was over the limit (its bytes were not kept).
+    logo_too_large: bool,
+}
+
+impl Sent {
+    fn text(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+async fn read(mut multipart: Multipart) -> Result<Sent, WebError> {
+    let bad = |_| WebError::bad_request("web-error-bad-form");
+    let mut sent = Sent::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "logo" {
+            // Read in chunks and stop keeping bytes past the limit.
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                if bytes.len() + chunk.len() > LOGO_MAX_BYTES {
+                    sent.logo_too_large = true;
+                    bytes.clear();
+                } else if !sent.logo_too_large {
+                    bytes.extend_from_slice(&chunk);
+                }
+            }
+            // A file input left empty sends a part with no bytes: no new logo.
+            if !bytes.is_empty() {
+                sent.logo = Some(bytes);
+            }
+        } else {
+            let value = field.text().await.map_err(bad)?;
+            sent.fields.push((name, value));
+        }
+    }
+    Ok(sent)
+}
+
+/// Renders a sample receipt with the new letterhead: a logo typst cannot draw is refused
+/// here rather than breaking every document later.
+async fn printable(
+    kop: &Kop,
+    logo: Vec<u8>,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<bool, WebError> {
+    let setting = Setting {
+        letterhead: pelihara_docs::Letterhead {
+            government: kop.government.clone(),
+            office: kop.office.clone(),
+            address: kop.address.clone(),
+            phone: kop.phone.clone(),
+            email: kop.email.clone(),
+            website: kop.website.clone(),
+            logo: Some(logo),
+        },
+        lang: Lang::Id,
+        time_zone: tz,
+        paper: kop.paper(),
+    };
+    let receipt = Receipt {
+        tracking_code: "PLH-CONTOH".to_owned(),
+        opd: "OPD".to_owned(),
+        app: "Aplikasi".to_owned(),
+        subject: "Contoh".to_owned(),
+        submitted_by: "Operator".to_owned(),
+        submitted_at: now,
+        letter_file: "surat.pdf".to_owned(),
+        letter_sha256: String::new(),
+        place: kop.place.clone(),
+    };
+    let issue = Issue {
+        id: "0".repeat(32),
+        verify_url: "https://contoh.invalid/verifikasi/0".to_owned(),
+        number: "PLH-CONTOH".to_owned(),
+        issued_at: now,
+    };
+    let rendered =
+        off_runtime(move || pelihara_docs::render(Document::Receipt(&receipt), &setting, &issue))
+            .await?;
+    if let Err(error) = &rendered {
+        tracing::info!(%error, "an uploaded logo was refused: it does not render");
+    }
+    Ok(rendered.is_ok())
+}
+
+/// Checks a text field: required or not, and its length; records the message.
+fn check(errors: &mut FormErrors, tr: Tr, name: &str, value: &str, required: bool, max: usize) {
+    if required && value.is_empty() {
+        errors.field(name, tr.t("admin-error-required"));
+    } else if too_long(value, max) {
+        errors.field(name, tr.t1("admin-error-too-long", "max", max));
+    }
+}
+
+/// `POST /admin/kop` (multipart): saves the letterhead, or shows the form again with what is
+/// wrong and changes nothing.
+pub(crate) async fn view_admin_kop_post(
+    shell: Shell,
+    admin: AdminUser,
+    State(state): State<AppState>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let services = state.services();
+    let sent = read(multipart).await?;
+    let current = Kop::load(services).await?;
+    let mut form = Kop {
+        government: sent.text("government"),
+        office: sent.text("office"),
+        address: sent.text("address"),
+        phone: sent.text("phone"),
+        email: sent.text("email"),
+        website: sent.text("website"),
+        place: sent.text("place"),
+        paper: sent.text("paper"),
+        logo_sha256: if sent.text("remove_logo") == "1" {
+            None
+        } else {
+            current.logo_sha256.clone()
+        },
+    };
+    let mut errors = FormErrors::new();
+    check(&mut errors, tr, "government", &form.government, true, 120);
+    check(&mut errors, tr, "office", &form.office, true, 120);
+    check(&mut errors, tr, "address", &form.address, true, 200);
+    check(&mut errors, tr, "phone", &form.phone, false, 60);
+    check(&mut errors, tr, "email", &form.email, false, 120);
+    check(&mut errors, tr, "website", &form.website, false, 120);
+    check(&mut errors, tr, "place", &form.place, true, 60);
+    if !form.email.is_empty() && !looks_like_email(&form.email) {
+        errors.field("email", tr.t("admin-error-email-format"));
+    }
+    if Paper::from_code(&form.paper).is_none() {
+        errors.field("paper", tr.t("admin-error-choose"));
+        form.paper = current.paper.clone();
+    }
+    let mut new_logo = None;
+    if sent.logo_too_large {
+        errors.field(
+            "logo",
+            tr.t(pelihara_docs::LogoError::TooLarge.message_key()),
+        );
+    } else if let Some(bytes) = sent.logo {
+        match pelihara_docs::check_logo(&bytes) {
+            Err(error) => errors.field("logo", tr.t(error.message_key())),
+            // The trial render only once the rest is right: it is the expensive check.
+            Ok(_) if errors.is_empty() => {
+                if printable(
+                    &form,
+                    bytes.clone(),
+                    services.calendar.time_zone,
+                    services.clock.now(),
+                )
+                .await?
+                {
+                    new_logo = Some(bytes);
+                } else {
+                    errors.field("logo", tr.t("docs-logo-unprintable"));
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        // What is stored stays as it was; the form shows what was typed and the stored logo.
+        form.logo_sha256 = current.logo_sha256;
+        return render(
+            shell,
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+            None,
+        )
+        .await;
+    }
+    if let Some(bytes) = new_logo {
+        // Durability before acknowledgement: the logo is on disk before the setting names it.
+        form.logo_sha256 = Some(services.blobs.put(&bytes).map_err(WebError::internal)?);
+    }
+    services
+        .store
+        .set_setting(
+            KOP_SETTING,
+            &form.to_json(),
+            &admin.0.audit_source(),
+            services.clock.now(),
+        )
+        .await
+        .map_err(WebError::internal)?;
+    Ok(done(PATH, "kop-saved"))
+}
+
+/// The shape of an address (something@domain.tld, no spaces); delivery is not our concern.
+fn looks_like_email(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !text.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
