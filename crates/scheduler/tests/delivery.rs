@@ -287,8 +287,11 @@ async fn a_hanging_smtp_server_never_holds_up_a_case_action(b: Bench) {
     assert_eq!(mails(&maildir).len(), 1);
 }
 
+/// A request the receiver got: its body and its signature header.
+type Request = (Vec<u8>, String);
+
 #[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<(Vec<u8>, String)>>>);
+struct Received(Arc<Mutex<Vec<Request>>>);
 
 async fn receiver(port: u16, received: Received) -> tokio::task::JoinHandle<()> {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
