@@ -77,19 +77,19 @@ fn labels(lang: Lang) -> Dict {
     dict
 }
 
-/// "Telepon (0291) 685877, Pos-el dinkominfo@demakkab.go.id, Laman demakkab.go.id": the
-/// contact details given, each with its label, in the order a kop prints them.
-fn contact_line(lang: Lang, letterhead: &Letterhead) -> String {
-    [
-        ("docs-kop-phone", &letterhead.phone),
-        ("docs-kop-email", &letterhead.email),
-        ("docs-kop-website", &letterhead.website),
-    ]
-    .into_iter()
-    .filter(|(_, value)| !value.trim().is_empty())
-    .map(|(key, value)| format!("{} {}", t(lang, key), value.trim()))
-    .collect::<Vec<_>>()
-    .join(", ")
+/// The contact details given, each with its label ("Telepon (0291) 685877", "Pos-el ...",
+/// "Laman ..."), in the order a kop prints them; the template keeps each item on one line.
+fn contact_items(lang: Lang, letterhead: &Letterhead) -> Value {
+    array(
+        [
+            ("docs-kop-phone", &letterhead.phone),
+            ("docs-kop-email", &letterhead.email),
+            ("docs-kop-website", &letterhead.website),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(key, value)| text(format!("{} {}", t(lang, key), value.trim()))),
+    )
 }
 
 fn text(value: impl AsRef<str>) -> Value {
@@ -630,7 +630,7 @@ pub fn inputs(document: Document<'_>, setting: &Setting, issue: &Issue) -> Resul
                 ("government", text(&letterhead.government)),
                 ("office", text(&letterhead.office)),
                 ("address", text(&letterhead.address)),
-                ("contact", text(contact_line(setting.lang, letterhead))),
+                ("contact", contact_items(setting.lang, letterhead)),
                 (
                     "logo",
                     match &letterhead.logo {

@@ -359,3 +359,43 @@ fn english_labels() {
         ],
     );
 }
+
+/// A stand-in emblem (a shield with a star), so the layout can be looked at with a logo.
+const EMBLEM: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 120" width="100" height="120">
+  <path d="M5 5 H95 V60 C95 90 70 108 50 116 C30 108 5 90 5 60 Z" fill="#1f6f3f" stroke="#c9a227" stroke-width="5"/>
+  <polygon points="50,22 57,44 80,44 61,57 68,79 50,66 32,79 39,57 20,44 43,44" fill="#c9a227"/>
+  <rect x="25" y="88" width="50" height="8" fill="#ffffff"/>
+</svg>"##;
+
+#[test]
+fn every_document_prints_with_a_logo_on_a4_and_f4() {
+    assert_eq!(check_logo(EMBLEM.as_bytes()), Ok(LogoFormat::Svg));
+    let sheet = fixture::disposition_sheet();
+    let card = fixture::control_card();
+    let receipt = fixture::receipt();
+    let report = fixture::report();
+    let def = fixture::sop();
+    for paper in [Paper::A4, Paper::F4] {
+        let mut setting = fixture::setting(paper);
+        setting.letterhead.logo = Some(EMBLEM.as_bytes().to_vec());
+        for document in [
+            Document::DispositionSheet(&sheet),
+            Document::ControlCard(&card),
+            Document::Receipt(&receipt),
+            Document::MaintenanceReport(&report),
+            Document::Sop(&def),
+        ] {
+            let name = format!("logo-{}-{}.pdf", document.kind().code(), paper.code());
+            let issue = fixture::issue("7");
+            let rendered = render(document, &setting, &issue).unwrap();
+            let text = text_of(&keep(&name, &rendered.pdf));
+            assert_has(&text, &["PEMERINTAH KABUPATEN DEMAK", &issue.verify_url]);
+            // The logo is drawn: the same document without it is smaller.
+            let mut plain = setting.clone();
+            plain.letterhead.logo = None;
+            let without = render(document, &plain, &issue).unwrap();
+            assert!(rendered.pdf.len() > without.pdf.len(), "{name}");
+        }
+    }
+}
