@@ -70,7 +70,10 @@ notif-channel-name-email = Email
 notif-channel-name-webhook = Webhook
 
 notif-admin-nav = Notification log
-notif-admin-attempts-n = { $count }×
+notif-admin-attempts-n = { $count ->
+    [one] 1 attempt
+   *[other] { $count } attempts
+}
 notif-webhook-handle = WhatsApp number or Telegram ID
 notif-webhook-handle-help = For example: +62 812-3456-7890, -1001234567 or @username.
 notif-error-handle-required = Enter a WhatsApp number or Telegram ID to turn the message gateway on.

@@ -69,7 +69,7 @@ notif-channel-name-email = Surel
 notif-channel-name-webhook = Webhook
 
 notif-admin-nav = Log notifikasi
-notif-admin-attempts-n = { $count }×
+notif-admin-attempts-n = { $count } percobaan
 notif-webhook-handle = Nomor WhatsApp atau ID Telegram
 notif-webhook-handle-help = Contoh: +62 812-3456-7890, -1001234567 atau @nama_pengguna.
 notif-error-handle-required = Isi nomor WhatsApp atau ID Telegram untuk menyalakan gerbang pesan.

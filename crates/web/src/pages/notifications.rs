@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use pelihara_domain::Role;
 use pelihara_i18n::format_datetime;
 use pelihara_store::notifications::{
-    ChannelPreferences, DeliveryFilter, DeliveryLogRow, DeliveryStatus, Notification,
+    Channel, ChannelPreferences, DeliveryFilter, DeliveryLogRow, DeliveryStatus, Notification,
     NotificationId,
 };
 use serde::Deserialize;
@@ -501,7 +501,8 @@ struct LogRow {
     channel: String,
     status_code: &'static str,
     status: String,
-    attempts: u32,
+    /// Attempts at sending; `None` for in-app, which is stored, not sent.
+    attempts: Option<usize>,
     created: String,
     delivered: Option<String>,
     next_attempt: Option<String>,
@@ -553,7 +554,8 @@ fn log_row(services: &Services, tr: Tr, row: DeliveryLogRow) -> LogRow {
         channel: tr.t(&format!("notif-channel-name-{}", row.channel.code())),
         status_code: row.status.code(),
         status: tr.t(&format!("notif-status-{}", row.status.code())),
-        attempts: row.attempts,
+        attempts: (row.channel != Channel::InApp)
+            .then(|| usize::try_from(row.attempts).unwrap_or(usize::MAX)),
         created: when(services, tr, row.created_at),
         delivered: row.delivered_at.map(|at| when(services, tr, at)),
         next_attempt: pending.then(|| when(services, tr, row.next_attempt_at)),
