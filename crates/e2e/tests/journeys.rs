@@ -9,6 +9,10 @@
 
 mod support;
 
+// The notification bell, list and channel settings.
+#[path = "notifications.rs"]
+mod notifications;
+
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;
 use pelihara_i18n::{Lang, t};
