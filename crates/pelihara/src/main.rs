@@ -8,6 +8,7 @@ use anyhow::Context as _;
 
 use clap::{Parser, Subcommand};
 
+mod background;
 mod demo;
 mod runtime;
 mod sop_cmd;
@@ -56,6 +57,8 @@ enum Command {
         /// Where users reach Pelihara (for links, QR codes and the cross-site check).
         #[arg(long, env = "PELIHARA_PUBLIC_URL")]
         public_url: Option<String>,
+        #[command(flatten)]
+        notify: background::NotifyArgs,
     },
     /// The audit trail.
     Audit {
@@ -83,6 +86,7 @@ async fn serve(
     listen: String,
     public_url: Option<String>,
     banner: Option<String>,
+    notify: background::NotifyArgs,
 ) -> anyhow::Result<ExitCode> {
     let store = runtime::open_store(&store_url).await?;
     let services = runtime::services(store, &data).await?;
@@ -91,6 +95,9 @@ async fn serve(
         .with_context(|| format!("listening on {listen}"))?;
     let address = listener.local_addr()?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
+    // Reminders, escalation and delivery run beside the web server; a failing channel only
+    // delays its deliveries.
+    let _scheduler = background::start(&notify, &services, &public_url)?;
     let state = pelihara_web::AppState::new(
         pelihara_web::WebConfig {
             office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
@@ -184,17 +191,26 @@ fn main() -> anyhow::Result<ExitCode> {
             for (username, name, what) in logins {
                 banner.push_str(&format!("  {username:<14} {name} ({what})\n"));
             }
-            serve(url, data, format!("127.0.0.1:{port}"), None, Some(banner)).await
+            serve(
+                url,
+                data,
+                format!("127.0.0.1:{port}"),
+                None,
+                Some(banner),
+                background::NotifyArgs::demo(),
+            )
+            .await
         }),
         Command::Serve {
             data,
             database,
             listen,
             public_url,
+            notify,
         } => runtime()?.block_on(async move {
             std::fs::create_dir_all(&data)?;
             let url = database.unwrap_or_else(|| runtime::sqlite_url(&data));
-            serve(url, data, listen, public_url, None).await
+            serve(url, data, listen, public_url, None, notify).await
         }),
         Command::Audit {
             command: AuditCommand::Verify { data, database },
