@@ -5,4 +5,5 @@
 
 pub mod allow_list;
 pub mod health;
+pub mod record;
 pub mod sheet;

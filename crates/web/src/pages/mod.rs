@@ -11,6 +11,7 @@ pub(crate) mod landing;
 pub(crate) mod notifications;
 pub(crate) mod register;
 pub(crate) mod register_maintenance;
+pub(crate) mod register_record;
 pub(crate) mod sign_in;
 pub(crate) mod verify;
 

@@ -531,7 +531,7 @@ struct AppPage {
 }
 
 /// The app's register line, if the user may see it.
-async fn visible_app(
+pub(crate) async fn visible_app(
     services: &Services,
     actor: &Actor,
     id: &str,
