@@ -626,3 +626,62 @@ async fn the_delivery_log_is_for_admins_and_auditors() {
     let answer = get(&site.router, "/admin/notifikasi", None).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
 }
+
+/// Moves the session's "last extended" mark back by 11 minutes (past the 10-minute step at
+/// which a session in use is extended) and returns (the mark, the expiry) as stored.
+async fn age_session(site: &Site, cookie: &str) -> (i64, chrono::DateTime<chrono::Utc>) {
+    let id = cookie.split_once('=').unwrap().1;
+    let store = &site.test.services.store;
+    // Sessions run on the system clock (tower-sessions computes their expiry).
+    let now = chrono::Utc::now();
+    let stored = store.load_session(id, now).await.unwrap().unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(&stored.data).unwrap();
+    let old = now.timestamp_millis() - 11 * 60 * 1000;
+    data["refreshed_at"] = serde_json::json!(old);
+    let user = data["user_id"].as_str().and_then(UserId::parse);
+    store
+        .save_session(id, user, &data.to_string(), stored.expires_at)
+        .await
+        .unwrap();
+    (old, stored.expires_at)
+}
+
+async fn session_state(site: &Site, cookie: &str) -> (i64, chrono::DateTime<chrono::Utc>) {
+    let id = cookie.split_once('=').unwrap().1;
+    let stored = site
+        .test
+        .services
+        .store
+        .load_session(id, chrono::Utc::now())
+        .await
+        .unwrap()
+        .expect("the session is alive");
+    let data: serde_json::Value = serde_json::from_str(&stored.data).unwrap();
+    (data["refreshed_at"].as_i64().unwrap(), stored.expires_at)
+}
+
+#[tokio::test]
+async fn the_bells_poll_does_not_keep_a_session_alive_but_a_page_does() {
+    let site = site().await;
+    let cookie = sign_in(&site.router, "pelaksana", TEST_PASSWORD).await;
+    let aged = age_session(&site, &cookie).await;
+
+    // The poll: answered, but the session is neither extended nor its cookie sent again.
+    let answer = htmx_get(&site, "/notifikasi/lonceng", Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.text().contains("pl-bell"));
+    assert_eq!(
+        answer.header("set-cookie"),
+        "",
+        "no fresh cookie for a poll"
+    );
+    assert_eq!(session_state(&site, &cookie).await, aged, "nothing saved");
+
+    // A page the user opens extends it.
+    let answer = get(&site.router, "/notifikasi", Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.header("set-cookie").contains("Max-Age=28800"));
+    let (refreshed, expires) = session_state(&site, &cookie).await;
+    assert!(refreshed > aged.0, "marked as extended");
+    assert!(expires > aged.1, "expires later");
+}
