@@ -7,10 +7,16 @@
 
 mod support;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{Duration, NaiveDate};
+use pelihara_domain::register::AppFields;
 use pelihara_domain::{Delegation, DelegationId, DelegationKind};
 use pelihara_i18n::Lang;
+use pelihara_register::health::ALLOWED_NETWORKS_SETTING;
 use pelihara_scheduler::Job;
+use pelihara_store::AuditSource;
 use pelihara_store::notifications::NotificationKind as K;
 use support::{TestClock, bench, wib};
 
@@ -146,6 +152,121 @@ async fn the_digest_goes_once_on_working_days(backend: &str) {
     );
     let second = &b.notifications(&b.kadis).await[1];
     assert_eq!(second.detail.digest.clone().unwrap().new_cases, 0);
+}
+
+/// A web server on loopback whose answer the test switches between 200 and 500.
+async fn switchable_site() -> (u16, Arc<AtomicBool>) {
+    let healthy = Arc::new(AtomicBool::new(false));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let flag = healthy.clone();
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let flag = flag.clone();
+            async move {
+                if flag.load(Ordering::SeqCst) {
+                    (axum::http::StatusCode::OK, "ok")
+                } else {
+                    (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "rusak")
+                }
+            }
+        }),
+    );
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (port, healthy)
+}
+
+async fn a_failing_health_check_is_announced_once_per_failure(backend: &str) {
+    let Some(b) = bench(backend).await else {
+        return;
+    };
+    let t = wib(2026, 12, 8, 9, 0, 0);
+    let admin = AuditSource::cli("test");
+    // The bench's app points at the internet: retire it, so nothing leaves this machine.
+    let simpus = AppFields {
+        name: "SIMPUS".into(),
+        url: "https://simpus.demakkab.go.id".into(),
+        status: "retired".into(),
+        ..AppFields::default()
+    };
+    assert!(
+        b.store
+            .update_app(b.app, b.opd, &simpus, &admin, t)
+            .await
+            .unwrap()
+    );
+    let (port, healthy) = switchable_site().await;
+    b.store
+        .set_setting(ALLOWED_NETWORKS_SETTING, "127.0.0.1", &admin, t)
+        .await
+        .unwrap();
+    let site = b
+        .store
+        .create_register_app(
+            b.opd,
+            &AppFields {
+                name: "SIKD".into(),
+                url: format!("http://127.0.0.1:{port}/"),
+                status: "active".into(),
+                ..AppFields::default()
+            },
+            &admin,
+            t,
+        )
+        .await
+        .unwrap();
+    let mut config = b.config("node-a");
+    config.health_checks_every = Some(Duration::hours(6));
+    let scheduler = b.scheduler(config, b.in_app_only("node-a"), TestClock::new(t).clock());
+    // Failing: the OPD's operator and the Sub-coordinator hear of it.
+    assert_eq!(scheduler.run(Job::HealthChecks, t).await.unwrap(), 2);
+    let told = b.notifications(&b.operator).await;
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].kind, K::HealthCheckFailed);
+    assert_eq!(told[0].app_id, Some(site));
+    assert_eq!(told[0].detail.app_name.as_deref(), Some("SIKD"));
+    // Still failing: nothing new. Then it recovers, and fails again: a new failure spell.
+    let later = t + Duration::hours(6);
+    assert_eq!(scheduler.run(Job::HealthChecks, later).await.unwrap(), 0);
+    healthy.store(true, Ordering::SeqCst);
+    assert_eq!(
+        scheduler
+            .run(Job::HealthChecks, later + Duration::hours(6))
+            .await
+            .unwrap(),
+        0
+    );
+    healthy.store(false, Ordering::SeqCst);
+    assert_eq!(
+        scheduler
+            .run(Job::HealthChecks, later + Duration::hours(12))
+            .await
+            .unwrap(),
+        2
+    );
+    let checks = b.store.health_checks(site, 10).await.unwrap();
+    assert_eq!(
+        checks.iter().map(|check| check.ok).collect::<Vec<_>>(),
+        [false, true, false, false],
+        "every check recorded, newest first"
+    );
+    assert!(
+        b.store.health_checks(b.app, 10).await.unwrap().is_empty(),
+        "retired: not checked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_failing_health_check_is_announced_once_per_failure() {
+    a_failing_health_check_is_announced_once_per_failure("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_failing_health_check_is_announced_once_per_failure() {
+    a_failing_health_check_is_announced_once_per_failure("postgres").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
