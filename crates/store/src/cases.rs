@@ -370,6 +370,7 @@ async fn write_rest(
 /// Writes a transition over the case version it was computed from. `None`: someone else
 /// changed the case since it was read (nothing of this transition is kept, not even the
 /// agenda number it drew).
+#[allow(clippy::too_many_arguments)] // Everything a job owns; it runs on the writer task.
 async fn write_transition(
     conn: &mut AnyConnection,
     backend: Backend,
