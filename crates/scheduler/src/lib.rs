@@ -231,7 +231,34 @@ impl Scheduler {
             store.release_lease(job.name(), &config.node, None).await?;
             return Ok(JobOutcome::NotDue);
         }
-        match self.run(job, now).await {
+        // Keep the lease while the job runs (health checks can take minutes): renew it every
+        // third of its life on the clock; a node that dies stops renewing and the lease runs out.
+        let keepalive = {
+            let store = store.clone();
+            let clock = self.clock.clone();
+            let (node, ttl) = (config.node.clone(), config.lease_ttl);
+            let every = (ttl / 3)
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(60));
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(every).await;
+                    match store.renew_lease(job.name(), &node, clock.now(), ttl).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::warn!(job = job.name(), "job lease lost while running");
+                            break;
+                        }
+                        Err(error) => {
+                            tracing::warn!(job = job.name(), %error, "lease renewal failed")
+                        }
+                    }
+                }
+            })
+        };
+        let result = self.run(job, now).await;
+        keepalive.abort();
+        match result {
             Ok(count) => {
                 store
                     .release_lease(job.name(), &config.node, Some(now))
