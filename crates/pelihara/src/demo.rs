@@ -548,5 +548,61 @@ pub async fn seed(
         },
     )
     .await?;
+    periodic_maintenance(&demo, dinkes, disdik, now).await?;
     Ok(logins)
+}
+
+/// The register's periodic maintenance in the demo: an app registered fourteen months ago
+/// and never maintained (overdue, with a draft request Pelaksana prepared for the OPD to
+/// confirm) and one whose year ends in about two weeks (due soon).
+async fn periodic_maintenance(
+    demo: &Demo,
+    dinkes: pelihara_domain::OpdId,
+    disdik: pelihara_domain::OpdId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let system = AuditSource::cli("demo");
+    let old_app = |name: &str, url: &str| NewApp {
+        name: name.into(),
+        url: url.into(),
+        domain: url.trim_start_matches("https://").to_owned(),
+        hosting: "Server Dinkominfo (DC Demak)".into(),
+        stack: "PHP / MySQL".into(),
+        notes: String::new(),
+    };
+    let overdue = demo
+        .store
+        .create_app(
+            dinkes,
+            old_app("Antrean Puskesmas", "https://antrean.demakkab.go.id"),
+            &system,
+            now - Duration::days(425),
+        )
+        .await?;
+    demo.store
+        .create_app(
+            disdik,
+            old_app("Website Sekolah Demak", "https://sekolah.demakkab.go.id"),
+            &system,
+            now - Duration::days(350),
+        )
+        .await?;
+    let policy = demo.store.maintenance_policy(12).await?;
+    let pelaksana = demo.actor("pelaksana1").await?;
+    let source = AuditSource {
+        actor_id: Some(pelaksana.user.id),
+        actor_name: pelaksana.user.full_name.clone(),
+        address: "demo".into(),
+    };
+    demo.store
+        .prepare_maintenance_draft(
+            overdue,
+            &demo.calendar,
+            &policy,
+            now - Duration::hours(1),
+            pelihara_store::maintenance::DraftOrigin::Manual,
+            &source,
+        )
+        .await?;
+    Ok(())
 }

@@ -185,3 +185,4 @@ register-record-time = Working time
 register-record-standard = Standard
 register-record-within = within
 register-record-beyond = beyond
+register-draft-prepared-by = prepared on { $date } by { $who }

@@ -185,3 +185,4 @@ register-record-time = Waktu kerja
 register-record-standard = Mutu baku
 register-record-within = sesuai
 register-record-beyond = melebihi
+register-draft-prepared-by = disiapkan { $date } oleh { $who }

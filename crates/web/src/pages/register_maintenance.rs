@@ -171,10 +171,19 @@ fn draft_row(services: &Services, tr: Tr, actor: &Actor, draft: MaintenanceDraft
         due: format_date(tr.lang(), draft.due_date),
         due_css: due_css(draft.due_state),
         due_label: tr.t(draft.due_state.message_key()),
-        prepared: format!(
-            "{} · {}",
-            format_date(tr.lang(), services.calendar.local_date(draft.created_at)),
-            who
+        prepared: pelihara_i18n::t_args(
+            tr.lang(),
+            "register-draft-prepared-by",
+            &[
+                (
+                    "date",
+                    pelihara_i18n::arg(format_date(
+                        tr.lang(),
+                        services.calendar.local_date(draft.created_at),
+                    )),
+                ),
+                ("who", pelihara_i18n::arg(who)),
+            ],
         ),
         may_confirm: operator,
         may_discard: operator || may_prepare(services, actor),
