@@ -23,7 +23,7 @@ use crate::audit::{AuditSource, Change};
 use crate::codec::{
     code, from_code, from_json, instant, millis, opt_from_json, opt_instant, to_json, uuid,
 };
-use crate::{Result, Store, StoreError};
+use crate::{Backend, Result, Store, StoreError};
 
 /// One notification's id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -680,17 +680,25 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ClaimedDelivery>> {
         let mut tx = self.begin_write().await?;
-        let candidates = sqlx::query(
+        // On PostgreSQL the candidates are locked as they are read and rows another node has
+        // locked are passed over, so two nodes claiming at once share the due deliveries
+        // instead of both picking the same first ones (SQLite has one writer at a time).
+        let lock = match self.backend {
+            Backend::Postgres => " for update skip locked",
+            Backend::Sqlite => "",
+        };
+        let select = format!(
             "select id from notification_deliveries \
              where status = 'pending' and channel = $1 and next_attempt_at <= $2 \
              and (claimed_until is null or claimed_until <= $2) \
-             order by next_attempt_at, id limit $3",
-        )
-        .bind(channel.code())
-        .bind(millis(now))
-        .bind(limit.max(0))
-        .fetch_all(&mut *tx)
-        .await?;
+             order by next_attempt_at, id limit $3{lock}"
+        );
+        let candidates = sqlx::query(sqlx::AssertSqlSafe(select))
+            .bind(channel.code())
+            .bind(millis(now))
+            .bind(limit.max(0))
+            .fetch_all(&mut *tx)
+            .await?;
         let mut claimed = Vec::new();
         for row in &candidates {
             let id: String = row.try_get("id")?;
