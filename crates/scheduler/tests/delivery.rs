@@ -425,6 +425,83 @@ async fn the_webhook_is_signed_retried_and_delivered_once(b: Bench) {
     server.abort();
 }
 
+async fn two_nodes_sending_at_once_post_each_delivery_once(b: Bench) {
+    let received = Received::default();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let server = receiver(port, received.clone()).await;
+    let node = |name: &str| {
+        Sender::new(
+            None,
+            Some(WebhookSettings {
+                url: format!("http://127.0.0.1:{port}/hook"),
+                secret: "s".into(),
+                timeout: StdDuration::from_secs(5),
+            }),
+            "https://pelihara.demakkab.go.id",
+            name,
+        )
+        .unwrap()
+    };
+    for user in [&b.pelaksana, &b.operator] {
+        b.store
+            .set_channel_preferences(
+                user.user.id,
+                &ChannelPreferences {
+                    email: false,
+                    webhook: true,
+                    webhook_handle: String::new(),
+                },
+                &b.source(user),
+                wib(2026, 12, 1, 8, 0, 0),
+            )
+            .await
+            .unwrap();
+    }
+    let submitted = wib(2026, 12, 4, 15, 50, 0);
+    for _ in 0..12 {
+        b.submit(submitted).await;
+    }
+    let clock = TestClock::new(submitted);
+    let a = b.scheduler(b.config("node-a"), node("node-a"), clock.clock());
+    let c = b.scheduler(b.config("node-b"), node("node-b"), clock.clock());
+    assert_eq!(a.run(Job::Reminders, submitted).await.unwrap(), 12);
+    let (x, y) = tokio::join!(
+        a.run(Job::Delivery, submitted),
+        c.run(Job::Delivery, submitted)
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), 12);
+    let (x, y) = tokio::join!(
+        a.run(Job::Delivery, submitted),
+        c.run(Job::Delivery, submitted)
+    );
+    assert_eq!((x.unwrap(), y.unwrap()), (0, 0));
+    let got = received.0.lock().unwrap().clone();
+    let ids: std::collections::HashSet<String> = got
+        .iter()
+        .map(|(body, _)| {
+            let json: serde_json::Value = serde_json::from_slice(body).unwrap();
+            json["delivery_id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(got.len(), 12, "each delivery posted once");
+    assert_eq!(ids.len(), 12);
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_two_nodes_sending_at_once_post_each_delivery_once() {
+    two_nodes_sending_at_once_post_each_delivery_once(bench("sqlite").await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_two_nodes_sending_at_once_post_each_delivery_once() {
+    if let Some(b) = bench("postgres").await {
+        two_nodes_sending_at_once_post_each_delivery_once(b).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_email_arrives_in_indonesian_with_both_parts() {
     email_arrives_in_indonesian_with_both_parts(bench("sqlite").await.unwrap()).await;
