@@ -13,6 +13,10 @@ mod support;
 #[path = "notifications.rs"]
 mod notifications;
 
+// The register: adding, searching, importing, and a draft request confirmed by the OPD.
+#[path = "register.rs"]
+mod register_journey;
+
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;
 use pelihara_i18n::{Lang, t};
