@@ -108,13 +108,14 @@ pub fn html(lang: Lang, recipient_name: &str, message: &Message) -> String {
         .collect();
     let link = escape(&message.link);
     format!(
-        "<!doctype html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><title>{subject}</title></head>\n\
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{subject}</title></head>\n\
          <body style=\"font-family: Arial, sans-serif; color: #212529; line-height: 1.5\">\n\
-         <p>{greeting}</p>\n{paragraphs}\
+         <div style=\"max-width: 600px\">\n<p>{greeting}</p>\n{paragraphs}\
          <p><a href=\"{link}\" style=\"display: inline-block; padding: 8px 16px; background: #0d6efd; \
          color: #ffffff; text-decoration: none; border-radius: 4px\">{button}</a></p>\n\
          <p style=\"font-size: 13px; color: #495057\">{link}</p>\n\
-         <hr>\n<p style=\"font-size: 12px; color: #6c757d\">{footer}</p>\n</body>\n</html>\n",
+         <hr>\n<p style=\"font-size: 12px; color: #6c757d\">{footer}</p>\n</div>\n</body>\n</html>\n",
         lang = lang.code(),
         subject = escape(&message.subject),
         greeting = escape(&t_args(
