@@ -88,3 +88,4 @@ notif-kind-task_escalated = Escalation
 notif-kind-app_maintenance_due = Maintenance due
 notif-kind-health_check_failed = Health check failed
 notif-kind-digest = Daily digest
+notif-error-bad-channel = Unknown channel.

@@ -84,3 +84,4 @@ notif-kind-task_escalated = Eskalasi
 notif-kind-app_maintenance_due = Jadwal pemeliharaan
 notif-kind-health_check_failed = Pemeriksaan gagal
 notif-kind-digest = Ringkasan harian
+notif-error-bad-channel = Saluran tidak dikenal.

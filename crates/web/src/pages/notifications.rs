@@ -518,6 +518,8 @@ struct LogPartial {
     notice: Option<String>,
     statuses: Vec<StatusChoice>,
     status: &'static str,
+    channels: Vec<StatusChoice>,
+    channel: &'static str,
     rows: Vec<LogRow>,
     page: i64,
     has_prev: bool,
@@ -536,6 +538,8 @@ struct LogPage {
 pub(crate) struct LogQuery {
     #[serde(default)]
     status: Option<String>,
+    #[serde(default)]
+    saluran: Option<String>,
     #[serde(default)]
     halaman: Option<String>,
 }
@@ -563,7 +567,7 @@ fn log_row(services: &Services, tr: Tr, row: DeliveryLogRow) -> LogRow {
     }
 }
 
-/// `GET /admin/notifikasi`: every delivery, newest first, filtered by status. Admins see it
+/// `GET /admin/notifikasi`: every delivery, newest first, filtered by status and channel. Admins see it
 /// among the admin pages; auditors read it too (and nothing else of the admin pages);
 /// anyone else gets 403.
 pub(crate) async fn view_admin_notifikasi_get(
@@ -586,12 +590,22 @@ pub(crate) async fn view_admin_notifikasi_get(
                 .ok_or_else(|| WebError::bad_request("notif-error-bad-status"))?,
         )
     };
+    let channel_code = query.saluran.as_deref().map(str::trim).unwrap_or_default();
+    let channel = if channel_code.is_empty() {
+        None
+    } else {
+        Some(
+            Channel::from_code(channel_code)
+                .ok_or_else(|| WebError::bad_request("notif-error-bad-channel"))?,
+        )
+    };
     let page = page_number(query.halaman.as_deref());
     let services = state.services();
     let mut rows = services
         .store
         .delivery_log(&DeliveryFilter {
             status,
+            channel,
             limit: LOG_PAGE_SIZE + 1,
             offset: (page - 1) * LOG_PAGE_SIZE,
             ..DeliveryFilter::default()
@@ -612,6 +626,17 @@ pub(crate) async fn view_admin_notifikasi_get(
         label: tr.t(&format!("notif-status-{}", status.code())),
         selected: status.code() == selected,
     }));
+    let selected_channel = channel.map(Channel::code).unwrap_or_default();
+    let mut channels = vec![StatusChoice {
+        value: "",
+        label: tr.t("notif-admin-filter-all"),
+        selected: selected_channel.is_empty(),
+    }];
+    channels.extend(Channel::ALL.into_iter().map(|channel| StatusChoice {
+        value: channel.code(),
+        label: tr.t(&format!("notif-channel-name-{}", channel.code())),
+        selected: channel.code() == selected_channel,
+    }));
     let partial = LogPartial {
         tr,
         tabs: if is_admin {
@@ -622,6 +647,8 @@ pub(crate) async fn view_admin_notifikasi_get(
         notice: None,
         statuses,
         status: selected,
+        channels,
+        channel: selected_channel,
         rows: rows
             .into_iter()
             .map(|row| log_row(services, tr, row))

@@ -595,13 +595,33 @@ async fn the_delivery_log_is_for_admins_and_auditors() {
     .await
     .text();
     assert!(html.contains("Tidak ada pengiriman dengan status ini."));
-    let answer = get(
+    let html = get(
         &site.router,
-        "/admin/notifikasi?status=hilang",
+        "/admin/notifikasi?saluran=email",
         Some(&cookie),
     )
-    .await;
-    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    .await
+    .text();
+    assert!(html.contains("2 pengiriman"), "the two emails: {html}");
+    assert!(html.contains(r#"<option value="email" selected>"#));
+    let html = get(
+        &site.router,
+        "/admin/notifikasi?status=sent&saluran=email",
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(html.contains("1 pengiriman"), "{html}");
+    assert!(!html.contains("550 kotak surat"));
+    for bad in ["status=hilang", "saluran=merpati"] {
+        let answer = get(
+            &site.router,
+            &format!("/admin/notifikasi?{bad}"),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
 
     // The auditor reads it, without the admin tabs.
     let cookie = sign_in(&site.router, "auditor", TEST_PASSWORD).await;
