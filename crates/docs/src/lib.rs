@@ -9,12 +9,14 @@
 mod logo;
 pub mod model;
 mod qr;
+mod record;
 mod render;
 mod values;
 mod words;
 
 pub use logo::{LOGO_MAX_BYTES, LogoError, LogoFormat, check_logo};
 pub use model::*;
+pub use record::{MaintenanceRecordDoc, RecordCaseDoc, RecordStepRow, render_maintenance_record};
 pub use render::{DocsError, Rendered};
 pub use words::terbilang;
 

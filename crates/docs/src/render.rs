@@ -16,7 +16,7 @@ use crate::{Document, values};
 
 /// Liberation Sans has Arial's metrics, the face tata naskah dinas asks for; typst's own fonts
 /// (Libertinus Serif, New Computer Modern, DejaVu Sans Mono) stay as fallbacks for symbols.
-const LIBERATION_SANS: [&[u8]; 4] = [
+pub(crate) const LIBERATION_SANS: [&[u8]; 4] = [
     include_bytes!("../fonts/LiberationSans-Regular.ttf"),
     include_bytes!("../fonts/LiberationSans-Bold.ttf"),
     include_bytes!("../fonts/LiberationSans-Italic.ttf"),

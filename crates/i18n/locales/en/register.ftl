@@ -186,3 +186,6 @@ register-record-standard = Standard
 register-record-within = within
 register-record-beyond = beyond
 register-draft-prepared-by = prepared on { $date } by { $who }
+register-record-verdict-column = Within standard
+register-record-printed = Printed { $at }
+register-record-page = Page

@@ -186,3 +186,6 @@ register-record-standard = Mutu baku
 register-record-within = sesuai
 register-record-beyond = melebihi
 register-draft-prepared-by = disiapkan { $date } oleh { $who }
+register-record-verdict-column = Mutu baku terpenuhi
+register-record-printed = Dicetak { $at }
+register-record-page = Halaman

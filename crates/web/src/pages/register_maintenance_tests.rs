@@ -28,6 +28,7 @@ struct Reply {
     status: StatusCode,
     location: String,
     body: String,
+    bytes: Vec<u8>,
 }
 
 struct World {
@@ -114,6 +115,7 @@ impl World {
             status,
             location,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -786,4 +788,37 @@ async fn the_yearly_record_lists_each_case_with_step_times_against_the_standard(
         )
         .await;
     assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK"), "a zip container");
+
+    // The printable record: its text read back with pdftotext.
+    let pdf = w
+        .get(
+            &operator,
+            &format!("/aplikasi/{app}/pemeliharaan/2027?format=pdf"),
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("record.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "DATA PEMELIHARAAN APLIKASI/WEBSITE 2027",
+        "SIMPUS",
+        "Dinas Kesehatan",
+        "Pemeliharaan SIMPUS",
+        "PHP 8.3 dan perbaikan unduhan",
+        "srv-02 · simpus.demakkab.go.id",
+        "2 jam 0 menit",
+        "5 menit kerja",
+        "melebihi",
+        "Operator Dinkes",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
 }

@@ -201,6 +201,142 @@ pub(crate) async fn record_cases(
     Ok(out)
 }
 
+/// The record as a printable PDF (landscape, with the letterhead), rendered off the runtime.
+async fn record_pdf(
+    services: &Services,
+    tr: Tr,
+    row: &pelihara_store::register::RegisterRow,
+    year: i32,
+    cases: &[RecordCase],
+    user: &CurrentUser,
+) -> Result<Vec<u8>, WebError> {
+    use pelihara_docs::{MaintenanceRecordDoc, RecordCaseDoc, Setting};
+    let lang = tr.lang();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| format_date(lang, d)).unwrap_or_default();
+    let dash = |text: &str| {
+        if text.is_empty() {
+            "–".to_owned()
+        } else {
+            text.to_owned()
+        }
+    };
+    let doc = MaintenanceRecordDoc {
+        title: tr.t1("register-record-heading", "year", year),
+        facts: vec![
+            (tr.t("register-propose-name"), row.app.name.clone()),
+            (tr.t("web-opd"), row.opd_name.clone()),
+            (tr.t("register-propose-url"), dash(&row.app.url)),
+        ],
+        headers: [
+            tr.t("register-record-step"),
+            tr.t("register-record-activity"),
+            tr.t("register-record-performer"),
+            tr.t("register-record-time"),
+            tr.t("register-record-standard"),
+            tr.t("register-record-verdict-column"),
+        ],
+        cases: cases
+            .iter()
+            .map(|case| RecordCaseDoc {
+                subject: case.subject.clone(),
+                line: [
+                    case.tracking_code.clone(),
+                    case.agenda_number.clone(),
+                    format!(
+                        "{} {}",
+                        tr.t("register-record-submitted"),
+                        date(case.submitted)
+                    ),
+                    case.closed
+                        .map(|_| {
+                            format!("{} {}", tr.t("register-record-closed"), date(case.closed))
+                        })
+                        .unwrap_or_default(),
+                    case.status.clone(),
+                ]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
+                facts: vec![
+                    (
+                        tr.t("register-record-verdict"),
+                        dash(
+                            &[case.verdict.as_str(), case.findings.as_str()]
+                                .into_iter()
+                                .filter(|part| !part.is_empty())
+                                .collect::<Vec<_>>()
+                                .join(": "),
+                        ),
+                    ),
+                    (
+                        tr.t("register-record-result"),
+                        dash(
+                            &[
+                                case.result.clone(),
+                                if case.version.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("v{}", case.version)
+                                },
+                                case.maintained_by.clone(),
+                            ]
+                            .into_iter()
+                            .filter(|part| !part.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" · "),
+                        ),
+                    ),
+                    (tr.t("register-record-hosting"), dash(&case.hosting)),
+                ],
+                steps: case
+                    .steps
+                    .iter()
+                    .map(|step| {
+                        [
+                            step.step_no.to_string(),
+                            step.activity.clone(),
+                            step.performer.clone(),
+                            step.time.clone(),
+                            step.standard.clone(),
+                            match step.within {
+                                Some(true) => tr.t("register-record-within"),
+                                Some(false) => tr.t("register-record-beyond"),
+                                None => String::new(),
+                            },
+                        ]
+                    })
+                    .collect(),
+            })
+            .collect(),
+        empty: tr.t1("register-record-empty", "year", year),
+        printed: tr.t1(
+            "register-record-printed",
+            "at",
+            format!(
+                "{} · {}",
+                pelihara_i18n::format_datetime(
+                    lang,
+                    services.calendar.time_zone,
+                    services.clock.now()
+                ),
+                user.actor.user.full_name
+            ),
+        ),
+        footer: tr.t("register-record-page"),
+    };
+    let kop = super::documents::Kop::load(services).await?;
+    let setting = Setting {
+        letterhead: kop.letterhead(services)?,
+        lang,
+        time_zone: services.calendar.time_zone,
+        paper: kop.paper(),
+    };
+    super::documents::off_runtime(move || pelihara_docs::render_maintenance_record(&doc, &setting))
+        .await?
+        .map_err(WebError::internal)
+}
+
 struct CaseView {
     case: RecordCase,
     submitted: String,
@@ -275,6 +411,10 @@ pub(crate) async fn view_aplikasi_pemeliharaan_get(
         "csv" => {
             let bytes = record_csv(&cases, CsvOptions::default()).map_err(WebError::internal)?;
             return Ok(download(bytes, "text/csv; charset=utf-8", "csv"));
+        }
+        "pdf" => {
+            let bytes = record_pdf(services, tr, &row, year, &cases, &user).await?;
+            return Ok(download(bytes, "application/pdf", "pdf"));
         }
         "xlsx" => {
             let title = tr.t1(
