@@ -57,8 +57,9 @@ enum Command {
         /// Where users reach Pelihara (for links, QR codes and the cross-site check).
         #[arg(long, env = "PELIHARA_PUBLIC_URL")]
         public_url: Option<String>,
+        // Boxed: the many notification flags would make every other command as large.
         #[command(flatten)]
-        notify: background::NotifyArgs,
+        notify: Box<background::NotifyArgs>,
     },
     /// The audit trail.
     Audit {
@@ -210,7 +211,7 @@ fn main() -> anyhow::Result<ExitCode> {
         } => runtime()?.block_on(async move {
             std::fs::create_dir_all(&data)?;
             let url = database.unwrap_or_else(|| runtime::sqlite_url(&data));
-            serve(url, data, listen, public_url, None, notify).await
+            serve(url, data, listen, public_url, None, *notify).await
         }),
         Command::Audit {
             command: AuditCommand::Verify { data, database },
