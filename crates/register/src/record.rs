@@ -202,7 +202,6 @@ mod tests {
                     time: "15 menit".into(),
                     standard: "10 menit".into(),
                     within: Some(false),
-                    ..RecordStep::default()
                 },
                 RecordStep {
                     step_no: 7,
