@@ -20,10 +20,10 @@ use sqlx::Connection;
 
 #[path = "contract/documents.rs"]
 mod documents_contract;
-#[path = "contract/notifications.rs"]
-mod notifications;
 #[path = "contract/maintenance.rs"]
 mod maintenance_contract;
+#[path = "contract/notifications.rs"]
+mod notifications;
 #[path = "contract/register.rs"]
 mod register_contract;
 #[path = "contract/sign_in.rs"]
