@@ -105,7 +105,10 @@ fn routes() -> Router<AppState> {
             "/admin/notifikasi",
             get(pages::notifications::view_admin_notifikasi_get),
         )
-        .route("/notifikasi", get(pages::notifications::view_notifikasi_get))
+        .route(
+            "/notifikasi",
+            get(pages::notifications::view_notifikasi_get),
+        )
         .route(
             pages::notifications::BELL_PATH,
             get(pages::notifications::view_notifikasi_lonceng_get),
