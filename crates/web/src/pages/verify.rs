@@ -13,6 +13,7 @@ use pelihara_i18n::format_datetime;
 use pelihara_store::IssuedDocument;
 
 use crate::error::WebError;
+use crate::pages::documents::Kop;
 use crate::pages::page_or_partial;
 use crate::shell::{Shell, Tr};
 use crate::state::AppState;
@@ -57,7 +58,28 @@ async fn lookup(state: &AppState, id: &str) -> Result<Option<IssuedDocument>, We
         .map_err(WebError::internal)
 }
 
-fn partial(state: &AppState, tr: Tr, id: &str, document: Option<&IssuedDocument>) -> VerifyPartial {
+/// The issuing office as the letterhead the admin set on `/admin/kop` names it (office and
+/// government, the way the documents print it); the configured office name when the
+/// letterhead leaves the office empty. The issue row does not record the letterhead it was
+/// printed with, so this is the current one.
+async fn issuing_office(state: &AppState) -> Result<String, WebError> {
+    let kop = Kop::load(state.services()).await?;
+    let office = kop.office.trim();
+    let government = kop.government.trim();
+    Ok(match (office.is_empty(), government.is_empty()) {
+        (true, _) => state.config().office_name.clone(),
+        (false, true) => office.to_owned(),
+        (false, false) => format!("{office}, {government}"),
+    })
+}
+
+fn partial(
+    state: &AppState,
+    tr: Tr,
+    id: &str,
+    document: Option<&IssuedDocument>,
+    office: String,
+) -> VerifyPartial {
     let Some(document) = document else {
         return VerifyPartial {
             tr,
@@ -90,7 +112,7 @@ fn partial(state: &AppState, tr: Tr, id: &str, document: Option<&IssuedDocument>
             state.services().calendar.time_zone,
             document.issued_at,
         ),
-        office: state.config().office_name.clone(),
+        office,
         sha256: document.sha256.clone(),
         superseded_by: document.superseded_by.clone().unwrap_or_default(),
         check: "",
@@ -118,7 +140,8 @@ pub(crate) async fn view_verifikasi_get(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let document = lookup(&state, &id).await?;
-    let partial = partial(&state, shell.tr, &id, document.as_ref());
+    let office = issuing_office(&state).await?;
+    let partial = partial(&state, shell.tr, &id, document.as_ref(), office);
     respond(shell, partial)
 }
 
@@ -144,7 +167,8 @@ pub(crate) async fn view_verifikasi_post(
             uploaded = Some(pelihara_docs::sha256_hex(&bytes));
         }
     }
-    let mut partial = partial(&state, shell.tr, &id, document.as_ref());
+    let office = issuing_office(&state).await?;
+    let mut partial = partial(&state, shell.tr, &id, document.as_ref(), office);
     if let (Some(document), Some(uploaded)) = (document, uploaded) {
         partial.check = if uploaded == document.sha256 {
             "identical"
