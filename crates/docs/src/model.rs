@@ -37,6 +37,14 @@ impl Paper {
             _ => None,
         }
     }
+
+    /// The other size: what a second download link offers beside the office's default.
+    pub fn other(self) -> Paper {
+        match self {
+            Paper::A4 => Paper::F4,
+            Paper::F4 => Paper::A4,
+        }
+    }
 }
 
 /// The letterhead (kop surat). Configurable: another regency or office only changes these.

@@ -141,6 +141,7 @@ docs-verify-identical = Match: this file is exactly the issued document.
 docs-verify-different = No match: this file differs from the issued document (it may have been altered).
 docs-download-title = Official documents (PDF)
 docs-download-f4 = F4
+docs-download-a4 = A4
 
 # The letterhead's contact line ("Telepon (0291) 685877, Pos-el ..., Laman ...").
 docs-kop-phone = Phone

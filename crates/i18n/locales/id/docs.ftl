@@ -141,6 +141,7 @@ docs-verify-identical = Cocok: berkas ini sama persis dengan dokumen yang diterb
 docs-verify-different = Tidak cocok: berkas ini berbeda dari dokumen yang diterbitkan (mungkin diubah).
 docs-download-title = Dokumen resmi (PDF)
 docs-download-f4 = F4
+docs-download-a4 = A4
 
 # The letterhead's contact line ("Telepon (0291) 685877, Pos-el ..., Laman ...").
 docs-kop-phone = Telepon

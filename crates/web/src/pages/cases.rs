@@ -890,6 +890,9 @@ struct CasePartial {
     message: String,
     created: bool,
     today: String,
+    /// `a4` or `f4`: the paper the documents' second link offers, the one the office's
+    /// default (the plain link) is not.
+    other_paper: &'static str,
 }
 
 #[derive(Template)]
@@ -1303,7 +1306,13 @@ async fn render_case(
         .map_err(store_error)?
         .map(|app| app.name)
         .unwrap_or_default();
+    let other_paper = super::documents::Kop::load(services)
+        .await?
+        .paper()
+        .other()
+        .code();
     let partial = CasePartial {
+        other_paper,
         tr,
         id: state.case.id.to_string(),
         action_url: format!("/permohonan/{}/aksi", state.case.id),
