@@ -1031,3 +1031,179 @@ async fn the_letterhead_and_its_logo_print_on_the_next_documents() {
     assert_eq!(stored["logo_sha256"], serde_json::Value::Null);
     assert_eq!(stored["paper"], "a4");
 }
+
+// ---------------------------------------------------------------------------------------------
+// H6b: the office on the verification page, the second paper link, the card's handler
+
+async fn set_kop(site: &Site, kop: &pelihara_web::Kop) {
+    let services = &site.test.services;
+    services
+        .store
+        .set_setting(
+            pelihara_web::KOP_SETTING,
+            &kop.to_json(),
+            &pelihara_store::AuditSource::cli("test"),
+            services.clock.now(),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_verification_page_names_the_office_of_the_letterhead() {
+    let site = site().await;
+    set_kop(
+        &site,
+        &pelihara_web::Kop {
+            government: "Pemerintah Kabupaten Contoh".into(),
+            office: "Dinas Kominfo Contoh".into(),
+            ..pelihara_web::Kop::default()
+        },
+    )
+    .await;
+    let case = site.submit().await;
+    let receipt = current_issue(&site, "tanda-terima", case, "a4")
+        .await
+        .unwrap();
+    let page = site.get(None, &format!("/verifikasi/{}", receipt.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let page = page.text();
+    // The letterhead's office, not the configured name the page showed whatever it said.
+    assert!(
+        page.contains(
+            "<dd class=\"col-sm-8\">Dinas Kominfo Contoh, Pemerintah Kabupaten Contoh</dd>"
+        ),
+        "{page}"
+    );
+
+    // A letterhead without an office falls back to the configured name.
+    set_kop(
+        &site,
+        &pelihara_web::Kop {
+            office: " ".into(),
+            ..pelihara_web::Kop::default()
+        },
+    )
+    .await;
+    let page = site
+        .get(None, &format!("/verifikasi/{}", receipt.id))
+        .await
+        .text();
+    assert!(
+        page.contains(
+            "<dd class=\"col-sm-8\">Dinas Komunikasi dan Informatika Kabupaten Demak</dd>"
+        ),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn the_second_download_link_offers_the_paper_the_office_does_not_use() {
+    let site = site().await;
+    let case = site.submit().await;
+    let operator = site.cookie("op.dinkes").await;
+    let link = |paper: &str| format!("/permohonan/{case}/dokumen/tanda-terima?kertas={paper}");
+
+    // A4 by default: the plain link is A4, the second one F4.
+    let page = site
+        .get(Some(&operator), &format!("/permohonan/{case}"))
+        .await
+        .text();
+    assert!(page.contains(&link("f4")), "{page}");
+    assert!(!page.contains(&link("a4")), "{page}");
+
+    // F4 as the office's paper: the second link offers A4, never a duplicate F4.
+    set_kop(
+        &site,
+        &pelihara_web::Kop {
+            paper: "f4".into(),
+            ..pelihara_web::Kop::default()
+        },
+    )
+    .await;
+    let page = site
+        .get(Some(&operator), &format!("/permohonan/{case}"))
+        .await
+        .text();
+    assert!(!page.contains(&link("f4")), "{page}");
+    let a4 = format!("href=\"{}\">A4</a>", link("a4"));
+    assert!(page.contains(&a4), "{page}");
+    // And it is A4 indeed: 297 mm = 841.89 pt high.
+    let pdf = site.get(Some(&operator), &link("a4")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!((page_height_pt(&pdf.bytes) - 841.89).abs() < 1.0);
+}
+
+#[tokio::test]
+async fn the_control_card_is_reissued_when_its_handler_changes() {
+    let site = site().await;
+    let case = site.submit().await;
+    site.act(
+        "pelaksana",
+        case,
+        &[
+            ("aksi", "register"),
+            ("classification", "000.5.2.3"),
+            ("letter_number", "440/9/2026"),
+            ("letter_date", "2026-01-05"),
+            ("urgency", "segera"),
+        ],
+    )
+    .await;
+    let card_text = |issue: &pelihara_store::IssuedDocument| {
+        pdf_text(
+            &site
+                .test
+                .services
+                .blobs
+                .get(&issue.sha256)
+                .unwrap()
+                .unwrap(),
+        )
+    };
+    let first = history(&site, "kartu-kendali", case).await;
+    assert_eq!(first.len(), 1);
+    assert!(!card_text(&first[0]).contains("Staf kepala_dinas"));
+
+    // The head of office claims the task: no record the sheet prints, but a new handler.
+    site.act("kepala_dinas", case, &[("aksi", "claim")]).await;
+    let cards = history(&site, "kartu-kendali", case).await;
+    assert_eq!(cards.len(), 2, "the claim re-issues the card");
+    assert_eq!(
+        cards[0].superseded_by.as_deref(),
+        Some(cards[1].id.as_str())
+    );
+    let text = card_text(&cards[1]);
+    assert!(
+        text.contains("Pengolah Staf kepala_dinas (Kepala Dinas)"),
+        "{text}"
+    );
+    assert_eq!(
+        history(&site, "lembar-disposisi", case).await.len(),
+        1,
+        "the disposition sheet prints no handler"
+    );
+
+    // The download hands out that card: the same rule, nothing more issued.
+    let head = site.cookie("kepala_dinas").await;
+    let download = site
+        .get(
+            Some(&head),
+            &format!("/permohonan/{case}/dokumen/kartu-kendali"),
+        )
+        .await;
+    assert_eq!(sha256(&download.bytes), cards[1].sha256);
+    assert_eq!(history(&site, "kartu-kendali", case).await.len(), 2);
+
+    // Disposing moves the case to the next handler: a third issue naming the new position.
+    site.act(
+        "kepala_dinas",
+        case,
+        &[("aksi", "dispose"), ("instructions", "Tindak lanjuti")],
+    )
+    .await;
+    let cards = history(&site, "kartu-kendali", case).await;
+    assert_eq!(cards.len(), 3);
+    let text = card_text(&cards[2]);
+    assert!(text.contains("Pengolah Sekretaris Dinas Paraf"), "{text}");
+}

@@ -5,8 +5,8 @@
 //!
 //! Issuing is eager: after a case action has committed, [`issue_after_action`] issues the
 //! documents whose records changed (the receipt at submission, the control card and the
-//! disposition sheet at registration and at every disposition or recall, the berita acara when
-//! the OPD accepts). A rendering failure there is logged and never undoes or fails the action;
+//! disposition sheet at registration and at every disposition or recall, the control card also
+//! whenever its handler changes, the berita acara when the OPD accepts). A rendering failure there is logged and never undoes or fails the action;
 //! the download path stays the fallback: it hands out the current issue while it matches the
 //! records and otherwise issues a new version that supersedes the old one. Rendering runs on
 //! the blocking pool, at most one per core at a time, so it never stalls other requests.
@@ -263,7 +263,29 @@ fn revision(kind: DocumentKind, state: &CaseState) -> i64 {
         .iter()
         .filter(|entry| counts(&entry.record))
         .count();
-    i64::try_from(count).unwrap_or(i64::MAX)
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    if kind != DocumentKind::ControlCard {
+        return count;
+    }
+    // The card also prints its "Pengolah", which changes at every step and claim without a
+    // disposition: its revision is a fingerprint of the count and the handler, so the eager
+    // issue after any action and the download both re-issue it exactly when it changed.
+    let (position, claimer) = card_handler(state);
+    let digest = pelihara_docs::sha256_hex(format!("{count}\n{position}\n{claimer}").as_bytes());
+    // 60 bits of the digest: a positive i64 whatever the hash.
+    i64::from_str_radix(&digest[..15], 16).unwrap_or(count)
+}
+
+/// Who handles the case now, as the control card prints it: the open task's position code
+/// and, once someone claimed it, their name; both empty when no task is open.
+fn card_handler(state: &CaseState) -> (&str, &str) {
+    match state.active_task() {
+        Some(task) => (
+            task.position.as_str(),
+            task.claimed_by_name.as_deref().unwrap_or_default(),
+        ),
+        None => ("", ""),
+    }
 }
 
 /// The names a document prints that live outside the case: OPD, app, submitter.
@@ -393,12 +415,10 @@ fn inputs(
                         Record::Disposition(disposition) => Some(disposition),
                         _ => None,
                     });
-            let handler = match state.active_task() {
-                Some(task) => match &task.claimed_by_name {
-                    Some(name) => format!("{name} ({})", position(tr, &task.position)),
-                    None => position(tr, &task.position),
-                },
-                None => String::new(),
+            let handler = match card_handler(state) {
+                ("", _) => String::new(),
+                (code, "") => position(tr, code),
+                (code, name) => format!("{name} ({})", position(tr, code)),
             };
             Some((
                 Inputs::Card(ControlCard {
