@@ -94,6 +94,10 @@ async fn internal_errors_are_logged_with_the_request_id_and_never_shown() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Another test's thread, with no subscriber, may have cached "nobody listens" for the
+    // error's call site; with `cargo test` (threads, not nextest's processes) the line would
+    // then never reach this thread's subscriber.
+    tracing::callsite::rebuild_interest_cache();
 
     let (app, _test) = app_with(Router::new().route("/boom", get(failing))).await;
     for htmx in [false, true] {
