@@ -1,6 +1,7 @@
 //! The `pelihara` command line: the only place that reads the clock, the environment and
 //! the file system on behalf of the library crates.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -111,7 +112,9 @@ async fn serve(
     if let Some(banner) = banner {
         println!("{banner}");
     }
-    axum::serve(listener, pelihara_web::router(state)).await?;
+    // With connect info the audit trail records each request's peer address, not "-".
+    let app = pelihara_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).await?;
     Ok(ExitCode::SUCCESS)
 }
 
