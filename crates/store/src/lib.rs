@@ -208,6 +208,13 @@ impl Store {
         self.read.close().await;
     }
 
+    /// Whether the database answers a trivial query now (the health check: cheap at any size,
+    /// unlike [`Store::integrity_ok`]).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("select 1").execute(&self.read).await?;
+        Ok(())
+    }
+
     /// Checks the database's own integrity (SQLite `integrity_check`; PostgreSQL: a query).
     pub async fn integrity_ok(&self) -> Result<bool> {
         match self.backend {

@@ -479,3 +479,23 @@ async fn health_check_answers_ok() {
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.text(), "ok");
 }
+
+#[tokio::test]
+async fn health_check_says_unavailable_when_the_database_does_not_answer() {
+    let test = pelihara_web::testing::services().await;
+    let state = AppState::new(
+        WebConfig {
+            office_name: OFFICE.to_owned(),
+            public_base_url: format!("https://{HOST}"),
+            upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+        },
+        test.services.clone(),
+    )
+    .expect("valid config");
+    let app = pelihara_web::router(state);
+    test.services.store.close().await;
+    let answer = send(app, get("/healthz").body(Body::empty()).expect("request")).await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    let body = answer.text();
+    assert!(!body.to_lowercase().contains("pool"), "no database details: {body}");
+}
