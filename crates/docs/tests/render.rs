@@ -399,3 +399,129 @@ fn every_document_prints_with_a_logo_on_a4_and_f4() {
         }
     }
 }
+
+/// `pdfinfo`'s page count, and the text of one page.
+fn pages_of(path: &std::path::Path) -> usize {
+    let info = tool("pdfinfo", &[path.to_str().unwrap()]);
+    let line = info
+        .lines()
+        .find(|line| line.starts_with("Pages:"))
+        .unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+fn page_text(path: &std::path::Path, page: usize) -> String {
+    let page = page.to_string();
+    let raw = tool(
+        "pdftotext",
+        &[
+            "-raw",
+            "-f",
+            &page,
+            "-l",
+            &page,
+            path.to_str().unwrap(),
+            "-",
+        ],
+    );
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_typical_report_fits_one_sheet_of_a4_and_of_f4() {
+    let report = fixture::report();
+    for paper in [Paper::A4, Paper::F4] {
+        // With the emblem, as offices print it (the kop is then at its tallest).
+        let mut setting = fixture::setting(paper);
+        setting.letterhead.logo = Some(EMBLEM.as_bytes().to_vec());
+        let issue = fixture::issue("BA-0042/000.5.2.3/2026");
+        let rendered = render(Document::MaintenanceReport(&report), &setting, &issue).unwrap();
+        let path = keep(
+            &format!("berita-acara-one-{}.pdf", paper.code()),
+            &rendered.pdf,
+        );
+        assert_eq!(pages_of(&path), 1, "{}", paper.code());
+        assert_eq!(rendered.pages, 1);
+        // The English labels are longer; the sheet still holds it.
+        let mut english = setting.clone();
+        english.lang = pelihara_i18n::Lang::En;
+        let rendered = render(Document::MaintenanceReport(&report), &english, &issue).unwrap();
+        let en = keep(
+            &format!("berita-acara-one-en-{}.pdf", paper.code()),
+            &rendered.pdf,
+        );
+        assert_eq!(pages_of(&en), 1, "en {}", paper.code());
+        // Everything is on it: the last section and both signatures.
+        assert_has(
+            &text_of(&path),
+            &[
+                "6. Penerimaan oleh OPD",
+                "Demak, 27 November 2026",
+                "PIHAK KEDUA",
+                "PIHAK PERTAMA",
+                "Rina Wulandari",
+                "Hendra Kurniawan, S.T.",
+                "Halaman 1 dari 1",
+            ],
+        );
+    }
+}
+
+#[test]
+fn the_last_section_and_the_signatures_never_part() {
+    // Reports of every length around a page break: findings from one sentence to a page's
+    // worth, with the hosting done or skipped (nine rows fewer). Wherever the sheet ends,
+    // the page that carries the signatures also carries section 6 and the closing.
+    let sentence = "Modul rujukan gagal menyimpan data pasien BPJS pada jam sibuk. ";
+    let mut breaks = 0;
+    for skipped in [false, true] {
+        for repeats in (1..=44).step_by(3) {
+            let mut report = fixture::report();
+            report.analysis.as_mut().unwrap().findings = sentence.repeat(repeats);
+            if skipped {
+                report.hosting = Some(HostingPart::Skipped {
+                    reason: "Tidak ada perubahan server.".to_owned(),
+                });
+            }
+            let issue = fixture::issue("BA-0042/000.5.2.3/2026");
+            let rendered = render(
+                Document::MaintenanceReport(&report),
+                &fixture::setting(Paper::A4),
+                &issue,
+            )
+            .unwrap();
+            let name = format!("berita-acara-long-{skipped}-{repeats}.pdf");
+            let path = keep(&name, &rendered.pdf);
+            let pages = pages_of(&path);
+            if pages > 1 {
+                breaks += 1;
+            }
+            let last = page_text(&path, pages);
+            assert_has(
+                &last,
+                &[
+                    "6. Penerimaan oleh OPD",
+                    "Catatan OPD : Hasil sesuai permintaan.",
+                    "Demikian berita acara ini dibuat",
+                    "PIHAK KEDUA DINAS KESEHATAN",
+                    "Rina Wulandari",
+                    "Hendra Kurniawan, S.T.",
+                ],
+            );
+            for page in 1..pages {
+                let text = page_text(&path, page);
+                assert!(!text.contains("6. Penerimaan oleh OPD"), "{name}: {text}");
+                // The signature's heading (the parties' introduction also names them).
+                assert!(
+                    !text.contains("PIHAK KEDUA DINAS KESEHATAN"),
+                    "{name}: {text}"
+                );
+                assert!(!text.contains("Demikian berita acara"), "{name}: {text}");
+            }
+        }
+    }
+    assert!(
+        breaks > 4,
+        "the lengths cross the page break ({breaks} long reports)"
+    );
+}
