@@ -8,9 +8,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Utc};
 use pelihara_calendar::WorkingCalendar;
 use pelihara_domain::agenda::AgendaFormat;
+use pelihara_domain::register::AppFields;
 use pelihara_domain::{
-    Actor, CaseId, CaseState, CaseStatus, Command, Context, Entry, EntryId, OpdId, Refusal,
-    SubmitInput, Task, TaskId, Transition, UserId, may_view,
+    Actor, AppId, CaseId, CaseState, CaseStatus, Command, Context, DraftId, Entry, EntryId, OpdId,
+    Refusal, SubmitInput, Task, TaskId, Transition, UserId, may_view,
 };
 use pelihara_sop::SopDefinition;
 use sqlx::any::AnyRow;
@@ -21,6 +22,7 @@ use crate::codec::{
     code, from_code, from_json, instant, millis, opt_from_json, opt_instant, opt_to_json, to_json,
     uuid,
 };
+use crate::register::insert_app;
 use crate::writer::{JobFuture, Keep};
 use crate::{Backend, Result, Store, StoreError};
 
@@ -438,9 +440,111 @@ async fn write_transition(
     Ok(Keep::Commit(Some(transition)))
 }
 
+/// What a request brings besides itself, written in the same transaction as its case.
+#[derive(Debug, Clone, Default)]
+pub struct SubmitWith {
+    /// "Aplikasi belum terdaftar": the app the OPD proposes with the request (its status as
+    /// given, normally `proposed`). The request is for this app; `SubmitInput::app_id` is
+    /// ignored.
+    pub proposed_app: Option<AppFields>,
+    /// The draft maintenance request this submission confirms. It must still be open for
+    /// the request's app, or nothing is written ([`Refusal::Conflict`]).
+    pub draft: Option<DraftId>,
+}
+
+/// Writes a new case with everything it brings, in the job's one transaction (savepoint):
+/// the proposed app, the case, and the closing of the app's open draft, each with its audit
+/// event. On PostgreSQL the app's row is locked first, as `prepare_maintenance_draft` does,
+/// so a draft and a case for one app never both end up open.
+async fn write_submission(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    transition: Transition,
+    with: SubmitWith,
+    source: &AuditSource,
+    now: DateTime<Utc>,
+) -> Result<Transition> {
+    let case = &transition.case;
+    let app = case.app_id.to_string();
+    if let Some(fields) = &with.proposed_app {
+        insert_app(conn, case.app_id, case.opd_id, fields, now).await?;
+        let detail = serde_json::json!({
+            "app_id": case.app_id, "opd_id": case.opd_id, "name": fields.name, "url": fields.url,
+        });
+        append(
+            conn,
+            backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "app.create",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+    } else if backend == Backend::Postgres {
+        // Serialises this submission with draft preparations for the same app (SQLite has
+        // one writer already): whatever is read below is what the other committed.
+        sqlx::query("select id from apps where id = $1 for update")
+            .bind(app.clone())
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
+    insert_case(conn, &transition, now).await?;
+    write_rest(conn, backend, &HashSet::new(), &transition, source, now).await?;
+    // The app's open draft (at most one) is what this request fulfils, whether the OPD came
+    // through it or not: it closes as confirmed into this case, so it never sits beside it.
+    let open: Vec<String> =
+        sqlx::query("select id from maintenance_drafts where app_id = $1 and state = 'open'")
+            .bind(app.clone())
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<String, _>("id"))
+            .collect::<std::result::Result<_, _>>()?;
+    if let Some(draft) = with.draft
+        && !open.contains(&draft.to_string())
+    {
+        // Discarded or confirmed meanwhile: the case must not pretend to confirm it.
+        return Err(Refusal::Conflict.into());
+    }
+    for draft in open {
+        sqlx::query(
+            "update maintenance_drafts set state = 'confirmed', closed_at = $1, closed_by = $2, \
+             closed_by_name = $3, case_id = $4 where id = $5 and state = 'open'",
+        )
+        .bind(millis(now))
+        .bind(source.actor_id.map(|user| user.to_string()))
+        .bind(source.actor_name.clone())
+        .bind(case.id.to_string())
+        .bind(draft.clone())
+        .execute(&mut *conn)
+        .await?;
+        let detail = serde_json::json!({ "draft_id": draft, "case_id": case.id });
+        append(
+            conn,
+            backend,
+            NewEvent {
+                at: now,
+                source,
+                acting: &None,
+                action: "register.draft_confirm",
+                case_id: None,
+                step_no: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+    }
+    Ok(transition)
+}
+
 impl Store {
     /// Opens a new case from an OPD's request. The letter's bytes must already be in the
-    /// blob store (written and fsynced).
+    /// blob store (written and fsynced). An open draft of the app closes into the case.
     pub async fn submit_case(
         &self,
         sop: &SopDefinition,
@@ -450,6 +554,36 @@ impl Store {
         now: DateTime<Utc>,
         source: &AuditSource,
     ) -> Result<CaseState> {
+        self.submit_request(
+            sop,
+            calendar,
+            actor,
+            input,
+            SubmitWith::default(),
+            now,
+            source,
+        )
+        .await
+    }
+
+    /// Opens a new case with what it brings ([`SubmitWith`]: a proposed app, the draft it
+    /// confirms) in ONE write: the engine judges the request before anything is written, and
+    /// a failure anywhere leaves none of it (no proposed app without its case, no confirmed
+    /// draft without the case it became).
+    #[allow(clippy::too_many_arguments)] // Each is a separate input of one submission.
+    pub async fn submit_request(
+        &self,
+        sop: &SopDefinition,
+        calendar: &WorkingCalendar,
+        actor: &Actor,
+        mut input: SubmitInput,
+        with: SubmitWith,
+        now: DateTime<Utc>,
+        source: &AuditSource,
+    ) -> Result<CaseState> {
+        if with.proposed_app.is_some() {
+            input.app_id = AppId::random();
+        }
         let context = Context { sop, calendar, now };
         let transition = pelihara_domain::submit(context, actor, input)?;
         let backend = self.backend;
@@ -458,9 +592,9 @@ impl Store {
         let transition = self
             .write_job(move |conn| -> JobFuture<'_, Transition> {
                 Box::pin(async move {
-                    insert_case(conn, &transition, now).await?;
-                    write_rest(conn, backend, &HashSet::new(), &transition, &source, now).await?;
-                    Ok(Keep::Commit(transition))
+                    let written =
+                        write_submission(conn, backend, transition, with, &source, now).await?;
+                    Ok(Keep::Commit(written))
                 })
             })
             .await?;

@@ -31,7 +31,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
-pub use cases::{CaseSummary, InboxItem, OverdueTask, SopCatalog};
+pub use cases::{CaseSummary, InboxItem, OverdueTask, SopCatalog, SubmitWith};
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use writer::GroupCommitStats;
 

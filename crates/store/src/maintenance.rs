@@ -21,7 +21,7 @@ use sqlx::any::AnyRow;
 use crate::audit::{AuditSource, Change};
 use crate::codec::{instant, millis, opt_instant, uuid};
 use crate::register::{RegisterFilter, RegisterRow};
-use crate::{Result, Store, StoreError};
+use crate::{Backend, Result, Store, StoreError};
 
 /// Settings keys of the policy (absent: [`MaintenancePolicy::with_sop_interval`]).
 pub const SETTING_INTERVAL_MONTHS: &str = "register.maintenance_interval_months";
@@ -427,8 +427,18 @@ impl Store {
         };
         // Guarded: nothing is inserted when the app has an open case or an open draft by the
         // time this transaction runs; the partial unique index catches the rest.
+        let backend = self.backend;
         let result = self
             .write_with_event(change, async |tx| {
+                if backend == Backend::Postgres {
+                    // Serialises with submissions for the same app (`cases::write_submission`
+                    // locks it too; SQLite has one writer): no constraint spans cases and
+                    // drafts, so without it a case and a draft could both commit open.
+                    sqlx::query("select id from apps where id = $1 for update")
+                        .bind(app.to_string())
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                }
                 let done = sqlx::query(
                     "insert into maintenance_drafts (id, app_id, opd_id, state, due_date, \
                      due_state, origin, created_by, created_by_name, created_at) \

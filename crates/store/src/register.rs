@@ -616,8 +616,8 @@ impl Store {
     }
 }
 
-async fn insert_app(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+pub(crate) async fn insert_app(
+    conn: &mut sqlx::AnyConnection,
     id: AppId,
     opd_id: OpdId,
     fields: &AppFields,
@@ -649,7 +649,7 @@ async fn insert_app(
     .bind(interval_param(fields))
     .bind(fields.notes.clone())
     .bind(millis(now))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -233,9 +233,25 @@ impl Harness {
     }
 
     async fn submit(&self, now: DateTime<Utc>) -> CaseState {
+        let input = self.submit_input();
+        self.store
+            .submit_case(
+                &self.sop,
+                &self.calendar,
+                &self.operator,
+                input,
+                now,
+                &self.source(&self.operator),
+            )
+            .await
+            .unwrap()
+    }
+
+    /// A request for the harness app with a fresh letter and tracking code.
+    fn submit_input(&self) -> SubmitInput {
         let bytes = format!("%PDF-1.7 surat {}", uuid::Uuid::new_v4()).into_bytes();
         let sha256 = self.blobs.put(&bytes).unwrap();
-        let input = SubmitInput {
+        SubmitInput {
             opd_id: self.opd,
             app_id: self.app,
             subject: "Pemeliharaan SIMPUS".into(),
@@ -250,18 +266,7 @@ impl Harness {
                 "PLH-{}",
                 &uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()
             ),
-        };
-        self.store
-            .submit_case(
-                &self.sop,
-                &self.calendar,
-                &self.operator,
-                input,
-                now,
-                &self.source(&self.operator),
-            )
-            .await
-            .unwrap()
+        }
     }
 
     async fn try_act(

@@ -5,9 +5,12 @@
 
 use std::sync::Arc;
 
+use pelihara_domain::register::AppFields;
 use pelihara_domain::register::{DueState, MaintenancePolicy};
+use pelihara_domain::{Refusal, SubmitInput};
 use pelihara_store::maintenance::{DraftOrigin, DraftOutcome, DraftState};
-use pelihara_store::{AuditSource, Store};
+use pelihara_store::{AuditSource, Store, StoreError, SubmitWith};
+use sqlx::{Connection, Row};
 
 use super::{Harness, wib};
 
@@ -305,12 +308,30 @@ async fn drafts_never_sit_beside_an_open_case(h: Harness) {
         panic!("expected a second draft");
     };
     // Confirmed: the OPD submitted its letter; the draft names the case and is gone.
-    let case = h.submit(at).await.case.id;
+    let case = h
+        .store
+        .submit_request(
+            &h.sop,
+            &h.calendar,
+            &h.operator,
+            h.submit_input(),
+            SubmitWith {
+                draft: Some(second),
+                ..SubmitWith::default()
+            },
+            at,
+            &h.source(&h.operator),
+        )
+        .await
+        .unwrap()
+        .case
+        .id;
     assert!(
-        h.store
+        !h.store
             .close_maintenance_draft(second, Some(case), &h.source(&h.operator), at)
             .await
-            .unwrap()
+            .unwrap(),
+        "confirmed with its case already"
     );
     let confirmed = h.store.maintenance_draft(second).await.unwrap().unwrap();
     assert_eq!(confirmed.state, DraftState::Confirmed);
@@ -336,8 +357,340 @@ async fn a_case_submitted_without_the_draft_hides_it(h: Harness) {
         .unwrap();
     assert!(matches!(outcome, DraftOutcome::Prepared(_)));
     assert_eq!(h.store.open_drafts(Some(h.opd)).await.unwrap().len(), 1);
-    h.submit(at).await;
+    let DraftOutcome::Prepared(draft) = outcome else {
+        unreachable!()
+    };
+    let case = h.submit(at).await.case.id;
     assert!(h.store.open_drafts(Some(h.opd)).await.unwrap().is_empty());
+    // The request fulfils the draft: it is closed into the case, not left open beside it.
+    let closed = h.store.maintenance_draft(draft).await.unwrap().unwrap();
+    assert_eq!(closed.state, DraftState::Confirmed);
+    assert_eq!(closed.case_id, Some(case));
+    assert_eq!(open_drafts_in_database(&h).await, 0);
+}
+
+/// Open drafts as the table holds them (`open_drafts` hides those beside an open case).
+async fn open_drafts_in_database(h: &Harness) -> i64 {
+    let mut connection = sqlx::AnyConnection::connect(&h.url).await.unwrap();
+    let row = sqlx::query("select count(*) as n from maintenance_drafts where state = 'open'")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    let n: i64 = row.try_get("n").unwrap();
+    connection.close().await.unwrap();
+    n
+}
+
+fn proposed(name: &str) -> AppFields {
+    AppFields {
+        name: name.into(),
+        url: format!("https://{}.demakkab.go.id", name.to_lowercase()),
+        status: "proposed".into(),
+        ..AppFields::default()
+    }
+}
+
+async fn a_proposed_app_is_stored_with_its_request_or_not_at_all(h: Harness) {
+    let at = wib(2026, 11, 4, 9, 0);
+    let source = h.source(&h.operator);
+    let names = |apps: Vec<pelihara_store::register::App>| {
+        apps.into_iter().map(|app| app.name).collect::<Vec<_>>()
+    };
+    // A case the database refuses after the app's insert (its tracking code is taken):
+    // neither the app nor the case nor any event is left.
+    let taken = h.submit(at).await.case.tracking_code;
+    let before = h.store.verify_audit().await.unwrap().events;
+    let mut input = h.submit_input();
+    input.tracking_code = taken;
+    let refused = h
+        .store
+        .submit_request(
+            &h.sop,
+            &h.calendar,
+            &h.operator,
+            input,
+            SubmitWith {
+                proposed_app: Some(proposed("SIPANDU")),
+                ..SubmitWith::default()
+            },
+            at,
+            &source,
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.is_unique_violation(), "{refused:?}");
+    assert_eq!(
+        names(h.store.list_apps(Some(h.opd)).await.unwrap()),
+        vec!["SIMPUS"]
+    );
+    assert_eq!(h.store.list_cases(None, 50).await.unwrap().len(), 1);
+    assert_eq!(h.store.verify_audit().await.unwrap().events, before);
+
+    // A request the engine refuses writes nothing either.
+    let mut input = h.submit_input();
+    input.subject = String::new();
+    let refused = h
+        .store
+        .submit_request(
+            &h.sop,
+            &h.calendar,
+            &h.operator,
+            input,
+            SubmitWith {
+                proposed_app: Some(proposed("SIPANDU")),
+                ..SubmitWith::default()
+            },
+            at,
+            &source,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Refused(_)), "{refused:?}");
+    assert_eq!(h.store.list_apps(Some(h.opd)).await.unwrap().len(), 1);
+
+    // Accepted: the app (proposed) and its case, two events, one write.
+    let state = h
+        .store
+        .submit_request(
+            &h.sop,
+            &h.calendar,
+            &h.operator,
+            h.submit_input(),
+            SubmitWith {
+                proposed_app: Some(proposed("SIPANDU")),
+                ..SubmitWith::default()
+            },
+            at,
+            &source,
+        )
+        .await
+        .unwrap();
+    let apps = h.store.list_apps(Some(h.opd)).await.unwrap();
+    let app = apps.iter().find(|app| app.name == "SIPANDU").unwrap();
+    assert_eq!(app.status, "proposed");
+    assert_eq!(state.case.app_id, app.id);
+    assert_ne!(state.case.app_id, h.app);
+    let report = h.store.verify_audit().await.unwrap();
+    assert_eq!(report.events, before + 2, "app.create and the submission");
+    assert_eq!(report.first_bad, None);
+}
+
+async fn a_draft_closes_with_the_case_it_became_or_stays_open(h: Harness) {
+    let at = wib(2027, 11, 4, 9, 0);
+    let source = h.source(&h.operator);
+    // A withdrawn case leaves the app due again, and its tracking code taken.
+    let old = h.submit(at).await.case;
+    h.act(
+        old.id,
+        &h.operator,
+        at,
+        pelihara_domain::Command::Withdraw {
+            reason: "Salah kirim".into(),
+        },
+    )
+    .await;
+    let (policy, pelaksana) = (policy(), h.source(&h.pelaksana));
+    let prepare = || {
+        h.store.prepare_maintenance_draft(
+            h.app,
+            &h.calendar,
+            &policy,
+            at,
+            DraftOrigin::Manual,
+            &pelaksana,
+        )
+    };
+    let DraftOutcome::Prepared(draft) = prepare().await.unwrap() else {
+        panic!("expected a draft");
+    };
+    let confirm = |input: SubmitInput, draft| {
+        h.store.submit_request(
+            &h.sop,
+            &h.calendar,
+            &h.operator,
+            input,
+            SubmitWith {
+                draft: Some(draft),
+                ..SubmitWith::default()
+            },
+            at,
+            &source,
+        )
+    };
+    let before = h.store.verify_audit().await.unwrap().events;
+    // The database refuses the case: the draft stays open, nothing is written.
+    let mut input = h.submit_input();
+    input.tracking_code = old.tracking_code.clone();
+    assert!(
+        confirm(input, draft)
+            .await
+            .unwrap_err()
+            .is_unique_violation()
+    );
+    let still = h.store.maintenance_draft(draft).await.unwrap().unwrap();
+    assert_eq!(still.state, DraftState::Open);
+    assert_eq!(still.case_id, None);
+    assert_eq!(h.store.verify_audit().await.unwrap().events, before);
+
+    // A draft discarded meanwhile is not confirmed by a case, and no case is opened.
+    assert!(
+        h.store
+            .close_maintenance_draft(draft, None, &source, at)
+            .await
+            .unwrap()
+    );
+    let refused = confirm(h.submit_input(), draft).await.unwrap_err();
+    assert!(
+        matches!(refused, StoreError::Refused(Refusal::Conflict)),
+        "{refused:?}"
+    );
+    assert_eq!(h.store.list_cases(None, 50).await.unwrap().len(), 1);
+
+    // Confirmed: the case and the draft's closing in one write (two events).
+    let DraftOutcome::Prepared(draft) = prepare().await.unwrap() else {
+        panic!("expected a second draft");
+    };
+    let before = h.store.verify_audit().await.unwrap().events;
+    let case = confirm(h.submit_input(), draft).await.unwrap().case.id;
+    let confirmed = h.store.maintenance_draft(draft).await.unwrap().unwrap();
+    assert_eq!(confirmed.state, DraftState::Confirmed);
+    assert_eq!(confirmed.case_id, Some(case));
+    assert_eq!(confirmed.closed_by_name.as_deref(), Some("Operator Dinkes"));
+    let report = h.store.verify_audit().await.unwrap();
+    assert_eq!(report.events, before + 2);
+    assert_eq!(report.first_bad, None);
+}
+
+async fn submissions_racing_draft_preparations_leave_no_draft_beside_a_case(h: Harness) {
+    let at = wib(2027, 12, 1, 10, 0);
+    let h = Arc::new(h);
+    // Several rounds, all twenty starting together: the race is lost or won at the first
+    // commit, while no case is open yet. Between rounds the cases are withdrawn, so the app
+    // is due again.
+    for round in 0..5 {
+        let start = Arc::new(tokio::sync::Barrier::new(20));
+        let mut tasks = Vec::new();
+        for n in 0..20 {
+            let (h, start) = (Arc::clone(&h), Arc::clone(&start));
+            tasks.push(tokio::spawn(async move {
+                let input = h.submit_input();
+                start.wait().await;
+                if n % 2 == 0 {
+                    h.store
+                        .submit_case(
+                            &h.sop,
+                            &h.calendar,
+                            &h.operator,
+                            input,
+                            at,
+                            &h.source(&h.operator),
+                        )
+                        .await
+                        .map(|state| Some(state.case.id))
+                        .unwrap()
+                } else {
+                    h.store
+                        .prepare_maintenance_draft(
+                            h.app,
+                            &h.calendar,
+                            &policy(),
+                            at,
+                            DraftOrigin::Manual,
+                            &h.source(&h.pelaksana),
+                        )
+                        .await
+                        .map(|_| None)
+                        .unwrap()
+                }
+            }));
+        }
+        let mut cases = Vec::new();
+        for task in tasks {
+            cases.extend(task.await.unwrap());
+        }
+        assert_eq!(cases.len(), 10);
+        assert_eq!(
+            open_drafts_in_database(&h).await,
+            0,
+            "round {round}: an open draft beside the open cases"
+        );
+        for case in cases {
+            h.act(
+                case,
+                &h.operator,
+                at,
+                pelihara_domain::Command::Withdraw {
+                    reason: "Uji".into(),
+                },
+            )
+            .await;
+        }
+    }
+    assert_eq!(h.store.verify_audit().await.unwrap().first_bad, None);
+}
+
+/// On PostgreSQL both paths take the app's row lock before they check anything: while
+/// another transaction holds it, neither a submission nor a draft preparation gets through.
+/// (SQLite has one writer; there is nothing to lock.)
+async fn submissions_and_drafts_wait_for_the_apps_row_lock(h: Harness) {
+    if h.url.starts_with("sqlite") {
+        return;
+    }
+    let at = wib(2027, 12, 1, 10, 0);
+    let h = Arc::new(h);
+    for submitting in [false, true] {
+        let mut holder = sqlx::AnyConnection::connect(&h.url).await.unwrap();
+        sqlx::raw_sql("begin").execute(&mut holder).await.unwrap();
+        // `no key update`: the foreign-key checks of the inserts (key share) pass it; only
+        // the explicit `for update` of both paths waits.
+        sqlx::query("select id from apps where id = $1 for no key update")
+            .bind(h.app.to_string())
+            .fetch_one(&mut holder)
+            .await
+            .unwrap();
+        let worker = Arc::clone(&h);
+        let task = tokio::spawn(async move {
+            if submitting {
+                worker
+                    .store
+                    .submit_case(
+                        &worker.sop,
+                        &worker.calendar,
+                        &worker.operator,
+                        worker.submit_input(),
+                        at,
+                        &worker.source(&worker.operator),
+                    )
+                    .await
+                    .map(|_| ())
+                    .unwrap();
+            } else {
+                worker
+                    .store
+                    .prepare_maintenance_draft(
+                        worker.app,
+                        &worker.calendar,
+                        &policy(),
+                        at,
+                        DraftOrigin::Manual,
+                        &worker.source(&worker.pelaksana),
+                    )
+                    .await
+                    .map(|_| ())
+                    .unwrap();
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(
+            !task.is_finished(),
+            "submitting {submitting}: went through without the app's lock"
+        );
+        sqlx::raw_sql("commit").execute(&mut holder).await.unwrap();
+        task.await.unwrap();
+    }
+    // The draft came first; the case closed it.
+    assert_eq!(open_drafts_in_database(&h).await, 0);
+    assert_eq!(h.store.list_cases(None, 10).await.unwrap().len(), 1);
 }
 
 macro_rules! maintenance_contract {
@@ -369,4 +722,8 @@ maintenance_contract!(
     twenty_clicks_prepare_one_draft,
     drafts_never_sit_beside_an_open_case,
     a_case_submitted_without_the_draft_hides_it,
+    a_proposed_app_is_stored_with_its_request_or_not_at_all,
+    a_draft_closes_with_the_case_it_became_or_stays_open,
+    submissions_racing_draft_preparations_leave_no_draft_beside_a_case,
+    submissions_and_drafts_wait_for_the_apps_row_lock,
 );
