@@ -554,6 +554,15 @@ async fn the_maintenance_report_after_acceptance() {
     ] {
         assert!(text.contains(expected), "missing {expected:?} in {text}");
     }
+    // One sheet, signatures included, on the office's A4 and on F4.
+    assert!(text.contains("Halaman 1 dari 1"), "{text}");
+    let f4 = site
+        .get(
+            Some(&auditor),
+            &format!("/permohonan/{case}/dokumen/berita-acara?kertas=f4"),
+        )
+        .await;
+    assert!(pdf_text(&f4.bytes).contains("Halaman 1 dari 1"));
     let page = site
         .get(Some(&auditor), &format!("/permohonan/{case}"))
         .await
