@@ -39,6 +39,32 @@ pub struct StoredUser {
     pub email: Option<String>,
     pub password_hash: String,
     pub lang: String,
+    /// False when the user's OPD has been deactivated (true for users without an OPD).
+    pub opd_active: bool,
+}
+
+impl StoredUser {
+    /// Whether this account may sign in and act: enabled, and its OPD (if any) active.
+    pub fn may_sign_in(&self) -> bool {
+        self.user.active && self.opd_active
+    }
+}
+
+/// What an admin may change about a user (the username and NIP stay as created: the
+/// username is how people sign in, the NIP is the civil servant's own number).
+#[derive(Debug, Clone)]
+pub struct UserEdit {
+    pub full_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub positions: Vec<String>,
+    pub opd_id: Option<OpdId>,
+}
+
+/// What an edit changed: whether the person's permissions changed (their sessions ended).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EditOutcome {
+    pub sessions_ended: bool,
 }
 
 fn user_from_row(row: &AnyRow) -> Result<StoredUser> {
@@ -64,11 +90,15 @@ fn user_from_row(row: &AnyRow) -> Result<StoredUser> {
         email: row.try_get("email")?,
         password_hash: row.try_get("password_hash")?,
         lang: row.try_get("lang")?,
+        opd_active: row.try_get::<i64, _>("opd_active")? != 0,
     })
 }
 
-const USER_COLUMNS: &str =
-    "id, username, full_name, nip, email, role, positions, opd_id, active, password_hash, lang";
+/// The user columns, qualified for a query `from users u left join opds o on o.id = u.opd_id`
+/// (the OPD's activeness decides whether its operators may sign in).
+const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.nip, u.email, u.role, u.positions, \
+     u.opd_id, u.active, u.password_hash, u.lang, coalesce(o.active, 1) as opd_active";
+const USER_FROM: &str = "from users u left join opds o on o.id = u.opd_id";
 
 fn delegation_from_row(row: &AnyRow) -> Result<Delegation> {
     let kind: String = row.try_get("kind")?;
@@ -82,6 +112,16 @@ fn delegation_from_row(row: &AnyRow) -> Result<Delegation> {
         until: instant(row.try_get("until_at")?)?,
         revoked: row.try_get::<i64, _>("revoked")? != 0,
     })
+}
+
+/// Deletes every session of `user` inside the caller's transaction: they are signed out on
+/// every node at once (sessions live in the database).
+async fn end_sessions_of(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user: UserId) -> Result<()> {
+    sqlx::query("delete from sessions where user_id = $1")
+        .bind(user.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 impl Store {
@@ -184,7 +224,7 @@ impl Store {
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<StoredUser>> {
-        let query = format!("select {USER_COLUMNS} from users where username = $1");
+        let query = format!("select {USER_COLUMNS} {USER_FROM} where u.username = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(query))
             .bind(username.trim().to_lowercase())
             .fetch_optional(self.reader())
@@ -193,7 +233,7 @@ impl Store {
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<StoredUser>> {
-        let query = format!("select {USER_COLUMNS} from users where id = $1");
+        let query = format!("select {USER_COLUMNS} {USER_FROM} where u.id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(query))
             .bind(id.to_string())
             .fetch_optional(self.reader())
@@ -202,7 +242,7 @@ impl Store {
     }
 
     pub async fn list_users(&self) -> Result<Vec<StoredUser>> {
-        let query = format!("select {USER_COLUMNS} from users order by full_name");
+        let query = format!("select {USER_COLUMNS} {USER_FROM} order by u.full_name");
         let rows = sqlx::query(sqlx::AssertSqlSafe(query))
             .fetch_all(self.reader())
             .await?;
@@ -243,15 +283,150 @@ impl Store {
                 .await?;
             if !active {
                 // A disabled user is signed out everywhere at once, on every node.
-                sqlx::query("delete from sessions where user_id = $1")
-                    .bind(id.to_string())
-                    .execute(&mut **tx)
-                    .await?;
+                end_sessions_of(tx, id).await?;
             }
             Ok(())
         })
         .await?;
         Ok(())
+    }
+
+    /// Changes a user's name, email, role, positions and OPD. When the role, the positions or
+    /// the OPD change, their permissions changed: every session of theirs ends in the same
+    /// transaction, so they sign in again as who they now are. `None` when there is no such
+    /// user.
+    pub async fn update_user(
+        &self,
+        id: UserId,
+        edit: &UserEdit,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<Option<EditOutcome>> {
+        let Some(before) = self.user(id).await? else {
+            return Ok(None);
+        };
+        let old = &before.user;
+        let permissions_changed =
+            old.role != edit.role || old.positions != edit.positions || old.opd_id != edit.opd_id;
+        let detail = serde_json::json!({
+            "user_id": id,
+            "full_name": edit.full_name,
+            "email": edit.email,
+            "role": edit.role.code(),
+            "positions": edit.positions,
+            "opd_id": edit.opd_id,
+            "before": {
+                "full_name": old.full_name,
+                "email": before.email,
+                "role": old.role.code(),
+                "positions": old.positions,
+                "opd_id": old.opd_id,
+            },
+            "sessions_ended": permissions_changed,
+        });
+        let change = Change {
+            source,
+            at: now,
+            action: "user.update",
+            detail,
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query(
+                "update users set full_name = $1, email = $2, role = $3, positions = $4, \
+                 opd_id = $5 where id = $6",
+            )
+            .bind(edit.full_name.trim().to_owned())
+            .bind(edit.email.clone())
+            .bind(edit.role.code().to_owned())
+            .bind(edit.positions.join(","))
+            .bind(edit.opd_id.map(|opd| opd.to_string()))
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
+            if permissions_changed {
+                end_sessions_of(tx, id).await?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(Some(EditOutcome {
+            sessions_ended: permissions_changed,
+        }))
+    }
+
+    /// Sets a new password hash and ends every session of the user (whoever knew the old
+    /// password is signed out everywhere). `by_self` tells the audit trail whether the user
+    /// changed their own password or an admin reset it. The caller signs the user in again
+    /// on the session they are using, if it is theirs.
+    pub async fn set_password(
+        &self,
+        id: UserId,
+        password_hash: &str,
+        by_self: bool,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let change = Change {
+            source,
+            at: now,
+            action: if by_self {
+                "user.password_change"
+            } else {
+                "user.password_reset"
+            },
+            // Never the hash: the audit trail is readable by auditors.
+            detail: serde_json::json!({ "user_id": id }),
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("update users set password_hash = $1 where id = $2")
+                .bind(password_hash.to_owned())
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await?;
+            end_sessions_of(tx, id).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Deactivates or reactivates an OPD. Deactivating ends the sessions of its operators
+    /// (they may no longer sign in or submit); its cases and register entries stay as they
+    /// are. Returns false when there is no such OPD.
+    pub async fn set_opd_active(
+        &self,
+        id: OpdId,
+        active: bool,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        if self.opd(id).await?.is_none() {
+            return Ok(false);
+        }
+        let change = Change {
+            source,
+            at: now,
+            action: "opd.set_active",
+            detail: serde_json::json!({ "opd_id": id, "active": active }),
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("update opds set active = $1 where id = $2")
+                .bind(i64::from(active))
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await?;
+            if !active {
+                sqlx::query(
+                    "delete from sessions where user_id in \
+                     (select id from users where opd_id = $1)",
+                )
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(true)
     }
 
     /// The actor for the engine: the user and every delegation made to them.
@@ -270,10 +445,11 @@ impl Store {
             .iter()
             .map(delegation_from_row)
             .collect::<Result<_>>()?;
-        Ok(Some(Actor {
-            user: stored.user,
-            delegations,
-        }))
+        // An operator of a deactivated OPD acts as a disabled account: the session ends and
+        // the engine refuses whatever they send.
+        let mut user = stored.user;
+        user.active = user.active && stored.opd_active;
+        Ok(Some(Actor { user, delegations }))
     }
 
     pub async fn add_delegation(

@@ -71,6 +71,19 @@ fn routes() -> Router<AppState> {
             post(pages::admin::users::view_admin_user_active_post),
         )
         .route(
+            "/admin/pengguna/{id}",
+            get(pages::admin::users::view_admin_user_get)
+                .post(pages::admin::users::view_admin_user_post),
+        )
+        .route(
+            "/admin/pengguna/{id}/sandi",
+            post(pages::admin::users::view_admin_user_password_post),
+        )
+        .route(
+            "/admin/pengguna/{id}/nonaktifkan",
+            get(pages::admin::users::view_admin_user_disable_get),
+        )
+        .route(
             "/admin/delegasi",
             get(pages::admin::delegations::view_admin_delegations_get)
                 .post(pages::admin::delegations::view_admin_delegations_post),
@@ -81,12 +94,21 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/admin/delegasi/{id}/cabut",
-            post(pages::admin::delegations::view_admin_delegation_revoke_post),
+            get(pages::admin::delegations::view_admin_delegation_revoke_get)
+                .post(pages::admin::delegations::view_admin_delegation_revoke_post),
         )
         .route(
             "/admin/opd",
             get(pages::admin::opds::view_admin_opds_get)
                 .post(pages::admin::opds::view_admin_opds_post),
+        )
+        .route(
+            "/admin/opd/{id}/aktif",
+            post(pages::admin::opds::view_admin_opd_active_post),
+        )
+        .route(
+            "/admin/opd/{id}/nonaktifkan",
+            get(pages::admin::opds::view_admin_opd_disable_get),
         )
         .route(
             "/admin/libur",
@@ -129,6 +151,10 @@ fn routes() -> Router<AppState> {
             "/akun/notifikasi",
             get(pages::notifications::view_akun_notifikasi_get)
                 .post(pages::notifications::view_akun_notifikasi_post),
+        )
+        .route(
+            "/akun/sandi",
+            get(pages::account::view_akun_sandi_get).post(pages::account::view_akun_sandi_post),
         )
         .route("/tugas", get(pages::cases::view_tugas_get))
         .route("/dasbor", get(pages::cases::view_dasbor_get))

@@ -150,3 +150,44 @@ admin-kop-logo-current = Current logo: { $summary }
 admin-kop-logo-none = No logo yet; the letterhead prints without an emblem.
 admin-kop-remove-logo = Remove the logo
 admin-kop-save = Save the letterhead
+
+# Editing users, resetting passwords, deactivating OPDs, confirmation steps (HADM).
+admin-edit = Edit
+admin-edit-named = Edit { $name }
+admin-cancel = Cancel
+admin-user-edit-title = Edit user: { $name }
+admin-user-edit-details = User details
+admin-user-edit-save = Save changes
+admin-user-edit-sessions-help = Changing the role, positions or OPD ends all of this user's sessions; they sign in again.
+admin-notice-user-saved = The user's details were saved.
+admin-notice-user-saved-signed-out = Saved. The user's permissions changed, so all their sessions ended.
+admin-error-demote-self = You cannot change the role of your own account; ask another admin.
+admin-error-reset-self = Change your own password on the My account page.
+admin-password-reset = Reset password
+admin-field-new-password = New password
+admin-password-reset-help = At least 10 characters. All of this user's sessions end; tell them the new password in person.
+admin-password-reset-save = Reset password
+admin-notice-password-reset = Password reset; all of this user's sessions ended.
+admin-own-password-help = Your own password is changed on the My account page, with your current password.
+admin-account-state = Account status
+admin-account-state-active-help = A disabled account cannot sign in; its history and tasks stay on record.
+admin-confirm-heading = What will happen
+admin-confirm-disable-user-title = Disable the account of { $name }?
+admin-confirm-disable-user-sign-in = This user can no longer sign in until the account is enabled again.
+admin-confirm-disable-user-sessions = All their current sessions end at once.
+admin-confirm-disable-user-records = The history, initials and files recorded in their name stay on record.
+admin-confirm-revoke-title = Revoke the delegation?
+admin-confirm-revoke-what = { $name } no longer acts as { $kind } { $position } from now on.
+admin-confirm-revoke-tasks = This person no longer receives that position's tasks; revoking cannot be undone (make a new delegation if needed).
+admin-confirm-revoke-records = Initials and records made while the delegation was in force stay on record.
+admin-confirm-disable-opd-title = Deactivate the OPD { $name }?
+admin-confirm-disable-opd-operators = { $count ->
+    [0] This OPD has no active operators.
+    [one] Its one operator can no longer sign in, and their sessions end at once.
+   *[other] Its { $count } operators can no longer sign in, and their sessions end at once.
+}
+admin-confirm-disable-opd-forms = The OPD is no longer offered in forms and cannot submit new requests.
+admin-confirm-disable-opd-records = Its requests in progress and its apps in the register stay as they are.
+admin-opd-disable = Deactivate OPD
+admin-notice-opd-enabled = OPD reactivated; its operators can sign in again.
+admin-notice-opd-disabled = OPD deactivated; its operators can no longer sign in.

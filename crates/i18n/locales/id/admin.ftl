@@ -144,3 +144,43 @@ admin-kop-logo-current = Logo saat ini: { $summary }
 admin-kop-logo-none = Belum ada logo; kop dicetak tanpa lambang.
 admin-kop-remove-logo = Hapus logo
 admin-kop-save = Simpan kop surat
+
+# Editing users, resetting passwords, deactivating OPDs, confirmation steps (HADM).
+admin-edit = Ubah
+admin-edit-named = Ubah data { $name }
+admin-cancel = Batal
+admin-user-edit-title = Ubah pengguna: { $name }
+admin-user-edit-details = Data pengguna
+admin-user-edit-save = Simpan perubahan
+admin-user-edit-sessions-help = Bila peran, jabatan atau OPD diubah, semua sesi pengguna ini berakhir dan ia perlu masuk lagi.
+admin-notice-user-saved = Perubahan data pengguna tersimpan.
+admin-notice-user-saved-signed-out = Perubahan tersimpan. Hak akses pengguna berubah, jadi semua sesinya berakhir.
+admin-error-demote-self = Anda tidak dapat mengubah peran akun Anda sendiri; minta admin lain.
+admin-error-reset-self = Ubah kata sandi Anda sendiri di halaman Akun saya.
+admin-password-reset = Atur ulang kata sandi
+admin-field-new-password = Kata sandi baru
+admin-password-reset-help = Paling sedikit 10 karakter. Semua sesi pengguna ini berakhir; sampaikan kata sandi baru secara langsung.
+admin-password-reset-save = Atur ulang kata sandi
+admin-notice-password-reset = Kata sandi diatur ulang; semua sesi pengguna ini berakhir.
+admin-own-password-help = Kata sandi Anda sendiri diubah di halaman Akun saya, dengan kata sandi saat ini.
+admin-account-state = Status akun
+admin-account-state-active-help = Akun yang dinonaktifkan tidak dapat masuk; riwayat dan tugasnya tetap tersimpan.
+admin-confirm-heading = Yang akan terjadi
+admin-confirm-disable-user-title = Nonaktifkan akun { $name }?
+admin-confirm-disable-user-sign-in = Pengguna ini tidak dapat masuk lagi sampai akunnya diaktifkan kembali.
+admin-confirm-disable-user-sessions = Semua sesinya yang sedang berjalan langsung berakhir.
+admin-confirm-disable-user-records = Riwayat, paraf dan berkas yang sudah tercatat atas namanya tetap tersimpan.
+admin-confirm-revoke-title = Cabut delegasi?
+admin-confirm-revoke-what = { $name } tidak lagi bertindak sebagai { $kind } { $position } mulai saat ini.
+admin-confirm-revoke-tasks = Tugas jabatan tersebut tidak lagi diterima oleh pegawai ini; pencabutan tidak dapat dibatalkan (buat delegasi baru bila perlu).
+admin-confirm-revoke-records = Paraf dan catatan yang sudah dibuat selama delegasi berlaku tetap tersimpan.
+admin-confirm-disable-opd-title = Nonaktifkan OPD { $name }?
+admin-confirm-disable-opd-operators = { $count ->
+    [0] OPD ini tidak memiliki operator aktif.
+   *[other] { $count } operator OPD ini tidak dapat masuk lagi dan sesinya langsung berakhir.
+}
+admin-confirm-disable-opd-forms = OPD ini tidak lagi ditawarkan pada formulir dan tidak dapat mengajukan permohonan baru.
+admin-confirm-disable-opd-records = Permohonan yang sedang berjalan dan data aplikasinya di register tetap tersimpan.
+admin-opd-disable = Nonaktifkan OPD
+admin-notice-opd-enabled = OPD diaktifkan kembali; operatornya dapat masuk lagi.
+admin-notice-opd-disabled = OPD dinonaktifkan; operatornya tidak dapat masuk lagi.

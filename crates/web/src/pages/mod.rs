@@ -3,6 +3,7 @@
 //! (what htmx swaps in). Handlers here never touch SQL or decide case rules: they call the store
 //! and the case engine and render what those return.
 
+pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod cases;
 pub(crate) mod documents;

@@ -215,7 +215,8 @@ pub(crate) async fn view_sign_in_post(
     let matches = !password.is_empty() && auth::verify_password(hash, password).await?;
 
     match stored {
-        Some(stored) if matches && stored.user.active => {
+        // An operator of a deactivated OPD is refused like a disabled account.
+        Some(stored) if matches && stored.may_sign_in() => {
             let source = AuditSource {
                 actor_id: Some(stored.user.id),
                 actor_name: stored.user.full_name.clone(),
@@ -233,6 +234,7 @@ pub(crate) async fn view_sign_in_post(
             let reason = match &stored {
                 None => "unknown_user",
                 Some(stored) if !stored.user.active => "disabled",
+                Some(stored) if !stored.opd_active => "opd_inactive",
                 Some(_) => "wrong_password",
             };
             store

@@ -230,6 +230,41 @@ async fn accounts_are_disabled_and_enabled_again() {
     .await;
     assert_eq!(
         answer.header("location"),
+        format!("/admin/pengguna/{operator}/nonaktifkan"),
+        "not without the confirmation step"
+    );
+    assert!(
+        try_sign_in(&site.router, "op.dinkes", TEST_PASSWORD)
+            .await
+            .is_ok(),
+        "nothing changed yet"
+    );
+    let html = get(&site.router, "/admin/pengguna", Some(&cookie))
+        .await
+        .text();
+    assert!(
+        html.contains(&format!(r#"href="/admin/pengguna/{operator}/nonaktifkan""#)),
+        "the list links to the confirmation step, no one-click form"
+    );
+    let html = get(
+        &site.router,
+        &format!("/admin/pengguna/{operator}/nonaktifkan"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(html.contains("Nonaktifkan akun Operator Dinkes (op.dinkes)?"));
+    assert!(html.contains("Semua sesinya yang sedang berjalan langsung berakhir."));
+    assert!(html.contains(r#"name="confirm" value="1""#));
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{operator}/aktif"),
+        Some(&cookie),
+        "confirm=1&active=0",
+    )
+    .await;
+    assert_eq!(
+        answer.header("location"),
         "/admin/pengguna?ok=user-disabled"
     );
     assert!(
@@ -321,6 +356,30 @@ async fn delegations_name_the_official_and_make_the_delegate_acting() {
     .await;
     assert_eq!(
         answer.header("location"),
+        format!("/admin/delegasi/{id}/cabut"),
+        "not without the confirmation step"
+    );
+    assert!(!site.test.services.store.list_delegations().await.unwrap()[0].revoked);
+    let html = get(
+        &site.router,
+        &format!("/admin/delegasi/{id}/cabut"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(
+        html.contains("Staf sekretaris tidak lagi bertindak sebagai Plh. Kepala Dinas"),
+        "{html}"
+    );
+    let answer = post(
+        &site.router,
+        &format!("/admin/delegasi/{id}/cabut"),
+        Some(&cookie),
+        "confirm=1",
+    )
+    .await;
+    assert_eq!(
+        answer.header("location"),
         "/admin/delegasi?ok=delegation-revoked"
     );
     assert!(site.test.services.store.list_delegations().await.unwrap()[0].revoked);
@@ -330,7 +389,7 @@ async fn delegations_name_the_official_and_make_the_delegate_acting() {
         &site.router,
         &format!("/admin/delegasi/{id}/cabut"),
         Some(&cookie),
-        "",
+        "confirm=1",
     )
     .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND, "already revoked");
@@ -593,4 +652,641 @@ async fn holidays_are_listed_by_year_added_and_removed() {
     .await
     .text();
     assert!(html.contains("Holidays in 2027"));
+}
+
+/// How many sessions `user` has in the database.
+async fn sessions_of(site: &Site, user: pelihara_domain::UserId) -> i64 {
+    site.test.services.store.session_count(user).await.unwrap()
+}
+
+/// Whether `cookie` still signs its holder in (a private page answers instead of sending
+/// the browser to the sign-in page).
+async fn still_signed_in(site: &Site, cookie: &str) -> bool {
+    get(&site.router, "/tugas", Some(cookie)).await.status == StatusCode::OK
+}
+
+#[tokio::test]
+async fn admins_edit_users_and_a_change_of_permissions_ends_their_sessions() {
+    let site = site().await;
+    let cookie = admin(&site).await;
+    let pelaksana = site.people.staff_in("pelaksana");
+    let staff_cookie = sign_in(&site.router, "pelaksana", TEST_PASSWORD).await;
+    let html = get(
+        &site.router,
+        &format!("/admin/pengguna/{pelaksana}"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(html.contains("Ubah pengguna: Staf pelaksana"), "{html}");
+    assert!(
+        html.contains(r#"value="Staf pelaksana""#),
+        "stored values shown"
+    );
+    assert!(
+        html.contains(r#"id="position-pelaksana" checked"#),
+        "positions checked"
+    );
+    assert!(!html.contains("$argon2"));
+
+    // A new name and email: permissions unchanged, the session stays.
+    let body =
+        "full_name=Budi+Pelaksana&email=budi%40demakkab.go.id&role=staff&positions=pelaksana&opd=";
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{pelaksana}"),
+        Some(&cookie),
+        body,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    assert_eq!(
+        answer.header("location"),
+        format!("/admin/pengguna/{pelaksana}?ok=user-saved")
+    );
+    let stored = site
+        .test
+        .services
+        .store
+        .user(pelaksana)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.user.full_name, "Budi Pelaksana");
+    assert_eq!(stored.email.as_deref(), Some("budi@demakkab.go.id"));
+    let event = last_event(&site).await;
+    assert_eq!(event.action, "user.update");
+    assert_eq!(event.actor_id, Some(site.people.admin));
+    assert!(
+        still_signed_in(&site, &staff_cookie).await,
+        "same permissions"
+    );
+
+    // Another position: the permissions changed, every session of theirs ends.
+    let body = "full_name=Budi+Pelaksana&email=budi%40demakkab.go.id&role=staff&positions=pelaksana&positions=tim_jaringan";
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{pelaksana}"),
+        Some(&cookie),
+        body,
+    )
+    .await;
+    assert_eq!(
+        answer.header("location"),
+        format!("/admin/pengguna/{pelaksana}?ok=user-saved-signed-out")
+    );
+    let stored = site
+        .test
+        .services
+        .store
+        .user(pelaksana)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.user.positions, ["pelaksana", "tim_jaringan"]);
+    assert_eq!(sessions_of(&site, pelaksana).await, 0);
+    assert!(!still_signed_in(&site, &staff_cookie).await, "signed out");
+    let event = last_event(&site).await;
+    assert_eq!(event.action, "user.update");
+    assert_eq!(event.detail["sessions_ended"], true);
+    assert_eq!(event.detail["before"]["positions"][0], "pelaksana");
+    assert!(still_signed_in(&site, &cookie).await, "the admin stays");
+
+    // Staff becomes an operator of an OPD.
+    let opd = site.people.opd;
+    let body = format!("full_name=Budi+Pelaksana&role=opd_operator&opd={opd}");
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{pelaksana}"),
+        Some(&cookie),
+        &body,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let stored = site
+        .test
+        .services
+        .store
+        .user(pelaksana)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.user.role, pelihara_domain::Role::OpdOperator);
+    assert_eq!(stored.user.opd_id, Some(opd));
+    assert!(stored.user.positions.is_empty());
+    assert_eq!(stored.email, None, "an emptied email is removed");
+}
+
+#[tokio::test]
+async fn bad_edits_are_shown_next_to_the_field_and_change_nothing() {
+    let site = site().await;
+    let cookie = admin(&site).await;
+    let pelaksana = site.people.staff_in("pelaksana");
+    let staff_cookie = sign_in(&site.router, "pelaksana", TEST_PASSWORD).await;
+    let before = site
+        .test
+        .services
+        .store
+        .user(pelaksana)
+        .await
+        .unwrap()
+        .unwrap();
+    let events = site
+        .test
+        .services
+        .store
+        .recent_events(1000)
+        .await
+        .unwrap()
+        .len();
+    let opd = site.people.opd;
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            "full_name=&role=staff&positions=pelaksana".to_owned(),
+            "Wajib diisi.",
+            r#"id="position-pelaksana" checked"#,
+        ),
+        (
+            "full_name=Siti+Baru&role=staff&positions=tim_jaringan&email=siti%40demak".to_owned(),
+            "Alamat email tidak valid.",
+            r#"value="siti@demak""#,
+        ),
+        (
+            "full_name=Siti+Baru&role=staff".to_owned(),
+            "Staf harus memegang paling sedikit satu jabatan.",
+            r#"value="Siti Baru""#,
+        ),
+        (
+            format!("full_name=Siti+Baru&role=staff&positions=pelaksana&opd={opd}"),
+            "Hanya operator OPD yang terhubung ke OPD",
+            r#"value="Siti Baru""#,
+        ),
+        (
+            "full_name=Siti+Baru&role=opd_operator".to_owned(),
+            "Operator OPD harus terhubung ke satu OPD.",
+            r#"value="Siti Baru""#,
+        ),
+        (
+            "full_name=Siti+Baru&role=raja&positions=pelaksana".to_owned(),
+            "Pilih salah satu pilihan yang tersedia.",
+            r#"value="Siti Baru""#,
+        ),
+        (
+            "full_name=Siti+Baru&role=staff&positions=bupati".to_owned(),
+            "Pilih salah satu pilihan yang tersedia.",
+            r#"value="Siti Baru""#,
+        ),
+    ];
+    for (body, message, kept) in cases {
+        let answer = post(
+            &site.router,
+            &format!("/admin/pengguna/{pelaksana}"),
+            Some(&cookie),
+            &body,
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let html = answer.text();
+        assert!(html.contains(message), "{body}: {message} missing");
+        assert!(html.contains(kept), "{body}: {kept} not kept");
+        assert!(html.contains("is-invalid"), "{body}: field marked");
+        assert!(html.contains("Data belum disimpan"), "{body}");
+    }
+    // In English too.
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{pelaksana}?lang=en"),
+        Some(&cookie),
+        "full_name=Siti&role=staff",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer
+            .text()
+            .contains("Staff must hold at least one position.")
+    );
+
+    // An admin cannot take their own admin role away.
+    let me = site.people.admin;
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{me}"),
+        Some(&cookie),
+        "full_name=Admin+Uji&role=auditor",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer
+            .text()
+            .contains("Anda tidak dapat mengubah peran akun Anda sendiri")
+    );
+
+    let after = site
+        .test
+        .services
+        .store
+        .user(pelaksana)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.user.full_name, before.user.full_name);
+    assert_eq!(after.user.positions, before.user.positions);
+    assert_eq!(after.email, before.email);
+    assert_eq!(
+        site.test
+            .services
+            .store
+            .recent_events(1000)
+            .await
+            .unwrap()
+            .len(),
+        events,
+        "no event"
+    );
+    assert!(still_signed_in(&site, &staff_cookie).await);
+    let unknown = pelihara_domain::UserId::random();
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{unknown}"),
+        Some(&cookie),
+        "full_name=X&role=auditor",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn admins_reset_passwords_and_the_users_sessions_end() {
+    let site = site().await;
+    let cookie = admin(&site).await;
+    let operator = site.people.operator;
+    let operator_cookie = sign_in(&site.router, "op.dinkes", TEST_PASSWORD).await;
+
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{operator}/sandi"),
+        Some(&cookie),
+        "new_password=pendek",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = answer.text();
+    assert!(html.contains("Kata sandi paling sedikit 10 karakter."));
+    assert!(!html.contains("pendek"), "the password is not sent back");
+    assert!(
+        still_signed_in(&site, &operator_cookie).await,
+        "nothing changed"
+    );
+    try_sign_in(&site.router, "op.dinkes", TEST_PASSWORD)
+        .await
+        .unwrap();
+
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{operator}/sandi"),
+        Some(&cookie),
+        "new_password=sandi-baru-dari-admin",
+    )
+    .await;
+    assert_eq!(
+        answer.header("location"),
+        format!("/admin/pengguna/{operator}?ok=password-reset")
+    );
+    assert_eq!(sessions_of(&site, operator).await, 0);
+    assert!(!still_signed_in(&site, &operator_cookie).await);
+    assert!(
+        try_sign_in(&site.router, "op.dinkes", TEST_PASSWORD)
+            .await
+            .is_err(),
+        "the old password no longer works"
+    );
+    try_sign_in(&site.router, "op.dinkes", "sandi-baru-dari-admin")
+        .await
+        .unwrap();
+    let events = site.test.services.store.recent_events(5).await.unwrap();
+    let reset = events
+        .iter()
+        .find(|event| event.action == "user.password_reset")
+        .expect("audited");
+    assert_eq!(reset.actor_id, Some(site.people.admin));
+    assert!(
+        !reset.detail.to_string().contains("argon2"),
+        "never the hash"
+    );
+
+    // Not their own: that is the account page, with the current password.
+    let me = site.people.admin;
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{me}/sandi"),
+        Some(&cookie),
+        "new_password=sandi-baru-dari-admin",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn only_admins_edit_reset_or_deactivate() {
+    let site = site().await;
+    let operator = site.people.operator;
+    let opd = site.people.opd;
+    let delegation = pelihara_domain::DelegationId::random();
+    let routes = [
+        (
+            true,
+            format!("/admin/pengguna/{operator}"),
+            "full_name=X&role=admin",
+        ),
+        (false, format!("/admin/pengguna/{operator}"), ""),
+        (
+            true,
+            format!("/admin/pengguna/{operator}/sandi"),
+            "new_password=sandi-orang-lain",
+        ),
+        (false, format!("/admin/pengguna/{operator}/nonaktifkan"), ""),
+        (false, format!("/admin/opd/{opd}/nonaktifkan"), ""),
+        (
+            true,
+            format!("/admin/opd/{opd}/aktif"),
+            "active=0&confirm=1",
+        ),
+        (false, format!("/admin/delegasi/{delegation}/cabut"), ""),
+    ];
+    for username in ["pelaksana", "kepala_dinas", "auditor", "op.dinkes"] {
+        let cookie = sign_in(&site.router, username, TEST_PASSWORD).await;
+        for (is_post, uri, body) in &routes {
+            let answer = if *is_post {
+                post(&site.router, uri, Some(&cookie), body).await
+            } else {
+                get(&site.router, uri, Some(&cookie)).await
+            };
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{username} {uri}");
+        }
+    }
+    let stored = site
+        .test
+        .services
+        .store
+        .user(operator)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.user.role, pelihara_domain::Role::OpdOperator);
+    try_sign_in(&site.router, "op.dinkes", TEST_PASSWORD)
+        .await
+        .unwrap();
+    assert!(
+        site.test
+            .services
+            .store
+            .opd(opd)
+            .await
+            .unwrap()
+            .unwrap()
+            .active
+    );
+}
+
+#[tokio::test]
+async fn users_change_their_own_password_on_the_account_page() {
+    let site = site().await;
+    let user = site.people.staff_in("pelaksana");
+    let here = sign_in(&site.router, "pelaksana", TEST_PASSWORD).await;
+    let elsewhere = sign_in(&site.router, "pelaksana", TEST_PASSWORD).await;
+    let html = get(&site.router, "/akun/sandi", Some(&here)).await.text();
+    assert!(html.contains("Akun saya") && html.contains("Ubah kata sandi"));
+    assert!(
+        html.contains(r#"href="/akun/notifikasi""#),
+        "linked to notifications"
+    );
+    let html = get(&site.router, "/akun/notifikasi", Some(&here))
+        .await
+        .text();
+    assert!(html.contains(r#"href="/akun/sandi""#), "and back");
+
+    let new = "sandi-baru-pelaksana";
+    let cases = [
+        (
+            format!("current_password=salah-sekali&new_password={new}&new_password_again={new}"),
+            "Kata sandi saat ini salah.",
+        ),
+        (
+            format!(
+                "current_password={TEST_PASSWORD}&new_password={new}&new_password_again=lain-lagi-ya"
+            ),
+            "Kedua isian kata sandi baru tidak sama.",
+        ),
+        (
+            format!(
+                "current_password={TEST_PASSWORD}&new_password=pendek&new_password_again=pendek"
+            ),
+            "Kata sandi paling sedikit 10 karakter.",
+        ),
+        (
+            format!(
+                "current_password={TEST_PASSWORD}&new_password={TEST_PASSWORD}&new_password_again={TEST_PASSWORD}"
+            ),
+            "harus berbeda",
+        ),
+        (
+            format!("current_password=&new_password={new}&new_password_again={new}"),
+            "Wajib diisi.",
+        ),
+    ];
+    for (body, message) in &cases {
+        let answer = post(&site.router, "/akun/sandi", Some(&here), body).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let html = answer.text();
+        assert!(html.contains(message), "{body}: {message}");
+        assert!(
+            !html.contains(new) && !html.contains(TEST_PASSWORD),
+            "never echoed"
+        );
+    }
+    assert_eq!(sessions_of(&site, user).await, 2, "nothing changed");
+    let answer = post(
+        &site.router,
+        "/akun/sandi?lang=en",
+        Some(&here),
+        "current_password=salah-sekali&new_password=x&new_password_again=x",
+    )
+    .await;
+    assert!(answer.text().contains("The current password is wrong."));
+
+    let body =
+        format!("current_password={TEST_PASSWORD}&new_password={new}&new_password_again={new}");
+    let answer = post(&site.router, "/akun/sandi", Some(&here), &body).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    assert_eq!(answer.header("location"), "/akun/sandi?ok=password-changed");
+    // This browser goes on under a new session id; the other one is signed out.
+    let renewed = answer.header("set-cookie");
+    let renewed = renewed.split(';').next().unwrap().to_owned();
+    assert_ne!(renewed, here, "a new session id");
+    assert!(still_signed_in(&site, &renewed).await);
+    assert!(!still_signed_in(&site, &elsewhere).await);
+    assert!(
+        !still_signed_in(&site, &here).await,
+        "the old id is worthless"
+    );
+    assert_eq!(sessions_of(&site, user).await, 1);
+    assert!(
+        try_sign_in(&site.router, "pelaksana", TEST_PASSWORD)
+            .await
+            .is_err()
+    );
+    try_sign_in(&site.router, "pelaksana", new).await.unwrap();
+    let events = site.test.services.store.recent_events(5).await.unwrap();
+    let change = events
+        .iter()
+        .find(|event| event.action == "user.password_change")
+        .expect("audited");
+    assert_eq!(change.actor_id, Some(user));
+}
+
+#[tokio::test]
+async fn a_deactivated_opd_keeps_its_records_and_its_operators_cannot_sign_in() {
+    let site = site().await;
+    let cookie = admin(&site).await;
+    let opd = site.people.opd;
+    let operator = site.people.operator;
+    let operator_cookie = sign_in(&site.router, "op.dinkes", TEST_PASSWORD).await;
+    let other_cookie = sign_in(&site.router, "op.disdik", TEST_PASSWORD).await;
+
+    let html = get(&site.router, "/admin/opd", Some(&cookie)).await.text();
+    assert!(html.contains(&format!(r#"href="/admin/opd/{opd}/nonaktifkan""#)));
+    let answer = post(
+        &site.router,
+        &format!("/admin/opd/{opd}/aktif"),
+        Some(&cookie),
+        "active=0",
+    )
+    .await;
+    assert_eq!(
+        answer.header("location"),
+        format!("/admin/opd/{opd}/nonaktifkan"),
+        "not without the confirmation step"
+    );
+    assert!(
+        site.test
+            .services
+            .store
+            .opd(opd)
+            .await
+            .unwrap()
+            .unwrap()
+            .active
+    );
+    let html = get(
+        &site.router,
+        &format!("/admin/opd/{opd}/nonaktifkan"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(
+        html.contains("Nonaktifkan OPD Dinas Kesehatan (DINKES)?"),
+        "{html}"
+    );
+    assert!(html.contains("1 operator OPD ini tidak dapat masuk lagi"));
+
+    let answer = post(
+        &site.router,
+        &format!("/admin/opd/{opd}/aktif"),
+        Some(&cookie),
+        "active=0&confirm=1",
+    )
+    .await;
+    assert_eq!(answer.header("location"), "/admin/opd?ok=opd-disabled");
+    let event = last_event(&site).await;
+    assert_eq!(event.action, "opd.set_active");
+    assert_eq!(event.actor_id, Some(site.people.admin));
+    assert!(
+        !site
+            .test
+            .services
+            .store
+            .opd(opd)
+            .await
+            .unwrap()
+            .unwrap()
+            .active
+    );
+    assert_eq!(sessions_of(&site, operator).await, 0);
+    assert!(!still_signed_in(&site, &operator_cookie).await);
+    assert!(
+        try_sign_in(&site.router, "op.dinkes", TEST_PASSWORD)
+            .await
+            .is_err(),
+        "its operator cannot sign in"
+    );
+    assert!(
+        still_signed_in(&site, &other_cookie).await,
+        "other OPDs unaffected"
+    );
+    // The account itself is untouched: it comes back with its OPD.
+    let stored = site
+        .test
+        .services
+        .store
+        .user(operator)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.user.active && !stored.may_sign_in());
+    // Not offered in the user form any more.
+    let html = get(&site.router, "/admin/pengguna", Some(&cookie))
+        .await
+        .text();
+    assert!(!html.contains("Dinas Kesehatan (DINKES)"), "not offered");
+    let answer = post(
+        &site.router,
+        "/admin/pengguna",
+        Some(&cookie),
+        &format!("username=op.baru&full_name=Op+Baru&role=opd_operator&opd={opd}&password=kata-sandi-awal"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "refused");
+    // Its operator can still be edited without being moved.
+    let html = get(
+        &site.router,
+        &format!("/admin/pengguna/{operator}"),
+        Some(&cookie),
+    )
+    .await
+    .text();
+    assert!(
+        html.contains("Dinas Kesehatan (DINKES)"),
+        "its own OPD still shown"
+    );
+    let answer = post(
+        &site.router,
+        &format!("/admin/pengguna/{operator}"),
+        Some(&cookie),
+        &format!("full_name=Operator+Dinkes+Baru&role=opd_operator&opd={opd}"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+
+    let answer = post(
+        &site.router,
+        &format!("/admin/opd/{opd}/aktif"),
+        Some(&cookie),
+        "active=1",
+    )
+    .await;
+    assert_eq!(answer.header("location"), "/admin/opd?ok=opd-enabled");
+    try_sign_in(&site.router, "op.dinkes", TEST_PASSWORD)
+        .await
+        .unwrap();
+    let unknown = pelihara_domain::OpdId::random();
+    let answer = get(
+        &site.router,
+        &format!("/admin/opd/{unknown}/nonaktifkan"),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
 }

@@ -443,7 +443,7 @@ async fn a_disabled_users_session_stops_working() {
         &site.router,
         &format!("/admin/pengguna/{user}/aktif"),
         Some(&admin),
-        "active=0",
+        "active=0&confirm=1",
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);

@@ -6,14 +6,16 @@
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use pelihara_domain::{Delegation, DelegationId, DelegationKind, Role, UserId};
 use pelihara_i18n::format_date;
 use serde::Deserialize;
 
 use super::users::Choice;
-use super::{AdminTab, FormData, done, notice, tabs, too_long};
+use super::{
+    AdminTab, ConfirmPartial, FormData, confirm_page, confirmed, done, notice, tabs, too_long,
+};
 use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::FormErrors;
@@ -402,27 +404,83 @@ pub(crate) async fn view_admin_delegations_post(
     Ok(done(PATH, "delegation-created"))
 }
 
-/// `POST /admin/delegasi/{id}/cabut`: revokes a delegation at once.
-pub(crate) async fn view_admin_delegation_revoke_post(
-    admin: AdminUser,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let services = state.services();
-    let id = DelegationId::parse(&id).ok_or(WebError::NotFound)?;
-    let known = services
+/// The delegation `id` when it exists and is not revoked yet.
+async fn revocable(state: &AppState, id: &str) -> Result<Delegation, WebError> {
+    let id = DelegationId::parse(id).ok_or(WebError::NotFound)?;
+    state
+        .services()
         .store
         .list_delegations()
         .await
         .map_err(WebError::internal)?
         .into_iter()
-        .any(|delegation| delegation.id == id && !delegation.revoked);
-    if !known {
-        return Err(WebError::NotFound);
+        .find(|delegation| delegation.id == id && !delegation.revoked)
+        .ok_or(WebError::NotFound)
+}
+
+/// `GET /admin/delegasi/{id}/cabut`: what revoking this delegation does, and the button
+/// that does it.
+pub(crate) async fn view_admin_delegation_revoke_get(
+    shell: Shell,
+    _admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let services = state.services();
+    let delegation = revocable(&state, &id).await?;
+    let delegate = services
+        .store
+        .user(delegation.delegate)
+        .await
+        .map_err(WebError::internal)?
+        .map(|stored| stored.user.full_name)
+        .unwrap_or_default();
+    let position = position_label(tr, &services.catalog, &delegation.position);
+    confirm_page(
+        shell,
+        ConfirmPartial {
+            tr,
+            tabs: tabs(tr, PATH),
+            notice: None,
+            title: tr.t("admin-confirm-revoke-title"),
+            consequences: vec![
+                pelihara_i18n::t_args(
+                    tr.lang(),
+                    "admin-confirm-revoke-what",
+                    &[
+                        ("kind", pelihara_i18n::arg(delegation.kind.label())),
+                        ("position", pelihara_i18n::arg(position)),
+                        ("name", pelihara_i18n::arg(delegate)),
+                    ],
+                ),
+                tr.t("admin-confirm-revoke-tasks"),
+                tr.t("admin-confirm-revoke-records"),
+            ],
+            action: format!("{PATH}/{}/cabut", delegation.id),
+            fields: Vec::new(),
+            confirm_label: tr.t("admin-revoke"),
+            cancel_href: PATH,
+        },
+    )
+}
+
+/// `POST /admin/delegasi/{id}/cabut`: revokes the delegation once confirmed (the
+/// confirmation step adds `confirm=1`; without it the browser is sent there).
+pub(crate) async fn view_admin_delegation_revoke_post(
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(data): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let delegation = revocable(&state, &id).await?;
+    if !confirmed(&FormData(data)) {
+        return Ok(Redirect::to(&format!("{PATH}/{}/cabut", delegation.id)).into_response());
     }
     services
         .store
-        .revoke_delegation(id, &admin.0.audit_source(), services.clock.now())
+        .revoke_delegation(delegation.id, &admin.0.audit_source(), services.clock.now())
         .await
         .map_err(WebError::internal)?;
     Ok(done(PATH, "delegation-revoked"))

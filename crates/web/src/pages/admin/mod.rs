@@ -10,9 +10,12 @@ pub(crate) mod opds;
 pub(crate) mod register_settings;
 pub(crate) mod users;
 
+use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::shell::Tr;
+use crate::error::WebError;
+use crate::pages::page_or_partial;
+use crate::shell::{Shell, Tr};
 
 /// A tab of the admin pages' own tab bar.
 pub(crate) struct AdminTab {
@@ -91,6 +94,11 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "delegation-created" => "admin-notice-delegation-created",
         "delegation-revoked" => "admin-notice-delegation-revoked",
         "opd-created" => "admin-notice-opd-created",
+        "opd-enabled" => "admin-notice-opd-enabled",
+        "opd-disabled" => "admin-notice-opd-disabled",
+        "user-saved" => "admin-notice-user-saved",
+        "user-saved-signed-out" => "admin-notice-user-saved-signed-out",
+        "password-reset" => "admin-notice-password-reset",
         "holiday-added" => "admin-notice-holiday-added",
         "holiday-removed" => "admin-notice-holiday-removed",
         "register-policy-saved" => "register-policy-saved",
@@ -104,4 +112,47 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
 /// How many characters `text` has (not bytes: names carry Indonesian and Javanese letters).
 pub(crate) fn too_long(text: &str, max: usize) -> bool {
     text.chars().count() > max
+}
+
+#[derive(Template)]
+#[template(path = "admin_confirm.html")]
+struct ConfirmPage {
+    shell: Shell,
+    tr: Tr,
+    partial: ConfirmPartial,
+}
+
+/// A step before an action that cannot simply be taken back (disabling an account, revoking
+/// a delegation, deactivating an OPD): what will happen, said plainly, then a form that
+/// POSTs the action. It works without JavaScript.
+#[derive(Template)]
+#[template(path = "admin_confirm_partial.html")]
+pub(crate) struct ConfirmPartial {
+    pub tr: Tr,
+    pub tabs: Vec<AdminTab>,
+    /// Always `None` here; the shared tab bar shows it on list pages.
+    pub notice: Option<String>,
+    pub title: String,
+    /// What the action will do, one sentence a line.
+    pub consequences: Vec<String>,
+    pub action: String,
+    /// Hidden fields the action's form sends (besides `confirm=1`).
+    pub fields: Vec<(&'static str, &'static str)>,
+    pub confirm_label: String,
+    pub cancel_href: &'static str,
+}
+
+/// Renders a confirmation step (see [`ConfirmPartial`]).
+pub(crate) fn confirm_page(shell: Shell, partial: ConfirmPartial) -> Result<Response, WebError> {
+    page_or_partial(shell, partial, |shell, partial| ConfirmPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })
+}
+
+/// Whether a form carries the confirmation field its confirmation step adds: a POST without
+/// it (a stale form, a forged link) is sent to the confirmation step instead of acting.
+pub(crate) fn confirmed(data: &FormData) -> bool {
+    data.text("confirm") == "1"
 }

@@ -1,13 +1,18 @@
-//! `/admin/opd`: the agencies (OPD) that send requests, and a form to add one. A code already
-//! in use is a form error. It must never delete an OPD: cases and apps keep pointing at it.
+//! `/admin/opd`: the agencies (OPD) that send requests, a form to add one, and deactivating
+//! (after a confirmation step) or reactivating one. A code already in use is a form error.
+//! It must never delete an OPD: cases and apps keep pointing at it; a deactivated OPD's
+//! operators cannot sign in, and it is not offered in forms.
 
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use pelihara_domain::OpdId;
 use serde::Deserialize;
 
-use super::{AdminTab, FormData, done, notice, tabs, too_long};
+use super::{
+    AdminTab, ConfirmPartial, FormData, confirm_page, confirmed, done, notice, tabs, too_long,
+};
 use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::FormErrors;
@@ -38,6 +43,7 @@ struct OpdsPartial {
 }
 
 struct OpdRow {
+    id: String,
     code: String,
     name: String,
     operators: usize,
@@ -70,6 +76,7 @@ async fn render(
                 .iter()
                 .filter(|stored| stored.user.active && stored.user.opd_id == Some(opd.id))
                 .count(),
+            id: opd.id.to_string(),
             code: opd.code,
             name: opd.name,
             active: opd.active,
@@ -165,6 +172,96 @@ pub(crate) async fn view_admin_opds_post(
         None,
     )
     .await
+}
+
+/// `GET /admin/opd/{id}/nonaktifkan`: what deactivating this OPD does, and the button that
+/// does it.
+pub(crate) async fn view_admin_opd_disable_get(
+    shell: Shell,
+    _admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let store = &state.services().store;
+    let id = OpdId::parse(&id).ok_or(WebError::NotFound)?;
+    let opd = store
+        .opd(id)
+        .await
+        .map_err(WebError::internal)?
+        .ok_or(WebError::NotFound)?;
+    let operators = store
+        .list_users()
+        .await
+        .map_err(WebError::internal)?
+        .iter()
+        .filter(|stored| stored.user.active && stored.user.opd_id == Some(id))
+        .count();
+    confirm_page(
+        shell,
+        ConfirmPartial {
+            tr,
+            tabs: tabs(tr, PATH),
+            notice: None,
+            title: tr.t1(
+                "admin-confirm-disable-opd-title",
+                "name",
+                format!("{} ({})", opd.name, opd.code),
+            ),
+            consequences: vec![
+                tr.count("admin-confirm-disable-opd-operators", operators),
+                tr.t("admin-confirm-disable-opd-forms"),
+                tr.t("admin-confirm-disable-opd-records"),
+            ],
+            action: format!("{PATH}/{id}/aktif"),
+            fields: vec![("active", "0")],
+            confirm_label: tr.t("admin-opd-disable"),
+            cancel_href: PATH,
+        },
+    )
+}
+
+/// `POST /admin/opd/{id}/aktif`: reactivates an OPD (`active=1`) or, once confirmed,
+/// deactivates it (`active=0`, which ends its operators' sessions).
+pub(crate) async fn view_admin_opd_active_post(
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(data): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let data = FormData(data);
+    let id = OpdId::parse(&id).ok_or(WebError::NotFound)?;
+    let active = match data.text("active").as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(WebError::bad_request("web-error-bad-request")),
+    };
+    if services
+        .store
+        .opd(id)
+        .await
+        .map_err(WebError::internal)?
+        .is_none()
+    {
+        return Err(WebError::NotFound);
+    }
+    if !active && !confirmed(&data) {
+        return Ok(Redirect::to(&format!("{PATH}/{id}/nonaktifkan")).into_response());
+    }
+    services
+        .store
+        .set_opd_active(id, active, &admin.0.audit_source(), services.clock.now())
+        .await
+        .map_err(WebError::internal)?;
+    Ok(done(
+        PATH,
+        if active {
+            "opd-enabled"
+        } else {
+            "opd-disabled"
+        },
+    ))
 }
 
 #[cfg(test)]

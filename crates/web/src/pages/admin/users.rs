@@ -5,12 +5,14 @@
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use pelihara_domain::{OpdId, Role, UserId};
-use pelihara_store::people::NewUser;
+use pelihara_store::people::{NewUser, Opd, UserEdit};
 use serde::Deserialize;
 
-use super::{AdminTab, FormData, done, notice, tabs, too_long};
+use super::{
+    AdminTab, ConfirmPartial, FormData, confirm_page, confirmed, done, notice, tabs, too_long,
+};
 use crate::auth::{AdminUser, hash_password};
 use crate::error::{UserMessage, WebError};
 use crate::forms::FormErrors;
@@ -45,6 +47,8 @@ struct UsersPartial {
     positions: Vec<Choice>,
     opds: Vec<Choice>,
     errors: FormErrors,
+    /// The NIP is typed when creating a user only (shared fields template).
+    nip_editable: bool,
 }
 
 struct UserRow {
@@ -149,6 +153,37 @@ async fn render(
             }
         })
         .collect();
+    let (roles, positions, opds) = choices(tr, services, &form, &opds, None);
+    let partial = UsersPartial {
+        tr,
+        tabs: tabs(tr, PATH),
+        notice: notice_text,
+        rows,
+        form,
+        roles,
+        positions,
+        opds,
+        errors,
+        nip_editable: true,
+    };
+    let response = page_or_partial(shell, partial, |shell, partial| UsersPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })?;
+    Ok((status, response).into_response())
+}
+
+/// The role, position and OPD choices of a user form, what `form` chose selected. Only
+/// active OPDs are offered, and `current_opd` (the OPD a user being edited belongs to, even
+/// if it was deactivated since), so saving a name never moves an operator.
+fn choices(
+    tr: Tr,
+    services: &crate::state::Services,
+    form: &UserForm,
+    opds: &[Opd],
+    current_opd: Option<OpdId>,
+) -> (Vec<Choice>, Vec<Choice>, Vec<Choice>) {
     let roles = ROLES
         .iter()
         .map(|role| Choice {
@@ -167,30 +202,14 @@ async fn render(
         .collect();
     let opds = opds
         .iter()
-        .filter(|opd| opd.active)
+        .filter(|opd| opd.active || Some(opd.id) == current_opd)
         .map(|opd| Choice {
             value: opd.id.to_string(),
             label: format!("{} ({})", opd.name, opd.code),
             selected: form.opd == opd.id.to_string(),
         })
         .collect();
-    let partial = UsersPartial {
-        tr,
-        tabs: tabs(tr, PATH),
-        notice: notice_text,
-        rows,
-        form,
-        roles,
-        positions,
-        opds,
-        errors,
-    };
-    let response = page_or_partial(shell, partial, |shell, partial| UsersPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
-    Ok((status, response).into_response())
+    (roles, positions, opds)
 }
 
 /// `GET /admin/pengguna`: the users and an empty form.
@@ -246,29 +265,35 @@ fn valid_email(email: &str) -> bool {
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// Checks the form against the rules; the user to create when it passes.
-fn check(
+/// Checks a new password against the rules (the same for a first password, a reset and a
+/// change by the user), recording the message under `field`.
+pub(crate) fn check_password(tr: Tr, password: &str, field: &str, errors: &mut FormErrors) {
+    if password.chars().count() < PASSWORD_MIN {
+        errors.field(
+            field,
+            tr.t1("admin-error-password-short", "min", PASSWORD_MIN),
+        );
+    } else if too_long(password, PASSWORD_MAX) {
+        errors.field(field, tr.t1("admin-error-too-long", "max", PASSWORD_MAX));
+    }
+}
+
+/// Checks what creating and editing share: name, email, role, positions and OPD. An OPD is
+/// accepted when it is active or is `current_opd` (the edited user's own). Returns the role
+/// and OPD when these fields pass.
+fn check_profile(
     tr: Tr,
     form: &UserForm,
-    password: &str,
     known_positions: &[String],
-    opds: &[pelihara_store::people::Opd],
+    opds: &[Opd],
+    current_opd: Option<OpdId>,
     errors: &mut FormErrors,
 ) -> Option<(Role, Option<OpdId>)> {
     let required = || tr.t("admin-error-required");
-    let too_long_message = |max: usize| tr.t1("admin-error-too-long", "max", max);
-    if form.username.is_empty() {
-        errors.field("username", required());
-    } else if !valid_username(&form.username) {
-        errors.field("username", tr.t("admin-error-username-format"));
-    }
     if form.full_name.is_empty() {
         errors.field("full_name", required());
     } else if too_long(&form.full_name, 120) {
-        errors.field("full_name", too_long_message(120));
-    }
-    if !form.nip.is_empty() && !valid_nip(&form.nip) {
-        errors.field("nip", tr.t("admin-error-nip-format"));
+        errors.field("full_name", tr.t1("admin-error-too-long", "max", 120));
     }
     if !form.email.is_empty() && (too_long(&form.email, 254) || !valid_email(&form.email)) {
         errors.field("email", tr.t("admin-error-email-format"));
@@ -296,8 +321,10 @@ fn check(
     let opd = if form.opd.is_empty() {
         None
     } else {
-        let found =
-            OpdId::parse(&form.opd).filter(|id| opds.iter().any(|opd| opd.id == *id && opd.active));
+        let found = OpdId::parse(&form.opd).filter(|id| {
+            opds.iter()
+                .any(|opd| opd.id == *id && (opd.active || Some(opd.id) == current_opd))
+        });
         if found.is_none() {
             errors.field("opd", tr.t("admin-error-choose"));
         }
@@ -312,19 +339,29 @@ fn check(
         }
         _ => {}
     }
-    if password.chars().count() < PASSWORD_MIN {
-        errors.field(
-            "password",
-            tr.t1("admin-error-password-short", "min", PASSWORD_MIN),
-        );
-    } else if too_long(password, PASSWORD_MAX) {
-        errors.field("password", too_long_message(PASSWORD_MAX));
+    role.map(|role| (role, opd))
+}
+
+/// Checks the creation form against the rules; the user to create when it passes.
+fn check(
+    tr: Tr,
+    form: &UserForm,
+    password: &str,
+    known_positions: &[String],
+    opds: &[Opd],
+    errors: &mut FormErrors,
+) -> Option<(Role, Option<OpdId>)> {
+    if form.username.is_empty() {
+        errors.field("username", tr.t("admin-error-required"));
+    } else if !valid_username(&form.username) {
+        errors.field("username", tr.t("admin-error-username-format"));
     }
-    if errors.is_empty() {
-        role.map(|role| (role, opd))
-    } else {
-        None
+    let profile = check_profile(tr, form, known_positions, opds, None, errors);
+    if !form.nip.is_empty() && !valid_nip(&form.nip) {
+        errors.field("nip", tr.t("admin-error-nip-format"));
     }
+    check_password(tr, password, "password", errors);
+    if errors.is_empty() { profile } else { None }
 }
 
 /// `POST /admin/pengguna`: creates a user, or shows the form again with what is wrong.
@@ -392,23 +429,18 @@ pub(crate) async fn view_admin_users_post(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct ActiveForm {
-    /// `1` to enable, `0` to disable.
-    active: String,
-}
-
 /// `POST /admin/pengguna/{id}/aktif`: enables or disables an account (disabling ends its
 /// sessions at once).
 pub(crate) async fn view_admin_user_active_post(
     admin: AdminUser,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Form(form): Form<ActiveForm>,
+    Form(data): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let services = state.services();
+    let data = FormData(data);
     let id = UserId::parse(&id).ok_or(WebError::NotFound)?;
-    let active = match form.active.as_str() {
+    let active = match data.text("active").as_str() {
         "1" => true,
         "0" => false,
         _ => return Err(WebError::bad_request("web-error-bad-request")),
@@ -427,6 +459,9 @@ pub(crate) async fn view_admin_user_active_post(
     {
         return Err(WebError::NotFound);
     }
+    if !active && !confirmed(&data) {
+        return Ok(Redirect::to(&format!("{PATH}/{id}/nonaktifkan")).into_response());
+    }
     services
         .store
         .set_user_active(id, active, &admin.0.audit_source(), services.clock.now())
@@ -439,6 +474,310 @@ pub(crate) async fn view_admin_user_active_post(
         } else {
             "user-disabled"
         },
+    ))
+}
+
+/// `GET /admin/pengguna/{id}/nonaktifkan`: what disabling this account does, and the button
+/// that does it.
+pub(crate) async fn view_admin_user_disable_get(
+    shell: Shell,
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let id = UserId::parse(&id).ok_or(WebError::NotFound)?;
+    let stored = state
+        .services()
+        .store
+        .user(id)
+        .await
+        .map_err(WebError::internal)?
+        .ok_or(WebError::NotFound)?;
+    if id == admin.0.actor.user.id {
+        return Err(WebError::BadRequest(UserMessage::new(
+            "admin-error-disable-self",
+        )));
+    }
+    let name = format!("{} ({})", stored.user.full_name, stored.user.username);
+    confirm_page(
+        shell,
+        ConfirmPartial {
+            tr,
+            tabs: tabs(tr, PATH),
+            notice: None,
+            title: tr.t1("admin-confirm-disable-user-title", "name", &name),
+            consequences: vec![
+                tr.t("admin-confirm-disable-user-sign-in"),
+                tr.t("admin-confirm-disable-user-sessions"),
+                tr.t("admin-confirm-disable-user-records"),
+            ],
+            action: format!("{PATH}/{id}/aktif"),
+            fields: vec![("active", "0")],
+            confirm_label: tr.t("admin-disable"),
+            cancel_href: PATH,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "admin_user_edit.html")]
+struct UserEditPage {
+    shell: Shell,
+    tr: Tr,
+    partial: UserEditPartial,
+}
+
+#[derive(Template)]
+#[template(path = "admin_user_edit_partial.html")]
+struct UserEditPartial {
+    tr: Tr,
+    tabs: Vec<AdminTab>,
+    notice: Option<String>,
+    id: String,
+    username: String,
+    nip: String,
+    active: bool,
+    is_self: bool,
+    form: UserForm,
+    roles: Vec<Choice>,
+    positions: Vec<Choice>,
+    opds: Vec<Choice>,
+    errors: FormErrors,
+    /// The password reset form's own errors (it is a separate form on the page).
+    password_errors: FormErrors,
+    nip_editable: bool,
+}
+
+/// What the edit page shows: the stored user, the form as typed and the errors of each form.
+struct EditView {
+    stored: pelihara_store::people::StoredUser,
+    form: UserForm,
+    errors: FormErrors,
+    password_errors: FormErrors,
+}
+
+async fn render_edit(
+    shell: Shell,
+    state: &AppState,
+    admin: &AdminUser,
+    status: StatusCode,
+    view: EditView,
+    notice_text: Option<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let services = state.services();
+    let opds = services
+        .store
+        .list_opds()
+        .await
+        .map_err(WebError::internal)?;
+    let user = &view.stored.user;
+    let (roles, positions, opds) = choices(tr, services, &view.form, &opds, user.opd_id);
+    let partial = UserEditPartial {
+        tr,
+        tabs: tabs(tr, PATH),
+        notice: notice_text,
+        id: user.id.to_string(),
+        username: user.username.clone(),
+        nip: user.nip.clone().unwrap_or_default(),
+        active: user.active,
+        is_self: user.id == admin.0.actor.user.id,
+        form: view.form,
+        roles,
+        positions,
+        opds,
+        errors: view.errors,
+        password_errors: view.password_errors,
+        nip_editable: false,
+    };
+    let response = page_or_partial(shell, partial, |shell, partial| UserEditPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })?;
+    Ok((status, response).into_response())
+}
+
+async fn stored_user(
+    state: &AppState,
+    id: &str,
+) -> Result<pelihara_store::people::StoredUser, WebError> {
+    let id = UserId::parse(id).ok_or(WebError::NotFound)?;
+    state
+        .services()
+        .store
+        .user(id)
+        .await
+        .map_err(WebError::internal)?
+        .ok_or(WebError::NotFound)
+}
+
+/// The edit form filled with what is stored.
+fn form_of(stored: &pelihara_store::people::StoredUser) -> UserForm {
+    let user = &stored.user;
+    UserForm {
+        username: user.username.clone(),
+        full_name: user.full_name.clone(),
+        nip: user.nip.clone().unwrap_or_default(),
+        email: stored.email.clone().unwrap_or_default(),
+        role: user.role.code().to_owned(),
+        positions: user.positions.clone(),
+        opd: user.opd_id.map(|opd| opd.to_string()).unwrap_or_default(),
+    }
+}
+
+/// `GET /admin/pengguna/{id}`: the user's details to edit, and a password reset.
+pub(crate) async fn view_admin_user_get(
+    shell: Shell,
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let stored = stored_user(&state, &id).await?;
+    let notice_text = notice(shell.tr, query.ok.as_deref());
+    let view = EditView {
+        form: form_of(&stored),
+        stored,
+        errors: FormErrors::new(),
+        password_errors: FormErrors::new(),
+    };
+    render_edit(shell, &state, &admin, StatusCode::OK, view, notice_text).await
+}
+
+/// `POST /admin/pengguna/{id}`: saves the user's details (the same checks as creating one),
+/// or shows the form again with what is wrong and changes nothing. A changed role, position
+/// or OPD ends the user's sessions.
+pub(crate) async fn view_admin_user_post(
+    shell: Shell,
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(data): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let services = state.services();
+    let stored = stored_user(&state, &id).await?;
+    let data = FormData(data);
+    let mut form = UserForm::read(&data);
+    // Not editable here: shown as stored whatever the request says.
+    form.username = stored.user.username.clone();
+    form.nip = stored.user.nip.clone().unwrap_or_default();
+    let opds = services
+        .store
+        .list_opds()
+        .await
+        .map_err(WebError::internal)?;
+    let mut errors = FormErrors::new();
+    let known_positions = sop_positions(&services.catalog);
+    let profile = check_profile(
+        tr,
+        &form,
+        &known_positions,
+        &opds,
+        stored.user.opd_id,
+        &mut errors,
+    );
+    let is_self = stored.user.id == admin.0.actor.user.id;
+    if is_self && profile.is_some_and(|(role, _)| role != Role::Admin) {
+        // An admin who demotes themselves could leave the office without one.
+        errors.field("role", tr.t("admin-error-demote-self"));
+    }
+    let Some((role, opd_id)) = profile.filter(|_| errors.is_empty()) else {
+        let view = EditView {
+            stored,
+            form,
+            errors,
+            password_errors: FormErrors::new(),
+        };
+        return render_edit(
+            shell,
+            &state,
+            &admin,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view,
+            None,
+        )
+        .await;
+    };
+    let edit = UserEdit {
+        full_name: form.full_name.clone(),
+        email: (!form.email.is_empty()).then(|| form.email.clone()),
+        role,
+        positions: form.positions.clone(),
+        opd_id,
+    };
+    let outcome = services
+        .store
+        .update_user(
+            stored.user.id,
+            &edit,
+            &admin.0.audit_source(),
+            services.clock.now(),
+        )
+        .await
+        .map_err(WebError::internal)?
+        .ok_or(WebError::NotFound)?;
+    let code = if outcome.sessions_ended {
+        "user-saved-signed-out"
+    } else {
+        "user-saved"
+    };
+    Ok(done(&format!("{PATH}/{}", stored.user.id), code))
+}
+
+/// `POST /admin/pengguna/{id}/sandi`: sets a new password for the user (the same rules as a
+/// first password) and ends their sessions. An admin changes their own on the account page.
+pub(crate) async fn view_admin_user_password_post(
+    shell: Shell,
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(data): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let services = state.services();
+    let stored = stored_user(&state, &id).await?;
+    if stored.user.id == admin.0.actor.user.id {
+        return Err(WebError::bad_request("admin-error-reset-self"));
+    }
+    let data = FormData(data);
+    let password = data.raw("new_password");
+    let mut password_errors = FormErrors::new();
+    check_password(tr, &password, "new_password", &mut password_errors);
+    if !password_errors.is_empty() {
+        let view = EditView {
+            form: form_of(&stored),
+            stored,
+            errors: FormErrors::new(),
+            password_errors,
+        };
+        return render_edit(
+            shell,
+            &state,
+            &admin,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view,
+            None,
+        )
+        .await;
+    }
+    let hash = hash_password(password).await?;
+    services
+        .store
+        .set_password(
+            stored.user.id,
+            &hash,
+            false,
+            &admin.0.audit_source(),
+            services.clock.now(),
+        )
+        .await
+        .map_err(WebError::internal)?;
+    Ok(done(
+        &format!("{PATH}/{}", stored.user.id),
+        "password-reset",
     ))
 }
 

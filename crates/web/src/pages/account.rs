@@ -1,0 +1,169 @@
+//! `/akun/sandi`: the signed-in user's own account: who they are as Pelihara knows them,
+//! and changing their password (the current one, then the new one twice). A change ends
+//! every session of theirs and signs this browser in again on a new session. It must never
+//! show, log or keep a password, and never change anyone else's.
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::auth::{self, CurrentUser, hash_password, verify_password};
+use crate::error::WebError;
+use crate::forms::FormErrors;
+use crate::pages::admin::FormData;
+use crate::pages::admin::users::check_password;
+use crate::pages::page_or_partial;
+use crate::people::role_label;
+use crate::shell::{Shell, Tr};
+use crate::state::AppState;
+
+const PATH: &str = "/akun/sandi";
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    shell: Shell,
+    tr: Tr,
+    partial: AccountPartial,
+}
+
+#[derive(Template)]
+#[template(path = "account_partial.html")]
+struct AccountPartial {
+    tr: Tr,
+    notice: Option<String>,
+    full_name: String,
+    username: String,
+    role: String,
+    email: String,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct AccountQuery {
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+async fn render(
+    shell: Shell,
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    errors: FormErrors,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let stored = state
+        .services()
+        .store
+        .user(user.actor.user.id)
+        .await
+        .map_err(WebError::internal)?
+        .ok_or(WebError::NotFound)?;
+    let partial = AccountPartial {
+        tr,
+        notice,
+        full_name: stored.user.full_name,
+        username: stored.user.username,
+        role: role_label(tr, stored.user.role),
+        email: stored.email.unwrap_or_default(),
+        errors,
+    };
+    let response = page_or_partial(shell, partial, |shell, partial| AccountPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })?;
+    Ok((status, response).into_response())
+}
+
+/// `GET /akun/sandi`: the account and the password form.
+pub(crate) async fn view_akun_sandi_get(
+    shell: Shell,
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Query(query): Query<AccountQuery>,
+) -> Result<Response, WebError> {
+    let notice = (query.ok.as_deref() == Some("password-changed"))
+        .then(|| shell.tr.t("account-notice-password-changed"));
+    render(
+        shell,
+        &state,
+        &user,
+        StatusCode::OK,
+        FormErrors::new(),
+        notice,
+    )
+    .await
+}
+
+/// `POST /akun/sandi`: changes the password when the current one is right and the new one
+/// meets the rules and was typed the same twice; otherwise the form comes back (empty: a
+/// password is never sent back) with what is wrong, and nothing changes.
+pub(crate) async fn view_akun_sandi_post(
+    shell: Shell,
+    user: CurrentUser,
+    session: Session,
+    State(state): State<AppState>,
+    Form(data): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let services = state.services();
+    let data = FormData(data);
+    let current = data.raw("current_password");
+    let new = data.raw("new_password");
+    let again = data.raw("new_password_again");
+    let mut errors = FormErrors::new();
+    let stored = services
+        .store
+        .user(user.actor.user.id)
+        .await
+        .map_err(WebError::internal)?
+        .ok_or(WebError::NotFound)?;
+    if current.is_empty() {
+        errors.field("current_password", tr.t("admin-error-required"));
+    } else if current.len() > 1024
+        || !verify_password(stored.password_hash.clone(), current.clone()).await?
+    {
+        errors.field("current_password", tr.t("account-error-current-wrong"));
+    }
+    check_password(tr, &new, "new_password", &mut errors);
+    if errors.of("new_password").is_none() {
+        if new != again {
+            errors.field("new_password_again", tr.t("account-error-mismatch"));
+        } else if new == current {
+            errors.field("new_password", tr.t("account-error-same"));
+        }
+    }
+    if !errors.is_empty() {
+        return render(
+            shell,
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            None,
+        )
+        .await;
+    }
+    let hash = hash_password(new).await?;
+    services
+        .store
+        .set_password(
+            stored.user.id,
+            &hash,
+            true,
+            &user.audit_source(),
+            services.clock.now(),
+        )
+        .await
+        .map_err(WebError::internal)?;
+    // Every session ended with the change (whoever knew the old password is out); this
+    // browser, which just proved it knows the password, goes on under a new session id.
+    auth::start_session(&session, stored.user.id).await?;
+    Ok(Redirect::to(&format!("{PATH}?ok=password-changed")).into_response())
+}
