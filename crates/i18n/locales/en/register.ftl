@@ -142,6 +142,7 @@ register-dashboard-overdue = Maintenance overdue
 register-dashboard-due-soon = Due soon
 register-dashboard-has-draft = draft prepared
 register-dashboard-has-case = request in progress
+register-due-in-progress = Request in progress
 register-dashboard-all = Open the register
 register-propose-option = App not registered yet (propose it)
 register-propose-title = Propose a new app

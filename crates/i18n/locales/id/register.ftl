@@ -142,6 +142,7 @@ register-dashboard-overdue = Terlambat pemeliharaan
 register-dashboard-due-soon = Segera jatuh tempo
 register-dashboard-has-draft = draf disiapkan
 register-dashboard-has-case = dalam permohonan
+register-due-in-progress = Dalam permohonan
 register-dashboard-all = Lihat register
 register-propose-option = Aplikasi belum terdaftar (usulkan)
 register-propose-title = Usulan aplikasi baru

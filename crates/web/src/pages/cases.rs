@@ -676,7 +676,7 @@ pub(crate) async fn view_permohonan_baru_post(
         &form.text("new_app_description"),
     );
     let app = if proposal.active {
-        // A placeholder until the proposal is stored; the engine checks nothing about it.
+        // A placeholder: the store gives the proposed app its own id in the same write.
         Some(pelihara_domain::AppId::random())
     } else {
         apps.iter()
@@ -726,7 +726,7 @@ pub(crate) async fn view_permohonan_baru_post(
         .latest(SOP_CODE)
         .ok_or(WebError::NotFound)?;
     let opd_id = user.actor.user.opd_id.ok_or(WebError::NotFound)?;
-    let mut input = SubmitInput {
+    let input = SubmitInput {
         opd_id,
         app_id,
         subject: form.text("subject"),
@@ -734,48 +734,30 @@ pub(crate) async fn view_permohonan_baru_post(
         letter,
         tracking_code: pelihara_domain::new_tracking_code(),
     };
+    // The proposed app and the draft's closing are written with the case in one write: bad
+    // input (the engine judges it first) or a failure creates none of them.
+    let with = pelihara_store::SubmitWith {
+        proposed_app: proposal.active.then(|| proposal.fields()),
+        draft: draft.as_ref().map(|draft| draft.id),
+    };
     let now = services.clock.now();
-    if proposal.active {
-        // Bad input must create nothing: the engine judges the request first (it is pure),
-        // and only then is the proposed app stored and the request submitted for it.
-        let context = pelihara_domain::Context {
-            sop: &sop,
-            calendar: &services.calendar,
-            now,
-        };
-        if let Err(refusal) = pelihara_domain::submit(context, &user.actor, input.clone()) {
-            return rerender(vec![refusal.message(tr.lang())], apps, shell);
-        }
-        input.app_id = services
-            .store
-            .create_register_app(opd_id, &proposal.fields(), &source(&user, "web"), now)
-            .await
-            .map_err(store_error)?;
-    }
     match services
         .store
-        .submit_case(
+        .submit_request(
             &sop,
             &services.calendar,
             &user.actor,
             input,
+            with,
             now,
             &source(&user, "web"),
         )
         .await
     {
         Ok(submitted) => {
-            if let Some(draft) = &draft {
-                super::register_maintenance::confirm_draft(
-                    services,
-                    &user,
-                    draft.id,
-                    submitted.case.id,
-                )
-                .await;
-            }
-            // The receipt is issued now so the page the OPD lands on offers it.
-            super::documents::issue_after_action(&state, &submitted, &source(&user, "web")).await;
+            // The receipt is issued in the background; the link on the page the OPD lands on
+            // issues it itself should the worker not have got to it yet.
+            super::documents::issue_after_action(&state, &submitted, &source(&user, "web"));
             Ok(Redirect::to(&format!("/permohonan/{}?baru=1", submitted.case.id)).into_response())
         }
         Err(StoreError::Refused(refusal)) => {
@@ -1597,8 +1579,9 @@ pub(crate) async fn view_permohonan_aksi_post(
     match outcome {
         Ok(acted) => {
             // Control card and disposition sheet after registering or disposing, the berita
-            // acara after acceptance; the action has committed whatever this does.
-            super::documents::issue_after_action(&state, &acted, &source(&user, "web")).await;
+            // acara after acceptance, issued in the background; the action has committed
+            // whatever happens to them.
+            super::documents::issue_after_action(&state, &acted, &source(&user, "web"));
             Ok(Redirect::to(&format!("/permohonan/{}", case.case.id)).into_response())
         }
         Err(StoreError::Refused(Refusal::NotFound)) => Err(WebError::NotFound),

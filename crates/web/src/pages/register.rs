@@ -113,6 +113,18 @@ fn due_css(state: DueState) -> &'static str {
     }
 }
 
+/// The due badge (css, label) of an app: a due or overdue app whose maintenance case is
+/// already in progress says so (as the dashboard does), not "Terlambat": the OPD has asked.
+fn due_badge(tr: Tr, due: Option<MaintenanceDue>, open_cases: u32) -> (String, String) {
+    match due {
+        None => (String::new(), String::new()),
+        Some(due) if due.state != DueState::Current && open_cases > 0 => {
+            ("paused".to_owned(), tr.t("register-due-in-progress"))
+        }
+        Some(due) => (due_css(due.state).to_owned(), tr.t(due.state.message_key())),
+    }
+}
+
 pub(crate) fn fields_of(app: &App) -> AppFields {
     AppFields {
         name: app.name.clone(),
@@ -322,7 +334,8 @@ pub(crate) async fn view_aplikasi_get(
     let list: Vec<ListRow> = rows
         .into_iter()
         .map(|(row, due)| {
-            match due.map(|d| d.state) {
+            // An app whose maintenance is already requested is not counted as waiting.
+            match due.map(|d| d.state).filter(|_| row.open_cases == 0) {
                 Some(DueState::Overdue) => overdue += 1,
                 Some(DueState::DueSoon) => due_soon += 1,
                 _ => {}
@@ -345,8 +358,8 @@ pub(crate) async fn view_aplikasi_get(
                     .map(|at| format_date(lang, services.calendar.local_date(at)))
                     .unwrap_or_else(|| tr.t("register-never-maintained")),
                 due: due.map(|d| format_date(lang, d.due)).unwrap_or_default(),
-                due_css: due.map(|d| due_css(d.state)).unwrap_or("").to_owned(),
-                due_label: due.map(|d| tr.t(d.state.message_key())).unwrap_or_default(),
+                due_css: due_badge(tr, due, row.open_cases).0,
+                due_label: due_badge(tr, due, row.open_cases).1,
                 health_css: health_css.to_owned(),
                 health_label,
                 open_cases: row.open_cases,
@@ -727,8 +740,8 @@ pub(crate) async fn view_aplikasi_detail_get(
         facts,
         notes: app.notes.clone(),
         due: due.map(|d| format_date(lang, d.due)).unwrap_or_default(),
-        due_css: due.map(|d| due_css(d.state)).unwrap_or("").to_owned(),
-        due_label: due.map(|d| tr.t(d.state.message_key())).unwrap_or_default(),
+        due_css: due_badge(tr, due, row.open_cases).0,
+        due_label: due_badge(tr, due, row.open_cases).1,
         due_basis: due
             .map(|d| {
                 let key = if d.maintained {

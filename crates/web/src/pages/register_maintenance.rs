@@ -231,24 +231,6 @@ pub(crate) async fn operator_draft(
     Ok(draft)
 }
 
-/// After the confirming request was submitted: the draft is done, it names the case. A
-/// failure here leaves the draft open but hidden (the app now has a case in progress), so it
-/// is logged, not shown.
-pub(crate) async fn confirm_draft(
-    services: &Services,
-    user: &CurrentUser,
-    draft: DraftId,
-    case: pelihara_domain::CaseId,
-) {
-    if let Err(error) = services
-        .store
-        .close_maintenance_draft(draft, Some(case), &source(user), services.clock.now())
-        .await
-    {
-        tracing::warn!(%error, %draft, "closing a confirmed draft failed");
-    }
-}
-
 /// `POST /permohonan/draf/{id}/buang`: the OPD (or whoever may prepare drafts) discards it.
 pub(crate) async fn view_permohonan_draf_buang_post(
     State(state): State<AppState>,

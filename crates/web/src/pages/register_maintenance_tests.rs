@@ -233,6 +233,12 @@ async fn pelaksana_prepares_one_draft_and_the_opd_confirms_it_with_its_letter() 
             .contains(&format!("action=\"/aplikasi/{app}/draf\""))
     );
     assert!(page.body.contains("Terlambat"), "the overdue badge");
+    let register = w.get(&pelaksana, "/aplikasi").await;
+    assert!(
+        register.body.contains("pl-sla-overdue\">Terlambat</span>"),
+        "{}",
+        register.body
+    );
 
     let first = w
         .post_form(&pelaksana, &format!("/aplikasi/{app}/draf"), &[])
@@ -320,6 +326,22 @@ async fn pelaksana_prepares_one_draft_and_the_opd_confirms_it_with_its_letter() 
     assert_eq!(closed.state, DraftState::Confirmed);
     let case = closed.case_id.unwrap();
     assert!(done.location.contains(&case.to_string()));
+    // With its maintenance case in progress the register says so, not "Terlambat" (list and
+    // app page), and the overdue count leaves it out.
+    for uri in ["/aplikasi".to_owned(), format!("/aplikasi/{app}")] {
+        let page = w.get(&pelaksana, &uri).await;
+        assert!(
+            page.body
+                .contains("pl-sla-paused\">Dalam permohonan</span>"),
+            "{uri}: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("pl-sla-overdue\">Terlambat</span>"),
+            "{uri}: {}",
+            page.body
+        );
+    }
     // With a case in progress there is no button and no new draft.
     let again = w
         .post_form(&pelaksana, &format!("/aplikasi/{app}/draf"), &[])
