@@ -2,7 +2,7 @@
 //! It must never hold per-request or per-user data, and never read the environment or files:
 //! the binary builds a `WebConfig` and hands it over.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
@@ -12,6 +12,7 @@ use pelihara_store::{BlobStore, SopCatalog, Store};
 use tower_http::csrf::CsrfLayer;
 
 use crate::assets::AssetTable;
+use crate::pages::documents::{DocumentLocks, DocumentQueue};
 
 /// Settings of the web front, cloned into every request through [`AppState`].
 #[derive(Debug, Clone)]
@@ -116,6 +117,28 @@ struct Inner {
     assets: Arc<AssetTable>,
     csrf: CsrfLayer,
     services: Services,
+    /// Official documents issued after case actions, in the background (one render at a time).
+    documents: Arc<DocumentQueue>,
+    /// One lock per document, so the worker and a download never issue the same one twice.
+    document_locks: Arc<DocumentLocks>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // The worker holds only a weak reference and the queue: end it with the state.
+        self.documents.stop();
+    }
+}
+
+/// An [`AppState`] that does not keep the state alive: the document worker holds one, so it
+/// ends when the last handler's state is gone instead of keeping it forever.
+#[derive(Debug, Clone)]
+pub(crate) struct WeakAppState(Weak<Inner>);
+
+impl WeakAppState {
+    pub(crate) fn upgrade(&self) -> Option<AppState> {
+        self.0.upgrade().map(|inner| AppState { inner })
+    }
 }
 
 impl AppState {
@@ -137,6 +160,8 @@ impl AppState {
                 assets: Arc::new(AssetTable::build()),
                 csrf,
                 services,
+                documents: Arc::new(DocumentQueue::new(DocumentQueue::CAPACITY)),
+                document_locks: Arc::new(DocumentLocks::default()),
             }),
         })
     }
@@ -151,6 +176,37 @@ impl AppState {
 
     pub fn assets(&self) -> &Arc<AssetTable> {
         &self.inner.assets
+    }
+
+    pub(crate) fn downgrade(&self) -> WeakAppState {
+        WeakAppState(Arc::downgrade(&self.inner))
+    }
+
+    pub(crate) fn document_queue(&self) -> &Arc<DocumentQueue> {
+        &self.inner.documents
+    }
+
+    pub(crate) fn document_locks(&self) -> &Arc<DocumentLocks> {
+        &self.inner.document_locks
+    }
+
+    /// Waits until every document queued by a case action so far has been issued (or its
+    /// failure logged): tests and the benchmark read issued documents after this.
+    pub async fn documents_settled(&self) {
+        self.inner.documents.settled().await;
+    }
+
+    /// Holds the background issuing (the render in progress finishes): tests show that an
+    /// action answers without waiting for its documents.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn pause_documents(&self) {
+        self.inner.documents.set_paused(true);
+    }
+
+    /// Lets background issuing go on after [`AppState::pause_documents`].
+    #[cfg(any(test, feature = "testing"))]
+    pub fn resume_documents(&self) {
+        self.inner.documents.set_paused(false);
     }
 
     /// The cross-site request check, with the public origin trusted.

@@ -14,11 +14,14 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Method, Request, StatusCode, header};
 use pelihara_domain::{CaseId, CaseStatus, TaskState};
+use pelihara_web::state::{AppState, WebConfig};
 use pelihara_web::testing::{self, SeededPeople, TEST_HOST, TEST_PASSWORD, TestServices};
 use tower::ServiceExt;
 
 struct Site {
     test: TestServices,
+    /// The router's state: tests wait on its document queue.
+    app: AppState,
     router: Router,
     people: SeededPeople,
 }
@@ -84,9 +87,20 @@ async fn site() -> Site {
         )
         .await
         .unwrap();
-    let router = testing::router(&test.services);
+    // `testing::router` with its state kept, to wait for the documents issued in the background.
+    let app = AppState::new(
+        WebConfig {
+            office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
+            public_base_url: format!("https://{TEST_HOST}"),
+            upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+        },
+        test.services.clone(),
+    )
+    .unwrap();
+    let router = pelihara_web::router(app.clone());
     Site {
         test,
+        app,
         router,
         people,
     }
@@ -149,7 +163,16 @@ impl Site {
         testing::sign_in(&self.router, username, TEST_PASSWORD).await
     }
 
+    /// Submits a request and waits for its receipt to be issued.
     async fn submit(&self) -> CaseId {
+        let case = self.submit_unsettled().await;
+        // The receipt is issued in the background after the answer.
+        self.app.documents_settled().await;
+        case
+    }
+
+    /// Submits a request (303) without waiting for the documents queued after it.
+    async fn submit_unsettled(&self) -> CaseId {
         let cookie = self.cookie("op.dinkes").await;
         let app = self
             .test
@@ -183,7 +206,14 @@ impl Site {
         cases[0].id
     }
 
+    /// Acts on the case's open task (303) and waits for the documents queued after it.
     async fn act(&self, username: &str, case: CaseId, parts: &[(&str, &str)]) {
+        self.act_unsettled(username, case, parts).await;
+        self.app.documents_settled().await;
+    }
+
+    /// Acts on the case's open task (303) without waiting for its documents.
+    async fn act_unsettled(&self, username: &str, case: CaseId, parts: &[(&str, &str)]) {
         let cookie = self.cookie(username).await;
         let state = self
             .test
@@ -693,6 +723,97 @@ async fn documents_are_issued_when_the_case_moves_not_when_downloaded() {
         .await;
     assert_eq!(sha256(&download.bytes), sheet.sha256);
     assert_eq!(history(&site, "lembar-disposisi", case).await.len(), 2);
+}
+
+const REGISTER: [(&str, &str); 5] = [
+    ("aksi", "register"),
+    ("classification", "000.5.2.3"),
+    ("letter_number", "440/7/2026"),
+    ("letter_date", "2026-01-05"),
+    ("urgency", "segera"),
+];
+
+const DISPOSE: [(&str, &str); 3] = [
+    ("aksi", "dispose"),
+    ("instructions", "Tindak lanjuti"),
+    ("note", "Segera"),
+];
+
+#[tokio::test]
+async fn actions_answer_before_their_documents_and_queued_actions_issue_once() {
+    let site = site().await;
+    site.app.pause_documents();
+    // With the worker held, every action still answers 303 (asserted by the helpers) and
+    // nothing is issued yet: the answers did not wait for a render.
+    let case = site.submit_unsettled().await;
+    site.act_unsettled("pelaksana", case, &REGISTER).await;
+    site.act_unsettled("kepala_dinas", case, &DISPOSE).await;
+    for kind in ["tanda-terima", "kartu-kendali", "lembar-disposisi"] {
+        assert!(history(&site, kind, case).await.is_empty(), "{kind}");
+    }
+    site.app.resume_documents();
+    site.app.documents_settled().await;
+    // The three queued actions collapsed into one job: each document issued once, from the
+    // latest state, in the name of the last actor.
+    let head = site.people.staff_in("kepala_dinas");
+    for kind in ["tanda-terima", "kartu-kendali", "lembar-disposisi"] {
+        let issues = history(&site, kind, case).await;
+        assert_eq!(issues.len(), 1, "{kind}");
+        assert_eq!(issues[0].issued_by, Some(head), "{kind}");
+    }
+    let sheet = history(&site, "lembar-disposisi", case).await.remove(0);
+    let blob = site
+        .test
+        .services
+        .blobs
+        .get(&sheet.sha256)
+        .unwrap()
+        .unwrap();
+    assert!(pdf_text(&blob).contains("Disposisi 1 dari Kepala Dinas"));
+}
+
+#[tokio::test]
+async fn the_worker_and_a_download_issue_a_document_once() {
+    let site = site().await;
+    let operator = site.cookie("op.dinkes").await;
+    site.app.pause_documents();
+    let case = site.submit_unsettled().await;
+    // The receipt link on the landing page works at once: the download issues it...
+    let receipt = site
+        .get(
+            Some(&operator),
+            &format!("/permohonan/{case}/dokumen/tanda-terima"),
+        )
+        .await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    assert_eq!(receipt.content_type, "application/pdf");
+    let issued = history(&site, "tanda-terima", case).await;
+    assert_eq!(issued.len(), 1);
+    assert_eq!(sha256(&receipt.bytes), issued[0].sha256);
+    // ... and the worker, once it runs, finds that issue current.
+    site.app.resume_documents();
+    site.app.documents_settled().await;
+    assert_eq!(history(&site, "tanda-terima", case).await, issued);
+
+    // The worker and downloads of the same documents at the same moment: one issue each.
+    site.app.pause_documents();
+    site.act_unsettled("pelaksana", case, &REGISTER).await;
+    let card = format!("/permohonan/{case}/dokumen/kartu-kendali");
+    let sheet = format!("/permohonan/{case}/dokumen/lembar-disposisi");
+    let (card, sheet, ()) = tokio::join!(
+        site.get(Some(&operator), &card),
+        site.get(Some(&operator), &sheet),
+        async {
+            site.app.resume_documents();
+            site.app.documents_settled().await;
+        }
+    );
+    for (kind, download) in [("kartu-kendali", card), ("lembar-disposisi", sheet)] {
+        assert_eq!(download.status, StatusCode::OK, "{kind}");
+        let issues = history(&site, kind, case).await;
+        assert_eq!(issues.len(), 1, "{kind}: {issues:?}");
+        assert_eq!(sha256(&download.bytes), issues[0].sha256, "{kind}");
+    }
 }
 
 #[tokio::test]

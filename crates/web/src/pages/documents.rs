@@ -3,14 +3,17 @@
 //! Another OPD's case is a 404, exactly like the case page. Also the letterhead (kop) setting
 //! the documents print, and the rendering pool.
 //!
-//! Issuing is eager: after a case action has committed, [`issue_after_action`] issues the
-//! documents whose records changed (the receipt at submission, the control card and the
-//! disposition sheet at registration and at every disposition or recall, the control card also
-//! whenever its handler changes, the berita acara when the OPD accepts). A rendering failure there is logged and never undoes or fails the action;
-//! the download path stays the fallback: it hands out the current issue while it matches the
-//! records and otherwise issues a new version that supersedes the old one. Rendering runs on
-//! the blocking pool, at most one per core at a time, so it never stalls other requests.
-//! This module never decides case rules and never holds SQL.
+//! Issuing is eager but in the background: after a case action has committed,
+//! [`issue_after_action`] queues the case and the action answers at once; the queue's one
+//! worker ([`queue`]) issues the documents whose records changed in the case's latest state
+//! (the receipt at submission, the control card and the disposition sheet at registration and
+//! at every disposition or recall, the control card also whenever its handler changes, the
+//! berita acara when the OPD accepts). A rendering failure there is logged and never undoes or
+//! fails the action; the download path stays the fallback: it hands out the current issue
+//! while it matches the records and otherwise issues a new version that supersedes the old
+//! one. Both issue under one lock per document, so they never issue the same one twice.
+//! Rendering runs on the blocking pool, at most one per core at a time, so it never stalls
+//! other requests. This module never decides case rules and never holds SQL.
 
 use std::sync::OnceLock;
 
@@ -32,6 +35,10 @@ use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::shell::Tr;
 use crate::state::{AppState, Services};
+
+mod queue;
+
+pub(crate) use queue::{DocumentLocks, DocumentQueue};
 
 /// The setting (in the `settings` table, JSON) that holds the letterhead: see [`Kop`].
 pub const KOP_SETTING: &str = "docs.kop";
@@ -559,6 +566,27 @@ fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
     response
 }
 
+/// The current issue's PDF when it was made from `revision` of the records.
+async fn current_bytes(
+    services: &Services,
+    kind: DocumentKind,
+    subject: &str,
+    paper: Paper,
+    revision: i64,
+) -> Result<Option<Vec<u8>>, WebError> {
+    let current = services
+        .store
+        .current_issued_document(kind.code(), subject, paper.code())
+        .await
+        .map_err(store_error)?;
+    match current {
+        Some(current) if current.source_version == revision => {
+            services.blobs.get(&current.sha256).map_err(internal)
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The document of `kind` for a case: the current issue while it still matches the records
 /// it is made from, else a fresh issue (rendered off the runtime, the PDF kept before its
 /// issue is recorded, superseding the previous one). `None` when the case has not got that
@@ -578,15 +606,17 @@ pub(crate) async fn current_or_issue(
         _ => format!("{}:{}", case.id, lang.code()),
     };
     let revision = revision(kind, state);
-    let current = services
-        .store
-        .current_issued_document(kind.code(), &subject, paper.code())
-        .await
-        .map_err(store_error)?;
-    if let Some(current) = current
-        && current.source_version == revision
-        && let Some(bytes) = services.blobs.get(&current.sha256).map_err(internal)?
-    {
+    if let Some(bytes) = current_bytes(services, kind, &subject, paper, revision).await? {
+        return Ok(Some(bytes));
+    }
+    // Whoever comes second (the background worker or a download) waits here and then finds
+    // the first one's issue current, instead of rendering and issuing it again.
+    let _held = DocumentLocks::lock(
+        app.document_locks(),
+        format!("{}\n{subject}\n{}", kind.code(), paper.code()),
+    )
+    .await;
+    if let Some(bytes) = current_bytes(services, kind, &subject, paper, revision).await? {
         return Ok(Some(bytes));
     }
 
@@ -664,21 +694,38 @@ fn eager_kinds(state: &CaseState) -> Vec<DocumentKind> {
 }
 
 /// Called after a case action has committed (submission, registration, disposition, recall,
-/// acceptance, ...): issues, in Indonesian on the office's paper, every document whose
-/// records changed; the others keep their current issue. Never fails: the action stands
-/// whatever happens here, a failure is logged and the download path issues it later.
-pub(crate) async fn issue_after_action(app: &AppState, state: &CaseState, source: &AuditSource) {
-    let paper = match Kop::load(app.services()).await {
-        Ok(kop) => kop.paper(),
+/// acceptance, ...): queues the case so that the background worker issues its documents, and
+/// returns at once. Never fails and never waits for a render: the action stands whatever
+/// happens to its documents.
+pub(crate) fn issue_after_action(app: &AppState, state: &CaseState, source: &AuditSource) {
+    app.document_queue()
+        .enqueue(app, state.case.id, source.clone());
+}
+
+/// The worker's job: issues, in Indonesian on the office's paper, every document whose records
+/// changed in the case's latest state (so actions queued together are issued once); the
+/// others keep their current issue. A failure is logged; the download path issues it later.
+async fn issue_latest(app: &AppState, case: CaseId, source: &AuditSource) {
+    let services = app.services();
+    let state = match services.store.case_state(case).await {
+        Ok(Some(state)) => state,
+        Ok(None) => return,
         Err(error) => {
-            tracing::warn!(case = %state.case.id, ?error, "documents not issued: the letterhead could not be read");
+            tracing::warn!(%case, %error, "documents not issued: the case could not be read");
             return;
         }
     };
-    for kind in eager_kinds(state) {
-        if let Err(error) = current_or_issue(app, state, kind, paper, Lang::Id, source).await {
+    let paper = match Kop::load(services).await {
+        Ok(kop) => kop.paper(),
+        Err(error) => {
+            tracing::warn!(%case, ?error, "documents not issued: the letterhead could not be read");
+            return;
+        }
+    };
+    for kind in eager_kinds(&state) {
+        if let Err(error) = current_or_issue(app, &state, kind, paper, Lang::Id, source).await {
             tracing::warn!(
-                case = %state.case.id,
+                %case,
                 kind = kind.code(),
                 ?error,
                 "document not issued after the action; the next download issues it"

@@ -1,0 +1,243 @@
+//! The background issuing of official documents after case actions, and the per-document
+//! locks that keep a download and the background worker from issuing one document twice.
+//!
+//! A case action enqueues its case once it has committed and answers at once; ONE worker
+//! issues the documents of the case's latest state (several actions on one case while it
+//! waits collapse into one job), one render at a time, so background issuing never takes more
+//! than one core from requests. The queue is bounded: when full a request is dropped with a
+//! log line, because the download path issues whatever is missing. This module must never
+//! fail or delay a case action, and never decides which documents a case has (documents.rs
+//! does).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use pelihara_domain::CaseId;
+use pelihara_store::AuditSource;
+use tokio::sync::{Notify, OwnedMutexGuard, watch};
+use tokio::task::JoinHandle;
+
+use crate::state::{AppState, WeakAppState};
+
+/// The cases waiting for their documents, in arrival order, with who acted last on each.
+#[derive(Debug, Default)]
+struct Waiting {
+    order: VecDeque<CaseId>,
+    sources: HashMap<CaseId, AuditSource>,
+    /// The worker is issuing a case's documents now.
+    busy: bool,
+    /// Tests hold the worker (see `AppState::pause_documents`).
+    paused: bool,
+}
+
+impl Waiting {
+    fn idle(&self) -> bool {
+        self.order.is_empty() && !self.busy
+    }
+}
+
+/// The queue and its one worker; lives in `AppState`.
+#[derive(Debug)]
+pub(crate) struct DocumentQueue {
+    capacity: usize,
+    waiting: Mutex<Waiting>,
+    /// Wakes the worker: a stored permit means a wake-up is never lost between its check and
+    /// its wait.
+    wake: Notify,
+    /// `true` when nothing is queued or being issued.
+    idle: watch::Sender<bool>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// A poisoned lock only means a panic elsewhere while holding it; the bookkeeping inside is
+/// still consistent (every update is one assignment), so carry on rather than stop issuing.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl DocumentQueue {
+    /// Distinct cases waiting at most: far more than a burst of actions produces while one
+    /// render runs, and small enough that the bookkeeping stays negligible.
+    pub(crate) const CAPACITY: usize = 1024;
+
+    pub(crate) fn new(capacity: usize) -> DocumentQueue {
+        DocumentQueue {
+            capacity,
+            waiting: Mutex::new(Waiting::default()),
+            wake: Notify::new(),
+            idle: watch::Sender::new(true),
+            worker: Mutex::new(None),
+        }
+    }
+
+    /// Queues the documents of `case` to be issued from its latest state, attributed to
+    /// `source` (the last actor when several actions collapse). Never waits for a render.
+    pub(crate) fn enqueue(self: &Arc<Self>, app: &AppState, case: CaseId, source: AuditSource) {
+        {
+            let mut waiting = lock(&self.waiting);
+            if let Some(existing) = waiting.sources.get_mut(&case) {
+                *existing = source;
+            } else if waiting.order.len() >= self.capacity {
+                tracing::warn!(
+                    %case,
+                    capacity = self.capacity,
+                    "document queue full: not issuing in the background; the download issues it"
+                );
+                return;
+            } else {
+                waiting.order.push_back(case);
+                waiting.sources.insert(case, source);
+            }
+            self.idle.send_replace(false);
+        }
+        self.ensure_worker(app);
+        self.wake.notify_one();
+    }
+
+    /// Starts the worker on the runtime of the first action (and again should that runtime
+    /// have gone, as between tests): `AppState::new` may run before any runtime exists.
+    fn ensure_worker(self: &Arc<Self>, app: &AppState) {
+        let mut worker = lock(&self.worker);
+        if worker.as_ref().is_some_and(|handle| !handle.is_finished()) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::warn!("no async runtime: documents are issued at download");
+            let mut waiting = lock(&self.waiting);
+            waiting.order.clear();
+            waiting.sources.clear();
+            if waiting.idle() {
+                self.idle.send_replace(true);
+            }
+            return;
+        };
+        *worker = Some(runtime.spawn(run(app.downgrade(), Arc::clone(self))));
+    }
+
+    /// Ends the worker; called when the application state is dropped.
+    pub(crate) fn stop(&self) {
+        if let Some(handle) = lock(&self.worker).take() {
+            handle.abort();
+        }
+    }
+
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn set_paused(&self, paused: bool) {
+        lock(&self.waiting).paused = paused;
+        self.wake.notify_one();
+    }
+
+    /// Waits until nothing is queued or being issued.
+    pub(crate) async fn settled(&self) {
+        let mut idle = self.idle.subscribe();
+        // The sender lives as long as `self`, so waiting cannot fail while we are borrowed.
+        let _ = idle.wait_for(|idle| *idle).await;
+    }
+
+    /// The next case to issue, marking the worker busy; `None` when there is none or the
+    /// queue is paused.
+    fn next(&self) -> Option<(CaseId, AuditSource)> {
+        let mut waiting = lock(&self.waiting);
+        if waiting.paused {
+            return None;
+        }
+        let case = waiting.order.pop_front()?;
+        let source = waiting.sources.remove(&case)?;
+        waiting.busy = true;
+        Some((case, source))
+    }
+
+    fn done(&self) {
+        let mut waiting = lock(&self.waiting);
+        waiting.busy = false;
+        if waiting.idle() {
+            self.idle.send_replace(true);
+        }
+    }
+}
+
+/// The worker: one case at a time. It holds the state only while issuing, so the state can
+/// go (its drop stops the worker, see [`DocumentQueue::stop`]).
+async fn run(app: WeakAppState, queue: Arc<DocumentQueue>) {
+    loop {
+        match queue.next() {
+            Some((case, source)) => {
+                if let Some(state) = app.upgrade() {
+                    super::issue_latest(&state, case, &source).await;
+                }
+                queue.done();
+            }
+            None => queue.wake.notified().await,
+        }
+    }
+}
+
+/// One async lock per document (kind, subject, paper): whoever issues it holds the lock, so a
+/// second caller finds the first one's issue current instead of rendering it again.
+#[derive(Debug, Default)]
+pub(crate) struct DocumentLocks {
+    held: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Holds one document's lock; the entry is forgotten when nobody else waits for it.
+pub(crate) struct DocumentGuard {
+    locks: Arc<DocumentLocks>,
+    key: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl DocumentLocks {
+    pub(crate) async fn lock(locks: &Arc<DocumentLocks>, key: String) -> DocumentGuard {
+        let mutex = Arc::clone(lock(&locks.held).entry(key.clone()).or_default());
+        let guard = Arc::clone(&mutex).lock_owned().await;
+        DocumentGuard {
+            locks: Arc::clone(locks),
+            key,
+            lock: mutex,
+            guard: Some(guard),
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        lock(&self.held).len()
+    }
+}
+
+impl Drop for DocumentGuard {
+    fn drop(&mut self) {
+        let mut held = lock(&self.locks.held);
+        // Release first: then only the map and this guard count, unless someone else took a
+        // clone to wait on it (they did so under `held`, which we hold now).
+        drop(self.guard.take());
+        if Arc::strong_count(&self.lock) == 2 {
+            held.remove(&self.key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_document_lock_is_exclusive_and_forgotten_after_use() {
+        let locks = Arc::new(DocumentLocks::default());
+        let first = DocumentLocks::lock(&locks, "a".to_owned()).await;
+        // Another document is not held up.
+        let other = DocumentLocks::lock(&locks, "b".to_owned()).await;
+        drop(other);
+        let waiting = tokio::spawn({
+            let locks = Arc::clone(&locks);
+            async move { DocumentLocks::lock(&locks, "a".to_owned()).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "the second caller waits");
+        drop(first);
+        let second = waiting.await.unwrap();
+        assert_eq!(locks.len(), 1, "still held by the second caller");
+        drop(second);
+        assert_eq!(locks.len(), 0);
+    }
+}
