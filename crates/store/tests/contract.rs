@@ -24,6 +24,8 @@ mod documents_contract;
 mod maintenance_contract;
 #[path = "contract/notifications.rs"]
 mod notifications;
+#[path = "contract/people.rs"]
+mod people_contract;
 #[path = "contract/register.rs"]
 mod register_contract;
 #[path = "contract/sign_in.rs"]
