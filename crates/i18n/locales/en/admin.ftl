@@ -152,7 +152,6 @@ admin-kop-remove-logo = Remove the logo
 admin-kop-save = Save the letterhead
 
 # Editing users, resetting passwords, deactivating OPDs, confirmation steps (HADM).
-admin-edit = Edit
 admin-edit-named = Edit { $name }
 admin-cancel = Cancel
 admin-user-edit-title = Edit user: { $name }

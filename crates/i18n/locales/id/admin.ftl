@@ -146,7 +146,6 @@ admin-kop-remove-logo = Hapus logo
 admin-kop-save = Simpan kop surat
 
 # Editing users, resetting passwords, deactivating OPDs, confirmation steps (HADM).
-admin-edit = Ubah
 admin-edit-named = Ubah data { $name }
 admin-cancel = Batal
 admin-user-edit-title = Ubah pengguna: { $name }
