@@ -1,11 +1,11 @@
 //! The daily digest for leadership (Head, Secretary, Head of Division and their acting
 //! officials): on working days from the configured local time, new and finished requests
 //! since the previous working day's digest, overdue tasks now, and open/overdue tasks by
-//! step. One per person per day, whichever node or run gets there first.
+//! step. One per person per day, whichever node or run gets there first. The figures are SQL
+//! aggregates; it must never load every open task.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use pelihara_calendar::WorkingCalendar;
-use pelihara_domain::sla::{SlaState, state};
 use pelihara_store::StoreError;
 use pelihara_store::notifications::{
     DigestFigures, DigestStep, NewNotification, NotificationDetail, NotificationKind,
@@ -51,19 +51,21 @@ pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, 
     }
     let from = at_local(calendar, previous, config.digest_at).unwrap_or(until - Duration::days(1));
     let (new_cases, done_cases) = context.store.case_counts_between(from, until).await?;
+    // Counted by the database, one row per step: the digest never loads the open tasks.
+    // "Overdue" is past the due moment, as the SLA state says.
     let mut by_step: Vec<DigestStep> = Vec::new();
-    let mut overdue_tasks = 0;
-    for item in context.store.open_tasks_for_reminders().await? {
-        let overdue =
-            state(calendar, &item.task, now, config.due_soon_percent) == SlaState::Overdue;
-        overdue_tasks += u32::from(overdue);
-        let step_no = item.task.step_no;
+    let mut overdue_tasks: u32 = 0;
+    for counted in context.store.open_tasks_by_step(now).await? {
+        let open = u32::try_from(counted.open).unwrap_or(u32::MAX);
+        let overdue = u32::try_from(counted.overdue).unwrap_or(u32::MAX);
+        overdue_tasks = overdue_tasks.saturating_add(overdue);
+        let step_no = counted.step_no;
         let index = match by_step.iter().position(|step| step.step_no == step_no) {
             Some(index) => index,
             None => {
                 let step_name = context
                     .catalog
-                    .get(&item.sop_code, item.sop_version)
+                    .get(&counted.sop_code, counted.sop_version)
                     .and_then(|sop| {
                         sop.steps
                             .iter()
@@ -81,8 +83,8 @@ pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, 
             }
         };
         if let Some(step) = by_step.get_mut(index) {
-            step.open += 1;
-            step.overdue += u32::from(overdue);
+            step.open = step.open.saturating_add(open);
+            step.overdue = step.overdue.saturating_add(overdue);
         }
     }
     by_step.sort_by_key(|step| step.step_no);

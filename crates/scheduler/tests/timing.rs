@@ -174,3 +174,8 @@ async fn postgres_reminders_and_escalation_over_a_weekend_and_a_holiday() {
 async fn sqlite_a_finished_task_stops_its_reminders() {
     a_finished_task_stops_its_reminders("sqlite").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_finished_task_stops_its_reminders() {
+    a_finished_task_stops_its_reminders("postgres").await;
+}

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod people;
 pub mod reference;
 pub mod register;
+pub mod reminders;
 pub mod sessions;
 mod writer;
 

@@ -13,16 +13,14 @@
 use std::fmt;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use pelihara_domain::{AppId, CaseId, CaseStatus, OpdId, Task, TaskId, TaskState, UserId};
+use pelihara_domain::{AppId, CaseId, CaseStatus, OpdId, Task, TaskId, UserId};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::audit::{AuditSource, Change};
-use crate::codec::{
-    code, from_code, from_json, instant, millis, opt_from_json, opt_instant, to_json, uuid,
-};
+use crate::codec::{code, from_json, instant, millis, opt_instant, to_json, uuid};
 use crate::{Backend, Result, Store, StoreError};
 
 /// One notification's id.
@@ -991,59 +989,6 @@ impl Store {
         Ok(updated.rows_affected() == 1)
     }
 
-    /// Every open task (not paused, not done) with its case's tracking code, subject, OPD,
-    /// app and SOP version, oldest first: what the reminder sweep walks.
-    pub async fn open_tasks_for_reminders(&self) -> Result<Vec<ReminderTask>> {
-        let rows = sqlx::query(
-            "select t.id, t.case_id, t.step_no, t.stage, t.position, t.opd_id, t.claimed_by, \
-             t.claimed_by_name, t.opened_at, t.seen_at, t.standard_json, t.pauses_json, t.due_at, \
-             c.tracking_code, c.subject, c.opd_id as case_opd_id, c.app_id, c.sop_code, \
-             c.sop_version, o.name as opd_name, a.name as app_name \
-             from tasks t join cases c on c.id = t.case_id join opds o on o.id = c.opd_id \
-             join apps a on a.id = c.app_id \
-             where t.state = 'open' order by t.opened_at, t.id",
-        )
-        .fetch_all(self.reader())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let task = Task {
-                    id: TaskId(uuid(&row.try_get::<String, _>("id")?)?),
-                    case_id: CaseId(uuid(&row.try_get::<String, _>("case_id")?)?),
-                    step_no: count(row.try_get("step_no")?),
-                    stage: from_code(&row.try_get::<String, _>("stage")?)?,
-                    position: row.try_get("position")?,
-                    opd_id: opt_id(row.try_get("opd_id")?, OpdId)?,
-                    claimed_by: opt_id(row.try_get("claimed_by")?, UserId)?,
-                    claimed_by_name: row.try_get("claimed_by_name")?,
-                    state: TaskState::Open,
-                    opened_at: instant(row.try_get("opened_at")?)?,
-                    seen_at: opt_instant(row.try_get("seen_at")?)?,
-                    standard: opt_from_json(row.try_get("standard_json")?)?,
-                    pauses: from_json(&row.try_get::<String, _>("pauses_json")?)?,
-                    due_at: opt_instant(row.try_get("due_at")?)?,
-                    completed_at: None,
-                    completed_by: None,
-                    completed_by_name: None,
-                    acting: None,
-                    actual_seconds: None,
-                    actual_in_unit: None,
-                };
-                Ok(ReminderTask {
-                    task,
-                    tracking_code: row.try_get("tracking_code")?,
-                    subject: row.try_get("subject")?,
-                    opd_id: OpdId(uuid(&row.try_get::<String, _>("case_opd_id")?)?),
-                    opd_name: row.try_get("opd_name")?,
-                    app_id: AppId(uuid(&row.try_get::<String, _>("app_id")?)?),
-                    app_name: row.try_get("app_name")?,
-                    sop_code: row.try_get("sop_code")?,
-                    sop_version: count(row.try_get("sop_version")?),
-                })
-            })
-            .collect()
-    }
-
     /// For the digest: how many cases were submitted, and how many were finished (done), in
     /// `[from, until)`.
     pub async fn case_counts_between(
@@ -1083,6 +1028,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::from_code;
 
     #[test]
     fn codes_round_trip() {

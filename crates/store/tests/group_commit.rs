@@ -320,3 +320,121 @@ async fn the_sla_sweep_lists_open_tasks_past_due() {
             .any(|task| task.case_id == second && task.step_no == 2)
     );
 }
+
+/// The reminder schedule (migration 0010) follows the tasks by its triggers: an opened task
+/// enters at stage 0, a done or paused one leaves, a resumed one (new due moment) re-enters
+/// at stage 0, a claim leaves it alone; a reschedule applies only over what was read; the
+/// due rows come a page at a time after the cursor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reminder_schedule_follows_its_tasks() {
+    use pelihara_store::reminders::Reschedule;
+    let h = harness().await;
+    let (first, second) = (h.submit().await, h.submit().await);
+    let step2 = |state: &CaseState| {
+        state
+            .tasks
+            .iter()
+            .find(|task| task.step_no == 2)
+            .unwrap()
+            .clone()
+    };
+    let a = step2(&h.store.case_state(first).await.unwrap().unwrap());
+    let b = step2(&h.store.case_state(second).await.unwrap().unwrap());
+    assert_eq!(
+        h.store.reminder_schedule(a.id).await.unwrap(),
+        Some((a.opened_at, 0))
+    );
+    let now = at() + chrono::Duration::minutes(1);
+    assert_eq!(h.store.reminder_schedule_size(now).await.unwrap(), (2, 2));
+
+    // Pages: one row, then the other after it, then none.
+    let page = h.store.due_reminders(now, None, 1).await.unwrap();
+    assert_eq!(page.len(), 1);
+    let cursor = (page[0].next_at, page[0].item.task.id);
+    let rest = h.store.due_reminders(now, Some(cursor), 10).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_ne!(rest[0].item.task.id, page[0].item.task.id);
+    let cursor = (rest[0].next_at, rest[0].item.task.id);
+    assert!(
+        h.store
+            .due_reminders(now, Some(cursor), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Only rows whose instant has come.
+    assert!(
+        h.store
+            .due_reminders(a.opened_at - chrono::Duration::milliseconds(1), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A reschedule over a stale read changes nothing; over the read it moves the row.
+    let later = at() + chrono::Duration::hours(1);
+    let stale = Reschedule {
+        task_id: a.id,
+        seen_next_at: a.opened_at,
+        seen_stage: 3,
+        next: Some((later, 4)),
+    };
+    assert_eq!(h.store.reschedule_reminders(&[stale]).await.unwrap(), 0);
+    let fresh = Reschedule {
+        seen_stage: 0,
+        next: Some((later, 1)),
+        ..stale
+    };
+    assert_eq!(h.store.reschedule_reminders(&[fresh]).await.unwrap(), 1);
+    assert_eq!(
+        h.store.reminder_schedule(a.id).await.unwrap(),
+        Some((later, 1))
+    );
+
+    // Writes the case engine makes, by hand: a claim leaves the row; pausing removes it;
+    // resuming with a new due moment puts it back at stage 0.
+    let mut conn = sqlx::SqliteConnection::connect(&h.url).await.unwrap();
+    let task = a.id.to_string();
+    conn.execute(
+        sqlx::query("update tasks set claimed_by_name = 'Budi' where id = $1").bind(&task),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        h.store.reminder_schedule(a.id).await.unwrap(),
+        Some((later, 1))
+    );
+    conn.execute(sqlx::query("update tasks set state = 'paused' where id = $1").bind(&task))
+        .await
+        .unwrap();
+    assert_eq!(h.store.reminder_schedule(a.id).await.unwrap(), None);
+    conn.execute(
+        sqlx::query("update tasks set state = 'open', due_at = due_at + 60000 where id = $1")
+            .bind(&task),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        h.store.reminder_schedule(a.id).await.unwrap(),
+        Some((a.opened_at, 0))
+    );
+    conn.close().await.unwrap();
+
+    // Done: step 2 leaves, step 3 (the Head's disposition) enters.
+    let state = h.register(second).await.unwrap();
+    assert_eq!(h.store.reminder_schedule(b.id).await.unwrap(), None);
+    let step3 = state.tasks.iter().find(|task| task.step_no == 3).unwrap();
+    assert_eq!(
+        h.store.reminder_schedule(step3.id).await.unwrap(),
+        Some((step3.opened_at, 0))
+    );
+    // A step with no rows due: the counts of the digest come from one aggregate.
+    let counts = h.store.open_tasks_by_step(later).await.unwrap();
+    assert_eq!(
+        counts
+            .iter()
+            .map(|c| (c.step_no, c.open))
+            .collect::<Vec<_>>(),
+        [(2, 1), (3, 1)]
+    );
+}
