@@ -85,19 +85,25 @@ async fn panicking() -> &'static str {
 
 #[tokio::test]
 async fn internal_errors_are_logged_with_the_request_id_and_never_shown() {
-    let log = LogBuffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer({
-            let log = log.clone();
-            move || log.clone()
+    // A process-wide subscriber, installed once: with a thread-local one (`set_default`),
+    // tracing's per-call-site interest cache, filled by whichever test thread reaches the call
+    // site first, can hide the line from this thread under `cargo test`'s shared process.
+    static LOG: std::sync::OnceLock<LogBuffer> = std::sync::OnceLock::new();
+    let log = LOG
+        .get_or_init(|| {
+            let log = LogBuffer::default();
+            let subscriber = tracing_subscriber::fmt()
+                .with_writer({
+                    let log = log.clone();
+                    move || log.clone()
+                })
+                .with_ansi(false)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("no other global subscriber");
+            log
         })
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    // Another test's thread, with no subscriber, may have cached "nobody listens" for the
-    // error's call site; with `cargo test` (threads, not nextest's processes) the line would
-    // then never reach this thread's subscriber.
-    tracing::callsite::rebuild_interest_cache();
+        .clone();
 
     let (app, _test) = app_with(Router::new().route("/boom", get(failing))).await;
     for htmx in [false, true] {
