@@ -1,9 +1,9 @@
 //! `pelihara-bench`: the benchmark Pelihara carries (run it with `bench/run.sh`). One run
 //! measures, side by side on the same machine: bare axum + one SQLite INSERT per request
 //! (synchronous FULL and NORMAL) and `GET /hello`; Pelihara's transitions over HTTP at 1 and 32
-//! connections; SpiffWorkflow on SQLite; inbox, case page and SLA sweep at a small and a large
-//! database; memory and page weight; then prints one table with the ratios the quality bars
-//! ask for. It must never report a figure it did not measure in this run.
+//! connections; SpiffWorkflow on SQLite; inbox, case page, the reminder sweep and the SLA sweep
+//! at a small and a large database; memory and page weight; then prints one table with the
+//! ratios the quality bars ask for. It must never report a figure it did not measure in this run.
 
 mod baseline;
 mod direct;
@@ -90,6 +90,9 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
+/// The SLA sweep's page: what a caller reads at once.
+const SWEEP_PAGE: i64 = 1_000;
+
 /// One scale's measurements.
 #[derive(Debug, Default, Clone)]
 struct Scale {
@@ -100,7 +103,7 @@ struct Scale {
     events: i64,
     generate_seconds: f64,
     sweep_ms: f64,
-    overdue_rows: usize,
+    overdue_rows: u64,
     inbox: Stats,
     case_page: Stats,
     transitions_1: Stats,
@@ -112,6 +115,16 @@ struct Scale {
     full_sweep_ms: f64,
     /// The sweep's index scan alone (count over the covering index, native SQLite).
     scan_ms: f64,
+    /// `count_overdue_tasks` (the covering index, counted by the database).
+    count_ms: f64,
+    /// The real reminder sweep (`Scheduler::run(Job::Reminders, now)`) in steady state:
+    /// median and worst of its runs, and the notifications the first one made.
+    reminder_sweep_ms: f64,
+    reminder_sweep_max_ms: f64,
+    reminder_made: u32,
+    reminder_first_ms: f64,
+    /// Schedule rows after settling (total, due at the first sweep).
+    schedule_rows: (u64, u64),
     idle_rss_mb: f64,
     load_rss_mb: f64,
 }
@@ -272,27 +285,87 @@ async fn measure_scale(
     let work_items = Arc::new(pelihara_store::generate::register_tasks(&db_text, 1_000_000).await?);
     let done_cases = pelihara_store::generate::done_cases(&db_text, 500).await?;
 
-    // The SLA sweep, through the store as the scheduler calls it (best of 4): the lean
-    // `sla_sweep` from its covering index, and `overdue_tasks` with whole task rows.
+    // The reminder schedule as a running system would have it: every stage due before now
+    // announced (the scheduler's own rule, once per task shape). Notifications of those
+    // stages are not generated; the sweep's dedupe keys make that no difference to its cost.
     let url = format!("sqlite://{db_text}");
     let store = pelihara_store::Store::open(&url).await?;
+    let catalog = Arc::new(store.sop_catalog().await?);
+    let calendar = Arc::new(store.working_calendar().await?);
+    let config = pelihara_scheduler::SchedulerConfig::new("bench");
+    let settle_now = chrono::Utc::now();
+    let settled = pelihara_store::generate::settle_reminders(&db_text, |task| {
+        let levels = catalog.all().next().map_or(0, |sop| {
+            pelihara_scheduler::escalation_levels(sop, &task.position)
+        });
+        pelihara_scheduler::next_stage(
+            &calendar,
+            task,
+            settle_now,
+            config.due_soon_percent,
+            config.escalation_grace_minutes,
+            levels,
+            0,
+        )
+    })
+    .await?;
+    say(&format!("{label}: reminder schedule settled: {settled:?}"));
+
+    // The SLA sweep, through the store (best of 4): a bounded page from its covering index,
+    // the same page as whole task rows, and the count of every overdue task.
     let mut sweep_ms = f64::MAX;
     let mut full_sweep_ms = f64::MAX;
+    let mut count_ms = f64::MAX;
     let mut overdue_rows = 0;
     for _ in 0..4 {
         let at = Instant::now();
-        overdue_rows = store.sla_sweep(chrono::Utc::now(), 10_000_000).await?.len();
+        store.sla_sweep(chrono::Utc::now(), SWEEP_PAGE).await?;
         sweep_ms = sweep_ms.min(at.elapsed().as_secs_f64() * 1000.0);
         let at = Instant::now();
-        store.overdue_tasks(chrono::Utc::now(), 10_000_000).await?;
+        store.overdue_tasks(chrono::Utc::now(), SWEEP_PAGE).await?;
         full_sweep_ms = full_sweep_ms.min(at.elapsed().as_secs_f64() * 1000.0);
+        let at = Instant::now();
+        overdue_rows = store.count_overdue_tasks(chrono::Utc::now()).await?;
+        count_ms = count_ms.min(at.elapsed().as_secs_f64() * 1000.0);
     }
+
+    // The real reminder sweep, as the server's scheduler runs it every minute: the first run
+    // takes what came due since settling; the next ones are the steady state.
+    let schedule_rows = store.reminder_schedule_size(chrono::Utc::now()).await?;
+    let scheduler = pelihara_scheduler::Scheduler::new(
+        pelihara_scheduler::Context {
+            store: store.clone(),
+            catalog: catalog.clone(),
+            calendar: calendar.clone(),
+            sender: pelihara_notify::Sender::new(None, None, "http://127.0.0.1", "bench")?,
+            config,
+        },
+        pelihara_scheduler::Clock::from_fn(chrono::Utc::now),
+    );
+    let at = Instant::now();
+    let reminder_made = scheduler
+        .run(pelihara_scheduler::Job::Reminders, chrono::Utc::now())
+        .await?;
+    let reminder_first_ms = at.elapsed().as_secs_f64() * 1000.0;
+    let mut runs = Vec::new();
+    for _ in 0..9 {
+        let at = Instant::now();
+        scheduler
+            .run(pelihara_scheduler::Job::Reminders, chrono::Utc::now())
+            .await?;
+        runs.push(at.elapsed().as_secs_f64() * 1000.0);
+    }
+    runs.sort_by(f64::total_cmp);
+    let reminder_sweep_ms = runs.get(runs.len() / 2).copied().unwrap_or(0.0);
+    let reminder_sweep_max_ms = runs.last().copied().unwrap_or(0.0);
     store.close().await;
     let (_, scan_ms) =
         pelihara_store::generate::sweep_scan(&db_text, chrono::Utc::now().timestamp_millis())
             .await?;
     say(&format!(
-        "{label}: sweep {sweep_ms:.1} ms over {overdue_rows} rows"
+        "{label}: reminder sweep {reminder_sweep_ms:.2} ms (max {reminder_sweep_max_ms:.2}), \
+         schedule {schedule_rows:?}, first run {reminder_first_ms:.1} ms made {reminder_made}; SLA page {sweep_ms:.1} ms, \
+         count {count_ms:.1} ms over {overdue_rows} rows"
     ));
 
     let dir_text = dir.display().to_string();
@@ -392,6 +465,12 @@ async fn measure_scale(
             direct_batching,
             full_sweep_ms,
             scan_ms,
+            count_ms,
+            reminder_sweep_ms,
+            reminder_sweep_max_ms,
+            reminder_made,
+            reminder_first_ms,
+            schedule_rows,
             idle_rss_mb,
             load_rss_mb,
         },
@@ -471,9 +550,9 @@ fn print_table(
     }
     println!();
     println!(
-        "| database | cases | tasks | open tasks | audit events | generated in | SLA sweep (sla_sweep, covering index) | its index scan alone | overdue_tasks (whole rows) | overdue rows | group commit (commits / jobs, 32 callers) | idle RSS | RSS under load |"
+        "| database | cases | tasks | open tasks | audit events | generated in | reminder sweep (Scheduler::run, median / max of 9) | its first run (notifications made) | schedule rows (total / due) | SLA page of {SWEEP_PAGE} (sla_sweep) | same page, whole rows (overdue_tasks) | count_overdue_tasks | full index scan alone | overdue rows | group commit (commits / jobs, 32 callers) | idle RSS | RSS under load |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for scale in scales {
         let batching = scale
             .direct_batching
@@ -481,16 +560,23 @@ fn print_table(
                 format!("{commits} / {jobs}")
             });
         println!(
-            "| {} | {} | {} | {} | {} | {:.0} s | {:.1} ms | {:.1} ms | {:.1} ms | {} | {batching} | {:.1} MB | {:.1} MB |",
+            "| {} | {} | {} | {} | {} | {:.0} s | {:.2} / {:.2} ms | {:.1} ms ({}) | {} / {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} | {batching} | {:.1} MB | {:.1} MB |",
             scale.label,
             scale.cases,
             scale.tasks,
             scale.open_tasks,
             scale.events,
             scale.generate_seconds,
+            scale.reminder_sweep_ms,
+            scale.reminder_sweep_max_ms,
+            scale.reminder_first_ms,
+            scale.reminder_made,
+            scale.schedule_rows.0,
+            scale.schedule_rows.1,
             scale.sweep_ms,
-            scale.scan_ms,
             scale.full_sweep_ms,
+            scale.count_ms,
+            scale.scan_ms,
             scale.overdue_rows,
             scale.idle_rss_mb,
             scale.load_rss_mb
@@ -558,11 +644,19 @@ fn print_table(
             verdict(large.case_page.p99_ms <= 20.0)
         );
         println!(
-            "| at {} cases: SLA sweep <= 100 ms | {:.1} ms ({} rows) | {} |",
+            "| at {} cases: reminder sweep (steady state, max of 9) <= 100 ms | {:.2} ms ({} schedule rows) | {} |",
             large.cases,
-            large.sweep_ms,
+            large.reminder_sweep_max_ms,
+            large.schedule_rows.0,
+            verdict(large.reminder_sweep_max_ms <= 100.0)
+        );
+        println!(
+            "| at {} cases: SLA sweep (a page of {SWEEP_PAGE}, and the count of {} overdue) <= 100 ms | {:.1} ms + {:.1} ms | {} |",
+            large.cases,
             large.overdue_rows,
-            verdict(large.sweep_ms <= 100.0)
+            large.sweep_ms,
+            large.count_ms,
+            verdict(large.sweep_ms + large.count_ms <= 100.0)
         );
         let direct_ratio =
             large.direct_32.per_second() / small.direct_32.per_second().max(f64::MIN_POSITIVE);

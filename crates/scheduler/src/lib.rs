@@ -21,7 +21,7 @@ use pelihara_notify::Sender;
 use pelihara_store::notifications::NewNotification;
 use pelihara_store::{AuditSource, SopCatalog, Store, StoreError};
 
-pub use tasks::{ARRIVED, DUE_SOON, OVERDUE, escalation_moment, next_stage};
+pub use tasks::{ARRIVED, DUE_SOON, OVERDUE, escalation_levels, escalation_moment, next_stage};
 
 /// Where "now" comes from: the system clock in the server, a moving clock in tests.
 #[derive(Clone)]

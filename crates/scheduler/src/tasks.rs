@@ -40,6 +40,11 @@ pub fn escalation_moment(
     )
 }
 
+/// How many escalation levels a task at `position` has: the positions above it in the SOP.
+pub fn escalation_levels(sop: &SopDefinition, position: &str) -> u32 {
+    u32::try_from(chain_above(sop, position).len()).unwrap_or(u32::MAX)
+}
+
 /// The positions above `position` in the SOP, nearest first.
 fn chain_above(sop: &SopDefinition, position: &str) -> Vec<(String, String)> {
     let mut chain = Vec::new();

@@ -4,11 +4,17 @@
 //! minutes rather than hours. It must never run on a production database: the cloned audit
 //! events carry placeholder hashes (the chain does not verify across them) and the audit head
 //! is moved past them with its forward-only trigger briefly dropped.
+//!
+//! The cloned open tasks enter the reminder schedule (migration 0010) by its trigger at stage
+//! 0; [`settle_reminders`] then moves them to where a running system would have them.
 
 use std::time::Instant;
 
+use chrono::{DateTime, Utc};
+use pelihara_domain::{CaseId, Task, TaskId, TaskState};
 use sqlx::{Connection, Executor, Row, SqliteConnection};
 
+use crate::codec::{from_code, from_json, instant, millis, opt_from_json, opt_instant};
 use crate::{Result, StoreError};
 
 /// How many cases of each kind to add.
@@ -284,4 +290,120 @@ pub async fn sweep_scan(path: &str, now_ms: i64) -> Result<(i64, f64)> {
     }
     conn.close().await?;
     Ok((rows, best))
+}
+
+/// What [`settle_reminders`] did: open-task shapes planned, schedule rows moved on, rows
+/// removed (past their last stage), and the rows left.
+#[derive(Debug, Clone, Copy)]
+pub struct Settled {
+    pub shapes: u64,
+    pub moved: u64,
+    pub removed: u64,
+    pub left: i64,
+    pub seconds: f64,
+}
+
+/// Moves the reminder schedule of the grown database at `path` to where a running system
+/// would have it: every stage due before now already announced. `plan` is the scheduler's
+/// rule (`pelihara_scheduler::next_stage` from stage 0 at now): for an open task, the next
+/// stage's instant and number, or `None` when none is left. Clones share their template's
+/// shape up to the shift, so `plan` runs once per distinct (opening, due moment, step,
+/// position, standard, pauses), not once per task, and the rows move in one statement.
+pub async fn settle_reminders(
+    path: &str,
+    mut plan: impl FnMut(&Task) -> Option<(DateTime<Utc>, u32)>,
+) -> Result<Settled> {
+    let started = Instant::now();
+    let mut conn = SqliteConnection::connect(&format!("sqlite://{path}")).await?;
+    conn.execute("pragma synchronous = off").await?;
+    conn.execute("pragma temp_store = memory").await?;
+    let shapes = sqlx::query(
+        "select opened_at, due_at, step_no, stage, position, standard_json, pauses_json \
+         from tasks where state = 'open' \
+         group by opened_at, due_at, step_no, stage, position, standard_json, pauses_json",
+    )
+    .fetch_all(&mut conn)
+    .await?;
+    conn.execute("begin").await?;
+    conn.execute(
+        "create temp table reminder_plan (opened_at bigint, due_at bigint, step_no bigint, \
+         stage text, position text, standard_json text, pauses_json text, next_at bigint, \
+         next_stage bigint)",
+    )
+    .await?;
+    for row in &shapes {
+        let opened_at: i64 = row.try_get("opened_at")?;
+        let due_at: Option<i64> = row.try_get("due_at")?;
+        let step_no: i64 = row.try_get("step_no")?;
+        let stage: String = row.try_get("stage")?;
+        let position: String = row.try_get("position")?;
+        let standard_json: Option<String> = row.try_get("standard_json")?;
+        let pauses_json: String = row.try_get("pauses_json")?;
+        // Only the fields the reminder rule reads matter; ids are placeholders.
+        let task = Task {
+            id: TaskId(uuid::Uuid::nil()),
+            case_id: CaseId(uuid::Uuid::nil()),
+            step_no: u32::try_from(step_no).unwrap_or(0),
+            stage: from_code(&stage)?,
+            position: position.clone(),
+            opd_id: None,
+            claimed_by: None,
+            claimed_by_name: None,
+            state: TaskState::Open,
+            opened_at: instant(opened_at)?,
+            seen_at: None,
+            standard: opt_from_json(standard_json.clone())?,
+            pauses: from_json(&pauses_json)?,
+            due_at: opt_instant(due_at)?,
+            completed_at: None,
+            completed_by: None,
+            completed_by_name: None,
+            acting: None,
+            actual_seconds: None,
+            actual_in_unit: None,
+        };
+        let next = plan(&task);
+        sqlx::query("insert into reminder_plan values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(opened_at)
+            .bind(due_at)
+            .bind(step_no)
+            .bind(stage)
+            .bind(position)
+            .bind(standard_json)
+            .bind(pauses_json)
+            .bind(next.map(|(at, _)| millis(at)))
+            .bind(next.map(|(_, stage)| i64::from(stage)))
+            .execute(&mut conn)
+            .await?;
+    }
+    // `is` compares nullable columns as equal when both are null.
+    let matching = "t.opened_at = p.opened_at and t.due_at is p.due_at and \
+         t.step_no = p.step_no and t.stage = p.stage and t.position = p.position and \
+         t.standard_json is p.standard_json and t.pauses_json = p.pauses_json";
+    let moved = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "update task_reminders set next_at = p.next_at, stage = p.next_stage \
+         from tasks t, reminder_plan p where t.id = task_reminders.task_id and {matching} \
+         and p.next_at is not null"
+    )))
+    .execute(&mut conn)
+    .await?
+    .rows_affected();
+    let removed = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "delete from task_reminders where task_id in (select t.id from tasks t \
+         join reminder_plan p on {matching} where p.next_at is null)"
+    )))
+    .execute(&mut conn)
+    .await?
+    .rows_affected();
+    conn.execute("drop table reminder_plan").await?;
+    conn.execute("commit").await?;
+    let left = count(&mut conn, "select count(*) from task_reminders").await?;
+    conn.close().await?;
+    Ok(Settled {
+        shapes: u64::try_from(shapes.len()).unwrap_or(u64::MAX),
+        moved,
+        removed,
+        left,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
