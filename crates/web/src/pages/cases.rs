@@ -19,7 +19,7 @@ use pelihara_domain::{
 };
 use pelihara_i18n::{Lang, format_date, format_datetime};
 use pelihara_sop::{SopDefinition, StepForm, StepKind, Target};
-use pelihara_store::{AuditSource, StoreError};
+use pelihara_store::StoreError;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -45,14 +45,6 @@ fn store_error(error: StoreError) -> WebError {
 
 fn when(services: &Services, lang: Lang, instant: DateTime<Utc>) -> String {
     format_datetime(lang, services.calendar.time_zone, instant)
-}
-
-fn source(user: &CurrentUser, address: &str) -> AuditSource {
-    AuditSource {
-        actor_id: Some(user.actor.user.id),
-        actor_name: user.actor.user.full_name.clone(),
-        address: address.to_owned(),
-    }
 }
 
 /// Duration in working time, as people say it: "2 jam 15 menit" / "1,5 hari".
@@ -750,14 +742,14 @@ pub(crate) async fn view_permohonan_baru_post(
             input,
             with,
             now,
-            &source(&user, "web"),
+            &user.audit_source(),
         )
         .await
     {
         Ok(submitted) => {
             // The receipt is issued in the background; the link on the page the OPD lands on
             // issues it itself should the worker not have got to it yet.
-            super::documents::issue_after_action(&state, &submitted, &source(&user, "web"));
+            super::documents::issue_after_action(&state, &submitted, &user.audit_source());
             Ok(Redirect::to(&format!("/permohonan/{}?baru=1", submitted.case.id)).into_response())
         }
         Err(StoreError::Refused(refusal)) => {
@@ -1573,7 +1565,7 @@ pub(crate) async fn view_permohonan_aksi_post(
             expected_task,
             command,
             services.clock.now(),
-            &source(&user, "web"),
+            &user.audit_source(),
         )
         .await;
     match outcome {
@@ -1581,7 +1573,7 @@ pub(crate) async fn view_permohonan_aksi_post(
             // Control card and disposition sheet after registering or disposing, the berita
             // acara after acceptance, issued in the background; the action has committed
             // whatever happens to them.
-            super::documents::issue_after_action(&state, &acted, &source(&user, "web"));
+            super::documents::issue_after_action(&state, &acted, &user.audit_source());
             Ok(Redirect::to(&format!("/permohonan/{}", case.case.id)).into_response())
         }
         Err(StoreError::Refused(Refusal::NotFound)) => Err(WebError::NotFound),

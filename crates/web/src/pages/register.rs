@@ -24,8 +24,8 @@ use pelihara_register::health::{
     ALLOWED_NETWORKS_SETTING, CheckPolicy, Checker, failure_code, parse_allowed_networks,
 };
 use pelihara_register::sheet::{self, CsvOptions, ExportRow, ImportError};
+use pelihara_store::StoreError;
 use pelihara_store::register::{App, RegisterFilter, RegisterRow};
-use pelihara_store::{AuditSource, StoreError};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -40,14 +40,6 @@ const IMPORT_MAX_BYTES: usize = 5 * 1024 * 1024;
 
 fn store_error(error: StoreError) -> WebError {
     WebError::internal(error)
-}
-
-fn source(user: &CurrentUser) -> AuditSource {
-    AuditSource {
-        actor_id: Some(user.actor.user.id),
-        actor_name: user.actor.user.full_name.clone(),
-        address: "web".to_owned(),
-    }
 }
 
 /// Admin and Pelaksana (also as Plh/Plt) keep the register.
@@ -826,7 +818,7 @@ pub(crate) async fn view_aplikasi_cek_post(
     let check = checker.check(&row.app.url, services.clock.now()).await;
     services
         .store
-        .record_health_check(row.app.id, &check, &source(&user))
+        .record_health_check(row.app.id, &check, &user.audit_source())
         .await
         .map_err(store_error)?;
     Ok(Redirect::to(&format!("/aplikasi/{}?saved=cek", row.app.id)).into_response())
@@ -1167,7 +1159,7 @@ pub(crate) async fn view_aplikasi_baru_post(
     };
     let id = services
         .store
-        .create_register_app(opd, &fields, &source(&user), services.clock.now())
+        .create_register_app(opd, &fields, &user.audit_source(), services.clock.now())
         .await
         .map_err(store_error)?;
     Ok(Redirect::to(&format!("/aplikasi/{id}?saved=1")).into_response())
@@ -1226,7 +1218,7 @@ pub(crate) async fn view_aplikasi_ubah_post(
             row.app.id,
             opd,
             &fields,
-            &source(&user),
+            &user.audit_source(),
             services.clock.now(),
         )
         .await
@@ -1351,7 +1343,7 @@ pub(crate) async fn view_aplikasi_impor_post(
     };
     services
         .store
-        .import_apps(&rows, &source(&user), services.clock.now())
+        .import_apps(&rows, &user.audit_source(), services.clock.now())
         .await
         .map_err(store_error)?;
     Ok(Redirect::to(&format!("/aplikasi?impor={}", rows.len())).into_response())

@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pelihara_domain::register::{AppStatus, DueState};
 use pelihara_domain::{Actor, AppId, DraftId, Role, effective_positions};
 use pelihara_i18n::format_date;
+use pelihara_store::StoreError;
 use pelihara_store::maintenance::{DraftOrigin, DraftOutcome, MaintenanceDraft};
 use pelihara_store::register::RegisterFilter;
-use pelihara_store::{AuditSource, StoreError};
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -22,14 +22,6 @@ use super::register::{due_of, policy};
 
 fn store_error(error: StoreError) -> WebError {
     WebError::internal(error)
-}
-
-fn source(user: &CurrentUser) -> AuditSource {
-    AuditSource {
-        actor_id: Some(user.actor.user.id),
-        actor_name: user.actor.user.full_name.clone(),
-        address: "web".to_owned(),
-    }
 }
 
 /// Admin, Pelaksana and the Sub-coordinator (also as Plh/Plt) prepare drafts: they are the
@@ -80,7 +72,7 @@ pub(crate) async fn view_aplikasi_draf_post(
             &policy,
             services.clock.now(),
             DraftOrigin::Manual,
-            &source(&user),
+            &user.audit_source(),
         )
         .await
         .map_err(store_error)?;
@@ -134,7 +126,7 @@ pub(crate) async fn view_aplikasi_konfirmasi_post(
             app_id,
             app.opd_id,
             &fields,
-            &source(&user),
+            &user.audit_source(),
             services.clock.now(),
         )
         .await
@@ -252,7 +244,7 @@ pub(crate) async fn view_permohonan_draf_buang_post(
     }
     services
         .store
-        .close_maintenance_draft(draft_id, None, &source(&user), services.clock.now())
+        .close_maintenance_draft(draft_id, None, &user.audit_source(), services.clock.now())
         .await
         .map_err(store_error)?;
     Ok(Redirect::to("/permohonan?draf=buang").into_response())
