@@ -28,6 +28,8 @@ mod notifications;
 mod people_contract;
 #[path = "contract/register.rs"]
 mod register_contract;
+#[path = "contract/reminders.rs"]
+mod reminders_contract;
 #[path = "contract/sign_in.rs"]
 mod sign_in;
 
