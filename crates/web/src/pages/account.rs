@@ -124,11 +124,43 @@ pub(crate) async fn view_akun_sandi_post(
         .await
         .map_err(WebError::internal)?
         .ok_or(WebError::NotFound)?;
+    let now = services.clock.now();
+    let username = stored.user.username.clone();
+    // Wrong current passwords count toward the same failed sign-in limit as the sign-in
+    // page: a left-open session must not become a way to guess the password.
+    let failures = services
+        .store
+        .failed_logins_since(&username, now - auth::FAILURE_WINDOW)
+        .await
+        .map_err(WebError::internal)?;
     if current.is_empty() {
         errors.field("current_password", tr.t("admin-error-required"));
+    } else if let Some(wait) = auth::locked_for(&failures, now) {
+        errors.field(
+            "current_password",
+            pelihara_i18n::t_args(
+                tr.lang(),
+                "auth-locked",
+                // Whole minutes, far below where f64 stops being exact.
+                &[(
+                    "minutes",
+                    pelihara_i18n::num(auth::minutes_to_wait(wait) as f64),
+                )],
+            ),
+        );
     } else if current.len() > 1024
         || !verify_password(stored.password_hash.clone(), current.clone()).await?
     {
+        services
+            .store
+            .record_failed_login(
+                &username,
+                serde_json::json!({ "username": username, "reason": "password_change" }),
+                &user.audit_source(),
+                now,
+            )
+            .await
+            .map_err(WebError::internal)?;
         errors.field("current_password", tr.t("account-error-current-wrong"));
     }
     check_password(tr, &new, "new_password", &mut errors);
@@ -153,13 +185,7 @@ pub(crate) async fn view_akun_sandi_post(
     let hash = hash_password(new).await?;
     services
         .store
-        .set_password(
-            stored.user.id,
-            &hash,
-            true,
-            &user.audit_source(),
-            services.clock.now(),
-        )
+        .set_password(stored.user.id, &hash, true, &user.audit_source(), now)
         .await
         .map_err(WebError::internal)?;
     // Every session ended with the change (whoever knew the old password is out); this

@@ -1147,6 +1147,36 @@ async fn users_change_their_own_password_on_the_account_page() {
 }
 
 #[tokio::test]
+async fn wrong_current_passwords_count_toward_the_sign_in_limit() {
+    let site = site().await;
+    let cookie = sign_in(&site.router, "pelaksana", TEST_PASSWORD).await;
+    let wrong = "current_password=tebakan-salah&new_password=sandi-baru-sekali&new_password_again=sandi-baru-sekali";
+    for _ in 0..pelihara_web::auth::MAX_FAILURES {
+        let answer = post(&site.router, "/akun/sandi", Some(&cookie), wrong).await;
+        assert!(answer.text().contains("Kata sandi saat ini salah."));
+    }
+    // Even the right password is refused now, here and on the sign-in page.
+    let right = format!(
+        "current_password={TEST_PASSWORD}&new_password=sandi-baru-sekali&new_password_again=sandi-baru-sekali"
+    );
+    let answer = post(&site.router, "/akun/sandi", Some(&cookie), &right).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer
+            .text()
+            .contains("Terlalu banyak percobaan masuk yang gagal")
+    );
+    assert!(
+        try_sign_in(&site.router, "pelaksana", TEST_PASSWORD)
+            .await
+            .is_err()
+    );
+    site.advance(pelihara_web::auth::FAILURE_WINDOW + Duration::minutes(1));
+    let answer = post(&site.router, "/akun/sandi", Some(&cookie), &right).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+}
+
+#[tokio::test]
 async fn a_deactivated_opd_keeps_its_records_and_its_operators_cannot_sign_in() {
     let site = site().await;
     let cookie = admin(&site).await;
