@@ -221,6 +221,50 @@ impl Drop for DocumentGuard {
 mod tests {
     use super::*;
 
+    fn waiting(queue: &DocumentQueue) -> Vec<(CaseId, String)> {
+        let waiting = lock(&queue.waiting);
+        waiting
+            .order
+            .iter()
+            .map(|case| (*case, waiting.sources[case].actor_name.clone()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_drops_new_cases_and_collapses_repeated_ones() {
+        let test = crate::testing::services().await;
+        let app = AppState::new(
+            crate::WebConfig {
+                office_name: "Dinkominfo".to_owned(),
+                public_base_url: "http://localhost".to_owned(),
+                upload_limit_bytes: 1024,
+            },
+            test.services.clone(),
+        )
+        .unwrap();
+        let queue = Arc::new(DocumentQueue::new(2));
+        queue.set_paused(true);
+        let (a, b, c) = (CaseId::random(), CaseId::random(), CaseId::random());
+        queue.enqueue(&app, a, AuditSource::cli("1"));
+        queue.enqueue(&app, b, AuditSource::cli("2"));
+        queue.enqueue(&app, c, AuditSource::cli("3"));
+        queue.enqueue(&app, a, AuditSource::cli("4"));
+        assert_eq!(
+            waiting(&queue),
+            vec![(a, "sistem (4)".to_owned()), (b, "sistem (2)".to_owned())],
+            "c dropped, a's second action collapsed into its first place"
+        );
+        // Paused with work waiting: not settled.
+        let settled = tokio::time::timeout(std::time::Duration::from_millis(50), queue.settled());
+        assert!(settled.await.is_err());
+        // Resumed, the worker takes both (cases unknown to the store: nothing to issue).
+        queue.set_paused(false);
+        tokio::time::timeout(std::time::Duration::from_secs(10), queue.settled())
+            .await
+            .unwrap();
+        assert!(waiting(&queue).is_empty());
+    }
+
     #[tokio::test]
     async fn a_document_lock_is_exclusive_and_forgotten_after_use() {
         let locks = Arc::new(DocumentLocks::default());
