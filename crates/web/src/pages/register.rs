@@ -1019,6 +1019,9 @@ async fn render_form(
         .await
         .map_err(store_error)?
         .into_iter()
+        // A deactivated OPD is not offered, except the one the form already names (an app
+        // of that OPD being edited keeps it).
+        .filter(|opd| opd.active || opd.id.to_string() == form.opd_id)
         .map(|opd| Choice {
             selected: opd.id.to_string() == form.opd_id,
             value: opd.id.to_string(),
@@ -1121,8 +1124,13 @@ pub(crate) async fn view_aplikasi_baru_get(
     .await
 }
 
-/// The OPD chosen on the form, if it exists.
-async fn chosen_opd(services: &Services, form: &AppForm) -> Result<Option<OpdId>, WebError> {
+/// The OPD chosen on the form, if it exists and is active (or is `current`, the OPD of the
+/// app being edited, even if it was deactivated since).
+async fn chosen_opd(
+    services: &Services,
+    form: &AppForm,
+    current: Option<OpdId>,
+) -> Result<Option<OpdId>, WebError> {
     let Some(id) = OpdId::parse(form.opd_id.trim()) else {
         return Ok(None);
     };
@@ -1131,6 +1139,7 @@ async fn chosen_opd(services: &Services, form: &AppForm) -> Result<Option<OpdId>
         .opd(id)
         .await
         .map_err(store_error)?
+        .filter(|opd| opd.active || Some(opd.id) == current)
         .map(|opd| opd.id))
 }
 
@@ -1143,7 +1152,7 @@ pub(crate) async fn view_aplikasi_baru_post(
     let services = state.services();
     editor_only(services, &user)?;
     let (fields, problems) = form.read();
-    let opd = chosen_opd(services, &form).await?;
+    let opd = chosen_opd(services, &form, None).await?;
     let Some(opd) = opd.filter(|_| problems.is_empty()) else {
         return render_form(
             services,
@@ -1198,7 +1207,7 @@ pub(crate) async fn view_aplikasi_ubah_post(
     editor_only(services, &user)?;
     let row = visible_app(services, &user.actor, &id).await?;
     let (fields, problems) = form.read();
-    let opd = chosen_opd(services, &form).await?;
+    let opd = chosen_opd(services, &form, Some(row.app.opd_id)).await?;
     let Some(opd) = opd.filter(|_| problems.is_empty()) else {
         return render_form(
             services,

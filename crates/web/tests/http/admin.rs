@@ -1299,6 +1299,41 @@ async fn a_deactivated_opd_keeps_its_records_and_its_operators_cannot_sign_in() 
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    // Nor in the register's app form, and a forged choice of it is refused.
+    let html = get(&site.router, "/aplikasi/baru", Some(&cookie))
+        .await
+        .text();
+    assert!(!html.contains("Dinas Kesehatan (DINKES)"), "not offered");
+    assert!(html.contains("Dinas Pendidikan (DISDIK)"), "others are");
+    let apps = site
+        .test
+        .services
+        .store
+        .list_apps(None)
+        .await
+        .unwrap()
+        .len();
+    let answer = post(
+        &site.router,
+        "/aplikasi/baru",
+        Some(&cookie),
+        &format!(
+            "opd_id={opd}&name=SIMPUS&url=https%3A%2F%2Fsimpus.demakkab.go.id&status=active\
+             &maintenance_interval_months=12"
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        site.test
+            .services
+            .store
+            .list_apps(None)
+            .await
+            .unwrap()
+            .len(),
+        apps
+    );
 
     let answer = post(
         &site.router,
@@ -1311,6 +1346,21 @@ async fn a_deactivated_opd_keeps_its_records_and_its_operators_cannot_sign_in() 
     try_sign_in(&site.router, "op.dinkes", TEST_PASSWORD)
         .await
         .unwrap();
+    let answer = post(
+        &site.router,
+        "/aplikasi/baru",
+        Some(&cookie),
+        &format!(
+            "opd_id={opd}&name=SIMPUS&url=https%3A%2F%2Fsimpus.demakkab.go.id&status=active\
+             &maintenance_interval_months=12"
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "active again: accepted"
+    );
     let unknown = pelihara_domain::OpdId::random();
     let answer = get(
         &site.router,
