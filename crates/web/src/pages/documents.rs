@@ -755,11 +755,7 @@ pub(crate) async fn view_permohonan_dokumen_get(
         paper.code()
     )
     .replace(['"', '\\', '/'], "_");
-    let source = AuditSource {
-        actor_id: Some(user.actor.user.id),
-        actor_name: user.actor.user.full_name.clone(),
-        address: "web".to_owned(),
-    };
+    let source = user.audit_source();
     let pdf = current_or_issue(&app, &state, kind, paper, lang, &source)
         .await?
         .ok_or(WebError::NotFound)?;
