@@ -123,6 +123,8 @@ struct Scale {
     reminder_sweep_max_ms: f64,
     reminder_made: u32,
     reminder_first_ms: f64,
+    /// The sweep a day ahead: (rows due, notifications made, milliseconds).
+    ahead: (u64, u32, f64),
     /// Schedule rows after settling (total, due at the first sweep).
     schedule_rows: (u64, u64),
     idle_rss_mb: f64,
@@ -356,6 +358,18 @@ async fn measure_scale(
         runs.push(at.elapsed().as_secs_f64() * 1000.0);
     }
     runs.sort_by(f64::total_cmp);
+    // A sweep with work: a day ahead, every stage due by then comes at once (what a node
+    // that was down for a day does); its cost is per due row.
+    let ahead = chrono::Utc::now() + chrono::Duration::days(1);
+    let ahead_due = store.reminder_schedule_size(ahead).await?.1;
+    let at = Instant::now();
+    let ahead_made = scheduler
+        .run(pelihara_scheduler::Job::Reminders, ahead)
+        .await?;
+    let ahead_ms = at.elapsed().as_secs_f64() * 1000.0;
+    say(&format!(
+        "{label}: a day ahead: {ahead_due} rows due, {ahead_made} notifications, {ahead_ms:.1} ms"
+    ));
     let reminder_sweep_ms = runs.get(runs.len() / 2).copied().unwrap_or(0.0);
     let reminder_sweep_max_ms = runs.last().copied().unwrap_or(0.0);
     store.close().await;
@@ -470,6 +484,7 @@ async fn measure_scale(
             reminder_sweep_max_ms,
             reminder_made,
             reminder_first_ms,
+            ahead: (ahead_due, ahead_made, ahead_ms),
             schedule_rows,
             idle_rss_mb,
             load_rss_mb,
@@ -550,9 +565,9 @@ fn print_table(
     }
     println!();
     println!(
-        "| database | cases | tasks | open tasks | audit events | generated in | reminder sweep (Scheduler::run, median / max of 9) | its first run (notifications made) | schedule rows (total / due) | SLA page of {SWEEP_PAGE} (sla_sweep) | same page, whole rows (overdue_tasks) | count_overdue_tasks | full index scan alone | overdue rows | group commit (commits / jobs, 32 callers) | idle RSS | RSS under load |"
+        "| database | cases | tasks | open tasks | audit events | generated in | reminder sweep (Scheduler::run, median / max of 9) | its first run (notifications made) | a day ahead (rows due, notifications made) | schedule rows (total / due) | SLA page of {SWEEP_PAGE} (sla_sweep) | same page, whole rows (overdue_tasks) | count_overdue_tasks | full index scan alone | overdue rows | group commit (commits / jobs, 32 callers) | idle RSS | RSS under load |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for scale in scales {
         let batching = scale
             .direct_batching
@@ -560,7 +575,7 @@ fn print_table(
                 format!("{commits} / {jobs}")
             });
         println!(
-            "| {} | {} | {} | {} | {} | {:.0} s | {:.2} / {:.2} ms | {:.1} ms ({}) | {} / {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} | {batching} | {:.1} MB | {:.1} MB |",
+            "| {} | {} | {} | {} | {} | {:.0} s | {:.2} / {:.2} ms | {:.1} ms ({}) | {:.1} ms ({}, {}) | {} / {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {} | {batching} | {:.1} MB | {:.1} MB |",
             scale.label,
             scale.cases,
             scale.tasks,
@@ -571,6 +586,9 @@ fn print_table(
             scale.reminder_sweep_max_ms,
             scale.reminder_first_ms,
             scale.reminder_made,
+            scale.ahead.2,
+            scale.ahead.0,
+            scale.ahead.1,
             scale.schedule_rows.0,
             scale.schedule_rows.1,
             scale.sweep_ms,
