@@ -190,3 +190,4 @@ admin-confirm-disable-opd-records = Its requests in progress and its apps in the
 admin-opd-disable = Deactivate OPD
 admin-notice-opd-enabled = OPD reactivated; its operators can sign in again.
 admin-notice-opd-disabled = OPD deactivated; its operators can no longer sign in.
+admin-status-opd-inactive = OPD inactive

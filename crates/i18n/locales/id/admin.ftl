@@ -183,3 +183,4 @@ admin-confirm-disable-opd-records = Permohonan yang sedang berjalan dan data apl
 admin-opd-disable = Nonaktifkan OPD
 admin-notice-opd-enabled = OPD diaktifkan kembali; operatornya dapat masuk lagi.
 admin-notice-opd-disabled = OPD dinonaktifkan; operatornya tidak dapat masuk lagi.
+admin-status-opd-inactive = OPD nonaktif

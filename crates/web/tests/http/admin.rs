@@ -1271,6 +1271,10 @@ async fn a_deactivated_opd_keeps_its_records_and_its_operators_cannot_sign_in() 
         .await
         .text();
     assert!(!html.contains("Dinas Kesehatan (DINKES)"), "not offered");
+    assert!(
+        html.contains("OPD nonaktif"),
+        "the list says why the operator cannot sign in"
+    );
     let answer = post(
         &site.router,
         "/admin/pengguna",

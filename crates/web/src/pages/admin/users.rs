@@ -60,6 +60,8 @@ struct UserRow {
     detail: String,
     nip: String,
     active: bool,
+    /// An operator whose OPD was deactivated: enabled, but may not sign in.
+    opd_inactive: bool,
     is_self: bool,
 }
 
@@ -126,6 +128,7 @@ async fn render(
     let rows = users
         .into_iter()
         .map(|stored| {
+            let opd_inactive = !stored.opd_active;
             let user = stored.user;
             let detail = match user.role {
                 Role::Staff => user
@@ -150,6 +153,7 @@ async fn render(
                 detail,
                 nip: user.nip.unwrap_or_default(),
                 active: user.active,
+                opd_inactive,
             }
         })
         .collect();
@@ -538,6 +542,7 @@ struct UserEditPartial {
     username: String,
     nip: String,
     active: bool,
+    opd_inactive: bool,
     is_self: bool,
     form: UserForm,
     roles: Vec<Choice>,
@@ -582,6 +587,7 @@ async fn render_edit(
         username: user.username.clone(),
         nip: user.nip.clone().unwrap_or_default(),
         active: user.active,
+        opd_inactive: !view.stored.opd_active,
         is_self: user.id == admin.0.actor.user.id,
         form: view.form,
         roles,
