@@ -497,5 +497,8 @@ async fn health_check_says_unavailable_when_the_database_does_not_answer() {
     let answer = send(app, get("/healthz").body(Body::empty()).expect("request")).await;
     assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
     let body = answer.text();
-    assert!(!body.to_lowercase().contains("pool"), "no database details: {body}");
+    assert!(
+        !body.to_lowercase().contains("pool"),
+        "no database details: {body}"
+    );
 }
