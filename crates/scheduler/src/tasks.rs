@@ -319,6 +319,7 @@ pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, 
                 task_id: item.task.id,
                 seen_next_at: due.next_at,
                 seen_stage: due.stage,
+                seen_due_at: item.task.due_at,
                 next,
             });
         }

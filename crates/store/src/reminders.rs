@@ -36,6 +36,9 @@ pub struct Reschedule {
     pub task_id: TaskId,
     pub seen_next_at: DateTime<Utc>,
     pub seen_stage: u32,
+    /// The task's due moment as read: a task resumed meanwhile (a new due moment) was put back
+    /// to stage 0 by the database, possibly with the very values read, and must keep them.
+    pub seen_due_at: Option<DateTime<Utc>>,
     /// The next stage's instant and number; `None`: no stage is left, the row goes.
     pub next: Option<(DateTime<Utc>, u32)>,
 }
@@ -160,24 +163,28 @@ impl Store {
                 Some((at, stage)) => {
                     sqlx::query(
                         "update task_reminders set next_at = $1, stage = $2 \
-                         where task_id = $3 and next_at = $4 and stage = $5",
+                         where task_id = $3 and next_at = $4 and stage = $5 and exists \
+                         (select 1 from tasks t where t.id = $3 and coalesce(t.due_at, -1) = $6)",
                     )
                     .bind(millis(at))
                     .bind(i64::from(stage))
                     .bind(change.task_id.to_string())
                     .bind(millis(change.seen_next_at))
                     .bind(i64::from(change.seen_stage))
+                    .bind(change.seen_due_at.map_or(-1, millis))
                     .execute(&mut *tx)
                     .await?
                 }
                 None => {
                     sqlx::query(
                         "delete from task_reminders \
-                         where task_id = $1 and next_at = $2 and stage = $3",
+                         where task_id = $1 and next_at = $2 and stage = $3 and exists \
+                         (select 1 from tasks t where t.id = $1 and coalesce(t.due_at, -1) = $4)",
                     )
                     .bind(change.task_id.to_string())
                     .bind(millis(change.seen_next_at))
                     .bind(i64::from(change.seen_stage))
+                    .bind(change.seen_due_at.map_or(-1, millis))
                     .execute(&mut *tx)
                     .await?
                 }

@@ -64,9 +64,17 @@ async fn the_schedule_follows_its_tasks(h: Harness) {
         task_id: a.id,
         seen_next_at: a.opened_at,
         seen_stage: 3,
+        seen_due_at: a.due_at,
         next: Some((later, 4)),
     };
     assert_eq!(h.store.reschedule_reminders(&[stale]).await.unwrap(), 0);
+    // Nor over the very values read when the task's due moment changed since.
+    let resumed = Reschedule {
+        seen_stage: 0,
+        seen_due_at: a.due_at.map(|due| due - Duration::minutes(1)),
+        ..stale
+    };
+    assert_eq!(h.store.reschedule_reminders(&[resumed]).await.unwrap(), 0);
     let fresh = Reschedule {
         seen_stage: 0,
         next: Some((later, 1)),
