@@ -270,11 +270,26 @@ pub struct ImportError {
 /// The apps a sheet adds, with the OPD each belongs to.
 pub type ImportRows = Vec<(OpdId, AppFields)>;
 
+/// An OPD a sheet may name: its id, and whether it is active (a deactivated OPD's code is
+/// known, so the row error says "deactivated" rather than "unknown", but no app is added to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SheetOpd {
+    pub id: OpdId,
+    pub active: bool,
+}
+
+impl From<OpdId> for SheetOpd {
+    /// An active OPD.
+    fn from(id: OpdId) -> Self {
+        Self { id, active: true }
+    }
+}
+
 /// Reads a CSV sheet (`;` or `,`, with or without a byte-order mark). `opds` maps OPD codes
-/// (any case) to ids.
+/// (upper case; the sheet's may be any case) to OPDs; a row naming an inactive one is an error.
 pub fn import_csv(
     bytes: &[u8],
-    opds: &HashMap<String, OpdId>,
+    opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
     let file_error = |key| {
         vec![ImportError {
@@ -326,7 +341,7 @@ fn cell_text(cell: &Data) -> String {
 /// Reads the first worksheet of an XLSX workbook.
 pub fn import_xlsx(
     bytes: &[u8],
-    opds: &HashMap<String, OpdId>,
+    opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
     let not_xlsx = || {
         vec![ImportError {
@@ -358,7 +373,7 @@ pub fn import_xlsx(
 
 fn rows_from_grid(
     grid: &[Vec<String>],
-    opds: &HashMap<String, OpdId>,
+    opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
     rows_from_grid_at(grid, 0, opds)
 }
@@ -376,7 +391,7 @@ fn unguard(cell: &str) -> String {
 fn rows_from_grid_at(
     grid: &[Vec<String>],
     offset: usize,
-    opds: &HashMap<String, OpdId>,
+    opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
     let header_row = offset + 1;
     let Some(header) = grid.first() else {
@@ -456,7 +471,8 @@ fn rows_from_grid_at(
             match column {
                 Column::Name => fields.name = value,
                 Column::OpdCode => match opds.get(&value.to_uppercase()) {
-                    Some(id) => opd = Some(*id),
+                    Some(found) if found.active => opd = Some(found.id),
+                    Some(_) => errors.push(error("register-import-opd-inactive")),
                     None if value.is_empty() => errors.push(error("register-import-opd-required")),
                     None => errors.push(error("register-error-opd")),
                 },

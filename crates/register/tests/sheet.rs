@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use pelihara_domain::OpdId;
 use pelihara_domain::register::{AppFields, DueState};
 use pelihara_register::sheet::{
-    CsvOptions, ExportRow, ImportError, export_csv, export_xlsx, guard_formula, headers,
+    CsvOptions, ExportRow, ImportError, SheetOpd, export_csv, export_xlsx, guard_formula, headers,
     import_csv, import_xlsx,
 };
 
@@ -20,10 +20,13 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn opds() -> (HashMap<String, OpdId>, OpdId, OpdId) {
+fn opds() -> (HashMap<String, SheetOpd>, OpdId, OpdId) {
     let dinkes = OpdId::random();
     let disdik = OpdId::random();
-    let map = HashMap::from([("DINKES".to_owned(), dinkes), ("DISDIK".to_owned(), disdik)]);
+    let map = HashMap::from([
+        ("DINKES".to_owned(), dinkes.into()),
+        ("DISDIK".to_owned(), disdik.into()),
+    ]);
     (map, dinkes, disdik)
 }
 
@@ -207,6 +210,39 @@ fn a_bad_csv_names_every_row_and_column_and_returns_nothing() {
 }
 
 #[test]
+fn a_row_naming_a_deactivated_opd_is_refused_and_nothing_is_imported() {
+    let (mut map, dinkes, _) = opds();
+    let file = "Nama Aplikasi;Kode OPD\nSIMPUS;DINKES\nSIDIK;disdik\n";
+    // While DISDIK is active both rows are read.
+    assert_eq!(import_csv(file.as_bytes(), &map).unwrap().len(), 2);
+    let disdik = map.get_mut("DISDIK").unwrap();
+    disdik.active = false;
+    let errors = import_csv(file.as_bytes(), &map).unwrap_err();
+    assert_eq!(
+        errors,
+        vec![ImportError {
+            row: 3,
+            column: Some("Kode OPD".into()),
+            key: "register-import-opd-inactive",
+        }]
+    );
+    // The other way round: only DINKES's row is refused.
+    map.insert(
+        "DINKES".into(),
+        SheetOpd {
+            id: dinkes,
+            active: false,
+        },
+    );
+    map.get_mut("DISDIK").unwrap().active = true;
+    let errors = import_csv(file.as_bytes(), &map).unwrap_err();
+    assert_eq!(
+        errors.iter().map(|e| (e.row, e.key)).collect::<Vec<_>>(),
+        vec![(2, "register-import-opd-inactive")]
+    );
+}
+
+#[test]
 fn headers_are_checked_before_rows() {
     let (map, _, _) = opds();
     let errors = import_csv("Nama;Kode OPD\nSIMPUS;DINKES\n".as_bytes(), &map).unwrap_err();
@@ -265,7 +301,7 @@ fn a_bad_xlsx_row_is_named_by_its_spreadsheet_row() {
 }
 
 /// The same sheet with the address fixed imports both rows.
-fn sheet_fixed(map: &HashMap<String, OpdId>, dinkes: OpdId) {
+fn sheet_fixed(map: &HashMap<String, SheetOpd>, dinkes: OpdId) {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheet = workbook.add_worksheet();
     for (col, title) in ["Nama Aplikasi", "Kode OPD", "URL"].iter().enumerate() {

@@ -190,3 +190,4 @@ register-draft-prepared-by = prepared on { $date } by { $who }
 register-record-verdict-column = Within standard
 register-record-printed = Printed { $at }
 register-record-page = Page
+register-import-opd-inactive = This OPD has been deactivated; applications cannot be added to an inactive OPD.

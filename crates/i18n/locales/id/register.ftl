@@ -190,3 +190,4 @@ register-draft-prepared-by = disiapkan { $date } oleh { $who }
 register-record-verdict-column = Mutu baku terpenuhi
 register-record-printed = Dicetak { $at }
 register-record-page = Halaman
+register-import-opd-inactive = OPD ini sudah dinonaktifkan; aplikasi tidak dapat ditambahkan ke OPD nonaktif.

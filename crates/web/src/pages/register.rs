@@ -1332,13 +1332,20 @@ pub(crate) async fn view_aplikasi_impor_post(
     if bytes.len() > IMPORT_MAX_BYTES {
         return render_import(shell, Vec::new(), Some("register-import-too-large"));
     }
-    let opds: HashMap<String, OpdId> = services
+    // Deactivated OPDs are listed too, so a row naming one says why it is refused.
+    let opds: HashMap<String, sheet::SheetOpd> = services
         .store
         .list_opds()
         .await
         .map_err(store_error)?
         .into_iter()
-        .map(|opd| (opd.code.to_uppercase(), opd.id))
+        .map(|opd| {
+            let found = sheet::SheetOpd {
+                id: opd.id,
+                active: opd.active,
+            };
+            (opd.code.to_uppercase(), found)
+        })
         .collect();
     // XLSX files are zip archives: "PK" first, whatever the name says.
     let parsed = if bytes.starts_with(b"PK") || name.ends_with(".xlsx") {

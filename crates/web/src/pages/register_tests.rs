@@ -442,6 +442,41 @@ async fn an_import_with_one_bad_row_changes_nothing() {
 }
 
 #[tokio::test]
+async fn an_import_naming_a_deactivated_opd_changes_nothing() {
+    let w = world().await;
+    let admin = w.sign_in("admin").await;
+    let now = *w.now.lock().unwrap();
+    let deactivated = w
+        .services()
+        .store
+        .set_opd_active(w.opd, false, &AuditSource::cli("test"), now)
+        .await
+        .unwrap();
+    assert!(deactivated);
+    let sheet = "Nama Aplikasi;Kode OPD\nRapor;DISDIK\nSIMPUS;dinkes\n";
+    let reply = w.upload(&admin, "aplikasi.csv", sheet.as_bytes()).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply.body.contains(
+            "<td>3</td><td>Kode OPD</td><td>OPD ini sudah dinonaktifkan; aplikasi tidak dapat \
+             ditambahkan ke OPD nonaktif.</td>"
+        ),
+        "{}",
+        reply.body
+    );
+    assert!(w.app_names().await.is_empty(), "all or nothing");
+    // Active again, the same sheet is imported.
+    w.services()
+        .store
+        .set_opd_active(w.opd, true, &AuditSource::cli("test"), now)
+        .await
+        .unwrap();
+    let reply = w.upload(&admin, "aplikasi.csv", sheet.as_bytes()).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(w.app_names().await, ["Rapor", "SIMPUS"]);
+}
+
+#[tokio::test]
 async fn check_now_refuses_loopback_until_the_allow_list_names_it() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
