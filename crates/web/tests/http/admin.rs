@@ -1374,3 +1374,44 @@ async fn a_deactivated_opd_keeps_its_records_and_its_operators_cannot_sign_in() 
     .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
 }
+
+/// The "Operator aktif" cell of one OPD's row on the OPD list.
+fn operators_cell(html: &str, code: &str) -> String {
+    let row = html
+        .split("<tr")
+        .find(|row| row.contains(&format!(r#"<code class="pl-code">{code}</code>"#)))
+        .unwrap_or_else(|| panic!("no row for {code}: {html}"));
+    let cell = row.split(r#"<td class="text-end">"#).nth(1).unwrap();
+    cell.split("</td>").next().unwrap().trim().to_owned()
+}
+
+#[tokio::test]
+async fn the_opd_list_counts_only_operators_who_may_sign_in() {
+    let site = site().await;
+    let cookie = admin(&site).await;
+    let html = get(&site.router, "/admin/opd", Some(&cookie)).await.text();
+    assert_eq!(operators_cell(&html, "DINKES"), "1");
+    assert_eq!(operators_cell(&html, "DISDIK"), "1");
+    let answer = post(
+        &site.router,
+        &format!("/admin/opd/{}/aktif", site.people.opd),
+        Some(&cookie),
+        "active=0&confirm=1",
+    )
+    .await;
+    assert_eq!(answer.header("location"), "/admin/opd?ok=opd-disabled");
+    // Its operator is still enabled, but cannot sign in: not counted.
+    let html = get(&site.router, "/admin/opd", Some(&cookie)).await.text();
+    assert_eq!(operators_cell(&html, "DINKES"), "0");
+    assert_eq!(operators_cell(&html, "DISDIK"), "1", "other OPDs unchanged");
+    let answer = post(
+        &site.router,
+        &format!("/admin/opd/{}/aktif", site.people.opd),
+        Some(&cookie),
+        "active=1",
+    )
+    .await;
+    assert_eq!(answer.header("location"), "/admin/opd?ok=opd-enabled");
+    let html = get(&site.router, "/admin/opd", Some(&cookie)).await.text();
+    assert_eq!(operators_cell(&html, "DINKES"), "1");
+}

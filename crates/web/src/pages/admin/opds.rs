@@ -72,9 +72,10 @@ async fn render(
     let rows = opds
         .into_iter()
         .map(|opd| OpdRow {
+            // Operators who may sign in: none of a deactivated OPD's, however enabled.
             operators: users
                 .iter()
-                .filter(|stored| stored.user.active && stored.user.opd_id == Some(opd.id))
+                .filter(|stored| stored.may_sign_in() && stored.user.opd_id == Some(opd.id))
                 .count(),
             id: opd.id.to_string(),
             code: opd.code,
