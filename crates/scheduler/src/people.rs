@@ -1,6 +1,7 @@
 //! Who is told: the people a task waits on (the one who took it; else the holders of its
 //! position and their acting officials, or the OPD's operators), and the holders of a
-//! position. Reads a snapshot of users and delegations once per sweep; never writes.
+//! position, only ever people who may sign in (enabled, their OPD active). Reads a snapshot of
+//! users and delegations once per sweep; never writes.
 
 use chrono::{DateTime, Utc};
 use pelihara_domain::{Delegation, OPD_POSITION, OpdId, Role, Task, UserId};
@@ -24,7 +25,7 @@ impl People {
     fn active(&self, id: UserId) -> Option<&StoredUser> {
         self.users
             .iter()
-            .find(|stored| stored.user.id == id && stored.user.active)
+            .find(|stored| stored.user.id == id && stored.may_sign_in())
     }
 
     /// The active staff holding `position` in their own right, then those acting for it at
@@ -34,7 +35,7 @@ impl People {
             .users
             .iter()
             .filter(|stored| {
-                stored.user.active
+                stored.may_sign_in()
                     && stored.user.role == Role::Staff
                     && stored.user.positions.iter().any(|held| held == position)
             })
@@ -52,12 +53,13 @@ impl People {
         found
     }
 
-    /// The active operators of an OPD.
+    /// The active operators of an OPD (none while the OPD is deactivated: they cannot sign in
+    /// to act on what they would be told).
     pub(crate) fn operators(&self, opd: OpdId) -> Vec<&StoredUser> {
         self.users
             .iter()
             .filter(|stored| {
-                stored.user.active
+                stored.may_sign_in()
                     && stored.user.role == Role::OpdOperator
                     && stored.user.opd_id == Some(opd)
             })

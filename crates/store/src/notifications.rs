@@ -279,6 +279,8 @@ pub struct Recipient {
     pub email: Option<String>,
     /// `id` or `en`: the user's language.
     pub lang: String,
+    /// Whether the user may sign in: enabled, and their OPD (if any) active. Nothing is sent
+    /// to anyone else.
     pub active: bool,
     pub preferences: ChannelPreferences,
 }
@@ -723,11 +725,13 @@ impl Store {
             let query = format!(
                 "select d.id as delivery_id, d.channel, d.attempts, {NOTIFICATION_COLUMNS}, \
                  u.username, u.full_name, u.email, u.lang, u.active, \
+                 coalesce(o.active, 1) as opd_active, \
                  p.email as pref_email, p.webhook as pref_webhook, \
                  p.webhook_handle as pref_webhook_handle \
                  from notification_deliveries d \
                  join notifications n on n.id = d.notification_id \
                  join users u on u.id = n.recipient_id \
+                 left join opds o on o.id = u.opd_id \
                  left join notification_preferences p on p.user_id = n.recipient_id \
                  where d.id = $1"
             );
@@ -748,7 +752,8 @@ impl Store {
                         .try_get::<Option<String>, _>("email")?
                         .filter(|email| !email.trim().is_empty()),
                     lang: row.try_get("lang")?,
-                    active: row.try_get::<i64, _>("active")? != 0,
+                    active: row.try_get::<i64, _>("active")? != 0
+                        && row.try_get::<i64, _>("opd_active")? != 0,
                     preferences: preferences_from_row(&row)?,
                 },
                 notification,
