@@ -6,7 +6,9 @@
 
 use chrono::{DateTime, Utc};
 use pelihara_domain::register::{AppFields, AppStatus, HealthCheck, HealthFilter};
-use pelihara_domain::{AppId, CaseId, CaseStatus, HostingRecord, OpdId, Record, Verdict};
+use pelihara_domain::{
+    AppId, CaseId, CaseStatus, HostingRecord, OpdId, Problem, Record, Refusal, Verdict,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -352,6 +354,24 @@ impl Store {
             }),
         };
         self.write_with_event(change, async |tx| {
+            // An OPD deactivated after the sheet was read takes no new apps (the sheet reader
+            // refuses its rows; this closes the gap between reading and writing).
+            let mut checked: Vec<OpdId> = Vec::new();
+            for (opd_id, _) in apps {
+                if checked.contains(opd_id) {
+                    continue;
+                }
+                checked.push(*opd_id);
+                let row = sqlx::query("select active from opds where id = $1")
+                    .bind(opd_id.to_string())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if let Some(row) = row
+                    && row.try_get::<i64, _>("active")? == 0
+                {
+                    return Err(Refusal::invalid("opd_id", Problem::NotAllowedValue).into());
+                }
+            }
             for (id, (opd_id, fields)) in ids.iter().zip(apps) {
                 insert_app(tx, *id, *opd_id, fields, now).await?;
             }

@@ -191,3 +191,4 @@ register-record-verdict-column = Within standard
 register-record-printed = Printed { $at }
 register-record-page = Page
 register-import-opd-inactive = This OPD has been deactivated; applications cannot be added to an inactive OPD.
+register-import-opd-changed = An OPD was deactivated while the file was being imported, so nothing was imported. Upload the file again to see the refused rows.

@@ -191,3 +191,4 @@ register-record-verdict-column = Mutu baku terpenuhi
 register-record-printed = Dicetak { $at }
 register-record-page = Halaman
 register-import-opd-inactive = OPD ini sudah dinonaktifkan; aplikasi tidak dapat ditambahkan ke OPD nonaktif.
+register-import-opd-changed = Sebuah OPD dinonaktifkan saat berkas diimpor, sehingga tidak ada yang diimpor. Unggah berkas lagi untuk melihat baris yang ditolak.

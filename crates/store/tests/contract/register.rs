@@ -333,6 +333,24 @@ async fn an_import_with_a_failing_row_adds_nothing(h: Harness) {
         (h.opd, fields("EKINERJA")),
         (h.other_opd, fields("DAPODIK")),
     ];
+    // An OPD deactivated since the sheet was read takes no apps: the whole import is refused.
+    assert!(
+        h.store
+            .set_opd_active(h.other_opd, false, &system, t)
+            .await
+            .unwrap()
+    );
+    let before = h.store.verify_audit().await.unwrap().events;
+    assert!(h.store.import_apps(&good, &system, t).await.is_err());
+    assert_eq!(names(&h, filter()).await, ["SIMPUS"]);
+    assert_eq!(h.store.verify_audit().await.unwrap().events, before);
+    assert!(
+        h.store
+            .set_opd_active(h.other_opd, true, &system, t)
+            .await
+            .unwrap()
+    );
+    let before = h.store.verify_audit().await.unwrap().events;
     let ids = h.store.import_apps(&good, &system, t).await.unwrap();
     assert_eq!(ids.len(), 2);
     assert_eq!(names(&h, filter()).await, ["DAPODIK", "EKINERJA", "SIMPUS"]);

@@ -1357,11 +1357,21 @@ pub(crate) async fn view_aplikasi_impor_post(
         Ok(rows) => rows,
         Err(errors) => return render_import(shell, errors, None),
     };
-    services
+    match services
         .store
         .import_apps(&rows, &user.audit_source(), services.clock.now())
         .await
-        .map_err(store_error)?;
+    {
+        Ok(_) => {}
+        // An OPD was deactivated between reading the sheet and writing it: nothing was
+        // imported; uploading again names the rows.
+        Err(StoreError::Refused(pelihara_domain::Refusal::Invalid {
+            field: "opd_id", ..
+        })) => {
+            return render_import(shell, Vec::new(), Some("register-import-opd-changed"));
+        }
+        Err(error) => return Err(store_error(error)),
+    }
     Ok(Redirect::to(&format!("/aplikasi?impor={}", rows.len())).into_response())
 }
 
