@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::codec::{millis, opt_to_json};
+use crate::writer::Batch;
 use crate::{Backend, Result, Store};
 
 /// Who acted, and from where (the client address, or `cli`).
@@ -70,13 +71,36 @@ pub(crate) async fn append(
     backend: Backend,
     event: NewEvent<'_>,
 ) -> Result<i64> {
+    append_after(conn, backend, Batch::new(backend), event).await
+}
+
+/// Runs `before` (writes of the same action) and appends the event, in as few round trips
+/// as the backend allows (see [`Batch`]): the writes and the event's two statements go
+/// together.
+pub(crate) async fn append_after(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    mut before: Batch,
+    event: NewEvent<'_>,
+) -> Result<i64> {
+    if backend == Backend::Postgres {
+        // The action's own rows first, then the head's lock, in the order every writer takes
+        // them (no deadlock between two transactions taking them the other way round).
+        std::mem::replace(&mut before, Batch::new(backend))
+            .run(conn)
+            .await?;
+    }
     // On PostgreSQL several nodes write: the head row lock orders them. On SQLite the write
-    // transaction already holds the database lock.
+    // transaction already holds the database lock. The bound id lets sqlx keep the statement
+    // prepared (it prepares statements without parameters anew each time).
     let head_query = match backend {
-        Backend::Postgres => "select seq, hash from audit_head where id = 1 for update",
-        Backend::Sqlite => "select seq, hash from audit_head where id = 1",
+        Backend::Postgres => "select seq, hash from audit_head where id = $1 for update",
+        Backend::Sqlite => "select seq, hash from audit_head where id = $1",
     };
-    let head = sqlx::query(head_query).fetch_one(&mut *conn).await?;
+    let head = sqlx::query(head_query)
+        .bind(1_i64)
+        .fetch_one(&mut *conn)
+        .await?;
     let prev_seq: i64 = head.try_get("seq")?;
     let prev_hash: String = head.try_get("hash")?;
     let seq = prev_seq + 1;
@@ -98,30 +122,30 @@ pub(crate) async fn append(
         source: &event.source.address,
         prev_hash: &prev_hash,
     });
-    sqlx::query(
+    before.push(
         "insert into audit_events (seq, at, actor_id, actor_name, acting_json, action, case_id, \
          step_no, detail_json, source, prev_hash, hash) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(seq)
-    .bind(at)
-    .bind(actor_id)
-    .bind(event.source.actor_name.clone())
-    .bind(acting)
-    .bind(event.action.to_owned())
-    .bind(event.case_id)
-    .bind(step_no)
-    .bind(detail)
-    .bind(event.source.address.clone())
-    .bind(prev_hash)
-    .bind(hash.clone())
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("update audit_head set seq = $1, hash = $2 where id = 1")
-        .bind(seq)
-        .bind(hash)
-        .execute(&mut *conn)
-        .await?;
+        vec![
+            seq.into(),
+            at.into(),
+            actor_id.into(),
+            event.source.actor_name.clone().into(),
+            acting.into(),
+            event.action.to_owned().into(),
+            event.case_id.into(),
+            step_no.into(),
+            detail.into(),
+            event.source.address.clone().into(),
+            prev_hash.into(),
+            hash.clone().into(),
+        ],
+    )?;
+    before.push(
+        "update audit_head set seq = $1, hash = $2 where id = 1",
+        vec![seq.into(), hash.into()],
+    )?;
+    before.run(conn).await?;
     Ok(seq)
 }
 

@@ -17,13 +17,13 @@ use pelihara_sop::SopDefinition;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::audit::{AuditSource, NewEvent, append};
+use crate::audit::{AuditSource, NewEvent, append, append_after};
 use crate::codec::{
     code, from_code, from_json, instant, millis, opt_from_json, opt_instant, opt_to_json, to_json,
     uuid,
 };
 use crate::register::insert_app;
-use crate::writer::{JobFuture, Keep};
+use crate::writer::{Batch, JobFuture, Keep};
 use crate::{Backend, Result, Store, StoreError};
 
 /// The SOP versions cases may follow, by (code, version).
@@ -186,80 +186,79 @@ fn entry_from_row(row: &AnyRow) -> Result<Entry> {
     })
 }
 
-async fn insert_task(conn: &mut AnyConnection, task: &Task) -> Result<()> {
+fn insert_task(batch: &mut Batch, task: &Task) -> Result<()> {
     let query = format!(
         "insert into tasks ({TASK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
          $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     );
-    sqlx::query(sqlx::AssertSqlSafe(query))
-        .bind(task.id.to_string())
-        .bind(task.case_id.to_string())
-        .bind(i64::from(task.step_no))
-        .bind(code(&task.stage)?)
-        .bind(task.position.clone())
-        .bind(task.opd_id.map(|id| id.to_string()))
-        .bind(task.claimed_by.map(|id| id.to_string()))
-        .bind(task.claimed_by_name.clone())
-        .bind(code(&task.state)?)
-        .bind(millis(task.opened_at))
-        .bind(task.seen_at.map(millis))
-        .bind(opt_to_json(&task.standard)?)
-        .bind(to_json(&task.pauses)?)
-        .bind(task.due_at.map(millis))
-        .bind(task.completed_at.map(millis))
-        .bind(task.completed_by.map(|id| id.to_string()))
-        .bind(task.completed_by_name.clone())
-        .bind(opt_to_json(&task.acting)?)
-        .bind(task.actual_seconds)
-        .bind(task.actual_in_unit.map(unit_to_micros))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    batch.push(
+        &query,
+        vec![
+            task.id.to_string().into(),
+            task.case_id.to_string().into(),
+            i64::from(task.step_no).into(),
+            code(&task.stage)?.into(),
+            task.position.clone().into(),
+            task.opd_id.map(|id| id.to_string()).into(),
+            task.claimed_by.map(|id| id.to_string()).into(),
+            task.claimed_by_name.clone().into(),
+            code(&task.state)?.into(),
+            millis(task.opened_at).into(),
+            task.seen_at.map(millis).into(),
+            opt_to_json(&task.standard)?.into(),
+            to_json(&task.pauses)?.into(),
+            task.due_at.map(millis).into(),
+            task.completed_at.map(millis).into(),
+            task.completed_by.map(|id| id.to_string()).into(),
+            task.completed_by_name.clone().into(),
+            opt_to_json(&task.acting)?.into(),
+            task.actual_seconds.into(),
+            task.actual_in_unit.map(unit_to_micros).into(),
+        ],
+    )
 }
 
-async fn update_task(conn: &mut AnyConnection, task: &Task) -> Result<()> {
-    sqlx::query(
+fn update_task(batch: &mut Batch, task: &Task) -> Result<()> {
+    batch.push(
         "update tasks set claimed_by = $1, claimed_by_name = $2, state = $3, seen_at = $4, \
          pauses_json = $5, due_at = $6, completed_at = $7, completed_by = $8, \
          completed_by_name = $9, acting_json = $10, actual_seconds = $11, actual_in_unit_micros = $12 \
          where id = $13",
+        vec![
+            task.claimed_by.map(|id| id.to_string()).into(),
+            task.claimed_by_name.clone().into(),
+            code(&task.state)?.into(),
+            task.seen_at.map(millis).into(),
+            to_json(&task.pauses)?.into(),
+            task.due_at.map(millis).into(),
+            task.completed_at.map(millis).into(),
+            task.completed_by.map(|id| id.to_string()).into(),
+            task.completed_by_name.clone().into(),
+            opt_to_json(&task.acting)?.into(),
+            task.actual_seconds.into(),
+            task.actual_in_unit.map(unit_to_micros).into(),
+            task.id.to_string().into(),
+        ],
     )
-    .bind(task.claimed_by.map(|id| id.to_string()))
-    .bind(task.claimed_by_name.clone())
-    .bind(code(&task.state)?)
-    .bind(task.seen_at.map(millis))
-    .bind(to_json(&task.pauses)?)
-    .bind(task.due_at.map(millis))
-    .bind(task.completed_at.map(millis))
-    .bind(task.completed_by.map(|id| id.to_string()))
-    .bind(task.completed_by_name.clone())
-    .bind(opt_to_json(&task.acting)?)
-    .bind(task.actual_seconds)
-    .bind(task.actual_in_unit.map(unit_to_micros))
-    .bind(task.id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
-async fn insert_entry(conn: &mut AnyConnection, entry: &Entry) -> Result<()> {
-    sqlx::query(
+fn insert_entry(batch: &mut Batch, entry: &Entry) -> Result<()> {
+    batch.push(
         "insert into entries (id, case_id, step_no, task_id, by_user, by_name, acting_json, at, \
          kind, record_json) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        vec![
+            entry.id.to_string().into(),
+            entry.case_id.to_string().into(),
+            i64::from(entry.step_no).into(),
+            entry.task_id.map(|id| id.to_string()).into(),
+            entry.by.to_string().into(),
+            entry.by_name.clone().into(),
+            opt_to_json(&entry.acting)?.into(),
+            millis(entry.at).into(),
+            entry.record.kind().to_owned().into(),
+            to_json(&entry.record)?.into(),
+        ],
     )
-    .bind(entry.id.to_string())
-    .bind(entry.case_id.to_string())
-    .bind(i64::from(entry.step_no))
-    .bind(entry.task_id.map(|id| id.to_string()))
-    .bind(entry.by.to_string())
-    .bind(entry.by_name.clone())
-    .bind(opt_to_json(&entry.acting)?)
-    .bind(millis(entry.at))
-    .bind(entry.record.kind().to_owned())
-    .bind(to_json(&entry.record)?)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// Records a document row for a stored blob (idempotent).
@@ -342,19 +341,22 @@ async fn write_rest(
     source: &AuditSource,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    // Tasks, entries and the audit event go in one round trip on SQLite (see `Batch`).
+    let mut batch = Batch::new(backend);
     for task in &transition.tasks {
         if existing.contains(&task.id) {
-            update_task(conn, task).await?;
+            update_task(&mut batch, task)?;
         } else {
-            insert_task(conn, task).await?;
+            insert_task(&mut batch, task)?;
         }
     }
     for entry in &transition.entries {
-        insert_entry(conn, entry).await?;
+        insert_entry(&mut batch, entry)?;
     }
-    append(
+    append_after(
         conn,
         backend,
+        batch,
         NewEvent {
             at: now,
             source,
