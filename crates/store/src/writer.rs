@@ -1,6 +1,7 @@
 //! Group commit on SQLite: one task owns the turn at the single write connection, takes every
 //! write job queued at that moment, runs them in ONE transaction (each job inside its own
-//! savepoint, so a refused or stale job rolls back alone), commits with `synchronous = FULL`
+//! savepoint, so a refused or stale job rolls back alone; a job alone in its batch uses the
+//! transaction itself), commits with `synchronous = FULL`
 //! (one fsync for the whole batch) and only then answers each job. It must never answer a job
 //! before its batch has committed, and never hold the write connection while waiting for
 //! anything but the database (jobs bring everything they need; reads go to the read pool).
