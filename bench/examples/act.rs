@@ -2,7 +2,8 @@
 //! database, N callers for S seconds, printing transitions per second. It must never run on
 //! a database a server has open (it writes to it).
 //!
-//! `cargo run --release -p pelihara-bench --example act -- DB CALLERS SECONDS`
+//! `cargo run --release -p pelihara-bench --example act -- DB CALLERS SECONDS [GROW_OPEN]`
+//! (GROW_OPEN: on a fresh `pelihara demo` database only, once: adds that many open cases)
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,6 +31,18 @@ async fn main() -> anyhow::Result<()> {
     let path = args.get(1).context("DB path")?.clone();
     let callers: usize = args.get(2).map_or(Ok(1), |n| n.parse())?;
     let seconds: u64 = args.get(3).map_or(Ok(5), |n| n.parse())?;
+    // An optional fourth argument grows a fresh demo database first by that many open cases.
+    if let Some(open) = args.get(4) {
+        pelihara_store::generate::grow(
+            &path,
+            pelihara_store::generate::Spec {
+                done: 0,
+                open: open.parse()?,
+                open_spread_days: 90,
+            },
+        )
+        .await?;
+    }
     let work = Arc::new(pelihara_store::generate::register_tasks(&path, 200_000).await?);
     let store = Store::open(&format!("sqlite://{path}")).await?;
     let catalog = Arc::new(store.sop_catalog().await?);
