@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use pelihara_domain::{Acting, UserId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::Row;
 
 use crate::codec::{millis, opt_to_json};
-use crate::writer::Batch;
-use crate::{Backend, Result, Store};
+use crate::write_conn::WriteConn;
+use crate::{Backend, Result, Store, WriteTx};
 
 /// Who acted, and from where (the client address, or `cli`).
 #[derive(Debug, Clone)]
@@ -65,31 +65,14 @@ pub struct NewEvent<'a> {
     pub detail: &'a serde_json::Value,
 }
 
-/// Appends an event inside the caller's transaction; returns its sequence number.
+/// Appends an event inside the caller's transaction; returns its sequence number. Comes
+/// after the action's own writes: on PostgreSQL every writer takes its rows first and the
+/// head's lock last, so two transactions never take them the other way round (no deadlock).
 pub(crate) async fn append(
-    conn: &mut AnyConnection,
+    conn: &mut WriteConn<'_>,
     backend: Backend,
     event: NewEvent<'_>,
 ) -> Result<i64> {
-    append_after(conn, backend, Batch::new(backend), event).await
-}
-
-/// Runs `before` (writes of the same action) and appends the event, in as few round trips
-/// as the backend allows (see [`Batch`]): the writes and the event's two statements go
-/// together.
-pub(crate) async fn append_after(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    mut before: Batch,
-    event: NewEvent<'_>,
-) -> Result<i64> {
-    if backend == Backend::Postgres {
-        // The action's own rows first, then the head's lock, in the order every writer takes
-        // them (no deadlock between two transactions taking them the other way round).
-        std::mem::replace(&mut before, Batch::new(backend))
-            .run(conn)
-            .await?;
-    }
     // On PostgreSQL several nodes write: the head row lock orders them. On SQLite the write
     // transaction already holds the database lock. The bound id lets sqlx keep the statement
     // prepared (it prepares statements without parameters anew each time).
@@ -97,12 +80,9 @@ pub(crate) async fn append_after(
         Backend::Postgres => "select seq, hash from audit_head where id = $1 for update",
         Backend::Sqlite => "select seq, hash from audit_head where id = $1",
     };
-    let head = sqlx::query(head_query)
-        .bind(1_i64)
-        .fetch_one(&mut *conn)
-        .await?;
-    let prev_seq: i64 = head.try_get("seq")?;
-    let prev_hash: String = head.try_get("hash")?;
+    let head = conn.fetch_one(head_query, vec![1_i64.into()]).await?;
+    let prev_seq = head.int(0)?;
+    let prev_hash = head.text(1)?;
     let seq = prev_seq + 1;
     let actor_id = event.source.actor_id.map(|id| id.to_string());
     let acting = opt_to_json(event.acting)?;
@@ -122,7 +102,7 @@ pub(crate) async fn append_after(
         source: &event.source.address,
         prev_hash: &prev_hash,
     });
-    before.push(
+    conn.execute(
         "insert into audit_events (seq, at, actor_id, actor_name, acting_json, action, case_id, \
          step_no, detail_json, source, prev_hash, hash) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -132,7 +112,7 @@ pub(crate) async fn append_after(
             actor_id.into(),
             event.source.actor_name.clone().into(),
             acting.into(),
-            event.action.to_owned().into(),
+            event.action.into(),
             event.case_id.into(),
             step_no.into(),
             detail.into(),
@@ -140,12 +120,13 @@ pub(crate) async fn append_after(
             prev_hash.into(),
             hash.clone().into(),
         ],
-    )?;
-    before.push(
+    )
+    .await?;
+    conn.execute(
         "update audit_head set seq = $1, hash = $2 where id = 1",
         vec![seq.into(), hash.into()],
-    )?;
-    before.run(conn).await?;
+    )
+    .await?;
     Ok(seq)
 }
 
@@ -198,14 +179,12 @@ impl Store {
     pub(crate) async fn write_with_event<T>(
         &self,
         change: Change<'_>,
-        // Generic over the transaction's lifetime too, not just `'static`: with a fixed lifetime
-        // the compiler cannot prove the returned future `Send`, and axum handlers need that.
-        write: impl for<'c> AsyncFnOnce(&mut Transaction<'c, Any>) -> Result<T>,
+        write: impl AsyncFnOnce(&mut WriteTx) -> Result<T>,
     ) -> Result<T> {
         let mut tx = self.begin_write().await?;
         let value = write(&mut tx).await?;
         append(
-            &mut tx,
+            &mut WriteConn::Sqlx(&mut tx),
             self.backend,
             NewEvent {
                 at: change.at,

@@ -14,16 +14,17 @@ use pelihara_domain::{
     Refusal, SubmitInput, Task, TaskId, Transition, UserId, may_view,
 };
 use pelihara_sop::SopDefinition;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
-use crate::audit::{AuditSource, NewEvent, append, append_after};
+use crate::audit::{AuditSource, NewEvent, append};
 use crate::codec::{
     code, from_code, from_json, instant, millis, opt_from_json, opt_instant, opt_to_json, to_json,
     uuid,
 };
 use crate::register::insert_app;
-use crate::writer::{Batch, JobFuture, Keep};
+use crate::write_conn::WriteConn;
+use crate::writer::{JobFuture, Keep};
 use crate::{Backend, Result, Store, StoreError};
 
 /// The SOP versions cases may follow, by (code, version).
@@ -186,12 +187,12 @@ fn entry_from_row(row: &AnyRow) -> Result<Entry> {
     })
 }
 
-fn insert_task(batch: &mut Batch, task: &Task) -> Result<()> {
+async fn insert_task(conn: &mut WriteConn<'_>, task: &Task) -> Result<()> {
     let query = format!(
         "insert into tasks ({TASK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
          $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     );
-    batch.push(
+    conn.execute(
         &query,
         vec![
             task.id.to_string().into(),
@@ -216,10 +217,12 @@ fn insert_task(batch: &mut Batch, task: &Task) -> Result<()> {
             task.actual_in_unit.map(unit_to_micros).into(),
         ],
     )
+    .await?;
+    Ok(())
 }
 
-fn update_task(batch: &mut Batch, task: &Task) -> Result<()> {
-    batch.push(
+async fn update_task(conn: &mut WriteConn<'_>, task: &Task) -> Result<()> {
+    conn.execute(
         "update tasks set claimed_by = $1, claimed_by_name = $2, state = $3, seen_at = $4, \
          pauses_json = $5, due_at = $6, completed_at = $7, completed_by = $8, \
          completed_by_name = $9, acting_json = $10, actual_seconds = $11, actual_in_unit_micros = $12 \
@@ -240,10 +243,12 @@ fn update_task(batch: &mut Batch, task: &Task) -> Result<()> {
             task.id.to_string().into(),
         ],
     )
+    .await?;
+    Ok(())
 }
 
-fn insert_entry(batch: &mut Batch, entry: &Entry) -> Result<()> {
-    batch.push(
+async fn insert_entry(conn: &mut WriteConn<'_>, entry: &Entry) -> Result<()> {
+    conn.execute(
         "insert into entries (id, case_id, step_no, task_id, by_user, by_name, acting_json, at, \
          kind, record_json) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         vec![
@@ -259,44 +264,47 @@ fn insert_entry(batch: &mut Batch, entry: &Entry) -> Result<()> {
             to_json(&entry.record)?.into(),
         ],
     )
+    .await?;
+    Ok(())
 }
 
 /// Records a document row for a stored blob (idempotent).
 async fn insert_document(
-    conn: &mut AnyConnection,
+    conn: &mut WriteConn<'_>,
     letter: &pelihara_domain::DocumentRef,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    sqlx::query(
+    conn.execute(
         "insert into documents (sha256, size, media_type, created_at) values ($1, $2, $3, $4) \
          on conflict (sha256) do nothing",
+        vec![
+            letter.sha256.clone().into(),
+            i64::try_from(letter.size).unwrap_or(i64::MAX).into(),
+            letter.media_type.clone().into(),
+            millis(now).into(),
+        ],
     )
-    .bind(letter.sha256.clone())
-    .bind(i64::try_from(letter.size).unwrap_or(i64::MAX))
-    .bind(letter.media_type.clone())
-    .bind(millis(now))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
 /// Draws the next agenda sequence of a year, inside the registering transaction: a rolled
 /// back registration gives its number back, so there are no gaps.
-async fn next_agenda_sequence(conn: &mut AnyConnection, year: i32) -> Result<u32> {
-    let row = sqlx::query(
-        "insert into agenda_counters (year, last_sequence) values ($1, 1) \
-         on conflict (year) do update set last_sequence = agenda_counters.last_sequence + 1 \
-         returning last_sequence",
-    )
-    .bind(i64::from(year))
-    .fetch_one(&mut *conn)
-    .await?;
-    to_u32(row.try_get("last_sequence")?, "agenda sequence")
+async fn next_agenda_sequence(conn: &mut WriteConn<'_>, year: i32) -> Result<u32> {
+    let row = conn
+        .fetch_one(
+            "insert into agenda_counters (year, last_sequence) values ($1, 1) \
+             on conflict (year) do update set last_sequence = agenda_counters.last_sequence + 1 \
+             returning last_sequence",
+            vec![i64::from(year).into()],
+        )
+        .await?;
+    to_u32(row.int(0)?, "agenda sequence")
 }
 
 /// Inserts a new case row and its letter's document row.
 async fn insert_case(
-    conn: &mut AnyConnection,
+    conn: &mut WriteConn<'_>,
     transition: &Transition,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -306,57 +314,57 @@ async fn insert_case(
         "insert into cases ({CASE_COLUMNS}, letter_sha256, agenda_number) values ($1, $2, $3, \
              $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     );
-    sqlx::query(sqlx::AssertSqlSafe(query))
-        .bind(case.id.to_string())
-        .bind(case.tracking_code.clone())
-        .bind(case.sop_code.clone())
-        .bind(i64::from(case.sop_version))
-        .bind(case.opd_id.to_string())
-        .bind(case.app_id.to_string())
-        .bind(case.subject.clone())
-        .bind(case.description.clone())
-        .bind(to_json(&case.letter)?)
-        .bind(code(&case.status)?)
-        .bind(i64::from(case.current_step))
-        .bind(opt_to_json(&case.agenda)?)
-        .bind(case.submitted_by.to_string())
-        .bind(millis(case.submitted_at))
-        .bind(case.closed_at.map(millis))
-        .bind(case.closing_reason.clone())
-        .bind(case.version)
-        .bind(case.letter.sha256.clone())
-        .bind(Option::<String>::None)
-        .execute(&mut *conn)
-        .await?;
+    conn.execute(
+        &query,
+        vec![
+            case.id.to_string().into(),
+            case.tracking_code.clone().into(),
+            case.sop_code.clone().into(),
+            i64::from(case.sop_version).into(),
+            case.opd_id.to_string().into(),
+            case.app_id.to_string().into(),
+            case.subject.clone().into(),
+            case.description.clone().into(),
+            to_json(&case.letter)?.into(),
+            code(&case.status)?.into(),
+            i64::from(case.current_step).into(),
+            opt_to_json(&case.agenda)?.into(),
+            case.submitted_by.to_string().into(),
+            millis(case.submitted_at).into(),
+            case.closed_at.map(millis).into(),
+            case.closing_reason.clone().into(),
+            case.version.into(),
+            case.letter.sha256.clone().into(),
+            Option::<String>::None.into(),
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 /// Writes tasks, entries and the audit event of a transition. `existing`: the ids of the
 /// tasks the case had before (updated rather than inserted).
 async fn write_rest(
-    conn: &mut AnyConnection,
+    conn: &mut WriteConn<'_>,
     backend: Backend,
     existing: &HashSet<TaskId>,
     transition: &Transition,
     source: &AuditSource,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    // Tasks, entries and the audit event go in one round trip on SQLite (see `Batch`).
-    let mut batch = Batch::new(backend);
     for task in &transition.tasks {
         if existing.contains(&task.id) {
-            update_task(&mut batch, task)?;
+            update_task(conn, task).await?;
         } else {
-            insert_task(&mut batch, task)?;
+            insert_task(conn, task).await?;
         }
     }
     for entry in &transition.entries {
-        insert_entry(&mut batch, entry)?;
+        insert_entry(conn, entry).await?;
     }
-    append_after(
+    append(
         conn,
         backend,
-        batch,
         NewEvent {
             at: now,
             source,
@@ -374,9 +382,9 @@ async fn write_rest(
 /// Writes a transition over the case version it was computed from. `None`: someone else
 /// changed the case since it was read (nothing of this transition is kept, not even the
 /// agenda number it drew).
-#[allow(clippy::too_many_arguments)] // Everything a job owns; it runs on the writer task.
+#[allow(clippy::too_many_arguments)] // Everything a job owns; it runs on the writer.
 async fn write_transition(
-    conn: &mut AnyConnection,
+    conn: &mut WriteConn<'_>,
     backend: Backend,
     before_version: i64,
     existing: HashSet<TaskId>,
@@ -416,25 +424,30 @@ async fn write_transition(
         insert_document(conn, &letter, now).await?;
     }
     let case = &transition.case;
-    let updated = sqlx::query(
-        "update cases set status = $1, current_step = $2, agenda_number = $3, agenda_json = $4, \
-         letter_sha256 = $5, letter_json = $6, closed_at = $7, closing_reason = $8, version = $9 \
-         where id = $10 and version = $11",
-    )
-    .bind(code(&case.status)?)
-    .bind(i64::from(case.current_step))
-    .bind(case.agenda.as_ref().map(|agenda| agenda.number.clone()))
-    .bind(opt_to_json(&case.agenda)?)
-    .bind(case.letter.sha256.clone())
-    .bind(to_json(&case.letter)?)
-    .bind(case.closed_at.map(millis))
-    .bind(case.closing_reason.clone())
-    .bind(case.version)
-    .bind(case.id.to_string())
-    .bind(before_version)
-    .execute(&mut *conn)
-    .await?;
-    if updated.rows_affected() != 1 {
+    let updated = conn
+        .execute(
+            "update cases set status = $1, current_step = $2, agenda_number = $3, \
+             agenda_json = $4, letter_sha256 = $5, letter_json = $6, closed_at = $7, \
+             closing_reason = $8, version = $9 where id = $10 and version = $11",
+            vec![
+                code(&case.status)?.into(),
+                i64::from(case.current_step).into(),
+                case.agenda
+                    .as_ref()
+                    .map(|agenda| agenda.number.clone())
+                    .into(),
+                opt_to_json(&case.agenda)?.into(),
+                case.letter.sha256.clone().into(),
+                to_json(&case.letter)?.into(),
+                case.closed_at.map(millis).into(),
+                case.closing_reason.clone().into(),
+                case.version.into(),
+                case.id.to_string().into(),
+                before_version.into(),
+            ],
+        )
+        .await?;
+    if updated != 1 {
         // Discarding rolls back the job's savepoint, agenda sequence included.
         return Ok(Keep::Discard(None));
     }
@@ -459,7 +472,7 @@ pub struct SubmitWith {
 /// event. On PostgreSQL the app's row is locked first, as `prepare_maintenance_draft` does,
 /// so a draft and a case for one app never both end up open.
 async fn write_submission(
-    conn: &mut AnyConnection,
+    conn: &mut WriteConn<'_>,
     backend: Backend,
     transition: Transition,
     with: SubmitWith,
@@ -490,23 +503,25 @@ async fn write_submission(
     } else if backend == Backend::Postgres {
         // Serialises this submission with draft preparations for the same app (SQLite has
         // one writer already): whatever is read below is what the other committed.
-        sqlx::query("select id from apps where id = $1 for update")
-            .bind(app.clone())
-            .fetch_optional(&mut *conn)
-            .await?;
+        conn.fetch_all(
+            "select id from apps where id = $1 for update",
+            vec![app.clone().into()],
+        )
+        .await?;
     }
     insert_case(conn, &transition, now).await?;
     write_rest(conn, backend, &HashSet::new(), &transition, source, now).await?;
     // The app's open draft (at most one) is what this request fulfils, whether the OPD came
     // through it or not: it closes as confirmed into this case, so it never sits beside it.
-    let open: Vec<String> =
-        sqlx::query("select id from maintenance_drafts where app_id = $1 and state = 'open'")
-            .bind(app.clone())
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|row| row.try_get::<String, _>("id"))
-            .collect::<std::result::Result<_, _>>()?;
+    let open: Vec<String> = conn
+        .fetch_all(
+            "select id from maintenance_drafts where app_id = $1 and state = 'open'",
+            vec![app.clone().into()],
+        )
+        .await?
+        .iter()
+        .map(|row| row.text(0))
+        .collect::<Result<_>>()?;
     if let Some(draft) = with.draft
         && !open.contains(&draft.to_string())
     {
@@ -514,16 +529,17 @@ async fn write_submission(
         return Err(Refusal::Conflict.into());
     }
     for draft in open {
-        sqlx::query(
+        conn.execute(
             "update maintenance_drafts set state = 'confirmed', closed_at = $1, closed_by = $2, \
              closed_by_name = $3, case_id = $4 where id = $5 and state = 'open'",
+            vec![
+                millis(now).into(),
+                source.actor_id.map(|user| user.to_string()).into(),
+                source.actor_name.clone().into(),
+                case.id.to_string().into(),
+                draft.clone().into(),
+            ],
         )
-        .bind(millis(now))
-        .bind(source.actor_id.map(|user| user.to_string()))
-        .bind(source.actor_name.clone())
-        .bind(case.id.to_string())
-        .bind(draft.clone())
-        .execute(&mut *conn)
         .await?;
         let detail = serde_json::json!({ "draft_id": draft, "case_id": case.id });
         append(
@@ -592,10 +608,11 @@ impl Store {
         let source = source.clone();
         // The job owns what it writes: it runs on the writer task, in a batch with others.
         let transition = self
-            .write_job(move |conn| -> JobFuture<'_, Transition> {
+            .write_job(move |mut conn| -> JobFuture<'_, Transition> {
                 Box::pin(async move {
                     let written =
-                        write_submission(conn, backend, transition, with, &source, now).await?;
+                        write_submission(&mut conn, backend, transition, with, &source, now)
+                            .await?;
                     Ok(Keep::Commit(written))
                 })
             })
@@ -653,10 +670,10 @@ impl Store {
             let (backend, agenda_format, job_source) =
                 (self.backend, agenda_format.clone(), source.clone());
             let written = self
-                .write_job(move |conn| -> JobFuture<'_, Option<Transition>> {
+                .write_job(move |mut conn| -> JobFuture<'_, Option<Transition>> {
                     Box::pin(async move {
                         write_transition(
-                            conn,
+                            &mut conn,
                             backend,
                             before_version,
                             existing,
@@ -732,13 +749,13 @@ impl Store {
     /// Marks a task as opened by the person it is for (a disposition can no longer be
     /// recalled). Only the first opening counts.
     pub async fn mark_task_seen(&self, task_id: TaskId, now: DateTime<Utc>) -> Result<()> {
-        self.write_job(move |conn| -> JobFuture<'_, ()> {
+        self.write_job(move |mut conn| -> JobFuture<'_, ()> {
             Box::pin(async move {
-                sqlx::query("update tasks set seen_at = $1 where id = $2 and seen_at is null")
-                    .bind(millis(now))
-                    .bind(task_id.to_string())
-                    .execute(&mut *conn)
-                    .await?;
+                conn.execute(
+                    "update tasks set seen_at = $1 where id = $2 and seen_at is null",
+                    vec![millis(now).into(), task_id.to_string().into()],
+                )
+                .await?;
                 Ok(Keep::Commit(()))
             })
         })

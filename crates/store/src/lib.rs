@@ -22,12 +22,14 @@ pub mod reference;
 pub mod register;
 pub mod reminders;
 pub mod sessions;
+mod write_conn;
 mod writer;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
@@ -47,6 +49,12 @@ pub enum Backend {
 pub enum StoreError {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// An error of the group-commit writer's own SQLite connection.
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A write that was not committed: the writer stopped, or its batch failed to commit.
+    #[error("write not committed: {0}")]
+    NotCommitted(String),
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("refused: {0}")]
@@ -66,6 +74,11 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         match self {
             StoreError::Database(sqlx::Error::Database(error)) => error.is_unique_violation(),
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(error, _)) => matches!(
+                error.extended_code,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            ),
             StoreError::Duplicate(_) => true,
             _ => false,
         }
@@ -91,6 +104,39 @@ pub struct Store {
     backend: Backend,
     /// SQLite: the group-commit writer that case actions go through (see `writer`).
     writer: Option<writer::Writer>,
+    /// SQLite: the turn at writing that `write` and the group-commit writer share.
+    turn: writer::WriteTurn,
+}
+
+/// A write transaction on sqlx's write connection; on SQLite it holds the turn at writing
+/// (see `writer::WriteTurn`) until it commits, rolls back or is dropped.
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+
+    pub(crate) async fn rollback(self) -> Result<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -127,14 +173,19 @@ impl Store {
                 format!("{url}?mode=rwc")
             };
             let write = sqlite_pool(&url, 1)?.connect(&url).await?;
-            // The schema must exist before readers open; migrate on the writer first.
+            // The schema must exist before readers and the writer open; migrate first.
             SQLITE_MIGRATIONS.run(&write).await?;
             let read = sqlite_pool(&url, 8)?.connect(&url).await?;
+            let path = SqliteConnectOptions::from_str(&url)?
+                .get_filename()
+                .to_path_buf();
+            let turn = writer::WriteTurn::default();
             Store {
                 read,
-                writer: Some(writer::Writer::start(write.clone())),
+                writer: Some(writer::Writer::start(&path, turn.clone())?),
                 write,
                 backend: Backend::Sqlite,
+                turn,
             }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = AnyPoolOptions::new()
@@ -148,6 +199,7 @@ impl Store {
                 write: pool,
                 backend: Backend::Postgres,
                 writer: None,
+                turn: writer::WriteTurn::default(),
             }
         } else {
             return Err(StoreError::UnsupportedUrl);
@@ -161,10 +213,19 @@ impl Store {
 
     /// Begins a write transaction. On SQLite `begin immediate` takes the write lock at once,
     /// so a transaction never fails half-way on a lock upgrade.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
         Ok(match self.backend {
-            Backend::Sqlite => self.write.begin_with("begin immediate").await?,
-            Backend::Postgres => self.write.begin().await?,
+            Backend::Sqlite => {
+                let turn = self.turn.clone().lock_owned().await;
+                WriteTx {
+                    tx: self.write.begin_with("begin immediate").await?,
+                    _turn: Some(turn),
+                }
+            }
+            Backend::Postgres => WriteTx {
+                tx: self.write.begin().await?,
+                _turn: None,
+            },
         })
     }
 
@@ -174,13 +235,13 @@ impl Store {
     pub(crate) async fn write_job<T, F>(&self, job: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> writer::JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(write_conn::WriteConn<'c>) -> writer::JobFuture<'c, T> + Send + 'static,
     {
         match &self.writer {
             Some(writer) => writer.submit(job).await,
             None => {
                 let mut tx = self.begin_write().await?;
-                match job(&mut tx).await? {
+                match job(write_conn::WriteConn::Sqlx(&mut tx)).await? {
                     writer::Keep::Commit(value) => {
                         tx.commit().await?;
                         Ok(value)
@@ -205,6 +266,9 @@ impl Store {
 
     /// Closes both pools (tests and shutdown).
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.stop().await;
+        }
         self.write.close().await;
         self.read.close().await;
     }

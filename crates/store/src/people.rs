@@ -116,7 +116,7 @@ fn delegation_from_row(row: &AnyRow) -> Result<Delegation> {
 
 /// Deletes every session of `user` inside the caller's transaction: they are signed out on
 /// every node at once (sessions live in the database).
-async fn end_sessions_of(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user: UserId) -> Result<()> {
+async fn end_sessions_of(tx: &mut crate::WriteTx, user: UserId) -> Result<()> {
     sqlx::query("delete from sessions where user_id = $1")
         .bind(user.to_string())
         .execute(&mut **tx)

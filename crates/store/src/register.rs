@@ -14,6 +14,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{AuditSource, Change};
 use crate::codec::{from_code, from_json, instant, millis, opt_instant, to_json, uuid};
+use crate::write_conn::WriteConn;
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,7 +271,7 @@ impl Store {
             detail: serde_json::json!({ "app_id": id, "opd_id": opd_id, "name": fields.name, "url": fields.url }),
         };
         self.write_with_event(change, async |tx| {
-            insert_app(tx, id, opd_id, fields, now).await
+            insert_app(&mut WriteConn::Sqlx(tx), id, opd_id, fields, now).await
         })
         .await?;
         Ok(id)
@@ -373,7 +374,7 @@ impl Store {
                 }
             }
             for (id, (opd_id, fields)) in ids.iter().zip(apps) {
-                insert_app(tx, *id, *opd_id, fields, now).await?;
+                insert_app(&mut WriteConn::Sqlx(tx), *id, *opd_id, fields, now).await?;
             }
             Ok(())
         })
@@ -637,39 +638,40 @@ impl Store {
 }
 
 pub(crate) async fn insert_app(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut WriteConn<'_>,
     id: AppId,
     opd_id: OpdId,
     fields: &AppFields,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    sqlx::query(
+    conn.execute(
         "insert into apps (id, opd_id, name, url, domain, hosting, hosting_location, \
          hosting_environment, stack, opd_contact_name, opd_contact_phone, opd_contact_email, \
          dinkominfo_contact_name, dinkominfo_contact_phone, dinkominfo_contact_email, status, \
          maintenance_interval_months, notes, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+        vec![
+            id.to_string().into(),
+            opd_id.to_string().into(),
+            fields.name.clone().into(),
+            fields.url.clone().into(),
+            fields.domain.clone().into(),
+            fields.hosting.clone().into(),
+            fields.hosting_location.clone().into(),
+            fields.hosting_environment.clone().into(),
+            fields.stack.clone().into(),
+            fields.opd_contact_name.clone().into(),
+            fields.opd_contact_phone.clone().into(),
+            fields.opd_contact_email.clone().into(),
+            fields.dinkominfo_contact_name.clone().into(),
+            fields.dinkominfo_contact_phone.clone().into(),
+            fields.dinkominfo_contact_email.clone().into(),
+            fields.status.clone().into(),
+            interval_param(fields).into(),
+            fields.notes.clone().into(),
+            millis(now).into(),
+        ],
     )
-    .bind(id.to_string())
-    .bind(opd_id.to_string())
-    .bind(fields.name.clone())
-    .bind(fields.url.clone())
-    .bind(fields.domain.clone())
-    .bind(fields.hosting.clone())
-    .bind(fields.hosting_location.clone())
-    .bind(fields.hosting_environment.clone())
-    .bind(fields.stack.clone())
-    .bind(fields.opd_contact_name.clone())
-    .bind(fields.opd_contact_phone.clone())
-    .bind(fields.opd_contact_email.clone())
-    .bind(fields.dinkominfo_contact_name.clone())
-    .bind(fields.dinkominfo_contact_phone.clone())
-    .bind(fields.dinkominfo_contact_email.clone())
-    .bind(fields.status.clone())
-    .bind(interval_param(fields))
-    .bind(fields.notes.clone())
-    .bind(millis(now))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -1,127 +1,31 @@
-//! Group commit on SQLite: one task owns the turn at the single write connection, takes every
-//! write job queued at that moment, runs them in ONE transaction (each job inside its own
-//! savepoint, so a refused or stale job rolls back alone; a job alone in its batch uses the
-//! transaction itself), commits with `synchronous = FULL`
-//! (one fsync for the whole batch) and only then answers each job. It must never answer a job
-//! before its batch has committed, and never hold the write connection while waiting for
-//! anything but the database (jobs bring everything they need; reads go to the read pool).
+//! Group commit on SQLite: one thread owns the native write connection, takes every write job
+//! queued at that moment, runs them in ONE transaction (each job inside its own savepoint, so
+//! a refused or stale job rolls back alone; a job alone in its batch uses the transaction
+//! itself), commits with `synchronous = FULL` (one fsync for the whole batch) and only then
+//! answers each job. It must never answer a job before its batch has committed, and never
+//! hold the write connection while waiting for anything but the database (jobs bring
+//! everything they need; reads go to the read pool).
+//!
+//! The connection is rusqlite's, owned by this thread: a statement is a call, not a round
+//! trip to another thread. The other SQLite writes of the store (sessions, settings,
+//! notifications) still run on sqlx's write connection; the two take turns through
+//! [`WriteTurn`], so neither ever sleeps in SQLite's busy handler waiting for the other.
 
 use std::future::Future;
-use std::pin::Pin;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::task::{Context, Poll, Waker};
 
-use sqlx::any::AnyArguments;
-use sqlx::{AnyConnection, AnyPool, Arguments as _, Connection};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
-use crate::{Backend, Result, StoreError};
-
-/// One bound value of a statement in a [`Batch`].
-pub(crate) enum Param {
-    Text(Option<String>),
-    Int(Option<i64>),
-}
-
-impl From<String> for Param {
-    fn from(value: String) -> Param {
-        Param::Text(Some(value))
-    }
-}
-
-impl From<Option<String>> for Param {
-    fn from(value: Option<String>) -> Param {
-        Param::Text(value)
-    }
-}
-
-impl From<i64> for Param {
-    fn from(value: i64) -> Param {
-        Param::Int(Some(value))
-    }
-}
-
-impl From<Option<i64>> for Param {
-    fn from(value: Option<i64>) -> Param {
-        Param::Int(value)
-    }
-}
-
-/// Write statements sent together: on SQLite as ONE multi-statement query (one round trip to
-/// sqlx's SQLite worker thread instead of one per statement; the thread hand-offs, not SQLite,
-/// were most of a transition's CPU), on PostgreSQL one by one (its extended protocol takes one
-/// statement per message). Statements run in the order pushed and stop at the first error,
-/// like separate statements would. Each template numbers its own parameters from `$1`.
-pub(crate) struct Batch {
-    one_trip: bool,
-    statements: Vec<(String, AnyArguments)>,
-}
-
-impl Batch {
-    pub(crate) fn new(backend: Backend) -> Batch {
-        Batch {
-            one_trip: backend == Backend::Sqlite,
-            statements: Vec::new(),
-        }
-    }
-
-    pub(crate) fn push(&mut self, template: &str, params: Vec<Param>) -> Result<()> {
-        if !self.one_trip || self.statements.is_empty() {
-            self.statements
-                .push((String::with_capacity(512), AnyArguments::default()));
-        }
-        let Some((sql, args)) = self.statements.last_mut() else {
-            return Ok(());
-        };
-        if !sql.is_empty() {
-            sql.push_str(";\n");
-        }
-        renumber(template, args.len(), sql);
-        for param in params {
-            let added = match param {
-                Param::Text(text) => args.add(text),
-                Param::Int(number) => args.add(number),
-            };
-            added.map_err(|error| StoreError::Database(sqlx::Error::Encode(error)))?;
-        }
-        Ok(())
-    }
-
-    pub(crate) async fn run(self, conn: &mut AnyConnection) -> Result<()> {
-        for (sql, args) in self.statements {
-            sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
-    }
-}
-
-/// Copies `template` to `out` with every `$n` parameter shifted by `offset` (SQLite numbers
-/// `$n` parameters across a multi-statement query by their name).
-fn renumber(template: &str, offset: usize, out: &mut String) {
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '$' {
-            out.push(c);
-            continue;
-        }
-        let mut number = 0_usize;
-        let mut digits = false;
-        while let Some(digit) = chars.peek().and_then(|d| d.to_digit(10)) {
-            number = number * 10 + digit as usize;
-            digits = true;
-            chars.next();
-        }
-        out.push('$');
-        if digits {
-            out.push_str(&(number + offset).to_string());
-        }
-    }
-}
+use crate::write_conn::WriteConn;
+use crate::{Result, StoreError};
 
 /// A job's future, borrowing the connection for the length of its savepoint.
-pub(crate) type JobFuture<'c, T> = Pin<Box<dyn Future<Output = Result<Keep<T>>> + Send + 'c>>;
+pub(crate) type JobFuture<'c, T> =
+    std::pin::Pin<Box<dyn Future<Output = Result<Keep<T>>> + Send + 'c>>;
 
 /// What a job decided about its own writes.
 pub(crate) enum Keep<T> {
@@ -132,11 +36,19 @@ pub(crate) enum Keep<T> {
     Discard(T),
 }
 
-/// A job ready to run; it answers its caller through the returned `Finished`.
-type Job = Box<
-    dyn for<'c> FnOnce(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = Finished> + Send + 'c>>
-        + Send,
->;
+/// The turn at writing to the SQLite file, shared by the group-commit thread and sqlx's write
+/// connection (`Store::begin_write`). FIFO, so neither side starves the other.
+pub(crate) type WriteTurn = Arc<tokio::sync::Mutex<()>>;
+
+/// A job ready to run on the writer's connection; it answers its caller through the returned
+/// `Finished`.
+type Job = Box<dyn FnOnce(&mut rusqlite::Connection) -> Finished + Send>;
+
+enum Message {
+    Job(Job),
+    /// Finish what is queued, close the connection, and say so.
+    Stop(oneshot::Sender<()>),
+}
 
 struct Finished {
     keep: bool,
@@ -146,6 +58,9 @@ struct Finished {
 
 /// The most jobs in one transaction: bounds how long the first of them waits.
 const MAX_BATCH: usize = 512;
+
+/// Statements each job kind prepares: all of them stay prepared.
+const STATEMENT_CACHE: usize = 64;
 
 /// Counters for tests and the benchmark.
 #[derive(Debug, Default)]
@@ -163,22 +78,43 @@ pub struct GroupCommitStats {
     pub jobs: u64,
 }
 
-/// The handle on the writer task. Cheap to clone.
+/// The handle on the writer thread. Cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Writer {
-    queue: mpsc::UnboundedSender<Job>,
+    queue: mpsc::Sender<Message>,
     counters: Arc<Counters>,
 }
 
+/// Opens the writer's connection on an existing (migrated) database file, durable settings
+/// first: FULL (an acknowledged commit survives power loss), foreign keys, and a busy timeout
+/// for other processes (the CLI) that may hold the lock for a moment.
+fn open(path: &Path) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.execute_batch(
+        "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; \
+         pragma busy_timeout = 10000;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
 impl Writer {
-    /// Starts the writer task on `pool` (the one-connection write pool). Other writers that
-    /// still take the pool connection directly (`Store::begin_write`) queue on it between
-    /// batches.
-    pub(crate) fn start(pool: AnyPool) -> Writer {
-        let (queue, jobs) = mpsc::unbounded_channel();
+    /// Opens the database file at `path` and starts the writer thread on it.
+    pub(crate) fn start(path: &Path, turn: WriteTurn) -> Result<Writer> {
+        let conn = open(path)?;
+        let (queue, messages) = mpsc::channel();
         let counters = Arc::new(Counters::default());
-        tokio::spawn(run(pool, jobs, counters.clone()));
-        Writer { queue, counters }
+        let thread_counters = counters.clone();
+        std::thread::Builder::new()
+            .name("pelihara-writer".into())
+            .spawn(move || run(conn, &messages, &thread_counters, &turn))
+            .map_err(|error| {
+                StoreError::NotCommitted(format!("cannot start the writer: {error}"))
+            })?;
+        Ok(Writer { queue, counters })
     }
 
     pub(crate) fn stats(&self) -> GroupCommitStats {
@@ -188,102 +124,107 @@ impl Writer {
         }
     }
 
+    /// Lets the queued jobs finish and closes the connection; later jobs are refused.
+    pub(crate) async fn stop(&self) {
+        let (done, stopped) = oneshot::channel();
+        if self.queue.send(Message::Stop(done)).is_ok() {
+            let _ = stopped.await;
+        }
+    }
+
     /// Queues `job` and waits until its batch has committed. The job runs inside a savepoint:
     /// an `Err` or a [`Keep::Discard`] rolls back its writes only.
     pub(crate) async fn submit<T, F>(&self, job: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> JobFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(WriteConn<'c>) -> JobFuture<'c, T> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T>>();
-        let job: Job = Box::new(move |conn| {
-            Box::pin(async move {
-                let outcome = job(conn).await;
-                let keep = matches!(outcome, Ok(Keep::Commit(_)));
-                let answer = Box::new(move |commit_error: Option<String>| {
-                    let result = match (commit_error, outcome) {
-                        (Some(message), Ok(Keep::Commit(_))) => Err(batch_error(message)),
-                        (_, Ok(Keep::Commit(value) | Keep::Discard(value))) => Ok(value),
-                        (_, Err(error)) => Err(error),
-                    };
-                    // The caller may have gone away (a dropped request); its writes stand.
-                    let _ = reply.send(result);
-                });
-                Finished { keep, answer }
-            })
+        let job: Job = Box::new(move |conn: &mut rusqlite::Connection| {
+            let outcome = run_to_end(job(WriteConn::Native(conn)));
+            let keep = matches!(outcome, Ok(Keep::Commit(_)));
+            let answer = Box::new(move |commit_error: Option<String>| {
+                let result = match (commit_error, outcome) {
+                    (Some(message), Ok(Keep::Commit(_))) => Err(StoreError::NotCommitted(message)),
+                    (_, Ok(Keep::Commit(value) | Keep::Discard(value))) => Ok(value),
+                    (_, Err(error)) => Err(error),
+                };
+                // The caller may have gone away (a dropped request); its writes stand.
+                let _ = reply.send(result);
+            });
+            Finished { keep, answer }
         });
         self.queue
-            .send(job)
-            .map_err(|_| batch_error("the writer has stopped".to_owned()))?;
+            .send(Message::Job(job))
+            .map_err(|_| StoreError::NotCommitted("the writer has stopped".to_owned()))?;
         answer
             .await
-            .map_err(|_| batch_error("the writer dropped the job".to_owned()))?
+            .map_err(|_| StoreError::NotCommitted("the writer dropped the job".to_owned()))?
     }
 }
 
-fn batch_error(message: String) -> StoreError {
-    StoreError::Database(sqlx::Error::Io(std::io::Error::other(message)))
+/// Runs a job's future in one poll: on the native connection nothing in it ever waits (see
+/// `write_conn`), so a future that is not finished after one poll awaited something it must
+/// not, and fails rather than blocking the writer.
+fn run_to_end<T>(mut future: JobFuture<'_, T>) -> Result<Keep<T>> {
+    let mut context = Context::from_waker(Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        Poll::Ready(outcome) => outcome,
+        Poll::Pending => Err(StoreError::NotCommitted(
+            "a write job waited on something other than the database".to_owned(),
+        )),
+    }
 }
 
-async fn run(pool: AnyPool, mut jobs: mpsc::UnboundedReceiver<Job>, counters: Arc<Counters>) {
+fn run(
+    mut conn: rusqlite::Connection,
+    messages: &mpsc::Receiver<Message>,
+    counters: &Counters,
+    turn: &WriteTurn,
+) {
     let mut batch = Vec::new();
-    while let Some(first) = jobs.recv().await {
-        batch.push(first);
+    let mut stop = None;
+    while stop.is_none() {
+        match messages.recv() {
+            Ok(Message::Job(job)) => batch.push(job),
+            Ok(Message::Stop(done)) => {
+                stop = Some(done);
+                break;
+            }
+            Err(_) => break,
+        }
+        let _turn = turn.blocking_lock();
+        // Whatever arrived while the turn was taken joins this batch.
         while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
+            match messages.try_recv() {
+                Ok(Message::Job(job)) => batch.push(job),
+                Ok(Message::Stop(done)) => {
+                    stop = Some(done);
+                    break;
+                }
                 Err(_) => break,
             }
         }
-        run_batch(&pool, &mut batch, &counters).await;
+        run_batch(&mut conn, &mut batch, counters);
+    }
+    drop(conn);
+    if let Some(done) = stop {
+        let _ = done.send(());
     }
 }
 
 /// Runs and commits one batch; every job of it is answered (or dropped, which its caller
 /// sees as an error) before this returns.
-async fn run_batch(pool: &AnyPool, batch: &mut Vec<Job>, counters: &Counters) {
+fn run_batch(conn: &mut rusqlite::Connection, batch: &mut Vec<Job>, counters: &Counters) {
     let size = batch.len() as u64;
     // `begin immediate`: the write lock is taken at once, so the batch never fails half-way
     // on a lock upgrade (another process, the CLI, may hold it for a moment).
-    let mut tx = match pool.begin_with("begin immediate").await {
-        Ok(tx) => tx,
-        Err(error) => {
-            tracing::error!(%error, jobs = size, "group commit: cannot begin");
-            batch.clear();
-            return;
-        }
-    };
-    if batch.len() == 1
-        && let Some(job) = batch.pop()
-    {
-        // One job alone needs no savepoint: the transaction is its savepoint (two statements,
-        // i.e. two round trips to the database thread, fewer).
-        let finished = job(&mut tx).await;
-        counters.jobs.fetch_add(1, Ordering::Relaxed);
-        let commit_error = if finished.keep {
-            match tx.commit().await {
-                Ok(()) => {
-                    counters.commits.fetch_add(1, Ordering::Relaxed);
-                    None
-                }
-                Err(error) => Some(error.to_string()),
-            }
-        } else {
-            // What it wrote is not kept; an empty batch has nothing to commit.
-            match tx.rollback().await {
-                Ok(()) => None,
-                Err(error) => {
-                    tracing::error!(%error, "group commit: cannot roll back a lone job");
-                    None
-                }
-            }
-        };
-        if let Some(message) = &commit_error {
-            tracing::error!(error = %message, jobs = 1, "group commit: batch not committed");
-        }
-        (finished.answer)(commit_error);
+    if let Err(error) = conn.execute_batch("begin immediate") {
+        tracing::error!(%error, jobs = size, "group commit: cannot begin");
+        batch.clear();
         return;
     }
+    let lone = batch.len() == 1;
     let mut answers = Vec::with_capacity(batch.len());
     let mut broken = None;
     for job in batch.drain(..) {
@@ -291,31 +232,40 @@ async fn run_batch(pool: &AnyPool, batch: &mut Vec<Job>, counters: &Counters) {
             // The transaction is unusable: the job is dropped and its caller told so.
             continue;
         }
-        let mut savepoint = match Connection::begin(&mut *tx).await {
-            Ok(savepoint) => savepoint,
-            Err(error) => {
-                broken = Some(error.to_string());
-                continue;
-            }
-        };
-        let finished = job(&mut savepoint).await;
-        let ended = if finished.keep {
-            savepoint.commit().await
-        } else {
-            savepoint.rollback().await
-        };
-        if let Err(error) = ended {
+        // One job alone needs no savepoint: the transaction is its savepoint.
+        if !lone && let Err(error) = conn.execute_batch("savepoint job") {
             broken = Some(error.to_string());
+            continue;
+        }
+        let finished = job(conn);
+        if conn.is_autocommit() {
+            // SQLite rolled the whole transaction back itself (disk full, I/O error): every
+            // job of the batch before this one is gone with it.
+            broken = Some("the transaction was rolled back by the database".to_owned());
+        } else if !lone {
+            let ended = if finished.keep {
+                conn.execute_batch("release job")
+            } else {
+                conn.execute_batch("rollback to job; release job")
+            };
+            if let Err(error) = ended {
+                broken = Some(error.to_string());
+            }
         }
         answers.push(finished);
     }
     counters.jobs.fetch_add(size, Ordering::Relaxed);
+    let nothing_kept = lone && answers.iter().all(|finished| !finished.keep);
     let commit_error = match broken {
-        Some(message) => {
-            let _ = tx.rollback().await;
-            Some(message)
+        Some(message) => Some(message),
+        // A lone job that kept nothing: what it wrote is rolled back, nothing to commit.
+        None if nothing_kept => {
+            if let Err(error) = conn.execute_batch("rollback") {
+                tracing::error!(%error, "group commit: cannot roll back a lone job");
+            }
+            None
         }
-        None => match tx.commit().await {
+        None => match conn.execute_batch("commit") {
             Ok(()) => {
                 counters.commits.fetch_add(1, Ordering::Relaxed);
                 None
@@ -323,6 +273,9 @@ async fn run_batch(pool: &AnyPool, batch: &mut Vec<Job>, counters: &Counters) {
             Err(error) => Some(error.to_string()),
         },
     };
+    if commit_error.is_some() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("rollback");
+    }
     if let Some(message) = &commit_error {
         tracing::error!(error = %message, jobs = size, "group commit: batch not committed");
     }
@@ -335,70 +288,87 @@ async fn run_batch(pool: &AnyPool, batch: &mut Vec<Job>, counters: &Counters) {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-    use sqlx::Executor;
-    use sqlx::any::AnyPoolOptions;
-
     use super::*;
 
-    async fn pool(dir: &tempfile::TempDir) -> AnyPool {
-        sqlx::any::install_default_drivers();
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("w.db").display());
-        let pool = AnyPoolOptions::new()
-            .max_connections(1)
-            .connect(&url)
-            .await
+    fn database(dir: &tempfile::TempDir) -> std::path::PathBuf {
+        let path = dir.path().join("w.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("pragma journal_mode = wal; create table rows (n bigint primary key)")
             .unwrap();
-        pool.execute("create table rows (n bigint primary key)")
-            .await
-            .unwrap();
-        pool
+        path
     }
 
-    fn insert(n: i64) -> impl for<'c> FnOnce(&'c mut AnyConnection) -> JobFuture<'c, i64> {
-        move |conn| {
+    fn start(path: &Path) -> Writer {
+        Writer::start(path, WriteTurn::default()).unwrap()
+    }
+
+    fn rows(path: &Path) -> Vec<i64> {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let mut statement = conn.prepare("select n from rows order by n").unwrap();
+        statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .map(|n| n.unwrap())
+            .collect()
+    }
+
+    const INSERT: &str = "insert into rows (n) values ($1)";
+
+    fn insert(n: i64) -> impl for<'c> FnOnce(WriteConn<'c>) -> JobFuture<'c, i64> {
+        move |mut conn| {
             Box::pin(async move {
-                sqlx::query("insert into rows (n) values ($1)")
-                    .bind(n)
-                    .execute(&mut *conn)
-                    .await?;
+                conn.execute(INSERT, vec![n.into()]).await?;
                 Ok(Keep::Commit(n))
             })
         }
     }
 
-    /// Three jobs queued before the writer runs (one thread: it cannot run before we wait)
-    /// share one commit; the failing one (a duplicate key after its own insert) loses only
-    /// its own rows, and its caller hears its own error.
+    /// Inserts `n`, then `n` again (a duplicate key): the job fails after a write of its own.
+    fn failing(n: i64) -> impl for<'c> FnOnce(WriteConn<'c>) -> JobFuture<'c, i64> {
+        move |mut conn| {
+            Box::pin(async move {
+                conn.execute(INSERT, vec![n.into()]).await?;
+                conn.execute(INSERT, vec![n.into()]).await?;
+                Ok(Keep::Commit(n))
+            })
+        }
+    }
+
+    fn discarding(n: i64) -> impl for<'c> FnOnce(WriteConn<'c>) -> JobFuture<'c, i64> {
+        move |mut conn| {
+            Box::pin(async move {
+                conn.execute(INSERT, vec![n.into()]).await?;
+                Ok(Keep::Discard(n))
+            })
+        }
+    }
+
+    /// Four jobs queued while the writer waits for the turn share one commit; the failing one
+    /// loses only its own rows and its caller hears its own error; the discarding one keeps
+    /// nothing and still hears its value.
     #[tokio::test]
     async fn a_failing_job_rolls_back_alone_and_the_batch_commits_once() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = pool(&dir).await;
-        let writer = Writer::start(pool.clone());
-        fn failing(conn: &mut AnyConnection) -> JobFuture<'_, i64> {
-            Box::pin(async move {
-                sqlx::query("insert into rows (n) values (2)")
-                    .execute(&mut *conn)
-                    .await?;
-                sqlx::query("insert into rows (n) values (1)")
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(Keep::Commit(2))
-            })
-        }
-        fn discarding(conn: &mut AnyConnection) -> JobFuture<'_, i64> {
-            Box::pin(async move {
-                sqlx::query("insert into rows (n) values (4)")
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(Keep::Discard(4))
-            })
-        }
-        let (one, two, three, four) = tokio::join!(
-            writer.submit(insert(1)),
-            writer.submit(failing),
-            writer.submit(insert(3)),
-            writer.submit(discarding),
-        );
+        let path = database(&dir);
+        let turn = WriteTurn::default();
+        let writer = Writer::start(&path, turn.clone()).unwrap();
+        let held = turn.lock().await;
+        let jobs = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                tokio::join!(
+                    writer.submit(insert(1)),
+                    writer.submit(failing(2)),
+                    writer.submit(insert(3)),
+                    writer.submit(discarding(4)),
+                )
+            }
+        });
+        // One thread: the spawned task queues all four at its first poll, which this sleep
+        // gives it; the writer cannot start the batch before the turn is released.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        drop(held);
+        let (one, two, three, four) = jobs.await.unwrap();
         assert_eq!(one.unwrap(), 1);
         assert!(two.unwrap_err().is_unique_violation());
         assert_eq!(three.unwrap(), 3);
@@ -410,71 +380,37 @@ mod tests {
                 jobs: 4
             }
         );
-        let rows: Vec<(i64,)> = sqlx::query_as("select n from rows order by n")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-        assert_eq!(rows, vec![(1,), (3,)]);
+        assert_eq!(rows(&path), vec![1, 3]);
     }
 
-    /// The caller is answered only after the commit: what it was told is on disk.
+    /// The caller is answered only after the commit: what it was told is on disk, as another
+    /// connection sees it.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_answer_means_committed() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = pool(&dir).await;
-        let writer = Writer::start(pool.clone());
+        let path = database(&dir);
+        let writer = start(&path);
         for n in 0..50 {
             writer.submit(insert(n)).await.unwrap();
-            let url = format!("sqlite://{}", dir.path().join("w.db").display());
-            let mut other = <sqlx::AnyConnection as Connection>::connect(&url)
-                .await
-                .unwrap();
-            let count: (i64,) = sqlx::query_as("select count(*) from rows")
-                .fetch_one(&mut other)
-                .await
-                .unwrap();
-            assert_eq!(count.0, n + 1);
+            assert_eq!(rows(&path).len(), usize::try_from(n + 1).unwrap());
         }
     }
 
     #[tokio::test]
     async fn a_lone_job_that_fails_or_discards_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = pool(&dir).await;
-        let writer = Writer::start(pool.clone());
-        fn failing(conn: &mut AnyConnection) -> JobFuture<'_, i64> {
-            Box::pin(async move {
-                sqlx::query("insert into rows (n) values (7)")
-                    .execute(&mut *conn)
-                    .await?;
-                sqlx::query("insert into rows (n) values (7)")
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(Keep::Commit(7))
-            })
-        }
+        let path = database(&dir);
+        let writer = start(&path);
         assert!(
             writer
-                .submit(failing)
+                .submit(failing(7))
                 .await
                 .unwrap_err()
                 .is_unique_violation()
         );
-        fn discarding(conn: &mut AnyConnection) -> JobFuture<'_, i64> {
-            Box::pin(async move {
-                sqlx::query("insert into rows (n) values (8)")
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(Keep::Discard(8))
-            })
-        }
-        assert_eq!(writer.submit(discarding).await.unwrap(), 8);
+        assert_eq!(writer.submit(discarding(8)).await.unwrap(), 8);
         assert_eq!(writer.submit(insert(9)).await.unwrap(), 9);
-        let rows: Vec<(i64,)> = sqlx::query_as("select n from rows order by n")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-        assert_eq!(rows, vec![(9,)]);
+        assert_eq!(rows(&path), vec![9]);
         assert_eq!(
             writer.stats(),
             GroupCommitStats {
@@ -484,51 +420,38 @@ mod tests {
         );
     }
 
+    /// A job that awaits something besides the database fails instead of stalling the writer.
     #[tokio::test]
-    async fn a_batch_binds_each_statement_its_own_parameters_and_stops_at_an_error() {
+    async fn a_job_that_waits_on_anything_else_fails_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let pool = pool(&dir).await;
-        let mut conn = pool.acquire().await.unwrap();
-        let mut batch = Batch::new(Backend::Sqlite);
-        batch
-            .push("insert into rows (n) values ($1)", vec![10_i64.into()])
-            .unwrap();
-        batch
-            .push(
-                "insert into rows (n) values ($2 * 100 + $1)",
-                vec![2_i64.into(), 3_i64.into()],
-            )
-            .unwrap();
-        batch.run(&mut conn).await.unwrap();
-        let mut failing = Batch::new(Backend::Sqlite);
-        failing
-            .push("insert into rows (n) values ($1)", vec![11_i64.into()])
-            .unwrap();
-        failing
-            .push("insert into rows (n) values ($1)", vec![10_i64.into()])
-            .unwrap();
-        failing
-            .push("insert into rows (n) values ($1)", vec![12_i64.into()])
-            .unwrap();
+        let path = database(&dir);
+        let writer = start(&path);
+        let waiting = writer
+            .submit(|mut conn| -> JobFuture<'_, i64> {
+                Box::pin(async move {
+                    conn.execute(INSERT, vec![5_i64.into()]).await?;
+                    tokio::task::yield_now().await;
+                    Ok(Keep::Commit(5))
+                })
+            })
+            .await;
         assert!(
-            failing
-                .run(&mut conn)
-                .await
-                .unwrap_err()
-                .is_unique_violation()
+            matches!(waiting, Err(StoreError::NotCommitted(_))),
+            "{:?}",
+            waiting.err()
         );
-        let rows: Vec<(i64,)> = sqlx::query_as("select n from rows order by n")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
-        // Autocommit: the statement before the failing one stays, the one after never ran.
-        assert_eq!(rows, vec![(10,), (11,), (302,)]);
+        assert_eq!(writer.submit(insert(6)).await.unwrap(), 6);
+        assert_eq!(rows(&path), vec![6]);
     }
 
-    #[test]
-    fn renumbering_shifts_every_parameter() {
-        let mut out = String::new();
-        renumber("a = $1, b = $12, c = '$'", 3, &mut out);
-        assert_eq!(out, "a = $4, b = $15, c = '$'");
+    #[tokio::test]
+    async fn after_stop_jobs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = database(&dir);
+        let writer = start(&path);
+        writer.submit(insert(1)).await.unwrap();
+        writer.stop().await;
+        assert!(writer.submit(insert(2)).await.is_err());
+        assert_eq!(rows(&path), vec![1]);
     }
 }
