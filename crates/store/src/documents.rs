@@ -9,8 +9,9 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::audit::{AuditSource, Change};
+use crate::audit::{AuditSource, NewEvent, append};
 use crate::codec::{instant, millis, uuid};
+use crate::writer::{JobFuture, Keep};
 use crate::{Backend, Result, Store};
 
 /// One issue of a document.
@@ -94,55 +95,71 @@ impl Store {
             "sha256": document.sha256,
             "source_version": document.source_version,
         });
-        let change = Change {
-            source,
-            at: now,
-            action: "document.issue",
-            detail,
-        };
-        let issued_by = source.actor_id.map(|id| id.to_string());
         let backend = self.backend;
-        self.write_with_event(change, async |tx| {
-            // Two issues of one document at once must leave exactly one current. SQLite's
-            // `begin immediate` already serialises writers; on PostgreSQL (read committed) the
-            // second transaction's supersede would not see the first's uncommitted row, so
-            // issuers queue on a table lock that conflicts only with itself and writers, never
-            // with the readers of the verification page.
-            if backend == Backend::Postgres {
-                sqlx::query("lock table issued_documents in share row exclusive mode")
-                    .execute(&mut **tx)
+        let (source, document) = (source.clone(), document.clone());
+        // A write job: on SQLite it shares the group commit (and its one fsync) with the case
+        // actions of the moment, instead of a transaction and an fsync of its own.
+        self.write_job(move |mut conn| -> JobFuture<'_, ()> {
+            Box::pin(async move {
+                // Two issues of one document at once must leave exactly one current. SQLite
+                // has one writer; on PostgreSQL (read committed) the second transaction's
+                // supersede would not see the first's uncommitted row, so issuers queue on a
+                // table lock that conflicts only with itself and writers, never with the
+                // readers of the verification page.
+                if backend == Backend::Postgres {
+                    conn.execute(
+                        "lock table issued_documents in share row exclusive mode",
+                        Vec::new(),
+                    )
                     .await?;
-            }
-            // Insert first: `superseded_by` refers to the new row.
-            sqlx::query(
-                "insert into issued_documents (id, kind, case_id, subject, paper, number, \
-                 issued_at, issued_by, sha256, source_version, superseded_by) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, null)",
-            )
-            .bind(document.id.clone())
-            .bind(document.kind.clone())
-            .bind(document.case_id.map(|id| id.to_string()))
-            .bind(document.subject.clone())
-            .bind(document.paper.clone())
-            .bind(document.number.clone())
-            .bind(millis(now))
-            .bind(issued_by.clone())
-            .bind(document.sha256.clone())
-            .bind(document.source_version)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query(
-                "update issued_documents set superseded_by = $1 \
-                 where kind = $2 and subject = $3 and paper = $4 and superseded_by is null \
-                 and id <> $1",
-            )
-            .bind(document.id.clone())
-            .bind(document.kind.clone())
-            .bind(document.subject.clone())
-            .bind(document.paper.clone())
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
+                }
+                // Insert first: `superseded_by` refers to the new row.
+                conn.execute(
+                    "insert into issued_documents (id, kind, case_id, subject, paper, number, \
+                     issued_at, issued_by, sha256, source_version, superseded_by) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, null)",
+                    vec![
+                        document.id.clone().into(),
+                        document.kind.clone().into(),
+                        document.case_id.map(|id| id.to_string()).into(),
+                        document.subject.clone().into(),
+                        document.paper.clone().into(),
+                        document.number.clone().into(),
+                        millis(now).into(),
+                        source.actor_id.map(|id| id.to_string()).into(),
+                        document.sha256.clone().into(),
+                        document.source_version.into(),
+                    ],
+                )
+                .await?;
+                conn.execute(
+                    "update issued_documents set superseded_by = $1 \
+                     where kind = $2 and subject = $3 and paper = $4 and superseded_by is null \
+                     and id <> $1",
+                    vec![
+                        document.id.clone().into(),
+                        document.kind.clone().into(),
+                        document.subject.clone().into(),
+                        document.paper.clone().into(),
+                    ],
+                )
+                .await?;
+                append(
+                    &mut conn,
+                    backend,
+                    NewEvent {
+                        at: now,
+                        source: &source,
+                        acting: &None,
+                        action: "document.issue",
+                        case_id: None,
+                        step_no: None,
+                        detail: &detail,
+                    },
+                )
+                .await?;
+                Ok(Keep::Commit(()))
+            })
         })
         .await
     }

@@ -12,8 +12,11 @@
 //! fails the action; the download path stays the fallback: it hands out the current issue
 //! while it matches the records and otherwise issues a new version that supersedes the old
 //! one. Both issue under one lock per document, so they never issue the same one twice.
-//! Rendering runs on the blocking pool, at most one per core at a time, so it never stalls
-//! other requests. This module never decides case rules and never holds SQL.
+//! A render someone waits for (a download) runs on the blocking pool, at most one per core at
+//! a time, so it never stalls other requests; the background worker's renders run on one
+//! thread at the lowest CPU priority, so they use only the CPU that requests leave idle (under
+//! a sustained burst they fall behind, and a download issues whatever is still missing). This
+//! module never decides case rules and never holds SQL.
 
 use std::sync::OnceLock;
 
@@ -149,6 +152,69 @@ pub(crate) async fn off_runtime<T: Send + 'static>(
     });
     let _permit = permits.acquire().await.map_err(internal)?;
     tokio::task::spawn_blocking(job).await.map_err(internal)
+}
+
+/// Who waits for a render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waiting {
+    /// A person (a download): render now, beside the requests.
+    Person,
+    /// Nobody (the background worker): render with the CPU the requests leave idle.
+    Nobody,
+}
+
+/// Runs `job` for `waiting`: see [`off_runtime`] and [`in_background`].
+async fn render_for<T: Send + 'static>(
+    waiting: Waiting,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    match waiting {
+        Waiting::Person => off_runtime(job).await,
+        Waiting::Nobody => in_background(job).await,
+    }
+}
+
+type BackgroundJob = Box<dyn FnOnce() + Send>;
+
+/// The niceness of the background render thread: the lowest priority, so that a request's
+/// thread always wins the CPU from it (on a 2-core server, a burst of actions would otherwise
+/// have the worker render on one core all along, halving what requests get).
+const BACKGROUND_NICENESS: i32 = 19;
+
+/// Runs `job` on the one background render thread, started at the first call, whose CPU
+/// priority is the lowest. If the priority cannot be lowered the thread still renders (and
+/// says so once in the log).
+pub(crate) async fn in_background<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, WebError> {
+    static THREAD: OnceLock<Option<std::sync::mpsc::Sender<BackgroundJob>>> = OnceLock::new();
+    let queue = THREAD.get_or_init(|| {
+        let (queue, jobs) = std::sync::mpsc::channel::<BackgroundJob>();
+        std::thread::Builder::new()
+            .name("pelihara-background-render".into())
+            .spawn(move || {
+                // Linux: niceness is per thread, so only this thread is lowered.
+                if let Err(error) = rustix::process::nice(BACKGROUND_NICENESS) {
+                    tracing::warn!(%error, "background renders run at normal priority");
+                }
+                for job in jobs {
+                    job();
+                }
+            })
+            .map_err(|error| tracing::error!(%error, "no background render thread"))
+            .ok()
+            .map(|_| queue)
+    });
+    let Some(queue) = queue else {
+        return off_runtime(job).await;
+    };
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    queue
+        .send(Box::new(move || {
+            let _ = reply.send(job());
+        }))
+        .map_err(|_| WebError::internal("the background render thread has stopped"))?;
+    answer.await.map_err(internal)
 }
 
 #[derive(serde::Deserialize)]
@@ -598,6 +664,7 @@ pub(crate) async fn current_or_issue(
     paper: Paper,
     lang: Lang,
     source: &AuditSource,
+    waiting: Waiting,
 ) -> Result<Option<Vec<u8>>, WebError> {
     let services = app.services();
     let case = &state.case;
@@ -650,9 +717,11 @@ pub(crate) async fn current_or_issue(
         time_zone: services.calendar.time_zone,
         paper,
     };
-    let rendered = off_runtime(move || pelihara_docs::render(inputs.document(), &setting, &issue))
-        .await?
-        .map_err(internal)?;
+    let rendered = render_for(waiting, move || {
+        pelihara_docs::render(inputs.document(), &setting, &issue)
+    })
+    .await?
+    .map_err(internal)?;
     tracing::debug!(
         kind = kind.code(),
         ms = rendered.elapsed.as_millis(),
@@ -723,7 +792,8 @@ async fn issue_latest(app: &AppState, case: CaseId, source: &AuditSource) {
         }
     };
     for kind in eager_kinds(&state) {
-        if let Err(error) = current_or_issue(app, &state, kind, paper, Lang::Id, source).await {
+        if let Err(error) = current_or_issue(app, &state, kind, paper, Lang::Id, source, Waiting::Nobody).await
+        {
             tracing::warn!(
                 %case,
                 kind = kind.code(),
@@ -756,8 +826,27 @@ pub(crate) async fn view_permohonan_dokumen_get(
     )
     .replace(['"', '\\', '/'], "_");
     let source = user.audit_source();
-    let pdf = current_or_issue(&app, &state, kind, paper, lang, &source)
+    let pdf = current_or_issue(&app, &state, kind, paper, lang, &source, Waiting::Person)
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(pdf_response(pdf, &file_name))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    /// The background worker's renders run on a thread at the lowest priority, and lowering
+    /// it touched only that thread: a download's render still runs at the process's own.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn background_renders_yield_the_cpu_and_downloads_do_not() {
+        let niceness = || rustix::process::getpriority_process(None).unwrap();
+        let background = render_for(Waiting::Nobody, niceness).await.unwrap();
+        let download = render_for(Waiting::Person, niceness).await.unwrap();
+        assert_eq!(background, BACKGROUND_NICENESS);
+        assert_eq!(download, niceness(), "the process itself is not lowered");
+        assert_ne!(download, BACKGROUND_NICENESS);
+    }
 }
