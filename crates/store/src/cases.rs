@@ -15,13 +15,13 @@ use pelihara_domain::{
 };
 use pelihara_sop::SopDefinition;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::audit::{AuditSource, NewEvent, append};
 use crate::codec::{
     code, from_code, from_json, instant, millis, opt_from_json, opt_instant, opt_to_json, to_json,
     uuid,
 };
+use crate::read::{Columns, FromColumns};
 use crate::register::insert_app;
 use crate::write_conn::WriteConn;
 use crate::writer::{JobFuture, Keep};
@@ -116,74 +116,92 @@ fn to_u32(value: i64, what: &str) -> Result<u32> {
     u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
 }
 
-fn task_from_row(row: &AnyRow) -> Result<Task> {
-    let opd_id: Option<String> = row.try_get("opd_id")?;
-    let claimed_by: Option<String> = row.try_get("claimed_by")?;
-    let completed_by: Option<String> = row.try_get("completed_by")?;
+fn task_from_row(row: &impl Columns) -> Result<Task> {
+    let opd_id: Option<String> = row.column("opd_id")?;
+    let claimed_by: Option<String> = row.column("claimed_by")?;
+    let completed_by: Option<String> = row.column("completed_by")?;
     Ok(Task {
-        id: TaskId(uuid(&row.try_get::<String, _>("id")?)?),
-        case_id: CaseId(uuid(&row.try_get::<String, _>("case_id")?)?),
-        step_no: to_u32(row.try_get("step_no")?, "step")?,
-        stage: from_code(&row.try_get::<String, _>("stage")?)?,
-        position: row.try_get("position")?,
+        id: TaskId(uuid(&row.column::<String>("id")?)?),
+        case_id: CaseId(uuid(&row.column::<String>("case_id")?)?),
+        step_no: to_u32(row.column("step_no")?, "step")?,
+        stage: from_code(&row.column::<String>("stage")?)?,
+        position: row.column("position")?,
         opd_id: opd_id.as_deref().map(uuid).transpose()?.map(OpdId),
         claimed_by: claimed_by.as_deref().map(uuid).transpose()?.map(UserId),
-        claimed_by_name: row.try_get("claimed_by_name")?,
-        state: from_code(&row.try_get::<String, _>("state")?)?,
-        opened_at: instant(row.try_get("opened_at")?)?,
-        seen_at: opt_instant(row.try_get("seen_at")?)?,
-        standard: opt_from_json(row.try_get("standard_json")?)?,
-        pauses: from_json(&row.try_get::<String, _>("pauses_json")?)?,
-        due_at: opt_instant(row.try_get("due_at")?)?,
-        completed_at: opt_instant(row.try_get("completed_at")?)?,
+        claimed_by_name: row.column("claimed_by_name")?,
+        state: from_code(&row.column::<String>("state")?)?,
+        opened_at: instant(row.column("opened_at")?)?,
+        seen_at: opt_instant(row.column("seen_at")?)?,
+        standard: opt_from_json(row.column("standard_json")?)?,
+        pauses: from_json(&row.column::<String>("pauses_json")?)?,
+        due_at: opt_instant(row.column("due_at")?)?,
+        completed_at: opt_instant(row.column("completed_at")?)?,
         completed_by: completed_by.as_deref().map(uuid).transpose()?.map(UserId),
-        completed_by_name: row.try_get("completed_by_name")?,
-        acting: opt_from_json(row.try_get("acting_json")?)?,
-        actual_seconds: row.try_get("actual_seconds")?,
+        completed_by_name: row.column("completed_by_name")?,
+        acting: opt_from_json(row.column("acting_json")?)?,
+        actual_seconds: row.column("actual_seconds")?,
         actual_in_unit: row
-            .try_get::<Option<i64>, _>("actual_in_unit_micros")?
+            .column::<Option<i64>>("actual_in_unit_micros")?
             .map(micros_to_unit),
     })
 }
 
-fn case_from_row(row: &AnyRow) -> Result<pelihara_domain::Case> {
+fn case_from_row(row: &impl Columns) -> Result<pelihara_domain::Case> {
     Ok(pelihara_domain::Case {
-        id: CaseId(uuid(&row.try_get::<String, _>("id")?)?),
-        tracking_code: row.try_get("tracking_code")?,
-        sop_code: row.try_get("sop_code")?,
-        sop_version: to_u32(row.try_get("sop_version")?, "SOP version")?,
-        opd_id: OpdId(uuid(&row.try_get::<String, _>("opd_id")?)?),
-        app_id: pelihara_domain::AppId(uuid(&row.try_get::<String, _>("app_id")?)?),
-        subject: row.try_get("subject")?,
-        description: row.try_get("description")?,
-        letter: from_json(&row.try_get::<String, _>("letter_json")?)?,
-        status: from_code(&row.try_get::<String, _>("status")?)?,
-        current_step: to_u32(row.try_get("current_step")?, "step")?,
-        agenda: opt_from_json(row.try_get("agenda_json")?)?,
-        submitted_by: UserId(uuid(&row.try_get::<String, _>("submitted_by")?)?),
-        submitted_at: instant(row.try_get("submitted_at")?)?,
-        closed_at: opt_instant(row.try_get("closed_at")?)?,
-        closing_reason: row.try_get("closing_reason")?,
-        version: row.try_get("version")?,
+        id: CaseId(uuid(&row.column::<String>("id")?)?),
+        tracking_code: row.column("tracking_code")?,
+        sop_code: row.column("sop_code")?,
+        sop_version: to_u32(row.column("sop_version")?, "SOP version")?,
+        opd_id: OpdId(uuid(&row.column::<String>("opd_id")?)?),
+        app_id: pelihara_domain::AppId(uuid(&row.column::<String>("app_id")?)?),
+        subject: row.column("subject")?,
+        description: row.column("description")?,
+        letter: from_json(&row.column::<String>("letter_json")?)?,
+        status: from_code(&row.column::<String>("status")?)?,
+        current_step: to_u32(row.column("current_step")?, "step")?,
+        agenda: opt_from_json(row.column("agenda_json")?)?,
+        submitted_by: UserId(uuid(&row.column::<String>("submitted_by")?)?),
+        submitted_at: instant(row.column("submitted_at")?)?,
+        closed_at: opt_instant(row.column("closed_at")?)?,
+        closing_reason: row.column("closing_reason")?,
+        version: row.column("version")?,
     })
+}
+
+impl FromColumns for Task {
+    fn from_columns(row: &impl Columns) -> Result<Task> {
+        task_from_row(row)
+    }
+}
+
+impl FromColumns for pelihara_domain::Case {
+    fn from_columns(row: &impl Columns) -> Result<pelihara_domain::Case> {
+        case_from_row(row)
+    }
+}
+
+impl FromColumns for Entry {
+    fn from_columns(row: &impl Columns) -> Result<Entry> {
+        entry_from_row(row)
+    }
 }
 
 const CASE_COLUMNS: &str = "id, tracking_code, sop_code, sop_version, opd_id, app_id, subject, \
     description, letter_json, status, current_step, agenda_json, submitted_by, submitted_at, \
     closed_at, closing_reason, version";
 
-fn entry_from_row(row: &AnyRow) -> Result<Entry> {
-    let task_id: Option<String> = row.try_get("task_id")?;
+fn entry_from_row(row: &impl Columns) -> Result<Entry> {
+    let task_id: Option<String> = row.column("task_id")?;
     Ok(Entry {
-        id: EntryId(uuid(&row.try_get::<String, _>("id")?)?),
-        case_id: CaseId(uuid(&row.try_get::<String, _>("case_id")?)?),
-        step_no: to_u32(row.try_get("step_no")?, "step")?,
+        id: EntryId(uuid(&row.column::<String>("id")?)?),
+        case_id: CaseId(uuid(&row.column::<String>("case_id")?)?),
+        step_no: to_u32(row.column("step_no")?, "step")?,
         task_id: task_id.as_deref().map(uuid).transpose()?.map(TaskId),
-        by: UserId(uuid(&row.try_get::<String, _>("by_user")?)?),
-        by_name: row.try_get("by_name")?,
-        acting: opt_from_json(row.try_get("acting_json")?)?,
-        at: instant(row.try_get("at")?)?,
-        record: from_json(&row.try_get::<String, _>("record_json")?)?,
+        by: UserId(uuid(&row.column::<String>("by_user")?)?),
+        by_name: row.column("by_name")?,
+        acting: opt_from_json(row.column("acting_json")?)?,
+        at: instant(row.column("at")?)?,
+        record: from_json(&row.column::<String>("record_json")?)?,
     })
 }
 
@@ -699,36 +717,29 @@ impl Store {
         Err(Refusal::Conflict.into())
     }
 
+    /// A case with its tasks and record entries (three short reads; see `read`).
     pub async fn case_state(&self, case_id: CaseId) -> Result<Option<CaseState>> {
+        let id = case_id.to_string();
         let query = format!("select {CASE_COLUMNS} from cases where id = $1");
-        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(query))
-            .bind(case_id.to_string())
-            .fetch_optional(self.reader())
+        let Some(case) = self
+            .read_optional::<pelihara_domain::Case>(&query, vec![id.clone().into()])
             .await?
         else {
             return Ok(None);
         };
-        let case = case_from_row(&row)?;
         let query = format!(
             "select {TASK_COLUMNS} from tasks where case_id = $1 order by opened_at, step_no"
         );
-        let tasks = sqlx::query(sqlx::AssertSqlSafe(query))
-            .bind(case_id.to_string())
-            .fetch_all(self.reader())
-            .await?
-            .iter()
-            .map(task_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        let entries = sqlx::query(
-            "select id, case_id, step_no, task_id, by_user, by_name, acting_json, at, record_json \
-             from entries where case_id = $1 order by seq",
-        )
-        .bind(case_id.to_string())
-        .fetch_all(self.reader())
-        .await?
-        .iter()
-        .map(entry_from_row)
-        .collect::<Result<Vec<_>>>()?;
+        let tasks = self
+            .read_all::<Task>(&query, vec![id.clone().into()])
+            .await?;
+        let entries = self
+            .read_all::<Entry>(
+                "select id, case_id, step_no, task_id, by_user, by_name, acting_json, at, \
+                 record_json from entries where case_id = $1 order by seq",
+                vec![id.into()],
+            )
+            .await?;
         Ok(Some(CaseState {
             case,
             tasks,

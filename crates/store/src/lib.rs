@@ -18,6 +18,7 @@ pub mod generate;
 pub mod maintenance;
 pub mod notifications;
 pub mod people;
+mod read;
 pub mod reference;
 pub mod register;
 pub mod reminders;
@@ -106,6 +107,8 @@ pub struct Store {
     writer: Option<writer::Writer>,
     /// SQLite: the turn at writing that `write` and the group-commit writer share.
     turn: writer::WriteTurn,
+    /// SQLite: native connections for the hot-path reads (see `read`).
+    native_reads: Option<std::sync::Arc<read::NativeReads>>,
 }
 
 /// A write transaction on sqlx's write connection; on SQLite it holds the turn at writing
@@ -186,6 +189,7 @@ impl Store {
                 write,
                 backend: Backend::Sqlite,
                 turn,
+                native_reads: Some(std::sync::Arc::new(read::NativeReads::new(path))),
             }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = AnyPoolOptions::new()
@@ -200,6 +204,7 @@ impl Store {
                 backend: Backend::Postgres,
                 writer: None,
                 turn: writer::WriteTurn::default(),
+                native_reads: None,
             }
         } else {
             return Err(StoreError::UnsupportedUrl);

@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 use pelihara_domain::{Actor, Delegation, DelegationId, DelegationKind, OpdId, Role, User, UserId};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::audit::{AuditSource, Change};
 use crate::codec::{code, from_code, instant, millis, uuid};
+use crate::read::{Columns, FromColumns};
 use crate::{Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,16 +67,28 @@ pub struct EditOutcome {
     pub sessions_ended: bool,
 }
 
-fn user_from_row(row: &AnyRow) -> Result<StoredUser> {
-    let positions: String = row.try_get("positions")?;
-    let opd_id: Option<String> = row.try_get("opd_id")?;
-    let role: String = row.try_get("role")?;
+impl FromColumns for StoredUser {
+    fn from_columns(row: &impl Columns) -> Result<StoredUser> {
+        user_from_row(row)
+    }
+}
+
+impl FromColumns for Delegation {
+    fn from_columns(row: &impl Columns) -> Result<Delegation> {
+        delegation_from_row(row)
+    }
+}
+
+fn user_from_row(row: &impl Columns) -> Result<StoredUser> {
+    let positions: String = row.column("positions")?;
+    let opd_id: Option<String> = row.column("opd_id")?;
+    let role: String = row.column("role")?;
     Ok(StoredUser {
         user: User {
-            id: UserId(uuid(&row.try_get::<String, _>("id")?)?),
-            username: row.try_get("username")?,
-            full_name: row.try_get("full_name")?,
-            nip: row.try_get("nip")?,
+            id: UserId(uuid(&row.column::<String>("id")?)?),
+            username: row.column("username")?,
+            full_name: row.column("full_name")?,
+            nip: row.column("nip")?,
             role: Role::from_code(&role)
                 .ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
             positions: positions
@@ -85,12 +97,12 @@ fn user_from_row(row: &AnyRow) -> Result<StoredUser> {
                 .map(str::to_owned)
                 .collect(),
             opd_id: opd_id.as_deref().map(uuid).transpose()?.map(OpdId),
-            active: row.try_get::<i64, _>("active")? != 0,
+            active: row.column::<i64>("active")? != 0,
         },
-        email: row.try_get("email")?,
-        password_hash: row.try_get("password_hash")?,
-        lang: row.try_get("lang")?,
-        opd_active: row.try_get::<i64, _>("opd_active")? != 0,
+        email: row.column("email")?,
+        password_hash: row.column("password_hash")?,
+        lang: row.column("lang")?,
+        opd_active: row.column::<i64>("opd_active")? != 0,
     })
 }
 
@@ -100,17 +112,17 @@ const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.nip, u.email, u.rol
      u.opd_id, u.active, u.password_hash, u.lang, coalesce(o.active, 1) as opd_active";
 const USER_FROM: &str = "from users u left join opds o on o.id = u.opd_id";
 
-fn delegation_from_row(row: &AnyRow) -> Result<Delegation> {
-    let kind: String = row.try_get("kind")?;
+fn delegation_from_row(row: &impl Columns) -> Result<Delegation> {
+    let kind: String = row.column("kind")?;
     Ok(Delegation {
-        id: DelegationId(uuid(&row.try_get::<String, _>("id")?)?),
-        position: row.try_get("position")?,
+        id: DelegationId(uuid(&row.column::<String>("id")?)?),
+        position: row.column("position")?,
         kind: from_code::<DelegationKind>(&kind)?,
-        delegate: UserId(uuid(&row.try_get::<String, _>("delegate_id")?)?),
-        official_name: row.try_get("official_name")?,
-        from: instant(row.try_get("from_at")?)?,
-        until: instant(row.try_get("until_at")?)?,
-        revoked: row.try_get::<i64, _>("revoked")? != 0,
+        delegate: UserId(uuid(&row.column::<String>("delegate_id")?)?),
+        official_name: row.column("official_name")?,
+        from: instant(row.column("from_at")?)?,
+        until: instant(row.column("until_at")?)?,
+        revoked: row.column::<i64>("revoked")? != 0,
     })
 }
 
@@ -234,11 +246,8 @@ impl Store {
 
     pub async fn user(&self, id: UserId) -> Result<Option<StoredUser>> {
         let query = format!("select {USER_COLUMNS} {USER_FROM} where u.id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(query))
-            .bind(id.to_string())
-            .fetch_optional(self.reader())
-            .await?;
-        row.as_ref().map(user_from_row).transpose()
+        self.read_optional(&query, vec![id.to_string().into()])
+            .await
     }
 
     pub async fn list_users(&self) -> Result<Vec<StoredUser>> {
@@ -434,17 +443,13 @@ impl Store {
         let Some(stored) = self.user(id).await? else {
             return Ok(None);
         };
-        let rows = sqlx::query(
-            "select id, position, kind, delegate_id, official_name, from_at, until_at, revoked \
-             from delegations where delegate_id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_all(self.reader())
-        .await?;
-        let delegations = rows
-            .iter()
-            .map(delegation_from_row)
-            .collect::<Result<_>>()?;
+        let delegations = self
+            .read_all(
+                "select id, position, kind, delegate_id, official_name, from_at, until_at, \
+                 revoked from delegations where delegate_id = $1",
+                vec![id.to_string().into()],
+            )
+            .await?;
         // An operator of a deactivated OPD acts as a disabled account: the session ends and
         // the engine refuses whatever they send.
         let mut user = stored.user;

@@ -12,6 +12,7 @@ use sqlx::Row;
 
 use crate::audit::{AuditSource, Change};
 use crate::codec::{instant, millis};
+use crate::read::{Columns, FromColumns};
 use crate::{Result, Store};
 
 /// A session as stored: its JSON data map and the moment it stops loading.
@@ -22,6 +23,15 @@ pub struct StoredSession {
 }
 
 /// The username as the attempt limit counts it: trimmed and lowercased, like usernames.
+impl FromColumns for StoredSession {
+    fn from_columns(row: &impl Columns) -> Result<StoredSession> {
+        Ok(StoredSession {
+            data: row.column("data")?,
+            expires_at: instant(row.column("expires_at")?)?,
+        })
+    }
+}
+
 fn attempt_key(username: &str) -> String {
     username.trim().to_lowercase()
 }
@@ -81,19 +91,11 @@ impl Store {
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<StoredSession>> {
-        let row =
-            sqlx::query("select data, expires_at from sessions where id = $1 and expires_at > $2")
-                .bind(id.to_owned())
-                .bind(millis(now))
-                .fetch_optional(self.reader())
-                .await?;
-        row.map(|row| {
-            Ok(StoredSession {
-                data: row.try_get("data")?,
-                expires_at: instant(row.try_get("expires_at")?)?,
-            })
-        })
-        .transpose()
+        self.read_optional(
+            "select data, expires_at from sessions where id = $1 and expires_at > $2",
+            vec![id.into(), millis(now).into()],
+        )
+        .await
     }
 
     pub async fn delete_session(&self, id: &str) -> Result<()> {

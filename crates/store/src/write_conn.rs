@@ -138,7 +138,7 @@ impl WriteConn<'_> {
     }
 }
 
-fn arguments(params: Vec<Param>) -> Result<AnyArguments> {
+pub(crate) fn arguments(params: Vec<Param>) -> Result<AnyArguments> {
     let mut arguments = AnyArguments::default();
     for param in params {
         let added = match param {
@@ -152,7 +152,7 @@ fn arguments(params: Vec<Param>) -> Result<AnyArguments> {
 
 /// Prepares (from the connection's statement cache) and binds `params` by their `$n` names:
 /// SQLite numbers named parameters by first appearance, so `$2` may well be its first one.
-fn prepare<'c>(
+pub(crate) fn prepare<'c>(
     conn: &'c rusqlite::Connection,
     sql: &str,
     params: &[Param],
