@@ -660,9 +660,48 @@ impl Store {
         now: DateTime<Utc>,
         source: &AuditSource,
     ) -> Result<CaseState> {
+        let Some(state) = self.case_state(case_id).await? else {
+            return Err(Refusal::NotFound.into());
+        };
+        self.act_on(
+            catalog,
+            calendar,
+            agenda_format,
+            state,
+            actor,
+            expected_task,
+            command,
+            now,
+            source,
+        )
+        .await
+    }
+
+    /// [`Store::act`] on a case state the caller has just read (the case page's action reads
+    /// it to check visibility first): the first attempt saves reading it again. The version
+    /// guard makes a stale state harmless: the write is refused and the case read afresh.
+    #[allow(clippy::too_many_arguments)] // As `act`, with the state read instead of its id.
+    pub async fn act_on(
+        &self,
+        catalog: &SopCatalog,
+        calendar: &WorkingCalendar,
+        agenda_format: &AgendaFormat,
+        state: CaseState,
+        actor: &Actor,
+        expected_task: Option<TaskId>,
+        command: Command,
+        now: DateTime<Utc>,
+        source: &AuditSource,
+    ) -> Result<CaseState> {
+        let case_id = state.case.id;
+        let mut known = Some(state);
         for _attempt in 0..5 {
-            let Some(state) = self.case_state(case_id).await? else {
-                return Err(Refusal::NotFound.into());
+            let state = match known.take() {
+                Some(state) => state,
+                None => match self.case_state(case_id).await? {
+                    Some(state) => state,
+                    None => return Err(Refusal::NotFound.into()),
+                },
             };
             if !may_view(actor, &state.case) {
                 return Err(Refusal::NotFound.into());

@@ -562,13 +562,15 @@ impl Store {
 
     /// How many of a user's notifications are unread (the bell's figure).
     pub async fn unread_count(&self, user: UserId) -> Result<i64> {
-        let row = sqlx::query(
-            "select count(*) as n from notifications where recipient_id = $1 and read_at is null",
-        )
-        .bind(user.to_string())
-        .fetch_one(self.reader())
-        .await?;
-        Ok(row.try_get("n")?)
+        // On every page (the bell): a short read (see `read`), over the recipient's index.
+        let counted = self
+            .read_optional::<crate::read::Count>(
+                "select count(*) as n from notifications where recipient_id = $1 \
+                 and read_at is null",
+                vec![user.to_string().into()],
+            )
+            .await?;
+        Ok(counted.map_or(0, |count| count.0))
     }
 
     /// Marks one notification read, only if `user` is its recipient and it was unread;

@@ -60,6 +60,15 @@ pub(crate) trait FromColumns: Sized {
     fn from_columns(row: &impl Columns) -> Result<Self>;
 }
 
+/// A `count(*) as n` row.
+pub(crate) struct Count(pub(crate) i64);
+
+impl FromColumns for Count {
+    fn from_columns(row: &impl Columns) -> Result<Count> {
+        Ok(Count(row.column("n")?))
+    }
+}
+
 /// Idle native read connections kept at most; more callers at once open more and close them.
 const IDLE_READERS: usize = 8;
 

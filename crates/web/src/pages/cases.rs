@@ -1554,13 +1554,14 @@ pub(crate) async fn view_permohonan_aksi_post(
         }
     };
     let expected_task = TaskId::parse(&form.text("task_id"));
+    let case_id = case.case.id;
     let outcome = services
         .store
-        .act(
+        .act_on(
             &services.catalog,
             &services.calendar,
             &services.agenda,
-            case.case.id,
+            case,
             &user.actor,
             expected_task,
             command,
@@ -1574,7 +1575,7 @@ pub(crate) async fn view_permohonan_aksi_post(
             // acara after acceptance, issued in the background; the action has committed
             // whatever happens to them.
             super::documents::issue_after_action(&state, &acted, &user.audit_source());
-            Ok(Redirect::to(&format!("/permohonan/{}", case.case.id)).into_response())
+            Ok(Redirect::to(&format!("/permohonan/{case_id}")).into_response())
         }
         Err(StoreError::Refused(Refusal::NotFound)) => Err(WebError::NotFound),
         Err(StoreError::Refused(refusal)) => {

@@ -792,7 +792,8 @@ async fn issue_latest(app: &AppState, case: CaseId, source: &AuditSource) {
         }
     };
     for kind in eager_kinds(&state) {
-        if let Err(error) = current_or_issue(app, &state, kind, paper, Lang::Id, source, Waiting::Nobody).await
+        if let Err(error) =
+            current_or_issue(app, &state, kind, paper, Lang::Id, source, Waiting::Nobody).await
         {
             tracing::warn!(
                 %case,
