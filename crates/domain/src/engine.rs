@@ -276,7 +276,7 @@ fn new_task(
     };
     let opd_id = (position == OPD_POSITION).then_some(case.opd_id);
     let mut task = Task {
-        id: TaskId::random(),
+        id: TaskId::at(ctx.now),
         case_id: case.id,
         step_no: step.no,
         stage,
@@ -353,7 +353,7 @@ impl<'a> Builder<'a> {
         record: Record,
     ) {
         self.entries.push(Entry {
-            id: EntryId::random(),
+            id: EntryId::at(self.ctx.now),
             case_id: self.case.id,
             step_no,
             task_id: task,
@@ -439,7 +439,7 @@ pub fn submit(ctx: Context<'_>, actor: &Actor, input: SubmitInput) -> Result<Tra
     }
     let start = ctx.sop.start_step();
     let case = Case {
-        id: CaseId::random(),
+        id: CaseId::at(ctx.now),
         tracking_code: input.tracking_code,
         sop_code: ctx.sop.header.code.clone(),
         sop_version: ctx.sop.header.version,

@@ -159,6 +159,9 @@ fn sqlite_pool(url: &str, max: u32) -> Result<AnyPoolOptions> {
                 conn.execute("pragma synchronous = full").await?;
                 conn.execute("pragma foreign_keys = on").await?;
                 conn.execute("pragma busy_timeout = 10000").await?;
+                // The group-commit writer and its checkpointer copy the WAL back (see
+                // `writer`): a commit here must not do it on a request's path.
+                conn.execute("pragma wal_autocheckpoint = 0").await?;
                 Ok(())
             })
         }))

@@ -101,16 +101,38 @@ fn open(path: &Path) -> Result<rusqlite::Connection> {
     Ok(conn)
 }
 
+/// Opens the writer's connection: as [`open`], and the writer checkpoints the WAL itself,
+/// between two batches (when no frame can be added meanwhile, so the checkpoint completes
+/// and the WAL starts over), once it holds this many pages: ten times SQLite's default, so a
+/// page changed by many transactions is copied back once rather than ten times (a third of
+/// the writer's time went to checkpoints at the default).
+fn open_writer(path: &Path) -> Result<rusqlite::Connection> {
+    let conn = open(path)?;
+    conn.execute_batch("pragma wal_autocheckpoint = 10000;")?;
+    Ok(conn)
+}
+
 impl Writer {
     /// Opens the database file at `path` and starts the writer thread on it.
     pub(crate) fn start(path: &Path, turn: WriteTurn) -> Result<Writer> {
-        let conn = open(path)?;
+        let conn = open_writer(path)?;
         let (queue, messages) = mpsc::channel();
         let counters = Arc::new(Counters::default());
         let thread_counters = counters.clone();
+        let checkpoints = open(path)?;
+        let (writer_running, writer_ended) = mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("pelihara-checkpoint".into())
+            .spawn(move || checkpoint(&checkpoints, &writer_ended))
+            .map_err(|error| {
+                StoreError::NotCommitted(format!("cannot start the checkpointer: {error}"))
+            })?;
         std::thread::Builder::new()
             .name("pelihara-writer".into())
-            .spawn(move || run(conn, &messages, &thread_counters, &turn))
+            .spawn(move || {
+                run(conn, &messages, &thread_counters, &turn);
+                drop(writer_running);
+            })
             .map_err(|error| {
                 StoreError::NotCommitted(format!("cannot start the writer: {error}"))
             })?;
@@ -160,6 +182,22 @@ impl Writer {
         answer
             .await
             .map_err(|_| StoreError::NotCommitted("the writer dropped the job".to_owned()))?
+    }
+}
+
+/// How often the checkpointer looks for WAL pages nobody else copied back.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A passive checkpoint every [`CHECKPOINT_EVERY`] on its own connection, until the writer
+/// ends: the writer checkpoints only when its own commits cross its threshold, and the other
+/// connections never do (a checkpoint must not run inside a request), so WAL pages written
+/// by the rest of the store while no case action commits would otherwise wait indefinitely.
+/// A passive checkpoint never blocks the writer or a reader.
+fn checkpoint(conn: &rusqlite::Connection, writer_ended: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = writer_ended.recv_timeout(CHECKPOINT_EVERY) {
+        if let Err(error) = conn.query_row("pragma wal_checkpoint(passive)", [], |_| Ok(())) {
+            tracing::warn!(%error, "WAL checkpoint failed; the next one retries");
+        }
     }
 }
 
