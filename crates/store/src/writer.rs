@@ -1,10 +1,11 @@
 //! Group commit on SQLite: one thread owns the native write connection, takes every write job
 //! queued at that moment, runs them in ONE transaction (each job inside its own savepoint, so
 //! a refused or stale job rolls back alone; a job alone in its batch uses the transaction
-//! itself), commits with `synchronous = FULL` (one fsync for the whole batch) and only then
-//! answers each job. It must never answer a job before its batch has committed, and never
-//! hold the write connection while waiting for anything but the database (jobs bring
-//! everything they need; reads go to the read pool).
+//! itself) and commits; a second thread then syncs the WAL (one `fdatasync` for every batch
+//! committed meanwhile, while the writer already runs the next) and only then answers each
+//! job. It must never answer a job before its batch is on disk, and never hold the write
+//! connection while waiting for anything but the database (jobs bring everything they need;
+//! reads go to the read connections).
 //!
 //! The connection is rusqlite's, owned by this thread: a statement is a call, not a round
 //! trip to another thread. The other SQLite writes of the store (sessions, settings,
@@ -106,9 +107,12 @@ fn open(path: &Path) -> Result<rusqlite::Connection> {
 /// and the WAL starts over), once it holds this many pages: ten times SQLite's default, so a
 /// page changed by many transactions is copied back once rather than ten times (a third of
 /// the writer's time went to checkpoints at the default).
+///
+/// Its commits do not fsync (`synchronous = NORMAL`): the sync thread does, while the writer
+/// already runs the next batch (see [`sync`]). Checkpoints still sync as FULL would.
 fn open_writer(path: &Path) -> Result<rusqlite::Connection> {
     let conn = open(path)?;
-    conn.execute_batch("pragma wal_autocheckpoint = 10000;")?;
+    conn.execute_batch("pragma wal_autocheckpoint = 10000; pragma synchronous = normal;")?;
     Ok(conn)
 }
 
@@ -120,6 +124,9 @@ impl Writer {
         let counters = Arc::new(Counters::default());
         let thread_counters = counters.clone();
         let checkpoints = open(path)?;
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let wal = std::path::PathBuf::from(wal);
         let (writer_running, writer_ended) = mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("pelihara-checkpoint".into())
@@ -130,7 +137,7 @@ impl Writer {
         std::thread::Builder::new()
             .name("pelihara-writer".into())
             .spawn(move || {
-                run(conn, &messages, &thread_counters, &turn);
+                run(conn, &wal, &messages, &thread_counters, &turn);
                 drop(writer_running);
             })
             .map_err(|error| {
@@ -216,10 +223,19 @@ fn run_to_end<T>(mut future: JobFuture<'_, T>) -> Result<Keep<T>> {
 
 fn run(
     mut conn: rusqlite::Connection,
+    wal: &Path,
     messages: &mpsc::Receiver<Message>,
     counters: &Counters,
     turn: &WriteTurn,
 ) {
+    let (to_sync, committed) = mpsc::channel::<Vec<Finished>>();
+    let sync_wal = wal.to_path_buf();
+    let syncer = std::thread::Builder::new()
+        .name("pelihara-sync".into())
+        .spawn(move || sync(&sync_wal, &committed));
+    if let Err(error) = &syncer {
+        tracing::error!(%error, "group commit: no sync thread; every batch syncs inline");
+    }
     let mut batch = Vec::new();
     let mut stop = None;
     while stop.is_none() {
@@ -243,7 +259,24 @@ fn run(
                 Err(_) => break,
             }
         }
-        run_batch(&mut conn, &mut batch, counters);
+        let waiting = run_batch(&mut conn, &mut batch, counters);
+        if waiting.is_empty() {
+            continue;
+        }
+        let unsent = match &syncer {
+            Ok(_) => match to_sync.send(waiting) {
+                Ok(()) => continue,
+                Err(mpsc::SendError(back)) => back,
+            },
+            Err(_) => waiting,
+        };
+        // Nobody to hand them to: sync here (the rare fallback, not the hot path).
+        answer_synced(wal, unsent);
+    }
+    // The sync thread answers what it holds, then ends with the channel.
+    drop(to_sync);
+    if let Ok(syncer) = syncer {
+        let _ = syncer.join();
     }
     drop(conn);
     if let Some(done) = stop {
@@ -251,16 +284,49 @@ fn run(
     }
 }
 
-/// Runs and commits one batch; every job of it is answered (or dropped, which its caller
-/// sees as an error) before this returns.
-fn run_batch(conn: &mut rusqlite::Connection, batch: &mut Vec<Job>, counters: &Counters) {
+/// Answers the jobs of committed batches once the WAL holding them is on disk. One
+/// `fdatasync` for whatever committed meanwhile, while the writer runs the next batch: the
+/// writer's commit no longer waits for the disk, and no caller hears of a commit before it
+/// would survive a power cut (a sync covers every frame written before it). Readers can see
+/// a batch a moment before its sync: a page shown then and lost in a power cut within that
+/// moment was never acknowledged to the one who acted.
+fn sync(wal: &Path, committed: &mpsc::Receiver<Vec<Finished>>) {
+    while let Ok(mut waiting) = committed.recv() {
+        while let Ok(more) = committed.try_recv() {
+            waiting.extend(more);
+        }
+        answer_synced(wal, waiting);
+    }
+}
+
+fn answer_synced(wal: &Path, waiting: Vec<Finished>) {
+    let synced = std::fs::File::open(wal).and_then(|file| file.sync_data());
+    let error = synced
+        .err()
+        .map(|error| format!("the write-ahead log could not be synced: {error}"));
+    if let Some(message) = &error {
+        tracing::error!(error = %message, jobs = waiting.len(), "group commit: not durable");
+    }
+    for finished in waiting {
+        (finished.answer)(error.clone());
+    }
+}
+
+/// Runs and commits one batch. Every job of a batch that failed, or kept nothing, is
+/// answered before this returns; the jobs of a committed batch are returned, to be answered
+/// once the commit is on disk.
+fn run_batch(
+    conn: &mut rusqlite::Connection,
+    batch: &mut Vec<Job>,
+    counters: &Counters,
+) -> Vec<Finished> {
     let size = batch.len() as u64;
     // `begin immediate`: the write lock is taken at once, so the batch never fails half-way
     // on a lock upgrade (another process, the CLI, may hold it for a moment).
     if let Err(error) = conn.execute_batch("begin immediate") {
         tracing::error!(%error, jobs = size, "group commit: cannot begin");
         batch.clear();
-        return;
+        return Vec::new();
     }
     let lone = batch.len() == 1;
     let mut answers = Vec::with_capacity(batch.len());
@@ -317,9 +383,13 @@ fn run_batch(conn: &mut rusqlite::Connection, batch: &mut Vec<Job>, counters: &C
     if let Some(message) = &commit_error {
         tracing::error!(error = %message, jobs = size, "group commit: batch not committed");
     }
+    if commit_error.is_none() && !nothing_kept {
+        return answers;
+    }
     for finished in answers {
         (finished.answer)(commit_error.clone());
     }
+    Vec::new()
 }
 
 #[cfg(test)]
