@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use crate::audit::{AuditSource, Change};
 use crate::codec::{code, from_json, instant, millis, opt_instant, to_json, uuid};
+use crate::writer::{JobFuture, Keep};
 use crate::{Backend, Result, Store, StoreError};
 
 /// One notification's id.
@@ -456,69 +457,85 @@ impl Store {
     ) -> Result<Option<NotificationId>> {
         let id = NotificationId(Uuid::new_v4());
         let detail = to_json(&new.detail)?;
-        let mut tx = self.begin_write().await?;
-        // Insert-if-absent under the unique (recipient, key): of two nodes racing, one row.
-        let inserted = sqlx::query(
-            "insert into notifications (id, recipient_id, dedupe_key, kind, case_id, task_id, \
-             app_id, link_path, detail_json, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-             on conflict (recipient_id, dedupe_key) do nothing",
-        )
-        .bind(id.to_string())
-        .bind(new.recipient.to_string())
-        .bind(new.dedupe_key.clone())
-        .bind(new.kind.code())
-        .bind(new.case_id.map(|id| id.to_string()))
-        .bind(new.task_id.map(|id| id.to_string()))
-        .bind(new.app_id.map(|id| id.to_string()))
-        .bind(new.link_path.clone())
-        .bind(detail)
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-        let row = sqlx::query(
-            "select email as pref_email, webhook as pref_webhook, \
-             webhook_handle as pref_webhook_handle \
-             from notification_preferences where user_id = $1",
-        )
-        .bind(new.recipient.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let preferences = match row {
-            Some(row) => preferences_from_row(&row)?,
-            None => ChannelPreferences::default(),
-        };
-        for channel in Channel::ALL {
-            let in_app = channel == Channel::InApp;
-            let wanted = in_app || (channels.contains(&channel) && preferences.wants(channel));
-            if !wanted {
-                continue;
-            }
-            let (status, delivered_at) = if in_app {
-                (DeliveryStatus::Sent, Some(millis(now)))
-            } else {
-                (DeliveryStatus::Pending, None)
-            };
-            sqlx::query(
-                "insert into notification_deliveries (id, notification_id, channel, status, \
-                 attempts, next_attempt_at, delivered_at, created_at) \
-                 values ($1, $2, $3, $4, 0, $5, $6, $5)",
-            )
-            .bind(Uuid::new_v4().to_string())
-            .bind(id.to_string())
-            .bind(channel.code())
-            .bind(status.code())
-            .bind(millis(now))
-            .bind(delivered_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(Some(id))
+        let (new, channels) = (new.clone(), channels.to_vec());
+        // A write job: the scheduler records thousands of these under load, and each one in
+        // a transaction (and fsync) of its own took turns with the case actions' batches.
+        self.write_job(move |mut conn| -> JobFuture<'_, Option<NotificationId>> {
+            Box::pin(async move {
+                // Insert-if-absent under the unique (recipient, key): of two nodes racing, one.
+                let inserted = conn
+                    .execute(
+                        "insert into notifications (id, recipient_id, dedupe_key, kind, case_id, \
+                         task_id, app_id, link_path, detail_json, created_at) \
+                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         on conflict (recipient_id, dedupe_key) do nothing",
+                        vec![
+                            id.to_string().into(),
+                            new.recipient.to_string().into(),
+                            new.dedupe_key.clone().into(),
+                            new.kind.code().into(),
+                            new.case_id.map(|id| id.to_string()).into(),
+                            new.task_id.map(|id| id.to_string()).into(),
+                            new.app_id.map(|id| id.to_string()).into(),
+                            new.link_path.clone().into(),
+                            detail.into(),
+                            millis(now).into(),
+                        ],
+                    )
+                    .await?;
+                if inserted == 0 {
+                    return Ok(Keep::Discard(None));
+                }
+                let preferences = match conn
+                    .fetch_all(
+                        "select email, webhook, webhook_handle from notification_preferences \
+                         where user_id = $1",
+                        vec![new.recipient.to_string().into()],
+                    )
+                    .await?
+                    .first()
+                {
+                    Some(row) => {
+                        let defaults = ChannelPreferences::default();
+                        ChannelPreferences {
+                            email: row.opt_int(0)?.map_or(defaults.email, |value| value != 0),
+                            webhook: row.opt_int(1)?.map_or(defaults.webhook, |value| value != 0),
+                            webhook_handle: row.opt_text(2)?.unwrap_or_default(),
+                        }
+                    }
+                    None => ChannelPreferences::default(),
+                };
+                for channel in Channel::ALL {
+                    let in_app = channel == Channel::InApp;
+                    let wanted =
+                        in_app || (channels.contains(&channel) && preferences.wants(channel));
+                    if !wanted {
+                        continue;
+                    }
+                    let (status, delivered_at) = if in_app {
+                        (DeliveryStatus::Sent, Some(millis(now)))
+                    } else {
+                        (DeliveryStatus::Pending, None)
+                    };
+                    conn.execute(
+                        "insert into notification_deliveries (id, notification_id, channel, \
+                         status, attempts, next_attempt_at, delivered_at, created_at) \
+                         values ($1, $2, $3, $4, 0, $5, $6, $5)",
+                        vec![
+                            Uuid::new_v4().to_string().into(),
+                            id.to_string().into(),
+                            channel.code().into(),
+                            status.code().into(),
+                            millis(now).into(),
+                            delivered_at.into(),
+                        ],
+                    )
+                    .await?;
+                }
+                Ok(Keep::Commit(Some(id)))
+            })
+        })
+        .await
     }
 
     /// One notification, if it exists.

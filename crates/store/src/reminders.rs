@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::codec::{from_code, from_json, instant, millis, opt_from_json, opt_instant, uuid};
 use crate::notifications::ReminderTask;
+use crate::writer::{JobFuture, Keep};
 use crate::{Result, Store};
 
 /// A schedule row whose instant has come, with its open task and what reminders say about it.
@@ -156,43 +157,51 @@ impl Store {
         if changes.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.begin_write().await?;
-        let mut changed = 0;
-        for change in changes {
-            let result = match change.next {
-                Some((at, stage)) => {
-                    sqlx::query(
-                        "update task_reminders set next_at = $1, stage = $2 \
-                         where task_id = $3 and next_at = $4 and stage = $5 and exists \
-                         (select 1 from tasks t where t.id = $3 and coalesce(t.due_at, -1) = $6)",
-                    )
-                    .bind(millis(at))
-                    .bind(i64::from(stage))
-                    .bind(change.task_id.to_string())
-                    .bind(millis(change.seen_next_at))
-                    .bind(i64::from(change.seen_stage))
-                    .bind(change.seen_due_at.map_or(-1, millis))
-                    .execute(&mut *tx)
-                    .await?
+        let changes = changes.to_vec();
+        // A write job: it joins the case actions' group commit instead of taking turns with it.
+        self.write_job(move |mut conn| -> JobFuture<'_, u64> {
+            Box::pin(async move {
+                let mut changed = 0;
+                for change in &changes {
+                    changed += match change.next {
+                        Some((at, stage)) => {
+                            conn.execute(
+                                "update task_reminders set next_at = $1, stage = $2 \
+                                 where task_id = $3 and next_at = $4 and stage = $5 and exists \
+                                 (select 1 from tasks t where t.id = $3 \
+                                 and coalesce(t.due_at, -1) = $6)",
+                                vec![
+                                    millis(at).into(),
+                                    i64::from(stage).into(),
+                                    change.task_id.to_string().into(),
+                                    millis(change.seen_next_at).into(),
+                                    i64::from(change.seen_stage).into(),
+                                    change.seen_due_at.map_or(-1, millis).into(),
+                                ],
+                            )
+                            .await?
+                        }
+                        None => {
+                            conn.execute(
+                                "delete from task_reminders \
+                                 where task_id = $1 and next_at = $2 and stage = $3 and exists \
+                                 (select 1 from tasks t where t.id = $1 \
+                                 and coalesce(t.due_at, -1) = $4)",
+                                vec![
+                                    change.task_id.to_string().into(),
+                                    millis(change.seen_next_at).into(),
+                                    i64::from(change.seen_stage).into(),
+                                    change.seen_due_at.map_or(-1, millis).into(),
+                                ],
+                            )
+                            .await?
+                        }
+                    };
                 }
-                None => {
-                    sqlx::query(
-                        "delete from task_reminders \
-                         where task_id = $1 and next_at = $2 and stage = $3 and exists \
-                         (select 1 from tasks t where t.id = $1 and coalesce(t.due_at, -1) = $4)",
-                    )
-                    .bind(change.task_id.to_string())
-                    .bind(millis(change.seen_next_at))
-                    .bind(i64::from(change.seen_stage))
-                    .bind(change.seen_due_at.map_or(-1, millis))
-                    .execute(&mut *tx)
-                    .await?
-                }
-            };
-            changed += result.rows_affected();
-        }
-        tx.commit().await?;
-        Ok(changed)
+                Ok(Keep::Commit(changed))
+            })
+        })
+        .await
     }
 
     /// A task's schedule row (instant, stage), if it has one.

@@ -76,6 +76,22 @@ impl Row {
         }
     }
 
+    pub(crate) fn opt_int(&self, index: usize) -> Result<Option<i64>> {
+        match self {
+            Row::Sqlx(row) => Ok(row.try_get(index)?),
+            Row::Native(cells) if matches!(cells.get(index), Some(Cell::Null)) => Ok(None),
+            Row::Native(_) => self.int(index).map(Some),
+        }
+    }
+
+    pub(crate) fn opt_text(&self, index: usize) -> Result<Option<String>> {
+        match self {
+            Row::Sqlx(row) => Ok(row.try_get(index)?),
+            Row::Native(cells) if matches!(cells.get(index), Some(Cell::Null)) => Ok(None),
+            Row::Native(_) => self.text(index).map(Some),
+        }
+    }
+
     pub(crate) fn text(&self, index: usize) -> Result<String> {
         match self {
             Row::Sqlx(row) => Ok(row.try_get(index)?),
