@@ -240,6 +240,16 @@ fn routes() -> Router<AppState> {
         .fallback(pages::view_not_found)
 }
 
+/// Counts the request as in flight while it is served (see `DocumentQueue`).
+async fn count_in_flight(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let _in_flight = state.request_started();
+    next.run(request).await
+}
+
 /// Wraps routes in the layers, innermost first (the last `.layer` sees the request first).
 /// Separate from [`routes`] so tests can add a failing route under the very same layers.
 fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
@@ -268,6 +278,11 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             lang::remember_query_lang,
         ))
         .layer(CompressionLayer::new().gzip(true))
+        // Outside everything that does work: the document worker yields while this counts.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_in_flight,
+        ))
         .layer(security::no_store_layer())
         .layer(referrer_policy)
         .layer(frame_options)

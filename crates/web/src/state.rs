@@ -12,7 +12,7 @@ use pelihara_store::{BlobStore, SopCatalog, Store};
 use tower_http::csrf::CsrfLayer;
 
 use crate::assets::AssetTable;
-use crate::pages::documents::{DocumentLocks, DocumentQueue};
+use crate::pages::documents::{DocumentLocks, DocumentQueue, InFlight, RequestsInFlight};
 
 /// Settings of the web front, cloned into every request through [`AppState`].
 #[derive(Debug, Clone)]
@@ -119,6 +119,8 @@ struct Inner {
     services: Services,
     /// Official documents issued after case actions, in the background (one render at a time).
     documents: Arc<DocumentQueue>,
+    /// Requests being served now; the document worker yields to them.
+    requests: Arc<RequestsInFlight>,
     /// One lock per document, so the worker and a download never issue the same one twice.
     document_locks: Arc<DocumentLocks>,
 }
@@ -154,16 +156,26 @@ impl AppState {
         if config.upload_limit_bytes == 0 {
             return Err(SetupError::UploadLimit);
         }
+        let requests = Arc::new(RequestsInFlight::default());
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
                 assets: Arc::new(AssetTable::build()),
                 csrf,
                 services,
-                documents: Arc::new(DocumentQueue::new(DocumentQueue::CAPACITY)),
+                documents: Arc::new(DocumentQueue::new(
+                    DocumentQueue::CAPACITY,
+                    Arc::clone(&requests),
+                )),
+                requests,
                 document_locks: Arc::new(DocumentLocks::default()),
             }),
         })
+    }
+
+    /// Counts a request as in flight until the returned guard is dropped.
+    pub(crate) fn request_started(&self) -> InFlight {
+        self.inner.requests.start()
     }
 
     pub fn services(&self) -> &Services {

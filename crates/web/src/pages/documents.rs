@@ -41,7 +41,7 @@ use crate::state::{AppState, Services};
 
 mod queue;
 
-pub(crate) use queue::{DocumentLocks, DocumentQueue};
+pub(crate) use queue::{DocumentLocks, DocumentQueue, InFlight, RequestsInFlight};
 
 /// The setting (in the `settings` table, JSON) that holds the letterhead: see [`Kop`].
 pub const KOP_SETTING: &str = "docs.kop";

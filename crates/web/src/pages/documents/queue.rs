@@ -3,14 +3,17 @@
 //!
 //! A case action enqueues its case once it has committed and answers at once; ONE worker
 //! issues the documents of the case's latest state (several actions on one case while it
-//! waits collapse into one job), one render at a time, so background issuing never takes more
-//! than one core from requests. The queue is bounded: when full a request is dropped with a
-//! log line, because the download path issues whatever is missing. This module must never
-//! fail or delay a case action, and never decides which documents a case has (documents.rs
-//! does).
+//! waits collapse into one job), one render at a time, and only while no request is in
+//! flight (or after waiting [`YIELD_AT_MOST`]), so background issuing takes from requests
+//! neither the CPU nor the disk nor the writer. The queue is bounded: when full a request is
+//! dropped with a log line, because the download path issues whatever is missing. This module
+//! must never fail or delay a case action, and never decides which documents a case has
+//! (documents.rs does).
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use pelihara_domain::CaseId;
 use pelihara_store::AuditSource;
@@ -36,10 +39,45 @@ impl Waiting {
     }
 }
 
+/// Requests being served now, counted by a middleware (see `with_layers`): the worker issues
+/// only while none is in flight, or once it has waited [`YIELD_AT_MOST`] for a case.
+#[derive(Debug, Default)]
+pub(crate) struct RequestsInFlight(AtomicUsize);
+
+/// Counts one request for as long as it lives (also when its future is dropped midway).
+pub(crate) struct InFlight(Arc<RequestsInFlight>);
+
+impl RequestsInFlight {
+    pub(crate) fn start(self: &Arc<Self>) -> InFlight {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        InFlight(Arc::clone(self))
+    }
+
+    fn any(&self) -> bool {
+        self.0.load(Ordering::Relaxed) > 0
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The longest the worker defers a case to requests in flight. A quiet office (nearly
+/// always) has its documents at once; under a sustained burst the worker issues about one
+/// case per this long, the queue overflows and the downloads issue the rest (at normal
+/// priority, for the person waiting).
+const YIELD_AT_MOST: Duration = Duration::from_secs(5);
+
+/// How often the worker looks again while requests are in flight.
+const YIELD_POLL: Duration = Duration::from_millis(20);
+
 /// The queue and its one worker; lives in `AppState`.
 #[derive(Debug)]
 pub(crate) struct DocumentQueue {
     capacity: usize,
+    requests: Arc<RequestsInFlight>,
     waiting: Mutex<Waiting>,
     /// Wakes the worker: a stored permit means a wake-up is never lost between its check and
     /// its wait.
@@ -60,13 +98,24 @@ impl DocumentQueue {
     /// render runs, and small enough that the bookkeeping stays negligible.
     pub(crate) const CAPACITY: usize = 1024;
 
-    pub(crate) fn new(capacity: usize) -> DocumentQueue {
+    pub(crate) fn new(capacity: usize, requests: Arc<RequestsInFlight>) -> DocumentQueue {
         DocumentQueue {
             capacity,
+            requests,
             waiting: Mutex::new(Waiting::default()),
             wake: Notify::new(),
             idle: watch::Sender::new(true),
             worker: Mutex::new(None),
+        }
+    }
+
+    /// Waits while requests are in flight, at most [`YIELD_AT_MOST`]: issuing (reads, a
+    /// render, a PDF fsynced to disk, a write) competes with them for the CPU, the disk and
+    /// the writer, and nobody waits for it.
+    async fn yield_to_requests(&self) {
+        let started = tokio::time::Instant::now();
+        while self.requests.any() && started.elapsed() < YIELD_AT_MOST {
+            tokio::time::sleep(YIELD_POLL).await;
         }
     }
 
@@ -162,6 +211,7 @@ async fn run(app: WeakAppState, queue: Arc<DocumentQueue>) {
     loop {
         match queue.next() {
             Some((case, source)) => {
+                queue.yield_to_requests().await;
                 if let Some(state) = app.upgrade() {
                     super::issue_latest(&state, case, &source).await;
                 }
@@ -242,7 +292,7 @@ mod tests {
             test.services.clone(),
         )
         .unwrap();
-        let queue = Arc::new(DocumentQueue::new(2));
+        let queue = Arc::new(DocumentQueue::new(2, Arc::default()));
         queue.set_paused(true);
         let (a, b, c) = (CaseId::random(), CaseId::random(), CaseId::random());
         queue.enqueue(&app, a, AuditSource::cli("1"));
@@ -263,6 +313,34 @@ mod tests {
             .await
             .unwrap();
         assert!(waiting(&queue).is_empty());
+    }
+
+    /// The worker waits while a request is in flight, and goes on as soon as none is.
+    #[tokio::test]
+    async fn the_worker_yields_to_requests_in_flight() {
+        let test = crate::testing::services().await;
+        let app = AppState::new(
+            crate::WebConfig {
+                office_name: "Dinkominfo".to_owned(),
+                public_base_url: "http://localhost".to_owned(),
+                upload_limit_bytes: 1024,
+            },
+            test.services.clone(),
+        )
+        .unwrap();
+        let requests = Arc::new(RequestsInFlight::default());
+        let queue = Arc::new(DocumentQueue::new(2, Arc::clone(&requests)));
+        let request = requests.start();
+        queue.enqueue(&app, CaseId::random(), AuditSource::cli("1"));
+        let settled = tokio::time::timeout(std::time::Duration::from_millis(300), queue.settled());
+        assert!(
+            settled.await.is_err(),
+            "a request is in flight: the case waits"
+        );
+        drop(request);
+        tokio::time::timeout(std::time::Duration::from_secs(2), queue.settled())
+            .await
+            .unwrap();
     }
 
     #[tokio::test]
