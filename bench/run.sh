@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 extra=()
 if [[ "${1:-}" == "--quick" ]]; then
-    extra=(--small 10000 --large 100000 --seconds 5 --pool 30000)
+    extra=(--small 10000 --large 100000 --seconds 5 --pool 40000)
     shift
 fi
 if [[ "${1:-}" == "--" ]]; then
