@@ -271,6 +271,18 @@ impl Drop for DocumentGuard {
 mod tests {
     use super::*;
 
+    fn app_state(test: &crate::testing::TestServices) -> AppState {
+        AppState::new(
+            crate::WebConfig {
+                office_name: "Dinkominfo".to_owned(),
+                public_base_url: "http://localhost".to_owned(),
+                upload_limit_bytes: 1024,
+            },
+            test.services.clone(),
+        )
+        .unwrap()
+    }
+
     fn waiting(queue: &DocumentQueue) -> Vec<(CaseId, String)> {
         let waiting = lock(&queue.waiting);
         waiting
@@ -283,15 +295,7 @@ mod tests {
     #[tokio::test]
     async fn a_full_queue_drops_new_cases_and_collapses_repeated_ones() {
         let test = crate::testing::services().await;
-        let app = AppState::new(
-            crate::WebConfig {
-                office_name: "Dinkominfo".to_owned(),
-                public_base_url: "http://localhost".to_owned(),
-                upload_limit_bytes: 1024,
-            },
-            test.services.clone(),
-        )
-        .unwrap();
+        let app = app_state(&test);
         let queue = Arc::new(DocumentQueue::new(2, Arc::default()));
         queue.set_paused(true);
         let (a, b, c) = (CaseId::random(), CaseId::random(), CaseId::random());
@@ -319,15 +323,7 @@ mod tests {
     #[tokio::test]
     async fn the_worker_yields_to_requests_in_flight() {
         let test = crate::testing::services().await;
-        let app = AppState::new(
-            crate::WebConfig {
-                office_name: "Dinkominfo".to_owned(),
-                public_base_url: "http://localhost".to_owned(),
-                upload_limit_bytes: 1024,
-            },
-            test.services.clone(),
-        )
-        .unwrap();
+        let app = app_state(&test);
         let requests = Arc::new(RequestsInFlight::default());
         let queue = Arc::new(DocumentQueue::new(2, Arc::clone(&requests)));
         let request = requests.start();
