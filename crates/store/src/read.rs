@@ -14,6 +14,7 @@ use std::sync::{Mutex, PoisonError};
 use sqlx::any::AnyRow;
 
 use crate::write_conn::{Param, arguments, prepare};
+use crate::writer::{STATEMENT_CACHE, keep_plans_prepared};
 use crate::{Result, Store};
 
 /// A value a decoder takes from a named column.
@@ -93,6 +94,8 @@ impl NativeReads {
         )?;
         // A reader never writes; a checkpoint or the CLI may hold a lock for a moment.
         conn.execute_batch("pragma query_only = 1; pragma busy_timeout = 10000;")?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        keep_plans_prepared(&conn)?;
         Ok(conn)
     }
 
