@@ -122,9 +122,17 @@ pub(crate) fn keep_plans_prepared(conn: &rusqlite::Connection) -> Result<()> {
 ///
 /// Its commits do not fsync (`synchronous = NORMAL`): the sync thread does, while the writer
 /// already runs the next batch (see [`sync`]). Checkpoints still sync as FULL would.
+///
+/// Each job runs in a savepoint, so SQLite keeps the first image of every page a job changes
+/// in a sub-journal. On disk (past 64 KiB, that is, in every batch of more than a few jobs)
+/// that was a temporary file written page by page, a seventh of the writer's time; kept in
+/// memory (`temp_store = memory`) it is a copy, freed at each commit.
 fn open_writer(path: &Path) -> Result<rusqlite::Connection> {
     let conn = open(path)?;
-    conn.execute_batch("pragma wal_autocheckpoint = 10000; pragma synchronous = normal;")?;
+    conn.execute_batch(
+        "pragma wal_autocheckpoint = 10000; pragma synchronous = normal; \
+         pragma temp_store = memory;",
+    )?;
     Ok(conn)
 }
 

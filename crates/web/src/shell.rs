@@ -241,7 +241,12 @@ impl FromRequestParts<AppState> for Shell {
         // the user takes `CurrentUser`, which reports the fault.
         if let Ok(Some(user)) = crate::auth::signed_in(parts, state).await {
             shell.show_user(&user, state);
-            // One count query for the bell; a fault leaves it to the bell's own request.
+            // One count query for the bell; a fault leaves it to the bell's own request. A
+            // form post mostly answers with a redirect and no page: it leaves the count to
+            // the bell too (an error page it renders shows a bell that asks at once).
+            if parts.method != axum::http::Method::GET && parts.method != axum::http::Method::HEAD {
+                return Ok(shell);
+            }
             shell.unread = state
                 .services()
                 .store
