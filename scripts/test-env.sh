@@ -74,7 +74,8 @@ aiosmtpd_python() {
 }
 
 install_packages() {
-    local wanted=(chromium chromium-driver poppler-utils qpdf fonts-dejavu-core)
+    # make and gcc build the C the workspace links (SQLite, jemalloc).
+    local wanted=(make gcc chromium chromium-driver poppler-utils qpdf fonts-dejavu-core)
     [[ -x $PG_BIN/initdb ]] || wanted+=(postgresql-15)
     aiosmtpd_python >/dev/null || wanted+=(python3-aiosmtpd)
 

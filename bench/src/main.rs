@@ -108,6 +108,9 @@ struct Scale {
     case_page: Stats,
     transitions_1: Stats,
     transitions_32: Stats,
+    /// CPU microseconds per transition in the 32-connection run: (the server, the load
+    /// generator); both share the machine's two cores.
+    cpu_per_transition_us: (f64, f64),
     direct_1: Stats,
     direct_32: Stats,
     /// (commits, jobs) of the store's group commit during the 32-caller direct run.
@@ -435,6 +438,11 @@ async fn measure_scale(
     )
     .await?;
     say(&format!("{label}: transitions, 32 connections"));
+    let server_pid = server.pid.to_string();
+    let cpu_before = (
+        pelihara::cpu_seconds(&server_pid),
+        pelihara::cpu_seconds("self"),
+    );
     let transitions_32 = pelihara::transitions(
         &server,
         &session,
@@ -444,6 +452,13 @@ async fn measure_scale(
         duration,
     )
     .await?;
+    let per_transition_us = |before: f64, after: f64| {
+        (after - before) * 1e6 / (transitions_32.done.max(1) as f64)
+    };
+    let cpu_per_transition_us = (
+        per_transition_us(cpu_before.0, pelihara::cpu_seconds(&server_pid)),
+        per_transition_us(cpu_before.1, pelihara::cpu_seconds("self")),
+    );
     let load_rss_mb = sampler.max_mb();
     drop(sampler);
     server.stop().await?;
@@ -474,6 +489,7 @@ async fn measure_scale(
             case_page,
             transitions_1,
             transitions_32,
+            cpu_per_transition_us,
             direct_1,
             direct_32,
             direct_batching,
@@ -546,6 +562,10 @@ fn print_table(
         );
         stats_row(&format!("{name}, 1 conn"), &scale.transitions_1, "tr");
         stats_row(&format!("{name}, 32 conns"), &scale.transitions_32, "tr");
+        let (server_us, load_us) = scale.cpu_per_transition_us;
+        println!(
+            "| CPU per transition in that run: the server, the load generator | {server_us:.0} µs, {load_us:.0} µs | | | |"
+        );
         let direct = format!(
             "same transition through the store only (no HTTP, no PDFs; {}), group commit",
             scale.label

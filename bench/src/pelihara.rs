@@ -87,6 +87,22 @@ pub fn rss_mb(pid: u32) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU seconds (user + system) a process has used so far, from `/proc/PID/stat` (`self` for
+/// this one). Its tick is USER_HZ, 100 on Linux whatever the kernel's own tick.
+pub fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces:
+    // utime and stime are the 14th and 15th fields of the line, so the 12th and 13th here.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|field| field.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
 /// Samples a process's RSS every 50 ms until dropped; `max_mb` reads the highest seen.
 pub struct RssSampler {
     max_kb: Arc<AtomicU64>,
