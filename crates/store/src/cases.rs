@@ -759,9 +759,11 @@ impl Store {
     /// A case with its tasks and record entries (three short reads; see `read`).
     pub async fn case_state(&self, case_id: CaseId) -> Result<Option<CaseState>> {
         let id = case_id.to_string();
+        // One snapshot: the tasks and entries of the very version of the case read.
+        let mut snapshot = self.snapshot()?;
         let query = format!("select {CASE_COLUMNS} from cases where id = $1");
-        let Some(case) = self
-            .read_optional::<pelihara_domain::Case>(&query, vec![id.clone().into()])
+        let Some(case) = snapshot
+            .optional::<pelihara_domain::Case>(&query, vec![id.clone().into()])
             .await?
         else {
             return Ok(None);
@@ -769,11 +771,11 @@ impl Store {
         let query = format!(
             "select {TASK_COLUMNS} from tasks where case_id = $1 order by opened_at, step_no"
         );
-        let tasks = self
-            .read_all::<Task>(&query, vec![id.clone().into()])
+        let tasks = snapshot
+            .all::<Task>(&query, vec![id.clone().into()])
             .await?;
-        let entries = self
-            .read_all::<Entry>(
+        let entries = snapshot
+            .all::<Entry>(
                 "select id, case_id, step_no, task_id, by_user, by_name, acting_json, at, \
                  record_json from entries where case_id = $1 order by seq",
                 vec![id.into()],

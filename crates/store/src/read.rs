@@ -20,7 +20,7 @@ use crate::{Result, Store};
 /// A value a decoder takes from a named column.
 pub(crate) trait Column: Sized {
     fn from_sqlx(row: &AnyRow, name: &str) -> Result<Self>;
-    fn from_native(row: &rusqlite::Row<'_>, name: &str) -> Result<Self>;
+    fn from_native(row: &rusqlite::Row<'_>, index: usize) -> Result<Self>;
 }
 
 macro_rules! column {
@@ -29,8 +29,8 @@ macro_rules! column {
             fn from_sqlx(row: &AnyRow, name: &str) -> Result<Self> {
                 Ok(sqlx::Row::try_get(row, name)?)
             }
-            fn from_native(row: &rusqlite::Row<'_>, name: &str) -> Result<Self> {
-                Ok(row.get(name)?)
+            fn from_native(row: &rusqlite::Row<'_>, index: usize) -> Result<Self> {
+                Ok(row.get(index)?)
             }
         }
     )*};
@@ -50,9 +50,21 @@ impl Columns for AnyRow {
     }
 }
 
-impl Columns for rusqlite::Row<'_> {
+/// A rusqlite row with its statement's column names, read once per query: rusqlite looks a
+/// name up by asking SQLite for every column's name in turn, for every value of every row.
+struct NativeRow<'r> {
+    row: &'r rusqlite::Row<'r>,
+    names: &'r [String],
+}
+
+impl Columns for NativeRow<'_> {
     fn column<T: Column>(&self, name: &str) -> Result<T> {
-        T::from_native(self, name)
+        let index = self
+            .names
+            .iter()
+            .position(|column| column.eq_ignore_ascii_case(name))
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(name.to_owned()))?;
+        T::from_native(self.row, index)
     }
 }
 
@@ -99,22 +111,86 @@ impl NativeReads {
         Ok(conn)
     }
 
-    fn query<T: FromColumns>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>> {
+    fn take(&self) -> Result<rusqlite::Connection> {
         let taken = self
             .idle
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
-        let conn = match taken {
-            Some(conn) => conn,
-            None => self.open()?,
-        };
-        let read = read_rows(&conn, sql, params);
+        match taken {
+            Some(conn) => Ok(conn),
+            None => self.open(),
+        }
+    }
+
+    fn give_back(&self, conn: rusqlite::Connection) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < IDLE_READERS {
             idle.push(conn);
         }
+    }
+
+    fn query<T: FromColumns>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>> {
+        let conn = self.take()?;
+        let read = read_rows(&conn, sql, params);
+        self.give_back(conn);
         read
+    }
+}
+
+/// Several short reads that see one state of the database (see [`Store::snapshot`]).
+pub(crate) enum Snapshot<'s> {
+    /// A native connection inside one read transaction, ended when the snapshot is dropped.
+    Native {
+        reads: &'s NativeReads,
+        conn: Option<rusqlite::Connection>,
+    },
+    /// PostgreSQL: each read on the pool, as [`Store::read_all`] does.
+    Pool(&'s Store),
+}
+
+impl Snapshot<'_> {
+    /// Every row of a short query, decoded.
+    pub(crate) async fn all<T: FromColumns>(
+        &mut self,
+        sql: &str,
+        params: Vec<Param>,
+    ) -> Result<Vec<T>> {
+        match self {
+            Snapshot::Native {
+                conn: Some(conn), ..
+            } => read_rows(conn, sql, &params),
+            Snapshot::Native { conn: None, .. } => {
+                unreachable!("a snapshot's connection is taken only when it is dropped")
+            }
+            Snapshot::Pool(store) => store.read_all(sql, params).await,
+        }
+    }
+
+    /// The first row of a short query, decoded, if there is one.
+    pub(crate) async fn optional<T: FromColumns>(
+        &mut self,
+        sql: &str,
+        params: Vec<Param>,
+    ) -> Result<Option<T>> {
+        Ok(self.all(sql, params).await?.into_iter().next())
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        if let Snapshot::Native { reads, conn } = self
+            && let Some(conn) = conn.take()
+        {
+            // Ends the read transaction; a connection that cannot end it is not reused.
+            if conn
+                .prepare_cached("commit")
+                .and_then(|mut commit| commit.execute([]))
+                .is_ok()
+            {
+                reads.give_back(conn);
+            }
+        }
     }
 }
 
@@ -124,10 +200,15 @@ fn read_rows<T: FromColumns>(
     params: &[Param],
 ) -> Result<Vec<T>> {
     let mut statement = prepare(conn, sql, params)?;
+    let names: Vec<String> = statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let mut rows = statement.raw_query();
     let mut read = Vec::new();
     while let Some(row) = rows.next()? {
-        read.push(T::from_columns(row)?);
+        read.push(T::from_columns(&NativeRow { row, names: &names })?);
     }
     Ok(read)
 }
@@ -147,6 +228,24 @@ impl Store {
                 .iter()
                 .map(T::from_columns)
                 .collect(),
+        }
+    }
+
+    /// A snapshot for several short reads that must agree with each other (a case and its
+    /// tasks): on SQLite one read transaction on one native connection, which also spares
+    /// each read after the first the start of a transaction (after any commit, that start
+    /// empties the connection's page cache).
+    pub(crate) fn snapshot(&self) -> Result<Snapshot<'_>> {
+        match &self.native_reads {
+            Some(reads) => {
+                let conn = reads.take()?;
+                conn.prepare_cached("begin")?.execute([])?;
+                Ok(Snapshot::Native {
+                    reads,
+                    conn: Some(conn),
+                })
+            }
+            None => Ok(Snapshot::Pool(self)),
         }
     }
 
