@@ -452,9 +452,8 @@ async fn measure_scale(
         duration,
     )
     .await?;
-    let per_transition_us = |before: f64, after: f64| {
-        (after - before) * 1e6 / (transitions_32.done.max(1) as f64)
-    };
+    let per_transition_us =
+        |before: f64, after: f64| (after - before) * 1e6 / (transitions_32.done.max(1) as f64);
     let cpu_per_transition_us = (
         per_transition_us(cpu_before.0, pelihara::cpu_seconds(&server_pid)),
         per_transition_us(cpu_before.1, pelihara::cpu_seconds("self")),

@@ -440,11 +440,17 @@ impl Store {
 
     /// The actor for the engine: the user and every delegation made to them.
     pub async fn actor(&self, id: UserId) -> Result<Option<Actor>> {
-        let Some(stored) = self.user(id).await? else {
+        // One snapshot: the delegations of the user as read (on every request's path).
+        let mut snapshot = self.snapshot()?;
+        let query = format!("select {USER_COLUMNS} {USER_FROM} where u.id = $1");
+        let Some(stored) = snapshot
+            .optional::<StoredUser>(&query, vec![id.to_string().into()])
+            .await?
+        else {
             return Ok(None);
         };
-        let delegations = self
-            .read_all(
+        let delegations = snapshot
+            .all(
                 "select id, position, kind, delegate_id, official_name, from_at, until_at, \
                  revoked from delegations where delegate_id = $1",
                 vec![id.to_string().into()],

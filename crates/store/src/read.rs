@@ -130,6 +130,15 @@ impl NativeReads {
         }
     }
 
+    fn snapshot(&self) -> Result<Snapshot<'_>> {
+        let conn = self.take()?;
+        conn.prepare_cached("begin")?.execute([])?;
+        Ok(Snapshot::Native {
+            reads: self,
+            conn: Some(conn),
+        })
+    }
+
     fn query<T: FromColumns>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>> {
         let conn = self.take()?;
         let read = read_rows(&conn, sql, params);
@@ -237,14 +246,7 @@ impl Store {
     /// empties the connection's page cache).
     pub(crate) fn snapshot(&self) -> Result<Snapshot<'_>> {
         match &self.native_reads {
-            Some(reads) => {
-                let conn = reads.take()?;
-                conn.prepare_cached("begin")?.execute([])?;
-                Ok(Snapshot::Native {
-                    reads,
-                    conn: Some(conn),
-                })
-            }
+            Some(reads) => reads.snapshot(),
             None => Ok(Snapshot::Pool(self)),
         }
     }
@@ -256,5 +258,52 @@ impl Store {
         params: Vec<Param>,
     ) -> Result<Option<T>> {
         Ok(self.read_all(sql, params).await?.into_iter().next())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    async fn count(snapshot: &mut Snapshot<'_>) -> i64 {
+        let counted: Option<Count> = snapshot
+            .optional("select count(*) as n from rows", Vec::new())
+            .await
+            .unwrap();
+        counted.unwrap().0
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_sees_one_state_of_the_database_until_it_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let writer = rusqlite::Connection::open(&path).unwrap();
+        writer
+            .execute_batch(
+                "pragma journal_mode = wal; create table rows (n integer primary key); \
+                 insert into rows (n) values (1);",
+            )
+            .unwrap();
+        let reads = NativeReads::new(path);
+
+        let mut snapshot = reads.snapshot().unwrap();
+        assert_eq!(count(&mut snapshot).await, 1);
+        writer
+            .execute("insert into rows (n) values (2)", [])
+            .unwrap();
+        assert_eq!(
+            count(&mut snapshot).await,
+            1,
+            "a commit after the first read"
+        );
+        drop(snapshot);
+
+        // The connection went back to the pool with its transaction ended.
+        let mut next = reads.snapshot().unwrap();
+        assert_eq!(count(&mut next).await, 2);
+        drop(next);
+        assert_eq!(reads.idle.lock().unwrap().len(), 1);
     }
 }

@@ -110,7 +110,10 @@ fn open(path: &Path) -> Result<rusqlite::Connection> {
 /// planning took a sixth of a request's CPU over HTTP. Our queries are written for their
 /// indexes; a plan chosen without the values is the plan we wrote them for.
 pub(crate) fn keep_plans_prepared(conn: &rusqlite::Connection) -> Result<()> {
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     Ok(())
 }
 
