@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pelihara's benchmark: one command, one table (see bench/RESULTS.md for the last recorded run).
-#   bench/run.sh                 # full run: 10 k and 1 M cases, 10 s per throughput run
-#   bench/run.sh --quick         # iteration: 10 k and 100 k cases, 5 s per run
+#   bench/run.sh                 # full run: 10 k and 1 M cases, 5 s per throughput run
+#   bench/run.sh --quick         # iteration: 10 k and 100 k cases
 #   bench/run.sh -- --large 0    # extra options go to `pelihara-bench run` (see --help)
 # Builds in release, installs SpiffWorkflow into bench/.venv, works in bench/work (emptied).
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 extra=()
 if [[ "${1:-}" == "--quick" ]]; then
-    extra=(--small 10000 --large 100000 --seconds 5 --pool 40000)
+    extra=(--small 10000 --large 100000)
     shift
 fi
 if [[ "${1:-}" == "--" ]]; then

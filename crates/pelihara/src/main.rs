@@ -9,8 +9,9 @@ use anyhow::Context as _;
 
 use clap::{Parser, Subcommand};
 
-/// jemalloc rather than glibc's malloc: less CPU per request for a few MB (ARCHITECTURE.md,
-/// "Decisions and why").
+/// jemalloc rather than glibc's malloc, for SQLite's own allocations too (the crate's
+/// unprefixed feature): less CPU per request for a few MB (ARCHITECTURE.md, "Decisions and
+/// why").
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
