@@ -27,7 +27,7 @@ use crate::pelihara::{RssSampler, Server};
 #[derive(Parser)]
 #[command(
     name = "pelihara-bench",
-    about = "Pelihara's benchmark (see bench/README)"
+    about = "Pelihara's benchmark (bench/run.sh runs it; bench/RESULTS.md holds the recorded runs)"
 )]
 struct Cli {
     #[command(subcommand)]
