@@ -23,7 +23,7 @@ use crate::codec::{
 };
 use crate::read::{Columns, FromColumns};
 use crate::register::insert_app;
-use crate::write_conn::WriteConn;
+use crate::write_conn::{Param, WriteConn};
 use crate::writer::{JobFuture, Keep};
 use crate::{Backend, Result, Store, StoreError};
 
@@ -177,6 +177,19 @@ impl FromColumns for Task {
 impl FromColumns for pelihara_domain::Case {
     fn from_columns(row: &impl Columns) -> Result<pelihara_domain::Case> {
         case_from_row(row)
+    }
+}
+
+impl FromColumns for InboxItem {
+    fn from_columns(row: &impl Columns) -> Result<InboxItem> {
+        Ok(InboxItem {
+            task: task_from_row(row)?,
+            tracking_code: row.column("tracking_code")?,
+            subject: row.column("subject")?,
+            opd_name: row.column("opd_name")?,
+            app_name: row.column("app_name")?,
+            agenda_number: row.column("agenda_number")?,
+        })
     }
 }
 
@@ -864,26 +877,15 @@ impl Store {
             prefixed.join(", "),
             tops.join(" union all ")
         );
-        let mut statement = sqlx::query(sqlx::AssertSqlSafe(query));
-        for position in positions {
-            statement = statement.bind(position.clone());
-        }
+        // A bounded read in index order (at most `limit` rows per list), so it may run on the
+        // native read connections like a point read: through sqlx, handing 200 rows one by
+        // one from its SQLite thread and converting each to `AnyRow` was most of the page.
+        let mut params: Vec<Param> = positions.iter().map(|p| p.clone().into()).collect();
         if let Some(opd) = opd {
-            statement = statement.bind(opd.to_string());
+            params.push(opd.to_string().into());
         }
-        let rows = statement.bind(limit).fetch_all(self.reader()).await?;
-        rows.iter()
-            .map(|row| {
-                Ok(InboxItem {
-                    task: task_from_row(row)?,
-                    tracking_code: row.try_get("tracking_code")?,
-                    subject: row.try_get("subject")?,
-                    opd_name: row.try_get("opd_name")?,
-                    app_name: row.try_get("app_name")?,
-                    agenda_number: row.try_get("agenda_number")?,
-                })
-            })
-            .collect()
+        params.push(limit.into());
+        self.read_all::<InboxItem>(&query, params).await
     }
 
     /// Cases, newest first; only one OPD's when `opd` is given.

@@ -3,7 +3,9 @@
 //! (rusqlite) connection, right on the calling thread. A point read there takes tens of
 //! microseconds, less than the two thread hand-offs a query through sqlx's SQLite worker
 //! thread costs; those hand-offs were most of a request's CPU. Never run a long query
-//! (a list, a search, a report) here: it would hold up the async worker thread it runs on.
+//! (a search, a report, a list that grows with the data) here: it would hold up the async
+//! worker thread it runs on. A list read in index order with a small limit (the inbox) is
+//! as short as a point read.
 //!
 //! Row decoders are written against [`Columns`], which both a sqlx row and a rusqlite row
 //! implement, so a decoder serves every query of its table on either backend.
