@@ -89,6 +89,25 @@ const APP_COLUMNS: &str = "a.id, a.opd_id, a.name, a.url, a.domain, a.hosting, a
     a.opd_contact_email, a.dinkominfo_contact_name, a.dinkominfo_contact_phone, \
     a.dinkominfo_contact_email, a.maintenance_interval_months, a.created_at, a.updated_at";
 
+/// The register's query: every app with its OPD, its last finished maintenance, its running
+/// cases and its last health check (the row whose checked_at is the app's latest). The two
+/// figures over cases must stay index searches (`cases_by_app_status`), never a read of every
+/// case of the app: the hourly maintenance sweep runs this too.
+fn register_query(filter_sql: &str) -> String {
+    format!(
+        "select {APP_COLUMNS}, o.code as opd_code, o.name as opd_name, \
+         (select max(c.closed_at) from cases c where c.app_id = a.id and c.status = 'done') \
+           as last_maintained_at, \
+         (select count(*) from cases c where c.app_id = a.id and c.status in ('open', 'returned')) \
+           as open_cases, \
+         h.checked_at as last_check_at, h.ok as last_check_ok \
+         from apps a join opds o on o.id = a.opd_id \
+         left join health_checks h on h.app_id = a.id and h.checked_at = \
+           (select max(h2.checked_at) from health_checks h2 where h2.app_id = a.id) \
+         {filter_sql} order by lower(a.name), a.id"
+    )
+}
+
 impl Store {
     pub async fn create_app(
         &self,
@@ -427,20 +446,7 @@ impl Store {
         } else {
             format!("where {}", conditions.join(" and "))
         };
-        // The last health check per app: the row whose checked_at is the app's latest.
-        let query = format!(
-            "select {APP_COLUMNS}, o.code as opd_code, o.name as opd_name, \
-             (select max(c.closed_at) from cases c where c.app_id = a.id and c.status = 'done') \
-               as last_maintained_at, \
-             (select count(*) from cases c where c.app_id = a.id and c.status in ('open', 'returned')) \
-               as open_cases, \
-             h.checked_at as last_check_at, h.ok as last_check_ok \
-             from apps a join opds o on o.id = a.opd_id \
-             left join health_checks h on h.app_id = a.id and h.checked_at = \
-               (select max(h2.checked_at) from health_checks h2 where h2.app_id = a.id) \
-             {filter_sql} order by lower(a.name), a.id"
-        );
-        let mut statement = sqlx::query(sqlx::AssertSqlSafe(query));
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(register_query(&filter_sql)));
         for value in binds {
             statement = statement.bind(value);
         }
@@ -674,4 +680,39 @@ pub(crate) async fn insert_app(
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use sqlx::Row as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_registers_figures_over_cases_search_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        let store = Store::open(&url).await.unwrap();
+        let plan = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "explain query plan {}",
+            register_query("")
+        )))
+        .fetch_all(store.reader())
+        .await
+        .unwrap();
+        let steps: Vec<String> = plan
+            .iter()
+            .map(|row| row.try_get::<String, _>("detail").unwrap())
+            .collect();
+        let over_cases: Vec<&String> = steps.iter().filter(|step| step.contains(" c ")).collect();
+        assert_eq!(over_cases.len(), 2, "{steps:#?}");
+        for step in over_cases {
+            assert!(
+                step.starts_with("SEARCH c USING COVERING INDEX cases_by_app_status"),
+                "{steps:#?}"
+            );
+        }
+    }
 }
