@@ -503,9 +503,9 @@ async fn measure_scale(
         direct::transitions(&url, work_items.clone(), next.clone(), 1, duration).await?;
     let (direct_32, direct_batching) =
         direct::transitions(&url, work_items.clone(), next.clone(), 32, duration).await?;
-    // Last, once the server has stopped: the notifications this sweep makes (31 000 at 1 M
-    // cases) would otherwise wait for the server's own delivery job, which worked through them
-    // during the measurements above (a sqlx thread busy for 20 s at 1 M cases).
+    // Last, once the server has stopped: the notifications this sweep makes (up to 31 000 at
+    // 1 M cases) are the benchmark's own, and the server's delivery job would otherwise work
+    // through them during the measurements above.
     let ahead = sweep_a_week_ahead(&url).await?;
     say(&format!(
         "{label}: a week ahead: {} rows due, {} notifications, {:.1} ms",
