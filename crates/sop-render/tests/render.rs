@@ -539,6 +539,7 @@ fn step(no: u32, kind: StepKind, actor: &str, next: Option<u32>) -> Step {
         may_skip: false,
         decision: None,
         reading: None,
+        remarks: None,
     }
 }
 

@@ -155,6 +155,8 @@ pub struct Step {
     pub decision: Option<Decision>,
     /// How Pelihara reads the step where the document is silent or unclear.
     pub reading: Option<String>,
+    /// The "Keterangan" column of the official table, as written; `None` where it is blank.
+    pub remarks: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -243,7 +245,35 @@ file_names!(TimeUnit {
     CalendarDays => "calendar_days",
 });
 
+/// The units as Indonesian SOP documents write them, accepted beside the file-format names so
+/// that a transcriber can copy the Mutu Baku column as it stands.
+const INDONESIAN_TIME_UNITS: &[(&str, TimeUnit)] = &[
+    ("menit", TimeUnit::Minutes),
+    ("jam", TimeUnit::Hours),
+    ("hari", TimeUnit::Days),
+    ("hari kerja", TimeUnit::WorkingDays),
+];
+
 impl TimeUnit {
+    /// The value a `time.unit` of a definition file stands for: a file-format name or the
+    /// Indonesian word of the documents.
+    pub fn from_written(word: &str) -> Option<TimeUnit> {
+        TimeUnit::from_name(word).or_else(|| {
+            INDONESIAN_TIME_UNITS
+                .iter()
+                .find(|(name, _)| *name == word)
+                .map(|(_, unit)| *unit)
+        })
+    }
+
+    /// Every word `from_written` accepts: the file-format names, then the Indonesian ones.
+    pub fn written_names() -> impl Iterator<Item = &'static str> {
+        TimeUnit::ALL
+            .iter()
+            .map(|unit| unit.name())
+            .chain(INDONESIAN_TIME_UNITS.iter().map(|(name, _)| *name))
+    }
+
     /// The unit with a bare "hari" resolved to working or calendar days, as `days` says.
     pub fn resolve(self, days: DayCount) -> TimeUnit {
         match (self, days) {

@@ -134,6 +134,8 @@ pub(crate) struct RawStep {
     pub decision: Option<Spanned<RawDecision>>,
     #[serde(default)]
     pub reading: Option<Spanned<String>>,
+    #[serde(default)]
+    pub remarks: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -668,6 +668,11 @@ impl Checker<'_> {
                 may_skip: flag(&raw.may_skip),
                 decision,
                 reading: raw.reading.map(Spanned::into_inner),
+                // A blank Keterangan cell is the same as none.
+                remarks: raw
+                    .remarks
+                    .map(Spanned::into_inner)
+                    .filter(|remarks| !remarks.trim().is_empty()),
             },
             span,
             no_span: raw.no.span(),
@@ -734,14 +739,14 @@ impl Checker<'_> {
             return None;
         };
         let raw = raw.into_inner();
-        let unit = TimeUnit::from_name(raw.unit.get_ref());
+        let unit = TimeUnit::from_written(raw.unit.get_ref());
         if unit.is_none() {
             self.report(
                 &raw.unit.span(),
                 at,
                 SopErrorKind::UnknownTimeUnit {
                     found: raw.unit.get_ref().clone(),
-                    allowed: TimeUnit::ALL.iter().map(|unit| unit.name()).collect(),
+                    allowed: TimeUnit::written_names().collect(),
                 },
             );
         }

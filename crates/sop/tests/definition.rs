@@ -7,7 +7,7 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 use pelihara_i18n::Lang;
-use pelihara_sop::{SopError, SopErrorKind, StepKind, Target, parse_definition};
+use pelihara_sop::{SopError, SopErrorKind, StepKind, Target, TimeUnit, parse_definition};
 use proptest::prelude::*;
 
 const SHIPPED: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
@@ -821,14 +821,98 @@ fn rule_known_time_unit() {
         &error,
         SopErrorKind::UnknownTimeUnit {
             found: "bulan".into(),
-            allowed: vec!["minutes", "hours", "days", "working_days", "calendar_days"],
+            allowed: vec![
+                "minutes",
+                "hours",
+                "days",
+                "working_days",
+                "calendar_days",
+                "menit",
+                "jam",
+                "hari",
+                "hari kerja",
+            ],
         },
         (line, column),
         Some(7),
         &format!(
-            "sop/x.toml:{line}:{column}: langkah 7: satuan waktu \"bulan\" tidak dikenal; gunakan salah satu dari: minutes, hours, days, working_days, calendar_days"
+            "sop/x.toml:{line}:{column}: langkah 7: satuan waktu \"bulan\" tidak dikenal; gunakan salah satu dari: minutes, hours, days, working_days, calendar_days, menit, jam, hari, hari kerja"
         ),
     );
+}
+
+/// The Mutu Baku column as the documents write it reads as the same units as the file-format
+/// names: "hari" follows `[settings] days`, "hari kerja" is always working days.
+#[test]
+fn indonesian_time_units_are_accepted() {
+    let mut text = SHIPPED.to_owned();
+    for (no, from, to) in [
+        (2, "unit = \"minutes\"", "unit = \"menit\""),
+        (3, "unit = \"minutes\"", "unit = \"jam\""),
+        (6, "unit = \"days\"", "unit = \"hari\""),
+        (7, "unit = \"days\"", "unit = \"hari kerja\""),
+    ] {
+        let start = text.find(&step_header(no)).expect("step exists");
+        let offset = text[start..].find(from).expect("unit in step");
+        text.replace_range(start + offset..start + offset + from.len(), to);
+    }
+    let definition = parse_definition(NAME, &text).expect("Indonesian units are valid");
+    let unit = |no: u32| {
+        definition
+            .step(no)
+            .and_then(|step| step.time.as_ref())
+            .map(|time| time.unit)
+    };
+    assert_eq!(unit(2), Some(TimeUnit::Minutes));
+    assert_eq!(unit(3), Some(TimeUnit::Hours));
+    assert_eq!(unit(6), Some(TimeUnit::Days));
+    assert_eq!(unit(7), Some(TimeUnit::WorkingDays));
+    // Nothing else moved: the rest of the file reads exactly as the shipped one.
+    let shipped = parse_definition(NAME, SHIPPED).expect("shipped file is valid");
+    assert_eq!(
+        shipped
+            .step(3)
+            .and_then(|step| step.time.as_ref())
+            .map(|time| time.unit),
+        Some(TimeUnit::Minutes)
+    );
+    assert_eq!(definition.steps.len(), shipped.steps.len());
+}
+
+#[test]
+fn indonesian_units_are_whole_words() {
+    for written in ["Menit", "harikerja", "hari  kerja", "jam "] {
+        let text = edit_step(7, "unit = \"days\"", &format!("unit = {written:?}"));
+        let error = the_error(&text, |kind| {
+            matches!(kind, SopErrorKind::UnknownTimeUnit { .. })
+        });
+        assert_eq!(error.step, Some(7), "{written:?}");
+    }
+}
+
+/// The "Keterangan" column: kept as written per step, absent when left out or blank.
+#[test]
+fn remarks_are_kept_per_step() {
+    let text = edit_step(
+        4,
+        "next = 5\n",
+        "next = 5\nremarks = \"Dikembalikan ke OPD bila berkas belum lengkap\"\n",
+    );
+    let text = edit_text(&text, "no = 5\nkind", "no = 5\nremarks = \"  \"\nkind");
+    let definition = parse_definition(NAME, &text).expect("remarks are valid");
+    let remarks = |no: u32| definition.step(no).and_then(|step| step.remarks.clone());
+    assert_eq!(
+        remarks(4).as_deref(),
+        Some("Dikembalikan ke OPD bila berkas belum lengkap")
+    );
+    assert_eq!(remarks(5), None, "a blank Keterangan is none");
+    assert_eq!(remarks(6), None, "a step without remarks has none");
+}
+
+#[test]
+fn remarks_must_be_text() {
+    let text = edit_step(4, "next = 5\n", "next = 5\nremarks = 3\n");
+    assert!(parse_definition(NAME, &text).is_err());
 }
 
 #[test]
