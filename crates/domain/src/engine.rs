@@ -233,15 +233,18 @@ fn step_of(sop: &SopDefinition, no: u32) -> Result<&Step, Refusal> {
 fn performer_position(sop: &SopDefinition, step: &Step) -> String {
     step.actors
         .first()
-        .and_then(|id| sop.actor(id))
-        .map(|actor| actor.position.clone())
+        .map(|id| position_of_actor(sop, id))
         .unwrap_or_default()
 }
 
+/// The task position of an SOP actor: its position, or for the requester the reserved
+/// position whose tasks go to the party who asked.
 fn position_of_actor(sop: &SopDefinition, actor_id: &str) -> String {
-    sop.actor(actor_id)
-        .map(|actor| actor.position.clone())
-        .unwrap_or_default()
+    match sop.actor(actor_id) {
+        Some(actor) if actor.requester => OPD_POSITION.to_owned(),
+        Some(actor) => actor.position.clone(),
+        None => String::new(),
+    }
 }
 
 /// May this actor take this task now, and in what capacity?
@@ -379,6 +382,11 @@ impl<'a> Builder<'a> {
                 self.close(CaseStatus::Rejected);
                 Ok(())
             }
+            // A return pauses the step where it is: the decision that returns handles it
+            // before the case would move anywhere.
+            Target::Return => Err(Refusal::WrongStep {
+                step: self.case.current_step,
+            }),
             Target::Step(no) => {
                 let step = step_of(self.ctx.sop, no)?;
                 self.case.current_step = no;

@@ -245,6 +245,7 @@ fn step_cells(definition: &SopDefinition, step: &Step, lang: Lang) -> [String; 6
     if let Some(decision) = &step.decision {
         let if_no = match decision.if_no {
             Target::Reject => t(lang, "sop-show-decision-reject"),
+            Target::Return => t(lang, "sop-show-decision-return"),
             Target::Step(no) => t_args(lang, "sop-show-decision-step", &[("step", arg(no))]),
         };
         activity = format!("{activity}\n{}\n{if_no}", decision.question);

@@ -642,6 +642,16 @@ impl Planner {
                     }
                 }
                 Some(Target::Reject) => self.plan_reject(index),
+                // Back to the requester: drawn, as paper SOPs do, as a "no" arrow to the start.
+                Some(Target::Return) => {
+                    let start = def
+                        .steps
+                        .iter()
+                        .position(|step| step.kind == StepKind::Start);
+                    if let Some(target) = start {
+                        self.plan_link(index, target, Branch::No);
+                    }
+                }
                 None => {}
             }
         }

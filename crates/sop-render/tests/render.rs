@@ -351,6 +351,7 @@ fn check_arrows_reach(chart: &Chart, def: &SopDefinition) {
             links.push(match decision.if_no {
                 Target::Step(no) => no.to_string(),
                 Target::Reject => "reject".to_owned(),
+                Target::Return => "return".to_owned(),
             });
         }
         for to in links {
@@ -514,6 +515,7 @@ fn actor(id: &str) -> Actor {
         id: id.to_owned(),
         name: id.to_uppercase(),
         position: id.to_owned(),
+        requester: false,
         reports_to: None,
         column: true,
     }
@@ -538,6 +540,7 @@ fn step(no: u32, kind: StepKind, actor: &str, next: Option<u32>) -> Step {
         may_reject: false,
         may_skip: false,
         decision: None,
+        joint: pelihara_sop::Joint::First,
         reading: None,
         remarks: None,
     }
@@ -585,6 +588,7 @@ fn definition(steps: Vec<Step>, page_breaks: Vec<u32>) -> SopDefinition {
             opd_may_withdraw: true,
             disposition_instructions: Vec::new(),
         },
+        intake: pelihara_sop::Intake::default(),
         actors: vec![actor("a"), actor("b"), actor("c"), actor("d")],
         steps,
         layout: Layout { page_breaks },

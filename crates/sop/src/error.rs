@@ -144,6 +144,59 @@ pub enum SopErrorKind {
         found: String,
         allowed: Vec<&'static str>,
     },
+    /// A value of `[intake]`, or a step's `joint`, that is not one of the words allowed.
+    UnknownWord {
+        field: &'static str,
+        found: String,
+        allowed: Vec<&'static str>,
+    },
+    RequesterPositionMissing,
+    RequesterPositionUnexpected,
+    MaintenanceWithoutApp,
+    InvalidFieldId {
+        id: String,
+    },
+    DuplicateField {
+        id: String,
+    },
+    EmptyFieldLabel,
+    ChoicesMissing,
+    ChoicesUnexpected,
+    /// An actor that is neither the requester nor has a position.
+    ActorWithoutPosition {
+        actor: String,
+    },
+    ExtraRequesterActor {
+        first: String,
+    },
+    /// `[intake]` says an OPD or an employee asks, but no actor stands for them.
+    NoRequesterActor,
+    /// The start step is performed by the requester: its first actor must be that actor.
+    StartActorNotRequester {
+        actor: String,
+        requester: String,
+    },
+    StartFormNotSubmit,
+    /// A step after the start whose form gives nobody a way to complete it.
+    StepCannotComplete {
+        form: &'static str,
+    },
+    DecisionFormNotOnDecision,
+    DecisionBranchesSame {
+        target: u32,
+    },
+    DeciderNotOnStep {
+        actor: String,
+    },
+    ReturnWithoutRequester,
+    /// A flag or value that means nothing on an end step.
+    EndStepFlag {
+        flag: &'static str,
+    },
+    JointWithOneActor,
+    JointAllForm {
+        form: &'static str,
+    },
 }
 
 impl SopErrorKind {
@@ -191,6 +244,28 @@ impl SopErrorKind {
             SopErrorKind::UnknownPageBreak { .. } => "sop-error-unknown-page-break",
             SopErrorKind::UnknownErratumStep { .. } => "sop-error-unknown-erratum-step",
             SopErrorKind::UnknownErratumField { .. } => "sop-error-unknown-erratum-field",
+            SopErrorKind::UnknownWord { .. } => "sop-error-unknown-word",
+            SopErrorKind::RequesterPositionMissing => "sop-error-requester-position-missing",
+            SopErrorKind::RequesterPositionUnexpected => "sop-error-requester-position-unexpected",
+            SopErrorKind::MaintenanceWithoutApp => "sop-error-maintenance-without-app",
+            SopErrorKind::InvalidFieldId { .. } => "sop-error-invalid-field-id",
+            SopErrorKind::DuplicateField { .. } => "sop-error-duplicate-field",
+            SopErrorKind::EmptyFieldLabel => "sop-error-empty-field-label",
+            SopErrorKind::ChoicesMissing => "sop-error-choices-missing",
+            SopErrorKind::ChoicesUnexpected => "sop-error-choices-unexpected",
+            SopErrorKind::ActorWithoutPosition { .. } => "sop-error-actor-without-position",
+            SopErrorKind::ExtraRequesterActor { .. } => "sop-error-extra-requester-actor",
+            SopErrorKind::NoRequesterActor => "sop-error-no-requester-actor",
+            SopErrorKind::StartActorNotRequester { .. } => "sop-error-start-actor-not-requester",
+            SopErrorKind::StartFormNotSubmit => "sop-error-start-form-not-submit",
+            SopErrorKind::StepCannotComplete { .. } => "sop-error-step-cannot-complete",
+            SopErrorKind::DecisionFormNotOnDecision => "sop-error-decision-form-not-on-decision",
+            SopErrorKind::DecisionBranchesSame { .. } => "sop-error-decision-branches-same",
+            SopErrorKind::DeciderNotOnStep { .. } => "sop-error-decider-not-on-step",
+            SopErrorKind::ReturnWithoutRequester => "sop-error-return-without-requester",
+            SopErrorKind::EndStepFlag { .. } => "sop-error-end-step-flag",
+            SopErrorKind::JointWithOneActor => "sop-error-joint-with-one-actor",
+            SopErrorKind::JointAllForm { .. } => "sop-error-joint-all-form",
         }
     }
 
@@ -277,7 +352,53 @@ impl SopErrorKind {
                 key,
                 &[("step", arg(step)), ("known", arg(join_numbers(known)))],
             ),
-            SopErrorKind::ZeroMaintenanceInterval
+            SopErrorKind::UnknownWord {
+                field,
+                found,
+                allowed,
+            } => t_args(
+                lang,
+                key,
+                &[
+                    ("field", arg(field)),
+                    ("found", arg(found)),
+                    ("allowed", arg(allowed.join(", "))),
+                ],
+            ),
+            SopErrorKind::InvalidFieldId { id } | SopErrorKind::DuplicateField { id } => {
+                t_args(lang, key, &[("id", arg(id))])
+            }
+            SopErrorKind::ActorWithoutPosition { actor }
+            | SopErrorKind::DeciderNotOnStep { actor } => {
+                t_args(lang, key, &[("actor", arg(actor))])
+            }
+            SopErrorKind::ExtraRequesterActor { first } => {
+                t_args(lang, key, &[("first", arg(first))])
+            }
+            SopErrorKind::StartActorNotRequester { actor, requester } => t_args(
+                lang,
+                key,
+                &[("actor", arg(actor)), ("requester", arg(requester))],
+            ),
+            SopErrorKind::StepCannotComplete { form } | SopErrorKind::JointAllForm { form } => {
+                t_args(lang, key, &[("form", arg(form))])
+            }
+            SopErrorKind::DecisionBranchesSame { target } => {
+                t_args(lang, key, &[("target", arg(target))])
+            }
+            SopErrorKind::EndStepFlag { flag } => t_args(lang, key, &[("flag", arg(flag))]),
+            SopErrorKind::RequesterPositionMissing
+            | SopErrorKind::RequesterPositionUnexpected
+            | SopErrorKind::MaintenanceWithoutApp
+            | SopErrorKind::EmptyFieldLabel
+            | SopErrorKind::ChoicesMissing
+            | SopErrorKind::ChoicesUnexpected
+            | SopErrorKind::NoRequesterActor
+            | SopErrorKind::StartFormNotSubmit
+            | SopErrorKind::DecisionFormNotOnDecision
+            | SopErrorKind::ReturnWithoutRequester
+            | SopErrorKind::JointWithOneActor
+            | SopErrorKind::ZeroMaintenanceInterval
             | SopErrorKind::EmptyActivity
             | SopErrorKind::NoActors
             | SopErrorKind::NoStartStep

@@ -8,6 +8,8 @@ use serde::Serialize;
 pub struct SopDefinition {
     pub header: Header,
     pub settings: Settings,
+    /// Who starts a case and what the start form asks.
+    pub intake: Intake,
     /// The "Pelaksana" columns in document order, then participants with `column == false`.
     pub actors: Vec<Actor>,
     /// Steps in ascending `no`.
@@ -63,13 +65,83 @@ pub struct Settings {
     pub disposition_instructions: Vec<String>,
 }
 
+/// Who may start a case of this SOP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Requester {
+    /// An operator of an OPD, for their own OPD (the Demak maintenance request).
+    Opd,
+    /// Any signed-in staff member, for themself (e.g. a leave request).
+    Employee,
+    /// Only holders of this position.
+    Position(String),
+}
+
+/// Whether the start form asks for something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Need {
+    Required,
+    Optional,
+    None,
+}
+
+/// The kind of value an extra start-form field takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FieldKind {
+    Text,
+    LongText,
+    Date,
+    Number,
+    Choice,
+}
+
+/// One extra field of the start form, kept with the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntakeField {
+    /// Lowercase ASCII, unique within the SOP.
+    pub id: String,
+    pub label: String,
+    pub kind: FieldKind,
+    /// The values offered, for `FieldKind::Choice` only.
+    pub choices: Vec<String>,
+    pub required: bool,
+}
+
+/// `[intake]`: who starts a case and what the start form asks. The defaults are the Demak
+/// SOP's, so a file written before these keys existed runs as it always did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Intake {
+    pub requester: Requester,
+    /// The PDF letter (surat permohonan).
+    pub letter: Need,
+    /// An application or website from the register.
+    pub app: Need,
+    /// Whether a finished case counts as maintenance of its app.
+    pub maintenance: bool,
+    pub fields: Vec<IntakeField>,
+}
+
+impl Default for Intake {
+    fn default() -> Intake {
+        Intake {
+            requester: Requester::Opd,
+            letter: Need::Required,
+            app: Need::Required,
+            maintenance: true,
+            fields: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub id: String,
     /// The column heading as written in the document.
     pub name: String,
-    /// The Pelihara position that performs this actor's tasks.
+    /// The Pelihara position that performs this actor's tasks; empty for the requester.
     pub position: String,
+    /// This actor is the party who asked: the case's OPD operators, or the employee who
+    /// submitted. Its tasks go to them, whatever positions exist.
+    pub requester: bool,
     pub reports_to: Option<String>,
     /// Whether the actor is a swimlane column of the official table.
     pub column: bool,
@@ -93,8 +165,24 @@ pub enum StepForm {
     Maintenance,
     Hosting,
     Handover,
+    /// A note (with attachments): any activity of another SOP.
     Record,
+    /// The deciding actor answers the step's question yes or no.
+    Decision,
+    /// The actor signs (paraf) the step, with an optional note.
+    Paraf,
     None,
+}
+
+/// How a step with several actors is shared among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Joint {
+    /// The first actor performs; the others are named in the document only.
+    First,
+    /// The task is in each actor's inbox; one of them completes it.
+    Any,
+    /// Each actor must confirm; the step ends when all have.
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -122,6 +210,8 @@ pub enum Target {
     Step(u32),
     /// The case ends as rejected.
     Reject,
+    /// Back to the requester for completion (the clock pauses), then the same step again.
+    Return,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -153,6 +243,7 @@ pub struct Step {
     /// May be marked not applicable, with a reason.
     pub may_skip: bool,
     pub decision: Option<Decision>,
+    pub joint: Joint,
     /// How Pelihara reads the step where the document is silent or unclear.
     pub reading: Option<String>,
     /// The "Keterangan" column of the official table, as written; `None` where it is blank.
@@ -181,6 +272,54 @@ impl SopDefinition {
 
     pub fn actor(&self, id: &str) -> Option<&Actor> {
         self.actors.iter().find(|actor| actor.id == id)
+    }
+
+    /// The actor standing for the party who asked, if the SOP has one.
+    pub fn requester_actor(&self) -> Option<&Actor> {
+        self.actors.iter().find(|actor| actor.requester)
+    }
+
+    /// The step's actors who get a task of it: all of them for a joint step shared with
+    /// `any` or `all`, otherwise the first.
+    pub fn performers<'a>(&'a self, step: &'a Step) -> impl Iterator<Item = &'a Actor> + 'a {
+        let take = match step.joint {
+            Joint::First => 1,
+            Joint::Any | Joint::All => step.actors.len(),
+        };
+        step.actors
+            .iter()
+            .take(take)
+            .filter_map(|id| self.actor(id))
+    }
+
+    /// The positions of staff who act in this SOP (the requester actor holds none).
+    pub fn positions(&self) -> impl Iterator<Item = &str> {
+        self.actors
+            .iter()
+            .filter(|actor| !actor.requester)
+            .map(|actor| actor.position.as_str())
+    }
+
+    /// The escalation chain above a position: the positions of the actors it reports to, in
+    /// order, as the SOP's `reports_to` says.
+    pub fn superiors_of(&self, position: &str) -> Vec<String> {
+        let mut chain = Vec::new();
+        let mut current = self
+            .actors
+            .iter()
+            .find(|actor| !actor.requester && actor.position == position);
+        while let Some(actor) = current {
+            let Some(boss) = actor.reports_to.as_deref().and_then(|id| self.actor(id)) else {
+                break;
+            };
+            // Validation refuses cycles; the bound keeps a stored bad file from looping.
+            if chain.contains(&boss.position) || chain.len() > self.actors.len() {
+                break;
+            }
+            chain.push(boss.position.clone());
+            current = Some(boss);
+        }
+        chain
     }
 
     /// The swimlane columns, in document order.
@@ -235,7 +374,18 @@ file_names!(StepForm {
     Hosting => "hosting",
     Handover => "handover",
     Record => "record",
+    Decision => "decision",
+    Paraf => "paraf",
     None => "none",
+});
+file_names!(Joint { First => "first", Any => "any", All => "all" });
+file_names!(Need { Required => "required", Optional => "optional", None => "none" });
+file_names!(FieldKind {
+    Text => "text",
+    LongText => "long_text",
+    Date => "date",
+    Number => "number",
+    Choice => "choice",
 });
 file_names!(TimeUnit {
     Minutes => "minutes",

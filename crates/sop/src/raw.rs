@@ -15,6 +15,8 @@ pub(crate) struct RawDefinition {
     #[serde(default)]
     pub settings: Option<Spanned<RawSettings>>,
     #[serde(default)]
+    pub intake: Option<Spanned<RawIntake>>,
+    #[serde(default)]
     pub actors: Vec<Spanned<RawActor>>,
     #[serde(default)]
     pub steps: Vec<Spanned<RawStep>>,
@@ -93,12 +95,46 @@ pub(crate) struct RawSettings {
     pub disposition_instructions: Vec<Spanned<String>>,
 }
 
+/// `[intake]`: who starts a case and what the start form asks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIntake {
+    #[serde(default)]
+    pub requester: Option<Spanned<String>>,
+    #[serde(default)]
+    pub requester_position: Option<Spanned<String>>,
+    #[serde(default)]
+    pub letter: Option<Spanned<String>>,
+    #[serde(default)]
+    pub app: Option<Spanned<String>>,
+    #[serde(default)]
+    pub maintenance: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub fields: Vec<Spanned<RawIntakeField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIntakeField {
+    pub id: Spanned<String>,
+    pub label: Spanned<String>,
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub choices: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub required: Option<Spanned<bool>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawActor {
     pub id: Spanned<String>,
     pub name: Spanned<String>,
-    pub position: Spanned<String>,
+    /// Absent only for the requester actor.
+    #[serde(default)]
+    pub position: Option<Spanned<String>>,
+    #[serde(default)]
+    pub requester: Option<Spanned<bool>>,
     #[serde(default)]
     pub reports_to: Option<Spanned<String>>,
     #[serde(default)]
@@ -133,6 +169,8 @@ pub(crate) struct RawStep {
     #[serde(default)]
     pub decision: Option<Spanned<RawDecision>>,
     #[serde(default)]
+    pub joint: Option<Spanned<String>>,
+    #[serde(default)]
     pub reading: Option<Spanned<String>>,
     #[serde(default)]
     pub remarks: Option<Spanned<String>>,
@@ -156,7 +194,7 @@ pub(crate) struct RawDecision {
     pub decided_by: Option<Spanned<String>>,
 }
 
-/// `if_no` as written: a step number, or a word (of which only "reject" is valid).
+/// `if_no` as written: a step number, or a word (of which "reject" and "return" are valid).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RawTarget {
     Step(u32),
@@ -171,7 +209,7 @@ impl<'de> Deserialize<'de> for RawTarget {
             type Value = RawTarget;
 
             fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-                formatter.write_str("a step number or \"reject\"")
+                formatter.write_str("a step number, \"reject\" or \"return\"")
             }
 
             fn visit_u64<E: de::Error>(self, value: u64) -> Result<RawTarget, E> {

@@ -9,13 +9,18 @@ use serde_spanned::Spanned;
 
 use crate::error::{LineIndex, SopError, SopErrorKind};
 use crate::model::{
-    Actor, Approver, DayCount, Decision, Erratum, Header, Layout, Settings, SopDefinition, Step,
-    StepForm, StepKind, Target, TimeStandard, TimeUnit,
+    Actor, Approver, DayCount, Decision, Erratum, FieldKind, Header, Intake, IntakeField, Joint,
+    Layout, Need, Requester, Settings, SopDefinition, Step, StepForm, StepKind, Target,
+    TimeStandard, TimeUnit,
 };
 use crate::raw::{
-    RawActor, RawDecision, RawDefinition, RawErratum, RawHeader, RawLayout, RawSettings, RawStep,
-    RawTarget, RawTime,
+    RawActor, RawDecision, RawDefinition, RawErratum, RawHeader, RawIntake, RawLayout, RawSettings,
+    RawStep, RawTarget, RawTime,
 };
+
+/// The position a format-1 file written before `requester` existed gives its requesting OPD;
+/// such an actor is read as the requester, so stored versions run as they always did.
+const LEGACY_REQUESTER_POSITION: &str = "opd";
 
 /// The only `format` this version of Pelihara reads.
 pub const SUPPORTED_FORMAT: u32 = 1;
@@ -95,7 +100,12 @@ impl Checker<'_> {
         }
         let header = self.header(raw.header);
         let settings = self.settings(raw.settings);
+        let intake_span = raw.intake.as_ref().map(Spanned::span);
+        let intake = self.intake(raw.intake);
         let actors = self.actors(raw.actors);
+        if let Some(intake_span) = intake_span {
+            self.requester_actor(&intake, &actors, intake_span);
+        }
         let steps = self.steps(raw.steps, &actors);
         let step_numbers: Vec<u32> = steps.iter().map(|step| step.no).collect();
         let layout = self.layout(raw.layout, &step_numbers);
@@ -103,6 +113,7 @@ impl Checker<'_> {
         SopDefinition {
             header,
             settings,
+            intake,
             actors,
             steps,
             layout,
@@ -247,6 +258,182 @@ impl Checker<'_> {
         settings
     }
 
+    /// `[intake]`, with the Demak SOP's reading for every key left out.
+    fn intake(&mut self, raw: Option<Spanned<RawIntake>>) -> Intake {
+        let mut intake = Intake::default();
+        let Some(raw) = raw else {
+            return intake;
+        };
+        let table = raw.span();
+        let raw = raw.into_inner();
+        let requester_word = raw.requester.as_ref().map(|word| word.get_ref().as_str());
+        match (requester_word, raw.requester_position) {
+            (Some("position"), Some(position)) if !position.get_ref().trim().is_empty() => {
+                intake.requester = Requester::Position(position.get_ref().trim().to_owned());
+            }
+            (Some("position"), Some(position)) => {
+                self.report(
+                    &position.span(),
+                    None,
+                    SopErrorKind::RequesterPositionMissing,
+                );
+            }
+            (Some("position"), None) => {
+                let span = raw.requester.as_ref().map_or(table.clone(), Spanned::span);
+                self.report(&span, None, SopErrorKind::RequesterPositionMissing);
+            }
+            (_, Some(position)) => {
+                self.report(
+                    &position.span(),
+                    None,
+                    SopErrorKind::RequesterPositionUnexpected,
+                );
+            }
+            (_, None) => {}
+        }
+        if let Some(word) = &raw.requester {
+            match word.get_ref().as_str() {
+                "opd" => intake.requester = Requester::Opd,
+                "employee" => intake.requester = Requester::Employee,
+                "position" => {}
+                found => self.report(
+                    &word.span(),
+                    None,
+                    SopErrorKind::UnknownWord {
+                        field: "intake.requester",
+                        found: found.to_owned(),
+                        allowed: vec!["opd", "employee", "position"],
+                    },
+                ),
+            }
+        }
+        if let Some(letter) = &raw.letter {
+            intake.letter = self
+                .word(
+                    letter,
+                    "intake.letter",
+                    Need::from_name,
+                    Need::ALL,
+                    Need::name,
+                )
+                .unwrap_or(Need::Required);
+        }
+        if let Some(app) = &raw.app {
+            intake.app = self
+                .word(app, "intake.app", Need::from_name, Need::ALL, Need::name)
+                .unwrap_or(Need::Required);
+        }
+        intake.maintenance = match &raw.maintenance {
+            Some(flag) => *flag.get_ref(),
+            // Only an SOP about apps can count as their maintenance.
+            None => intake.app != Need::None,
+        };
+        if intake.maintenance && intake.app == Need::None {
+            let span = raw
+                .maintenance
+                .as_ref()
+                .map_or(table.clone(), Spanned::span);
+            self.report(&span, None, SopErrorKind::MaintenanceWithoutApp);
+        }
+        for field in raw.fields {
+            let field = field.into_inner();
+            let id = field.id.get_ref().clone();
+            let well_formed = id
+                .chars()
+                .next()
+                .is_some_and(|first| first.is_ascii_lowercase())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !well_formed {
+                self.report(
+                    &field.id.span(),
+                    None,
+                    SopErrorKind::InvalidFieldId { id: id.clone() },
+                );
+            } else if intake.fields.iter().any(|known| known.id == id) {
+                self.report(
+                    &field.id.span(),
+                    None,
+                    SopErrorKind::DuplicateField { id: id.clone() },
+                );
+            }
+            if field.label.get_ref().trim().is_empty() {
+                self.report(&field.label.span(), None, SopErrorKind::EmptyFieldLabel);
+            }
+            let kind = self
+                .word(
+                    &field.kind,
+                    "intake.fields.kind",
+                    FieldKind::from_name,
+                    FieldKind::ALL,
+                    FieldKind::name,
+                )
+                .unwrap_or(FieldKind::Text);
+            let choices: Vec<String> = match (&field.choices, kind) {
+                (Some(choices), FieldKind::Choice) if choices.get_ref().is_empty() => {
+                    self.report(&choices.span(), None, SopErrorKind::ChoicesMissing);
+                    Vec::new()
+                }
+                (None, FieldKind::Choice) => {
+                    self.report(&field.kind.span(), None, SopErrorKind::ChoicesMissing);
+                    Vec::new()
+                }
+                (Some(choices), FieldKind::Choice) => choices
+                    .get_ref()
+                    .iter()
+                    .map(|choice| choice.get_ref().clone())
+                    .collect(),
+                (Some(choices), _) => {
+                    self.report(&choices.span(), None, SopErrorKind::ChoicesUnexpected);
+                    Vec::new()
+                }
+                (None, _) => Vec::new(),
+            };
+            intake.fields.push(IntakeField {
+                id,
+                label: field.label.into_inner(),
+                kind,
+                choices,
+                required: field.required.is_some_and(Spanned::into_inner),
+            });
+        }
+        intake
+    }
+
+    /// One of a fixed set of words, or a report naming the allowed ones.
+    fn word<T: Copy>(
+        &mut self,
+        value: &Spanned<String>,
+        field: &'static str,
+        from_name: fn(&str) -> Option<T>,
+        all: &[T],
+        name: fn(T) -> &'static str,
+    ) -> Option<T> {
+        let found = from_name(value.get_ref());
+        if found.is_none() {
+            self.report(
+                &value.span(),
+                None,
+                SopErrorKind::UnknownWord {
+                    field,
+                    found: value.get_ref().clone(),
+                    allowed: all.iter().map(|value| name(*value)).collect(),
+                },
+            );
+        }
+        found
+    }
+
+    /// An OPD or an employee who asks must be one of the actors: their tasks go to them. (A
+    /// file without `[intake]` is read as written before the table existed.)
+    fn requester_actor(&mut self, intake: &Intake, actors: &[Actor], intake_span: Range<usize>) {
+        let needs_actor = matches!(intake.requester, Requester::Opd | Requester::Employee);
+        if needs_actor && !actors.iter().any(|actor| actor.requester) {
+            self.report(&intake_span, None, SopErrorKind::NoRequesterActor);
+        }
+    }
+
     fn actors(&mut self, raw: Vec<Spanned<RawActor>>) -> Vec<Actor> {
         let mut actors: Vec<Actor> = Vec::new();
         // Where each id was first defined, and the span of each kept actor's `reports_to`.
@@ -254,14 +441,40 @@ impl Checker<'_> {
         let mut reports_to_spans: Vec<Option<Range<usize>>> = Vec::new();
         for raw in raw {
             let actor = raw.into_inner();
-            for (field, value) in [
-                ("id", &actor.id),
-                ("name", &actor.name),
-                ("position", &actor.position),
-            ] {
+            for (field, value) in [("id", &actor.id), ("name", &actor.name)] {
                 if value.get_ref().trim().is_empty() {
                     self.report(&value.span(), None, SopErrorKind::EmptyActorField { field });
                 }
+            }
+            let position = actor
+                .position
+                .as_ref()
+                .map(|position| position.get_ref().trim().to_owned())
+                .unwrap_or_default();
+            let requester = match &actor.requester {
+                Some(flag) => *flag.get_ref(),
+                None => position == LEGACY_REQUESTER_POSITION,
+            };
+            if !requester && position.is_empty() {
+                let span = actor
+                    .position
+                    .as_ref()
+                    .map_or_else(|| actor.id.span(), Spanned::span);
+                self.report(
+                    &span,
+                    None,
+                    SopErrorKind::ActorWithoutPosition {
+                        actor: actor.id.get_ref().clone(),
+                    },
+                );
+            }
+            if requester && let Some(first) = actors.iter().find(|actor| actor.requester) {
+                let first = first.id.clone();
+                let span = actor
+                    .requester
+                    .as_ref()
+                    .map_or_else(|| actor.id.span(), Spanned::span);
+                self.report(&span, None, SopErrorKind::ExtraRequesterActor { first });
             }
             let id = actor.id.get_ref().clone();
             if let Some(&line) = first_line.get(&id) {
@@ -280,7 +493,8 @@ impl Checker<'_> {
             actors.push(Actor {
                 id,
                 name: actor.name.into_inner(),
-                position: actor.position.into_inner(),
+                position,
+                requester,
                 reports_to: actor.reports_to.map(Spanned::into_inner),
                 column: actor.column.is_none_or(Spanned::into_inner),
             });
@@ -440,6 +654,38 @@ impl Checker<'_> {
             graph_sound = false;
         }
 
+        // The requester performs the start, and only an SOP with a requester can return to it.
+        let requester = actors.iter().find(|actor| actor.requester);
+        for draft in &drafts {
+            let no = Some(draft.step.no);
+            if let (StepKind::Start, Some(requester), Some(first)) =
+                (draft.step.kind, requester, draft.step.actors.first())
+                && *first != requester.id
+            {
+                self.report(
+                    &draft.kind_span,
+                    no,
+                    SopErrorKind::StartActorNotRequester {
+                        actor: first.clone(),
+                        requester: requester.id.clone(),
+                    },
+                );
+            }
+            let returns = draft.step.may_return
+                || draft
+                    .step
+                    .decision
+                    .as_ref()
+                    .is_some_and(|decision| decision.if_no == Target::Return);
+            if returns && requester.is_none() {
+                let span = draft
+                    .if_no_span
+                    .clone()
+                    .unwrap_or_else(|| draft.span.clone());
+                self.report(&span, no, SopErrorKind::ReturnWithoutRequester);
+            }
+        }
+
         // Every link leads to a step that exists.
         for draft in &drafts {
             let no = Some(draft.step.no);
@@ -499,7 +745,8 @@ impl Checker<'_> {
                         .as_ref()
                         .and_then(|decision| match decision.if_no {
                             Target::Step(no) => Some(no),
-                            Target::Reject => None,
+                            // "return" comes back to this very step; "reject" ends.
+                            Target::Reject | Target::Return => None,
                         });
                 draft
                     .step
@@ -598,6 +845,58 @@ impl Checker<'_> {
 
         let step_actors = self.step_actors(raw.actors, &span, at, actors, known_actors);
 
+        if kind == Some(StepKind::End) {
+            let present = [
+                ("time", raw.time.as_ref().map(Spanned::span)),
+                ("may_return", raw.may_return.as_ref().map(Spanned::span)),
+                ("may_reject", raw.may_reject.as_ref().map(Spanned::span)),
+                ("may_skip", raw.may_skip.as_ref().map(Spanned::span)),
+                ("joint", raw.joint.as_ref().map(Spanned::span)),
+            ];
+            for (flag, flag_span) in present {
+                if let Some(flag_span) = flag_span {
+                    self.report(&flag_span, at, SopErrorKind::EndStepFlag { flag });
+                }
+            }
+        }
+        if let Some(form) = form {
+            let form_span = raw.form.span();
+            match kind {
+                Some(StepKind::Start) if form != StepForm::Submit => {
+                    self.report(&form_span, at, SopErrorKind::StartFormNotSubmit);
+                }
+                Some(StepKind::Activity | StepKind::Decision)
+                    if matches!(form, StepForm::Submit | StepForm::None) =>
+                {
+                    let form = form.name();
+                    self.report(&form_span, at, SopErrorKind::StepCannotComplete { form });
+                }
+                _ => {}
+            }
+            if form == StepForm::Decision && kind.is_some_and(|kind| kind != StepKind::Decision) {
+                self.report(&form_span, at, SopErrorKind::DecisionFormNotOnDecision);
+            }
+        }
+        let joint = match &raw.joint {
+            Some(word) => {
+                let joint = self
+                    .word(word, "joint", Joint::from_name, Joint::ALL, Joint::name)
+                    .unwrap_or(Joint::First);
+                if joint != Joint::First && step_actors.len() < 2 {
+                    self.report(&word.span(), at, SopErrorKind::JointWithOneActor);
+                }
+                if let Some(form) = form
+                    && joint == Joint::All
+                    && !matches!(form, StepForm::Record | StepForm::Paraf)
+                {
+                    let form = form.name();
+                    self.report(&word.span(), at, SopErrorKind::JointAllForm { form });
+                }
+                joint
+            }
+            None => Joint::First,
+        };
+
         let time = self.time(raw.time, kind, &span, at);
 
         let next_span = raw.next.as_ref().map(Spanned::span);
@@ -641,7 +940,18 @@ impl Checker<'_> {
                 None
             }
             (Some(StepKind::Decision), Some(decision)) => {
-                self.decision(decision, &step_actors, known_actors, at)
+                let decision = self.decision(decision, &step_actors, known_actors, at);
+                if let (Some(decision), Some(if_no_span)) = (&decision, &if_no_span)
+                    && let (Target::Step(target), Some(next)) = (decision.if_no, next)
+                    && target == next
+                {
+                    self.report(
+                        if_no_span,
+                        at,
+                        SopErrorKind::DecisionBranchesSame { target },
+                    );
+                }
+                decision
             }
             (Some(_), Some(decision)) => {
                 self.report(&decision.span(), at, SopErrorKind::UnexpectedDecision);
@@ -667,6 +977,7 @@ impl Checker<'_> {
                 may_reject,
                 may_skip: flag(&raw.may_skip),
                 decision,
+                joint,
                 reading: raw.reading.map(Spanned::into_inner),
                 // A blank Keterangan cell is the same as none.
                 remarks: raw
@@ -774,6 +1085,7 @@ impl Checker<'_> {
         let if_no = match raw.if_no.get_ref() {
             RawTarget::Step(no) => Target::Step(*no),
             RawTarget::Word(word) if word == "reject" => Target::Reject,
+            RawTarget::Word(word) if word == "return" => Target::Return,
             RawTarget::Word(word) => {
                 let found = word.clone();
                 self.report(
@@ -793,6 +1105,14 @@ impl Checker<'_> {
                         SopErrorKind::UnknownDecider {
                             actor: actor.get_ref().clone(),
                             known: known_actors.to_vec(),
+                        },
+                    );
+                } else if !step_actors.contains(actor.get_ref()) {
+                    self.report(
+                        &actor.span(),
+                        at,
+                        SopErrorKind::DeciderNotOnStep {
+                            actor: actor.get_ref().clone(),
                         },
                     );
                 }

@@ -704,7 +704,7 @@ fn rule_if_no_points_to_an_existing_step() {
         (line, column),
         Some(6),
         &format!(
-            "sop/x.toml:{line}:{column}: langkah 6: if_no \"tolak\" tidak dikenal; tulis nomor langkah atau \"reject\""
+            "sop/x.toml:{line}:{column}: langkah 6: if_no \"tolak\" tidak dikenal; tulis nomor langkah, \"reject\" atau \"return\""
         ),
     );
 }
@@ -973,13 +973,15 @@ fn rule_known_form() {
                 "hosting",
                 "handover",
                 "record",
+                "decision",
+                "paraf",
                 "none",
             ],
         },
         (line, 8),
         Some(7),
         &format!(
-            "sop/x.toml:{line}:8: langkah 7: form \"pemeliharaan\" tidak dikenal; gunakan salah satu dari: submit, register, dispose, analysis, maintenance, hosting, handover, record, none"
+            "sop/x.toml:{line}:8: langkah 7: form \"pemeliharaan\" tidak dikenal; gunakan salah satu dari: submit, register, dispose, analysis, maintenance, hosting, handover, record, decision, paraf, none"
         ),
     );
 }

@@ -38,7 +38,10 @@ pub fn sop_positions(catalog: &SopCatalog) -> Vec<String> {
         .iter()
         .flat_map(|definition| definition.actors.iter())
     {
-        if actor.position != OPD_POSITION && !positions.contains(&actor.position) {
+        if !actor.requester
+            && actor.position != OPD_POSITION
+            && !positions.contains(&actor.position)
+        {
             positions.push(actor.position.clone());
         }
     }

@@ -31,7 +31,7 @@ sop-error-end-step-with-next = an end step cannot have next; remove next or chan
 sop-error-missing-next = next is missing; write the number of the following step, or change the kind to "end"
 sop-error-unknown-next = next points to step { $target }, which does not exist; use an existing step number: { $known }
 sop-error-unknown-if-no = if_no points to step { $target }, which does not exist; use an existing step number ({ $known }) or "reject"
-sop-error-unknown-if-no-word = if_no "{ $found }" is unknown; write a step number or "reject"
+sop-error-unknown-if-no-word = if_no "{ $found }" is unknown; write a step number, "reject" or "return"
 sop-error-missing-decision = a decision step without decision; add decision with question and if_no
 sop-error-unexpected-decision = decision is only for steps with kind = "decision"; remove decision or change the kind
 sop-error-empty-question = the decision question is empty; write the yes-or-no question the step answers
@@ -45,6 +45,28 @@ sop-error-end-unreachable = the end step cannot be reached from this step, so a 
 sop-error-unknown-page-break = layout.page_breaks names step { $step }, which does not exist; use an existing step number: { $known }
 sop-error-unknown-erratum-step = errata names step { $step }, which does not exist; use an existing step number: { $known }
 sop-error-unknown-erratum-field = errata field "{ $found }" is unknown; use one of: { $allowed }
+sop-error-unknown-word = { $field } "{ $found }" is unknown; use one of: { $allowed }
+sop-error-requester-position-missing = intake.requester = "position" without intake.requester_position; write the position that may ask
+sop-error-requester-position-unexpected = intake.requester_position applies only with requester = "position"; remove it or change requester
+sop-error-maintenance-without-app = intake.maintenance = true but intake.app = "none": maintenance is recorded on an app; ask for an app or write maintenance = false
+sop-error-invalid-field-id = field id "{ $id }" is not valid; use lowercase letters, digits and underscores, starting with a letter
+sop-error-duplicate-field = field id "{ $id }" is already used; give every field a unique id
+sop-error-empty-field-label = the field label is empty; write the label the requester reads
+sop-error-choices-missing = a field with kind = "choice" has no choices; list the values offered
+sop-error-choices-unexpected = choices are only for kind = "choice"; remove choices or change the kind
+sop-error-actor-without-position = actor "{ $actor }" has no position; write the position that does its tasks, or requester = true if it is the party who asks
+sop-error-extra-requester-actor = more than one requester actor ("{ $first }" already is); mark only one actor with requester = true
+sop-error-no-requester-actor = no actor stands for the requester; mark the actor who asks (OPD or employee) with requester = true
+sop-error-start-actor-not-requester = the start step is performed by "{ $actor }", but requests come from "{ $requester }"; make the requester actor the start step's first actor
+sop-error-start-form-not-submit = the start step is done by submitting the request; write form = "submit"
+sop-error-step-cannot-complete = form "{ $form }" gives no way to complete this step, so a request would be stuck; use record, paraf, decision or a typed form
+sop-error-decision-form-not-on-decision = form = "decision" is only for steps with kind = "decision"; change the kind or the form
+sop-error-decision-branches-same = yes and no both lead to step { $target }; point if_no at another step, "reject" or "return"
+sop-error-decider-not-on-step = decided_by "{ $actor }" is not an actor of this step, so nobody could answer it; add it to actors or choose an actor of this step
+sop-error-return-without-requester = this step returns the request to the requester, but the SOP has no requester actor; mark the requester actor with requester = true
+sop-error-end-step-flag = { $flag } means nothing on an end step; remove { $flag } from this step
+sop-error-joint-with-one-actor = joint only means something on a step with several actors; add actors or remove joint
+sop-error-joint-all-form = joint = "all" asks every actor to confirm, which only the record or paraf forms can do, not "{ $form }"; change the form or joint
 
 sop-time-minutes = { $value ->
     [one] { $value } minute
@@ -89,5 +111,6 @@ sop-show-col-written = Time (as written)
 sop-show-col-read = Time (as read)
 sop-show-col-outputs = Outputs
 sop-show-decision-reject = No: rejected
+sop-show-decision-return = No: returned to the requester
 sop-show-decision-step = No: to step { $step }
 sop-show-total = Total: { $total }

@@ -31,7 +31,7 @@ sop-error-end-step-with-next = langkah akhir tidak boleh memiliki next; hapus ne
 sop-error-missing-next = next tidak diisi; tulis nomor langkah berikutnya, atau ubah kind menjadi "end"
 sop-error-unknown-next = next menunjuk ke langkah { $target } yang tidak ada; gunakan nomor langkah yang ada: { $known }
 sop-error-unknown-if-no = if_no menunjuk ke langkah { $target } yang tidak ada; gunakan nomor langkah yang ada ({ $known }) atau "reject"
-sop-error-unknown-if-no-word = if_no "{ $found }" tidak dikenal; tulis nomor langkah atau "reject"
+sop-error-unknown-if-no-word = if_no "{ $found }" tidak dikenal; tulis nomor langkah, "reject" atau "return"
 sop-error-missing-decision = langkah keputusan tanpa decision; tambahkan decision dengan question dan if_no
 sop-error-unexpected-decision = decision hanya untuk langkah dengan kind = "decision"; hapus decision atau ubah kind
 sop-error-empty-question = pertanyaan keputusan (question) kosong; tuliskan pertanyaan yang dijawab ya atau tidak
@@ -45,6 +45,28 @@ sop-error-end-unreachable = dari langkah ini langkah akhir tidak dapat dicapai, 
 sop-error-unknown-page-break = layout.page_breaks menyebut langkah { $step } yang tidak ada; gunakan nomor langkah yang ada: { $known }
 sop-error-unknown-erratum-step = errata menyebut langkah { $step } yang tidak ada; gunakan nomor langkah yang ada: { $known }
 sop-error-unknown-erratum-field = errata field "{ $found }" tidak dikenal; gunakan salah satu dari: { $allowed }
+sop-error-unknown-word = { $field } "{ $found }" tidak dikenal; gunakan salah satu: { $allowed }
+sop-error-requester-position-missing = intake.requester = "position" tanpa intake.requester_position; tulis jabatan yang boleh mengajukan
+sop-error-requester-position-unexpected = intake.requester_position hanya berlaku dengan requester = "position"; hapus atau ubah requester
+sop-error-maintenance-without-app = intake.maintenance = true tetapi intake.app = "none": pemeliharaan dicatat pada aplikasi; minta aplikasi atau tulis maintenance = false
+sop-error-invalid-field-id = id isian "{ $id }" tidak sah; gunakan huruf kecil, angka dan garis bawah, diawali huruf
+sop-error-duplicate-field = id isian "{ $id }" sudah dipakai; beri setiap isian id yang berbeda
+sop-error-empty-field-label = label isian kosong; tulis label yang dibaca pemohon
+sop-error-choices-missing = isian kind = "choice" tanpa choices; tulis pilihan yang ditawarkan
+sop-error-choices-unexpected = choices hanya untuk kind = "choice"; hapus choices atau ubah kind
+sop-error-actor-without-position = pelaksana "{ $actor }" tidak mempunyai position; tulis jabatan yang mengerjakan tugasnya, atau requester = true bila ia pihak pemohon
+sop-error-extra-requester-actor = lebih dari satu pelaksana pemohon ("{ $first }" sudah); tandai satu pelaksana saja dengan requester = true
+sop-error-no-requester-actor = tidak ada pelaksana pemohon; tandai pelaksana yang mengajukan (OPD atau pegawai) dengan requester = true
+sop-error-start-actor-not-requester = langkah awal dikerjakan oleh "{ $actor }", padahal permohonan diajukan oleh "{ $requester }"; jadikan pelaksana pemohon pelaksana pertama langkah awal
+sop-error-start-form-not-submit = langkah awal dikerjakan dengan mengajukan permohonan; tulis form = "submit"
+sop-error-step-cannot-complete = form "{ $form }" tidak memberi cara menyelesaikan langkah ini, sehingga permohonan akan tertahan; gunakan record, paraf, decision atau formulir bertipe
+sop-error-decision-form-not-on-decision = form = "decision" hanya untuk langkah kind = "decision"; ubah kind atau form
+sop-error-decision-branches-same = jawaban ya dan tidak sama-sama menuju langkah { $target }; arahkan if_no ke langkah lain, "reject" atau "return"
+sop-error-decider-not-on-step = decided_by "{ $actor }" bukan pelaksana langkah ini, sehingga tidak ada yang dapat menjawabnya; tambahkan ke actors atau pilih pelaksana langkah ini
+sop-error-return-without-requester = langkah ini mengembalikan permohonan kepada pemohon, tetapi SOP tidak mempunyai pelaksana pemohon; tandai pelaksana pemohon dengan requester = true
+sop-error-end-step-flag = { $flag } tidak bermakna pada langkah akhir; hapus { $flag } dari langkah ini
+sop-error-joint-with-one-actor = joint hanya bermakna untuk langkah dengan beberapa pelaksana; tambahkan pelaksana atau hapus joint
+sop-error-joint-all-form = joint = "all" meminta setiap pelaksana mengonfirmasi, yang hanya dapat dilakukan dengan form record atau paraf, bukan "{ $form }"; ubah form atau joint
 
 sop-time-minutes = { $value } menit
 sop-time-hours = { $value } jam
@@ -65,5 +87,6 @@ sop-show-col-written = Waktu (tertulis)
 sop-show-col-read = Waktu (dibaca)
 sop-show-col-outputs = Output
 sop-show-decision-reject = Tidak: ditolak
+sop-show-decision-return = Tidak: dikembalikan kepada pemohon
 sop-show-decision-step = Tidak: ke langkah { $step }
 sop-show-total = Total: { $total }

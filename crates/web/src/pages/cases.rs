@@ -1240,15 +1240,8 @@ fn actions_for(
 
 fn form_code(form: StepForm) -> &'static str {
     match form {
-        StepForm::Submit => "submit",
-        StepForm::Register => "register",
-        StepForm::Dispose => "dispose",
-        StepForm::Analysis => "analysis",
-        StepForm::Maintenance => "maintenance",
-        StepForm::Hosting => "hosting",
-        StepForm::Handover => "handover",
-        StepForm::Record => "record",
         StepForm::None => "",
+        other => other.name(),
     }
 }
 
