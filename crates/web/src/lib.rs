@@ -156,25 +156,25 @@ fn routes() -> Router<AppState> {
             "/akun/sandi",
             get(pages::account::view_akun_sandi_get).post(pages::account::view_akun_sandi_post),
         )
-        .route("/tugas", get(pages::cases::view_tugas_get))
-        .route("/dasbor", get(pages::cases::view_dasbor_get))
-        .route("/permohonan", get(pages::cases::view_permohonan_get))
+        .route("/tugas", get(pages::cases::inbox::view_tugas_get))
+        .route("/dasbor", get(pages::cases::dashboard::view_dasbor_get))
+        .route("/permohonan", get(pages::cases::list::view_permohonan_get))
         .route(
             "/permohonan/baru",
-            get(pages::cases::view_permohonan_baru_get)
-                .post(pages::cases::view_permohonan_baru_post),
+            get(pages::cases::new_request::view_permohonan_baru_get)
+                .post(pages::cases::new_request::view_permohonan_baru_post),
         )
         .route(
             "/permohonan/{id}",
-            get(pages::cases::view_permohonan_detail_get),
+            get(pages::cases::case_page::view_permohonan_detail_get),
         )
         .route(
             "/permohonan/{id}/surat",
-            get(pages::cases::view_permohonan_surat_get),
+            get(pages::cases::case_page::view_permohonan_surat_get),
         )
         .route(
             "/permohonan/{id}/aksi",
-            post(pages::cases::view_permohonan_aksi_post),
+            post(pages::cases::action::view_permohonan_aksi_post),
         )
         .route(
             "/permohonan/{id}/dokumen/{kind}",
@@ -184,49 +184,49 @@ fn routes() -> Router<AppState> {
             "/verifikasi/{id}",
             get(pages::verify::view_verifikasi_get).post(pages::verify::view_verifikasi_post),
         )
-        .route("/aplikasi", get(pages::register::view_aplikasi_get))
+        .route("/aplikasi", get(pages::register::list::view_aplikasi_get))
         .route(
             "/aplikasi/ekspor",
-            get(pages::register::view_aplikasi_ekspor_get),
+            get(pages::register::export::view_aplikasi_ekspor_get),
         )
         .route(
             "/aplikasi/impor",
-            get(pages::register::view_aplikasi_impor_get)
-                .post(pages::register::view_aplikasi_impor_post),
+            get(pages::register::import::view_aplikasi_impor_get)
+                .post(pages::register::import::view_aplikasi_impor_post),
         )
         .route(
             "/aplikasi/baru",
-            get(pages::register::view_aplikasi_baru_get)
-                .post(pages::register::view_aplikasi_baru_post),
+            get(pages::register::form::view_aplikasi_baru_get)
+                .post(pages::register::form::view_aplikasi_baru_post),
         )
         .route(
             "/aplikasi/{id}",
-            get(pages::register::view_aplikasi_detail_get),
+            get(pages::register::app_page::view_aplikasi_detail_get),
         )
         .route(
             "/aplikasi/{id}/ubah",
-            get(pages::register::view_aplikasi_ubah_get)
-                .post(pages::register::view_aplikasi_ubah_post),
+            get(pages::register::form::view_aplikasi_ubah_get)
+                .post(pages::register::form::view_aplikasi_ubah_post),
         )
         .route(
             "/aplikasi/{id}/cek",
-            post(pages::register::view_aplikasi_cek_post),
+            post(pages::register::app_page::view_aplikasi_cek_post),
         )
         .route(
             "/aplikasi/{id}/pemeliharaan/{tahun}",
-            get(pages::register_record::view_aplikasi_pemeliharaan_get),
+            get(pages::register::record::view_aplikasi_pemeliharaan_get),
         )
         .route(
             "/aplikasi/{id}/draf",
-            post(pages::register_maintenance::view_aplikasi_draf_post),
+            post(pages::register::maintenance::view_aplikasi_draf_post),
         )
         .route(
             "/aplikasi/{id}/konfirmasi",
-            post(pages::register_maintenance::view_aplikasi_konfirmasi_post),
+            post(pages::register::maintenance::view_aplikasi_konfirmasi_post),
         )
         .route(
             "/permohonan/draf/{id}/buang",
-            post(pages::register_maintenance::view_permohonan_draf_buang_post),
+            post(pages::register::maintenance::view_permohonan_draf_buang_post),
         )
         .route(
             "/admin/pemeliharaan",

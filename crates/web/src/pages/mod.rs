@@ -11,8 +11,6 @@ pub(crate) mod health;
 pub(crate) mod landing;
 pub(crate) mod notifications;
 pub(crate) mod register;
-pub(crate) mod register_maintenance;
-pub(crate) mod register_record;
 pub(crate) mod sign_in;
 pub(crate) mod verify;
 

@@ -18,7 +18,7 @@ use crate::error::WebError;
 use crate::shell::Tr;
 use crate::state::{AppState, Services};
 
-use super::register::{due_of, policy};
+use super::{due_of, policy};
 
 fn store_error(error: StoreError) -> WebError {
     WebError::internal(error)
@@ -105,7 +105,7 @@ pub(crate) async fn view_aplikasi_konfirmasi_post(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let services = state.services();
-    if !super::register::may_edit(services, &user.actor) {
+    if !super::may_edit(services, &user.actor) {
         return Err(WebError::Forbidden);
     }
     let app_id = AppId::parse(&id).ok_or(WebError::NotFound)?;
@@ -118,7 +118,7 @@ pub(crate) async fn view_aplikasi_konfirmasi_post(
     if app.status != AppStatus::Proposed.code() {
         return Ok(Redirect::to(&format!("/aplikasi/{app_id}")).into_response());
     }
-    let mut fields = super::register::fields_of(&app);
+    let mut fields = super::fields_of(&app);
     fields.status = AppStatus::Active.code().to_owned();
     services
         .store
@@ -382,7 +382,3 @@ impl Proposal {
         .trimmed()
     }
 }
-
-#[cfg(test)]
-#[path = "register_maintenance_tests.rs"]
-mod tests;

@@ -325,16 +325,18 @@ async fn record_pdf(
         ),
         footer: tr.t("register-record-page"),
     };
-    let kop = super::documents::Kop::load(services).await?;
+    let kop = crate::pages::documents::Kop::load(services).await?;
     let setting = Setting {
         letterhead: kop.letterhead(services)?,
         lang,
         time_zone: services.calendar.time_zone,
         paper: kop.paper(),
     };
-    super::documents::off_runtime(move || pelihara_docs::render_maintenance_record(&doc, &setting))
-        .await?
-        .map_err(WebError::internal)
+    crate::pages::documents::off_runtime(move || {
+        pelihara_docs::render_maintenance_record(&doc, &setting)
+    })
+    .await?
+    .map_err(WebError::internal)
 }
 
 struct CaseView {
@@ -383,7 +385,7 @@ pub(crate) async fn view_aplikasi_pemeliharaan_get(
         .ok()
         .filter(|year| (2000..=2100).contains(year))
         .ok_or(WebError::NotFound)?;
-    let row = super::register::visible_app(services, &user.actor, &id).await?;
+    let row = super::visible_app(services, &user.actor, &id).await?;
     let cases = record_cases(services, tr, row.app.id, year).await?;
     let file_stem = format!(
         "data-pemeliharaan-{}-{year}",

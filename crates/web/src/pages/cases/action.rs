@@ -1,0 +1,221 @@
+//! `POST /permohonan/{id}/aksi`: the posted action form, turned into an engine command and
+//! carried out; a refusal shows the case page again with the reason.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use pelihara_domain::{
+    Command, Confidentiality, DocumentRef, HostingRecord, Refusal, RegisterInput, TaskId, Urgency,
+    Verdict,
+};
+use pelihara_store::StoreError;
+
+use super::case_page::{load_visible, render_case};
+use super::internal;
+use super::letter::{FormData, read_form, store_letter};
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::shell::Shell;
+use crate::state::{AppState, Services};
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+fn parse_local_datetime(services: &Services, text: &str) -> Option<DateTime<Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    services
+        .calendar
+        .time_zone
+        .from_local_datetime(&naive)
+        .single()
+        .map(|local| local.with_timezone(&Utc))
+}
+
+/// Turns the posted action form into an engine command; `Err` names what is unreadable.
+fn command_from(
+    services: &Services,
+    form: &FormData,
+    letter: Option<DocumentRef>,
+) -> Result<Command, &'static str> {
+    let text = |name: &str| form.text(name);
+    Ok(match text("aksi").as_str() {
+        "register" => Command::Register(RegisterInput {
+            classification: text("classification"),
+            urgency: match text("urgency").as_str() {
+                "segera" => Urgency::Segera,
+                "sangat_segera" => Urgency::SangatSegera,
+                _ => Urgency::Biasa,
+            },
+            confidentiality: match text("confidentiality").as_str() {
+                "terbatas" => Confidentiality::Terbatas,
+                "rahasia" => Confidentiality::Rahasia,
+                "sangat_rahasia" => Confidentiality::SangatRahasia,
+                _ => Confidentiality::Biasa,
+            },
+            letter_number: text("letter_number"),
+            letter_date: parse_date(&text("letter_date")).ok_or("letter_date")?,
+        }),
+        "dispose" => Command::Dispose {
+            instructions: form.all("instructions"),
+            note: text("note"),
+        },
+        "analysis" => Command::Analyse {
+            findings: text("findings"),
+            verdict: match text("verdict").as_str() {
+                "maintainable" => Verdict::Maintainable,
+                "not_maintainable" => Verdict::NotMaintainable,
+                _ => return Err("verdict"),
+            },
+            recommendation: text("recommendation"),
+        },
+        "maintenance" => Command::Maintain {
+            work_log: text("work_log"),
+            result: text("result"),
+            version: text("version"),
+        },
+        "hosting" => Command::Host(HostingRecord {
+            server: text("server"),
+            domain: text("domain"),
+            url: text("url"),
+            dns_configured: !text("dns_configured").is_empty(),
+            certificate_installed: !text("certificate_installed").is_empty(),
+            deployed: !text("deployed").is_empty(),
+            network_officer: text("network_officer"),
+            notes: text("notes"),
+        }),
+        "handover" => Command::Present {
+            held_at: parse_local_datetime(services, &text("held_at")).ok_or("held_at")?,
+            place: text("place"),
+            attendees: text("attendees"),
+            summary: text("summary"),
+        },
+        "record" => Command::Record { note: text("note") },
+        "accept" => Command::Accept { note: text("note") },
+        "send_back" => Command::SendBack {
+            reason: text("reason"),
+        },
+        "return" => Command::ReturnToOpd {
+            reason: text("reason"),
+        },
+        "reject" => Command::Reject {
+            reason: text("reason"),
+        },
+        "skip" => Command::Skip {
+            reason: text("reason"),
+        },
+        "withdraw" => Command::Withdraw {
+            reason: text("reason"),
+        },
+        "recall" => Command::Recall {
+            reason: text("reason"),
+        },
+        "claim" => Command::Claim,
+        "release" => Command::Release,
+        "resubmit" => Command::Resubmit {
+            note: text("note"),
+            letter,
+        },
+        _ => return Err("aksi"),
+    })
+}
+
+pub(crate) async fn view_permohonan_aksi_post(
+    State(state): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let tr = shell.tr;
+    let case = load_visible(services, &user, &id).await?;
+    let form = read_form(multipart).await?;
+    let mut errors = Vec::new();
+    let letter = store_letter(
+        services,
+        form.files.get("letter"),
+        form.oversized,
+        tr,
+        &mut errors,
+    )?;
+    if !errors.is_empty() {
+        let message = errors.join(" ");
+        return render_case(
+            services,
+            shell,
+            &user,
+            case,
+            message,
+            false,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let command = match command_from(services, &form, letter) {
+        Ok(command) => command,
+        Err(field) => {
+            let message = tr.t1(
+                "web-error-unreadable-field",
+                "field",
+                tr.t(&format!("field-{field}")),
+            );
+            return render_case(
+                services,
+                shell,
+                &user,
+                case,
+                message,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let expected_task = TaskId::parse(&form.text("task_id"));
+    let case_id = case.case.id;
+    let outcome = services
+        .store
+        .act_on(
+            &services.catalog,
+            &services.calendar,
+            &services.agenda,
+            case,
+            &user.actor,
+            expected_task,
+            command,
+            services.clock.now(),
+            &user.audit_source(),
+        )
+        .await;
+    match outcome {
+        Ok(acted) => {
+            // Control card and disposition sheet after registering or disposing, the berita
+            // acara after acceptance, issued in the background; the action has committed
+            // whatever happens to them.
+            crate::pages::documents::issue_after_action(&state, &acted, &user.audit_source());
+            Ok(Redirect::to(&format!("/permohonan/{case_id}")).into_response())
+        }
+        Err(StoreError::Refused(Refusal::NotFound)) => Err(WebError::NotFound),
+        Err(StoreError::Refused(refusal)) => {
+            let fresh = load_visible(services, &user, &id).await?;
+            let status = match refusal {
+                Refusal::AlreadyDone { .. } | Refusal::Conflict => StatusCode::CONFLICT,
+                Refusal::NotAllowed { .. } => StatusCode::FORBIDDEN,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            render_case(
+                services,
+                shell,
+                &user,
+                fresh,
+                refusal.message(tr.lang()),
+                false,
+                status,
+            )
+            .await
+        }
+        Err(other) => Err(internal(other)),
+    }
+}

@@ -1,0 +1,540 @@
+//! `GET /permohonan/{id}`, the case page (stepper, records, timeline and the action forms), and
+//! `GET /permohonan/{id}/surat`, the request letter, for whoever may see the case.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use pelihara_domain::{
+    CaseId, CaseState, CaseStatus, Confidentiality, Record, Task, TaskStage, TaskState, Urgency,
+    Verdict, may_take, may_view,
+};
+use pelihara_i18n::{Lang, format_date};
+use pelihara_sop::{SopDefinition, StepKind};
+
+use super::case_actions::{Actions, actions_for};
+use super::{badge, internal, store_error, when};
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::pages::page_or_partial;
+use crate::shell::{Shell, Tr};
+use crate::state::{AppState, Services};
+
+/// Duration in working time, as people say it: "2 jam 15 menit" / "1,5 hari".
+fn working_time(tr: Tr, task: &Task) -> String {
+    match (task.standard, task.actual_in_unit, task.actual_seconds) {
+        // Under a day, hours and minutes say more than "0,0 hari".
+        (Some(pelihara_domain::TaskStandard::WorkingDays(_)), Some(days), _)
+        | (Some(pelihara_domain::TaskStandard::CalendarDays(_)), Some(days), _)
+            if days >= 1.0 =>
+        {
+            tr.t1(
+                "web-days",
+                "days",
+                format!("{days:.1}").replace('.', decimal(tr)),
+            )
+        }
+        (_, _, Some(seconds)) => {
+            let minutes = (seconds + 59) / 60;
+            if minutes < 60 {
+                tr.t1("web-minutes", "minutes", minutes)
+            } else {
+                format!(
+                    "{} {}",
+                    tr.t1("web-hours", "hours", minutes / 60),
+                    tr.t1("web-minutes", "minutes", minutes % 60)
+                )
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+fn decimal(tr: Tr) -> &'static str {
+    match tr.lang() {
+        Lang::Id => ",",
+        Lang::En => ".",
+    }
+}
+
+fn position_label(tr: Tr, position: &str) -> String {
+    tr.t(&format!("position-{position}"))
+}
+
+struct StepView {
+    no: u32,
+    activity: String,
+    actors: String,
+    standard: String,
+    /// done | current | returned | waiting | skipped
+    status: String,
+    status_label: String,
+    by: String,
+    at: String,
+    actual: String,
+    sla_code: String,
+    sla_label: String,
+}
+
+struct EntryView {
+    at: String,
+    by: String,
+    step_no: u32,
+    title: String,
+    lines: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "case_partial.html")]
+struct CasePartial {
+    tr: Tr,
+    id: String,
+    action_url: String,
+    tracking_code: String,
+    subject: String,
+    description: String,
+    opd_name: String,
+    app_name: String,
+    status_code: String,
+    status_label: String,
+    closing_reason: String,
+    agenda_number: String,
+    submitted: String,
+    letter_name: String,
+    steps: Vec<StepView>,
+    entries: Vec<EntryView>,
+    actions: Actions,
+    message: String,
+    created: bool,
+    today: String,
+    /// `a4` or `f4`: the paper the documents' second link offers, the one the office's
+    /// default (the plain link) is not.
+    other_paper: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    shell: Shell,
+    tr: Tr,
+    partial: CasePartial,
+}
+
+pub(super) async fn load_visible(
+    services: &Services,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<CaseState, WebError> {
+    let id = CaseId::parse(id).ok_or(WebError::NotFound)?;
+    let state = services
+        .store
+        .case_state(id)
+        .await
+        .map_err(store_error)?
+        .ok_or(WebError::NotFound)?;
+    if !may_view(&user.actor, &state.case) {
+        return Err(WebError::NotFound);
+    }
+    Ok(state)
+}
+
+fn acting_text(tr: Tr, by: &str, acting: &Option<pelihara_domain::Acting>) -> String {
+    match acting {
+        Some(acting) => format!(
+            "{} {} ({}, {})",
+            acting.kind.label(),
+            position_label(tr, &acting.position),
+            by,
+            tr.t1("web-for-official", "name", &acting.official_name)
+        ),
+        None => by.to_owned(),
+    }
+}
+
+fn entry_view(services: &Services, tr: Tr, entry: &pelihara_domain::Entry) -> EntryView {
+    let line = |key: &str, value: String| (tr.t(key), value);
+    let yes_no = |value: bool| tr.t(if value { "web-yes" } else { "web-no" });
+    let lines = match &entry.record {
+        Record::Submission { letter } => vec![line("web-letter", letter.file_name.clone())],
+        Record::Registration { agenda } => vec![
+            line("web-agenda-number", agenda.number.clone()),
+            line("field-classification", agenda.classification.clone()),
+            line("field-letter_number", agenda.letter_number.clone()),
+            line(
+                "field-letter_date",
+                format_date(tr.lang(), agenda.letter_date),
+            ),
+            line(
+                "web-urgency",
+                tr.t(&format!("web-urgency-{}", urgency_code(agenda.urgency))),
+            ),
+            line(
+                "web-confidentiality",
+                tr.t(&format!(
+                    "web-confidentiality-{}",
+                    confidentiality_code(agenda.confidentiality)
+                )),
+            ),
+        ],
+        Record::Disposition(disposition) => vec![
+            line(
+                "web-disposition-to",
+                position_label(tr, &disposition.to_position),
+            ),
+            line("field-instructions", disposition.instructions.join("; ")),
+            line("field-note", disposition.note.clone()),
+            line(
+                "web-paraf",
+                format!(
+                    "{}…",
+                    &disposition.paraf.hash[..16.min(disposition.paraf.hash.len())]
+                ),
+            ),
+        ],
+        Record::Recall { reason }
+        | Record::Skipped { reason }
+        | Record::SentBack { reason }
+        | Record::Returned { reason }
+        | Record::Rejected { reason }
+        | Record::Withdrawn { reason } => {
+            vec![line("field-reason", reason.clone())]
+        }
+        Record::Analysis {
+            findings,
+            verdict,
+            recommendation,
+        } => vec![
+            line("field-findings", findings.clone()),
+            line(
+                "web-verdict",
+                tr.t(match verdict {
+                    Verdict::Maintainable => "web-verdict-maintainable",
+                    Verdict::NotMaintainable => "web-verdict-not-maintainable",
+                }),
+            ),
+            line("field-recommendation", recommendation.clone()),
+        ],
+        Record::Maintenance {
+            work_log,
+            result,
+            version,
+        } => vec![
+            line("field-work_log", work_log.clone()),
+            line("field-result", result.clone()),
+            line("field-version", version.clone()),
+        ],
+        Record::Hosting(hosting) => vec![
+            line("field-server", hosting.server.clone()),
+            line("field-domain", hosting.domain.clone()),
+            line("field-url", hosting.url.clone()),
+            line("web-dns-configured", yes_no(hosting.dns_configured)),
+            line(
+                "web-certificate-installed",
+                yes_no(hosting.certificate_installed),
+            ),
+            line("web-deployed", yes_no(hosting.deployed)),
+            line("field-network_officer", hosting.network_officer.clone()),
+            line("field-notes", hosting.notes.clone()),
+        ],
+        Record::Presentation {
+            held_at,
+            place,
+            attendees,
+            summary,
+        } => vec![
+            line("field-held_at", when(services, tr.lang(), *held_at)),
+            line("field-place", place.clone()),
+            line("field-attendees", attendees.clone()),
+            line("field-summary", summary.clone()),
+        ],
+        Record::Acceptance { note } | Record::Note { note } => {
+            vec![line("field-note", note.clone())]
+        }
+        Record::Resubmitted { note, letter } => {
+            let mut lines = vec![line("field-note", note.clone())];
+            if let Some(letter) = letter {
+                lines.push(line("web-letter", letter.file_name.clone()));
+            }
+            lines
+        }
+        Record::Claimed | Record::Released | Record::Done => Vec::new(),
+    };
+    EntryView {
+        at: when(services, tr.lang(), entry.at),
+        by: acting_text(tr, &entry.by_name, &entry.acting),
+        step_no: entry.step_no,
+        title: tr.t(&format!("web-record-{}", entry.record.kind())),
+        lines: lines
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .collect(),
+    }
+}
+
+fn urgency_code(urgency: Urgency) -> &'static str {
+    match urgency {
+        Urgency::Biasa => "biasa",
+        Urgency::Segera => "segera",
+        Urgency::SangatSegera => "sangat_segera",
+    }
+}
+
+fn confidentiality_code(value: Confidentiality) -> &'static str {
+    match value {
+        Confidentiality::Biasa => "biasa",
+        Confidentiality::Terbatas => "terbatas",
+        Confidentiality::Rahasia => "rahasia",
+        Confidentiality::SangatRahasia => "sangat_rahasia",
+    }
+}
+
+fn step_views(
+    services: &Services,
+    sop: &SopDefinition,
+    tr: Tr,
+    state: &CaseState,
+) -> Vec<StepView> {
+    let days = sop.settings.days;
+    sop.steps
+        .iter()
+        .map(|step| {
+            let tasks: Vec<&Task> = state
+                .tasks
+                .iter()
+                .filter(|task| task.step_no == step.no && task.stage != TaskStage::Complete)
+                .collect();
+            // The task that speaks for the step: the one waiting now, else the performer's
+            // (a decision task of the OPD has no standard and would hide the performer's).
+            let last = tasks
+                .iter()
+                .rev()
+                .find(|task| task.state.is_active())
+                .or_else(|| {
+                    tasks
+                        .iter()
+                        .rev()
+                        .find(|task| task.stage == TaskStage::Perform)
+                })
+                .or(tasks.last());
+            let skipped = state.entries.iter().any(|entry| {
+                entry.step_no == step.no && matches!(entry.record, Record::Skipped { .. })
+            });
+            let (status, by, at, actual, sla_pair) = match last {
+                Some(task) if task.state == TaskState::Done => (
+                    if skipped { "skipped" } else { "done" },
+                    acting_text(
+                        tr,
+                        task.completed_by_name.as_deref().unwrap_or_default(),
+                        &task.acting,
+                    ),
+                    task.completed_at
+                        .map(|at| when(services, tr.lang(), at))
+                        .unwrap_or_default(),
+                    working_time(tr, task),
+                    badge(services, sop, tr, task),
+                ),
+                Some(task) if task.state.is_active() => (
+                    if task.state == TaskState::Paused {
+                        "returned"
+                    } else {
+                        "current"
+                    },
+                    position_label(tr, &task.position),
+                    task.due_at
+                        .map(|due| tr.t1("web-due", "when", when(services, tr.lang(), due)))
+                        .unwrap_or_default(),
+                    String::new(),
+                    badge(services, sop, tr, task),
+                ),
+                _ if step.kind == StepKind::End && state.case.status == CaseStatus::Done => (
+                    "done",
+                    String::new(),
+                    state
+                        .case
+                        .closed_at
+                        .map(|at| when(services, tr.lang(), at))
+                        .unwrap_or_default(),
+                    String::new(),
+                    (String::new(), String::new()),
+                ),
+                _ => (
+                    "waiting",
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    (String::new(), String::new()),
+                ),
+            };
+            StepView {
+                no: step.no,
+                activity: step.activity.clone(),
+                actors: step
+                    .actors
+                    .iter()
+                    .filter_map(|id| sop.actor(id))
+                    .map(|actor| actor.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                standard: step
+                    .time
+                    .as_ref()
+                    .map(|time| pelihara_sop::text::describe_time(tr.lang(), time, days))
+                    .unwrap_or_default(),
+                status: status.to_owned(),
+                status_label: tr.t(&format!("web-step-{status}")),
+                by,
+                at,
+                actual,
+                sla_code: sla_pair.0,
+                sla_label: sla_pair.1,
+            }
+        })
+        .collect()
+}
+
+pub(super) async fn render_case(
+    services: &Services,
+    shell: Shell,
+    user: &CurrentUser,
+    state: CaseState,
+    message: String,
+    created: bool,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let sop = services
+        .catalog
+        .get(&state.case.sop_code, state.case.sop_version)
+        .ok_or(WebError::NotFound)?;
+    let opd_name = services
+        .store
+        .opd(state.case.opd_id)
+        .await
+        .map_err(store_error)?
+        .map(|opd| opd.name)
+        .unwrap_or_default();
+    let app_name = services
+        .store
+        .app(state.case.app_id)
+        .await
+        .map_err(store_error)?
+        .map(|app| app.name)
+        .unwrap_or_default();
+    let other_paper = crate::pages::documents::Kop::load(services)
+        .await?
+        .paper()
+        .other()
+        .code();
+    let partial = CasePartial {
+        other_paper,
+        tr,
+        id: state.case.id.to_string(),
+        action_url: format!("/permohonan/{}/aksi", state.case.id),
+        tracking_code: state.case.tracking_code.clone(),
+        subject: state.case.subject.clone(),
+        description: state.case.description.clone(),
+        opd_name,
+        app_name,
+        status_code: state.case.status.code().to_owned(),
+        status_label: tr.t(&format!("status-{}", state.case.status.code())),
+        closing_reason: state.case.closing_reason.clone().unwrap_or_default(),
+        agenda_number: state
+            .case
+            .agenda
+            .as_ref()
+            .map(|agenda| agenda.number.clone())
+            .unwrap_or_default(),
+        submitted: when(services, tr.lang(), state.case.submitted_at),
+        letter_name: state.case.letter.file_name.clone(),
+        steps: step_views(services, &sop, tr, &state),
+        entries: state
+            .entries
+            .iter()
+            .filter(|entry| !matches!(entry.record, Record::Claimed | Record::Released))
+            .rev()
+            .map(|entry| entry_view(services, tr, entry))
+            .collect(),
+        actions: actions_for(services, &sop, &state, &user.actor),
+        message,
+        created,
+        today: services
+            .clock
+            .now()
+            .with_timezone(&services.calendar.time_zone)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+    };
+    let response = page_or_partial(shell, partial, |shell, partial| CasePage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })?;
+    Ok((status, response).into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct CaseQuery {
+    baru: Option<String>,
+}
+
+pub(crate) async fn view_permohonan_detail_get(
+    State(state): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<CaseQuery>,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let case = load_visible(services, &user, &id).await?;
+    // The first time the person the task waits for opens it, it counts as read: a
+    // disposition can no longer be recalled.
+    if let Some(task) = case.active_task()
+        && task.seen_at.is_none()
+        && may_take(&user.actor, task, services.clock.now()).is_ok()
+    {
+        services
+            .store
+            .mark_task_seen(task.id, services.clock.now())
+            .await
+            .map_err(store_error)?;
+    }
+    render_case(
+        services,
+        shell,
+        &user,
+        case,
+        String::new(),
+        query.baru.is_some(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The request letter, for whoever may see the case.
+pub(crate) async fn view_permohonan_surat_get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let case = load_visible(services, &user, &id).await?;
+    let bytes = services
+        .blobs
+        .get(&case.case.letter.sha256)
+        .map_err(internal)?
+        .ok_or(WebError::NotFound)?;
+    let disposition = format!(
+        "inline; filename=\"{}\"",
+        case.case.letter.file_name.replace(['"', '\\'], "_")
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}

@@ -1,0 +1,119 @@
+//! `GET /tugas`, the inbox "Tugas saya": the tasks waiting for this person, with their SLA
+//! badges.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use pelihara_domain::{Role, TaskStage, effective_positions};
+
+use super::{SOP_CODE, badge, store_error, when};
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::pages::page_or_partial;
+use crate::shell::{Shell, Tr};
+use crate::state::AppState;
+
+struct TaskRow {
+    case_id: String,
+    tracking_code: String,
+    subject: String,
+    opd_name: String,
+    app_name: String,
+    step_no: u32,
+    activity: String,
+    stage: String,
+    opened: String,
+    due: String,
+    sla_code: String,
+    sla_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "inbox_partial.html")]
+struct InboxPartial {
+    tr: Tr,
+    rows: Vec<TaskRow>,
+    overdue: usize,
+    due_soon: usize,
+    is_operator: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    shell: Shell,
+    tr: Tr,
+    partial: InboxPartial,
+}
+
+pub(crate) async fn view_tugas_get(
+    State(state): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let now = services.clock.now();
+    let positions = effective_positions(&user.actor, now);
+    let opd = match user.actor.user.role {
+        Role::OpdOperator => user.actor.user.opd_id,
+        _ => None,
+    };
+    let items = services
+        .store
+        .inbox(&positions, opd, 200)
+        .await
+        .map_err(store_error)?;
+    let tr = shell.tr;
+    let sop = services
+        .catalog
+        .latest(SOP_CODE)
+        .ok_or(WebError::NotFound)?;
+    let mut rows = Vec::new();
+    for item in items {
+        let (sla_code, sla_label) = badge(services, &sop, tr, &item.task);
+        let activity = sop
+            .step(item.task.step_no)
+            .map(|step| step.activity.clone())
+            .unwrap_or_default();
+        rows.push(TaskRow {
+            case_id: item.task.case_id.to_string(),
+            tracking_code: item.tracking_code,
+            subject: item.subject,
+            opd_name: item.opd_name,
+            app_name: item.app_name,
+            step_no: item.task.step_no,
+            activity,
+            stage: tr.t(&format!("web-stage-{}", stage_code(item.task.stage))),
+            opened: when(services, tr.lang(), item.task.opened_at),
+            due: item
+                .task
+                .due_at
+                .map(|due| when(services, tr.lang(), due))
+                .unwrap_or_else(|| tr.t("web-no-due")),
+            sla_code,
+            sla_label,
+        });
+    }
+    let overdue = rows.iter().filter(|row| row.sla_code == "overdue").count();
+    let due_soon = rows.iter().filter(|row| row.sla_code == "due_soon").count();
+    let partial = InboxPartial {
+        tr,
+        rows,
+        overdue,
+        due_soon,
+        is_operator: user.actor.user.role == Role::OpdOperator,
+    };
+    page_or_partial(shell, partial, |shell, partial| InboxPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })
+}
+
+fn stage_code(stage: TaskStage) -> &'static str {
+    match stage {
+        TaskStage::Perform => "perform",
+        TaskStage::Decide => "decide",
+        TaskStage::Complete => "complete",
+    }
+}

@@ -1,0 +1,58 @@
+//! The pages of requests (permohonan), one route family a file: the inbox "Tugas saya"
+//! (`inbox`), the list of requests (`list`), the leadership dashboard (`dashboard`), the new
+//! request form (`new_request`) with the letter upload (`letter`), the case page (`case_page`),
+//! the action forms it offers (`case_actions`) and what they post (`action`). Handlers load
+//! through the store, let the engine decide, and render; they never decide a case rule
+//! themselves. Another OPD's case is a 404, exactly like a case that does not exist.
+
+pub(crate) mod action;
+pub(crate) mod case_actions;
+pub(crate) mod case_page;
+pub(crate) mod dashboard;
+pub(crate) mod inbox;
+pub(crate) mod letter;
+pub(crate) mod list;
+pub(crate) mod new_request;
+
+use chrono::{DateTime, Utc};
+use pelihara_domain::sla;
+use pelihara_domain::{Refusal, Task};
+use pelihara_i18n::{Lang, format_datetime};
+use pelihara_sop::SopDefinition;
+use pelihara_store::StoreError;
+
+use crate::error::WebError;
+use crate::shell::Tr;
+use crate::state::Services;
+
+/// The SOP new requests follow.
+const SOP_CODE: &str = "pemeliharaan-aplikasi-website";
+
+fn internal(error: impl std::error::Error + Send + Sync + 'static) -> WebError {
+    WebError::internal(error)
+}
+
+fn store_error(error: StoreError) -> WebError {
+    match error {
+        StoreError::Refused(Refusal::NotFound) => WebError::NotFound,
+        other => internal(other),
+    }
+}
+
+fn when(services: &Services, lang: Lang, instant: DateTime<Utc>) -> String {
+    format_datetime(lang, services.calendar.time_zone, instant)
+}
+
+/// The SLA badge of a task: its CSS modifier and its label.
+fn badge(services: &Services, sop: &SopDefinition, tr: Tr, task: &Task) -> (String, String) {
+    let state = sla::state(
+        &services.calendar,
+        task,
+        services.clock.now(),
+        sop.settings.due_soon_percent,
+    );
+    (
+        state.code().to_owned(),
+        tr.t(&format!("web-sla-{}", state.code())),
+    )
+}

@@ -1,0 +1,156 @@
+//! `GET/POST /aplikasi/impor`: importing a register sheet; one bad row changes nothing.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use pelihara_register::sheet::{self, ImportError};
+use pelihara_store::StoreError;
+
+use super::{editor_only, store_error};
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::pages::page_or_partial;
+use crate::shell::{Shell, Tr};
+use crate::state::AppState;
+
+/// The largest import file read (a register of a few thousand apps is far smaller).
+const IMPORT_MAX_BYTES: usize = 5 * 1024 * 1024;
+
+struct ImportErrorView {
+    row: usize,
+    column: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "register_import_partial.html")]
+struct ImportPartial {
+    tr: Tr,
+    headers: Vec<&'static str>,
+    errors: Vec<ImportErrorView>,
+    problem: String,
+}
+
+#[derive(Template)]
+#[template(path = "register_import.html")]
+struct ImportPage {
+    shell: Shell,
+    tr: Tr,
+    partial: ImportPartial,
+}
+
+fn render_import(
+    shell: Shell,
+    errors: Vec<ImportError>,
+    problem: Option<&str>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let failed = !errors.is_empty() || problem.is_some();
+    let partial = ImportPartial {
+        tr,
+        headers: sheet::headers(),
+        errors: errors
+            .into_iter()
+            .map(|error| ImportErrorView {
+                row: error.row,
+                column: error.column.unwrap_or_default(),
+                message: tr.t(error.key),
+            })
+            .collect(),
+        problem: problem.map(|key| tr.t(key)).unwrap_or_default(),
+    };
+    let response = page_or_partial(shell, partial, |shell, partial| ImportPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })?;
+    let status = if failed {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, response).into_response())
+}
+
+pub(crate) async fn view_aplikasi_impor_get(
+    State(state): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    editor_only(state.services(), &user)?;
+    render_import(shell, Vec::new(), None)
+}
+
+pub(crate) async fn view_aplikasi_impor_post(
+    State(state): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    editor_only(services, &user)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::bad_request("register-import-unreadable"))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_lowercase();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|_| WebError::bad_request("register-import-unreadable"))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+        return render_import(shell, Vec::new(), Some("register-import-no-file"));
+    };
+    if bytes.len() > IMPORT_MAX_BYTES {
+        return render_import(shell, Vec::new(), Some("register-import-too-large"));
+    }
+    // Deactivated OPDs are listed too, so a row naming one says why it is refused.
+    let opds: HashMap<String, sheet::SheetOpd> = services
+        .store
+        .list_opds()
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .map(|opd| {
+            let found = sheet::SheetOpd {
+                id: opd.id,
+                active: opd.active,
+            };
+            (opd.code.to_uppercase(), found)
+        })
+        .collect();
+    // XLSX files are zip archives: "PK" first, whatever the name says.
+    let parsed = if bytes.starts_with(b"PK") || name.ends_with(".xlsx") {
+        sheet::import_xlsx(&bytes, &opds)
+    } else {
+        sheet::import_csv(&bytes, &opds)
+    };
+    let rows = match parsed {
+        Ok(rows) => rows,
+        Err(errors) => return render_import(shell, errors, None),
+    };
+    match services
+        .store
+        .import_apps(&rows, &user.audit_source(), services.clock.now())
+        .await
+    {
+        Ok(_) => {}
+        // An OPD was deactivated between reading the sheet and writing it: nothing was
+        // imported; uploading again names the rows.
+        Err(StoreError::Refused(pelihara_domain::Refusal::Invalid {
+            field: "opd_id", ..
+        })) => {
+            return render_import(shell, Vec::new(), Some("register-import-opd-changed"));
+        }
+        Err(error) => return Err(store_error(error)),
+    }
+    Ok(Redirect::to(&format!("/aplikasi?impor={}", rows.len())).into_response())
+}

@@ -1,0 +1,249 @@
+//! `GET /aplikasi`, the register's list: filters, search, due badges and health.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use pelihara_domain::register::{AppStatus, DueState, HealthFilter, MaintenanceDue};
+use pelihara_domain::{Actor, OpdId};
+use pelihara_i18n::format_date;
+use pelihara_store::register::{RegisterFilter, RegisterRow};
+use serde::Deserialize;
+
+use super::{Choice, due_badge, due_of, may_edit, own_opd, policy, store_error};
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::pages::page_or_partial;
+use crate::shell::{Shell, Tr};
+use crate::state::{AppState, Services};
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    opd: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    health: String,
+    #[serde(default)]
+    q: String,
+}
+
+impl ListQuery {
+    fn query_string(&self) -> String {
+        let pairs = [
+            ("opd", &self.opd),
+            ("status", &self.status),
+            ("due", &self.due),
+            ("health", &self.health),
+            ("q", &self.q),
+        ];
+        pairs
+            .iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(key, value)| format!("{key}={}", url_encode(value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(byte).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+struct ListRow {
+    id: String,
+    name: String,
+    url: String,
+    opd_name: String,
+    status_code: String,
+    status_label: String,
+    last_maintained: String,
+    due: String,
+    due_css: String,
+    due_label: String,
+    health_css: String,
+    health_label: String,
+    open_cases: u32,
+}
+
+#[derive(Template)]
+#[template(path = "register_partial.html")]
+struct RegisterPartial {
+    tr: Tr,
+    rows: Vec<ListRow>,
+    opds: Vec<Choice>,
+    statuses: Vec<Choice>,
+    dues: Vec<Choice>,
+    healths: Vec<Choice>,
+    q: String,
+    show_opd_filter: bool,
+    may_edit: bool,
+    export_query: String,
+    overdue: usize,
+    due_soon: usize,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    shell: Shell,
+    tr: Tr,
+    partial: RegisterPartial,
+}
+
+/// The register rows a user may see under a query, with their due dates, filtered by due.
+pub(super) async fn visible_rows(
+    services: &Services,
+    actor: &Actor,
+    query: &ListQuery,
+) -> Result<Vec<(RegisterRow, Option<MaintenanceDue>)>, WebError> {
+    let forced = own_opd(actor)?;
+    let chosen = OpdId::parse(query.opd.trim());
+    let filter = RegisterFilter {
+        opd: forced.or(chosen),
+        app: None,
+        status: AppStatus::from_code(&query.status),
+        health: HealthFilter::from_code(&query.health),
+        search: Some(query.q.trim().to_owned()).filter(|q| !q.is_empty()),
+    };
+    let due_filter = DueState::from_code(&query.due);
+    let policy = policy(services).await?;
+    let rows = services
+        .store
+        .register(&filter)
+        .await
+        .map_err(store_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let due = due_of(services, &policy, &row);
+            (row, due)
+        })
+        .filter(|(_, due)| due_filter.is_none_or(|wanted| due.is_some_and(|d| d.state == wanted)))
+        .collect())
+}
+
+pub(crate) async fn view_aplikasi_get(
+    State(state): State<AppState>,
+    shell: Shell,
+    user: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let tr = shell.tr;
+    let lang = tr.lang();
+    let rows = visible_rows(services, &user.actor, &query).await?;
+    let forced = own_opd(&user.actor)?;
+    let opds = if forced.is_none() {
+        services
+            .store
+            .list_opds()
+            .await
+            .map_err(store_error)?
+            .into_iter()
+            .map(|opd| Choice {
+                selected: opd.id.to_string() == query.opd,
+                value: opd.id.to_string(),
+                label: opd.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let choices = |items: Vec<(&str, String)>, current: &str| -> Vec<Choice> {
+        items
+            .into_iter()
+            .map(|(value, label)| Choice {
+                selected: value == current,
+                value: value.to_owned(),
+                label,
+            })
+            .collect()
+    };
+    let statuses = choices(
+        AppStatus::ALL
+            .iter()
+            .map(|s| (s.code(), tr.t(s.message_key())))
+            .collect(),
+        &query.status,
+    );
+    let dues = choices(
+        DueState::ALL
+            .iter()
+            .map(|s| (s.code(), tr.t(s.message_key())))
+            .collect(),
+        &query.due,
+    );
+    let healths = choices(
+        HealthFilter::ALL
+            .iter()
+            .map(|h| (h.code(), tr.t(&format!("register-health-{}", h.code()))))
+            .collect(),
+        &query.health,
+    );
+    let mut overdue = 0;
+    let mut due_soon = 0;
+    let list: Vec<ListRow> = rows
+        .into_iter()
+        .map(|(row, due)| {
+            // An app whose maintenance is already requested is not counted as waiting.
+            match due.map(|d| d.state).filter(|_| row.open_cases == 0) {
+                Some(DueState::Overdue) => overdue += 1,
+                Some(DueState::DueSoon) => due_soon += 1,
+                _ => {}
+            }
+            let status = row.status();
+            let (health_css, health_label) = match row.last_check_ok {
+                Some(true) => ("on_time", tr.t("register-health-ok")),
+                Some(false) => ("overdue", tr.t("register-health-failing")),
+                None => ("no_standard", tr.t("register-health-unchecked")),
+            };
+            ListRow {
+                id: row.app.id.to_string(),
+                name: row.app.name.clone(),
+                url: row.app.url.clone(),
+                opd_name: row.opd_name.clone(),
+                status_code: status.code().to_owned(),
+                status_label: tr.t(status.message_key()),
+                last_maintained: row
+                    .last_maintained_at
+                    .map(|at| format_date(lang, services.calendar.local_date(at)))
+                    .unwrap_or_else(|| tr.t("register-never-maintained")),
+                due: due.map(|d| format_date(lang, d.due)).unwrap_or_default(),
+                due_css: due_badge(tr, due, row.open_cases).0,
+                due_label: due_badge(tr, due, row.open_cases).1,
+                health_css: health_css.to_owned(),
+                health_label,
+                open_cases: row.open_cases,
+            }
+        })
+        .collect();
+    let partial = RegisterPartial {
+        tr,
+        rows: list,
+        opds,
+        statuses,
+        dues,
+        healths,
+        q: query.q.clone(),
+        show_opd_filter: forced.is_none(),
+        may_edit: may_edit(services, &user.actor),
+        export_query: query.query_string(),
+        overdue,
+        due_soon,
+    };
+    page_or_partial(shell, partial, |shell, partial| RegisterPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })
+}
