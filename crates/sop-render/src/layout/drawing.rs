@@ -5,12 +5,11 @@ use pelihara_i18n::{Lang, t};
 use pelihara_sop::SopDefinition;
 
 use super::grid::{Grid, Position};
-use super::items::{
-    Arrow, Branch, BranchLabel, CONNECTOR_HEIGHT, CONNECTOR_WIDTH, Connector, Page, REJECT_HEIGHT,
-    REJECT_WIDTH, RejectBox, Side, SymbolBox,
+use super::page::{
+    Arrow, BOTTOM_DROP, Branch, BranchLabel, CONNECTOR_HEIGHT, CONNECTOR_WIDTH, Connector,
+    EDGE_GAP, Page, REJECT_HEIGHT, REJECT_WIDTH, RejectBox, Side, SymbolBox,
 };
 use super::planner::{Placement, Plan};
-use super::{BOTTOM_DROP, EDGE_GAP};
 
 /// How far a capsule or connector beside a symbol sits outward from its column's centre,
 /// leaving room for a "Tidak" label on the arrow to it.

@@ -3,8 +3,14 @@
 
 use pelihara_sop::SopDefinition;
 
-use super::MARGIN;
+/// Space around the table.
+pub(super) const MARGIN: f64 = 8.0;
+/// Cell text size.
+pub const FONT_SIZE: f64 = 11.0;
+/// Space between a cell's rules and its text.
+pub(super) const CELL_PADDING: f64 = 5.0;
 
+/// Column widths.
 const NO_WIDTH: f64 = 34.0;
 const ACTIVITY_WIDTH: f64 = 230.0;
 const ACTOR_WIDTH: f64 = 80.0;

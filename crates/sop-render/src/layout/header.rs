@@ -6,10 +6,9 @@ use std::collections::HashSet;
 use pelihara_i18n::{Lang, t};
 use pelihara_sop::SopDefinition;
 
-use super::grid::{Grid, Span, span_over};
-use super::items::{Page, Rect, Segment, TextBlock, TextLine};
+use super::grid::{CELL_PADDING, Grid, MARGIN, Span, span_over};
+use super::page::{Page, Rect, Segment, TextBlock, TextLine};
 use super::text::chars_fitting;
-use super::{CELL_PADDING, MARGIN};
 use crate::wrap::wrap;
 
 /// Column heading text size and line pitch (bold).

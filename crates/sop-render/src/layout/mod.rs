@@ -18,7 +18,7 @@
 mod drawing;
 mod grid;
 mod header;
-mod items;
+mod page;
 mod planner;
 mod text;
 
@@ -28,26 +28,17 @@ use pelihara_sop::SopDefinition;
 use crate::cells::{StepTexts, step_texts};
 
 use drawing::{Geometry, draw_plan};
-pub use grid::Grid;
+pub use grid::FONT_SIZE;
+use grid::{CELL_PADDING, Grid, MARGIN};
 use grid::{paginate, positions};
 use header::Header;
-pub use items::*;
+pub use page::{
+    Arrow, CONNECTOR_HEIGHT, CONNECTOR_SHOULDER, CONNECTOR_WIDTH, Connector, Page, REJECT_HEIGHT,
+    REJECT_WIDTH, RejectBox, Shape, SymbolBox, TextBlock,
+};
+use page::{Rect, SYMBOL_CLEARANCE, Segment, symbol_size};
 use planner::Planner;
 use text::cell_blocks;
-
-/// Space around the table.
-pub const MARGIN: f64 = 8.0;
-/// Cell text size and line pitch.
-pub const FONT_SIZE: f64 = 11.0;
-const CELL_PADDING: f64 = 5.0;
-/// Free height above and below a symbol, for the arrows that enter and leave it.
-const SYMBOL_CLEARANCE: f64 = 18.0;
-/// Gap between a connector or reject capsule and the row's edge.
-const EDGE_GAP: f64 = 6.0;
-/// Shortest arrow between a symbol and a connector or reject capsule below or above it.
-const SHORT_ARROW: f64 = 16.0;
-/// How far an arrow leaving a symbol's bottom drops before it turns into a channel.
-const BOTTOM_DROP: f64 = 12.0;
 
 /// Lays the flowchart table of `def` out, one `Page` per page of the official document.
 pub fn layout(def: &SopDefinition, lang: Lang) -> Vec<Page> {

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use pelihara_sop::{SopDefinition, StepKind, Target};
 
 use super::grid::{Grid, Position};
-use super::items::{Branch, CONNECTOR_HEIGHT, REJECT_HEIGHT, Side};
-use super::{BOTTOM_DROP, EDGE_GAP, SHORT_ARROW};
+use super::page::{
+    BOTTOM_DROP, Branch, CONNECTOR_HEIGHT, EDGE_GAP, REJECT_HEIGHT, SHORT_ARROW, Side,
+};
 
 /// How far above the centre an arrow enters a side another arrow already leaves from.
 const SHARED_SIDE_SHIFT: f64 = -8.0;

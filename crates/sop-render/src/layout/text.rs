@@ -4,10 +4,10 @@
 use crate::cells::StepTexts;
 use crate::wrap::wrap;
 
-use super::grid::{Grid, Span};
-use super::items::{TextBlock, TextLine};
-use super::{CELL_PADDING, FONT_SIZE};
+use super::grid::{CELL_PADDING, FONT_SIZE, Grid, Span};
+use super::page::{TextBlock, TextLine};
 
+/// Line pitch of cell text.
 const LINE_HEIGHT: f64 = 14.0;
 
 /// Average advance of one character in ems. DejaVu Sans, the widest of the fonts the SVG

@@ -3,12 +3,23 @@
 
 use pelihara_sop::StepKind;
 
-pub const SYMBOL_WIDTH: f64 = 56.0;
+/// Symbol sizes, per shape.
+const SYMBOL_WIDTH: f64 = 56.0;
 const RECTANGLE_HEIGHT: f64 = 28.0;
 const CAPSULE_HEIGHT: f64 = 26.0;
 const DIAMOND_WIDTH: f64 = 58.0;
 const DIAMOND_HEIGHT: f64 = 40.0;
 
+/// Free height above and below a symbol, for the arrows that enter and leave it.
+pub(super) const SYMBOL_CLEARANCE: f64 = 18.0;
+/// Gap between a connector or reject capsule and the row's edge.
+pub(super) const EDGE_GAP: f64 = 6.0;
+/// Shortest arrow between a symbol and a connector or reject capsule below or above it.
+pub(super) const SHORT_ARROW: f64 = 16.0;
+/// How far an arrow leaving a symbol's bottom drops before it turns into a channel.
+pub(super) const BOTTOM_DROP: f64 = 12.0;
+
+/// The reject capsule and the off-page connector.
 pub const REJECT_WIDTH: f64 = 50.0;
 pub const REJECT_HEIGHT: f64 = 20.0;
 pub const CONNECTOR_WIDTH: f64 = 22.0;
