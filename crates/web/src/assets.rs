@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
@@ -13,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use crate::error::WebError;
-use crate::state::AppState;
 
 /// The URL prefix of every static file.
 pub const STATIC_PREFIX: &str = "/static/";
@@ -115,11 +115,10 @@ fn content_type(mime: &str) -> HeaderValue {
 
 /// `GET /static/{*path}`: an embedded file by its hashed name.
 pub(crate) async fn view_static_get(
-    State(state): State<AppState>,
+    State(assets): State<Arc<AssetTable>>,
     Path(path): Path<String>,
 ) -> Result<Response, WebError> {
-    let asset = state
-        .assets()
+    let asset = assets
         .asset_by_hashed_path
         .get(&path)
         .ok_or(WebError::NotFound)?;

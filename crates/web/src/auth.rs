@@ -19,7 +19,9 @@ use pelihara_domain::{Actor, Role, UserId};
 use pelihara_store::AuditSource;
 use tower_sessions::Session;
 
+use crate::bell::BELL_PATH;
 use crate::error::WebError;
+use crate::htmx::{HX_REDIRECT, HX_REQUEST, header_is_true};
 use crate::lang::local_path;
 use crate::session_store::USER_KEY;
 use crate::state::AppState;
@@ -111,7 +113,7 @@ pub async fn signed_in(
         return Ok(None);
     };
     // The bell's background poll must not keep an unattended session alive forever.
-    let extend = parts.uri.path() != crate::pages::notifications::BELL_PATH;
+    let extend = parts.uri.path() != BELL_PATH;
     let actor = user_of_session(&session, state, extend).await?;
     let user = actor.map(|actor| CurrentUser {
         actor,
@@ -268,7 +270,7 @@ impl IntoResponse for AuthRejection {
                     // header makes htmx load it as a whole page instead.
                     let mut response = StatusCode::NO_CONTENT.into_response();
                     if let Ok(value) = HeaderValue::from_str(&target) {
-                        response.headers_mut().insert("hx-redirect", value);
+                        response.headers_mut().insert(HX_REDIRECT, value);
                     }
                     response
                 } else {
@@ -319,10 +321,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             Ok(Some(user)) => Ok(user),
             Ok(None) => Err(AuthRejection::SignIn {
                 next: come_back_to(parts),
-                htmx: parts
-                    .headers
-                    .get(crate::shell::HX_REQUEST)
-                    .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true")),
+                htmx: header_is_true(parts, HX_REQUEST),
             }),
             Err(error) => Err(AuthRejection::Error(error)),
         }

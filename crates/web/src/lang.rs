@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
-use pelihara_i18n::Lang;
+use pelihara_i18n::{Lang, arg, t, t_args};
 use serde::Deserialize;
 
 use crate::assets::STATIC_PREFIX;
@@ -17,6 +17,44 @@ use crate::state::AppState;
 
 /// The cookie that remembers the language.
 pub const LANG_COOKIE: &str = "lang";
+
+/// Translates message keys of `crates/i18n/locales/<lang>/*.ftl` for one language. Templates
+/// call `{{ tr.t("landing-title") }}`; askama escapes the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr {
+    lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The message `key`; a missing key shows as the key itself.
+    pub fn t(&self, key: &str) -> String {
+        t(self.lang, key)
+    }
+
+    /// The message `key` with the number `$count`, so plural rules apply ("1 user", "2 users").
+    pub fn count(&self, key: &str, count: usize) -> String {
+        // Counts on a page are far below 2^52, where f64 stops being exact.
+        t_args(
+            self.lang,
+            key,
+            &[("count", pelihara_i18n::num(count as f64))],
+        )
+    }
+
+    /// The message `key` with one argument `$name`, the common case in templates:
+    /// `{{ tr.t1("case-number", "number", case.number) }}`.
+    pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
+        t_args(self.lang, key, &[(name, arg(value))])
+    }
+}
 
 /// The language of a request: `?lang=` first (so a shared link shows what its sender saw),
 /// then the cookie, then Indonesian.

@@ -2,17 +2,24 @@
 //! security layers every response passes through. It must never hold SQL or case rules: pages
 //! call the store and the case engine, and only render.
 //!
-//! Entry point: [`router`]. Module map: `state` (config and shared state), `shell` (what every
-//! template gets: `Shell`, `Tr`), `pages` (one module per page), `error` (`WebError` and the
-//! layer that renders errors), `assets` (hashed static files), `lang` (language choice),
-//! `security` (headers and the cross-site check), `auth` (who is signed in: `CurrentUser`,
-//! `AdminUser`, passwords, the failed-login limit), `session_store` (sessions in the
-//! database), `people` (position and role names, the user menu), `forms` (field errors).
+//! Entry point: [`router`]. The crate has two floors, and the lower never imports the upper.
+//! The shell, below: `state` (config and shared state), `document_queue` (the background
+//! issuing of documents the state holds), `assets` (hashed static files), `lang` (language
+//! choice and `Tr`), `security` (headers and the cross-site check), `session_store` (sessions
+//! in the database), `auth` (who is signed in: `CurrentUser`, `AdminUser`, passwords, the
+//! failed-login limit), `people` (position and role names, the user menu), `bell` (the
+//! notification bell of the top bar), `htmx` (its headers), `shell` (what every template gets:
+//! `Shell`), `error` (`WebError`), `error_page` (the layer that renders errors) and `forms`
+//! (field errors). The pages, above: `pages` (one module per page or route family).
 
 pub mod assets;
 pub mod auth;
+pub(crate) mod bell;
+pub(crate) mod document_queue;
 pub mod error;
+pub(crate) mod error_page;
 pub mod forms;
+pub(crate) mod htmx;
 pub mod lang;
 pub mod pages;
 pub mod people;
@@ -36,9 +43,11 @@ use tower_http::trace::TraceLayer;
 
 pub use auth::CurrentUser;
 pub use error::{UserMessage, WebError};
+pub use lang::Tr;
 /// The letterhead setting documents print (the demo seeds it; `/admin/kop` edits it).
 pub use pages::documents::{KOP_SETTING, Kop};
-pub use shell::{NavLink, Shell, Tr, UserMenu};
+pub use people::UserMenu;
+pub use shell::{NavLink, Shell};
 pub use state::{AppState, Clock, Services, SetupError, WebConfig};
 
 /// The whole web front: every route with every layer, ready for `axum::serve`.
@@ -132,7 +141,7 @@ fn routes() -> Router<AppState> {
             get(pages::notifications::view_notifikasi_get),
         )
         .route(
-            pages::notifications::BELL_PATH,
+            bell::BELL_PATH,
             get(pages::notifications::view_notifikasi_lonceng_get),
         )
         .route(
@@ -266,7 +275,7 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(csrf)
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            error::render_errors,
+            error_page::render_errors,
         ))
         // Outside the error renderer, so that error pages can show who is signed in.
         .layer(session_store::session_layer(

@@ -7,7 +7,15 @@ use pelihara_domain::{OPD_POSITION, Role};
 use pelihara_store::SopCatalog;
 
 use crate::auth::CurrentUser;
-use crate::shell::{Tr, UserMenu};
+use crate::lang::Tr;
+
+/// Who is signed in, for the user menu in the top bar (see `people::user_menu`).
+#[derive(Debug, Clone)]
+pub struct UserMenu {
+    pub display_name: String,
+    /// The position (jabatan) the user acts in, already translated.
+    pub position: String,
+}
 
 /// A position's name: the translated `position-<code>` message, or, for a position of another
 /// SOP without one, the actor's name as its definition writes it, or the code itself.

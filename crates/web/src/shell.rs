@@ -10,56 +10,17 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use pelihara_domain::Role;
-use pelihara_i18n::{Lang, arg, t, t_args};
+use pelihara_i18n::Lang;
 
 use crate::assets::AssetTable;
-use crate::lang::request_lang;
+use crate::bell::Bell;
+use crate::htmx::{HX_BOOSTED, HX_REQUEST, header_is_true};
+use crate::lang::{Tr, request_lang};
+use crate::people::UserMenu;
 use crate::state::AppState;
 
-/// The request header htmx sets on every request it makes.
-pub const HX_REQUEST: &str = "hx-request";
-/// The request header htmx sets when a boosted link or form asks for a whole page.
-pub const HX_BOOSTED: &str = "hx-boosted";
 /// The request id header, set by the request-id layer when the client sent none.
 pub const REQUEST_ID: &str = "x-request-id";
-
-/// Translates message keys of `crates/i18n/locales/<lang>/*.ftl` for one language. Templates
-/// call `{{ tr.t("landing-title") }}`; askama escapes the result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tr {
-    lang: Lang,
-}
-
-impl Tr {
-    pub fn new(lang: Lang) -> Tr {
-        Tr { lang }
-    }
-
-    pub fn lang(&self) -> Lang {
-        self.lang
-    }
-
-    /// The message `key`; a missing key shows as the key itself.
-    pub fn t(&self, key: &str) -> String {
-        t(self.lang, key)
-    }
-
-    /// The message `key` with the number `$count`, so plural rules apply ("1 user", "2 users").
-    pub fn count(&self, key: &str, count: usize) -> String {
-        // Counts on a page are far below 2^52, where f64 stops being exact.
-        t_args(
-            self.lang,
-            key,
-            &[("count", pelihara_i18n::num(count as f64))],
-        )
-    }
-
-    /// The message `key` with one argument `$name`, the common case in templates:
-    /// `{{ tr.t1("case-number", "number", case.number) }}`.
-    pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
-        t_args(self.lang, key, &[(name, arg(value))])
-    }
-}
 
 /// A link in the navigation bar.
 #[derive(Debug, Clone)]
@@ -67,14 +28,6 @@ pub struct NavLink {
     pub href: String,
     pub label: String,
     pub active: bool,
-}
-
-/// Who is signed in, for the user menu in the top bar (see `people::user_menu`).
-#[derive(Debug, Clone)]
-pub struct UserMenu {
-    pub display_name: String,
-    /// The position (jabatan) the user acts in, already translated.
-    pub position: String,
 }
 
 /// Everything `base.html` needs, extracted from the request and the app state.
@@ -104,12 +57,6 @@ impl Shell {
         let tr = Tr::new(lang);
         let path = parts.uri.path();
         let current_path = path_without_lang(path, parts.uri.query());
-        let header_is_true = |name: &str| {
-            parts
-                .headers
-                .get(name)
-                .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"true"))
-        };
         let request_id = parts
             .headers
             .get(REQUEST_ID)
@@ -122,7 +69,7 @@ impl Shell {
             office_name: state.config().office_name.clone(),
             current_path,
             request_id,
-            htmx: header_is_true(HX_REQUEST) && !header_is_true(HX_BOOSTED),
+            htmx: header_is_true(parts, HX_REQUEST) && !header_is_true(parts, HX_BOOSTED),
             nav: nav_links(tr, path, None),
             user: None,
             unread: None,
@@ -144,10 +91,8 @@ impl Shell {
     }
 
     /// The notification bell, for a signed-in user only.
-    pub fn bell(&self) -> Option<crate::pages::notifications::Bell> {
-        self.user
-            .as_ref()
-            .map(|_| crate::pages::notifications::Bell::new(self.tr, self.unread))
+    pub fn bell(&self) -> Option<Bell> {
+        self.user.as_ref().map(|_| Bell::new(self.tr, self.unread))
     }
 
     /// The hashed URL of an embedded asset: `{{ shell.asset_url("pelihara.css") }}`.

@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Weak};
 
+use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
 use pelihara_domain::agenda::AgendaFormat;
@@ -12,7 +13,7 @@ use pelihara_store::{BlobStore, SopCatalog, Store};
 use tower_http::csrf::CsrfLayer;
 
 use crate::assets::AssetTable;
-use crate::pages::documents::{DocumentLocks, DocumentQueue, InFlight, RequestsInFlight};
+use crate::document_queue::{DocumentLocks, DocumentQueue, InFlight, RequestsInFlight};
 
 /// Settings of the web front, cloned into every request through [`AppState`].
 #[derive(Debug, Clone)]
@@ -224,6 +225,13 @@ impl AppState {
     /// The cross-site request check, with the public origin trusted.
     pub(crate) fn csrf_layer(&self) -> CsrfLayer {
         self.inner.csrf.clone()
+    }
+}
+
+/// The asset table alone, for the static file handler (which needs nothing else of the state).
+impl FromRef<AppState> for Arc<AssetTable> {
+    fn from_ref(state: &AppState) -> Arc<AssetTable> {
+        Arc::clone(state.assets())
     }
 }
 

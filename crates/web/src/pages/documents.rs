@@ -18,7 +18,7 @@
 //! a sustained burst they fall behind, and a download issues whatever is still missing). This
 //! module never decides case rules and never holds SQL.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
@@ -35,13 +35,10 @@ use pelihara_store::{AuditSource, NewIssuedDocument, StoreError};
 use tokio::sync::Semaphore;
 
 use crate::auth::CurrentUser;
+use crate::document_queue::{DocumentLocks, IssueJob};
 use crate::error::WebError;
-use crate::shell::Tr;
+use crate::lang::Tr;
 use crate::state::{AppState, Services};
-
-mod queue;
-
-pub(crate) use queue::{DocumentLocks, DocumentQueue, InFlight, RequestsInFlight};
 
 /// The setting (in the `settings` table, JSON) that holds the letterhead: see [`Kop`].
 pub const KOP_SETTING: &str = "docs.kop";
@@ -768,7 +765,19 @@ fn eager_kinds(state: &CaseState) -> Vec<DocumentKind> {
 /// happens to its documents.
 pub(crate) fn issue_after_action(app: &AppState, state: &CaseState, source: &AuditSource) {
     app.document_queue()
-        .enqueue(app, state.case.id, source.clone());
+        .enqueue(state.case.id, source.clone(), &issuing(app));
+}
+
+/// The worker's job, [`issue_latest`], holding the state only weakly: the worker must not keep
+/// the application alive (dropping the state stops it).
+fn issuing(app: &AppState) -> IssueJob {
+    let app = app.downgrade();
+    Arc::new(move |case, source| {
+        let state = app.upgrade()?;
+        Some(Box::pin(async move {
+            issue_latest(&state, case, &source).await;
+        }))
+    })
 }
 
 /// The worker's job: issues, in Indonesian on the office's paper, every document whose records

@@ -5,8 +5,9 @@ use askama::Template;
 use axum::response::Response;
 
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 
 #[derive(Template)]
 #[template(path = "landing.html")]

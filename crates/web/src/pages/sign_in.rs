@@ -15,9 +15,10 @@ use tower_sessions::Session;
 use crate::auth::{self, ClientAddress, CurrentUser};
 use crate::error::WebError;
 use crate::forms::FormErrors;
+use crate::lang::Tr;
 use crate::lang::local_path;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 /// Longer usernames are not looked up (and not stored whole in the audit trail).

@@ -13,9 +13,10 @@ use pelihara_i18n::format_datetime;
 use pelihara_store::IssuedDocument;
 
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::documents::Kop;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 #[derive(Template)]

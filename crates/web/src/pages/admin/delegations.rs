@@ -19,9 +19,10 @@ use super::{
 use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::FormErrors;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
 use crate::people::{position_label, sop_positions};
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::{AppState, Services};
 
 const PATH: &str = "/admin/delegasi";

@@ -18,9 +18,10 @@ use super::{AdminTab, done, notice, tabs, too_long};
 use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::FormErrors;
+use crate::lang::Tr;
 use crate::pages::documents::{KOP_SETTING, Kop, off_runtime};
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 const PATH: &str = "/admin/kop";

@@ -14,8 +14,9 @@ use askama::Template;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 
 /// A tab of the admin pages' own tab bar.
 pub(crate) struct AdminTab {

@@ -16,8 +16,9 @@ use super::{
 use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::FormErrors;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 const PATH: &str = "/admin/opd";

@@ -19,8 +19,9 @@ use super::{AdminTab, FormData, done, notice, tabs};
 use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::FormErrors;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 pub(crate) const PATH: &str = "/admin/pemeliharaan";

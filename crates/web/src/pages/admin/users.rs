@@ -16,9 +16,10 @@ use super::{
 use crate::auth::{AdminUser, hash_password};
 use crate::error::{UserMessage, WebError};
 use crate::forms::FormErrors;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
 use crate::people::{position_label, role_label, sop_positions};
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 const PATH: &str = "/admin/pengguna";

@@ -16,8 +16,9 @@ use super::case_actions::{Actions, actions_for};
 use super::{badge, internal, store_error, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::{AppState, Services};
 
 /// Duration in working time, as people say it: "2 jam 15 menit" / "1,5 hari".

@@ -14,8 +14,9 @@ use super::list::{CaseRow, case_rows};
 use super::{SOP_CODE, store_error};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 #[derive(Template)]

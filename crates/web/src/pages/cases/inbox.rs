@@ -9,8 +9,9 @@ use pelihara_domain::{Role, TaskStage, effective_positions};
 use super::{SOP_CODE, badge, store_error, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 struct TaskRow {

@@ -8,7 +8,7 @@ use pelihara_domain::DocumentRef;
 
 use super::internal;
 use crate::error::WebError;
-use crate::shell::Tr;
+use crate::lang::Tr;
 use crate::state::Services;
 
 /// The largest letter accepted; a scanned letter of several pages fits.

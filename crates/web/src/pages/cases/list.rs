@@ -9,8 +9,9 @@ use pelihara_domain::{Actor, Role};
 use super::{store_error, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::{AppState, Services};
 
 pub(super) struct CaseRow {

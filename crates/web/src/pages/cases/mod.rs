@@ -22,7 +22,7 @@ use pelihara_sop::SopDefinition;
 use pelihara_store::StoreError;
 
 use crate::error::WebError;
-use crate::shell::Tr;
+use crate::lang::Tr;
 use crate::state::Services;
 
 /// The SOP new requests follow.

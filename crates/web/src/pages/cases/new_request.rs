@@ -11,8 +11,9 @@ use super::letter::{read_form, store_letter};
 use super::{SOP_CODE, internal, store_error};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::{AppState, Services};
 
 struct AppOption {

@@ -14,8 +14,9 @@ use serde::Deserialize;
 use super::{due_badge, due_of, may_edit, policy, store_error, visible_app, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 struct HistoryRow {

@@ -12,8 +12,9 @@ use serde::Deserialize;
 use super::{Choice, editor_only, policy, store_error, visible_app};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::{AppState, Services};
 
 #[derive(Debug, Default, Deserialize)]

@@ -11,8 +11,9 @@ use pelihara_store::StoreError;
 use super::{editor_only, store_error};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::AppState;
 
 /// The largest import file read (a register of a few thousand apps is far smaller).

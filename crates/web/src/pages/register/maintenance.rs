@@ -15,7 +15,7 @@ use pelihara_store::register::RegisterFilter;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::shell::Tr;
+use crate::lang::Tr;
 use crate::state::{AppState, Services};
 
 use super::{due_of, policy};

@@ -31,7 +31,7 @@ use pelihara_store::register::{App, RegisterFilter, RegisterRow};
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::shell::Tr;
+use crate::lang::Tr;
 use crate::state::Services;
 
 const SOP_CODE: &str = "pemeliharaan-aplikasi-website";

@@ -19,8 +19,9 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::shell::{Shell, Tr};
+use crate::shell::Shell;
 use crate::state::{AppState, Services};
 
 /// Minutes, hours and days as people say them ("2 jam 15 menit", "1,5 hari").

@@ -7,10 +7,13 @@
 //! flight (or after waiting [`YIELD_AT_MOST`]), so background issuing takes from requests
 //! neither the CPU nor the disk nor the writer. The queue is bounded: when full a request is
 //! dropped with a log line, because the download path issues whatever is missing. This module
-//! must never fail or delay a case action, and never decides which documents a case has
-//! (documents.rs does).
+//! must never fail or delay a case action, and never decides which documents a case has nor
+//! how they are issued: the documents page hands it that job ([`IssueJob`]), so the queue stands in
+//! the application state below every page.
 
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -20,7 +23,12 @@ use pelihara_store::AuditSource;
 use tokio::sync::{Notify, OwnedMutexGuard, watch};
 use tokio::task::JoinHandle;
 
-use crate::state::{AppState, WeakAppState};
+/// What the worker does with a case: issue its documents from its latest state, as the one
+/// who acted last. `None` when there is nothing to do it with any more (the application is
+/// shutting down): the case is then left to the download path.
+pub(crate) type IssueJob = Arc<
+    dyn Fn(CaseId, AuditSource) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>> + Send + Sync,
+>;
 
 /// The cases waiting for their documents, in arrival order, with who acted last on each.
 #[derive(Debug, Default)]
@@ -120,8 +128,9 @@ impl DocumentQueue {
     }
 
     /// Queues the documents of `case` to be issued from its latest state, attributed to
-    /// `source` (the last actor when several actions collapse). Never waits for a render.
-    pub(crate) fn enqueue(self: &Arc<Self>, app: &AppState, case: CaseId, source: AuditSource) {
+    /// `source` (the last actor when several actions collapse), by `issue` should this call
+    /// start the worker. Never waits for a render.
+    pub(crate) fn enqueue(self: &Arc<Self>, case: CaseId, source: AuditSource, issue: &IssueJob) {
         {
             let mut waiting = lock(&self.waiting);
             if let Some(existing) = waiting.sources.get_mut(&case) {
@@ -139,13 +148,13 @@ impl DocumentQueue {
             }
             self.idle.send_replace(false);
         }
-        self.ensure_worker(app);
+        self.ensure_worker(issue);
         self.wake.notify_one();
     }
 
     /// Starts the worker on the runtime of the first action (and again should that runtime
     /// have gone, as between tests): `AppState::new` may run before any runtime exists.
-    fn ensure_worker(self: &Arc<Self>, app: &AppState) {
+    fn ensure_worker(self: &Arc<Self>, issue: &IssueJob) {
         let mut worker = lock(&self.worker);
         if worker.as_ref().is_some_and(|handle| !handle.is_finished()) {
             return;
@@ -160,7 +169,7 @@ impl DocumentQueue {
             }
             return;
         };
-        *worker = Some(runtime.spawn(run(app.downgrade(), Arc::clone(self))));
+        *worker = Some(runtime.spawn(run(Arc::clone(issue), Arc::clone(self))));
     }
 
     /// Ends the worker; called when the application state is dropped.
@@ -205,15 +214,15 @@ impl DocumentQueue {
     }
 }
 
-/// The worker: one case at a time. It holds the state only while issuing, so the state can
-/// go (its drop stops the worker, see [`DocumentQueue::stop`]).
-async fn run(app: WeakAppState, queue: Arc<DocumentQueue>) {
+/// The worker: one case at a time. `issue` holds the state only while issuing, so the state
+/// can go (its drop stops the worker, see [`DocumentQueue::stop`]).
+async fn run(issue: IssueJob, queue: Arc<DocumentQueue>) {
     loop {
         match queue.next() {
             Some((case, source)) => {
                 queue.yield_to_requests().await;
-                if let Some(state) = app.upgrade() {
-                    super::issue_latest(&state, case, &source).await;
+                if let Some(job) = issue(case, source) {
+                    job.await;
                 }
                 queue.done();
             }
@@ -271,16 +280,15 @@ impl Drop for DocumentGuard {
 mod tests {
     use super::*;
 
-    fn app_state(test: &crate::testing::TestServices) -> AppState {
-        AppState::new(
-            crate::WebConfig {
-                office_name: "Dinkominfo".to_owned(),
-                public_base_url: "http://localhost".to_owned(),
-                upload_limit_bytes: 1024,
-            },
-            test.services.clone(),
-        )
-        .unwrap()
+    /// An issuing job that only records which cases it was given, in order.
+    fn recording() -> (IssueJob, Arc<Mutex<Vec<CaseId>>>) {
+        let issued = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&issued);
+        let issue: IssueJob = Arc::new(move |case, _source| {
+            lock(&seen).push(case);
+            Some(Box::pin(async {}))
+        });
+        (issue, issued)
     }
 
     fn waiting(queue: &DocumentQueue) -> Vec<(CaseId, String)> {
@@ -294,15 +302,14 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_queue_drops_new_cases_and_collapses_repeated_ones() {
-        let test = crate::testing::services().await;
-        let app = app_state(&test);
+        let (issue, issued) = recording();
         let queue = Arc::new(DocumentQueue::new(2, Arc::default()));
         queue.set_paused(true);
         let (a, b, c) = (CaseId::random(), CaseId::random(), CaseId::random());
-        queue.enqueue(&app, a, AuditSource::cli("1"));
-        queue.enqueue(&app, b, AuditSource::cli("2"));
-        queue.enqueue(&app, c, AuditSource::cli("3"));
-        queue.enqueue(&app, a, AuditSource::cli("4"));
+        queue.enqueue(a, AuditSource::cli("1"), &issue);
+        queue.enqueue(b, AuditSource::cli("2"), &issue);
+        queue.enqueue(c, AuditSource::cli("3"), &issue);
+        queue.enqueue(a, AuditSource::cli("4"), &issue);
         assert_eq!(
             waiting(&queue),
             vec![(a, "sistem (4)".to_owned()), (b, "sistem (2)".to_owned())],
@@ -311,32 +318,34 @@ mod tests {
         // Paused with work waiting: not settled.
         let settled = tokio::time::timeout(std::time::Duration::from_millis(50), queue.settled());
         assert!(settled.await.is_err());
-        // Resumed, the worker takes both (cases unknown to the store: nothing to issue).
+        // Resumed, the worker issues both, once each, in arrival order.
         queue.set_paused(false);
         tokio::time::timeout(std::time::Duration::from_secs(10), queue.settled())
             .await
             .unwrap();
         assert!(waiting(&queue).is_empty());
+        assert_eq!(*lock(&issued), vec![a, b]);
     }
 
     /// The worker waits while a request is in flight, and goes on as soon as none is.
     #[tokio::test]
     async fn the_worker_yields_to_requests_in_flight() {
-        let test = crate::testing::services().await;
-        let app = app_state(&test);
+        let (issue, issued) = recording();
         let requests = Arc::new(RequestsInFlight::default());
         let queue = Arc::new(DocumentQueue::new(2, Arc::clone(&requests)));
         let request = requests.start();
-        queue.enqueue(&app, CaseId::random(), AuditSource::cli("1"));
+        queue.enqueue(CaseId::random(), AuditSource::cli("1"), &issue);
         let settled = tokio::time::timeout(std::time::Duration::from_millis(300), queue.settled());
         assert!(
             settled.await.is_err(),
             "a request is in flight: the case waits"
         );
+        assert!(lock(&issued).is_empty());
         drop(request);
         tokio::time::timeout(std::time::Duration::from_secs(2), queue.settled())
             .await
             .unwrap();
+        assert_eq!(lock(&issued).len(), 1);
     }
 
     #[tokio::test]
