@@ -18,6 +18,37 @@ use pelihara_store::register::NewApp;
 use pelihara_store::{AuditSource, BlobStore, SopCatalog, Store, StoreError, VerifyProblem};
 use sqlx::Connection;
 
+/// Declares each named test twice, `sqlite::NAME` and `postgres::NAME`, each running the
+/// function `NAME(harness)` of the calling module on a fresh database of that backend (the
+/// PostgreSQL one is skipped without a test server, see `postgres_url`). The calling module
+/// names `harness` in scope. `workers = N;` gives the runtime more threads, for tests whose
+/// racers must really run at once.
+macro_rules! contract {
+    (workers = $workers:literal; $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = $workers)]
+                async fn $name() {
+                    super::$name(super::harness("sqlite").await.unwrap()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = $workers)]
+                async fn $name() {
+                    if let Some(harness) = super::harness("postgres").await {
+                        super::$name(harness).await;
+                    }
+                }
+            )*
+        }
+    };
+    ($($name:ident),* $(,)?) => {
+        contract!(workers = 2; $($name),*);
+    };
+}
+
 #[path = "contract/documents.rs"]
 mod documents_contract;
 #[path = "contract/maintenance.rs"]
@@ -884,29 +915,6 @@ async fn nobody_sees_another_opds_case(h: Harness) {
             .unwrap()
             .is_empty()
     );
-}
-
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness("sqlite").await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(harness) = super::harness("postgres").await {
-                        super::$name(harness).await;
-                    }
-                }
-            )*
-        }
-    };
 }
 
 contract!(

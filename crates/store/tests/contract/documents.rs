@@ -177,30 +177,7 @@ async fn simultaneous_issues_leave_exactly_one_current(h: Harness) {
     assert_eq!(report.first_bad, None);
 }
 
-macro_rules! documents_contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness("sqlite").await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(harness) = super::harness("postgres").await {
-                        super::$name(harness).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-documents_contract!(
+contract!(
     issue_supersede_and_both_verify,
     simultaneous_issues_leave_exactly_one_current,
 );

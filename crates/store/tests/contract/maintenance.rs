@@ -12,7 +12,7 @@ use pelihara_store::maintenance::{DraftOrigin, DraftOutcome, DraftState};
 use pelihara_store::{AuditSource, Store, StoreError, SubmitWith};
 use sqlx::{Connection, Row};
 
-use super::{Harness, wib};
+use super::{Harness, harness, wib};
 
 fn policy() -> MaintenancePolicy {
     MaintenancePolicy::with_sop_interval(12)
@@ -693,30 +693,7 @@ async fn submissions_and_drafts_wait_for_the_apps_row_lock(h: Harness) {
     assert_eq!(h.store.list_cases(None, 10).await.unwrap().len(), 1);
 }
 
-macro_rules! maintenance_contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    super::$name(super::super::harness("sqlite").await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    if let Some(harness) = super::super::harness("postgres").await {
-                        super::$name(harness).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-maintenance_contract!(
+contract!(workers = 4;
     policy_round_trips,
     reminders_go_once_per_state_change,
     twenty_clicks_prepare_one_draft,

@@ -487,30 +487,7 @@ async fn job_leases_are_held_by_one_node(h: Harness) {
     assert_eq!(winners, 1);
 }
 
-macro_rules! notifications_contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness("sqlite").await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(harness) = super::harness("postgres").await {
-                        super::$name(harness).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-notifications_contract!(
+contract!(
     a_notification_is_recorded_once_per_key,
     the_bell_counts_and_only_the_recipient_reads,
     preferences_choose_the_channels,

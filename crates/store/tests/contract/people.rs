@@ -140,30 +140,7 @@ async fn a_deactivated_opd_stops_its_operators(h: Harness) {
     );
 }
 
-macro_rules! people_contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness("sqlite").await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(harness) = super::harness("postgres").await {
-                        super::$name(harness).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-people_contract!(
+contract!(
     editing_a_user_ends_sessions_only_when_permissions_change,
     setting_a_password_ends_every_session,
     a_deactivated_opd_stops_its_operators,

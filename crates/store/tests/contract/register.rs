@@ -359,30 +359,7 @@ async fn an_import_with_a_failing_row_adds_nothing(h: Harness) {
     assert_eq!(report.first_bad, None);
 }
 
-macro_rules! register_contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness("sqlite").await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(harness) = super::harness("postgres").await {
-                        super::$name(harness).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-register_contract!(
+contract!(
     register_fields_round_trip_and_filter,
     history_and_hosting_come_from_done_cases,
     health_checks_are_kept_newest_first,

@@ -146,27 +146,4 @@ async fn the_schedule_follows_its_tasks(h: Harness) {
     assert_eq!(h.store.count_overdue_tasks(t).await.unwrap(), 0);
 }
 
-macro_rules! reminders_contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness("sqlite").await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(harness) = super::harness("postgres").await {
-                        super::$name(harness).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-reminders_contract!(the_schedule_follows_its_tasks);
+contract!(the_schedule_follows_its_tasks);

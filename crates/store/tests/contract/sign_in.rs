@@ -202,30 +202,7 @@ fn writes_are_send(store: &pelihara_store::Store, source: &AuditSource) {
     is_send(store.record_failed_login("x", serde_json::json!({}), source, now));
 }
 
-macro_rules! sign_in_contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::harness("sqlite").await.unwrap()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    if let Some(harness) = super::harness("postgres").await {
-                        super::$name(harness).await;
-                    }
-                }
-            )*
-        }
-    };
-}
-
-sign_in_contract!(
+contract!(
     sessions_load_until_they_expire,
     disabling_a_user_ends_their_sessions,
     failed_logins_are_counted_per_username,
