@@ -908,24 +908,7 @@ impl Store {
             statement = statement.bind(opd.to_string());
         }
         let rows = statement.bind(limit).fetch_all(self.reader()).await?;
-        rows.iter()
-            .map(|row| {
-                Ok(CaseSummary {
-                    id: CaseId(uuid(&row.try_get::<String, _>("id")?)?),
-                    tracking_code: row.try_get("tracking_code")?,
-                    subject: row.try_get("subject")?,
-                    opd_id: OpdId(uuid(&row.try_get::<String, _>("opd_id")?)?),
-                    opd_name: row.try_get("opd_name")?,
-                    app_name: row.try_get("app_name")?,
-                    status: from_code(&row.try_get::<String, _>("status")?)?,
-                    current_step: to_u32(row.try_get("current_step")?, "step")?,
-                    submitted_at: instant(row.try_get("submitted_at")?)?,
-                    closed_at: opt_instant(row.try_get("closed_at")?)?,
-                    agenda_number: row.try_get("agenda_number")?,
-                    due_at: opt_instant(row.try_get("due_at")?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(crate::case_list::summary_from_row).collect()
     }
 
     /// The SLA sweep: open tasks due before `now`, earliest first, as the few fields a

@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod blobs;
 mod bootstrap;
+pub mod case_list;
 pub mod cases;
 mod codec;
 pub mod documents;
@@ -35,6 +36,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
+pub use case_list::{CaseCursor, CaseFilter, CasePage};
 pub use cases::{CaseSummary, InboxItem, OverdueTask, SopCatalog, SubmitWith};
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use writer::GroupCommitStats;

@@ -49,6 +49,8 @@ macro_rules! contract {
     };
 }
 
+#[path = "contract/case_list.rs"]
+mod case_list_contract;
 #[path = "contract/documents.rs"]
 mod documents_contract;
 #[path = "contract/maintenance.rs"]
