@@ -14,9 +14,22 @@ use sqlx::any::AnyRow;
 use uuid::Uuid;
 
 use crate::codec::{from_code, from_json, instant, millis, opt_from_json, opt_instant, uuid};
-use crate::notifications::ReminderTask;
 use crate::writer::{JobFuture, Keep};
 use crate::{Result, Store};
+
+/// An open task with what reminders say about its case (the scheduler's sweep).
+#[derive(Debug, Clone)]
+pub struct ReminderTask {
+    pub task: Task,
+    pub tracking_code: String,
+    pub subject: String,
+    pub opd_id: OpdId,
+    pub opd_name: String,
+    pub app_id: AppId,
+    pub app_name: String,
+    pub sop_code: String,
+    pub sop_version: u32,
+}
 
 /// A schedule row whose instant has come, with its open task and what reminders say about it.
 #[derive(Debug, Clone)]
