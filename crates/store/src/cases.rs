@@ -68,18 +68,6 @@ pub struct InboxItem {
     pub agenda_number: Option<String>,
 }
 
-/// An open task past its due moment, as the SLA sweep reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OverdueTask {
-    pub task_id: TaskId,
-    pub case_id: CaseId,
-    pub step_no: u32,
-    pub position: String,
-    /// For the OPD's own tasks: which OPD.
-    pub opd_id: Option<OpdId>,
-    pub due_at: DateTime<Utc>,
-}
-
 /// A case as lists show it.
 #[derive(Debug, Clone)]
 pub struct CaseSummary {
@@ -908,48 +896,9 @@ impl Store {
             statement = statement.bind(opd.to_string());
         }
         let rows = statement.bind(limit).fetch_all(self.reader()).await?;
-        rows.iter().map(crate::case_list::summary_from_row).collect()
-    }
-
-    /// The SLA sweep: open tasks due before `now`, earliest first, as the few fields a
-    /// reminder or an escalation needs. Answered from the covering index `tasks_open_by_due`
-    /// (migration 0007) without reading the task rows.
-    pub async fn sla_sweep(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<OverdueTask>> {
-        let rows = sqlx::query(
-            "select id, case_id, step_no, position, opd_id, due_at from tasks \
-             where state = 'open' and due_at < $1 order by due_at limit $2",
-        )
-        .bind(millis(now))
-        .bind(limit)
-        .fetch_all(self.reader())
-        .await?;
         rows.iter()
-            .map(|row| {
-                let opd_id: Option<String> = row.try_get("opd_id")?;
-                Ok(OverdueTask {
-                    task_id: TaskId(uuid(&row.try_get::<String, _>("id")?)?),
-                    case_id: CaseId(uuid(&row.try_get::<String, _>("case_id")?)?),
-                    step_no: to_u32(row.try_get("step_no")?, "step")?,
-                    position: row.try_get("position")?,
-                    opd_id: opd_id.as_deref().map(uuid).transpose()?.map(OpdId),
-                    due_at: instant(row.try_get("due_at")?)?,
-                })
-            })
+            .map(crate::case_list::summary_from_row)
             .collect()
-    }
-
-    /// Open tasks with a due moment before `now`, as whole tasks (for a few; the periodic
-    /// sweep over all of them is [`Store::sla_sweep`]).
-    pub async fn overdue_tasks(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Task>> {
-        let query = format!(
-            "select {TASK_COLUMNS} from tasks where state = 'open' and due_at < $1 order by due_at limit $2"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(query))
-            .bind(millis(now))
-            .bind(limit)
-            .fetch_all(self.reader())
-            .await?;
-        rows.iter().map(task_from_row).collect()
     }
 }
 

@@ -269,29 +269,6 @@ pub async fn done_cases(path: &str, limit: i64) -> Result<Vec<String>> {
     rows.iter().map(|row| Ok(row.try_get(0)?)).collect()
 }
 
-/// The SLA sweep's index scan alone (counting the open tasks due before `now_ms` from the
-/// covering index, on a native connection): how much of the sweep is the database and how
-/// much is turning rows into values. Returns (rows, milliseconds, best of 3).
-pub async fn sweep_scan(path: &str, now_ms: i64) -> Result<(i64, f64)> {
-    let mut conn = SqliteConnection::connect(&format!("sqlite://{path}")).await?;
-    let mut best = f64::MAX;
-    let mut rows = 0;
-    for _ in 0..3 {
-        let started = Instant::now();
-        rows = sqlx::query(
-            "select count(*) from (select id, case_id, step_no, position, opd_id, due_at \
-             from tasks where state = 'open' and due_at < $1)",
-        )
-        .bind(now_ms)
-        .fetch_one(&mut conn)
-        .await?
-        .try_get(0)?;
-        best = best.min(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    conn.close().await?;
-    Ok((rows, best))
-}
-
 /// What [`settle_reminders`] did: open-task shapes planned, schedule rows moved on, rows
 /// removed (past their last stage), and the rows left.
 #[derive(Debug, Clone, Copy)]

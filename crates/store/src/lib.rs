@@ -37,7 +37,7 @@ use sqlx::{AnyPool, Executor};
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
-pub use cases::{CaseSummary, InboxItem, OverdueTask, SopCatalog, SubmitWith};
+pub use cases::{CaseSummary, InboxItem, SopCatalog, SubmitWith};
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use writer::GroupCommitStats;
 

@@ -270,16 +270,4 @@ impl Store {
             })
             .collect()
     }
-
-    /// How many open tasks are past their due moment at `now`, counted from the covering index
-    /// `tasks_open_by_due` (what a dashboard figure needs; [`Store::sla_sweep`] pages the rows).
-    pub async fn count_overdue_tasks(&self, now: DateTime<Utc>) -> Result<u64> {
-        let row = sqlx::query(
-            "select count(*) as overdue from tasks where state = 'open' and due_at < $1",
-        )
-        .bind(millis(now))
-        .fetch_one(self.reader())
-        .await?;
-        Ok(count64(row.try_get("overdue")?))
-    }
 }

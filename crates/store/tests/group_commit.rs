@@ -285,38 +285,38 @@ async fn a_stale_action_in_a_batch_rolls_back_alone() {
     assert!(h.store.integrity_ok().await.unwrap());
 }
 
-/// The SLA sweep (read from its covering index) lists exactly the open tasks past due,
-/// earliest first, and forgets a task once it is done.
+/// The reminder sweep's read (`due_reminders`, the scheduler's real path) sees the tasks the
+/// group-commit writer opened, earliest first, and forgets a task once it is done: the
+/// schedule rows follow the writer's commits (by the database's triggers).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_sla_sweep_lists_open_tasks_past_due() {
+async fn the_reminder_schedule_follows_the_writers_tasks() {
     let h = harness().await;
     let (first, second) = (h.submit().await, h.submit().await);
-    assert!(h.store.sla_sweep(at(), 100).await.unwrap().is_empty());
+    let before = at() - chrono::Duration::milliseconds(1);
+    assert!(
+        h.store
+            .due_reminders(before, None, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let later = at() + chrono::Duration::days(30);
-    let overdue = h.store.sla_sweep(later, 100).await.unwrap();
-    assert_eq!(overdue.len(), 2);
+    let due = h.store.due_reminders(later, None, 100).await.unwrap();
+    assert_eq!(due.len(), 2);
     assert!(
-        overdue
-            .iter()
-            .all(|task| task.step_no == 2 && task.position == "pelaksana")
+        due.iter()
+            .all(|row| row.item.task.step_no == 2 && row.item.task.position == "pelaksana")
     );
-    assert!(overdue[0].due_at <= overdue[1].due_at);
-    let full = h.store.overdue_tasks(later, 100).await.unwrap();
-    assert_eq!(
-        overdue.iter().map(|task| task.task_id).collect::<Vec<_>>(),
-        full.iter().map(|task| task.id).collect::<Vec<_>>()
-    );
+    assert!(due[0].next_at <= due[1].next_at);
     h.register(first).await.unwrap();
-    let overdue = h.store.sla_sweep(later, 100).await.unwrap();
-    // Registering opens the Head's disposition (due later too) and closes step 2.
-    assert!(
-        overdue
-            .iter()
-            .all(|task| task.case_id != first || task.step_no == 3)
-    );
-    assert!(
-        overdue
-            .iter()
-            .any(|task| task.case_id == second && task.step_no == 2)
-    );
+    let due = h.store.due_reminders(later, None, 100).await.unwrap();
+    // Registering opens the Head's disposition and closes step 2.
+    let steps = |case| {
+        due.iter()
+            .filter(|row| row.item.task.case_id == case)
+            .map(|row| row.item.task.step_no)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(steps(first), [3]);
+    assert_eq!(steps(second), [2]);
 }

@@ -200,15 +200,6 @@ impl Store {
         rows.iter().map(notification_from_row).collect()
     }
 
-    /// How many notifications a user has (for paging).
-    pub async fn notification_count(&self, user: UserId) -> Result<i64> {
-        let row = sqlx::query("select count(*) as n from notifications where recipient_id = $1")
-            .bind(user.to_string())
-            .fetch_one(self.reader())
-            .await?;
-        Ok(row.try_get("n")?)
-    }
-
     /// How many of a user's notifications are unread (the bell's figure).
     pub async fn unread_count(&self, user: UserId) -> Result<i64> {
         // On every page (the bell): a short read (see `read`), over the recipient's index.
