@@ -139,12 +139,7 @@ pub(crate) async fn user_of_session(
         return Ok(None);
     };
     let actor = match UserId::parse(&id) {
-        Some(id) => state
-            .services()
-            .store
-            .actor(id)
-            .await
-            .map_err(WebError::internal)?,
+        Some(id) => state.services().store.actor(id).await?,
         None => None,
     };
     let Some(actor) = actor.filter(|actor| actor.user.active) else {

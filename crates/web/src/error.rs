@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use pelihara_domain::Refusal;
 use pelihara_i18n::{Lang, arg, t_args};
+use pelihara_store::StoreError;
 
 /// A message for the user: a key of the `.ftl` files and its arguments, translated when the
 /// error is rendered (the handler that fails need not know the language).
@@ -77,6 +79,17 @@ impl WebError {
     }
 }
 
+/// A store error: a refusal because the object does not exist is a 404 (for objects the user
+/// may not know exist too), anything else is our fault.
+impl From<StoreError> for WebError {
+    fn from(error: StoreError) -> WebError {
+        match error {
+            StoreError::Refused(Refusal::NotFound) => WebError::NotFound,
+            other => WebError::internal(other),
+        }
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(error: askama::Error) -> WebError {
         WebError::internal(error)
@@ -137,5 +150,26 @@ pub(crate) fn report(kind: ErrorKind, message: Option<UserMessage>) -> ErrorRepo
         kind,
         message,
         detail: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_refusal_of_a_missing_object_is_a_404_and_other_store_errors_are_ours() {
+        assert!(matches!(
+            WebError::from(StoreError::Refused(Refusal::NotFound)),
+            WebError::NotFound
+        ));
+        assert!(matches!(
+            WebError::from(StoreError::Corrupt("x".to_owned())),
+            WebError::Internal(_)
+        ));
+        assert!(matches!(
+            WebError::from(StoreError::Refused(Refusal::Conflict)),
+            WebError::Internal(_)
+        ));
     }
 }

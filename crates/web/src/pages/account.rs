@@ -62,8 +62,7 @@ async fn render(
         .services()
         .store
         .user(user.actor.user.id)
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let partial = AccountPartial {
         tr,
@@ -122,8 +121,7 @@ pub(crate) async fn view_akun_sandi_post(
     let stored = services
         .store
         .user(user.actor.user.id)
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let now = services.clock.now();
     let username = stored.user.username.clone();
@@ -132,8 +130,7 @@ pub(crate) async fn view_akun_sandi_post(
     let failures = services
         .store
         .failed_logins_since(&username, now - auth::FAILURE_WINDOW)
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     if current.is_empty() {
         errors.field("current_password", tr.t("admin-error-required"));
     } else if let Some(wait) = auth::locked_for(&failures, now) {
@@ -160,8 +157,7 @@ pub(crate) async fn view_akun_sandi_post(
                 &user.audit_source(),
                 now,
             )
-            .await
-            .map_err(WebError::internal)?;
+            .await?;
         errors.field("current_password", tr.t("account-error-current-wrong"));
     }
     check_password(tr, &new, "new_password", &mut errors);
@@ -187,8 +183,7 @@ pub(crate) async fn view_akun_sandi_post(
     services
         .store
         .set_password(stored.user.id, &hash, true, &user.audit_source(), now)
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     // Every session ended with the change (whoever knew the old password is out); this
     // browser, which just proved it knows the password, goes on under a new session id.
     auth::start_session(&session, stored.user.id).await?;

@@ -31,7 +31,7 @@ use pelihara_docs::{
 };
 use pelihara_domain::{CaseId, CaseState, CaseStatus, Entry, Record, may_view};
 use pelihara_i18n::Lang;
-use pelihara_store::{AuditSource, NewIssuedDocument, StoreError};
+use pelihara_store::{AuditSource, NewIssuedDocument};
 use tokio::sync::Semaphore;
 
 use crate::auth::CurrentUser;
@@ -106,11 +106,7 @@ impl Kop {
     /// The stored setting, or the defaults when none is stored; a setting that cannot be read
     /// (edited by hand) is logged and the defaults print rather than no document at all.
     pub(crate) async fn load(services: &Services) -> Result<Kop, WebError> {
-        let stored = services
-            .store
-            .setting(KOP_SETTING)
-            .await
-            .map_err(store_error)?;
+        let stored = services.store.setting(KOP_SETTING).await?;
         Ok(match stored {
             None => Kop::default(),
             Some(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
@@ -123,7 +119,10 @@ impl Kop {
     /// The letterhead as documents print it, with the logo's bytes from the document store.
     pub(crate) fn letterhead(&self, services: &Services) -> Result<Letterhead, WebError> {
         let logo = match &self.logo_sha256 {
-            Some(digest) => services.blobs.get(digest.trim()).map_err(internal)?,
+            Some(digest) => services
+                .blobs
+                .get(digest.trim())
+                .map_err(WebError::internal)?,
             None => None,
         };
         Ok(Letterhead {
@@ -147,8 +146,10 @@ pub(crate) async fn off_runtime<T: Send + 'static>(
     let permits = PERMITS.get_or_init(|| {
         Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
     });
-    let _permit = permits.acquire().await.map_err(internal)?;
-    tokio::task::spawn_blocking(job).await.map_err(internal)
+    let _permit = permits.acquire().await.map_err(WebError::internal)?;
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(WebError::internal)
 }
 
 /// Who waits for a render.
@@ -211,7 +212,7 @@ pub(crate) async fn in_background<T: Send + 'static>(
             let _ = reply.send(job());
         }))
         .map_err(|_| WebError::internal("the background render thread has stopped"))?;
-    answer.await.map_err(internal)
+    answer.await.map_err(WebError::internal)
 }
 
 #[derive(serde::Deserialize)]
@@ -220,14 +221,6 @@ pub(crate) struct DocumentQuery {
     kertas: Option<String>,
     /// `id` (default: official documents are Indonesian) or `en`.
     bahasa: Option<String>,
-}
-
-fn internal(error: impl std::error::Error + Send + Sync + 'static) -> WebError {
-    WebError::internal(error)
-}
-
-fn store_error(error: StoreError) -> WebError {
-    internal(error)
 }
 
 /// The same visibility rule as the case page: unknown, malformed and not-visible are one 404.
@@ -240,8 +233,7 @@ async fn load_visible(
     let state = services
         .store
         .case_state(id)
-        .await
-        .map_err(store_error)?
+        .await?
         .ok_or(WebError::NotFound)?;
     if !may_view(&user.actor, &state.case) {
         return Err(WebError::NotFound);
@@ -367,12 +359,9 @@ struct Names {
 
 async fn names(services: &Services, state: &CaseState) -> Result<Names, WebError> {
     let store = &services.store;
-    let opd = store.opd(state.case.opd_id).await.map_err(store_error)?;
-    let app = store.app(state.case.app_id).await.map_err(store_error)?;
-    let user = store
-        .user(state.case.submitted_by)
-        .await
-        .map_err(store_error)?;
+    let opd = store.opd(state.case.opd_id).await?;
+    let app = store.app(state.case.app_id).await?;
+    let user = store.user(state.case.submitted_by).await?;
     Ok(Names {
         opd: opd.map(|opd| opd.name).unwrap_or_default(),
         app: app.map(|app| app.name).unwrap_or_default(),
@@ -640,12 +629,12 @@ async fn current_bytes(
     let current = services
         .store
         .current_issued_document(kind.code(), subject, paper.code())
-        .await
-        .map_err(store_error)?;
+        .await?;
     match current {
-        Some(current) if current.source_version == revision => {
-            services.blobs.get(&current.sha256).map_err(internal)
-        }
+        Some(current) if current.source_version == revision => services
+            .blobs
+            .get(&current.sha256)
+            .map_err(WebError::internal),
         _ => Ok(None),
     }
 }
@@ -718,14 +707,17 @@ pub(crate) async fn current_or_issue(
         pelihara_docs::render(inputs.document(), &setting, &issue)
     })
     .await?
-    .map_err(internal)?;
+    .map_err(WebError::internal)?;
     tracing::debug!(
         kind = kind.code(),
         ms = rendered.elapsed.as_millis(),
         "document rendered"
     );
     // Durability before acknowledgement: the PDF is on disk before its issue is recorded.
-    let digest = services.blobs.put(&rendered.pdf).map_err(internal)?;
+    let digest = services
+        .blobs
+        .put(&rendered.pdf)
+        .map_err(WebError::internal)?;
     services
         .store
         .issue_document(
@@ -742,8 +734,7 @@ pub(crate) async fn current_or_issue(
             },
             now,
         )
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Some(rendered.pdf))
 }
 

@@ -147,11 +147,10 @@ pub(crate) async fn view_notifikasi_get(
     // One more than a page tells whether there is a next page without counting them all.
     let mut notifications = store
         .notifications_for(me, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     let has_next = notifications.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
     notifications.truncate(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX));
-    let unread = store.unread_count(me).await.map_err(WebError::internal)?;
+    let unread = store.unread_count(me).await?;
     let tr = shell.tr;
     let partial = ListPartial {
         tr,
@@ -182,8 +181,7 @@ async fn own_notification(
     services
         .store
         .notification(id)
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .filter(|notification| notification.recipient == user.actor.user.id)
         .ok_or(WebError::NotFound)
 }
@@ -200,8 +198,7 @@ pub(crate) async fn view_notifikasi_buka_get(
         services
             .store
             .mark_notification_read(user.actor.user.id, notification.id, services.clock.now())
-            .await
-            .map_err(WebError::internal)?;
+            .await?;
     }
     // Only a path on this site: a stored link never sends the user elsewhere.
     let target = crate::lang::local_path(notification.link_path.trim());
@@ -221,8 +218,7 @@ pub(crate) async fn view_notifikasi_baca_post(
     services
         .store
         .mark_notification_read(user.actor.user.id, notification.id, services.clock.now())
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     let page = page_number(Some(&FormData(data).text("halaman")));
     let path = if page > 1 {
         format!("/notifikasi?halaman={page}&ok=read")
@@ -241,8 +237,7 @@ pub(crate) async fn view_notifikasi_baca_semua_post(
     services
         .store
         .mark_all_notifications_read(user.actor.user.id, services.clock.now())
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     Ok(Redirect::to("/notifikasi?ok=all-read").into_response())
 }
 
@@ -281,11 +276,7 @@ async fn email_address(
     services: &Services,
     user: &CurrentUser,
 ) -> Result<Option<String>, WebError> {
-    let stored = services
-        .store
-        .user(user.actor.user.id)
-        .await
-        .map_err(WebError::internal)?;
+    let stored = services.store.user(user.actor.user.id).await?;
     Ok(stored
         .and_then(|stored| stored.email)
         .map(|address| address.trim().to_owned())
@@ -316,8 +307,7 @@ pub(crate) async fn view_akun_notifikasi_get(
     let preferences = services
         .store
         .channel_preferences(user.actor.user.id)
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     let tr = shell.tr;
     let email_address = email_address(services, &user).await?;
     let partial = SettingsPartial {
@@ -428,8 +418,7 @@ pub(crate) async fn view_akun_notifikasi_post(
                 &user.audit_source(),
                 services.clock.now(),
             )
-            .await
-            .map_err(WebError::internal)?;
+            .await?;
         return Ok(Redirect::to("/akun/notifikasi?ok=saved").into_response());
     }
     let partial = SettingsPartial {
@@ -569,8 +558,7 @@ pub(crate) async fn view_admin_notifikasi_get(
             offset: (page - 1) * LOG_PAGE_SIZE,
             ..DeliveryFilter::default()
         })
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     let has_next = rows.len() > usize::try_from(LOG_PAGE_SIZE).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(LOG_PAGE_SIZE).unwrap_or(usize::MAX));
     let tr = shell.tr;

@@ -180,8 +180,7 @@ pub(crate) async fn view_sign_in_post(
     };
     let failures = store
         .failed_logins_since(&username, now - auth::FAILURE_WINDOW)
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     if let Some(wait) = auth::locked_for(&failures, now) {
         store
             .record_event(
@@ -190,18 +189,14 @@ pub(crate) async fn view_sign_in_post(
                 serde_json::json!({ "username": username, "reason": "locked" }),
                 now,
             )
-            .await
-            .map_err(WebError::internal)?;
+            .await?;
         return locked(shell, username, form.next, auth::minutes_to_wait(wait));
     }
 
     let stored = if username.chars().count() > USERNAME_MAX {
         None
     } else {
-        store
-            .user_by_username(&username)
-            .await
-            .map_err(WebError::internal)?
+        store.user_by_username(&username).await?
     };
     let password = if form.password.len() > PASSWORD_MAX {
         String::new()
@@ -224,10 +219,7 @@ pub(crate) async fn view_sign_in_post(
                 address,
             };
             auth::start_session(&session, stored.user.id).await?;
-            store
-                .record_sign_in(&username, &source, now)
-                .await
-                .map_err(WebError::internal)?;
+            store.record_sign_in(&username, &source, now).await?;
             sweep(&state, now).await;
             Ok(Redirect::to(&destination(&form.next, stored.user.role)).into_response())
         }
@@ -245,8 +237,7 @@ pub(crate) async fn view_sign_in_post(
                     &guest,
                     now,
                 )
-                .await
-                .map_err(WebError::internal)?;
+                .await?;
             let mut failures = failures;
             failures.push(now);
             if let Some(wait) = auth::locked_for(&failures, now) {
@@ -325,8 +316,7 @@ pub(crate) async fn view_sign_out_post(
                 serde_json::json!({ "username": user.actor.user.username }),
                 state.services().clock.now(),
             )
-            .await
-            .map_err(WebError::internal)?;
+            .await?;
     }
     auth::end_session(&session).await?;
     Ok(Redirect::to("/masuk?keluar=1").into_response())

@@ -137,8 +137,7 @@ async fn holder_name(services: &Services, position: &str) -> Result<String, WebE
     Ok(services
         .store
         .holders_of(position)
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .into_iter()
         .next()
         .map(|user| user.full_name)
@@ -156,16 +155,8 @@ async fn render(
     let tr = shell.tr;
     let services = state.services();
     let now = services.clock.now();
-    let users = services
-        .store
-        .list_users()
-        .await
-        .map_err(WebError::internal)?;
-    let delegations = services
-        .store
-        .list_delegations()
-        .await
-        .map_err(WebError::internal)?;
+    let users = services.store.list_users().await?;
+    let delegations = services.store.list_delegations().await?;
     let name_of = |id: UserId| {
         users
             .iter()
@@ -333,8 +324,7 @@ pub(crate) async fn view_admin_delegations_post(
         Some(id) => services
             .store
             .user(id)
-            .await
-            .map_err(WebError::internal)?
+            .await?
             .map(|stored| stored.user)
             .filter(|user| user.active && user.role == Role::Staff),
         None => None,
@@ -400,8 +390,7 @@ pub(crate) async fn view_admin_delegations_post(
     services
         .store
         .add_delegation(&delegation, &admin.0.audit_source(), services.clock.now())
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     Ok(done(PATH, "delegation-created"))
 }
 
@@ -412,8 +401,7 @@ async fn revocable(state: &AppState, id: &str) -> Result<Delegation, WebError> {
         .services()
         .store
         .list_delegations()
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .into_iter()
         .find(|delegation| delegation.id == id && !delegation.revoked)
         .ok_or(WebError::NotFound)
@@ -433,8 +421,7 @@ pub(crate) async fn view_admin_delegation_revoke_get(
     let delegate = services
         .store
         .user(delegation.delegate)
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .map(|stored| stored.user.full_name)
         .unwrap_or_default();
     let position = position_label(tr, &services.catalog, &delegation.position);
@@ -482,7 +469,6 @@ pub(crate) async fn view_admin_delegation_revoke_post(
     services
         .store
         .revoke_delegation(delegation.id, &admin.0.audit_source(), services.clock.now())
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     Ok(done(PATH, "delegation-revoked"))
 }

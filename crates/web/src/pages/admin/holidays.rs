@@ -94,12 +94,7 @@ async fn render(
     notice_text: Option<String>,
 ) -> Result<Response, WebError> {
     let tr = shell.tr;
-    let holidays = state
-        .services()
-        .store
-        .holidays()
-        .await
-        .map_err(WebError::internal)?;
+    let holidays = state.services().store.holidays().await?;
     let mut years: Vec<i32> = holidays.iter().map(|holiday| holiday.date.year()).collect();
     years.push(year);
     years.sort_unstable();
@@ -271,8 +266,7 @@ pub(crate) async fn view_admin_holiday_remove_post(
     let removed = services
         .store
         .delete_holiday(date, &admin.0.audit_source(), services.clock.now())
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     if !removed {
         return Err(WebError::NotFound);
     }

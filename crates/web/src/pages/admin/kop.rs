@@ -313,8 +313,7 @@ pub(crate) async fn view_admin_kop_post(
             &admin.0.audit_source(),
             services.clock.now(),
         )
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     Ok(done(PATH, "kop-saved"))
 }
 

@@ -68,8 +68,8 @@ async fn render(
 ) -> Result<Response, WebError> {
     let tr = shell.tr;
     let store = &state.services().store;
-    let opds = store.list_opds().await.map_err(WebError::internal)?;
-    let users = store.list_users().await.map_err(WebError::internal)?;
+    let opds = store.list_opds().await?;
+    let users = store.list_users().await?;
     let rows = opds
         .into_iter()
         .map(|opd| OpdRow {
@@ -187,15 +187,10 @@ pub(crate) async fn view_admin_opd_disable_get(
     let tr = shell.tr;
     let store = &state.services().store;
     let id = OpdId::parse(&id).ok_or(WebError::NotFound)?;
-    let opd = store
-        .opd(id)
-        .await
-        .map_err(WebError::internal)?
-        .ok_or(WebError::NotFound)?;
+    let opd = store.opd(id).await?.ok_or(WebError::NotFound)?;
     let operators = store
         .list_users()
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .iter()
         .filter(|stored| stored.user.active && stored.user.opd_id == Some(id))
         .count();
@@ -239,13 +234,7 @@ pub(crate) async fn view_admin_opd_active_post(
         "0" => false,
         _ => return Err(WebError::bad_request("web-error-bad-request")),
     };
-    if services
-        .store
-        .opd(id)
-        .await
-        .map_err(WebError::internal)?
-        .is_none()
-    {
+    if services.store.opd(id).await?.is_none() {
         return Err(WebError::NotFound);
     }
     if !active && !confirmed(&data) {
@@ -254,8 +243,7 @@ pub(crate) async fn view_admin_opd_active_post(
     services
         .store
         .set_opd_active(id, active, &admin.0.audit_source(), services.clock.now())
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     Ok(done(
         PATH,
         if active {

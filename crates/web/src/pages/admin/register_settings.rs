@@ -72,8 +72,7 @@ async fn stored(state: &AppState) -> Result<Shown, WebError> {
     let networks = services
         .store
         .setting(ALLOWED_NETWORKS_SETTING)
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .unwrap_or_default();
     // What is stored is shown canonically when it reads; otherwise as it is, so the admin
     // sees and fixes it.
@@ -160,8 +159,7 @@ pub(crate) async fn view_admin_pemeliharaan_post(
         services
             .store
             .set_maintenance_policy(&policy, &admin.0.audit_source(), services.clock.now())
-            .await
-            .map_err(WebError::internal)?;
+            .await?;
         return Ok(done(PATH, "register-policy-saved"));
     }
     let mut shown = stored(&state).await?;
@@ -193,8 +191,7 @@ pub(crate) async fn view_admin_pemeliharaan_jaringan_post(
                     &admin.0.audit_source(),
                     services.clock.now(),
                 )
-                .await
-                .map_err(WebError::internal)?;
+                .await?;
             Ok(done(PATH, "register-networks-saved"))
         }
         Err(problems) => {

@@ -116,16 +116,8 @@ async fn render(
 ) -> Result<Response, WebError> {
     let tr = shell.tr;
     let services = state.services();
-    let users = services
-        .store
-        .list_users()
-        .await
-        .map_err(WebError::internal)?;
-    let opds = services
-        .store
-        .list_opds()
-        .await
-        .map_err(WebError::internal)?;
+    let users = services.store.list_users().await?;
+    let opds = services.store.list_opds().await?;
     let rows = users
         .into_iter()
         .map(|stored| {
@@ -381,11 +373,7 @@ pub(crate) async fn view_admin_users_post(
     let services = state.services();
     let form = UserForm::read(&data);
     let password = data.raw("password");
-    let opds = services
-        .store
-        .list_opds()
-        .await
-        .map_err(WebError::internal)?;
+    let opds = services.store.list_opds().await?;
     let mut errors = FormErrors::new();
     let known_positions = sop_positions(&services.catalog);
     let Some((role, opd_id)) = check(tr, &form, &password, &known_positions, &opds, &mut errors)
@@ -455,13 +443,7 @@ pub(crate) async fn view_admin_user_active_post(
             "admin-error-disable-self",
         )));
     }
-    if services
-        .store
-        .user(id)
-        .await
-        .map_err(WebError::internal)?
-        .is_none()
-    {
+    if services.store.user(id).await?.is_none() {
         return Err(WebError::NotFound);
     }
     if !active && !confirmed(&data) {
@@ -470,8 +452,7 @@ pub(crate) async fn view_admin_user_active_post(
     services
         .store
         .set_user_active(id, active, &admin.0.audit_source(), services.clock.now())
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     Ok(done(
         PATH,
         if active {
@@ -496,8 +477,7 @@ pub(crate) async fn view_admin_user_disable_get(
         .services()
         .store
         .user(id)
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .ok_or(WebError::NotFound)?;
     if id == admin.0.actor.user.id {
         return Err(WebError::BadRequest(UserMessage::new(
@@ -573,11 +553,7 @@ async fn render_edit(
 ) -> Result<Response, WebError> {
     let tr = shell.tr;
     let services = state.services();
-    let opds = services
-        .store
-        .list_opds()
-        .await
-        .map_err(WebError::internal)?;
+    let opds = services.store.list_opds().await?;
     let user = &view.stored.user;
     let (roles, positions, opds) = choices(tr, services, &view.form, &opds, user.opd_id);
     let partial = UserEditPartial {
@@ -615,8 +591,7 @@ async fn stored_user(
         .services()
         .store
         .user(id)
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .ok_or(WebError::NotFound)
 }
 
@@ -671,11 +646,7 @@ pub(crate) async fn view_admin_user_post(
     // Not editable here: shown as stored whatever the request says.
     form.username = stored.user.username.clone();
     form.nip = stored.user.nip.clone().unwrap_or_default();
-    let opds = services
-        .store
-        .list_opds()
-        .await
-        .map_err(WebError::internal)?;
+    let opds = services.store.list_opds().await?;
     let mut errors = FormErrors::new();
     let known_positions = sop_positions(&services.catalog);
     let profile = check_profile(
@@ -723,8 +694,7 @@ pub(crate) async fn view_admin_user_post(
             &admin.0.audit_source(),
             services.clock.now(),
         )
-        .await
-        .map_err(WebError::internal)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let code = if outcome.sessions_ended {
         "user-saved-signed-out"
@@ -780,8 +750,7 @@ pub(crate) async fn view_admin_user_password_post(
             &admin.0.audit_source(),
             services.clock.now(),
         )
-        .await
-        .map_err(WebError::internal)?;
+        .await?;
     Ok(done(
         &format!("{PATH}/{}", stored.user.id),
         "password-reset",

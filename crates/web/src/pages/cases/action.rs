@@ -12,7 +12,6 @@ use pelihara_domain::{
 use pelihara_store::StoreError;
 
 use super::case_page::{load_visible, render_case};
-use super::internal;
 use super::letter::{FormData, read_form, store_letter};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -216,6 +215,6 @@ pub(crate) async fn view_permohonan_aksi_post(
             )
             .await
         }
-        Err(other) => Err(internal(other)),
+        Err(other) => Err(WebError::internal(other)),
     }
 }

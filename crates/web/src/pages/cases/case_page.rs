@@ -13,7 +13,7 @@ use pelihara_i18n::{Lang, format_date};
 use pelihara_sop::{SopDefinition, StepKind};
 
 use super::case_actions::{Actions, actions_for};
-use super::{badge, internal, store_error, when};
+use super::{badge, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -130,8 +130,7 @@ pub(super) async fn load_visible(
     let state = services
         .store
         .case_state(id)
-        .await
-        .map_err(store_error)?
+        .await?
         .ok_or(WebError::NotFound)?;
     if !may_view(&user.actor, &state.case) {
         return Err(WebError::NotFound);
@@ -410,15 +409,13 @@ pub(super) async fn render_case(
     let opd_name = services
         .store
         .opd(state.case.opd_id)
-        .await
-        .map_err(store_error)?
+        .await?
         .map(|opd| opd.name)
         .unwrap_or_default();
     let app_name = services
         .store
         .app(state.case.app_id)
-        .await
-        .map_err(store_error)?
+        .await?
         .map(|app| app.name)
         .unwrap_or_default();
     let other_paper = crate::pages::documents::Kop::load(services)
@@ -496,8 +493,7 @@ pub(crate) async fn view_permohonan_detail_get(
         services
             .store
             .mark_task_seen(task.id, services.clock.now())
-            .await
-            .map_err(store_error)?;
+            .await?;
     }
     render_case(
         services,
@@ -522,7 +518,7 @@ pub(crate) async fn view_permohonan_surat_get(
     let bytes = services
         .blobs
         .get(&case.case.letter.sha256)
-        .map_err(internal)?
+        .map_err(WebError::internal)?
         .ok_or(WebError::NotFound)?;
     let disposition = format!(
         "inline; filename=\"{}\"",

@@ -10,8 +10,8 @@ use chrono::Datelike;
 use pelihara_domain::{CaseStatus, Role};
 use pelihara_sop::StepKind;
 
+use super::SOP_CODE;
 use super::list::{CaseRow, case_rows};
-use super::{SOP_CODE, store_error};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -57,11 +57,7 @@ pub(crate) async fn view_dasbor_get(
     let now = services.clock.now();
     let tz = services.calendar.time_zone;
     let local_now = now.with_timezone(&tz);
-    let cases = services
-        .store
-        .list_cases(None, 5000)
-        .await
-        .map_err(store_error)?;
+    let cases = services.store.list_cases(None, 5000).await?;
     let done_this_month = cases
         .iter()
         .filter(|case| case.status == CaseStatus::Done)

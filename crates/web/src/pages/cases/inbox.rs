@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use pelihara_domain::{Role, TaskStage, effective_positions};
 
-use super::{SOP_CODE, badge, store_error, when};
+use super::{SOP_CODE, badge, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -59,11 +59,7 @@ pub(crate) async fn view_tugas_get(
         Role::OpdOperator => user.actor.user.opd_id,
         _ => None,
     };
-    let items = services
-        .store
-        .inbox(&positions, opd, 200)
-        .await
-        .map_err(store_error)?;
+    let items = services.store.inbox(&positions, opd, 200).await?;
     let tr = shell.tr;
     let sop = services
         .catalog

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use axum::extract::Multipart;
 use pelihara_domain::DocumentRef;
 
-use super::internal;
 use crate::error::WebError;
 use crate::lang::Tr;
 use crate::state::Services;
@@ -127,7 +126,7 @@ pub(super) fn store_letter(
         errors.push(tr.t("web-error-letter-not-pdf"));
         return Ok(None);
     }
-    let sha256 = services.blobs.put(bytes).map_err(internal)?;
+    let sha256 = services.blobs.put(bytes).map_err(WebError::internal)?;
     Ok(Some(DocumentRef {
         sha256,
         file_name: sanitise_file_name(name),

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use pelihara_domain::{Actor, Role};
 
-use super::{store_error, when};
+use super::when;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -63,11 +63,7 @@ pub(super) async fn case_rows(
         _ => None,
     };
     let now = services.clock.now();
-    let cases = services
-        .store
-        .list_cases(opd, 500)
-        .await
-        .map_err(store_error)?;
+    let cases = services.store.list_cases(opd, 500).await?;
     Ok(cases
         .into_iter()
         .map(|case| CaseRow {

@@ -15,29 +15,16 @@ pub(crate) mod list;
 pub(crate) mod new_request;
 
 use chrono::{DateTime, Utc};
+use pelihara_domain::Task;
 use pelihara_domain::sla;
-use pelihara_domain::{Refusal, Task};
 use pelihara_i18n::{Lang, format_datetime};
 use pelihara_sop::SopDefinition;
-use pelihara_store::StoreError;
 
-use crate::error::WebError;
 use crate::lang::Tr;
 use crate::state::Services;
 
 /// The SOP new requests follow.
 const SOP_CODE: &str = "pemeliharaan-aplikasi-website";
-
-fn internal(error: impl std::error::Error + Send + Sync + 'static) -> WebError {
-    WebError::internal(error)
-}
-
-fn store_error(error: StoreError) -> WebError {
-    match error {
-        StoreError::Refused(Refusal::NotFound) => WebError::NotFound,
-        other => internal(other),
-    }
-}
 
 fn when(services: &Services, lang: Lang, instant: DateTime<Utc>) -> String {
     format_datetime(lang, services.calendar.time_zone, instant)

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pelihara_domain::{Actor, Role, SubmitInput};
 use pelihara_store::StoreError;
 
+use super::SOP_CODE;
 use super::letter::{read_form, store_letter};
-use super::{SOP_CODE, internal, store_error};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -51,11 +51,7 @@ async fn app_options(
     selected: &str,
 ) -> Result<Vec<AppOption>, WebError> {
     let opd = actor.user.opd_id.ok_or(WebError::NotFound)?;
-    let apps = services
-        .store
-        .list_apps(Some(opd))
-        .await
-        .map_err(store_error)?;
+    let apps = services.store.list_apps(Some(opd)).await?;
     Ok(apps
         .into_iter()
         .filter(|app| app.status == "active")
@@ -250,6 +246,6 @@ pub(crate) async fn view_permohonan_baru_post(
         Err(StoreError::Refused(refusal)) => {
             rerender(vec![refusal.message(tr.lang())], apps, shell)
         }
-        Err(other) => Err(internal(other)),
+        Err(other) => Err(WebError::internal(other)),
     }
 }

@@ -11,7 +11,7 @@ use pelihara_register::health::{
 };
 use serde::Deserialize;
 
-use super::{due_badge, due_of, may_edit, policy, store_error, visible_app, when};
+use super::{due_badge, due_of, may_edit, policy, visible_app, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -125,11 +125,7 @@ pub(crate) async fn view_aplikasi_detail_get(
     let app = &row.app;
     let policy = policy(services).await?;
     let due = due_of(services, &policy, &row);
-    let history = services
-        .store
-        .maintenance_history(app.id)
-        .await
-        .map_err(store_error)?;
+    let history = services.store.maintenance_history(app.id).await?;
     let history_years: Vec<i32> = history
         .iter()
         .map(|case| chrono::Datelike::year(&services.calendar.local_date(case.submitted_at)))
@@ -170,8 +166,7 @@ pub(crate) async fn view_aplikasi_detail_get(
     let hosting = services
         .store
         .last_hosting(app.id)
-        .await
-        .map_err(store_error)?
+        .await?
         .map(|last| HostingView {
             server: last.record.server,
             domain: last.record.domain,
@@ -189,8 +184,7 @@ pub(crate) async fn view_aplikasi_detail_get(
     let checks = services
         .store
         .health_checks(app.id, 10)
-        .await
-        .map_err(store_error)?
+        .await?
         .into_iter()
         .map(|check| CheckRow {
             at: when(services, lang, check.checked_at),
@@ -262,8 +256,7 @@ pub(crate) async fn view_aplikasi_detail_get(
     let open_draft = services
         .store
         .open_drafts(Some(app.opd_id))
-        .await
-        .map_err(store_error)?
+        .await?
         .into_iter()
         .find(|draft| draft.app_id == app.id);
     let mut record_years: Vec<i32> = history_years.clone();
@@ -352,8 +345,7 @@ pub(crate) async fn view_aplikasi_cek_post(
     let allowed = services
         .store
         .setting(ALLOWED_NETWORKS_SETTING)
-        .await
-        .map_err(store_error)?
+        .await?
         .unwrap_or_default();
     // A broken setting must not open the internal network: entries that do not parse are
     // left out, so only what an admin wrote correctly is allowed.
@@ -367,7 +359,6 @@ pub(crate) async fn view_aplikasi_cek_post(
     services
         .store
         .record_health_check(row.app.id, &check, &user.audit_source())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Redirect::to(&format!("/aplikasi/{}?saved=cek", row.app.id)).into_response())
 }

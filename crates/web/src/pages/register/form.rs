@@ -9,7 +9,7 @@ use pelihara_domain::register::{AppFields, AppStatus};
 use pelihara_store::register::App;
 use serde::Deserialize;
 
-use super::{Choice, editor_only, policy, store_error, visible_app};
+use super::{Choice, editor_only, policy, visible_app};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -206,8 +206,7 @@ async fn render_form(
     let opds = services
         .store
         .list_opds()
-        .await
-        .map_err(store_error)?
+        .await?
         .into_iter()
         // A deactivated OPD is not offered, except the one the form already names (an app
         // of that OPD being edited keeps it).
@@ -319,8 +318,7 @@ async fn chosen_opd(
     Ok(services
         .store
         .opd(id)
-        .await
-        .map_err(store_error)?
+        .await?
         .filter(|opd| opd.active || Some(opd.id) == current)
         .map(|opd| opd.id))
 }
@@ -351,8 +349,7 @@ pub(crate) async fn view_aplikasi_baru_post(
     let id = services
         .store
         .create_register_app(opd, &fields, &user.audit_source(), services.clock.now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Redirect::to(&format!("/aplikasi/{id}?saved=1")).into_response())
 }
 
@@ -412,7 +409,6 @@ pub(crate) async fn view_aplikasi_ubah_post(
             &user.audit_source(),
             services.clock.now(),
         )
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Redirect::to(&format!("/aplikasi/{}?saved=1", row.app.id)).into_response())
 }

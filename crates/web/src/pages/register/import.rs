@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pelihara_register::sheet::{self, ImportError};
 use pelihara_store::StoreError;
 
-use super::{editor_only, store_error};
+use super::editor_only;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -117,8 +117,7 @@ pub(crate) async fn view_aplikasi_impor_post(
     let opds: HashMap<String, sheet::SheetOpd> = services
         .store
         .list_opds()
-        .await
-        .map_err(store_error)?
+        .await?
         .into_iter()
         .map(|opd| {
             let found = sheet::SheetOpd {
@@ -151,7 +150,7 @@ pub(crate) async fn view_aplikasi_impor_post(
         })) => {
             return render_import(shell, Vec::new(), Some("register-import-opd-changed"));
         }
-        Err(error) => return Err(store_error(error)),
+        Err(error) => return Err(error.into()),
     }
     Ok(Redirect::to(&format!("/aplikasi?impor={}", rows.len())).into_response())
 }

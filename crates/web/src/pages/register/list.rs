@@ -9,7 +9,7 @@ use pelihara_i18n::format_date;
 use pelihara_store::register::{RegisterFilter, RegisterRow};
 use serde::Deserialize;
 
-use super::{Choice, due_badge, due_of, may_edit, own_opd, policy, store_error};
+use super::{Choice, due_badge, due_of, may_edit, own_opd, policy};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -118,11 +118,7 @@ pub(super) async fn visible_rows(
     };
     let due_filter = DueState::from_code(&query.due);
     let policy = policy(services).await?;
-    let rows = services
-        .store
-        .register(&filter)
-        .await
-        .map_err(store_error)?;
+    let rows = services.store.register(&filter).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -148,8 +144,7 @@ pub(crate) async fn view_aplikasi_get(
         services
             .store
             .list_opds()
-            .await
-            .map_err(store_error)?
+            .await?
             .into_iter()
             .map(|opd| Choice {
                 selected: opd.id.to_string() == query.opd,

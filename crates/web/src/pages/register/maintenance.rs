@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pelihara_domain::register::{AppStatus, DueState};
 use pelihara_domain::{Actor, AppId, DraftId, Role, effective_positions};
 use pelihara_i18n::format_date;
-use pelihara_store::StoreError;
 use pelihara_store::maintenance::{DraftOrigin, DraftOutcome, MaintenanceDraft};
 use pelihara_store::register::RegisterFilter;
 
@@ -19,10 +18,6 @@ use crate::lang::Tr;
 use crate::state::{AppState, Services};
 
 use super::{due_of, policy};
-
-fn store_error(error: StoreError) -> WebError {
-    WebError::internal(error)
-}
 
 /// Admin, Pelaksana and the Sub-coordinator (also as Plh/Plt) prepare drafts: they are the
 /// ones the SOP puts in charge of maintenance.
@@ -54,13 +49,7 @@ pub(crate) async fn view_aplikasi_draf_post(
         return Err(WebError::Forbidden);
     }
     let app = AppId::parse(&id).ok_or(WebError::NotFound)?;
-    if services
-        .store
-        .app(app)
-        .await
-        .map_err(store_error)?
-        .is_none()
-    {
+    if services.store.app(app).await?.is_none() {
         return Err(WebError::NotFound);
     }
     let policy = policy(services).await?;
@@ -74,8 +63,7 @@ pub(crate) async fn view_aplikasi_draf_post(
             DraftOrigin::Manual,
             &user.audit_source(),
         )
-        .await
-        .map_err(store_error)?;
+        .await?;
     let code = match outcome {
         DraftOutcome::Prepared(_) => "draf",
         DraftOutcome::AlreadyOpen(_) => "draf-ada",
@@ -112,8 +100,7 @@ pub(crate) async fn view_aplikasi_konfirmasi_post(
     let app = services
         .store
         .app(app_id)
-        .await
-        .map_err(store_error)?
+        .await?
         .ok_or(WebError::NotFound)?;
     if app.status != AppStatus::Proposed.code() {
         return Ok(Redirect::to(&format!("/aplikasi/{app_id}")).into_response());
@@ -129,8 +116,7 @@ pub(crate) async fn view_aplikasi_konfirmasi_post(
             &user.audit_source(),
             services.clock.now(),
         )
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Redirect::to(&format!("/aplikasi/{app_id}?saved=usulan")).into_response())
 }
 
@@ -195,8 +181,7 @@ pub(crate) async fn draft_rows(
     Ok(services
         .store
         .open_drafts(opd)
-        .await
-        .map_err(store_error)?
+        .await?
         .into_iter()
         .map(|draft| draft_row(services, tr, actor, draft))
         .collect())
@@ -212,8 +197,7 @@ pub(crate) async fn operator_draft(
     let draft = services
         .store
         .open_drafts(actor.user.opd_id)
-        .await
-        .map_err(store_error)?
+        .await?
         .into_iter()
         .find(|draft| draft.id == id)
         .ok_or(WebError::NotFound)?;
@@ -234,8 +218,7 @@ pub(crate) async fn view_permohonan_draf_buang_post(
     let draft = services
         .store
         .maintenance_draft(draft_id)
-        .await
-        .map_err(store_error)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let operator =
         user.actor.user.role == Role::OpdOperator && user.actor.user.opd_id == Some(draft.opd_id);
@@ -245,8 +228,7 @@ pub(crate) async fn view_permohonan_draf_buang_post(
     services
         .store
         .close_maintenance_draft(draft_id, None, &user.audit_source(), services.clock.now())
-        .await
-        .map_err(store_error)?;
+        .await?;
     Ok(Redirect::to("/permohonan?draf=buang").into_response())
 }
 
@@ -271,16 +253,8 @@ pub(crate) struct DueApps {
 
 pub(crate) async fn due_apps(services: &Services, tr: Tr) -> Result<DueApps, WebError> {
     let policy = policy(services).await?;
-    let rows = services
-        .store
-        .register(&RegisterFilter::default())
-        .await
-        .map_err(store_error)?;
-    let drafts = services
-        .store
-        .open_drafts(None)
-        .await
-        .map_err(store_error)?;
+    let rows = services.store.register(&RegisterFilter::default()).await?;
+    let drafts = services.store.open_drafts(None).await?;
     let mut due: Vec<(DueState, i64, DueAppRow)> = rows
         .iter()
         .filter_map(|row| {

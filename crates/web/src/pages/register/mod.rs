@@ -26,7 +26,6 @@ use pelihara_domain::register::{
 };
 use pelihara_domain::{Actor, AppId, OpdId, Role, effective_positions};
 use pelihara_i18n::{Lang, format_datetime};
-use pelihara_store::StoreError;
 use pelihara_store::register::{App, RegisterFilter, RegisterRow};
 
 use crate::auth::CurrentUser;
@@ -35,10 +34,6 @@ use crate::lang::Tr;
 use crate::state::Services;
 
 const SOP_CODE: &str = "pemeliharaan-aplikasi-website";
-
-fn store_error(error: StoreError) -> WebError {
-    WebError::internal(error)
-}
 
 /// Admin and Pelaksana (also as Plh/Plt) keep the register.
 pub(crate) fn may_edit(services: &Services, actor: &Actor) -> bool {
@@ -71,7 +66,7 @@ pub(crate) async fn policy(services: &Services) -> Result<MaintenancePolicy, Web
         .store
         .maintenance_policy(sop_interval(services))
         .await
-        .map_err(store_error)
+        .map_err(WebError::from)
 }
 
 pub(crate) fn due_of(
@@ -157,8 +152,7 @@ pub(crate) async fn visible_app(
     services
         .store
         .register(&filter)
-        .await
-        .map_err(store_error)?
+        .await?
         .into_iter()
         .next()
         .ok_or(WebError::NotFound)

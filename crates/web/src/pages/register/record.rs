@@ -82,23 +82,14 @@ pub(crate) async fn record_cases(
     app: pelihara_domain::AppId,
     year: i32,
 ) -> Result<Vec<RecordCase>, WebError> {
-    let history = services
-        .store
-        .maintenance_history(app)
-        .await
-        .map_err(WebError::internal)?;
+    let history = services.store.maintenance_history(app).await?;
     let mut out = Vec::new();
     // Oldest first: a record reads in the order things happened.
     for case in history.into_iter().rev() {
         if services.calendar.local_date(case.submitted_at).year() != year {
             continue;
         }
-        let Some(state) = services
-            .store
-            .case_state(case.case_id)
-            .await
-            .map_err(WebError::internal)?
-        else {
+        let Some(state) = services.store.case_state(case.case_id).await? else {
             continue;
         };
         let sop = services
