@@ -29,7 +29,7 @@ use pelihara_docs::{
     DocumentKind, HostingPart, Issue, Letter, Letterhead, MaintenancePart, MaintenanceReport,
     Paper, Party, PresentationPart, Receipt, Setting, Signoff,
 };
-use pelihara_domain::{CaseId, CaseState, CaseStatus, Entry, Record, may_view};
+use pelihara_domain::{CaseId, CaseState, CaseStatus, Entry, Record};
 use pelihara_i18n::Lang;
 use pelihara_store::{AuditSource, NewIssuedDocument};
 use tokio::sync::Semaphore;
@@ -38,6 +38,7 @@ use crate::auth::CurrentUser;
 use crate::document_queue::{DocumentLocks, IssueJob};
 use crate::error::WebError;
 use crate::lang::Tr;
+use crate::pages::load_visible;
 use crate::state::{AppState, Services};
 
 /// The setting (in the `settings` table, JSON) that holds the letterhead: see [`Kop`].
@@ -221,24 +222,6 @@ pub(crate) struct DocumentQuery {
     kertas: Option<String>,
     /// `id` (default: official documents are Indonesian) or `en`.
     bahasa: Option<String>,
-}
-
-/// The same visibility rule as the case page: unknown, malformed and not-visible are one 404.
-async fn load_visible(
-    services: &Services,
-    user: &CurrentUser,
-    id: &str,
-) -> Result<CaseState, WebError> {
-    let id = CaseId::parse(id).ok_or(WebError::NotFound)?;
-    let state = services
-        .store
-        .case_state(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    if !may_view(&user.actor, &state.case) {
-        return Err(WebError::NotFound);
-    }
-    Ok(state)
 }
 
 fn position(tr: Tr, code: &str) -> String {

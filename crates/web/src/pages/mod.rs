@@ -17,8 +17,12 @@ pub(crate) mod verify;
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 
+use pelihara_domain::{CaseId, CaseState, may_view};
+
+use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::shell::Shell;
+use crate::state::Services;
 
 /// Renders a template as an HTML response; a render failure becomes an internal error (logged
 /// with the request id, never shown).
@@ -38,6 +42,26 @@ pub fn page_or_partial<P: Template, T: Template>(
     } else {
         render(&page(shell, partial))
     }
+}
+
+/// The case `id` if `user` may see it. Unknown, malformed and not visible are one 404, so that
+/// nobody learns that another OPD's case exists. The one visibility check of every case page
+/// (the case, its letter, its actions, its documents).
+pub(crate) async fn load_visible(
+    services: &Services,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<CaseState, WebError> {
+    let id = CaseId::parse(id).ok_or(WebError::NotFound)?;
+    let state = services
+        .store
+        .case_state(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if !may_view(&user.actor, &state.case) {
+        return Err(WebError::NotFound);
+    }
+    Ok(state)
 }
 
 /// Every path no route claims: the 404 page, in the user's language.

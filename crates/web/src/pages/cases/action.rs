@@ -11,10 +11,11 @@ use pelihara_domain::{
 };
 use pelihara_store::StoreError;
 
-use super::case_page::{load_visible, render_case};
+use super::case_page::render_case;
 use super::letter::{FormData, read_form, store_letter};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::pages::load_visible;
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
 

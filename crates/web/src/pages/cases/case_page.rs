@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pelihara_domain::{
-    CaseId, CaseState, CaseStatus, Confidentiality, Record, Task, TaskStage, TaskState, Urgency,
-    Verdict, may_take, may_view,
+    CaseState, CaseStatus, Confidentiality, Record, Task, TaskStage, TaskState, Urgency, Verdict,
+    may_take,
 };
 use pelihara_i18n::{Lang, format_date};
 use pelihara_sop::{SopDefinition, StepKind};
@@ -17,6 +17,7 @@ use super::{badge, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
+use crate::pages::load_visible;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
@@ -119,23 +120,6 @@ struct CasePage {
     shell: Shell,
     tr: Tr,
     partial: CasePartial,
-}
-
-pub(super) async fn load_visible(
-    services: &Services,
-    user: &CurrentUser,
-    id: &str,
-) -> Result<CaseState, WebError> {
-    let id = CaseId::parse(id).ok_or(WebError::NotFound)?;
-    let state = services
-        .store
-        .case_state(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    if !may_view(&user.actor, &state.case) {
-        return Err(WebError::NotFound);
-    }
-    Ok(state)
 }
 
 fn acting_text(tr: Tr, by: &str, acting: &Option<pelihara_domain::Acting>) -> String {
