@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::lang::Tr;
 use crate::state::{AppState, Services};
 
-use super::{due_of, policy};
+use super::{due_css, due_of, policy};
 
 /// Admin, Pelaksana and the Sub-coordinator (also as Plh/Plt) prepare drafts: they are the
 /// ones the SOP puts in charge of maintenance.
@@ -26,15 +26,6 @@ pub(crate) fn may_prepare(services: &Services, actor: &Actor) -> bool {
         || effective_positions(actor, services.clock.now())
             .iter()
             .any(|position| position == "pelaksana" || position == "subkoor_spa")
-}
-
-/// The CSS modifier of a due badge (the SLA badge colours).
-pub(crate) fn due_css(state: DueState) -> &'static str {
-    match state {
-        DueState::Current => "on_time",
-        DueState::DueSoon => "due_soon",
-        DueState::Overdue => "overdue",
-    }
 }
 
 /// `POST /aplikasi/{id}/draf`: prepares a draft maintenance request for a due app. Twenty
