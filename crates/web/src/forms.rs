@@ -1,6 +1,13 @@
-//! Form errors shown next to their fields: handlers collect one translated message per field
-//! (or for the whole form), templates ask for a field's message and its Bootstrap class. It
-//! must never hold what the user typed: forms keep their own values to show them again.
+//! Forms: the errors shown next to their fields (handlers collect one translated message per
+//! field, or for the whole form; templates ask for a field's message and its Bootstrap class),
+//! and the one reader of multipart forms (uploads), with a limit per file. `FormErrors` must
+//! never hold what the user typed: forms keep their own values to show them again.
+
+use std::collections::HashMap;
+
+use axum::extract::Multipart;
+
+use crate::error::WebError;
 
 /// The errors of one form submission, in the order they were found.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +60,86 @@ impl FormErrors {
     }
 }
 
+/// A file sent with a multipart form.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The name the browser gave, as sent (callers clean it before keeping it).
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The fields and files of a multipart form, read with [`read_multipart`].
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    /// Text fields in the order sent; a name repeats for checkboxes.
+    fields: Vec<(String, String)>,
+    /// Non-empty files within the limit, by field name.
+    files: HashMap<String, Upload>,
+    /// A file was larger than the limit (and was left out).
+    oversized: bool,
+}
+
+impl MultipartForm {
+    /// The first value of the text field `name`, as sent; empty when absent.
+    pub fn text(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of the text field `name`, in order (checkboxes).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+
+    /// The file sent as `name`, if one was chosen and it was within the limit.
+    pub fn file(&self, name: &str) -> Option<&Upload> {
+        self.files.get(name)
+    }
+
+    /// Whether a file was larger than the limit (it is not in [`MultipartForm::file`]).
+    pub fn oversized(&self) -> bool {
+        self.oversized
+    }
+}
+
+/// Reads a multipart form whole: text fields, and files of at most `max_file_bytes` each (an
+/// empty file counts as none chosen; a larger one is left out and marks the form oversized).
+/// A malformed body is a 400 with the message `unreadable` (a key of the `.ftl` files).
+pub async fn read_multipart(
+    mut multipart: Multipart,
+    max_file_bytes: usize,
+    unreadable: &'static str,
+) -> Result<MultipartForm, WebError> {
+    let bad = |_| WebError::bad_request(unreadable);
+    let mut form = MultipartForm::default();
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(file_name) = field.file_name().map(str::to_owned) {
+            let bytes = field.bytes().await.map_err(bad)?;
+            if bytes.is_empty() {
+                continue;
+            }
+            if bytes.len() > max_file_bytes {
+                form.oversized = true;
+                continue;
+            }
+            let bytes = bytes.to_vec();
+            form.files.insert(name, Upload { file_name, bytes });
+        } else {
+            let value = field.text().await.map_err(bad)?;
+            form.fields.push((name, value));
+        }
+    }
+    Ok(form)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +156,83 @@ mod tests {
         assert_eq!(errors.class("password"), "");
         assert_eq!(errors.general(), ["gagal".to_owned()]);
         assert!(!errors.is_empty());
+    }
+
+    async fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Multipart {
+        use axum::extract::FromRequest;
+        let mut body = Vec::new();
+        for (name, file_name, value) in parts {
+            body.extend_from_slice(b"--XX\r\n");
+            let disposition = match file_name {
+                Some(file) => format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\r\n"
+                ),
+                None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+            };
+            body.extend_from_slice(disposition.as_bytes());
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--XX--\r\n");
+        let request = axum::http::Request::builder()
+            .method("POST")
+            .header("content-type", "multipart/form-data; boundary=XX")
+            .body(axum::body::Body::from(body))
+            .expect("request");
+        Multipart::from_request(request, &())
+            .await
+            .expect("multipart")
+    }
+
+    #[tokio::test]
+    async fn reads_fields_in_order_and_files_within_the_limit() {
+        let form = read_multipart(
+            multipart(&[
+                ("aksi", None, b"dispose"),
+                ("instructions", None, b"a"),
+                ("instructions", None, b"b"),
+                ("letter", Some("surat.pdf"), b"%PDF-1"),
+                ("empty", Some(""), b""),
+                ("big", Some("big.pdf"), b"0123456789"),
+            ])
+            .await,
+            8,
+            "web-error-bad-form",
+        )
+        .await
+        .expect("read");
+        assert_eq!(form.text("aksi"), "dispose");
+        assert_eq!(form.text("instructions"), "a");
+        assert_eq!(form.all("instructions"), ["a", "b"]);
+        assert_eq!(form.text("missing"), "");
+        let letter = form.file("letter").expect("letter");
+        assert_eq!(
+            (letter.file_name.as_str(), &letter.bytes[..]),
+            ("surat.pdf", &b"%PDF-1"[..])
+        );
+        assert!(form.file("empty").is_none(), "an empty file is no file");
+        assert!(
+            form.file("big").is_none() && form.oversized(),
+            "over the limit: left out"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_malformed_body_is_a_bad_request_with_the_callers_message() {
+        let request = axum::http::Request::builder()
+            .method("POST")
+            .header("content-type", "multipart/form-data; boundary=XX")
+            .body(axum::body::Body::from("--XX\r\nnot a part"))
+            .expect("request");
+        let multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
+            .await
+            .expect("multipart");
+        let error = read_multipart(multipart, 8, "register-import-unreadable")
+            .await
+            .expect_err("malformed");
+        assert!(
+            matches!(&error, WebError::BadRequest(message) if message.key() == "register-import-unreadable"),
+            "{error:?}"
+        );
     }
 }

@@ -12,9 +12,10 @@ use pelihara_domain::{
 use pelihara_store::StoreError;
 
 use super::case_page::render_case;
-use super::letter::{FormData, read_form, store_letter};
+use super::letter::{read_form, store_letter};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::forms::MultipartForm;
 use crate::pages::load_visible;
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
@@ -36,7 +37,7 @@ fn parse_local_datetime(services: &Services, text: &str) -> Option<DateTime<Utc>
 /// Turns the posted action form into an engine command; `Err` names what is unreadable.
 fn command_from(
     services: &Services,
-    form: &FormData,
+    form: &MultipartForm,
     letter: Option<DocumentRef>,
 ) -> Result<Command, &'static str> {
     let text = |name: &str| form.text(name);
@@ -135,8 +136,8 @@ pub(crate) async fn view_permohonan_aksi_post(
     let mut errors = Vec::new();
     let letter = store_letter(
         services,
-        form.files.get("letter"),
-        form.oversized,
+        form.file("letter"),
+        form.oversized(),
         tr,
         &mut errors,
     )?;

@@ -1,77 +1,21 @@
-//! The request letter that a new request or a resubmission uploads: the multipart form it
-//! comes in, read with limits, and storing the PDF.
-
-use std::collections::HashMap;
+//! The request letter that a new request or a resubmission uploads: the limit of the form it
+//! comes in, and storing the PDF.
 
 use axum::extract::Multipart;
 use pelihara_domain::DocumentRef;
 
 use crate::error::WebError;
+use crate::forms::{MultipartForm, Upload, read_multipart};
 use crate::lang::Tr;
 use crate::state::Services;
 
 /// The largest letter accepted; a scanned letter of several pages fits.
 const LETTER_MAX_BYTES: usize = 10 * 1024 * 1024;
 
-/// The fields and files of a multipart form, read with limits.
-#[derive(Default)]
-pub(super) struct FormData {
-    pub(super) fields: HashMap<String, String>,
-    pub(super) files: HashMap<String, (String, Vec<u8>)>,
-    /// A file was larger than allowed.
-    pub(super) oversized: bool,
-}
-
-impl FormData {
-    pub(super) fn text(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    pub(super) fn all(&self, name: &str) -> Vec<String> {
-        self.fields
-            .get(name)
-            .map(|joined| joined.split('\u{1f}').map(str::to_owned).collect())
-            .unwrap_or_default()
-    }
-}
-
-pub(super) async fn read_form(mut multipart: Multipart) -> Result<FormData, WebError> {
-    let mut form = FormData::default();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| WebError::bad_request("web-error-bad-form"))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if let Some(file_name) = field.file_name().map(str::to_owned) {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| WebError::bad_request("web-error-bad-form"))?;
-            if bytes.is_empty() {
-                continue;
-            }
-            if bytes.len() > LETTER_MAX_BYTES {
-                form.oversized = true;
-                continue;
-            }
-            form.files.insert(name, (file_name, bytes.to_vec()));
-        } else {
-            let value = field
-                .text()
-                .await
-                .map_err(|_| WebError::bad_request("web-error-bad-form"))?;
-            // Repeated fields (checkboxes) are joined with a unit separator.
-            form.fields
-                .entry(name)
-                .and_modify(|existing| {
-                    existing.push('\u{1f}');
-                    existing.push_str(&value);
-                })
-                .or_insert(value);
-        }
-    }
-    Ok(form)
+/// Reads the form a letter comes with (the new request, a case action), letters within
+/// [`LETTER_MAX_BYTES`].
+pub(super) async fn read_form(multipart: Multipart) -> Result<MultipartForm, WebError> {
+    read_multipart(multipart, LETTER_MAX_BYTES, "web-error-bad-form").await
 }
 
 /// A file name fit to keep as metadata: no path, no control characters, bounded length.
@@ -99,7 +43,7 @@ fn sanitise_file_name(name: &str) -> String {
 /// Checks an upload is a PDF by its content, and stores it durably.
 pub(super) fn store_letter(
     services: &Services,
-    upload: Option<&(String, Vec<u8>)>,
+    upload: Option<&Upload>,
     oversized: bool,
     tr: Tr,
     errors: &mut Vec<String>,
@@ -112,7 +56,11 @@ pub(super) fn store_letter(
         ));
         return Ok(None);
     }
-    let Some((name, bytes)) = upload else {
+    let Some(Upload {
+        file_name: name,
+        bytes,
+    }) = upload
+    else {
         return Ok(None);
     };
     // A PDF starts with "%PDF-" (within its first KiB, per the specification) and carries an

@@ -170,13 +170,13 @@ pub(crate) async fn view_permohonan_baru_post(
         errors.push(tr.t("web-error-choose-app"));
     }
     errors.extend(proposal.errors.iter().cloned());
-    if !form.files.contains_key("letter") && !form.oversized {
+    if form.file("letter").is_none() && !form.oversized() {
         errors.push(tr.t("web-error-letter-required"));
     }
     let letter = store_letter(
         services,
-        form.files.get("letter"),
-        form.oversized,
+        form.file("letter"),
+        form.oversized(),
         tr,
         &mut errors,
     )?;

@@ -11,6 +11,7 @@ use pelihara_store::StoreError;
 use super::editor_only;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::forms::read_multipart;
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
@@ -88,31 +89,20 @@ pub(crate) async fn view_aplikasi_impor_post(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, WebError> {
     let services = state.services();
     editor_only(services, &user)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| WebError::bad_request("register-import-unreadable"))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_lowercase();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| WebError::bad_request("register-import-unreadable"))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
-        return render_import(shell, Vec::new(), Some("register-import-no-file"));
-    };
-    if bytes.len() > IMPORT_MAX_BYTES {
+    let form = read_multipart(multipart, IMPORT_MAX_BYTES, "register-import-unreadable").await?;
+    // A file over the limit is left out of the form: ask about it first.
+    if form.oversized() {
         return render_import(shell, Vec::new(), Some("register-import-too-large"));
     }
+    let Some(upload) = form.file("file") else {
+        return render_import(shell, Vec::new(), Some("register-import-no-file"));
+    };
+    let name = upload.file_name.to_lowercase();
+    let bytes = &upload.bytes;
     // Deactivated OPDs are listed too, so a row naming one says why it is refused.
     let opds: HashMap<String, sheet::SheetOpd> = services
         .store
@@ -129,9 +119,9 @@ pub(crate) async fn view_aplikasi_impor_post(
         .collect();
     // XLSX files are zip archives: "PK" first, whatever the name says.
     let parsed = if bytes.starts_with(b"PK") || name.ends_with(".xlsx") {
-        sheet::import_xlsx(&bytes, &opds)
+        sheet::import_xlsx(bytes, &opds)
     } else {
-        sheet::import_csv(&bytes, &opds)
+        sheet::import_csv(bytes, &opds)
     };
     let rows = match parsed {
         Ok(rows) => rows,
