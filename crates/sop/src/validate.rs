@@ -70,6 +70,8 @@ struct StepDraft {
     span: Range<usize>,
     no_span: Range<usize>,
     kind_span: Range<usize>,
+    /// The first name in `actors`, if any: the actor who performs the step.
+    first_actor_span: Option<Range<usize>>,
     next_span: Option<Range<usize>>,
     if_no_span: Option<Range<usize>>,
 }
@@ -282,14 +284,16 @@ impl Checker<'_> {
                 let span = raw.requester.as_ref().map_or(table.clone(), Spanned::span);
                 self.report(&span, None, SopErrorKind::RequesterPositionMissing);
             }
-            (_, Some(position)) => {
+            (None | Some("opd" | "employee"), Some(position)) => {
                 self.report(
                     &position.span(),
                     None,
                     SopErrorKind::RequesterPositionUnexpected,
                 );
             }
-            (_, None) => {}
+            // A misspelt word is reported below; the writer may well have meant "position",
+            // so blaming requester_position as well would send them the wrong way.
+            (Some(_), Some(_)) | (_, None) => {}
         }
         if let Some(word) = &raw.requester {
             match word.get_ref().as_str() {
@@ -361,39 +365,41 @@ impl Checker<'_> {
             if field.label.get_ref().trim().is_empty() {
                 self.report(&field.label.span(), None, SopErrorKind::EmptyFieldLabel);
             }
-            let kind = self
-                .word(
-                    &field.kind,
-                    "intake.fields.kind",
-                    FieldKind::from_name,
-                    FieldKind::ALL,
-                    FieldKind::name,
-                )
-                .unwrap_or(FieldKind::Text);
+            let kind = self.word(
+                &field.kind,
+                "intake.fields.kind",
+                FieldKind::from_name,
+                FieldKind::ALL,
+                FieldKind::name,
+            );
             let choices: Vec<String> = match (&field.choices, kind) {
-                (Some(choices), FieldKind::Choice) if choices.get_ref().is_empty() => {
+                // A misspelt kind is reported already, and "choise" with choices was meant to
+                // be a choice: whether choices belong is unknowable, so nothing more is said.
+                (_, None) => Vec::new(),
+                (Some(choices), Some(FieldKind::Choice)) if choices.get_ref().is_empty() => {
                     self.report(&choices.span(), None, SopErrorKind::ChoicesMissing);
                     Vec::new()
                 }
-                (None, FieldKind::Choice) => {
+                (None, Some(FieldKind::Choice)) => {
                     self.report(&field.kind.span(), None, SopErrorKind::ChoicesMissing);
                     Vec::new()
                 }
-                (Some(choices), FieldKind::Choice) => choices
+                (Some(choices), Some(FieldKind::Choice)) => choices
                     .get_ref()
                     .iter()
                     .map(|choice| choice.get_ref().clone())
                     .collect(),
-                (Some(choices), _) => {
+                (Some(choices), Some(_)) => {
                     self.report(&choices.span(), None, SopErrorKind::ChoicesUnexpected);
                     Vec::new()
                 }
-                (None, _) => Vec::new(),
+                (None, Some(_)) => Vec::new(),
             };
             intake.fields.push(IntakeField {
                 id,
                 label: field.label.into_inner(),
-                kind,
+                // Unknown kinds are reported; the placeholder is never returned.
+                kind: kind.unwrap_or(FieldKind::Text),
                 choices,
                 required: field.required.is_some_and(Spanned::into_inner),
             });
@@ -662,8 +668,14 @@ impl Checker<'_> {
                 (draft.step.kind, requester, draft.step.actors.first())
                 && *first != requester.id
             {
+                // The fix is to name the requester first, so point at the actor named instead
+                // (pointing at `kind` sent the reader to a line that is right as it stands).
+                let span = draft
+                    .first_actor_span
+                    .clone()
+                    .unwrap_or_else(|| draft.kind_span.clone());
                 self.report(
-                    &draft.kind_span,
+                    &span,
                     no,
                     SopErrorKind::StartActorNotRequester {
                         actor: first.clone(),
@@ -843,6 +855,10 @@ impl Checker<'_> {
             }
         };
 
+        let first_actor_span = raw
+            .actors
+            .as_ref()
+            .and_then(|list| list.get_ref().first().map(Spanned::span));
         let step_actors = self.step_actors(raw.actors, &span, at, actors, known_actors);
 
         if kind == Some(StepKind::End) {
@@ -882,7 +898,8 @@ impl Checker<'_> {
                 let joint = self
                     .word(word, "joint", Joint::from_name, Joint::ALL, Joint::name)
                     .unwrap_or(Joint::First);
-                if joint != Joint::First && step_actors.len() < 2 {
+                // A step without actors is reported already (no-actors); joint is not its fault.
+                if joint != Joint::First && step_actors.len() == 1 {
                     self.report(&word.span(), at, SopErrorKind::JointWithOneActor);
                 }
                 if let Some(form) = form
@@ -988,6 +1005,7 @@ impl Checker<'_> {
             span,
             no_span: raw.no.span(),
             kind_span: raw.kind.span(),
+            first_actor_span,
             next_span,
             if_no_span,
         }
@@ -1107,7 +1125,9 @@ impl Checker<'_> {
                             known: known_actors.to_vec(),
                         },
                     );
-                } else if !step_actors.contains(actor.get_ref()) {
+                // On a step without actors (reported already) the decider may well be right:
+                // the missing actors are the one problem.
+                } else if !step_actors.is_empty() && !step_actors.contains(actor.get_ref()) {
                     self.report(
                         &actor.span(),
                         at,
