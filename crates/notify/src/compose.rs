@@ -34,10 +34,10 @@ fn step_label(lang: Lang, detail: &NotificationDetail) -> String {
 }
 
 fn args(lang: Lang, tz: Tz, detail: &NotificationDetail) -> Vec<(&'static str, String)> {
-    let due = match detail.due_at {
-        Some(due) => format_datetime(lang, tz, due),
-        None => t(lang, "notify-no-due"),
-    };
+    let due = detail
+        .due_at
+        .map(|due| format_datetime(lang, tz, due))
+        .unwrap_or_else(|| "-".to_owned());
     let date = detail
         .maintenance_due_on
         .or(detail.digest.as_ref().and_then(|digest| digest.date))
@@ -61,8 +61,23 @@ fn args(lang: Lang, tz: Tz, detail: &NotificationDetail) -> Vec<(&'static str, S
     ]
 }
 
+/// The message key of a notification's part. A task without a due moment (the OPD's answer
+/// at a decision, a returned request: the SOP times neither, though the step has a standard
+/// for its performer) is announced without a deadline sentence rather than with "Batas waktu:
+/// tanpa batas waktu", which reads as if the step's own standard did not exist.
+fn key(notification: &Notification, part: &str) -> String {
+    let kind = notification.kind.code();
+    if part == "body"
+        && notification.kind == NotificationKind::TaskArrived
+        && notification.detail.due_at.is_none()
+    {
+        return format!("notify-{kind}-untimed-body");
+    }
+    format!("notify-{kind}-{part}")
+}
+
 fn lookup(lang: Lang, tz: Tz, notification: &Notification, part: &str) -> String {
-    let key = format!("notify-{}-{part}", notification.kind.code());
+    let key = key(notification, part);
     let values = args(lang, tz, &notification.detail);
     let fluent: Vec<_> = values
         .iter()
@@ -205,6 +220,51 @@ mod tests {
             message.link,
             "https://pelihara.demakkab.go.id/permohonan/abc"
         );
+    }
+
+    /// Step 9 gives its performer 60 minutes; the OPD's answer that follows has no standard of
+    /// its own, so its task carries no due moment. The message says so plainly instead of
+    /// "Batas waktu: tanpa batas waktu".
+    #[test]
+    fn a_task_without_a_due_moment_is_announced_without_a_deadline() {
+        let untimed = NotificationDetail {
+            step_no: Some(9),
+            step_name: Some("Tindak Lanjut Pemeliharaan Aplikasi/Website ke OPD".into()),
+            due_at: None,
+            ..task_detail()
+        };
+        let n = notification(NotificationKind::TaskArrived, untimed);
+        assert_eq!(
+            body(Lang::Id, TZ, &n),
+            "Permohonan PLH-2026-0007 (Pembaruan SIMPUS) dari Dinas Kesehatan menunggu Anda pada \
+             langkah 9: Tindak Lanjut Pemeliharaan Aplikasi/Website ke OPD. Tugas Anda ini tidak \
+             diukur dengan waktu standar SOP; mohon ditanggapi secepatnya."
+        );
+        assert_eq!(
+            body(Lang::En, TZ, &n),
+            "Request PLH-2026-0007 (Pembaruan SIMPUS) from Dinas Kesehatan is waiting for you at \
+             step 9: Tindak Lanjut Pemeliharaan Aplikasi/Website ke OPD. This task of yours is not \
+             timed by the SOP's standard; please respond soon."
+        );
+        // A timed task keeps its deadline.
+        let timed = notification(NotificationKind::TaskArrived, task_detail());
+        assert!(
+            body(Lang::Id, TZ, &timed).ends_with("Batas waktu: 2 November 2026 09.10 WIB."),
+            "{}",
+            body(Lang::Id, TZ, &timed)
+        );
+        // No message of any kind says "no deadline" any more.
+        for lang in [Lang::Id, Lang::En] {
+            for kind in NotificationKind::ALL {
+                let detail = NotificationDetail {
+                    due_at: None,
+                    ..task_detail()
+                };
+                let text = body(lang, TZ, &notification(kind, detail));
+                assert!(!text.contains("tanpa batas"), "{kind:?}: {text}");
+                assert!(!text.contains("no deadline"), "{kind:?}: {text}");
+            }
+        }
     }
 
     #[test]

@@ -2,10 +2,10 @@
 # maintenance and health notices and the daily digest, as the bell, email and webhook show them.
 
 notify-step = step { $step }: { $step_name }
-notify-no-due = no deadline
 
 notify-task_arrived-title = New task: { $tracking }, { $step_label }
 notify-task_arrived-body = Request { $tracking } ({ $subject }) from { $opd } is waiting for you at { $step_label }. Due: { $due }.
+notify-task_arrived-untimed-body = Request { $tracking } ({ $subject }) from { $opd } is waiting for you at { $step_label }. This task of yours is not timed by the SOP's standard; please respond soon.
 notify-task_due_soon-title = Due soon: { $tracking }, { $step_label }
 notify-task_due_soon-body = Time for { $step_label } of request { $tracking } ({ $subject }) is running out. Due: { $due }.
 notify-task_overdue-title = Overdue: { $tracking }, { $step_label }

@@ -2,10 +2,10 @@
 # maintenance and health notices and the daily digest, as the bell, email and webhook show them.
 
 notify-step = langkah { $step }: { $step_name }
-notify-no-due = tanpa batas waktu
 
 notify-task_arrived-title = Tugas baru: { $tracking }, { $step_label }
 notify-task_arrived-body = Permohonan { $tracking } ({ $subject }) dari { $opd } menunggu Anda pada { $step_label }. Batas waktu: { $due }.
+notify-task_arrived-untimed-body = Permohonan { $tracking } ({ $subject }) dari { $opd } menunggu Anda pada { $step_label }. Tugas Anda ini tidak diukur dengan waktu standar SOP; mohon ditanggapi secepatnya.
 notify-task_due_soon-title = Segera jatuh tempo: { $tracking }, { $step_label }
 notify-task_due_soon-body = Waktu untuk { $step_label } pada permohonan { $tracking } ({ $subject }) hampir habis. Batas waktu: { $due }.
 notify-task_overdue-title = Terlambat: { $tracking }, { $step_label }
