@@ -419,12 +419,33 @@ async fn documents_are_issued_verified_and_superseded() {
         .await
         .text();
     assert!(old.contains("data-status=\"superseded\""), "{old}");
-    assert!(old.contains(&format!("/verifikasi/{second_id}")));
     let new = site
         .get(None, &format!("/verifikasi/{second_id}"))
         .await
         .text();
     assert!(new.contains("data-status=\"valid\""));
+
+    // A third disposition supersedes the second: every older issue's page leads to the
+    // latest version, not to the one that happened to replace it.
+    site.act(
+        "kabid_aptika",
+        case,
+        &[("aksi", "dispose"), ("instructions", "Tindak lanjuti")],
+    )
+    .await;
+    let third = site.get(Some(&head), &sheet_uri).await;
+    let third_id = verification_id(&third.bytes);
+    assert_ne!(third_id, second_id);
+    for older in [&first_id, &second_id] {
+        let page = site.get(None, &format!("/verifikasi/{older}")).await.text();
+        assert!(page.contains("data-status=\"superseded\""), "{page}");
+        assert!(
+            page.contains(&format!(
+                "href=\"/verifikasi/{third_id}\" id=\"verify-latest\""
+            )),
+            "{older}: {page}"
+        );
+    }
 
     // Unknown and malformed ids: the unknown status, as a 404.
     for id in ["0123456789abcdef0123456789abcdef", "../../etc/passwd", "x"] {

@@ -40,7 +40,9 @@ struct VerifyPartial {
     issued_at: String,
     office: String,
     sha256: String,
-    superseded_by: String,
+    /// The id of the document's current issue, when this one was superseded: the newest
+    /// version, however many came between (not merely the next one).
+    latest: String,
     /// After an upload: `identical` or `different`; empty before.
     check: &'static str,
     uploaded_sha256: String,
@@ -57,6 +59,28 @@ async fn lookup(state: &AppState, id: &str) -> Result<Option<IssuedDocument>, We
         .issued_document(id)
         .await
         .map_err(WebError::internal)
+}
+
+/// The current issue of the same document (kind, subject, paper) when `document` was
+/// superseded; the issue that replaced it if none is current (cannot happen while issues
+/// only ever supersede each other, but the link then still leads somewhere true).
+async fn latest_issue(
+    state: &AppState,
+    document: Option<&IssuedDocument>,
+) -> Result<String, WebError> {
+    let Some(document) = document else {
+        return Ok(String::new());
+    };
+    let Some(next) = &document.superseded_by else {
+        return Ok(String::new());
+    };
+    let current = state
+        .services()
+        .store
+        .current_issued_document(&document.kind, &document.subject, &document.paper)
+        .await
+        .map_err(WebError::internal)?;
+    Ok(current.map_or_else(|| next.clone(), |current| current.id))
 }
 
 /// The issuing office as the letterhead the admin set on `/admin/kop` names it (office and
@@ -80,6 +104,7 @@ fn partial(
     id: &str,
     document: Option<&IssuedDocument>,
     office: String,
+    latest: String,
 ) -> VerifyPartial {
     let Some(document) = document else {
         return VerifyPartial {
@@ -91,7 +116,7 @@ fn partial(
             issued_at: String::new(),
             office: String::new(),
             sha256: String::new(),
-            superseded_by: String::new(),
+            latest: String::new(),
             check: "",
             uploaded_sha256: String::new(),
         };
@@ -115,7 +140,7 @@ fn partial(
         ),
         office,
         sha256: document.sha256.clone(),
-        superseded_by: document.superseded_by.clone().unwrap_or_default(),
+        latest,
         check: "",
         uploaded_sha256: String::new(),
     }
@@ -142,7 +167,8 @@ pub(crate) async fn view_verifikasi_get(
 ) -> Result<Response, WebError> {
     let document = lookup(&state, &id).await?;
     let office = issuing_office(&state).await?;
-    let partial = partial(&state, shell.tr, &id, document.as_ref(), office);
+    let latest = latest_issue(&state, document.as_ref()).await?;
+    let partial = partial(&state, shell.tr, &id, document.as_ref(), office, latest);
     respond(shell, partial)
 }
 
@@ -169,7 +195,8 @@ pub(crate) async fn view_verifikasi_post(
         }
     }
     let office = issuing_office(&state).await?;
-    let mut partial = partial(&state, shell.tr, &id, document.as_ref(), office);
+    let latest = latest_issue(&state, document.as_ref()).await?;
+    let mut partial = partial(&state, shell.tr, &id, document.as_ref(), office, latest);
     if let (Some(document), Some(uploaded)) = (document, uploaded) {
         partial.check = if uploaded == document.sha256 {
             "identical"
