@@ -19,6 +19,9 @@ static_loader! {
     };
 }
 
+#[cfg(test)]
+mod wording;
+
 static INDONESIAN: LanguageIdentifier = langid!("id");
 static ENGLISH: LanguageIdentifier = langid!("en");
 

@@ -10,7 +10,7 @@ web-notifications = Notifikasi
 web-close = Tutup
 
 web-landing-eyebrow = Aplikasi layanan pemeliharaan
-web-landing-lead = Pelihara menjalankan SOP Pemeliharaan Aplikasi/Website { $office }: permohonan dari OPD, disposisi, analisa dan verifikasi, pemeliharaan, hosting dan serah terima hasil tercatat di satu tempat dan diukur terhadap Mutu Baku setiap langkah.
+web-landing-lead = Pelihara menjalankan SOP Pemeliharaan Aplikasi/Website { $office }: permohonan dari OPD, disposisi, analisis dan verifikasi, pemeliharaan, hosting dan serah terima hasil tercatat di satu tempat dan diukur terhadap Mutu Baku setiap langkah.
 web-landing-features = Yang dapat dilakukan di Pelihara
 web-landing-submit-title = Ajukan permohonan
 web-landing-submit-text = OPD mengajukan pemeliharaan aplikasi atau website dengan mengunggah surat permohonan, lalu menerima nomor pelacakan.
