@@ -169,10 +169,24 @@ pub struct ControlCard {
     pub attachments: String,
     /// Kepada: who the letter went to (the last disposition's recipient, or the office).
     pub to: String,
-    /// Pengolah: who handles it now.
+    /// Pengolah: the position that processes the request (the disposition's final
+    /// recipient); empty before the first disposition.
     pub handler: String,
+    /// The people who did the work in the handler's unit, in the order they first did it
+    /// (who claimed or recorded the analysis, the maintenance, the hosting, ...).
+    pub handled_by: Vec<String>,
+    /// The last disposition's paraf.
     pub paraf: Option<Signoff>,
-    pub notes: String,
+    /// Every standing disposition's note, in order, as the disposition sheet prints them.
+    pub notes: Vec<DispositionNote>,
+}
+
+/// One disposition's note on the control card: who wrote it and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispositionNote {
+    pub from_position: String,
+    /// May be empty: the card then skips it, keeping the other notes' numbers.
+    pub note: String,
 }
 
 /// Tanda terima, given to the OPD at submission.

@@ -22,6 +22,8 @@ const LABELS: &[&str] = &[
     "docs-footer-of",
     "docs-paraf",
     "docs-paraf-electronic",
+    "docs-paraf-seal",
+    "docs-paraf-seal-note",
     "docs-title-disposition",
     "docs-title-control-card",
     "docs-title-receipt",
@@ -186,12 +188,9 @@ impl Ctx<'_> {
     }
 }
 
-/// The start of a paraf hash, enough to compare with the screen.
+/// The start of a paraf hash (the seal code), enough to compare with the screen.
 fn short_hash(hash: &str) -> String {
-    if hash.is_empty() {
-        return String::new();
-    }
-    format!("#{}", &hash[..hash.len().min(16)])
+    hash.get(..16).unwrap_or(hash).to_owned()
 }
 
 fn urgency_key(urgency: Urgency) -> &'static str {
@@ -275,6 +274,40 @@ fn disposition_sheet(ctx: &Ctx<'_>, sheet: &DispositionSheet) -> Value {
     Value::Dict(doc)
 }
 
+/// "dikerjakan oleh Agus Prasetyo, Dwi Hartono", or nothing when nobody has yet.
+fn handled_by(ctx: &Ctx<'_>, names: &[String]) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    t_args(
+        ctx.lang(),
+        "docs-card-handled-by",
+        &[("names", arg(names.join(", ")))],
+    )
+}
+
+/// "Disposisi 2 (Sekretaris Dinas): ..." for every disposition that left a note, numbered as
+/// on the disposition sheet.
+fn card_notes(ctx: &Ctx<'_>, notes: &[DispositionNote]) -> Value {
+    array(
+        notes
+            .iter()
+            .enumerate()
+            .filter(|(_, note)| !note.note.trim().is_empty())
+            .map(|(index, note)| {
+                text(t_args(
+                    ctx.lang(),
+                    "docs-card-note",
+                    &[
+                        ("no", arg(index + 1)),
+                        ("from", arg(&note.from_position)),
+                        ("note", arg(note.note.trim())),
+                    ],
+                ))
+            }),
+    )
+}
+
 fn control_card(ctx: &Ctx<'_>, card: &ControlCard) -> Value {
     let mut doc = Dict::new();
     ctx.letter(&card.letter, &mut doc);
@@ -286,8 +319,9 @@ fn control_card(ctx: &Ctx<'_>, card: &ControlCard) -> Value {
         ("from", text(&card.letter.sender)),
         ("to", text(&card.to)),
         ("handler", text(&card.handler)),
+        ("handled_by", text(handled_by(ctx, &card.handled_by))),
         ("paraf", ctx.signoff(card.paraf.as_ref())),
-        ("notes", text(&card.notes)),
+        ("notes", card_notes(ctx, &card.notes)),
     ];
     for (key, value) in pairs {
         doc.insert(key.into(), value);

@@ -123,7 +123,8 @@ fn disposition_sheet_has_every_field() {
             "Mohon segera ditangani, SIMPUS dipakai 27 puskesmas.",
             "Dra. ENDAH CAHYA RINI, MM",
             "25 November 2026 10.05 WIB",
-            "#3f2a9c0d5e6b7a8c",
+            // The paraf's hash, named for what it does.
+            "Kode pengaman: 3f2a9c0d5e6b7a8c",
             "Disposisi 2 dari Sekretaris",
             "diteruskan kepada Kepala Bidang Aplikasi Informatika",
             "✓ Proses sesuai ketentuan",
@@ -141,6 +142,15 @@ fn disposition_sheet_has_every_field() {
     assert!(!text.contains("✓ Arsipkan"), "{text}");
     // Ticks: one urgency, one class, two + two instructions.
     assert_eq!(text.matches('✓').count(), 6, "{text}");
+    // What a paraf and its code are, in words, once under the levels; no bare "#hash".
+    assert_has(
+        &text,
+        &[
+            "Paraf elektronik dibubuhkan di Pelihara oleh pejabat yang masuk dengan akunnya \
+           sendiri. Kode pengaman dihitung dari berkas surat dan isi disposisi",
+        ],
+    );
+    assert!(!text.contains("#3f2a"), "{text}");
 }
 
 #[test]
@@ -166,12 +176,39 @@ fn control_card_has_every_field() {
             "Kepada Kepala Bidang Aplikasi Informatika",
             "Tanggal surat 24 November 2026",
             "Nomor surat 400.7/1234/2026",
-            "Pengolah Sub Koordinator Sistem dan Program Aplikasi",
+            // Who processes the request: the disposition's final recipient and who did the work.
+            "Pengolah Kepala Bidang Aplikasi Informatika dikerjakan oleh Agus Prasetyo, Dwi Hartono",
             "Plh. Sekretaris",
             "Budi Santoso, S.Kom",
-            "Catatan Disposisi ke-2 oleh Plh. Sekretaris.",
+            "Kode pengaman: aa11bb22cc33dd44",
+            // Every disposition's note, as on the disposition sheet, not only the last.
+            "Catatan Disposisi 1 (Kepala Dinas): Mohon segera ditangani, SIMPUS dipakai 27 \
+             puskesmas. Disposisi 2 (Sekretaris): Libatkan tim jaringan untuk hosting.",
         ],
     );
+}
+
+#[test]
+fn an_undisposed_control_card_says_so_and_skips_empty_notes() {
+    let mut card = fixture::control_card();
+    card.handler = String::new();
+    card.handled_by = Vec::new();
+    card.notes[0].note = String::new();
+    let (_, text, _) = render_to(
+        "kartu-kendali-empty.pdf",
+        Document::ControlCard(&card),
+        Paper::A4,
+        "KK-1",
+    );
+    assert_has(
+        &text,
+        &[
+            "Pengolah —",
+            "Catatan Disposisi 2 (Sekretaris): Libatkan tim jaringan untuk hosting.",
+        ],
+    );
+    assert!(!text.contains("dikerjakan oleh"), "{text}");
+    assert!(!text.contains("Disposisi 1 ("), "{text}");
 }
 
 #[test]
@@ -218,6 +255,8 @@ fn report_has_every_field_and_both_parafs() {
             "Nomor: BA-0042/000.5.2.3/2026",
             // 27 November 2026 is a Friday.
             "Pada hari ini Jumat tanggal dua puluh tujuh bulan November tahun dua ribu dua puluh enam (27-11-2026), bertempat di Demak",
+            // Signed by electronic paraf, and the sentence says so.
+            "kami yang membubuhkan paraf elektronik di bawah ini:",
             "Hendra Kurniawan, S.T.",
             "Sub Koordinator Sistem dan Program Aplikasi",
             "selanjutnya disebut PIHAK PERTAMA",
@@ -249,6 +288,8 @@ fn report_has_every_field_and_both_parafs() {
             "27 November 2026 11.00 WIB",
         ],
     );
+    assert!(!text.contains("bertanda tangan"), "{text}");
+    assert!(!text.contains("nalisa"), "{text}");
 }
 
 #[test]
@@ -524,4 +565,214 @@ fn the_last_section_and_the_signatures_never_part() {
         breaks > 4,
         "the lengths cross the page break ({breaks} long reports)"
     );
+}
+
+/// A word as `pdftotext -bbox` places it on its page, in points from the top left.
+#[derive(Debug, Clone)]
+struct Word {
+    text: String,
+    x_min: f64,
+    y_min: f64,
+    x_max: f64,
+    y_max: f64,
+}
+
+fn words_on(path: &std::path::Path, page: usize) -> Vec<Word> {
+    let page = page.to_string();
+    let html = tool(
+        "pdftotext",
+        &[
+            "-bbox",
+            "-f",
+            &page,
+            "-l",
+            &page,
+            path.to_str().unwrap(),
+            "-",
+        ],
+    );
+    let attribute = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + line[start..].find('"').unwrap();
+        line[start..end].parse().unwrap()
+    };
+    html.lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("<word "))
+        .map(|line| {
+            let start = line.find('>').unwrap() + 1;
+            let end = line.rfind("</word>").unwrap();
+            Word {
+                text: line[start..end].replace("&amp;", "&"),
+                x_min: attribute(line, "xMin"),
+                y_min: attribute(line, "yMin"),
+                x_max: attribute(line, "xMax"),
+                y_max: attribute(line, "yMax"),
+            }
+        })
+        .collect()
+}
+
+fn word<'a>(words: &'a [Word], text: &str) -> &'a Word {
+    words
+        .iter()
+        .find(|word| word.text == text)
+        .unwrap_or_else(|| panic!("no word {text:?} in {words:?}"))
+}
+
+/// The lines of `pdftotext -layout` for one page, as a person reads the sheet.
+fn layout_lines(path: &std::path::Path, page: usize) -> Vec<String> {
+    let page = page.to_string();
+    tool(
+        "pdftotext",
+        &[
+            "-layout",
+            "-f",
+            &page,
+            "-l",
+            &page,
+            path.to_str().unwrap(),
+            "-",
+        ],
+    )
+    .lines()
+    .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+    .collect()
+}
+
+#[test]
+fn the_sop_identity_block_shows_the_whole_title_and_an_unbroken_nip() {
+    let def = fixture::sop();
+    for paper in [Paper::A4, Paper::F4] {
+        let rendered = render(
+            Document::Sop(&def),
+            &fixture::setting(paper),
+            &fixture::issue("Dinkominfo / 9 / 1 / 23"),
+        )
+        .unwrap();
+        let path = keep(&format!("sop-identity-{}.pdf", paper.code()), &rendered.pdf);
+        // The title's last line ends inside its cell: the two cells' insets (1.4 mm each)
+        // less the font's descent lie between it and the next row's heading. Before, a
+        // negative spacing drew the next row over it, 1 pt below the text.
+        let words = words_on(&path, 1);
+        let last_title_line = word(&words, "APLIKASI/WEBSITE");
+        let next_row = word(&words, "Dasar");
+        let gap = next_row.y_min - last_title_line.y_max;
+        assert!(
+            gap >= 4.0,
+            "{}: the title ends {gap:.1} pt above the next row",
+            paper.code()
+        );
+        // The NIP is one number on one line, and so is the approver's name.
+        let lines = layout_lines(&path, 1);
+        for expected in ["NIP. 19680903 199302 2 001", "Dra. ENDAH CAHYA RINI, MM"] {
+            assert!(
+                lines.iter().any(|line| line.ends_with(expected)),
+                "{}: {expected:?} is not on one line in {lines:#?}",
+                paper.code()
+            );
+        }
+    }
+}
+
+/// A page rendered in grey levels by poppler's `pdftoppm`: width, height and one byte a pixel
+/// (0 black, 255 white), at `dpi`.
+fn grey_page(path: &std::path::Path, page: usize, dpi: u32) -> (usize, usize, Vec<u8>) {
+    let root = path.with_extension(format!("p{page}"));
+    let page = page.to_string();
+    let dpi = dpi.to_string();
+    tool(
+        "pdftoppm",
+        &[
+            "-gray",
+            "-singlefile",
+            "-r",
+            &dpi,
+            "-f",
+            &page,
+            "-l",
+            &page,
+            path.to_str().unwrap(),
+            root.to_str().unwrap(),
+        ],
+    );
+    let bytes = std::fs::read(root.with_extension(format!("p{page}.pgm"))).unwrap();
+    // Binary PGM: "P5\n<width> <height>\n255\n" then the pixels.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8(bytes[start..at].to_vec()).unwrap());
+        at += 1;
+    }
+    assert_eq!(fields[0], "P5");
+    let width: usize = fields[1].parse().unwrap();
+    let height: usize = fields[2].parse().unwrap();
+    (width, height, bytes[at..].to_vec())
+}
+
+#[test]
+fn the_signatories_names_are_underlined_below_the_letters_in_one_line() {
+    let report = fixture::report();
+    let rendered = render(
+        Document::MaintenanceReport(&report),
+        &fixture::setting(Paper::A4),
+        &fixture::issue("BA-0042/000.5.2.3/2026"),
+    )
+    .unwrap();
+    let path = keep("berita-acara-underline.pdf", &rendered.pdf);
+    let words = words_on(&path, 1);
+    const DPI: u32 = 288;
+    let scale = f64::from(DPI) / 72.0;
+    let (width, _, pixels) = grey_page(&path, 1, DPI);
+    // The signature block's names are the last line with them on the page (the parties'
+    // introduction above also names them).
+    for name in [
+        &["Rina", "Wulandari"][..],
+        &["Hendra", "Kurniawan,", "S.T."][..],
+    ] {
+        let first = words
+            .iter()
+            .filter(|word| word.text == name[0])
+            .max_by(|a, b| a.y_min.total_cmp(&b.y_min))
+            .unwrap();
+        let last = words
+            .iter()
+            .rfind(|word| word.text == name[name.len() - 1] && word.y_min == first.y_min)
+            .unwrap();
+        // The rows from the top of the letters to 6 pt below their box: the underline is
+        // the row that is dark along the whole name (letters never are).
+        let (left, right) = (
+            ((first.x_min + 1.0) * scale) as usize,
+            ((last.x_max - 1.0) * scale) as usize,
+        );
+        let rows = (first.y_min * scale) as usize..((first.y_max + 6.0) * scale) as usize;
+        let underline = rows
+            .clone()
+            .find(|row| (left..right).all(|column| pixels[row * width + column] < 160));
+        let Some(row) = underline else {
+            let best = rows
+                .map(|row| {
+                    (left..right)
+                        .filter(|column| pixels[row * width + *column] < 160)
+                        .count()
+                })
+                .max()
+                .unwrap();
+            panic!(
+                "{name:?}: no unbroken underline (at best {best} of {} pixels dark)",
+                right - left
+            );
+        };
+        // Below the descenders (the bottom of the word's box), not through them.
+        let at = row as f64 / scale;
+        assert!(
+            at > first.y_max,
+            "{name:?}: the underline at {at:.1} pt crosses the letters (box ends {:.1} pt)",
+            first.y_max
+        );
+    }
 }

@@ -482,6 +482,16 @@ async fn documents_are_issued_verified_and_superseded() {
         .text();
     assert!(page.contains(&format!("/permohonan/{case}/dokumen/lembar-disposisi")));
     assert!(!page.contains(&format!("/permohonan/{case}/dokumen/berita-acara")));
+    // A disposition's paraf is named for what it is, with its seal code.
+    assert!(page.contains("Paraf elektronik (kode pengaman)"), "{page}");
+    assert!(!page.contains("sidik"), "{page}");
+    // And so on the disposition sheet.
+    let sheet = pdf_text(&third.bytes);
+    assert!(sheet.contains("Kode pengaman: "), "{sheet}");
+    assert!(
+        sheet.contains("Kode pengaman dihitung dari berkas surat"),
+        "{sheet}"
+    );
 }
 
 async fn state_agenda(site: &Site, case: CaseId) -> String {
@@ -513,15 +523,23 @@ async fn the_maintenance_report_after_acceptance() {
         ),
         (
             "kepala_dinas",
-            vec![("aksi", "dispose"), ("instructions", "Tindak lanjuti")],
+            vec![
+                ("aksi", "dispose"),
+                ("instructions", "Tindak lanjuti"),
+                ("note", "Segera ditangani"),
+            ],
         ),
         (
             "sekretaris",
-            vec![("aksi", "dispose"), ("instructions", "Koordinasikan")],
+            vec![
+                ("aksi", "dispose"),
+                ("instructions", "Koordinasikan"),
+                ("note", "Libatkan tim jaringan"),
+            ],
         ),
         (
             "kabid_aptika",
-            vec![("aksi", "dispose"), ("note", "Mohon dianalisa")],
+            vec![("aksi", "dispose"), ("note", "Mohon dianalisis")],
         ),
         (
             "subkoor_spa",
@@ -614,11 +632,37 @@ async fn the_maintenance_report_after_acceptance() {
         )
         .await;
     assert!(pdf_text(&f4.bytes).contains("Halaman 1 dari 1"));
+    // Signed by electronic paraf, and the berita acara says so; positions are titles.
+    assert!(
+        text.contains("kami yang membubuhkan paraf elektronik di bawah ini"),
+        "{text}"
+    );
+    assert!(text.contains("Jabatan : Operator OPD"), "{text}");
+    assert!(!text.contains("operator OPD"), "{text}");
     let page = site
         .get(Some(&auditor), &format!("/permohonan/{case}"))
         .await
         .text();
     assert!(page.contains(&format!("/permohonan/{case}/dokumen/berita-acara")));
+
+    // The control card of the finished case: who processed it (the disposition's final
+    // recipient and who did the work) and every disposition's note, not only the last.
+    let card = site
+        .get(
+            Some(&auditor),
+            &format!("/permohonan/{case}/dokumen/kartu-kendali"),
+        )
+        .await;
+    let card = pdf_text(&card.bytes);
+    for expected in [
+        "Pengolah Sub Koordinator Sistem dan Program Aplikasi dikerjakan oleh Staf subkoor_spa, \
+         Staf pelaksana Paraf",
+        "Disposisi 1 (Kepala Dinas): Segera ditangani",
+        "Disposisi 2 (Sekretaris Dinas): Libatkan tim jaringan",
+        "Disposisi 3 (Kepala Bidang Aplikasi Informatika): Mohon dianalisis",
+    ] {
+        assert!(card.contains(expected), "missing {expected:?} in {card}");
+    }
 }
 
 async fn current_issue(
@@ -1314,24 +1358,43 @@ async fn the_control_card_is_reissued_when_its_handler_changes() {
     };
     let first = history(&site, "kartu-kendali", case).await;
     assert_eq!(first.len(), 1);
-    assert!(!card_text(&first[0]).contains("Staf kepala_dinas"));
+    // Nobody processes the request before a disposition says who.
+    let text = card_text(&first[0]);
+    assert!(text.contains("Pengolah — Paraf"), "{text}");
 
-    // The head of office claims the task: no record the sheet prints, but a new handler.
+    // The head of office claims the task to dispose it: disposing is not processing, so the
+    // card does not change.
     site.act("kepala_dinas", case, &[("aksi", "claim")]).await;
+    assert_eq!(history(&site, "kartu-kendali", case).await.len(), 1);
+
+    // Disposing names the unit that processes it: a second issue.
+    site.act(
+        "kepala_dinas",
+        case,
+        &[("aksi", "dispose"), ("instructions", "Tindak lanjuti")],
+    )
+    .await;
     let cards = history(&site, "kartu-kendali", case).await;
-    assert_eq!(cards.len(), 2, "the claim re-issues the card");
-    assert_eq!(
-        cards[0].superseded_by.as_deref(),
-        Some(cards[1].id.as_str())
-    );
+    assert_eq!(cards.len(), 2);
     let text = card_text(&cards[1]);
+    assert!(text.contains("Pengolah Sekretaris Dinas Paraf"), "{text}");
+
+    // Its holder takes it up: no record the sheet prints, but the card names them now.
+    site.act("sekretaris", case, &[("aksi", "claim")]).await;
+    let cards = history(&site, "kartu-kendali", case).await;
+    assert_eq!(cards.len(), 3, "the claim re-issues the card");
+    assert_eq!(
+        cards[1].superseded_by.as_deref(),
+        Some(cards[2].id.as_str())
+    );
+    let text = card_text(&cards[2]);
     assert!(
-        text.contains("Pengolah Staf kepala_dinas (Kepala Dinas)"),
+        text.contains("Pengolah Sekretaris Dinas dikerjakan oleh Staf sekretaris Paraf"),
         "{text}"
     );
     assert_eq!(
         history(&site, "lembar-disposisi", case).await.len(),
-        1,
+        2,
         "the disposition sheet prints no handler"
     );
 
@@ -1343,18 +1406,6 @@ async fn the_control_card_is_reissued_when_its_handler_changes() {
             &format!("/permohonan/{case}/dokumen/kartu-kendali"),
         )
         .await;
-    assert_eq!(sha256(&download.bytes), cards[1].sha256);
-    assert_eq!(history(&site, "kartu-kendali", case).await.len(), 2);
-
-    // Disposing moves the case to the next handler: a third issue naming the new position.
-    site.act(
-        "kepala_dinas",
-        case,
-        &[("aksi", "dispose"), ("instructions", "Tindak lanjuti")],
-    )
-    .await;
-    let cards = history(&site, "kartu-kendali", case).await;
-    assert_eq!(cards.len(), 3);
-    let text = card_text(&cards[2]);
-    assert!(text.contains("Pengolah Sekretaris Dinas Paraf"), "{text}");
+    assert_eq!(sha256(&download.bytes), cards[2].sha256);
+    assert_eq!(history(&site, "kartu-kendali", case).await.len(), 3);
 }

@@ -16,6 +16,8 @@ docs-footer-of = of
 
 docs-paraf = Initials
 docs-paraf-electronic = electronic initials
+docs-paraf-seal = Seal code
+docs-paraf-seal-note = Electronic initials are added in Pelihara by the official, signed in with their own account. The seal code is computed from the letter file and the disposition's content; if either is changed after the initials, the code no longer matches.
 docs-acting-for = standing in for { $name }
 
 docs-title-disposition = DISPOSITION SHEET
@@ -55,6 +57,8 @@ docs-card-from = From
 docs-card-to = To
 docs-handler = Handled by
 docs-notes = Notes
+docs-card-handled-by = done by { $names }
+docs-card-note = Disposition { $no } ({ $from }): { $note }
 
 docs-receipt-intro = A request for application/website maintenance has been received with these details:
 docs-tracking-code = Tracking number
@@ -70,7 +74,7 @@ docs-receipt-electronic = (made electronically)
 
 docs-report-number = Number
 docs-report-day = On { $weekday }, { $day } { $month } { $year } ({ $date })
-docs-report-opening = { $day }, at { $place }, we the undersigned:
+docs-report-opening = { $day }, at { $place }, we, who initial this report electronically below:
 docs-report-statement = The FIRST PARTY has carried out the maintenance of the application/website { $app } of { $opd } and hands the result over to the SECOND PARTY, as follows:
 docs-report-closing = This report is made truthfully, to be used as appropriate.
 docs-name = Name

@@ -16,6 +16,8 @@ docs-footer-of = dari
 
 docs-paraf = Paraf
 docs-paraf-electronic = paraf elektronik
+docs-paraf-seal = Kode pengaman
+docs-paraf-seal-note = Paraf elektronik dibubuhkan di Pelihara oleh pejabat yang masuk dengan akunnya sendiri. Kode pengaman dihitung dari berkas surat dan isi disposisi; bila salah satunya diubah sesudah diparaf, kodenya tidak cocok lagi.
 docs-acting-for = menggantikan { $name }
 
 docs-title-disposition = LEMBAR DISPOSISI
@@ -55,6 +57,8 @@ docs-card-from = Dari
 docs-card-to = Kepada
 docs-handler = Pengolah
 docs-notes = Catatan
+docs-card-handled-by = dikerjakan oleh { $names }
+docs-card-note = Disposisi { $no } ({ $from }): { $note }
 
 docs-receipt-intro = Telah diterima permohonan pemeliharaan aplikasi/website dengan rincian sebagai berikut:
 docs-tracking-code = Nomor pelacakan
@@ -70,7 +74,7 @@ docs-receipt-electronic = (dibuat secara elektronik)
 
 docs-report-number = Nomor
 docs-report-day = Pada hari ini { $weekday } tanggal { $day } bulan { $month } tahun { $year } ({ $date })
-docs-report-opening = { $day }, bertempat di { $place }, kami yang bertanda tangan di bawah ini:
+docs-report-opening = { $day }, bertempat di { $place }, kami yang membubuhkan paraf elektronik di bawah ini:
 docs-report-statement = PIHAK PERTAMA telah melaksanakan pemeliharaan aplikasi/website { $app } milik { $opd } dan menyerahkan hasilnya kepada PIHAK KEDUA, dengan rincian sebagai berikut:
 docs-report-closing = Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.
 docs-name = Nama

@@ -25,9 +25,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use pelihara_docs::{
-    ActingFor, AnalysisPart, ControlCard, DispositionLevel, DispositionSheet, Document,
-    DocumentKind, HostingPart, Issue, Letter, Letterhead, MaintenancePart, MaintenanceReport,
-    Paper, Party, PresentationPart, Receipt, Setting, Signoff,
+    ActingFor, AnalysisPart, ControlCard, DispositionLevel, DispositionNote, DispositionSheet,
+    Document, DocumentKind, HostingPart, Issue, Letter, Letterhead, MaintenancePart,
+    MaintenanceReport, Paper, Party, PresentationPart, Receipt, Setting, Signoff,
 };
 use pelihara_domain::{CaseId, CaseState, CaseStatus, Entry, Record};
 use pelihara_i18n::Lang;
@@ -312,25 +312,82 @@ fn revision(kind: DocumentKind, state: &CaseState) -> i64 {
     if kind != DocumentKind::ControlCard {
         return count;
     }
-    // The card also prints its "Pengolah", which changes at every step and claim without a
-    // disposition: its revision is a fingerprint of the count and the handler, so the eager
-    // issue after any action and the download both re-issue it exactly when it changed.
-    let (position, claimer) = card_handler(state);
-    let digest = pelihara_docs::sha256_hex(format!("{count}\n{position}\n{claimer}").as_bytes());
+    // The card also prints its "Pengolah", which gains names as people claim and do the work
+    // without a disposition: its revision is a fingerprint of the count and the handler, so
+    // the eager issue after any action and the download both re-issue it exactly when it
+    // changed.
+    let handler = card_handler(state);
+    let digest = pelihara_docs::sha256_hex(
+        format!(
+            "{count}\n{}\n{}",
+            handler.position,
+            handler.people.join("\n")
+        )
+        .as_bytes(),
+    );
     // 60 bits of the digest: a positive i64 whatever the hash.
     i64::from_str_radix(&digest[..15], 16).unwrap_or(count)
 }
 
-/// Who handles the case now, as the control card prints it: the open task's position code
-/// and, once someone claimed it, their name; both empty when no task is open.
-fn card_handler(state: &CaseState) -> (&str, &str) {
-    match state.active_task() {
-        Some(task) => (
-            task.position.as_str(),
-            task.claimed_by_name.as_deref().unwrap_or_default(),
-        ),
-        None => ("", ""),
+/// Who processes the request, as the control card prints it ("Pengolah").
+struct CardHandler<'a> {
+    /// The position the dispositions ended at: the last standing disposition's recipient;
+    /// empty before the first disposition.
+    position: &'a str,
+    /// Who did the work there since, in the order they first came: who recorded a step's
+    /// work, then whoever holds the open task now; never the OPD's operators.
+    people: Vec<&'a str>,
+}
+
+fn card_handler(state: &CaseState) -> CardHandler<'_> {
+    let Some(last) = standing_dispositions(state).pop() else {
+        return CardHandler {
+            position: "",
+            people: Vec::new(),
+        };
+    };
+    let position = match &last.record {
+        Record::Disposition(disposition) => disposition.to_position.as_str(),
+        _ => "",
+    };
+    let not_opd = |task_id: Option<pelihara_domain::TaskId>| {
+        !state
+            .tasks
+            .iter()
+            .any(|task| Some(task.id) == task_id && task.position == pelihara_domain::OPD_POSITION)
+    };
+    let mut people: Vec<&str> = Vec::new();
+    let since = state
+        .entries
+        .iter()
+        .skip_while(|entry| entry.id != last.id)
+        .skip(1);
+    let workers = since
+        .filter(|entry| {
+            matches!(
+                entry.record,
+                Record::Analysis { .. }
+                    | Record::Maintenance { .. }
+                    | Record::Hosting(_)
+                    | Record::Skipped { .. }
+                    | Record::Presentation { .. }
+                    | Record::Note { .. }
+                    | Record::SentBack { .. }
+                    | Record::Returned { .. }
+                    | Record::Rejected { .. }
+            ) && not_opd(entry.task_id)
+        })
+        .map(|entry| entry.by_name.as_str());
+    let now = state
+        .active_task()
+        .filter(|task| task.position != pelihara_domain::OPD_POSITION)
+        .and_then(|task| task.claimed_by_name.as_deref());
+    for name in workers.chain(now) {
+        if !people.contains(&name) {
+            people.push(name);
+        }
     }
+    CardHandler { position, people }
 }
 
 /// The names a document prints that live outside the case: OPD, app, submitter.
@@ -374,7 +431,7 @@ fn last_entry(state: &CaseState, test: impl Fn(&Record) -> bool) -> Option<&Entr
 /// The inputs of one document, owned so the render can borrow them.
 enum Inputs {
     Sheet(DispositionSheet),
-    Card(ControlCard),
+    Card(Box<ControlCard>),
     Receipt(Receipt),
     Report(Box<MaintenanceReport>),
     Sop(std::sync::Arc<pelihara_sop::SopDefinition>),
@@ -457,26 +514,38 @@ fn inputs(
                         Record::Disposition(disposition) => Some(disposition),
                         _ => None,
                     });
-            let handler = match card_handler(state) {
-                ("", _) => String::new(),
-                (code, "") => position(tr, code),
-                (code, name) => format!("{name} ({})", position(tr, code)),
-            };
+            let handler = card_handler(state);
             Some((
-                Inputs::Card(ControlCard {
+                Inputs::Card(Box::new(ControlCard {
                     index: names.app.clone(),
                     summary: case.subject.clone(),
                     attachments: format!("1 berkas ({})", case.letter.file_name),
                     to: last
                         .map(|disposition| position(tr, &disposition.to_position))
                         .unwrap_or_else(|| office.to_owned()),
-                    handler,
+                    handler: match handler.position {
+                        "" => String::new(),
+                        code => position(tr, code),
+                    },
+                    handled_by: handler
+                        .people
+                        .iter()
+                        .map(|name| (*name).to_owned())
+                        .collect(),
                     paraf: last.map(|disposition| signoff(tr, &disposition.paraf)),
-                    notes: last
-                        .map(|disposition| disposition.note.clone())
-                        .unwrap_or_default(),
+                    // Every standing disposition's note, as the disposition sheet prints them.
+                    notes: standing_dispositions(state)
+                        .into_iter()
+                        .filter_map(|entry| match &entry.record {
+                            Record::Disposition(disposition) => Some(DispositionNote {
+                                from_position: position(tr, &disposition.from_position),
+                                note: disposition.note.clone(),
+                            }),
+                            _ => None,
+                        })
+                        .collect(),
                     letter,
-                }),
+                })),
                 number,
             ))
         }
