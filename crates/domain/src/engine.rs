@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use pelihara_calendar::WorkingCalendar;
-use pelihara_sop::{SopDefinition, Step, StepForm, StepKind, Target};
+use pelihara_sop::{Decision, Joint, SopDefinition, Step, StepForm, StepKind, Target};
 use serde::Serialize;
 use serde_json::json;
 
@@ -112,6 +112,10 @@ pub enum Command {
     Record {
         note: String,
     },
+    /// The actor signs a paraf step (`form = "paraf"`).
+    Paraf {
+        note: String,
+    },
     /// The decider of a decision step says yes (step 9: the OPD accepts the result).
     Accept {
         note: String,
@@ -153,6 +157,7 @@ impl Command {
             Command::Skip { .. } => "case.skip",
             Command::Present { .. } => "case.present",
             Command::Record { .. } => "case.record",
+            Command::Paraf { .. } => "case.paraf",
             Command::Accept { .. } => "case.accept",
             Command::SendBack { .. } => "case.send_back",
             Command::ReturnToOpd { .. } => "case.return",
@@ -164,6 +169,191 @@ impl Command {
             Command::Release => "task.release",
         }
     }
+}
+
+/// The kinds of action a person can take on a case: what a page offers as forms and what
+/// `apply` accepts, decided in one place (`available_actions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Register,
+    Dispose,
+    Analyse,
+    Maintain,
+    Host,
+    Present,
+    Record,
+    Paraf,
+    /// Yes to the step's decision (or the OPD's acceptance at a handover).
+    Accept,
+    /// No to the step's decision.
+    SendBack,
+    Skip,
+    ReturnToOpd,
+    Reject,
+    Resubmit,
+    Withdraw,
+    Recall,
+    Claim,
+    Release,
+}
+
+impl ActionKind {
+    pub const ALL: &'static [ActionKind] = &[
+        ActionKind::Register,
+        ActionKind::Dispose,
+        ActionKind::Analyse,
+        ActionKind::Maintain,
+        ActionKind::Host,
+        ActionKind::Present,
+        ActionKind::Record,
+        ActionKind::Paraf,
+        ActionKind::Accept,
+        ActionKind::SendBack,
+        ActionKind::Skip,
+        ActionKind::ReturnToOpd,
+        ActionKind::Reject,
+        ActionKind::Resubmit,
+        ActionKind::Withdraw,
+        ActionKind::Recall,
+        ActionKind::Claim,
+        ActionKind::Release,
+    ];
+
+    /// A command of this kind with every field left empty: `available_actions` asks the
+    /// engine whether it would take the action, and an empty field is the only thing it
+    /// may then object to.
+    fn probe(self, now: DateTime<Utc>) -> Command {
+        let empty = String::new;
+        match self {
+            ActionKind::Register => Command::Register(RegisterInput {
+                classification: empty(),
+                urgency: Urgency::Biasa,
+                confidentiality: Confidentiality::Biasa,
+                letter_number: empty(),
+                letter_date: NaiveDate::MIN,
+            }),
+            ActionKind::Dispose => Command::Dispose {
+                instructions: Vec::new(),
+                note: empty(),
+            },
+            ActionKind::Analyse => Command::Analyse {
+                findings: empty(),
+                verdict: Verdict::Maintainable,
+                recommendation: empty(),
+            },
+            ActionKind::Maintain => Command::Maintain {
+                work_log: empty(),
+                result: empty(),
+                version: empty(),
+            },
+            ActionKind::Host => Command::Host(HostingRecord::default()),
+            ActionKind::Present => Command::Present {
+                held_at: now,
+                place: empty(),
+                attendees: empty(),
+                summary: empty(),
+            },
+            ActionKind::Record => Command::Record { note: empty() },
+            // A paraf's note is optional, so its probe would succeed; that is an offer too.
+            ActionKind::Paraf => Command::Paraf { note: empty() },
+            ActionKind::Accept => Command::Accept { note: empty() },
+            ActionKind::SendBack => Command::SendBack { reason: empty() },
+            ActionKind::Skip => Command::Skip { reason: empty() },
+            ActionKind::ReturnToOpd => Command::ReturnToOpd { reason: empty() },
+            ActionKind::Reject => Command::Reject { reason: empty() },
+            ActionKind::Resubmit => Command::Resubmit {
+                note: empty(),
+                letter: None,
+            },
+            ActionKind::Withdraw => Command::Withdraw { reason: empty() },
+            ActionKind::Recall => Command::Recall { reason: empty() },
+            ActionKind::Claim => Command::Claim,
+            ActionKind::Release => Command::Release,
+        }
+    }
+}
+
+impl Command {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Command::Register(_) => ActionKind::Register,
+            Command::Dispose { .. } => ActionKind::Dispose,
+            Command::Analyse { .. } => ActionKind::Analyse,
+            Command::Maintain { .. } => ActionKind::Maintain,
+            Command::Host(_) => ActionKind::Host,
+            Command::Skip { .. } => ActionKind::Skip,
+            Command::Present { .. } => ActionKind::Present,
+            Command::Record { .. } => ActionKind::Record,
+            Command::Paraf { .. } => ActionKind::Paraf,
+            Command::Accept { .. } => ActionKind::Accept,
+            Command::SendBack { .. } => ActionKind::SendBack,
+            Command::ReturnToOpd { .. } => ActionKind::ReturnToOpd,
+            Command::Resubmit { .. } => ActionKind::Resubmit,
+            Command::Reject { .. } => ActionKind::Reject,
+            Command::Withdraw { .. } => ActionKind::Withdraw,
+            Command::Recall { .. } => ActionKind::Recall,
+            Command::Claim => ActionKind::Claim,
+            Command::Release => ActionKind::Release,
+        }
+    }
+}
+
+/// One action a person may take now, on one task (`None`: on the case as a whole).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Available {
+    pub kind: ActionKind,
+    pub task: Option<TaskId>,
+    pub step_no: u32,
+}
+
+/// Every action `actor` may take on the case now: exactly the commands `apply` would accept
+/// from them (given the fields filled in). Pages show these and nothing else; it asks
+/// `apply` itself with empty fields, so the two cannot disagree.
+pub fn available_actions(ctx: Context<'_>, state: &CaseState, actor: &Actor) -> Vec<Available> {
+    let mut targets: Vec<(Option<TaskId>, u32)> = state
+        .tasks
+        .iter()
+        .filter(|task| task.state.is_active() && task.stage != TaskStage::Complete)
+        .map(|task| (Some(task.id), task.step_no))
+        .collect();
+    if let Some(completion) = state.completion_task() {
+        targets.push((Some(completion.id), completion.step_no));
+    }
+    if targets.is_empty() {
+        targets.push((None, state.case.current_step));
+    }
+    let mut available = Vec::new();
+    for &kind in ActionKind::ALL {
+        for &(task, step_no) in &targets {
+            // Case-wide actions are offered once, not per task; a resubmission completes the
+            // requester's own task, not the paused one it resumes.
+            let completion = state.completion_task().map(|task| task.id);
+            if kind == ActionKind::Resubmit && (task.is_none() || task != completion) {
+                continue;
+            }
+            let case_wide = matches!(kind, ActionKind::Withdraw | ActionKind::Recall);
+            let task = if case_wide { None } else { task };
+            if available
+                .iter()
+                .any(|offer: &Available| offer.kind == kind && (case_wide || offer.task == task))
+            {
+                continue;
+            }
+            let accepted = match apply(ctx, state, actor, task, kind.probe(ctx.now)) {
+                Ok(_) | Err(Refusal::Invalid { .. }) => true,
+                Err(_) => false,
+            };
+            if accepted {
+                available.push(Available {
+                    kind,
+                    task,
+                    step_no,
+                });
+            }
+        }
+    }
+    available
 }
 
 /// What the store must write for one action, all in one transaction.
@@ -235,6 +425,25 @@ fn performer_position(sop: &SopDefinition, step: &Step) -> String {
         .first()
         .map(|id| position_of_actor(sop, id))
         .unwrap_or_default()
+}
+
+/// The positions that get a task of a step: the decider of a decision step answered on its
+/// own (`form = "decision"`), every actor of a joint step shared with `any` or `all`, else
+/// the first actor. Each position once.
+fn step_positions(sop: &SopDefinition, step: &Step) -> Vec<String> {
+    if step.form == StepForm::Decision
+        && let Some(decision) = &step.decision
+    {
+        return vec![position_of_actor(sop, &decision.decided_by)];
+    }
+    let mut positions: Vec<String> = Vec::new();
+    for actor in sop.performers(step) {
+        let position = position_of_actor(sop, &actor.id);
+        if !positions.contains(&position) {
+            positions.push(position);
+        }
+    }
+    positions
 }
 
 /// The task position of an SOP actor: its position, or for the requester the reserved
@@ -330,6 +539,8 @@ fn cancel(ctx: &Context<'_>, task: &mut Task) {
 struct Builder<'a> {
     ctx: Context<'a>,
     actor: &'a Actor,
+    /// The case's active tasks as read, to cancel those left when the case closes.
+    open_before: Vec<Task>,
     case: Case,
     tasks: Vec<Task>,
     entries: Vec<Entry>,
@@ -341,6 +552,7 @@ impl<'a> Builder<'a> {
         Builder {
             ctx,
             actor,
+            open_before: Vec::new(),
             case,
             tasks: Vec::new(),
             entries: Vec::new(),
@@ -375,15 +587,15 @@ impl<'a> Builder<'a> {
         self.tasks.push(task);
     }
 
-    /// Moves the case to `target` after `from_step`: opens the next task, or ends the case.
+    /// Moves the case to `target`: opens the next step's tasks, or ends the case.
     fn advance(&mut self, target: Target, acting: &Option<Acting>) -> Result<(), Refusal> {
         match target {
             Target::Reject => {
                 self.close(CaseStatus::Rejected);
                 Ok(())
             }
-            // A return pauses the step where it is: the decision that returns handles it
-            // before the case would move anywhere.
+            // A return pauses the step where it is (`return_to_requester`); the case never
+            // moves to it.
             Target::Return => Err(Refusal::WrongStep {
                 step: self.case.current_step,
             }),
@@ -394,13 +606,49 @@ impl<'a> Builder<'a> {
                     self.close(CaseStatus::Done);
                     self.entry(no, None, acting, Record::Done);
                 } else {
-                    let position = performer_position(self.ctx.sop, step);
-                    let task = new_task(&self.ctx, &self.case, step, TaskStage::Perform, position);
-                    self.tasks.push(task);
+                    for position in step_positions(self.ctx.sop, step) {
+                        let task =
+                            new_task(&self.ctx, &self.case, step, TaskStage::Perform, position);
+                        self.tasks.push(task);
+                    }
                 }
                 Ok(())
             }
         }
+    }
+
+    /// A "no" that sends the request back to the requester: the step waits, paused, and
+    /// the requester's task to complete it opens; resubmitting resumes the step.
+    fn return_to_requester(&mut self, step: &Step, reason: &str, acting: &Option<Acting>) {
+        let positions = step_positions(self.ctx.sop, step);
+        for position in positions {
+            let mut task = new_task(&self.ctx, &self.case, step, TaskStage::Perform, position);
+            task.state = TaskState::Paused;
+            task.pauses.push(PauseSpan {
+                from: self.ctx.now,
+                until: None,
+            });
+            task.due_at = None;
+            self.tasks.push(task);
+        }
+        let completion = new_task(
+            &self.ctx,
+            &self.case,
+            step,
+            TaskStage::Complete,
+            OPD_POSITION.to_owned(),
+        );
+        self.tasks.push(completion);
+        self.case.current_step = step.no;
+        self.case.status = CaseStatus::Returned;
+        self.entry(
+            step.no,
+            None,
+            acting,
+            Record::Returned {
+                reason: tidy(reason),
+            },
+        );
     }
 
     fn close(&mut self, status: CaseStatus) {
@@ -415,6 +663,16 @@ impl<'a> Builder<'a> {
         detail: serde_json::Value,
     ) -> Transition {
         self.case.version += 1;
+        // A closed case leaves no task waiting (the siblings of a joint step, a decider's).
+        if self.case.status.is_closed() {
+            for task in &self.open_before {
+                if !self.tasks.iter().any(|written| written.id == task.id) {
+                    let mut task = task.clone();
+                    cancel(&self.ctx, &mut task);
+                    self.tasks.push(task);
+                }
+            }
+        }
         let step_no = Some(self.case.current_step);
         Transition {
             audit: AuditDraft {
@@ -524,7 +782,21 @@ pub fn apply(
                     at: task.completed_at.unwrap_or(ctx.now),
                 });
             }
-            TaskState::Cancelled => return Err(Refusal::Conflict),
+            TaskState::Cancelled => {
+                // Another actor of a joint step completed it: name them.
+                let done_by_sibling = state.tasks.iter().find(|other| {
+                    other.step_no == task.step_no
+                        && other.state == TaskState::Done
+                        && other.completed_at == task.completed_at
+                });
+                return Err(match done_by_sibling {
+                    Some(other) => Refusal::AlreadyDone {
+                        by_name: other.completed_by_name.clone().unwrap_or_default(),
+                        at: other.completed_at.unwrap_or(ctx.now),
+                    },
+                    None => Refusal::Conflict,
+                });
+            }
             TaskState::Open | TaskState::Paused => {}
         }
     }
@@ -539,18 +811,55 @@ pub fn apply(
             if case.status == CaseStatus::Returned {
                 return Err(Refusal::WaitingOnOpd);
             }
-            act_on_active_task(ctx, state, actor, other)
+            act_on_active_task(ctx, state, actor, expected_task, other)
         }
     }
+}
+
+/// The task an action is for: the one the form was shown for, or else the first active
+/// task this actor may take (joint steps have several), or else the first one.
+fn target_task<'s>(
+    state: &'s CaseState,
+    actor: &Actor,
+    expected: Option<TaskId>,
+    now: DateTime<Utc>,
+) -> Option<&'s Task> {
+    let mut active = state
+        .tasks
+        .iter()
+        .filter(|task| task.state.is_active() && task.stage != TaskStage::Complete);
+    match expected {
+        Some(id) => active.find(|task| task.id == id),
+        None => {
+            let candidates: Vec<&Task> = active.collect();
+            candidates
+                .iter()
+                .find(|task| may_take(actor, task, now).is_ok())
+                .or_else(|| candidates.first())
+                .copied()
+        }
+    }
+}
+
+/// The tasks of the same step still waiting beside `task` (other actors of a joint step).
+fn siblings<'s>(state: &'s CaseState, task: &Task) -> impl Iterator<Item = &'s Task> + 's {
+    let (id, step_no, stage) = (task.id, task.step_no, task.stage);
+    state.tasks.iter().filter(move |other| {
+        other.id != id
+            && other.step_no == step_no
+            && other.stage == stage
+            && other.state.is_active()
+    })
 }
 
 fn act_on_active_task(
     ctx: Context<'_>,
     state: &CaseState,
     actor: &Actor,
+    expected: Option<TaskId>,
     command: Command,
 ) -> Result<Transition, Refusal> {
-    let Some(active) = state.active_task() else {
+    let Some(active) = target_task(state, actor, expected, ctx.now) else {
         // No open task although the case is open: someone finished it a moment ago.
         return Err(last_done_refusal(state));
     };
@@ -567,10 +876,21 @@ fn act_on_active_task(
     let action = command.action_name();
     let mut task = active.clone();
     let mut builder = Builder::new(ctx, actor, state.case.clone());
+    builder.open_before = state
+        .tasks
+        .iter()
+        .filter(|task| task.state.is_active())
+        .cloned()
+        .collect();
     let mut detail = json!({ "task_id": task.id, "step": step.no });
+    let decides_at_perform = step.form == StepForm::Decision;
 
     match (task.stage, command) {
         (_, Command::Claim) => {
+            // The requester's task is theirs already; claiming is for sharing staff work.
+            if task.position == OPD_POSITION {
+                return Err(Refusal::WrongStep { step: step.no });
+            }
             if let Some(claimer) = task.claimed_by {
                 if claimer == actor.user.id {
                     return Err(Refusal::AlreadyDone {
@@ -652,6 +972,7 @@ fn act_on_active_task(
                 return Err(Refusal::MayNotSkip { step: step.no });
             }
             check_text("reason", &reason, true, TEXT_MAX)?;
+            let waiting = finish_share(&mut builder, state, step, &task);
             builder.complete(
                 task,
                 &acting,
@@ -660,8 +981,10 @@ fn act_on_active_task(
                 },
             );
             detail["reason"] = json!(tidy(&reason));
-            let next = step.next.ok_or(Refusal::WrongStep { step: step.no })?;
-            builder.advance(Target::Step(next), &acting)?;
+            if !waiting {
+                let next = step.next.ok_or(Refusal::WrongStep { step: step.no })?;
+                builder.advance(Target::Step(next), &acting)?;
+            }
             Ok(builder.build(action, acting, detail))
         }
         (TaskStage::Decide, Command::Accept { note }) => {
@@ -671,12 +994,21 @@ fn act_on_active_task(
             builder.advance(Target::Step(next), &acting)?;
             Ok(builder.build(action, acting, detail))
         }
+        (TaskStage::Perform, Command::Accept { note }) if decides_at_perform => {
+            check_text("note", &note, false, TEXT_MAX)?;
+            let waiting = finish_share(&mut builder, state, step, &task);
+            builder.complete(task, &acting, Record::Acceptance { note: tidy(&note) });
+            if !waiting {
+                let next = step.next.ok_or(Refusal::WrongStep { step: step.no })?;
+                builder.advance(Target::Step(next), &acting)?;
+            }
+            Ok(builder.build(action, acting, detail))
+        }
         (TaskStage::Decide, Command::SendBack { reason }) => {
             check_text("reason", &reason, true, TEXT_MAX)?;
-            let target = step
+            let decision = step
                 .decision
                 .as_ref()
-                .map(|decision| decision.if_no)
                 .ok_or(Refusal::WrongStep { step: step.no })?;
             builder.complete(
                 task,
@@ -685,14 +1017,34 @@ fn act_on_active_task(
                     reason: tidy(&reason),
                 },
             );
-            if target == Target::Reject {
-                builder.case.closing_reason = Some(tidy(&reason));
-            }
-            builder.advance(target, &acting)?;
+            answer_no(&mut builder, step, decision, &reason, &acting)?;
             detail["reason"] = json!(tidy(&reason));
             Ok(builder.build(action, acting, detail))
         }
-        (TaskStage::Perform, command) => {
+        (TaskStage::Perform, Command::SendBack { reason }) if decides_at_perform => {
+            check_text("reason", &reason, true, TEXT_MAX)?;
+            let decision = step
+                .decision
+                .as_ref()
+                .ok_or(Refusal::WrongStep { step: step.no })?;
+            // One "no" answers the step for every actor sharing it.
+            for sibling in siblings(state, &task) {
+                let mut sibling = sibling.clone();
+                cancel(&ctx, &mut sibling);
+                builder.tasks.push(sibling);
+            }
+            builder.complete(
+                task,
+                &acting,
+                Record::SentBack {
+                    reason: tidy(&reason),
+                },
+            );
+            answer_no(&mut builder, step, decision, &reason, &acting)?;
+            detail["reason"] = json!(tidy(&reason));
+            Ok(builder.build(action, acting, detail))
+        }
+        (TaskStage::Perform, command) if !decides_at_perform => {
             let record = perform_record(&ctx, &builder.case, step, actor, &acting, command)?;
             detail["record"] = serde_json::to_value(&record).unwrap_or_default();
             if let Record::Registration { agenda } = &record {
@@ -700,58 +1052,91 @@ fn act_on_active_task(
                 builder.case.agenda = Some(agenda.clone());
             }
             let verdict = match &record {
-                Record::Analysis { verdict, .. } => Some(*verdict),
+                Record::Analysis {
+                    verdict, findings, ..
+                } => Some((*verdict, findings.clone())),
                 _ => None,
             };
+            let waiting = finish_share(&mut builder, state, step, &task);
             builder.complete(task, &acting, record);
-            follow_step(&mut builder, step, verdict, &acting)?;
+            if !waiting {
+                follow_step(&mut builder, step, verdict, &acting)?;
+            }
             Ok(builder.build(action, acting, detail))
         }
         (_, _) => Err(Refusal::WrongStep { step: step.no }),
     }
 }
 
-/// After the performer's record: a decision answered by someone else opens their task; a
-/// decision answered by the performer (the verdict) picks the branch; otherwise go on.
+/// Settles the other actors' tasks of a joint step when one of them completes it: with
+/// `any` their tasks are cancelled (one is enough); with `all` the step waits until each has
+/// confirmed. Returns whether the step still waits on someone.
+fn finish_share(builder: &mut Builder<'_>, state: &CaseState, step: &Step, task: &Task) -> bool {
+    match step.joint {
+        Joint::First => false,
+        Joint::All => siblings(state, task).next().is_some(),
+        Joint::Any => {
+            for sibling in siblings(state, task) {
+                let mut sibling = sibling.clone();
+                cancel(&builder.ctx, &mut sibling);
+                builder.tasks.push(sibling);
+            }
+            false
+        }
+    }
+}
+
+/// After the performer's record: an analysis verdict answers the decision itself; any other
+/// record of a decision step opens the decider's task; other steps go on.
 fn follow_step(
     builder: &mut Builder<'_>,
     step: &Step,
-    verdict: Option<Verdict>,
+    verdict: Option<(Verdict, String)>,
     acting: &Option<Acting>,
 ) -> Result<(), Refusal> {
     let next = step.next.ok_or(Refusal::WrongStep { step: step.no })?;
     let Some(decision) = step.decision.as_ref() else {
         return builder.advance(Target::Step(next), acting);
     };
-    let performer = step.actors.first().cloned().unwrap_or_default();
-    if decision.decided_by != performer {
-        let position = position_of_actor(builder.ctx.sop, &decision.decided_by);
-        let task = new_task(
-            &builder.ctx,
-            &builder.case,
-            step,
-            TaskStage::Decide,
-            position,
-        );
-        builder.tasks.push(task);
-        return Ok(());
-    }
     match verdict {
-        Some(Verdict::NotMaintainable) => {
-            if decision.if_no == Target::Reject {
-                let reason = builder
-                    .entries
-                    .iter()
-                    .rev()
-                    .find_map(|entry| match &entry.record {
-                        Record::Analysis { findings, .. } => Some(findings.clone()),
-                        _ => None,
-                    });
-                builder.case.closing_reason = reason;
-            }
-            builder.advance(decision.if_no, acting)
+        Some((Verdict::Maintainable, _)) => builder.advance(Target::Step(next), acting),
+        Some((Verdict::NotMaintainable, findings)) => {
+            answer_no(builder, step, decision, &findings, acting)
         }
-        _ => builder.advance(Target::Step(next), acting),
+        None => {
+            let position = position_of_actor(builder.ctx.sop, &decision.decided_by);
+            let task = new_task(
+                &builder.ctx,
+                &builder.case,
+                step,
+                TaskStage::Decide,
+                position,
+            );
+            builder.tasks.push(task);
+            Ok(())
+        }
+    }
+}
+
+/// Where a "no" to the step's decision leads: an earlier (or later) step, the end as
+/// rejected, or back to the requester.
+fn answer_no(
+    builder: &mut Builder<'_>,
+    step: &Step,
+    decision: &Decision,
+    reason: &str,
+    acting: &Option<Acting>,
+) -> Result<(), Refusal> {
+    match decision.if_no {
+        Target::Return => {
+            builder.return_to_requester(step, reason, acting);
+            Ok(())
+        }
+        Target::Reject => {
+            builder.case.closing_reason = Some(tidy(reason));
+            builder.advance(Target::Reject, acting)
+        }
+        target @ Target::Step(_) => builder.advance(target, acting),
     }
 }
 
@@ -911,6 +1296,29 @@ fn perform_record(
         (StepForm::Record, Command::Record { note }) => {
             check_text("note", &note, true, TEXT_MAX)?;
             Ok(Record::Note { note: tidy(&note) })
+        }
+        (StepForm::Paraf, Command::Paraf { note }) => {
+            check_text("note", &note, false, TEXT_MAX)?;
+            let note = tidy(&note);
+            let position = acting
+                .as_ref()
+                .map(|acting| acting.position.clone())
+                .unwrap_or_else(|| performer_position(ctx.sop, step));
+            // The seal covers the case's letter (or, without one, the case id), the step and
+            // the note, so an edit of either after the paraf is detectable.
+            let subject = format!("{}:{}", case.letter.sha256, step.no);
+            let hash = paraf_hash(&subject, &position, "", &[], &note, actor.user.id, ctx.now);
+            Ok(Record::Signed {
+                note,
+                paraf: Paraf {
+                    signer: actor.user.id,
+                    signer_name: actor.user.full_name.clone(),
+                    position,
+                    acting: acting.clone(),
+                    at: ctx.now,
+                    hash,
+                },
+            })
         }
         _ => Err(wrong),
     }

@@ -18,8 +18,8 @@ pub mod sla;
 
 pub use case::*;
 pub use engine::{
-    AuditDraft, CaseState, Command, Context, RegisterInput, SubmitInput, Transition, apply,
-    may_take, may_view, submit,
+    ActionKind, AuditDraft, Available, CaseState, Command, Context, RegisterInput, SubmitInput,
+    Transition, apply, available_actions, may_take, may_view, submit,
 };
 pub use ids::*;
 pub use people::*;

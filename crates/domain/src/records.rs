@@ -163,6 +163,11 @@ pub enum Record {
     Note {
         note: String,
     },
+    /// A paraf step (`form = "paraf"`): the actor signs the step, with an optional note.
+    Signed {
+        note: String,
+        paraf: Paraf,
+    },
     Claimed,
     Released,
     Done,
@@ -188,6 +193,7 @@ impl Record {
             Record::Rejected { .. } => "rejected",
             Record::Withdrawn { .. } => "withdrawn",
             Record::Note { .. } => "note",
+            Record::Signed { .. } => "signed",
             Record::Claimed => "claimed",
             Record::Released => "released",
             Record::Done => "done",

@@ -288,12 +288,15 @@ fn a_request_walks_through_every_step_to_done() {
             "done"
         ]
     );
-    // Every finished perform task measured its working time against its standard.
-    for task in state
-        .tasks
-        .iter()
-        .filter(|task| task.stage == TaskStage::Perform)
-    {
+    // Every finished perform task measured its working time against its standard; the
+    // network team's share of step 8 (joint: either completes it) was cancelled when the
+    // Pelaksana recorded the hosting.
+    for task in state.tasks.iter().filter(|task| {
+        task.stage == TaskStage::Perform
+            && !(task.step_no == 8
+                && task.position == "tim_jaringan"
+                && task.state == TaskState::Cancelled)
+    }) {
         assert_eq!(task.state, TaskState::Done, "step {}", task.step_no);
         assert!(task.actual_seconds.is_some());
     }
@@ -869,4 +872,399 @@ fn sla_badges_follow_working_time_over_weekends_and_holidays() {
     // then the weekend: 2 minutes on Wednesday, 3 on Monday 28 December: due 07:33.
     let state = w.submit(wib(2026, 12, 23, 15, 58));
     assert_eq!(active(&state).due_at, Some(wib(2026, 12, 28, 7, 33)));
+}
+
+// --- Any SOP: generic steps, joint steps, decisions that loop back or return ----------------
+
+/// A small SOP of another shape: a joint record shared by two actors (any), a decision
+/// answered on its own that loops back, a paraf every actor must sign (all), and a decision
+/// whose "no" returns the request to the requester.
+const GENERIC_SOP: &str = r#"
+format = 1
+[header]
+code = "uji-generik"
+version = 1
+number = "Uji / 2"
+title = "Uji Generik"
+office = "Dinas Uji"
+[intake]
+requester = "opd"
+letter = "required"
+app = "required"
+maintenance = false
+[[actors]]
+id = "pemohon"
+name = "Pemohon"
+requester = true
+[[actors]]
+id = "staf"
+name = "Staf"
+position = "pelaksana"
+reports_to = "kasi"
+[[actors]]
+id = "tim"
+name = "Tim"
+position = "tim_jaringan"
+[[actors]]
+id = "kasi"
+name = "Kasi"
+position = "subkoor_spa"
+reports_to = "kabid"
+[[actors]]
+id = "kabid"
+name = "Kabid"
+position = "kabid_aptika"
+[[steps]]
+no = 1
+kind = "start"
+form = "submit"
+actors = ["pemohon"]
+activity = "Mengajukan"
+time = { value = 10, unit = "menit" }
+next = 2
+[[steps]]
+no = 2
+kind = "activity"
+form = "record"
+actors = ["staf", "tim"]
+joint = "any"
+activity = "Menyiapkan bahan"
+time = { value = 1, unit = "hari" }
+next = 3
+[[steps]]
+no = 3
+kind = "decision"
+form = "decision"
+actors = ["kasi"]
+activity = "Memeriksa bahan"
+time = { value = 1, unit = "jam" }
+next = 4
+decision = { question = "Bahan lengkap?", if_no = 2 }
+[[steps]]
+no = 4
+kind = "activity"
+form = "paraf"
+actors = ["kasi", "kabid"]
+joint = "all"
+activity = "Paraf bersama"
+time = { value = 1, unit = "hari kerja" }
+next = 5
+[[steps]]
+no = 5
+kind = "decision"
+form = "decision"
+actors = ["kabid"]
+activity = "Menyetujui"
+time = { value = 1, unit = "hari" }
+next = 6
+decision = { question = "Disetujui?", if_no = "return" }
+[[steps]]
+no = 6
+kind = "end"
+form = "none"
+actors = ["pemohon"]
+activity = "Selesai"
+"#;
+
+fn generic_world() -> (World, Actor) {
+    let mut world = world();
+    world.sop = pelihara_sop::parse_definition("uji-generik.toml", GENERIC_SOP)
+        .unwrap_or_else(|errors| panic!("{errors:?}"));
+    let tim = person("Tono Jaringan", Role::Staff, &["tim_jaringan"], None);
+    (world, tim)
+}
+
+fn kinds(world: &World, state: &CaseState, actor: &Actor, now: DateTime<Utc>) -> Vec<ActionKind> {
+    available_actions(world.ctx(now), state, actor)
+        .into_iter()
+        .map(|offer| offer.kind)
+        .collect()
+}
+
+fn open_positions(state: &CaseState) -> Vec<(u32, String)> {
+    let mut open: Vec<(u32, String)> = state
+        .tasks
+        .iter()
+        .filter(|task| task.state == TaskState::Open)
+        .map(|task| (task.step_no, task.position.clone()))
+        .collect();
+    open.sort();
+    open
+}
+
+#[test]
+fn a_joint_step_shared_with_any_is_in_each_inbox_and_one_completes_it() {
+    let (world, tim) = generic_world();
+    let now = wib(2026, 11, 16, 9, 0);
+    let mut state = world.submit(now);
+    assert_eq!(
+        open_positions(&state),
+        [(2, "pelaksana".into()), (2, "tim_jaringan".into())]
+    );
+    assert_eq!(
+        kinds(&world, &state, &tim, now),
+        [ActionKind::Record, ActionKind::Claim]
+    );
+    assert_eq!(
+        kinds(&world, &state, &world.pelaksana, now),
+        [ActionKind::Record, ActionKind::Claim]
+    );
+    let pelaksana_task = state
+        .tasks
+        .iter()
+        .find(|task| task.position == "pelaksana")
+        .map(|task| task.id)
+        .unwrap();
+    world.act(
+        &mut state,
+        &tim,
+        now,
+        Command::Record {
+            note: "Bahan siap".into(),
+        },
+    );
+    // The other actor's task is cancelled, and a late form names who did the step.
+    let refusal = apply(
+        world.ctx(now),
+        &state,
+        &world.pelaksana,
+        Some(pelaksana_task),
+        Command::Record {
+            note: "Saya juga".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&refusal, Refusal::AlreadyDone { by_name, .. } if by_name == "Tono Jaringan"),
+        "{refusal:?}"
+    );
+    assert_eq!(open_positions(&state), [(3, "subkoor_spa".into())]);
+}
+
+#[test]
+fn a_decision_answered_no_loops_back_and_yes_goes_on() {
+    let (world, tim) = generic_world();
+    let now = wib(2026, 11, 16, 9, 0);
+    let mut state = world.submit(now);
+    world.act(
+        &mut state,
+        &tim,
+        now,
+        Command::Record {
+            note: "Bahan".into(),
+        },
+    );
+    // The decider is offered yes and no, and nothing else of the step's form.
+    let offered = kinds(&world, &state, &world.subkoor, now);
+    assert!(offered.contains(&ActionKind::Accept) && offered.contains(&ActionKind::SendBack));
+    assert!(!offered.contains(&ActionKind::Record));
+    // "No" needs a reason and loops back to step 2 for both actors again.
+    let refusal = world.refuse(
+        &state,
+        &world.subkoor,
+        now,
+        Command::SendBack { reason: " ".into() },
+    );
+    assert!(matches!(
+        refusal,
+        Refusal::Invalid {
+            field: "reason",
+            ..
+        }
+    ));
+    world.act(
+        &mut state,
+        &world.subkoor,
+        now,
+        Command::SendBack {
+            reason: "Kurang lampiran".into(),
+        },
+    );
+    assert_eq!(state.case.current_step, 2);
+    assert_eq!(
+        open_positions(&state),
+        [(2, "pelaksana".into()), (2, "tim_jaringan".into())]
+    );
+    world.act(
+        &mut state,
+        &world.pelaksana,
+        now,
+        Command::Record {
+            note: "Lampiran ditambah".into(),
+        },
+    );
+    world.act(
+        &mut state,
+        &world.subkoor,
+        now,
+        Command::Accept {
+            note: String::new(),
+        },
+    );
+    assert_eq!(state.case.current_step, 4);
+}
+
+#[test]
+fn a_step_shared_with_all_waits_for_every_paraf_and_a_return_comes_back_to_the_step() {
+    let (world, tim) = generic_world();
+    let now = wib(2026, 11, 16, 9, 0);
+    let mut state = world.submit(now);
+    world.act(
+        &mut state,
+        &tim,
+        now,
+        Command::Record {
+            note: "Bahan".into(),
+        },
+    );
+    world.act(
+        &mut state,
+        &world.subkoor,
+        now,
+        Command::Accept {
+            note: String::new(),
+        },
+    );
+    assert_eq!(
+        open_positions(&state),
+        [(4, "kabid_aptika".into()), (4, "subkoor_spa".into())]
+    );
+    world.act(
+        &mut state,
+        &world.kabid,
+        now,
+        Command::Paraf {
+            note: String::new(),
+        },
+    );
+    // One paraf is not enough; the step waits on the other.
+    assert_eq!(state.case.current_step, 4);
+    assert_eq!(open_positions(&state), [(4, "subkoor_spa".into())]);
+    assert!(kinds(&world, &state, &world.kabid, now).is_empty());
+    world.act(
+        &mut state,
+        &world.subkoor,
+        now,
+        Command::Paraf {
+            note: "Setuju".into(),
+        },
+    );
+    assert_eq!(state.case.current_step, 5);
+    let signed = state
+        .entries
+        .iter()
+        .filter(
+            |entry| matches!(&entry.record, Record::Signed { paraf, .. } if paraf.hash.len() == 64),
+        )
+        .count();
+    assert_eq!(signed, 2);
+
+    // "No" at step 5 returns the request: the step waits, paused, on the requester.
+    world.act(
+        &mut state,
+        &world.kabid,
+        now,
+        Command::SendBack {
+            reason: "Lengkapi data".into(),
+        },
+    );
+    assert_eq!(state.case.status, CaseStatus::Returned);
+    assert_eq!(open_positions(&state), [(5, "opd".into())]);
+    assert_eq!(
+        kinds(&world, &state, &world.operator, now),
+        [ActionKind::Resubmit, ActionKind::Withdraw]
+    );
+    assert!(kinds(&world, &state, &world.kabid, now).is_empty());
+    world.act(
+        &mut state,
+        &world.operator,
+        now,
+        Command::Resubmit {
+            note: "Data dilengkapi".into(),
+            letter: None,
+        },
+    );
+    assert_eq!(state.case.status, CaseStatus::Open);
+    assert_eq!(open_positions(&state), [(5, "kabid_aptika".into())]);
+    world.act(
+        &mut state,
+        &world.kabid,
+        now,
+        Command::Accept {
+            note: String::new(),
+        },
+    );
+    assert_eq!(state.case.status, CaseStatus::Done);
+    assert!(state.tasks.iter().all(|task| !task.state.is_active()));
+}
+
+#[test]
+fn the_offered_actions_are_exactly_those_the_engine_accepts() {
+    // Along the Demak path, for every person, every kind of action: offered if and only if
+    // `apply` takes it with its fields filled in.
+    let world = world();
+    let now = wib(2026, 11, 16, 9, 0);
+    let mut state = world.submit(now);
+    let people = [
+        &world.operator,
+        &world.other_operator,
+        &world.pelaksana,
+        &world.kadis,
+        &world.sekretaris,
+        &world.kabid,
+        &world.subkoor,
+        &world.admin,
+    ];
+    let steps: Vec<(&Actor, Command)> = vec![
+        (&world.pelaksana, register()),
+        (&world.kadis, dispose()),
+        (&world.sekretaris, dispose()),
+        (&world.kabid, dispose()),
+    ];
+    for (actor, command) in steps {
+        for person in people {
+            let offered = kinds(&world, &state, person, now);
+            let takes_it = apply(world.ctx(now), &state, person, None, command.clone()).is_ok();
+            assert_eq!(
+                offered.contains(&command.kind()),
+                takes_it,
+                "{} at step {}",
+                person.user.full_name,
+                state.case.current_step
+            );
+        }
+        world.act(&mut state, actor, now, command);
+    }
+    // After disposing, only the disposer may recall, and the OPD may withdraw.
+    assert!(kinds(&world, &state, &world.kabid, now).contains(&ActionKind::Recall));
+    assert!(!kinds(&world, &state, &world.sekretaris, now).contains(&ActionKind::Recall));
+    assert!(kinds(&world, &state, &world.operator, now).contains(&ActionKind::Withdraw));
+    assert!(kinds(&world, &state, &world.other_operator, now).is_empty());
+    assert!(kinds(&world, &state, &world.admin, now).is_empty());
+}
+
+#[test]
+fn the_network_team_sees_the_hosting_step_of_the_demak_sop() {
+    let world = world();
+    let jaringan = person("Joko Jaringan", Role::Staff, &["tim_jaringan"], None);
+    let now = wib(2026, 11, 16, 9, 0);
+    let mut state = world.submit(now);
+    world.act(&mut state, &world.pelaksana, now, register());
+    world.act(&mut state, &world.kadis, now, dispose());
+    world.act(&mut state, &world.sekretaris, now, dispose());
+    world.act(&mut state, &world.kabid, now, dispose());
+    world.act(
+        &mut state,
+        &world.subkoor,
+        now,
+        analyse(Verdict::Maintainable),
+    );
+    world.act(&mut state, &world.pelaksana, now, maintain());
+    assert_eq!(
+        open_positions(&state),
+        [(8, "pelaksana".into()), (8, "tim_jaringan".into())]
+    );
+    assert!(kinds(&world, &state, &jaringan, now).contains(&ActionKind::Host));
+    world.act(&mut state, &jaringan, now, host());
+    assert_eq!(open_positions(&state), [(9, "subkoor_spa".into())]);
 }

@@ -93,6 +93,7 @@ fn command_from(
             summary: text("summary"),
         },
         "record" => Command::Record { note: text("note") },
+        "paraf" => Command::Paraf { note: text("note") },
         "accept" => Command::Accept { note: text("note") },
         "send_back" => Command::SendBack {
             reason: text("reason"),

@@ -1,9 +1,7 @@
 //! Which action forms the case page offers this person on this case now.
 
-use pelihara_domain::{
-    Actor, CaseState, CaseStatus, OPD_POSITION, Role, TaskStage, TaskState, may_take,
-};
-use pelihara_sop::{SopDefinition, StepForm, Target};
+use pelihara_domain::{ActionKind, Actor, CaseState};
+use pelihara_sop::{SopDefinition, StepForm};
 
 use crate::state::Services;
 
@@ -23,6 +21,8 @@ pub(super) struct Actions {
     pub(super) release: bool,
     pub(super) instructions: Vec<String>,
     pub(super) question: String,
+    /// The decision is the step's own question: its buttons say yes and no.
+    pub(super) yes_no: bool,
     pub(super) next_position: String,
 }
 
@@ -69,92 +69,59 @@ pub(super) fn actions_for(
     state: &CaseState,
     actor: &Actor,
 ) -> Actions {
-    let now = services.clock.now();
-    let mut actions = Actions::default();
-    let is_operator =
-        actor.user.role == Role::OpdOperator && actor.user.opd_id == Some(state.case.opd_id);
-    if state.case.status.is_closed() {
-        return actions;
+    let ctx = pelihara_domain::Context {
+        sop,
+        calendar: &services.calendar,
+        now: services.clock.now(),
+    };
+    // The engine says what this person may do; the page only lays it out.
+    let offers = pelihara_domain::available_actions(ctx, state, actor);
+    let offered = |kind: ActionKind| offers.iter().any(|offer| offer.kind == kind);
+    let mut actions = Actions {
+        withdraw: offered(ActionKind::Withdraw),
+        recall: offered(ActionKind::Recall),
+        resubmit: offered(ActionKind::Resubmit),
+        may_return: offered(ActionKind::ReturnToOpd),
+        may_reject: offered(ActionKind::Reject),
+        may_skip: offered(ActionKind::Skip),
+        claim: offered(ActionKind::Claim),
+        release: offered(ActionKind::Release),
+        decide: offered(ActionKind::Accept) && offered(ActionKind::SendBack),
+        ..Actions::default()
+    };
+    let forms = [
+        (ActionKind::Register, "register"),
+        (ActionKind::Dispose, "dispose"),
+        (ActionKind::Analyse, "analysis"),
+        (ActionKind::Maintain, "maintenance"),
+        (ActionKind::Host, "hosting"),
+        (ActionKind::Present, "handover"),
+        (ActionKind::Record, "record"),
+        (ActionKind::Paraf, "paraf"),
+    ];
+    if let Some((_, code)) = forms.iter().find(|(kind, _)| offered(*kind)) {
+        actions.form = (*code).to_owned();
     }
-    if is_operator && sop.settings.opd_may_withdraw {
-        actions.withdraw = true;
-    }
-    if state.case.status == CaseStatus::Returned {
-        actions.resubmit = is_operator;
-        if let Some(task) = state.completion_task() {
-            actions.task_id = task.id.to_string();
-        }
-        return actions;
-    }
-    let Some(task) = state.active_task() else {
+    // The task the forms are for: the one of this person's first offer on a task.
+    let Some(offer) = offers.iter().find(|offer| offer.task.is_some()) else {
         return actions;
     };
-    actions.task_id = task.id.to_string();
-    // A disposition of this person whose recipient has not opened it can be taken back.
-    let last_done = state
-        .tasks
-        .iter()
-        .filter(|task| task.state == TaskState::Done)
-        .max_by_key(|task| task.completed_at);
-    actions.recall = last_done.is_some_and(|done| {
-        done.completed_by == Some(actor.user.id)
-            && sop
-                .step(done.step_no)
-                .is_some_and(|step| step.form == StepForm::Dispose)
-            && task.seen_at.is_none()
-            && task.claimed_by.is_none()
-    });
-    if may_take(actor, task, now).is_err() {
-        return actions;
-    }
-    let claimed_by_other = task
-        .claimed_by
-        .is_some_and(|claimer| claimer != actor.user.id);
-    actions.claim = task.claimed_by.is_none() && task.position != OPD_POSITION;
-    actions.release = task.claimed_by == Some(actor.user.id);
-    if claimed_by_other {
-        return actions;
-    }
-    let Some(step) = sop.step(task.step_no) else {
+    actions.task_id = offer.task.map(|id| id.to_string()).unwrap_or_default();
+    let Some(step) = sop.step(offer.step_no) else {
         return actions;
     };
-    match task.stage {
-        TaskStage::Perform => {
-            actions.form = form_code(step.form).to_owned();
-            actions.may_return = step.may_return;
-            actions.may_reject = step.may_reject;
-            actions.may_skip = step.may_skip;
-            actions.instructions = sop.settings.disposition_instructions.clone();
-            actions.next_position = step
-                .next
-                .and_then(|no| sop.step(no))
-                .and_then(|next| next.actors.first())
-                .and_then(|id| sop.actor(id))
-                .map(|actor| actor.name.clone())
-                .unwrap_or_default();
-            if let Some(decision) = &step.decision {
-                actions.question = decision.question.clone();
-            }
-        }
-        TaskStage::Decide => {
-            actions.decide = true;
-            actions.question = step
-                .decision
-                .as_ref()
-                .map(|decision| decision.question.clone())
-                .unwrap_or_default();
-            if let Some(Target::Reject) = step.decision.as_ref().map(|decision| decision.if_no) {
-                actions.may_reject = false;
-            }
-        }
-        TaskStage::Complete => {}
+    actions.instructions = sop.settings.disposition_instructions.clone();
+    actions.next_position = step
+        .next
+        .and_then(|no| sop.step(no))
+        .and_then(|next| next.actors.first())
+        .and_then(|id| sop.actor(id))
+        .map(|actor| actor.name.clone())
+        .unwrap_or_default();
+    if let Some(decision) = &step.decision {
+        actions.question = decision.question.clone();
+        // A question answered on its own reads yes/no; a handover's reads accept/send back.
+        actions.yes_no = step.form == StepForm::Decision;
     }
     actions
-}
-
-fn form_code(form: StepForm) -> &'static str {
-    match form {
-        StepForm::None => "",
-        other => other.name(),
-    }
 }

@@ -234,6 +234,10 @@ fn entry_view(services: &Services, tr: Tr, entry: &pelihara_domain::Entry) -> En
         Record::Acceptance { note } | Record::Note { note } => {
             vec![line("field-note", note.clone())]
         }
+        Record::Signed { note, paraf } => vec![
+            line("field-note", note.clone()),
+            line("web-paraf-seal", paraf.hash.chars().take(16).collect()),
+        ],
         Record::Resubmitted { note, letter } => {
             let mut lines = vec![line("field-note", note.clone())];
             if let Some(letter) = letter {
