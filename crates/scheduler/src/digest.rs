@@ -97,7 +97,8 @@ pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, 
     };
     let people = People::load(&context.store).await?;
     let mut recipients = Vec::new();
-    for position in &config.digest_positions {
+    let leadership = crate::positions_named(&context.catalog, |sop| &sop.settings.leadership);
+    for position in &leadership {
         for user in people.position(position, now) {
             if !recipients
                 .iter()

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
 use pelihara_notify::Sender;
+use pelihara_sop::SopDefinition;
 use pelihara_store::notifications::NewNotification;
 use pelihara_store::{AuditSource, SopCatalog, Store, StoreError};
 
@@ -112,10 +113,6 @@ pub struct SchedulerConfig {
     pub arrival_window: chrono::Duration,
     /// The digest goes out on working days at this local time (hour, minute).
     pub digest_at: (u32, u32),
-    /// Who gets the digest: these positions' holders and acting officials.
-    pub digest_positions: Vec<String>,
-    /// Who hears of apps due for maintenance and failing checks, besides the OPD's operators.
-    pub register_positions: Vec<String>,
 }
 
 impl SchedulerConfig {
@@ -133,12 +130,6 @@ impl SchedulerConfig {
             escalation_grace_minutes: 60,
             arrival_window: chrono::Duration::days(1),
             digest_at: (7, 0),
-            digest_positions: vec![
-                "kepala_dinas".into(),
-                "sekretaris".into(),
-                "kabid_aptika".into(),
-            ],
-            register_positions: vec!["subkoor_spa".into()],
         }
     }
 
@@ -151,6 +142,42 @@ impl SchedulerConfig {
             Job::Delivery => Some(self.delivery_every),
         }
     }
+}
+
+/// The newest version of each SOP in the catalog: what the office runs now.
+pub(crate) fn current_sops(catalog: &SopCatalog) -> Vec<Arc<SopDefinition>> {
+    let mut newest: Vec<Arc<SopDefinition>> = Vec::new();
+    for definition in catalog.all() {
+        match newest
+            .iter_mut()
+            .find(|known| known.header.code == definition.header.code)
+        {
+            Some(known) if known.header.version < definition.header.version => {
+                *known = definition.clone();
+            }
+            Some(_) => {}
+            None => newest.push(definition.clone()),
+        }
+    }
+    newest.sort_by(|a, b| a.header.code.cmp(&b.header.code));
+    newest
+}
+
+/// The positions every current SOP names in `pick` (its leadership, its register keepers...),
+/// each once: the SOP files, not the code, say who they are.
+pub(crate) fn positions_named(
+    catalog: &SopCatalog,
+    pick: impl Fn(&SopDefinition) -> &[String],
+) -> Vec<String> {
+    let mut positions: Vec<String> = Vec::new();
+    for sop in current_sops(catalog) {
+        for position in sop.positions_of(pick(&sop)) {
+            if !positions.contains(&position) {
+                positions.push(position);
+            }
+        }
+    }
+    positions
 }
 
 /// What the sweeps work with.

@@ -16,24 +16,34 @@ use pelihara_store::register::RegisterFilter;
 use crate::Context;
 use crate::people::People;
 
-/// The SOP whose interval applies to apps without their own.
-const SOP_CODE: &str = "pemeliharaan-aplikasi-website";
+/// The maintenance interval of the current SOP whose cases count as maintenance (the
+/// shortest, should an office run several), for apps without their own.
+fn interval_months(context: &Context) -> u32 {
+    crate::current_sops(&context.catalog)
+        .iter()
+        .filter(|sop| sop.intake.maintenance)
+        .map(|sop| sop.settings.maintenance_interval_months)
+        .min()
+        .unwrap_or(12)
+}
+
+/// Who hears of apps due and failing checks, besides the OPD's operators.
+fn register_notified(context: &Context) -> Vec<String> {
+    crate::positions_named(&context.catalog, |sop| &sop.settings.register_notified)
+}
 
 /// Announces apps that became due soon or overdue; returns how many notifications were new.
 pub(crate) async fn sweep_due(context: &Context, now: DateTime<Utc>) -> Result<u32, StoreError> {
     let store = &context.store;
     let calendar = context.calendar.as_ref();
-    let months = context
-        .catalog
-        .latest(SOP_CODE)
-        .map_or(12, |sop| sop.settings.maintenance_interval_months);
+    let months = interval_months(context);
     let policy = store.maintenance_policy(months).await?;
     let people = People::load(store).await?;
     let source = context.source();
     let mut made = 0;
     for reminder in store.apps_due_for_reminder(calendar, &policy, now).await? {
         let mut recipients = people.operators(reminder.opd_id);
-        for position in &context.config.register_positions {
+        for position in &register_notified(context) {
             for user in people.position(position, now) {
                 if !recipients.iter().any(|known| known.user.id == user.user.id) {
                     recipients.push(user);
@@ -132,7 +142,7 @@ pub(crate) async fn sweep_health(context: &Context, now: DateTime<Utc>) -> Resul
             |at| at.timestamp_millis().to_string(),
         );
         let mut recipients = people.operators(row.app.opd_id);
-        for position in &context.config.register_positions {
+        for position in &register_notified(context) {
             recipients.extend(people.position(position, now));
         }
         for user in recipients {

@@ -587,6 +587,7 @@ fn definition(steps: Vec<Step>, page_breaks: Vec<u32>) -> SopDefinition {
             due_soon_percent: 25,
             opd_may_withdraw: true,
             disposition_instructions: Vec::new(),
+            ..Settings::default()
         },
         intake: pelihara_sop::Intake::default(),
         actors: vec![actor("a"), actor("b"), actor("c"), actor("d")],

@@ -63,6 +63,13 @@ pub struct Settings {
     pub due_soon_percent: u32,
     pub opd_may_withdraw: bool,
     pub disposition_instructions: Vec<String>,
+    /// Actor ids whose holders lead the office: they receive the daily digest.
+    pub leadership: Vec<String>,
+    /// Actor ids whose holders keep the register of apps and websites (add, edit, prepare a
+    /// maintenance request), for an SOP whose cases count as maintenance.
+    pub register_keepers: Vec<String>,
+    /// Actor ids whose holders hear of apps due for maintenance and failing health checks.
+    pub register_notified: Vec<String>,
 }
 
 /// Who may start a case of this SOP.
@@ -322,6 +329,16 @@ impl SopDefinition {
         chain
     }
 
+    /// The positions of these actor ids (unknown ids and the requester skipped).
+    pub fn positions_of(&self, actor_ids: &[String]) -> Vec<String> {
+        actor_ids
+            .iter()
+            .filter_map(|id| self.actor(id))
+            .filter(|actor| !actor.requester)
+            .map(|actor| actor.position.clone())
+            .collect()
+    }
+
     /// The swimlane columns, in document order.
     pub fn columns(&self) -> impl Iterator<Item = &Actor> {
         self.actors.iter().filter(|actor| actor.column)
@@ -444,6 +461,9 @@ impl Default for Settings {
             due_soon_percent: 25,
             opd_may_withdraw: true,
             disposition_instructions: Vec::new(),
+            leadership: Vec::new(),
+            register_keepers: Vec::new(),
+            register_notified: Vec::new(),
         }
     }
 }

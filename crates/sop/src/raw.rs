@@ -93,6 +93,12 @@ pub(crate) struct RawSettings {
     pub opd_may_withdraw: Option<Spanned<bool>>,
     #[serde(default)]
     pub disposition_instructions: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub leadership: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub register_keepers: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub register_notified: Vec<Spanned<String>>,
 }
 
 /// `[intake]`: who starts a case and what the start form asks.

@@ -101,10 +101,25 @@ impl Checker<'_> {
             );
         }
         let header = self.header(raw.header);
+        let settings_actor_refs: Vec<Spanned<String>> = raw
+            .settings
+            .as_ref()
+            .map(|settings| {
+                let settings = settings.get_ref();
+                settings
+                    .leadership
+                    .iter()
+                    .chain(&settings.register_keepers)
+                    .chain(&settings.register_notified)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
         let settings = self.settings(raw.settings);
         let intake_span = raw.intake.as_ref().map(Spanned::span);
         let intake = self.intake(raw.intake);
         let actors = self.actors(raw.actors);
+        self.settings_actors(&settings_actor_refs, &actors);
         if let Some(intake_span) = intake_span {
             self.requester_actor(&intake, &actors, intake_span);
         }
@@ -257,7 +272,27 @@ impl Checker<'_> {
             settings.opd_may_withdraw = withdraw.into_inner();
         }
         settings.disposition_instructions = texts(raw.disposition_instructions);
+        settings.leadership = texts(raw.leadership);
+        settings.register_keepers = texts(raw.register_keepers);
+        settings.register_notified = texts(raw.register_notified);
         settings
+    }
+
+    /// `leadership` and the register lists name actors that exist.
+    fn settings_actors(&mut self, references: &[Spanned<String>], actors: &[Actor]) {
+        let known: Vec<String> = actors.iter().map(|actor| actor.id.clone()).collect();
+        for reference in references {
+            if !known.contains(reference.get_ref()) {
+                self.report(
+                    &reference.span(),
+                    None,
+                    SopErrorKind::UnknownActor {
+                        actor: reference.get_ref().clone(),
+                        known: known.clone(),
+                    },
+                );
+            }
+        }
     }
 
     /// `[intake]`, with the Demak SOP's reading for every key left out.
