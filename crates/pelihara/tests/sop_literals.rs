@@ -12,16 +12,33 @@ use std::path::{Path, PathBuf};
 /// (file relative to the workspace, literal) pairs that still name an SOP in code, each one a
 /// known gap of issue 14 to close; nothing may be added here.
 const NOT_YET_MOVED: &[(&str, &str)] = &[
-    ("crates/web/src/pages/cases.rs", "pemeliharaan-aplikasi-website"),
-    ("crates/web/src/pages/register.rs", "pemeliharaan-aplikasi-website"),
-    ("crates/web/src/pages/register.rs", "pelaksana"),
-    ("crates/web/src/pages/register_maintenance.rs", "pelaksana"),
-    ("crates/web/src/pages/register_maintenance.rs", "subkoor_spa"),
+    // The inbox, dashboard and new-request pages still start cases on one SOP.
+    (
+        "crates/web/src/pages/cases/mod.rs",
+        "pemeliharaan-aplikasi-website",
+    ),
+    // The register's permissions; the SOP's `register_keepers` is to replace them.
+    ("crates/web/src/pages/register/maintenance.rs", "pelaksana"),
+    (
+        "crates/web/src/pages/register/maintenance.rs",
+        "subkoor_spa",
+    ),
+    ("crates/web/src/pages/register/mod.rs", "pelaksana"),
+    (
+        "crates/web/src/pages/register/mod.rs",
+        "pemeliharaan-aplikasi-website",
+    ),
+    // Who signs the berita acara for the office.
     ("crates/web/src/pages/documents.rs", "subkoor_spa"),
 ];
 
 /// Crates whose code must not name an SOP.
-const CHECKED: &[&str] = &["crates/web", "crates/scheduler", "crates/docs", "crates/pelihara"];
+const CHECKED: &[&str] = &[
+    "crates/web",
+    "crates/scheduler",
+    "crates/docs",
+    "crates/pelihara",
+];
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -57,7 +74,10 @@ fn names_of_shipped_sops() -> BTreeSet<String> {
 fn production_files(root: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(root).expect("readable folder") {
         let path = entry.expect("readable entry").path();
-        let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("");
         if path.is_dir() {
             if !matches!(name, "tests" | "target" | "fixture") {
                 production_files(&path, found);
@@ -73,9 +93,20 @@ fn production_files(root: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of a Rust file before its first `#[cfg(test)]` module (tests may name the SOP).
+/// The code of a Rust file before its inline `#[cfg(test)] mod ... {` (tests may name the
+/// SOP); a `#[cfg(test)] mod tests;` declaration names a file that is skipped by its name.
 fn without_test_module(text: &str) -> &str {
-    text.find("#[cfg(test)]").map_or(text, |at| &text[..at])
+    let mut from = 0;
+    while let Some(offset) = text[from..].find("#[cfg(test)]") {
+        let at = from + offset;
+        let rest = text[at + "#[cfg(test)]".len()..].trim_start();
+        let line = rest.lines().next().unwrap_or("");
+        if line.starts_with("mod ") && line.contains('{') {
+            return &text[..at];
+        }
+        from = at + 1;
+    }
+    text
 }
 
 #[test]
