@@ -16,7 +16,10 @@
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use pelihara_calendar::WorkingCalendar;
+use pelihara_sop::{SopDefinition, StepForm};
 use serde::{Deserialize, Serialize};
+
+use crate::people::{Actor, Role, effective_positions};
 
 /// The SOP's "dalam satu tahun" when neither the SOP settings nor the app override it.
 pub const DEFAULT_INTERVAL_MONTHS: u32 = 12;
@@ -452,6 +455,63 @@ impl HealthFilter {
     }
 }
 
+/// Who may change the register, by position: the staff who keep it (add and edit apps, confirm
+/// an app an OPD proposed) and those who prepare draft maintenance requests for due apps. An
+/// admin may do both; an OPD operator and an auditor neither (an operator proposes apps only
+/// with a request). Positions are data, read from the SOP: the web names none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterRoles {
+    /// Positions that keep the register.
+    pub keepers: Vec<String>,
+    /// Positions that prepare draft maintenance requests.
+    pub preparers: Vec<String>,
+}
+
+impl RegisterRoles {
+    /// The roles an SOP implies until it can state them itself: the actors of its maintenance
+    /// steps keep the register (they maintain the apps it lists); the actors of its analysis
+    /// and maintenance steps prepare drafts (they are the ones the SOP puts in charge of
+    /// maintenance). The requester's actor holds no position and is never one of them.
+    pub fn of_sop(sop: &SopDefinition) -> RegisterRoles {
+        let positions_of = |forms: &[StepForm]| -> Vec<String> {
+            let mut positions: Vec<String> = Vec::new();
+            for step in sop.steps.iter().filter(|step| forms.contains(&step.form)) {
+                for actor in step.actors.iter().filter_map(|id| sop.actor(id)) {
+                    if !actor.requester
+                        && !actor.position.is_empty()
+                        && !positions.contains(&actor.position)
+                    {
+                        positions.push(actor.position.clone());
+                    }
+                }
+            }
+            positions
+        };
+        RegisterRoles {
+            keepers: positions_of(&[StepForm::Maintenance]),
+            preparers: positions_of(&[StepForm::Analysis, StepForm::Maintenance]),
+        }
+    }
+
+    /// Whether `actor` may add and edit apps and confirm proposed ones at `now` (an admin, or
+    /// staff holding a keeper's position in their own right or as Plh/Plt).
+    pub fn may_keep(&self, actor: &Actor, now: DateTime<Utc>) -> bool {
+        admin_or_in(actor, &self.keepers, now)
+    }
+
+    /// Whether `actor` may prepare a draft maintenance request for a due app at `now`.
+    pub fn may_prepare_draft(&self, actor: &Actor, now: DateTime<Utc>) -> bool {
+        admin_or_in(actor, &self.preparers, now)
+    }
+}
+
+fn admin_or_in(actor: &Actor, positions: &[String], now: DateTime<Utc>) -> bool {
+    (actor.user.active && actor.user.role == Role::Admin)
+        || effective_positions(actor, now)
+            .iter()
+            .any(|position| positions.contains(position))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -752,5 +812,102 @@ mod tests {
             Some("register-error-interval")
         );
         assert_eq!(problems.of("notes"), None);
+    }
+
+    fn person(role: Role, positions: &[&str], active: bool) -> Actor {
+        Actor {
+            user: crate::people::User {
+                id: crate::UserId::random(),
+                username: "u".to_owned(),
+                full_name: "U".to_owned(),
+                nip: None,
+                role,
+                positions: positions.iter().map(|p| (*p).to_owned()).collect(),
+                opd_id: None,
+                active,
+            },
+            delegations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn register_roles_by_role_position_and_delegation() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 7, 3, 0, 0).unwrap();
+        let roles = RegisterRoles {
+            keepers: vec!["keeper".to_owned()],
+            preparers: vec!["keeper".to_owned(), "analyst".to_owned()],
+        };
+        let mut acting_keeper = person(Role::Staff, &["other"], true);
+        acting_keeper.delegations.push(crate::people::Delegation {
+            id: crate::DelegationId::random(),
+            position: "keeper".to_owned(),
+            kind: crate::people::DelegationKind::Plh,
+            delegate: acting_keeper.user.id,
+            official_name: "K".to_owned(),
+            from: now - chrono::Duration::days(1),
+            until: now + chrono::Duration::days(1),
+            revoked: false,
+        });
+        let cases = [
+            // (who, may keep, may prepare a draft)
+            ("admin", person(Role::Admin, &[], true), true, true),
+            (
+                "disabled admin",
+                person(Role::Admin, &[], false),
+                false,
+                false,
+            ),
+            ("keeper", person(Role::Staff, &["keeper"], true), true, true),
+            (
+                "analyst",
+                person(Role::Staff, &["analyst"], true),
+                false,
+                true,
+            ),
+            (
+                "other staff",
+                person(Role::Staff, &["other"], true),
+                false,
+                false,
+            ),
+            ("Plh of the keeper", acting_keeper, true, true),
+            (
+                "disabled keeper",
+                person(Role::Staff, &["keeper"], false),
+                false,
+                false,
+            ),
+            ("auditor", person(Role::Auditor, &[], true), false, false),
+            (
+                "operator",
+                person(Role::OpdOperator, &[], true),
+                false,
+                false,
+            ),
+        ];
+        for (who, actor, keep, prepare) in cases {
+            assert_eq!(roles.may_keep(&actor, now), keep, "{who} keeps");
+            assert_eq!(
+                roles.may_prepare_draft(&actor, now),
+                prepare,
+                "{who} prepares"
+            );
+        }
+        // Without roles (no SOP loaded) only an admin changes the register.
+        let none = RegisterRoles::default();
+        assert!(none.may_keep(&person(Role::Admin, &[], true), now));
+        assert!(!none.may_prepare_draft(&person(Role::Staff, &["keeper"], true), now));
+    }
+
+    #[test]
+    fn register_roles_of_the_maintenance_sop() {
+        let sop = pelihara_sop::parse_definition(
+            "pemeliharaan-aplikasi-website.toml",
+            include_str!("../../../sop/pemeliharaan-aplikasi-website.toml"),
+        )
+        .unwrap();
+        let roles = RegisterRoles::of_sop(&sop);
+        assert_eq!(roles.keepers, ["pelaksana"]);
+        assert_eq!(roles.preparers, ["subkoor_spa", "pelaksana"]);
     }
 }

@@ -11,7 +11,7 @@ use pelihara_register::health::{
 };
 use serde::Deserialize;
 
-use super::{due_badge, due_of, may_edit, policy, visible_app, when};
+use super::{due_badge, due_of, may_edit, may_prepare, policy, visible_app, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -306,7 +306,7 @@ pub(crate) async fn view_aplikasi_detail_get(
         may_prepare: open_draft.is_none()
             && row.open_cases == 0
             && due.is_some_and(|d| d.state != DueState::Current)
-            && super::maintenance::may_prepare(services, &user.actor),
+            && may_prepare(services, &user.actor),
         may_confirm_proposal: status == AppStatus::Proposed && may_edit(services, &user.actor),
         record_years,
         history,

@@ -7,7 +7,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use pelihara_domain::register::{AppStatus, DueState};
-use pelihara_domain::{Actor, AppId, DraftId, Role, effective_positions};
+use pelihara_domain::{Actor, AppId, DraftId, Role};
 use pelihara_i18n::format_date;
 use pelihara_store::maintenance::{DraftOrigin, DraftOutcome, MaintenanceDraft};
 use pelihara_store::register::RegisterFilter;
@@ -17,16 +17,7 @@ use crate::error::WebError;
 use crate::lang::Tr;
 use crate::state::{AppState, Services};
 
-use super::{due_css, due_of, policy};
-
-/// Admin, Pelaksana and the Sub-coordinator (also as Plh/Plt) prepare drafts: they are the
-/// ones the SOP puts in charge of maintenance.
-pub(crate) fn may_prepare(services: &Services, actor: &Actor) -> bool {
-    actor.user.role == Role::Admin
-        || effective_positions(actor, services.clock.now())
-            .iter()
-            .any(|position| position == "pelaksana" || position == "subkoor_spa")
-}
+use super::{due_css, due_of, may_prepare, policy};
 
 /// `POST /aplikasi/{id}/draf`: prepares a draft maintenance request for a due app. Twenty
 /// clicks make one draft (the store guarantees it); the page says what happened.

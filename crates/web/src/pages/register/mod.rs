@@ -22,9 +22,10 @@ mod tests;
 
 use chrono::{DateTime, Utc};
 use pelihara_domain::register::{
-    AppFields, DueState, MaintenanceDue, MaintenancePolicy, interval_months, maintenance_due,
+    AppFields, DueState, MaintenanceDue, MaintenancePolicy, RegisterRoles, interval_months,
+    maintenance_due,
 };
-use pelihara_domain::{Actor, AppId, OpdId, Role, effective_positions};
+use pelihara_domain::{Actor, AppId, OpdId, Role};
 use pelihara_i18n::{Lang, format_datetime};
 use pelihara_store::register::{App, RegisterFilter, RegisterRow};
 
@@ -35,12 +36,24 @@ use crate::state::Services;
 
 const SOP_CODE: &str = "pemeliharaan-aplikasi-website";
 
-/// Admin and Pelaksana (also as Plh/Plt) keep the register.
+/// Who may change the register, as the maintenance SOP's steps imply (the domain decides;
+/// without the SOP only an admin may).
+fn roles(services: &Services) -> RegisterRoles {
+    services
+        .catalog
+        .latest(SOP_CODE)
+        .map(|sop| RegisterRoles::of_sop(&sop))
+        .unwrap_or_default()
+}
+
+/// Whether `actor` keeps the register (adds and edits apps, confirms proposed ones).
 pub(crate) fn may_edit(services: &Services, actor: &Actor) -> bool {
-    actor.user.role == Role::Admin
-        || effective_positions(actor, services.clock.now())
-            .iter()
-            .any(|position| position == "pelaksana")
+    roles(services).may_keep(actor, services.clock.now())
+}
+
+/// Whether `actor` prepares draft maintenance requests for due apps.
+pub(crate) fn may_prepare(services: &Services, actor: &Actor) -> bool {
+    roles(services).may_prepare_draft(actor, services.clock.now())
 }
 
 /// The OPD an operator is limited to; `None` for everyone who sees the whole register.
