@@ -373,6 +373,7 @@ fn check_arrows_reach(chart: &Chart, def: &SopDefinition) {
 fn draws_the_shipped_sop_as_the_official_flowchart() {
     let def = shipped();
     let pages = flowchart_svg(&def, Lang::Id);
+    dump("shipped", &pages);
     assert_eq!(pages.len(), 2, "the approved document breaks after step 7");
     let chart = read(&pages);
 
@@ -657,6 +658,35 @@ fn routes_a_loop_back_on_the_same_page_around_the_symbols() {
         .find(|arrow| arrow.from == "5" && arrow.to == "1")
         .unwrap();
     assert!(back.points.last().unwrap().1 < back.points[0].1);
+}
+
+/// Issue 18 item 19: a column heading with a word longer than its column breaks the word
+/// with a hyphen instead of cutting it silently.
+#[test]
+fn hyphenates_long_words_in_column_headings() {
+    let steps = vec![
+        step(1, StepKind::Start, "a", Some(2)),
+        step(2, StepKind::End, "b", None),
+    ];
+    let mut def = definition(steps, Vec::new());
+    def.actors[0].name = "Kasubbag Kesekretariatan".to_owned();
+    def.actors[1].name = "Bendaharawan".to_owned();
+    let pages = flowchart_svg(&def, Lang::Id);
+    dump("headings", &pages);
+    let chart = read(&pages);
+    let headings: Vec<&str> = chart
+        .actor_columns
+        .iter()
+        .map(|(text, _)| text.as_str())
+        .collect();
+    assert_eq!(
+        headings[..2],
+        ["Kasubbag Kesekreta- riatan", "Bendahara- wan"]
+    );
+    // Every heading reads back as the name once the hyphens are taken out.
+    for (heading, actor) in chart.actor_columns.iter().zip(&def.actors) {
+        assert_eq!(heading.0.replace("- ", ""), actor.name);
+    }
 }
 
 #[test]
