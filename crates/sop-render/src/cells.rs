@@ -14,7 +14,10 @@ pub struct StepTexts {
     pub requirements: Vec<String>,
     pub time: String,
     pub outputs: Vec<String>,
-    pub remarks: Vec<String>,
+    /// The Keterangan as the SOP writes it.
+    pub remarks: Option<String>,
+    /// Pelihara's notes under it, on what the flowchart leaves out.
+    pub notes: Vec<String>,
 }
 
 pub fn step_texts(
@@ -32,7 +35,8 @@ pub fn step_texts(
         requirements: step.requirements.clone(),
         time: time_text(def, step, lang),
         outputs: step.outputs.clone(),
-        remarks: remarks(def, step, drawn_actor, lang),
+        remarks: step.remarks.clone(),
+        notes: notes(def, step, drawn_actor, lang),
     }
 }
 
@@ -48,9 +52,9 @@ pub fn time_text(def: &SopDefinition, step: &Step, lang: Lang) -> String {
     }
 }
 
-/// The Keterangan notes: what the flowchart leaves out to stay readable (returns to the
-/// submitter, rejection without a drawn branch, skipping) and who else takes part.
-fn remarks(def: &SopDefinition, step: &Step, drawn_actor: Option<&str>, lang: Lang) -> Vec<String> {
+/// The notes under the Keterangan: what the flowchart leaves out to stay readable (returns
+/// to the submitter, rejection without a drawn branch, skipping) and who else takes part.
+fn notes(def: &SopDefinition, step: &Step, drawn_actor: Option<&str>, lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
     let decider = step
         .decision

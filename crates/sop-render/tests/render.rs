@@ -660,6 +660,34 @@ fn routes_a_loop_back_on_the_same_page_around_the_symbols() {
     assert!(back.points.last().unwrap().1 < back.points[0].1);
 }
 
+/// The SOP's own Keterangan is drawn in its column as running text, before Pelihara's notes
+/// (which keep their "- " list), on the flowchart and so in the HTML document.
+#[test]
+fn draws_the_keterangan_as_the_sop_writes_it() {
+    let mut check = step(2, StepKind::Activity, "b", Some(3));
+    check.remarks = Some("Berkas diperiksa bersama <Tim> & OPD".to_owned());
+    check.may_return = true;
+    let steps = vec![
+        step(1, StepKind::Start, "a", Some(2)),
+        check,
+        step(3, StepKind::End, "c", None),
+    ];
+    let def = definition(steps, Vec::new());
+    let pages = flowchart_svg(&def, Lang::Id);
+    dump("remarks", &pages);
+    let chart = read(&pages);
+    let cell = chart.cell("cell-remarks", 2);
+    assert!(
+        cell.starts_with("Berkas diperiksa bersama <Tim> & OPD - "),
+        "the Keterangan comes first, unbulleted, then the notes: {cell:?}"
+    );
+    assert!(cell.contains("dikembalikan"), "{cell:?}");
+    assert_eq!(chart.cell("cell-remarks", 1), "", "no remarks, no notes");
+    let html = document_html(&def, Lang::Id);
+    // Its lines are tspans of the embedded SVG, escaped.
+    assert!(html.contains("Berkas diperiksa") && html.contains("&lt;Tim&gt; &amp;"));
+}
+
 /// Issue 18 item 19: a column heading with a word longer than its column breaks the word
 /// with a hyphen instead of cutting it silently.
 #[test]

@@ -56,6 +56,14 @@ pub(super) fn cell_blocks(grid: &Grid, no: u32, texts: &StepTexts, top: f64) -> 
             .collect()
     };
     let mut activity = plain(grid.activity, &texts.activity, false);
+    // The SOP's own Keterangan as running text, as the official table writes it; Pelihara's
+    // notes follow as a list, so the reader can tell the two apart.
+    let mut remarks = texts
+        .remarks
+        .as_deref()
+        .map(|text| plain(grid.remarks, text, false))
+        .unwrap_or_default();
+    remarks.extend(list_lines(grid.remarks, &texts.notes));
     if let Some(question) = &texts.question {
         activity.extend(plain(grid.activity, question, true));
     }
@@ -73,11 +81,7 @@ pub(super) fn cell_blocks(grid: &Grid, no: u32, texts: &StepTexts, top: f64) -> 
             false,
             list_lines(grid.output, &texts.outputs),
         ),
-        block(
-            "cell-remarks",
-            false,
-            list_lines(grid.remarks, &texts.remarks),
-        ),
+        block("cell-remarks", false, remarks),
     ]
 }
 
