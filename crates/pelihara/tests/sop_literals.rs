@@ -17,13 +17,7 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
         "crates/web/src/pages/cases/mod.rs",
         "pemeliharaan-aplikasi-website",
     ),
-    // The register's permissions; the SOP's `register_keepers` is to replace them.
-    ("crates/web/src/pages/register/maintenance.rs", "pelaksana"),
-    (
-        "crates/web/src/pages/register/maintenance.rs",
-        "subkoor_spa",
-    ),
-    ("crates/web/src/pages/register/mod.rs", "pelaksana"),
+    // The register pages read the maintenance SOP by its code.
     (
         "crates/web/src/pages/register/mod.rs",
         "pemeliharaan-aplikasi-website",
