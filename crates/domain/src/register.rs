@@ -468,10 +468,13 @@ pub struct RegisterRoles {
 }
 
 impl RegisterRoles {
-    /// The roles an SOP implies until it can state them itself: the actors of its maintenance
-    /// steps keep the register (they maintain the apps it lists); the actors of its analysis
-    /// and maintenance steps prepare drafts (they are the ones the SOP puts in charge of
-    /// maintenance). The requester's actor holds no position and is never one of them.
+    /// The roles an SOP gives. Drafts are prepared by the actors the SOP names as
+    /// `register_keepers`, or, where it names none, by the actors of its analysis and
+    /// maintenance steps (the ones the SOP puts in charge of maintenance). The register is kept
+    /// by the actors of its maintenance steps (they maintain the apps it lists): the SOP's
+    /// `register_keepers` also names the Sub-coordinator, who has not edited the register so
+    /// far, so that list is not used for editing until the SOP says which of its keepers edit.
+    /// The requester's actor holds no position and is never one of them.
     pub fn of_sop(sop: &SopDefinition) -> RegisterRoles {
         let positions_of = |forms: &[StepForm]| -> Vec<String> {
             let mut positions: Vec<String> = Vec::new();
@@ -489,7 +492,11 @@ impl RegisterRoles {
         };
         RegisterRoles {
             keepers: positions_of(&[StepForm::Maintenance]),
-            preparers: positions_of(&[StepForm::Analysis, StepForm::Maintenance]),
+            preparers: if sop.settings.register_keepers.is_empty() {
+                positions_of(&[StepForm::Analysis, StepForm::Maintenance])
+            } else {
+                sop.positions_of(&sop.settings.register_keepers)
+            },
         }
     }
 
@@ -908,6 +915,12 @@ mod tests {
         .unwrap();
         let roles = RegisterRoles::of_sop(&sop);
         assert_eq!(roles.keepers, ["pelaksana"]);
+        // As the SOP names them (`register_keepers`).
+        assert_eq!(roles.preparers, ["pelaksana", "subkoor_spa"]);
+        // An SOP that names none: the actors of its analysis and maintenance steps.
+        let mut unnamed = sop.clone();
+        unnamed.settings.register_keepers.clear();
+        let roles = RegisterRoles::of_sop(&unnamed);
         assert_eq!(roles.preparers, ["subkoor_spa", "pelaksana"]);
     }
 }
