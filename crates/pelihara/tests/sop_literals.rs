@@ -22,8 +22,6 @@ const NOT_YET_MOVED: &[(&str, &str)] = &[
         "crates/web/src/pages/register/mod.rs",
         "pemeliharaan-aplikasi-website",
     ),
-    // Who signs the berita acara for the office.
-    ("crates/web/src/pages/documents.rs", "subkoor_spa"),
 ];
 
 /// Crates whose code must not name an SOP.

@@ -562,6 +562,13 @@ fn inputs(
             });
             let acceptance =
                 last_entry(state, |record| matches!(record, Record::Acceptance { .. }));
+            // The office signs as the position whose task the presentation completed: the
+            // SOP's performer of its handover step, whatever the SOP calls it.
+            let presenter_position = presentation
+                .and_then(|entry| entry.task_id)
+                .and_then(|id| state.tasks.iter().find(|task| task.id == id))
+                .map(|task| task.position.clone())
+                .unwrap_or_default();
             let hosting = last_entry(state, |record| {
                 matches!(record, Record::Hosting(_)) || matches!(record, Record::Skipped { .. })
             });
@@ -635,7 +642,8 @@ fn inputs(
                 place: place.to_owned(),
                 first: Party {
                     organisation: office.to_owned(),
-                    signoff: presentation.map(|entry| entry_signoff(tr, entry, "subkoor_spa")),
+                    signoff: presentation
+                        .map(|entry| entry_signoff(tr, entry, &presenter_position)),
                 },
                 second: Party {
                     organisation: names.opd.clone(),
