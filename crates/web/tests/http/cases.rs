@@ -638,3 +638,129 @@ async fn a_return_and_a_resubmission_with_a_new_letter() {
     assert_eq!(state.case.status, CaseStatus::Open);
     assert_eq!(state.case.letter.file_name, "surat-ttd.pdf");
 }
+
+/// Submits a request through the store (no HTTP, no receipt): for tests that need many.
+async fn submit_through_the_store(site: &Site, n: u32) -> CaseId {
+    let services = &site.test.services;
+    let operator = services
+        .store
+        .actor(site.people.operator)
+        .await
+        .unwrap()
+        .unwrap();
+    let sop = services.catalog.all().next().unwrap().clone();
+    let bytes = pdf();
+    let sha256 = services.blobs.put(&bytes).unwrap();
+    let app = pelihara_domain::AppId::parse(&site.app_id().await);
+    let input = pelihara_domain::SubmitInput {
+        opd_id: site.people.opd,
+        app_id: app.unwrap(),
+        subject: format!("Permohonan nomor {n:02}"),
+        description: "Dibuat oleh tes.".into(),
+        letter: pelihara_domain::DocumentRef {
+            sha256,
+            file_name: "surat.pdf".into(),
+            size: bytes.len() as u64,
+            media_type: "application/pdf".into(),
+        },
+        tracking_code: format!("PLH-T{n:07}"),
+    };
+    services
+        .store
+        .submit_case(
+            &sop,
+            &services.calendar,
+            &operator,
+            input,
+            services.clock.now(),
+            &pelihara_store::AuditSource::cli("test"),
+        )
+        .await
+        .unwrap()
+        .case
+        .id
+}
+
+/// The request list shows fifty requests a page, newest first, with a link to the next page
+/// that carries the filter; the status filter is applied before paging.
+#[tokio::test]
+async fn the_request_list_pages_and_filters() {
+    let site = site().await;
+    let mut cases = Vec::new();
+    for n in 0..55 {
+        cases.push(submit_through_the_store(&site, n).await);
+    }
+    let withdrawn = cases[3];
+    let services = &site.test.services;
+    let operator = services
+        .store
+        .actor(site.people.operator)
+        .await
+        .unwrap()
+        .unwrap();
+    services
+        .store
+        .act(
+            &services.catalog,
+            &services.calendar,
+            &services.agenda,
+            withdrawn,
+            &operator,
+            None,
+            pelihara_domain::Command::Withdraw {
+                reason: "Salah kirim".into(),
+            },
+            services.clock.now(),
+            &pelihara_store::AuditSource::cli("test"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        site.state(withdrawn).await.case.status,
+        CaseStatus::Withdrawn
+    );
+
+    for user in ["pelaksana", "op.dinkes"] {
+        let cookie = site.cookie(user).await;
+        let first = site.get(&cookie, "/permohonan").await;
+        assert_eq!(first.status, StatusCode::OK);
+        let shown = |body: &str| {
+            (0..55)
+                .filter(|n| body.contains(&format!("Permohonan nomor {n:02}<")))
+                .count()
+        };
+        assert_eq!(shown(&first.body), 50, "{user}: a page of fifty");
+        let next = first
+            .body
+            .split("rel=\"next\"")
+            .next()
+            .and_then(|head| head.rsplit("href=\"").next())
+            .and_then(|link| link.split('"').next())
+            .unwrap()
+            .replace("&amp;", "&");
+        assert!(next.starts_with("/permohonan?setelah="), "{user}: {next}");
+        let second = site.get(&cookie, &next).await;
+        assert_eq!(second.status, StatusCode::OK);
+        assert_eq!(shown(&second.body), 5, "{user}: the rest");
+        assert!(
+            !second.body.contains("rel=\"next\""),
+            "{user}: the last page"
+        );
+        assert!(
+            second.body.contains("href=\"/permohonan\""),
+            "{user}: back to the first"
+        );
+
+        let only = site.get(&cookie, "/permohonan?status=withdrawn").await;
+        assert_eq!(shown(&only.body), 1, "{user}");
+        assert!(only.body.contains("Permohonan nomor 03<"));
+        assert!(!only.body.contains("rel=\"next\""));
+    }
+    // Another OPD's operator sees none of them, whatever the link asks for.
+    let other = site.cookie("op.disdik").await;
+    let page = site
+        .get(&other, &format!("/permohonan?opd={}", site.people.opd))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Permohonan nomor"));
+}
