@@ -18,7 +18,8 @@ use pelihara_sop::SopDefinition;
 
 /// The flowchart table, one standalone SVG document per page of the official document.
 ///
-/// Pages break after the steps in `layout.page_breaks`; each page repeats the table's
+/// Pages break after the steps in `layout.page_breaks` or, when the file names none, every
+/// seven steps or fewer, spread evenly; each page repeats the table's
 /// heading rows, and links between pages end and restart at off-page connectors with the
 /// same letter. Every step's symbol carries `id="step-N"` and a class naming its kind
 /// (`start`, `activity`, `decision`, `end`); ids are unique across the pages of one SOP.

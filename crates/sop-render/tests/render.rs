@@ -761,6 +761,58 @@ fn breaks_pages_where_the_layout_says_and_joins_them_with_connectors() {
     assert_eq!(chart.cell("cell-time", 2), "2 hari kerja");
 }
 
+/// A long SOP whose file names no page breaks is split on its own, as the official
+/// documents are: pages of at most seven steps, spread evenly, joined by connectors, and
+/// drawn exactly as if the file had named those breaks.
+#[test]
+fn breaks_a_long_flowchart_into_pages_on_its_own() {
+    let columns = ["a", "b", "c", "d"];
+    let steps: Vec<Step> = (1..=25)
+        .map(|no| {
+            let kind = match no {
+                1 => StepKind::Start,
+                25 => StepKind::End,
+                _ => StepKind::Activity,
+            };
+            let next = (no < 25).then_some(no + 1);
+            step(no, kind, columns[(no as usize - 1) % 4], next)
+        })
+        .collect();
+    let def = definition(steps, Vec::new());
+    let pages = flowchart_svg(&def, Lang::Id);
+    dump("long", &pages);
+    assert_eq!(pages.len(), 4, "25 steps as 7, 6, 6, 6");
+    let explicit = definition(def.steps.clone(), vec![7, 13, 19]);
+    assert_eq!(pages, flowchart_svg(&explicit, Lang::Id));
+    let chart = read(&pages);
+    check_symbols(&explicit, &chart);
+    check_arrows_avoid_shapes(&chart);
+    check_arrows_reach(&chart, &explicit);
+    let mut pairs: Vec<(String, usize, usize)> = chart
+        .shapes
+        .iter()
+        .filter(|shape| shape.id.ends_with("-out"))
+        .map(|shape| {
+            let label = shape
+                .id
+                .trim_start_matches("connector-")
+                .trim_end_matches("-out");
+            let arriving = chart.shape(&format!("connector-{label}-in"));
+            (label.to_owned(), shape.page, arriving.page)
+        })
+        .collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            ("A".to_owned(), 1, 2),
+            ("B".to_owned(), 2, 3),
+            ("C".to_owned(), 3, 4)
+        ]
+    );
+    // Seven steps or fewer stay on one page: `routes_a_loop_back_on_the_same_page_...`.
+}
+
 #[test]
 fn lays_out_the_whole_document_for_a4_landscape() {
     let def = shipped();

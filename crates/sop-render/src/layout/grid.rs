@@ -87,9 +87,18 @@ impl Grid {
     }
 }
 
+/// Most steps on one page when the file names no page breaks. The approved Demak document
+/// puts seven on its first A4 landscape page; seven rows of the usual height (about 85
+/// units) under the headings fit the printed sheet (186 mm high for 277 mm of width) even
+/// for a narrow table of four actor columns, and an F4 sheet is as wide for its height.
+const ROWS_PER_PAGE: usize = 7;
+
 /// Steps per page: the official document starts a new page after each step in
-/// `layout.page_breaks`.
+/// `layout.page_breaks`; a file that names none gets pages of at most `ROWS_PER_PAGE` steps.
 pub(super) fn paginate(def: &SopDefinition) -> Vec<Vec<usize>> {
+    if def.layout.page_breaks.is_empty() {
+        return even_pages(def.steps.len());
+    }
     let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
     for (index, step) in def.steps.iter().enumerate() {
         let last = pages.len() - 1;
@@ -99,6 +108,22 @@ pub(super) fn paginate(def: &SopDefinition) -> Vec<Vec<usize>> {
         }
     }
     pages
+}
+
+/// `count` steps over as few pages as `ROWS_PER_PAGE` allows, as evenly as they go (25 steps
+/// as 7, 6, 6, 6), so no last page holds a lone step.
+fn even_pages(count: usize) -> Vec<Vec<usize>> {
+    let pages = count.div_ceil(ROWS_PER_PAGE).max(1);
+    let (size, longer) = (count / pages, count % pages);
+    let mut start = 0;
+    (0..pages)
+        .map(|page| {
+            let end = start + size + usize::from(page < longer);
+            let rows = (start..end).collect();
+            start = end;
+            rows
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -143,5 +168,21 @@ pub(super) fn span_over(spans: &[Span]) -> Span {
             width: last.right() - first.x,
         },
         _ => Span { x: 0.0, width: 0.0 },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::even_pages;
+
+    #[test]
+    fn spreads_steps_evenly_over_the_fewest_pages() {
+        let sizes = |count| even_pages(count).iter().map(Vec::len).collect::<Vec<_>>();
+        assert_eq!(sizes(0), [0]);
+        assert_eq!(sizes(7), [7]);
+        assert_eq!(sizes(8), [4, 4]);
+        assert_eq!(sizes(10), [5, 5]);
+        assert_eq!(sizes(25), [7, 6, 6, 6]);
+        assert_eq!(even_pages(9).concat(), (0..9).collect::<Vec<_>>());
     }
 }
