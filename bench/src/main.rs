@@ -286,7 +286,7 @@ async fn sweep_a_week_ahead(url: &str) -> anyhow::Result<(u64, u32, f64)> {
     let scheduler = pelihara_scheduler::Scheduler::new(
         pelihara_scheduler::Context {
             store: store.clone(),
-            catalog: Arc::new(store.sop_catalog().await?),
+            catalog: store.shared_catalog().await?,
             calendar: Arc::new(store.working_calendar().await?),
             sender: pelihara_notify::Sender::new(None, None, "http://127.0.0.1", "bench")?,
             config: pelihara_scheduler::SchedulerConfig::new("bench"),
@@ -342,12 +342,12 @@ async fn measure_scale(
     // stages are not generated; the sweep's dedupe keys make that no difference to its cost.
     let url = format!("sqlite://{db_text}");
     let store = pelihara_store::Store::open(&url).await?;
-    let catalog = Arc::new(store.sop_catalog().await?);
+    let catalog = store.shared_catalog().await?;
     let calendar = Arc::new(store.working_calendar().await?);
     let config = pelihara_scheduler::SchedulerConfig::new("bench");
     let settle_now = chrono::Utc::now();
     let settled = pelihara_store::generate::settle_reminders(&db_text, |task| {
-        let levels = catalog.all().next().map_or(0, |sop| {
+        let levels = catalog.snapshot().all().next().map_or(0, |sop| {
             pelihara_scheduler::escalation_levels(sop, &task.position)
         });
         pelihara_scheduler::next_stage(

@@ -455,6 +455,17 @@ impl HealthFilter {
     }
 }
 
+/// The months between maintenances of an app without its own interval: the shortest
+/// `maintenance_interval_months` of the SOPs whose cases count as maintenance, or 12 (the year
+/// PermenPAN-RB practice and the shipped SOP's warning give) when none of them runs.
+pub fn maintenance_interval_months<'a>(sops: impl IntoIterator<Item = &'a SopDefinition>) -> u32 {
+    sops.into_iter()
+        .filter(|sop| sop.intake.maintenance)
+        .map(|sop| sop.settings.maintenance_interval_months)
+        .min()
+        .unwrap_or(12)
+}
+
 /// Who may change the register, by position: the staff who keep it (add and edit apps, confirm
 /// an app an OPD proposed) and those who prepare draft maintenance requests for due apps. An
 /// admin may do both; an OPD operator and an auditor neither (an operator proposes apps only
@@ -498,6 +509,28 @@ impl RegisterRoles {
                 sop.positions_of(&sop.settings.register_keepers)
             },
         }
+    }
+
+    /// The roles of every SOP whose finished cases count as maintenance of their app (the
+    /// register is theirs), together; without such an SOP only an admin keeps the register.
+    pub fn of_maintenance_sops<'a>(
+        sops: impl IntoIterator<Item = &'a SopDefinition>,
+    ) -> RegisterRoles {
+        let mut roles = RegisterRoles::default();
+        for sop in sops.into_iter().filter(|sop| sop.intake.maintenance) {
+            let RegisterRoles { keepers, preparers } = RegisterRoles::of_sop(sop);
+            for (mine, theirs) in [
+                (&mut roles.keepers, keepers),
+                (&mut roles.preparers, preparers),
+            ] {
+                for position in theirs {
+                    if !mine.contains(&position) {
+                        mine.push(position);
+                    }
+                }
+            }
+        }
+        roles
     }
 
     /// Whether `actor` may add and edit apps and confirm proposed ones at `now` (an admin, or

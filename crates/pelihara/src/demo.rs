@@ -192,7 +192,7 @@ impl Demo {
         let sha256 = self.blobs.put(&letter)?;
         let sop = self
             .catalog
-            .latest("pemeliharaan-aplikasi-website")
+            .current("pemeliharaan-aplikasi-website")
             .context("shipped SOP")?;
         let source = AuditSource {
             actor_id: Some(actor.user.id),

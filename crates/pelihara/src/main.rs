@@ -36,7 +36,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// SOP definitions: check and show.
+    /// SOP definitions: check, show and render files; load, publish, retire and list the
+    /// versions a database runs.
     Sop {
         #[command(subcommand)]
         command: sop_cmd::SopCommand,
@@ -79,12 +80,8 @@ enum Command {
 enum AuditCommand {
     /// Walk the hash chain and name the first bad event (exit 1 when there is one).
     Verify {
-        /// The data folder, when the database is the default SQLite file in it.
-        #[arg(long, env = "PELIHARA_DATA", default_value = "data/run")]
-        data: PathBuf,
-        /// The database URL (overrides the data folder).
-        #[arg(long, env = "PELIHARA_DATABASE_URL")]
-        database: Option<String>,
+        #[command(flatten)]
+        database: runtime::DatabaseArgs,
     },
 }
 
@@ -106,6 +103,7 @@ async fn serve(
     // Reminders, escalation and delivery run beside the web server; a failing channel only
     // delays its deliveries.
     let _scheduler = background::start(&notify, &services, &public_url)?;
+    let _catalog = runtime::keep_catalog_fresh(&services);
     let state = pelihara_web::AppState::new(
         pelihara_web::WebConfig {
             office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
@@ -200,6 +198,9 @@ fn main() -> anyhow::Result<ExitCode> {
             .context("starting the async runtime")
     };
     match cli.command {
+        Command::Sop {
+            command: sop_cmd::SopCommand::Versions(command),
+        } => runtime()?.block_on(sop_cmd::versions::run(command, lang)),
         Command::Sop { command } => sop_cmd::run(command, lang),
         Command::Demo { data, port } => runtime()?.block_on(async move {
             if data.exists() {
@@ -240,9 +241,7 @@ fn main() -> anyhow::Result<ExitCode> {
             serve(url, data, listen, public_url, None, *notify).await
         }),
         Command::Audit {
-            command: AuditCommand::Verify { data, database },
-        } => runtime()?.block_on(async move {
-            audit_verify(database.unwrap_or_else(|| runtime::sqlite_url(&data)), lang).await
-        }),
+            command: AuditCommand::Verify { database },
+        } => runtime()?.block_on(async move { audit_verify(database.url(), lang).await }),
     }
 }

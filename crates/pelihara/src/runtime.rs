@@ -9,6 +9,25 @@ use pelihara_domain::agenda::AgendaFormat;
 use pelihara_store::{BlobStore, Store};
 use pelihara_web::{Clock, Services};
 
+/// Where a command finds the database: the default SQLite file in a data folder, or a URL.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// The data folder, when the database is the default SQLite file in it.
+    #[arg(long, env = "PELIHARA_DATA", default_value = "data/run")]
+    pub data: PathBuf,
+    /// The database URL (overrides the data folder).
+    #[arg(long, env = "PELIHARA_DATABASE_URL")]
+    pub database: Option<String>,
+}
+
+impl DatabaseArgs {
+    pub fn url(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| sqlite_url(&self.data))
+    }
+}
+
 /// The default database: a SQLite file in the data folder.
 pub fn sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("pelihara.db").display())
@@ -33,11 +52,32 @@ pub async fn open_store(url: &str) -> anyhow::Result<Store> {
 /// The services of a running server, on the real clock.
 pub async fn services(store: Store, data_dir: &Path) -> anyhow::Result<Services> {
     Ok(Services {
-        catalog: Arc::new(store.sop_catalog().await?),
+        catalog: store.shared_catalog().await?,
         calendar: Arc::new(store.working_calendar().await?),
         agenda: AgendaFormat::default(),
         blobs: BlobStore::new(documents_dir(data_dir)),
         clock: Clock::system(),
         store,
+    })
+}
+
+/// How often a server looks for SOP versions another node loaded, published or retired (a
+/// node that does it itself sees it at once).
+const CATALOG_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Keeps the server's SOP catalog in step with the database while the server runs; a failed
+/// look (the database away for a moment) is tried again at the next tick.
+pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
+    let catalog = services.catalog.clone();
+    let store = services.store.clone();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(CATALOG_REFRESH);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = catalog.refresh(&store).await {
+                tracing::warn!(%error, "refreshing the SOP catalog");
+            }
+        }
     })
 }

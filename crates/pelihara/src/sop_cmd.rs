@@ -1,7 +1,8 @@
 //! `pelihara sop ...`: checking SOP definition files and showing their step table in the
 //! terminal. Reads the files named on the command line, then works on their text in memory
 //! and returns what to print as values, so tests need no process. Never writes files, except
-//! the documents `sop render` is asked to write (see `render`).
+//! the documents `sop render` is asked to write (see `render`). Loading, publishing and
+//! retiring versions in a database is `versions`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use pelihara_sop::text::{describe_time, describe_totals};
 use pelihara_sop::{SopDefinition, Step, Target, parse_definition};
 
 mod render;
+pub mod versions;
 
 /// The `sop` commands. `render` (the official table and flowchart) is drawn by
 /// pelihara-sop-render; its file handling is in the `render` submodule.
@@ -26,6 +28,9 @@ pub enum SopCommand {
     },
     /// Show the step table of one SOP definition and its total standard time.
     Show { file: PathBuf },
+    /// Load, publish, retire and list the SOP versions of a database.
+    #[command(flatten)]
+    Versions(versions::VersionsCommand),
     /// Render one SOP definition as the official PermenPAN-RB 35/2012 document: `html` writes
     /// the whole SOP as one printable A4-landscape page to OUT; `svg` writes the flowchart
     /// table, one SVG per page of the document: OUT, then STEM-2.svg, STEM-3.svg, ... beside
@@ -77,7 +82,7 @@ impl Outcome {
     }
 }
 
-/// Runs a `sop` command: reads its files, prints its outcome, and gives the exit status.
+/// Runs a `sop` command on files: reads them, prints its outcome, and gives the exit status.
 pub fn run(command: SopCommand, lang: Lang) -> anyhow::Result<ExitCode> {
     let outcome = match command {
         SopCommand::Check { files } => {
@@ -90,21 +95,30 @@ pub fn run(command: SopCommand, lang: Lang) -> anyhow::Result<ExitCode> {
             format,
             output,
         } => render::render(&Input::read(&file), format, &output, lang),
+        // Needs the database and so the async runtime: `main` sends it to `versions::run`.
+        SopCommand::Versions(_) => anyhow::bail!("SOP version commands run in the async runtime"),
     };
-    // Written rather than print!ed, so that a closed pipe is an error, not a panic.
-    std::io::stdout()
-        .lock()
-        .write_all(outcome.stdout.as_bytes())
-        .context("writing to standard output")?;
-    std::io::stderr()
-        .lock()
-        .write_all(outcome.stderr.as_bytes())
-        .context("writing to standard error")?;
-    Ok(if outcome.success {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    outcome.print()
+}
+
+impl Outcome {
+    /// Writes what the command printed and gives its exit status.
+    fn print(&self) -> anyhow::Result<ExitCode> {
+        // Written rather than print!ed, so that a closed pipe is an error, not a panic.
+        std::io::stdout()
+            .lock()
+            .write_all(self.stdout.as_bytes())
+            .context("writing to standard output")?;
+        std::io::stderr()
+            .lock()
+            .write_all(self.stderr.as_bytes())
+            .context("writing to standard error")?;
+        Ok(if self.success {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        })
+    }
 }
 
 /// `sop check`: every error of every file on its own line (stderr), a line per valid file
@@ -166,7 +180,11 @@ pub fn show(input: &Input, lang: Lang) -> Outcome {
 
 /// The definition of `input`, or the number of errors found after writing each of them (an
 /// unreadable file counts as one) to `outcome.stderr`, one per line.
-fn parse_input(input: &Input, lang: Lang, outcome: &mut Outcome) -> Result<SopDefinition, usize> {
+pub(crate) fn parse_input(
+    input: &Input,
+    lang: Lang,
+    outcome: &mut Outcome,
+) -> Result<SopDefinition, usize> {
     let text = match &input.text {
         Ok(text) => text,
         Err(reason) => {

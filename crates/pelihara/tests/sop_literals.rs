@@ -1,28 +1,12 @@
 //! The SOP files are the only place that knows an SOP: no SOP code, actor id or position code
 //! of a shipped SOP is written as a string literal in the web, scheduler, documents or binary
-//! crates, outside their tests and the demo. The few places not yet moved to the SOP file are
-//! listed in `NOT_YET_MOVED`, which may only shrink: an entry that no longer occurs fails too.
+//! crates, outside their tests and the demo.
 
 // A failed assertion is the report this test gives.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-/// (file relative to the workspace, literal) pairs that still name an SOP in code, each one a
-/// known gap of issue 14 to close; nothing may be added here.
-const NOT_YET_MOVED: &[(&str, &str)] = &[
-    // The inbox, dashboard and new-request pages still start cases on one SOP.
-    (
-        "crates/web/src/pages/cases/mod.rs",
-        "pemeliharaan-aplikasi-website",
-    ),
-    // The register pages read the maintenance SOP by its code.
-    (
-        "crates/web/src/pages/register/mod.rs",
-        "pemeliharaan-aplikasi-website",
-    ),
-];
 
 /// Crates whose code must not name an SOP.
 const CHECKED: &[&str] = &[
@@ -125,18 +109,8 @@ fn no_sop_code_or_position_is_written_in_the_crates_that_run_any_sop() {
             }
         }
     }
-    let allowed: BTreeSet<(String, String)> = NOT_YET_MOVED
-        .iter()
-        .map(|(file, name)| ((*file).to_owned(), (*name).to_owned()))
-        .collect();
-    let new: Vec<_> = found.difference(&allowed).collect();
     assert!(
-        new.is_empty(),
-        "SOP names written in code (put them in the SOP file instead): {new:?}"
-    );
-    let closed: Vec<_> = allowed.difference(&found).collect();
-    assert!(
-        closed.is_empty(),
-        "these are no longer in the code: remove them from NOT_YET_MOVED: {closed:?}"
+        found.is_empty(),
+        "SOP names written in code (put them in the SOP file instead): {found:?}"
     );
 }

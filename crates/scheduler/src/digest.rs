@@ -53,41 +53,58 @@ pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, 
     let (new_cases, done_cases) = context.store.case_counts_between(from, until).await?;
     // Counted by the database, one row per step: the digest never loads the open tasks.
     // "Overdue" is past the due moment, as the SLA state says.
-    let mut by_step: Vec<DigestStep> = Vec::new();
+    // Steps of different SOPs are different steps: counted apart, by (SOP code, step number).
+    let mut counted_steps: Vec<(String, String, DigestStep)> = Vec::new();
     let mut overdue_tasks: u32 = 0;
+    let catalog = context.catalog.snapshot();
     for counted in context.store.open_tasks_by_step(now).await? {
         let open = u32::try_from(counted.open).unwrap_or(u32::MAX);
         let overdue = u32::try_from(counted.overdue).unwrap_or(u32::MAX);
         overdue_tasks = overdue_tasks.saturating_add(overdue);
         let step_no = counted.step_no;
-        let index = match by_step.iter().position(|step| step.step_no == step_no) {
+        let index = match counted_steps
+            .iter()
+            .position(|(code, _, step)| *code == counted.sop_code && step.step_no == step_no)
+        {
             Some(index) => index,
             None => {
-                let step_name = context
-                    .catalog
-                    .get(&counted.sop_code, counted.sop_version)
-                    .and_then(|sop| {
-                        sop.steps
-                            .iter()
-                            .find(|step| step.no == step_no)
-                            .map(|step| step.activity.clone())
-                    })
+                let sop = catalog.get(&counted.sop_code, counted.sop_version);
+                let title = sop
+                    .as_ref()
+                    .map(|sop| sop.header.title.clone())
                     .unwrap_or_default();
-                by_step.push(DigestStep {
+                let step_name = sop
+                    .and_then(|sop| sop.step(step_no).map(|step| step.activity.clone()))
+                    .unwrap_or_default();
+                let step = DigestStep {
                     step_no,
                     step_name,
                     open: 0,
                     overdue: 0,
-                });
-                by_step.len() - 1
+                };
+                counted_steps.push((counted.sop_code.clone(), title, step));
+                counted_steps.len() - 1
             }
         };
-        if let Some(step) = by_step.get_mut(index) {
+        if let Some((_, _, step)) = counted_steps.get_mut(index) {
             step.open = step.open.saturating_add(open);
             step.overdue = step.overdue.saturating_add(overdue);
         }
     }
-    by_step.sort_by_key(|step| step.step_no);
+    counted_steps.sort_by(|(a, _, a_step), (b, _, b_step)| (a, a_step.step_no).cmp(&(b, b_step.step_no)));
+    // With several SOPs open, each line says whose step it is.
+    let several = counted_steps
+        .iter()
+        .any(|(code, _, _)| counted_steps.first().is_some_and(|(first, _, _)| first != code));
+    let by_step = counted_steps
+        .into_iter()
+        .map(|(_, title, mut step)| {
+            if several {
+                step.step_name = format!("{title}: {}", step.step_name);
+            }
+            step
+        })
+        .collect();
     let figures = DigestFigures {
         date: Some(today),
         new_cases,

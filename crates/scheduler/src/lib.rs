@@ -20,7 +20,7 @@ use pelihara_calendar::WorkingCalendar;
 use pelihara_notify::Sender;
 use pelihara_sop::SopDefinition;
 use pelihara_store::notifications::NewNotification;
-use pelihara_store::{AuditSource, SopCatalog, Store, StoreError};
+use pelihara_store::{AuditSource, SharedCatalog, Store, StoreError};
 
 pub use tasks::{ARRIVED, DUE_SOON, OVERDUE, escalation_levels, escalation_moment, next_stage};
 
@@ -144,33 +144,14 @@ impl SchedulerConfig {
     }
 }
 
-/// The newest version of each SOP in the catalog: what the office runs now.
-pub(crate) fn current_sops(catalog: &SopCatalog) -> Vec<Arc<SopDefinition>> {
-    let mut newest: Vec<Arc<SopDefinition>> = Vec::new();
-    for definition in catalog.all() {
-        match newest
-            .iter_mut()
-            .find(|known| known.header.code == definition.header.code)
-        {
-            Some(known) if known.header.version < definition.header.version => {
-                *known = definition.clone();
-            }
-            Some(_) => {}
-            None => newest.push(definition.clone()),
-        }
-    }
-    newest.sort_by(|a, b| a.header.code.cmp(&b.header.code));
-    newest
-}
-
 /// The positions every current SOP names in `pick` (its leadership, its register keepers...),
 /// each once: the SOP files, not the code, say who they are.
 pub(crate) fn positions_named(
-    catalog: &SopCatalog,
+    catalog: &SharedCatalog,
     pick: impl Fn(&SopDefinition) -> &[String],
 ) -> Vec<String> {
     let mut positions: Vec<String> = Vec::new();
-    for sop in current_sops(catalog) {
+    for sop in catalog.snapshot().current_all() {
         for position in sop.positions_of(pick(&sop)) {
             if !positions.contains(&position) {
                 positions.push(position);
@@ -184,7 +165,7 @@ pub(crate) fn positions_named(
 #[derive(Clone)]
 pub struct Context {
     pub store: Store,
-    pub catalog: Arc<SopCatalog>,
+    pub catalog: SharedCatalog,
     pub calendar: Arc<WorkingCalendar>,
     pub sender: Sender,
     pub config: SchedulerConfig,

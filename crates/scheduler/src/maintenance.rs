@@ -16,15 +16,10 @@ use pelihara_store::register::RegisterFilter;
 use crate::Context;
 use crate::people::People;
 
-/// The maintenance interval of the current SOP whose cases count as maintenance (the
-/// shortest, should an office run several), for apps without their own.
+/// The maintenance interval for apps without their own, from the SOPs the office runs now.
 fn interval_months(context: &Context) -> u32 {
-    crate::current_sops(&context.catalog)
-        .iter()
-        .filter(|sop| sop.intake.maintenance)
-        .map(|sop| sop.settings.maintenance_interval_months)
-        .min()
-        .unwrap_or(12)
+    let sops = context.catalog.snapshot().current_all();
+    pelihara_domain::register::maintenance_interval_months(sops.iter().map(|sop| sop.as_ref()))
 }
 
 /// Who hears of apps due and failing checks, besides the OPD's operators.

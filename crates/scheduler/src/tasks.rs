@@ -297,7 +297,10 @@ pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, 
         let mut changes = Vec::with_capacity(page.len());
         for due in &page {
             let item = &due.item;
-            let sop = context.catalog.get(&item.sop_code, item.sop_version);
+            let sop = context
+                .catalog
+                .snapshot()
+                .get(&item.sop_code, item.sop_version);
             for new in notifications_due(context, &people, item, sop.as_deref(), due.stage, now) {
                 if context.notify(&new, now).await? {
                     made += 1;

@@ -1,17 +1,18 @@
 //! What a new database needs before anyone signs in: the shipped SOP and the shipped holiday
-//! table; and what a running server builds from the store at start-up: the catalog of SOP
-//! versions and the working calendar.
+//! table; and the working calendar a running server builds from the store at start-up.
 
 use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
 
 use crate::audit::AuditSource;
-use crate::cases::SopCatalog;
+use crate::sops::{SopLoad, SopVersionState};
 use crate::{Result, Store, StoreError};
 
 impl Store {
-    /// Stores the shipped SOP version (a no-op when already stored) and, when the holiday
-    /// table is empty, the shipped holidays.
+    /// Stores the shipped SOP version and, when the holiday table is empty, the shipped
+    /// holidays. A shipped version stored for the first time is published (a new database, or
+    /// a release that ships a new version) unless the admin retired that SOP; one stored before
+    /// is left as the admin left it.
     pub async fn install_reference_data(&self, now: DateTime<Utc>) -> Result<()> {
         let system = AuditSource::cli("start");
         let sop = pelihara_sop::parse_definition(
@@ -19,14 +20,16 @@ impl Store {
             pelihara_sop::SHIPPED_SOP,
         )
         .map_err(|errors| StoreError::Corrupt(format!("the shipped SOP is invalid: {errors:?}")))?;
-        self.save_sop_version(
-            &sop.header.code,
-            sop.header.version,
-            pelihara_sop::SHIPPED_SOP,
-            &system,
-            now,
-        )
-        .await?;
+        let load = self
+            .load_sop(&sop, pelihara_sop::SHIPPED_SOP, &system, now)
+            .await?;
+        let retired = self.sop_versions().await?.iter().any(|stored| {
+            stored.code == sop.header.code && stored.state == SopVersionState::Retired
+        });
+        if load == SopLoad::Stored && !retired {
+            self.publish_sop(&sop.header.code, sop.header.version, &system, now)
+                .await?;
+        }
         if self.holidays().await?.is_empty() {
             let holidays =
                 pelihara_calendar::parse_holidays_csv(pelihara_calendar::SHIPPED_HOLIDAYS_CSV)
@@ -36,22 +39,6 @@ impl Store {
             self.replace_holidays(&holidays, &system, now).await?;
         }
         Ok(())
-    }
-
-    /// Every stored SOP version, parsed.
-    pub async fn sop_catalog(&self) -> Result<SopCatalog> {
-        let mut catalog = SopCatalog::default();
-        for stored in self.sop_versions().await? {
-            let definition =
-                pelihara_sop::parse_definition(&stored.code, &stored.source).map_err(|errors| {
-                    StoreError::Corrupt(format!(
-                        "stored SOP {} is invalid: {errors:?}",
-                        stored.code
-                    ))
-                })?;
-            catalog.insert(definition);
-        }
-        Ok(catalog)
     }
 
     /// The office's working calendar with the holidays kept in the store.

@@ -80,7 +80,7 @@ pub(crate) fn page_query(filter: &CaseFilter, after: bool) -> (String, usize) {
         format!("where {}", conditions.join(" and "))
     };
     let query = format!(
-        "select c.id, c.tracking_code, c.subject, c.opd_id, o.name as opd_name, \
+        "select c.id, c.sop_code, c.sop_version, c.tracking_code, c.subject, c.opd_id, o.name as opd_name, \
          a.name as app_name, c.status, c.current_step, c.submitted_at, c.closed_at, \
          c.agenda_number, \
          (select min(t.due_at) from tasks t where t.case_id = c.id and t.state = 'open') as due_at \
@@ -141,6 +141,9 @@ pub(crate) fn summary_from_row(row: &sqlx::any::AnyRow) -> Result<CaseSummary> {
     let step: i64 = row.try_get("current_step")?;
     Ok(CaseSummary {
         id: CaseId(uuid(&row.try_get::<String, _>("id")?)?),
+        sop_code: row.try_get("sop_code")?,
+        sop_version: u32::try_from(row.try_get::<i64, _>("sop_version")?)
+            .map_err(|_| StoreError::Corrupt("SOP version".to_owned()))?,
         tracking_code: row.try_get("tracking_code")?,
         subject: row.try_get("subject")?,
         opd_id: OpdId(uuid(&row.try_get::<String, _>("opd_id")?)?),

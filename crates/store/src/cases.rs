@@ -2,8 +2,7 @@
 //! transitions (one transaction each, guarded by the case version so that of many
 //! simultaneous attempts exactly one wins), and the inbox and case lists.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, Utc};
 use pelihara_calendar::WorkingCalendar;
@@ -23,44 +22,18 @@ use crate::codec::{
 };
 use crate::read::{Columns, FromColumns};
 use crate::register::insert_app;
+use crate::sops::SopCatalog;
 use crate::write_conn::{Param, WriteConn};
 use crate::writer::{JobFuture, Keep};
 use crate::{Backend, Result, Store, StoreError};
-
-/// The SOP versions cases may follow, by (code, version).
-#[derive(Debug, Clone, Default)]
-pub struct SopCatalog {
-    versions: HashMap<(String, u32), Arc<SopDefinition>>,
-}
-
-impl SopCatalog {
-    pub fn insert(&mut self, definition: SopDefinition) {
-        let key = (definition.header.code.clone(), definition.header.version);
-        self.versions.insert(key, Arc::new(definition));
-    }
-
-    pub fn get(&self, code: &str, version: u32) -> Option<Arc<SopDefinition>> {
-        self.versions.get(&(code.to_owned(), version)).cloned()
-    }
-
-    /// The newest version of an SOP: what new cases start on.
-    pub fn latest(&self, code: &str) -> Option<Arc<SopDefinition>> {
-        self.versions
-            .iter()
-            .filter(|((stored_code, _), _)| stored_code == code)
-            .max_by_key(|((_, version), _)| *version)
-            .map(|(_, definition)| definition.clone())
-    }
-
-    pub fn all(&self) -> impl Iterator<Item = &Arc<SopDefinition>> {
-        self.versions.values()
-    }
-}
 
 /// An open task as the inbox lists it.
 #[derive(Debug, Clone)]
 pub struct InboxItem {
     pub task: Task,
+    /// The SOP version the case follows (the task's step is that version's).
+    pub sop_code: String,
+    pub sop_version: u32,
     pub tracking_code: String,
     pub subject: String,
     pub opd_name: String,
@@ -72,6 +45,9 @@ pub struct InboxItem {
 #[derive(Debug, Clone)]
 pub struct CaseSummary {
     pub id: CaseId,
+    /// The SOP version the case follows.
+    pub sop_code: String,
+    pub sop_version: u32,
     pub tracking_code: String,
     pub subject: String,
     pub opd_id: OpdId,
@@ -172,6 +148,8 @@ impl FromColumns for InboxItem {
     fn from_columns(row: &impl Columns) -> Result<InboxItem> {
         Ok(InboxItem {
             task: task_from_row(row)?,
+            sop_code: row.column("sop_code")?,
+            sop_version: to_u32(row.column("sop_version")?, "SOP version")?,
             tracking_code: row.column("tracking_code")?,
             subject: row.column("subject")?,
             opd_name: row.column("opd_name")?,
@@ -855,7 +833,7 @@ impl Store {
             ));
         }
         let query = format!(
-            "select {}, c.tracking_code, c.subject, c.agenda_number, o.name as opd_name, \
+            "select {}, c.sop_code, c.sop_version, c.tracking_code, c.subject, c.agenda_number, o.name as opd_name, \
              a.name as app_name \
              from tasks t join cases c on c.id = t.case_id join opds o on o.id = c.opd_id \
              join apps a on a.id = c.app_id \
@@ -885,8 +863,9 @@ impl Store {
         };
         let limit_param = if opd.is_some() { "$2" } else { "$1" };
         let query = format!(
-            "select c.id, c.tracking_code, c.subject, c.opd_id, o.name as opd_name, a.name as app_name, \
-             c.status, c.current_step, c.submitted_at, c.closed_at, c.agenda_number, \
+            "select c.id, c.sop_code, c.sop_version, c.tracking_code, c.subject, c.opd_id, \
+             o.name as opd_name, a.name as app_name, c.status, c.current_step, c.submitted_at, \
+             c.closed_at, c.agenda_number, \
              (select min(t.due_at) from tasks t where t.case_id = c.id and t.state = 'open') as due_at \
              from cases c join opds o on o.id = c.opd_id join apps a on a.id = c.app_id \
              {filter} order by c.submitted_at desc limit {limit_param}"

@@ -24,6 +24,7 @@ pub mod reference;
 pub mod register;
 pub mod reminders;
 pub mod sessions;
+pub mod sops;
 mod write_conn;
 mod writer;
 
@@ -37,8 +38,9 @@ use sqlx::{AnyPool, Executor};
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
-pub use cases::{CaseSummary, InboxItem, SopCatalog, SubmitWith};
+pub use cases::{CaseSummary, InboxItem, SubmitWith};
 pub use documents::{IssuedDocument, NewIssuedDocument};
+pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
 pub use writer::GroupCommitStats;
 
 /// Which database a store runs on.

@@ -1,94 +1,13 @@
-//! Reference data an admin edits at run time: SOP versions (the definition text, kept
-//! forever so cases in flight keep theirs), the holiday table and key/value settings.
+//! Reference data an admin edits at run time: the holiday table and key/value settings.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pelihara_calendar::{Holiday, HolidayKind};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::audit::{AuditSource, Change};
-use crate::codec::millis;
 use crate::{Result, Store, StoreError};
 
-/// A stored SOP version.
-#[derive(Debug, Clone)]
-pub struct StoredSop {
-    pub code: String,
-    pub version: u32,
-    pub source: String,
-    pub sha256: String,
-}
-
 impl Store {
-    /// Stores an SOP version's definition text. The same text again is a no-op; a different
-    /// text under an existing version is refused (versions never change once stored).
-    pub async fn save_sop_version(
-        &self,
-        code: &str,
-        version: u32,
-        source_text: &str,
-        source: &AuditSource,
-        now: DateTime<Utc>,
-    ) -> Result<bool> {
-        let digest = hex::encode(Sha256::digest(source_text.as_bytes()));
-        let existing =
-            sqlx::query("select sha256 from sop_versions where code = $1 and version = $2")
-                .bind(code.to_owned())
-                .bind(i64::from(version))
-                .fetch_optional(self.reader())
-                .await?;
-        if let Some(row) = existing {
-            let stored: String = row.try_get("sha256")?;
-            return if stored == digest {
-                Ok(false)
-            } else {
-                Err(StoreError::Duplicate("SOP version"))
-            };
-        }
-        let detail = serde_json::json!({ "code": code, "version": version, "sha256": digest });
-        let change = Change {
-            source,
-            at: now,
-            action: "sop.load",
-            detail,
-        };
-        self.write_with_event(change, async |tx| {
-            sqlx::query(
-                "insert into sop_versions (code, version, source, sha256, loaded_at) values ($1, $2, $3, $4, $5)",
-            )
-            .bind(code.to_owned())
-            .bind(i64::from(version))
-            .bind(source_text.to_owned())
-            .bind(digest.clone())
-            .bind(millis(now))
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
-        })
-        .await?;
-        Ok(true)
-    }
-
-    pub async fn sop_versions(&self) -> Result<Vec<StoredSop>> {
-        let rows = sqlx::query(
-            "select code, version, source, sha256 from sop_versions order by code, version",
-        )
-        .fetch_all(self.reader())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let version: i64 = row.try_get("version")?;
-                Ok(StoredSop {
-                    code: row.try_get("code")?,
-                    version: u32::try_from(version)
-                        .map_err(|_| StoreError::Corrupt(format!("SOP version {version}")))?,
-                    source: row.try_get("source")?,
-                    sha256: row.try_get("sha256")?,
-                })
-            })
-            .collect()
-    }
-
     /// Replaces the holiday table.
     pub async fn replace_holidays(
         &self,

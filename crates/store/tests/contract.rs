@@ -65,6 +65,8 @@ mod register_contract;
 mod reminders_contract;
 #[path = "contract/sign_in.rs"]
 mod sign_in;
+#[path = "contract/sop_versions.rs"]
+mod sop_versions_contract;
 
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 
@@ -137,13 +139,10 @@ async fn harness(backend: &str) -> Option<Harness> {
     let now = wib(2026, 11, 2, 8, 0);
     let system = AuditSource::cli("test");
     let sop = pelihara_sop::parse_definition("demak.toml", SOP_TEXT).unwrap();
-    store
-        .save_sop_version(&sop.header.code, sop.header.version, SOP_TEXT, &system, now)
-        .await
-        .unwrap();
+    store.load_sop(&sop, SOP_TEXT, &system, now).await.unwrap();
     let mut catalog = SopCatalog::default();
     catalog.insert(sop);
-    let sop = catalog.latest("pemeliharaan-aplikasi-website").unwrap();
+    let sop = catalog.current("pemeliharaan-aplikasi-website").unwrap();
     let opd = store
         .create_opd("DINKES", "Dinas Kesehatan", &system, now)
         .await

@@ -44,19 +44,10 @@ async fn harness() -> Harness {
     let store = Store::open(&url).await.unwrap();
     let system = AuditSource::cli("test");
     let sop = pelihara_sop::parse_definition("demak.toml", SOP_TEXT).unwrap();
-    store
-        .save_sop_version(
-            &sop.header.code,
-            sop.header.version,
-            SOP_TEXT,
-            &system,
-            at(),
-        )
-        .await
-        .unwrap();
+    store.load_sop(&sop, SOP_TEXT, &system, at()).await.unwrap();
     let mut catalog = SopCatalog::default();
     catalog.insert(sop);
-    let sop = catalog.latest("pemeliharaan-aplikasi-website").unwrap();
+    let sop = catalog.current("pemeliharaan-aplikasi-website").unwrap();
     let opd = store
         .create_opd("DINKES", "Dinas Kesehatan", &system, at())
         .await

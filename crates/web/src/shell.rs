@@ -82,7 +82,7 @@ impl Shell {
         let services = state.services();
         self.user = Some(crate::people::user_menu(
             self.tr,
-            &services.catalog,
+            &services.catalog.snapshot(),
             user,
             services.clock.now(),
         ));

@@ -8,7 +8,7 @@ use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
 use pelihara_domain::agenda::AgendaFormat;
-use pelihara_store::{BlobStore, SopCatalog, Store};
+use pelihara_store::{BlobStore, SharedCatalog, Store};
 
 use tower_http::csrf::CsrfLayer;
 
@@ -93,7 +93,7 @@ impl std::fmt::Debug for Clock {
 #[derive(Clone)]
 pub struct Services {
     pub store: Store,
-    pub catalog: Arc<SopCatalog>,
+    pub catalog: SharedCatalog,
     pub calendar: Arc<WorkingCalendar>,
     pub agenda: AgendaFormat,
     pub blobs: BlobStore,

@@ -36,12 +36,12 @@ pub async fn services_with_clock(clock: Clock) -> TestServices {
         .install_reference_data(clock.now())
         .await
         .expect("the shipped SOP and holidays");
-    let catalog = store.sop_catalog().await.expect("the SOP catalog");
+    let catalog = store.shared_catalog().await.expect("the SOP catalog");
     let calendar = store.working_calendar().await.expect("the calendar");
     TestServices {
         services: Services {
             blobs: BlobStore::new(folder.path().join("documents")),
-            catalog: Arc::new(catalog),
+            catalog,
             calendar: Arc::new(calendar),
             agenda: AgendaFormat::default(),
             clock,
@@ -130,7 +130,7 @@ pub async fn seed_people(services: &Services) -> SeededPeople {
     let admin = create("admin", "Admin Uji", Role::Admin, Vec::new(), None).await;
     let auditor = create("auditor", "Auditor Uji", Role::Auditor, Vec::new(), None).await;
     let mut staff = Vec::new();
-    for position in crate::people::sop_positions(&services.catalog) {
+    for position in crate::people::sop_positions(&services.catalog.snapshot()) {
         let name = format!("Staf {position}");
         let id = create(&position, &name, Role::Staff, vec![position.clone()], None).await;
         staff.push((position, id));

@@ -114,3 +114,17 @@ sop-show-decision-reject = No: rejected
 sop-show-decision-return = No: returned to the requester
 sop-show-decision-step = No: to step { $step }
 sop-show-total = Total: { $total }
+
+sop-load-stored = SOP { $code } version { $version } stored as a draft. Publish it for new requests to use it: pelihara sop publish { $code } { $version }
+sop-load-already = SOP { $code } version { $version } is already stored with the same text; nothing changed.
+sop-load-version-taken = SOP { $code } version { $version } is already stored with a different text. A stored version never changes: raise the version number in the file. Nothing was saved.
+sop-load-nothing-saved = Nothing was saved.
+sop-publish-done = SOP { $code } version { $version } published: new requests use this version; requests in progress keep theirs.
+sop-version-unknown = SOP { $code } version { $version } is not loaded.
+sop-retire-done = SOP { $code } retired: no new requests until one of its versions is published again; requests in progress are finished.
+sop-retire-none = SOP { $code } is not in force (not loaded, not published, or retired already).
+sop-list-row = { $code } v{ $version } [{ $state }] { $title }
+sop-state-draft = draft
+sop-state-current = in force
+sop-state-superseded = superseded
+sop-state-retired = retired

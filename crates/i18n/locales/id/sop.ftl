@@ -90,3 +90,17 @@ sop-show-decision-reject = Tidak: ditolak
 sop-show-decision-return = Tidak: dikembalikan kepada pemohon
 sop-show-decision-step = Tidak: ke langkah { $step }
 sop-show-total = Total: { $total }
+
+sop-load-stored = SOP { $code } versi { $version } disimpan sebagai draf. Terbitkan agar permohonan baru memakainya: pelihara sop publish { $code } { $version }
+sop-load-already = SOP { $code } versi { $version } sudah tersimpan dengan isi yang sama; tidak ada yang berubah.
+sop-load-version-taken = SOP { $code } versi { $version } sudah tersimpan dengan isi lain. Versi yang tersimpan tidak pernah diubah: naikkan nomor versi di berkas. Tidak ada yang disimpan.
+sop-load-nothing-saved = Tidak ada yang disimpan.
+sop-publish-done = SOP { $code } versi { $version } diterbitkan: permohonan baru memakai versi ini; permohonan yang berjalan tetap pada versinya.
+sop-version-unknown = SOP { $code } versi { $version } belum dimuat.
+sop-retire-done = SOP { $code } dihentikan: tidak ada permohonan baru sampai salah satu versinya diterbitkan lagi; permohonan yang berjalan diselesaikan.
+sop-retire-none = SOP { $code } tidak sedang berlaku (belum dimuat, belum diterbitkan, atau sudah dihentikan).
+sop-list-row = { $code } v{ $version } [{ $state }] { $title }
+sop-state-draft = draf
+sop-state-current = berlaku
+sop-state-superseded = digantikan
+sop-state-retired = dihentikan

@@ -16,7 +16,7 @@ use pelihara_scheduler::{Clock, Context, Scheduler, SchedulerConfig};
 use pelihara_store::notifications::{Notification, NotificationKind};
 use pelihara_store::people::NewUser;
 use pelihara_store::register::NewApp;
-use pelihara_store::{AuditSource, BlobStore, SopCatalog, Store};
+use pelihara_store::{AuditSource, BlobStore, SharedCatalog, SopCatalog, Store};
 use sqlx::Connection;
 
 pub const SOP_TEXT: &str = include_str!("../../../../sop/pemeliharaan-aplikasi-website.toml");
@@ -54,7 +54,7 @@ pub struct Bench {
     pub url: String,
     pub dir: tempfile::TempDir,
     pub blobs: BlobStore,
-    pub catalog: Arc<SopCatalog>,
+    pub catalog: SharedCatalog,
     pub sop: Arc<pelihara_sop::SopDefinition>,
     pub calendar: Arc<WorkingCalendar>,
     pub opd: OpdId,
@@ -112,13 +112,10 @@ pub async fn bench(backend: &str) -> Option<Bench> {
     let now = wib(2026, 11, 2, 8, 0, 0);
     let system = AuditSource::cli("test");
     let sop = pelihara_sop::parse_definition("demak.toml", SOP_TEXT).unwrap();
-    store
-        .save_sop_version(&sop.header.code, sop.header.version, SOP_TEXT, &system, now)
-        .await
-        .unwrap();
+    store.load_sop(&sop, SOP_TEXT, &system, now).await.unwrap();
     let mut catalog = SopCatalog::default();
     catalog.insert(sop);
-    let sop = catalog.latest("pemeliharaan-aplikasi-website").unwrap();
+    let sop = catalog.current("pemeliharaan-aplikasi-website").unwrap();
     let opd = store
         .create_opd("DINKES", "Dinas Kesehatan", &system, now)
         .await
@@ -215,7 +212,7 @@ pub async fn bench(backend: &str) -> Option<Bench> {
         url,
         dir,
         store,
-        catalog: Arc::new(catalog),
+        catalog: SharedCatalog::fixed(catalog),
         sop,
         calendar: Arc::new(calendar),
         opd,
@@ -274,7 +271,7 @@ impl Bench {
     pub async fn register(&self, case: CaseId, now: DateTime<Utc>) -> CaseState {
         self.store
             .act(
-                &self.catalog,
+                &self.catalog.snapshot(),
                 &self.calendar,
                 &AgendaFormat::default(),
                 case,

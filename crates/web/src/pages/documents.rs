@@ -462,7 +462,10 @@ fn inputs(
     now: DateTime<Utc>,
 ) -> Option<(Inputs, String)> {
     let case = &state.case;
-    let sop = services.catalog.get(&case.sop_code, case.sop_version)?;
+    let sop = services
+        .catalog
+        .snapshot()
+        .get(&case.sop_code, case.sop_version)?;
     match kind {
         DocumentKind::Receipt => Some((
             Inputs::Receipt(Receipt {

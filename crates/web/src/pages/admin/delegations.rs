@@ -180,7 +180,7 @@ async fn render(
             let last_day = local_date(services, delegation.until - Duration::seconds(1));
             DelegationRow {
                 id: delegation.id.to_string(),
-                position: position_label(tr, &services.catalog, &delegation.position),
+                position: position_label(tr, &services.catalog.snapshot(), &delegation.position),
                 kind: delegation.kind.label(),
                 delegate: name_of(delegation.delegate),
                 official_name: delegation.official_name.clone(),
@@ -194,10 +194,10 @@ async fn render(
             }
         })
         .collect();
-    let positions = sop_positions(&services.catalog)
+    let positions = sop_positions(&services.catalog.snapshot())
         .into_iter()
         .map(|position| Choice {
-            label: position_label(tr, &services.catalog, &position),
+            label: position_label(tr, &services.catalog.snapshot(), &position),
             selected: form.position == position,
             value: position,
         })
@@ -249,7 +249,7 @@ pub(crate) async fn view_admin_delegations_get(
     let services = state.services();
     let notice_text = notice(shell.tr, query.ok.as_deref());
     let today = local_date(services, services.clock.now());
-    let position = sop_positions(&services.catalog)
+    let position = sop_positions(&services.catalog.snapshot())
         .into_iter()
         .next()
         .unwrap_or_default();
@@ -287,7 +287,7 @@ pub(crate) async fn view_admin_delegation_official_get(
     Query(query): Query<OfficialQuery>,
 ) -> Result<Response, WebError> {
     let services = state.services();
-    if !sop_positions(&services.catalog).contains(&query.position) {
+    if !sop_positions(&services.catalog.snapshot()).contains(&query.position) {
         return Err(WebError::NotFound);
     }
     let field = OfficialField {
@@ -312,7 +312,7 @@ pub(crate) async fn view_admin_delegations_post(
     let mut errors = FormErrors::new();
     let required = || tr.t("admin-error-required");
 
-    let position_known = sop_positions(&services.catalog).contains(&form.position);
+    let position_known = sop_positions(&services.catalog.snapshot()).contains(&form.position);
     if !position_known {
         errors.field("position", tr.t("admin-error-choose"));
     }
@@ -424,7 +424,7 @@ pub(crate) async fn view_admin_delegation_revoke_get(
         .await?
         .map(|stored| stored.user.full_name)
         .unwrap_or_default();
-    let position = position_label(tr, &services.catalog, &delegation.position);
+    let position = position_label(tr, &services.catalog.snapshot(), &delegation.position);
     confirm_page(
         shell,
         ConfirmPartial {

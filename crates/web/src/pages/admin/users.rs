@@ -127,7 +127,7 @@ async fn render(
                 Role::Staff => user
                     .positions
                     .iter()
-                    .map(|position| position_label(tr, &services.catalog, position))
+                    .map(|position| position_label(tr, &services.catalog.snapshot(), position))
                     .collect::<Vec<_>>()
                     .join(", "),
                 Role::OpdOperator => user
@@ -189,10 +189,10 @@ fn choices(
             selected: form.role == role.code(),
         })
         .collect();
-    let positions = sop_positions(&services.catalog)
+    let positions = sop_positions(&services.catalog.snapshot())
         .into_iter()
         .map(|position| Choice {
-            label: position_label(tr, &services.catalog, &position),
+            label: position_label(tr, &services.catalog.snapshot(), &position),
             selected: form.positions.contains(&position),
             value: position,
         })
@@ -375,7 +375,7 @@ pub(crate) async fn view_admin_users_post(
     let password = data.raw("password");
     let opds = services.store.list_opds().await?;
     let mut errors = FormErrors::new();
-    let known_positions = sop_positions(&services.catalog);
+    let known_positions = sop_positions(&services.catalog.snapshot());
     let Some((role, opd_id)) = check(tr, &form, &password, &known_positions, &opds, &mut errors)
     else {
         return render(
@@ -648,7 +648,7 @@ pub(crate) async fn view_admin_user_post(
     form.nip = stored.user.nip.clone().unwrap_or_default();
     let opds = services.store.list_opds().await?;
     let mut errors = FormErrors::new();
-    let known_positions = sop_positions(&services.catalog);
+    let known_positions = sop_positions(&services.catalog.snapshot());
     let profile = check_profile(
         tr,
         &form,

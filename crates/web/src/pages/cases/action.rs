@@ -180,7 +180,7 @@ pub(crate) async fn view_permohonan_aksi_post(
     let outcome = services
         .store
         .act_on(
-            &services.catalog,
+            &services.catalog.snapshot(),
             &services.calendar,
             &services.agenda,
             case,

@@ -392,6 +392,7 @@ pub(super) async fn render_case(
     let tr = shell.tr;
     let sop = services
         .catalog
+        .snapshot()
         .get(&state.case.sop_code, state.case.sop_version)
         .ok_or(WebError::NotFound)?;
     let opd_name = services

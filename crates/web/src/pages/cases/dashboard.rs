@@ -1,7 +1,7 @@
 //! `GET /dasbor`, the leadership dashboard: headline figures, open requests per step, the
 //! overdue ones and the apps due for maintenance. Not for OPD operators.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
@@ -10,14 +10,13 @@ use chrono::Datelike;
 use pelihara_domain::{CaseStatus, Role};
 use pelihara_sop::StepKind;
 
-use super::SOP_CODE;
 use super::list::{CaseRow, case_rows};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 
 #[derive(Template)]
 #[template(path = "dashboard_partial.html")]
@@ -25,10 +24,18 @@ struct DashboardPartial {
     tr: Tr,
     /// (message key, count, CSS modifier) of each headline figure.
     stats: Vec<(&'static str, usize, &'static str)>,
-    by_step: Vec<(u32, String, usize)>,
+    /// Open requests per step, one group per SOP (its title shown when there are several).
+    by_step: Vec<StepGroup>,
     overdue_rows: Vec<CaseRow>,
     /// Apps overdue or due soon for their periodic maintenance (the register's).
     apps: crate::pages::register::maintenance::DueApps,
+}
+
+/// One SOP's open requests per step.
+struct StepGroup {
+    title: String,
+    /// (step number, activity, open requests at it).
+    steps: Vec<(u32, String, usize)>,
 }
 
 #[derive(Template)]
@@ -50,10 +57,6 @@ pub(crate) async fn view_dasbor_get(
     let services = state.services();
     let tr = shell.tr;
     let rows = case_rows(services, tr, &user.actor).await?;
-    let sop = services
-        .catalog
-        .latest(SOP_CODE)
-        .ok_or(WebError::NotFound)?;
     let now = services.clock.now();
     let tz = services.calendar.time_zone;
     let local_now = now.with_timezone(&tz);
@@ -69,22 +72,7 @@ pub(crate) async fn view_dasbor_get(
         })
         .count();
     let count = |status: CaseStatus| cases.iter().filter(|case| case.status == status).count();
-    let mut per_step: HashMap<u32, usize> = HashMap::new();
-    for case in cases.iter().filter(|case| !case.status.is_closed()) {
-        *per_step.entry(case.current_step).or_default() += 1;
-    }
-    let by_step = sop
-        .steps
-        .iter()
-        .filter(|step| step.kind != StepKind::End)
-        .map(|step| {
-            (
-                step.no,
-                step.activity.clone(),
-                per_step.get(&step.no).copied().unwrap_or(0),
-            )
-        })
-        .collect();
+    let by_step = open_by_step(services, &cases).await?;
     let partial = DashboardPartial {
         tr,
         stats: vec![
@@ -107,4 +95,62 @@ pub(crate) async fn view_dasbor_get(
         shell,
         partial,
     })
+}
+
+/// Open requests per step of each SOP, named by the SOP versions the cases follow: every step of
+/// each SOP running now (a step nobody is at shows 0), and the steps of earlier versions where
+/// open cases still are.
+async fn open_by_step(
+    services: &Services,
+    cases: &[pelihara_store::CaseSummary],
+) -> Result<Vec<StepGroup>, WebError> {
+    let catalog = services.catalog.snapshot();
+    let mut groups: BTreeMap<String, StepGroup> = BTreeMap::new();
+    let mut counts: BTreeMap<String, BTreeMap<u32, (String, usize)>> = BTreeMap::new();
+    for sop in catalog.current_all() {
+        groups.insert(
+            sop.header.code.clone(),
+            StepGroup {
+                title: sop.header.title.clone(),
+                steps: Vec::new(),
+            },
+        );
+        let steps = counts.entry(sop.header.code.clone()).or_default();
+        for step in sop.steps.iter().filter(|step| step.kind != StepKind::End) {
+            steps.insert(step.no, (step.activity.clone(), 0));
+        }
+    }
+    for case in cases.iter().filter(|case| !case.status.is_closed()) {
+        let Some(sop) = services
+            .catalog
+            .version(&services.store, &case.sop_code, case.sop_version)
+            .await?
+        else {
+            continue;
+        };
+        groups
+            .entry(case.sop_code.clone())
+            .or_insert_with(|| StepGroup {
+                title: sop.header.title.clone(),
+                steps: Vec::new(),
+            });
+        let activity = sop
+            .step(case.current_step)
+            .map(|step| step.activity.clone())
+            .unwrap_or_default();
+        let steps = counts.entry(case.sop_code.clone()).or_default();
+        steps.entry(case.current_step).or_insert((activity, 0)).1 += 1;
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(code, mut group)| {
+            group.steps = counts
+                .remove(&code)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(no, (activity, count))| (no, activity, count))
+                .collect();
+            group
+        })
+        .collect())
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use pelihara_domain::{Role, TaskStage, effective_positions};
 
-use super::{SOP_CODE, badge, when};
+use super::{badge, when};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
@@ -61,12 +61,14 @@ pub(crate) async fn view_tugas_get(
     };
     let items = services.store.inbox(&positions, opd, 200).await?;
     let tr = shell.tr;
-    let sop = services
-        .catalog
-        .latest(SOP_CODE)
-        .ok_or(WebError::NotFound)?;
     let mut rows = Vec::new();
     for item in items {
+        // Each task is measured and named by its own case's SOP version.
+        let sop = services
+            .catalog
+            .version(&services.store, &item.sop_code, item.sop_version)
+            .await?
+            .ok_or(WebError::NotFound)?;
         let (sla_code, sla_label) = badge(services, &sop, tr, &item.task);
         let activity = sop
             .step(item.task.step_no)

@@ -23,9 +23,6 @@ use pelihara_sop::SopDefinition;
 use crate::lang::Tr;
 use crate::state::Services;
 
-/// The SOP new requests follow.
-const SOP_CODE: &str = "pemeliharaan-aplikasi-website";
-
 fn when(services: &Services, lang: Lang, instant: DateTime<Utc>) -> String {
     format_datetime(lang, services.calendar.time_zone, instant)
 }

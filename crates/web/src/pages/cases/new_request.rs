@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pelihara_domain::{Actor, Role, SubmitInput};
 use pelihara_store::StoreError;
 
-use super::SOP_CODE;
 use super::letter::{read_form, store_letter};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -15,6 +14,17 @@ use crate::lang::Tr;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
+
+/// The SOP an OPD operator's request starts on: the first running SOP whose requester is an
+/// OPD (by code; a retired or never published one starts nothing).
+fn opd_request_sop(services: &Services) -> Option<std::sync::Arc<pelihara_sop::SopDefinition>> {
+    services
+        .catalog
+        .snapshot()
+        .current_all()
+        .into_iter()
+        .find(|sop| sop.intake.requester == pelihara_sop::Requester::Opd)
+}
 
 struct AppOption {
     id: String,
@@ -204,10 +214,7 @@ pub(crate) async fn view_permohonan_baru_post(
     if !errors.is_empty() {
         return rerender(errors, apps, shell);
     }
-    let sop = services
-        .catalog
-        .latest(SOP_CODE)
-        .ok_or(WebError::NotFound)?;
+    let sop = opd_request_sop(services).ok_or(WebError::NotFound)?;
     let opd_id = user.actor.user.opd_id.ok_or(WebError::NotFound)?;
     let input = SubmitInput {
         opd_id,

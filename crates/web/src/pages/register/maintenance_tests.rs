@@ -609,7 +609,8 @@ async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
     let operator = actor("op.dinkes").await;
     let sop = services
         .catalog
-        .latest("pemeliharaan-aplikasi-website")
+        .snapshot()
+        .current("pemeliharaan-aplikasi-website")
         .unwrap();
     let sha256 = services.blobs.put(LETTER).unwrap();
     let case = store
@@ -697,7 +698,7 @@ async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
         let person = actor(who).await;
         store
             .act(
-                &services.catalog,
+                &services.catalog.snapshot(),
                 &services.calendar,
                 &services.agenda,
                 case,

@@ -34,16 +34,11 @@ use crate::error::WebError;
 use crate::lang::Tr;
 use crate::state::Services;
 
-const SOP_CODE: &str = "pemeliharaan-aplikasi-website";
-
-/// Who may change the register, as the maintenance SOP's steps imply (the domain decides;
-/// without the SOP only an admin may).
+/// Who may change the register, as the steps of the SOPs whose cases maintain apps imply
+/// (the domain decides; without such an SOP only an admin may).
 fn roles(services: &Services) -> RegisterRoles {
-    services
-        .catalog
-        .latest(SOP_CODE)
-        .map(|sop| RegisterRoles::of_sop(&sop))
-        .unwrap_or_default()
+    let sops = services.catalog.snapshot().current_all();
+    RegisterRoles::of_maintenance_sops(sops.iter().map(|sop| sop.as_ref()))
 }
 
 /// Whether `actor` keeps the register (adds and edits apps, confirms proposed ones).
@@ -65,11 +60,8 @@ fn own_opd(actor: &Actor) -> Result<Option<OpdId>, WebError> {
 }
 
 fn sop_interval(services: &Services) -> u32 {
-    services
-        .catalog
-        .latest(SOP_CODE)
-        .map(|sop| sop.settings.maintenance_interval_months)
-        .unwrap_or(0)
+    let sops = services.catalog.snapshot().current_all();
+    pelihara_domain::register::maintenance_interval_months(sops.iter().map(|sop| sop.as_ref()))
 }
 
 /// The admin's maintenance policy (interval, reminder window, automatic drafts); unset parts

@@ -94,6 +94,7 @@ pub(crate) async fn record_cases(
         };
         let sop = services
             .catalog
+            .snapshot()
             .get(&state.case.sop_code, state.case.sop_version);
         let activity = |no: u32| {
             sop.as_ref()
