@@ -133,6 +133,27 @@ fn routes() -> Router<AppState> {
             get(pages::admin::kop::view_admin_kop_get).post(pages::admin::kop::view_admin_kop_post),
         )
         .route(
+            "/admin/sop",
+            get(pages::admin::sops::view_admin_sop_get)
+                .post(pages::admin::sops::view_admin_sop_post),
+        )
+        .route(
+            "/admin/sop/{code}/{version}",
+            get(pages::admin::sops::view_admin_sop_version_get),
+        )
+        .route(
+            "/admin/sop/{code}/{version}/bagan/{page}",
+            get(pages::admin::sops::view_admin_sop_flowchart_get),
+        )
+        .route(
+            "/admin/sop/{code}/{version}/terbitkan",
+            post(pages::admin::sops::view_admin_sop_publish_post),
+        )
+        .route(
+            "/admin/sop/{code}/hentikan",
+            post(pages::admin::sops::view_admin_sop_retire_post),
+        )
+        .route(
             "/admin/notifikasi",
             get(pages::notifications::view_admin_notifikasi_get),
         )

@@ -23,6 +23,9 @@ mod cases;
 // The bell, the notification list, channel settings and the delivery log.
 #[path = "http/notifications.rs"]
 mod notifications;
+// The admin page "SOP": loading, previewing, publishing and retiring SOP versions.
+#[path = "http/sops.rs"]
+mod sops;
 
 const OFFICE: &str = "Dinas Komunikasi dan Informatika Kabupaten Demak";
 const HOST: &str = "pelihara.demakkab.go.id";

@@ -10,8 +10,8 @@ use pelihara_domain::{CaseId, CaseStatus};
 use pelihara_web::testing::{self, SeededPeople, TEST_HOST, TEST_PASSWORD, TestServices};
 use tower::ServiceExt;
 
-struct Site {
-    test: TestServices,
+pub(crate) struct Site {
+    pub(crate) test: TestServices,
     router: Router,
     people: SeededPeople,
 }
@@ -21,7 +21,7 @@ fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
 
-async fn site() -> Site {
+pub(crate) async fn site() -> Site {
     let test = testing::services().await;
     let people = testing::seed_people(&test.services).await;
     let system = pelihara_store::AuditSource::cli("test");
@@ -49,13 +49,13 @@ async fn site() -> Site {
     }
 }
 
-struct Reply {
-    status: StatusCode,
-    location: String,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) location: String,
+    pub(crate) body: String,
 }
 
-enum Part<'a> {
+pub(crate) enum Part<'a> {
     Text(&'a str, &'a str),
     File(&'a str, &'a str, Vec<u8>),
 }
@@ -89,7 +89,7 @@ fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
 }
 
 impl Site {
-    async fn cookie(&self, username: &str) -> String {
+    pub(crate) async fn cookie(&self, username: &str) -> String {
         testing::sign_in(&self.router, username, TEST_PASSWORD).await
     }
 
@@ -112,7 +112,7 @@ impl Site {
         }
     }
 
-    async fn get(&self, cookie: &str, uri: &str) -> Reply {
+    pub(crate) async fn get(&self, cookie: &str, uri: &str) -> Reply {
         let request = Request::builder()
             .uri(uri)
             .header(header::HOST, TEST_HOST)
@@ -122,7 +122,7 @@ impl Site {
         self.send(request).await
     }
 
-    async fn post(&self, cookie: &str, uri: &str, parts: &[Part<'_>]) -> Reply {
+    pub(crate) async fn post(&self, cookie: &str, uri: &str, parts: &[Part<'_>]) -> Reply {
         let (content_type, body) = multipart(parts);
         let request = Request::builder()
             .method(Method::POST)
@@ -135,6 +135,10 @@ impl Site {
             .body(Body::from(body))
             .unwrap();
         self.send(request).await
+    }
+
+    pub(crate) fn people(&self) -> &SeededPeople {
+        &self.people
     }
 
     async fn app_id(&self) -> String {
@@ -648,7 +652,7 @@ async fn submit_through_the_store(site: &Site, n: u32) -> CaseId {
         .await
         .unwrap()
         .unwrap();
-    let sop = services.catalog.all().next().unwrap().clone();
+    let sop = services.catalog.snapshot().current_all().remove(0);
     let bytes = pdf();
     let sha256 = services.blobs.put(&bytes).unwrap();
     let app = pelihara_domain::AppId::parse(&site.app_id().await);
@@ -701,7 +705,7 @@ async fn the_request_list_pages_and_filters() {
     services
         .store
         .act(
-            &services.catalog,
+            &services.catalog.snapshot(),
             &services.calendar,
             &services.agenda,
             withdrawn,

@@ -1,5 +1,6 @@
 //! The admin pages (role Admin only, through the `AdminUser` extractor): users, delegations
-//! to acting officials, OPDs, the holiday table and the letterhead (kop) of documents. Each
+//! to acting officials, OPDs, the holiday table, the letterhead (kop) of documents and the
+//! SOPs the office runs. Each
 //! page lists and has a form; a form with bad input is shown again with what was typed and a
 //! message next to each wrong field, and changes nothing. They must never write anything but through the store's audited functions.
 
@@ -8,6 +9,7 @@ pub(crate) mod holidays;
 pub(crate) mod kop;
 pub(crate) mod opds;
 pub(crate) mod register_settings;
+pub(crate) mod sops;
 pub(crate) mod users;
 
 use askama::Template;
@@ -35,6 +37,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/pemeliharaan", "admin-tab-register"),
         ("/admin/notifikasi", "notif-admin-tab"),
         ("/admin/kop", "admin-tab-kop"),
+        ("/admin/sop", "admin-tab-sops"),
     ]
     .into_iter()
     .map(|(href, key)| AdminTab {
@@ -102,6 +105,9 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "password-reset" => "admin-notice-password-reset",
         "holiday-added" => "admin-notice-holiday-added",
         "holiday-removed" => "admin-notice-holiday-removed",
+        "sop-loaded" => "admin-notice-sop-loaded",
+        "sop-published" => "admin-notice-sop-published",
+        "sop-retired" => "admin-notice-sop-retired",
         "register-policy-saved" => "register-policy-saved",
         "register-networks-saved" => "register-networks-saved",
         "kop-saved" => "admin-notice-kop-saved",
