@@ -91,11 +91,14 @@ pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, 
             step.overdue = step.overdue.saturating_add(overdue);
         }
     }
-    counted_steps.sort_by(|(a, _, a_step), (b, _, b_step)| (a, a_step.step_no).cmp(&(b, b_step.step_no)));
+    counted_steps
+        .sort_by(|(a, _, a_step), (b, _, b_step)| (a, a_step.step_no).cmp(&(b, b_step.step_no)));
     // With several SOPs open, each line says whose step it is.
-    let several = counted_steps
-        .iter()
-        .any(|(code, _, _)| counted_steps.first().is_some_and(|(first, _, _)| first != code));
+    let several = counted_steps.iter().any(|(code, _, _)| {
+        counted_steps
+            .first()
+            .is_some_and(|(first, _, _)| first != code)
+    });
     let by_step = counted_steps
         .into_iter()
         .map(|(_, title, mut step)| {
