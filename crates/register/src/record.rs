@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::sheet::{CsvOptions, ExportError, guard_formula};
+use crate::sheet::{CsvOptions, ExportError, csv_writer, guard_formula};
 
 /// One step of one case, as the record prints it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -122,15 +122,9 @@ fn lines(cases: &[RecordCase]) -> Vec<Vec<String>> {
     out
 }
 
-/// The record as CSV, formula cells guarded.
+/// The record as CSV, every field quoted and formula cells guarded.
 pub fn record_csv(cases: &[RecordCase], options: CsvOptions) -> Result<Vec<u8>, ExportError> {
-    let mut out = Vec::new();
-    if options.bom {
-        out.extend_from_slice("\u{feff}".as_bytes());
-    }
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(options.delimiter)
-        .from_writer(out);
+    let mut writer = csv_writer(options);
     writer.write_record(RECORD_HEADERS)?;
     for line in lines(cases) {
         writer.write_record(line.iter().map(|cell| guard_formula(cell)))?;
@@ -222,7 +216,7 @@ mod tests {
         let text = String::from_utf8(csv).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3);
-        assert!(lines[0].starts_with("\u{feff}No;Kode pelacakan"));
+        assert!(lines[0].starts_with("\u{feff}\"No\";\"Kode pelacakan\""));
         assert!(lines[1].contains("'=HYPERLINK"));
         assert!(lines[1].contains("15 menit / 10 menit (melebihi)"));
         assert!(lines[2].contains("4,0 hari / 30 hari (sesuai)"));

@@ -186,15 +186,24 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
 }
 
-/// The register as CSV, one app a line, with formula cells guarded.
-pub fn export_csv(rows: &[ExportRow], options: CsvOptions) -> Result<Vec<u8>, ExportError> {
+/// A CSV writer as every export of the register writes: the byte-order mark when asked, and
+/// every field quoted, so a spreadsheet opened with another separator than the one written
+/// (`,` for a `;` file) never splits a field into a cell that starts a formula. Cells still
+/// go through [`guard_formula`].
+pub fn csv_writer(options: CsvOptions) -> csv::Writer<Vec<u8>> {
     let mut out = Vec::new();
     if options.bom {
         out.extend_from_slice("\u{feff}".as_bytes());
     }
-    let mut writer = csv::WriterBuilder::new()
+    csv::WriterBuilder::new()
         .delimiter(options.delimiter)
-        .from_writer(out);
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(out)
+}
+
+/// The register as CSV, one app a line, every field quoted and formula cells guarded.
+pub fn export_csv(rows: &[ExportRow], options: CsvOptions) -> Result<Vec<u8>, ExportError> {
+    let mut writer = csv_writer(options);
     writer.write_record(COLUMNS.iter().map(|(_, header)| *header))?;
     for (index, row) in rows.iter().enumerate() {
         let cells = text_cells(row);
@@ -265,6 +274,35 @@ pub struct ImportError {
     pub row: usize,
     pub column: Option<String>,
     pub key: &'static str,
+    /// The limit a "too many" message names (`$max`).
+    pub limit: Option<usize>,
+}
+
+/// The most app rows one import takes; a register of a regency has a few hundred.
+pub const MAX_IMPORT_ROWS: usize = 5_000;
+/// The most columns read; the sheet has 20.
+pub const MAX_IMPORT_COLUMNS: usize = 64;
+/// The most bytes an XLSX file may unpack to (its parts as the archive declares them).
+pub const MAX_XLSX_UNPACKED_BYTES: u64 = 50 * 1024 * 1024;
+
+impl ImportError {
+    /// An error of the whole file, reported on its first row.
+    fn file(key: &'static str) -> ImportError {
+        ImportError {
+            row: 1,
+            column: None,
+            key,
+            limit: None,
+        }
+    }
+
+    /// The file is over one of the limits above.
+    fn over(key: &'static str, limit: usize) -> ImportError {
+        ImportError {
+            limit: Some(limit),
+            ..ImportError::file(key)
+        }
+    }
 }
 
 /// The apps a sheet adds, with the OPD each belongs to.
@@ -291,13 +329,7 @@ pub fn import_csv(
     bytes: &[u8],
     opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
-    let file_error = |key| {
-        vec![ImportError {
-            row: 1,
-            column: None,
-            key,
-        }]
-    };
+    let file_error = |key| vec![ImportError::file(key)];
     let text = std::str::from_utf8(bytes).map_err(|_| file_error("register-import-not-utf8"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().next().unwrap_or_default();
@@ -314,6 +346,19 @@ pub fn import_csv(
     let mut grid = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| file_error("register-import-not-csv"))?;
+        // The header and at most MAX_IMPORT_ROWS apps: a longer file is refused whole.
+        if grid.len() > MAX_IMPORT_ROWS {
+            return Err(vec![ImportError::over(
+                "register-import-too-many-rows",
+                MAX_IMPORT_ROWS,
+            )]);
+        }
+        if record.len() > MAX_IMPORT_COLUMNS {
+            return Err(vec![ImportError::over(
+                "register-import-too-many-columns",
+                MAX_IMPORT_COLUMNS,
+            )]);
+        }
         grid.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
     }
     rows_from_grid(&grid, opds)
@@ -338,32 +383,86 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// Reads the first worksheet of an XLSX workbook.
+/// Reads the first worksheet of an XLSX workbook, cell by cell as the file lists them, so
+/// that what it holds is bounded by the limits above and never by the area the cells span
+/// (a sheet with cells in A2 and XFD1048576 is two cells, not seventeen billion). An archive
+/// that declares more than MAX_XLSX_UNPACKED_BYTES is refused before anything is unpacked.
 pub fn import_xlsx(
     bytes: &[u8],
     opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
-    let not_xlsx = || {
-        vec![ImportError {
-            row: 1,
-            column: None,
-            key: "register-import-not-xlsx",
-        }]
-    };
+    let not_xlsx = || vec![ImportError::file("register-import-not-xlsx")];
+    // The sizes the archive's central directory declares (written for every part, also by
+    // writers that stream with data descriptors).
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
+    let mut unpacked: u64 = 0;
+    for index in 0..archive.len() {
+        let part = archive.by_index_raw(index).map_err(|_| not_xlsx())?;
+        unpacked = unpacked.saturating_add(part.size());
+    }
+    if unpacked > MAX_XLSX_UNPACKED_BYTES {
+        let mebibytes =
+            usize::try_from(MAX_XLSX_UNPACKED_BYTES / (1024 * 1024)).unwrap_or(usize::MAX);
+        return Err(vec![ImportError::over(
+            "register-import-unpacks-too-large",
+            mebibytes,
+        )]);
+    }
     let mut workbook: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|_| not_xlsx())?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(not_xlsx)?
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
+    let first = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(not_xlsx)?;
+    let mut cells = workbook
+        .worksheet_cells_reader(&first)
         .map_err(|_| not_xlsx())?;
-    // The grid starts at the first used cell; a sheet that starts lower keeps its row numbers.
-    let skipped = range.start().map(|(row, _)| row as usize).unwrap_or(0);
-    let mut grid: Vec<Vec<String>> = vec![Vec::new(); skipped];
-    grid.extend(
-        range
-            .rows()
-            .map(|row| row.iter().map(cell_text).collect::<Vec<_>>()),
-    );
+    // (row, column, text) of each non-empty cell, rows counted from 0 as the file does.
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| not_xlsx())? {
+        let (row, column) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (row, column) = (row as usize, column as usize);
+        if column >= MAX_IMPORT_COLUMNS {
+            return Err(vec![ImportError::over(
+                "register-import-too-many-columns",
+                MAX_IMPORT_COLUMNS,
+            )]);
+        }
+        // The header may sit a few rows down; what lies past the limit of rows is refused.
+        let first_row = found.first().map_or(row, |(first, _, _)| *first);
+        if row > first_row + MAX_IMPORT_ROWS || row > 2 * MAX_IMPORT_ROWS {
+            return Err(vec![ImportError::over(
+                "register-import-too-many-rows",
+                MAX_IMPORT_ROWS,
+            )]);
+        }
+        found.push((row, column, text));
+    }
+    let Some(last_row) = found.iter().map(|(row, _, _)| *row).max() else {
+        return Err(vec![ImportError::file("register-import-empty")]);
+    };
+    let width = found
+        .iter()
+        .map(|(_, column, _)| column + 1)
+        .max()
+        .unwrap_or(0);
+    // The grid starts at the sheet's first row, so row numbers in errors are the sheet's.
+    let mut grid: Vec<Vec<String>> = vec![Vec::new(); last_row + 1];
+    for (row, column, text) in found {
+        if let Some(line) = grid.get_mut(row) {
+            if line.len() < width {
+                line.resize(width, String::new());
+            }
+            if let Some(slot) = line.get_mut(column) {
+                *slot = text;
+            }
+        }
+    }
     let lead = grid
         .iter()
         .take_while(|row| row.iter().all(|c| c.trim().is_empty()))
@@ -399,6 +498,7 @@ fn rows_from_grid_at(
             row: header_row,
             column: None,
             key: "register-import-empty",
+            limit: None,
         }]);
     };
     let mut errors = Vec::new();
@@ -419,6 +519,7 @@ fn rows_from_grid_at(
                         row: header_row,
                         column: Some((*known).to_owned()),
                         key: "register-import-duplicate-column",
+                        limit: None,
                     });
                 } else if !computed(*column) {
                     positions.push((index, *column, (*known).to_owned()));
@@ -428,6 +529,7 @@ fn rows_from_grid_at(
                 row: header_row,
                 column: Some(title.to_owned()),
                 key: "register-import-unknown-column",
+                limit: None,
             }),
         }
     }
@@ -441,6 +543,7 @@ fn rows_from_grid_at(
                 row: header_row,
                 column: title,
                 key: "register-import-missing-column",
+                limit: None,
             });
         }
     }
@@ -467,6 +570,7 @@ fn rows_from_grid_at(
                 row: row_no,
                 column: Some(title.clone()),
                 key,
+                limit: None,
             };
             match column {
                 Column::Name => fields.name = value,
@@ -519,6 +623,7 @@ fn rows_from_grid_at(
                 row: row_no,
                 column: title,
                 key,
+                limit: None,
             });
         }
         if let Some(opd) = opd {
@@ -529,6 +634,7 @@ fn rows_from_grid_at(
                         row: row_no,
                         column: column_title.get(&Column::Name).cloned(),
                         key: "register-import-duplicate-app",
+                        limit: None,
                     });
                 }
             }
@@ -540,6 +646,7 @@ fn rows_from_grid_at(
             row: header_row,
             column: None,
             key: "register-import-empty",
+            limit: None,
         });
     }
     if errors.is_empty() {

@@ -94,11 +94,11 @@ fn csv_for_indonesian_excel_round_trips() {
     let text = String::from_utf8(bytes.clone()).unwrap();
     let header = text.trim_start_matches('\u{feff}').lines().next().unwrap();
     assert!(
-        header.starts_with("No;Nama Aplikasi;Kode OPD;Nama OPD;URL;Domain"),
+        header.starts_with("\"No\";\"Nama Aplikasi\";\"Kode OPD\";\"Nama OPD\";\"URL\""),
         "{header}"
     );
     assert!(header.contains("Jatuh Tempo"));
-    assert!(text.contains(";2026-08-28;Terlambat;"), "{text}");
+    assert!(text.contains(";\"2026-08-28\";\"Terlambat\";"), "{text}");
     assert!(text.contains("'=HYPERLINK"), "formula guarded: {text}");
     assert!(text.contains("'+62 812 1111"));
     assert!(text.contains("\"'@SUM(A1:A9)\nbaris kedua\""));
@@ -106,7 +106,7 @@ fn csv_for_indonesian_excel_round_trips() {
         text.contains("\"Rapor; \"\"Digital\"\"\""),
         "quoted: {text}"
     );
-    assert!(text.contains(";Tidak aktif;"));
+    assert!(text.contains(";\"Tidak aktif\";"));
 
     let without_bom = export_csv(
         &rows(),
@@ -116,7 +116,7 @@ fn csv_for_indonesian_excel_round_trips() {
         },
     )
     .unwrap();
-    assert!(without_bom.starts_with(b"No,Nama Aplikasi,"));
+    assert!(without_bom.starts_with(b"\"No\",\"Nama Aplikasi\","));
 
     // What was exported imports again, guards removed; computed columns are ignored.
     let (map, dinkes, disdik) = opds();
@@ -224,6 +224,7 @@ fn a_row_naming_a_deactivated_opd_is_refused_and_nothing_is_imported() {
             row: 3,
             column: Some("Kode OPD".into()),
             key: "register-import-opd-inactive",
+            limit: None,
         }]
     );
     // The other way round: only DINKES's row is refused.
@@ -253,11 +254,13 @@ fn headers_are_checked_before_rows() {
                 row: 1,
                 column: Some("Nama".into()),
                 key: "register-import-unknown-column",
+                limit: None,
             },
             ImportError {
                 row: 1,
                 column: Some("Nama Aplikasi".into()),
                 key: "register-import-missing-column",
+                limit: None,
             },
         ]
     );
@@ -294,6 +297,7 @@ fn a_bad_xlsx_row_is_named_by_its_spreadsheet_row() {
             row: 5,
             column: Some("URL".into()),
             key: "register-error-url",
+            limit: None,
         }]
     );
 
@@ -324,4 +328,71 @@ fn sheet_fixed(map: &HashMap<String, SheetOpd>, dinkes: OpdId) {
     assert!(rows.iter().all(|(opd, _)| *opd == dinkes));
     assert_eq!(rows[1].1.url, "https://siak.demakkab.go.id");
     assert_eq!(rows[1].1.status, "active");
+}
+
+/// An XLSX whose cells sit far apart: a header, one app, and one cell at `(row, column)`.
+fn sparse_xlsx(row: u32, column: u16) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "Nama Aplikasi").unwrap();
+    sheet.write_string(0, 1, "Kode OPD").unwrap();
+    sheet.write_string(1, 0, "SIMPUS").unwrap();
+    sheet.write_string(1, 1, "DINKES").unwrap();
+    sheet.write_string(row, column, "x").unwrap();
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_sheet_whose_cells_span_the_whole_grid_is_refused_by_its_limit_without_filling_it() {
+    let (map, _, _) = opds();
+    // XFD1048576: the last cell of a sheet. Read as a dense range this was rows x columns,
+    // 23 GB, and the server was killed; read cell by cell it is three cells.
+    let bomb = sparse_xlsx(1_048_575, 16_383);
+    assert!(bomb.len() < 10_000, "{} bytes", bomb.len());
+    let errors = import_xlsx(&bomb, &map).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].key, "register-import-too-many-columns");
+    assert_eq!(errors[0].limit, Some(64));
+    // Far down in a column of the sheet: the limit of rows.
+    let errors = import_xlsx(&sparse_xlsx(1_048_575, 1), &map).unwrap_err();
+    assert_eq!(errors[0].key, "register-import-too-many-rows");
+    assert_eq!(errors[0].limit, Some(5_000));
+    // Within the limits the same shape is read as a sheet: the stray cell is a row of its
+    // own (sheet row 41) that lacks a name and an OPD.
+    let errors = import_xlsx(&sparse_xlsx(40, 3), &map).unwrap_err();
+    assert!(errors.iter().all(|error| error.row == 41), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|error| error.key == "register-error-name-required")
+    );
+}
+
+#[test]
+fn an_import_longer_than_the_limit_is_refused_whole() {
+    let (map, _, _) = opds();
+    let mut file = String::from("Nama Aplikasi;Kode OPD\n");
+    for line in 0..5_000 {
+        file.push_str(&format!("App {line};DINKES\n"));
+    }
+    assert_eq!(import_csv(file.as_bytes(), &map).unwrap().len(), 5_000);
+    file.push_str("Satu lagi;DINKES\n");
+    let errors = import_csv(file.as_bytes(), &map).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].key, "register-import-too-many-rows");
+    assert_eq!(errors[0].limit, Some(5_000));
+    let wide = format!("Nama Aplikasi;Kode OPD{}\nSIMPUS;DINKES\n", ";x".repeat(70));
+    let errors = import_csv(wide.as_bytes(), &map).unwrap_err();
+    assert_eq!(errors[0].key, "register-import-too-many-columns");
+}
+
+#[test]
+fn a_field_with_the_other_separator_stays_one_quoted_field() {
+    // An operator's description "catatan,=1+1" in a `;` file: opened with `,` as separator,
+    // an unquoted field split into a cell "=1+1" that ran as a formula.
+    let mut row = rows().remove(0);
+    row.fields.notes = "catatan,=1+1".into();
+    let text = String::from_utf8(export_csv(&[row], CsvOptions::default()).unwrap()).unwrap();
+    assert!(text.contains(";\"catatan,=1+1\""), "{text}");
+    assert!(!text.contains(";catatan,=1+1"), "{text}");
 }

@@ -192,3 +192,6 @@ register-record-printed = Printed { $at }
 register-record-page = Page
 register-import-opd-inactive = This OPD has been deactivated; applications cannot be added to an inactive OPD.
 register-import-opd-changed = An OPD was deactivated while the file was being imported, so nothing was imported. Upload the file again to see the refused rows.
+register-import-too-many-rows = The file has more than { $max } app rows; split it into several files.
+register-import-too-many-columns = The file has more than { $max } columns; use the export's columns only.
+register-import-unpacks-too-large = The XLSX file unpacks to more than { $max } MB; save only the sheet of apps again.

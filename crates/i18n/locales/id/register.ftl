@@ -192,3 +192,6 @@ register-record-printed = Dicetak { $at }
 register-record-page = Halaman
 register-import-opd-inactive = OPD ini sudah dinonaktifkan; aplikasi tidak dapat ditambahkan ke OPD nonaktif.
 register-import-opd-changed = Sebuah OPD dinonaktifkan saat berkas diimpor, sehingga tidak ada yang diimpor. Unggah berkas lagi untuk melihat baris yang ditolak.
+register-import-too-many-rows = Berkas berisi lebih dari { $max } baris aplikasi; bagi menjadi beberapa berkas.
+register-import-too-many-columns = Berkas berisi lebih dari { $max } kolom; gunakan kolom hasil ekspor saja.
+register-import-unpacks-too-large = Isi berkas XLSX lebih besar dari { $max } MB setelah dibuka; simpan ulang hanya lembar data aplikasi.

@@ -58,7 +58,10 @@ fn render_import(
             .map(|error| ImportErrorView {
                 row: error.row,
                 column: error.column.unwrap_or_default(),
-                message: tr.t(error.key),
+                message: match error.limit {
+                    Some(max) => tr.t1(error.key, "max", max),
+                    None => tr.t(error.key),
+                },
             })
             .collect(),
         problem: problem.map(|key| tr.t(key)).unwrap_or_default(),
@@ -117,12 +120,19 @@ pub(crate) async fn view_aplikasi_impor_post(
             (opd.code.to_uppercase(), found)
         })
         .collect();
-    // XLSX files are zip archives: "PK" first, whatever the name says.
-    let parsed = if bytes.starts_with(b"PK") || name.ends_with(".xlsx") {
-        sheet::import_xlsx(bytes, &opds)
-    } else {
-        sheet::import_csv(bytes, &opds)
-    };
+    // XLSX files are zip archives: "PK" first, whatever the name says. Parsing is CPU work
+    // bounded by the sheet limits, done off the async threads.
+    let is_xlsx = bytes.starts_with(b"PK") || name.ends_with(".xlsx");
+    let bytes = bytes.clone();
+    let parsed = tokio::task::spawn_blocking(move || {
+        if is_xlsx {
+            sheet::import_xlsx(&bytes, &opds)
+        } else {
+            sheet::import_csv(&bytes, &opds)
+        }
+    })
+    .await
+    .map_err(WebError::internal)?;
     let rows = match parsed {
         Ok(rows) => rows,
         Err(errors) => return render_import(shell, errors, None),

@@ -393,9 +393,20 @@ async fn the_list_filters_by_search_and_due_and_exports_what_it_shows() {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.content_type.starts_with("text/csv"));
     assert!(csv.body.starts_with('\u{feff}'));
-    assert!(csv.body.contains("Nama Aplikasi;Kode OPD;Nama OPD"));
-    assert!(csv.body.contains(";'=Rapor;DISDIK;"), "{}", csv.body);
-    assert!(csv.body.contains(";2027-11-02;Terlambat;"), "{}", csv.body);
+    assert!(
+        csv.body
+            .contains("\"Nama Aplikasi\";\"Kode OPD\";\"Nama OPD\"")
+    );
+    assert!(
+        csv.body.contains(";\"'=Rapor\";\"DISDIK\";"),
+        "{}",
+        csv.body
+    );
+    assert!(
+        csv.body.contains(";\"2027-11-02\";\"Terlambat\";"),
+        "{}",
+        csv.body
+    );
     let filtered = w
         .get(&admin, "/aplikasi/ekspor?format=csv&due=overdue")
         .await;
