@@ -36,7 +36,11 @@ impl Store {
                     .map_err(|error| {
                         StoreError::Corrupt(format!("the shipped holidays: {error:?}"))
                     })?;
-            self.replace_holidays(&holidays, &system, now).await?;
+            match self.replace_holidays(&holidays, &system, now).await {
+                // Another node installed them at the same moment.
+                Err(error) if error.is_unique_violation() => {}
+                other => other?,
+            }
         }
         Ok(())
     }

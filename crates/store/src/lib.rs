@@ -171,6 +171,26 @@ fn sqlite_pool(url: &str, max: u32) -> Result<AnyPoolOptions> {
         }))
 }
 
+/// An exclusive lock on `<database>.migrate-lock` beside a SQLite file, held while migrating;
+/// released when dropped (or when the process ends).
+async fn migration_lock(database: &std::path::Path) -> Result<std::fs::File> {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".migrate-lock");
+    let lock_path = std::path::PathBuf::from(name);
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|error| StoreError::NotCommitted(format!("migration lock: {error}")))?
+    .map_err(|error| StoreError::NotCommitted(format!("migration lock: {error}")))
+}
+
 impl Store {
     /// Connects to `sqlite://PATH` (created if missing) or `postgres://...`, and runs the
     /// migrations of that backend.
@@ -182,13 +202,17 @@ impl Store {
             } else {
                 format!("{url}?mode=rwc")
             };
-            let write = sqlite_pool(&url, 1)?.connect(&url).await?;
-            // The schema must exist before readers and the writer open; migrate first.
-            SQLITE_MIGRATIONS.run(&write).await?;
-            let read = sqlite_pool(&url, 8)?.connect(&url).await?;
             let path = SqliteConnectOptions::from_str(&url)?
                 .get_filename()
                 .to_path_buf();
+            let write = sqlite_pool(&url, 1)?.connect(&url).await?;
+            // The schema must exist before readers and the writer open; migrate first, one
+            // process at a time (sqlx takes no lock on SQLite: two processes opening a new
+            // file at once, a server and `pelihara sop load`, both ran migration 1).
+            let migrating = migration_lock(&path).await?;
+            SQLITE_MIGRATIONS.run(&write).await?;
+            drop(migrating);
+            let read = sqlite_pool(&url, 8)?.connect(&url).await?;
             let turn = writer::WriteTurn::default();
             Store {
                 read,

@@ -263,7 +263,7 @@ impl Store {
             action: "sop.load",
             detail,
         };
-        self.write_with_event(change, async |tx| {
+        let written = self.write_with_event(change, async |tx| {
             let inserted = sqlx::query(
                 "insert into sop_versions (code, version, source, sha256, loaded_at) values ($1, $2, $3, $4, $5)",
             )
@@ -283,8 +283,27 @@ impl Store {
             inserted?;
             Ok(())
         })
-        .await?;
-        Ok(SopLoad::Stored)
+        .await;
+        match written {
+            Ok(()) => Ok(SopLoad::Stored),
+            // Another node stored it at the same moment (two nodes starting on an empty
+            // database): the same text is already there, another is a conflict.
+            Err(StoreError::Duplicate(what)) => {
+                let stored: Option<String> = sqlx::query_scalar(
+                    "select sha256 from sop_versions where code = $1 and version = $2",
+                )
+                .bind(code.to_owned())
+                .bind(i64::from(version))
+                .fetch_optional(self.reader())
+                .await?;
+                if stored.as_deref() == Some(digest.as_str()) {
+                    Ok(SopLoad::AlreadyStored)
+                } else {
+                    Err(StoreError::Duplicate(what))
+                }
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Makes `version` the one new cases of `code` start on (and un-retires the SOP when it
