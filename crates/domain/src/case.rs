@@ -1,6 +1,8 @@
 //! A case (permohonan) and its tasks: the state the engine reads and writes. Plain data with
 //! serde, so the store can keep it; all rules live in `engine`.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -102,11 +104,23 @@ pub struct Case {
     pub tracking_code: String,
     pub sop_code: String,
     pub sop_version: u32,
-    pub opd_id: OpdId,
-    pub app_id: AppId,
+    /// The OPD that asked, for an SOP whose requester is an OPD (`[intake] requester`);
+    /// none when an employee or a position holder started the case.
+    pub opd_id: Option<OpdId>,
+    /// The app or website of the register the case is about, where the SOP asks for one.
+    pub app_id: Option<AppId>,
     pub subject: String,
     pub description: String,
-    pub letter: DocumentRef,
+    /// The request letter, where the SOP asks for one.
+    pub letter: Option<DocumentRef>,
+    /// The values of the SOP's extra start-form fields (`[[intake.fields]]`) by field id, as
+    /// checked at submission; a field left empty is absent.
+    #[serde(default)]
+    pub intake: BTreeMap<String, String>,
+    /// Whether finishing this case counts as maintenance of its app: the SOP says so
+    /// (`[intake] maintenance`) and the case has an app. Fixed at submission.
+    #[serde(default)]
+    pub counts_as_maintenance: bool,
     pub status: CaseStatus,
     /// The step the case is at (the last step once closed).
     pub current_step: u32,

@@ -19,7 +19,7 @@ pub mod sla;
 pub use case::*;
 pub use engine::{
     ActionKind, AuditDraft, Available, CaseState, Command, Context, RegisterInput, SubmitInput,
-    Transition, apply, available_actions, may_take, may_view, submit,
+    Transition, apply, available_actions, may_start, may_take, may_view, submit,
 };
 pub use ids::*;
 pub use people::*;

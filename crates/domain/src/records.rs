@@ -110,7 +110,9 @@ impl Disposition {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Record {
     Submission {
-        letter: DocumentRef,
+        /// None for an SOP that asks no letter.
+        #[serde(default)]
+        letter: Option<DocumentRef>,
     },
     Registration {
         agenda: AgendaEntry,

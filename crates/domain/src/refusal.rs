@@ -10,9 +10,17 @@ use crate::case::CaseStatus;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     NotAllowedValue,
     InFuture,
+    /// Not a number (an intake field of kind `number`).
+    NotANumber,
+    /// Not a date (an intake field of kind `date`).
+    NotADate,
+    /// Given although the SOP does not ask for it (a letter or an app where it says "none").
+    NotAsked,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -48,6 +56,17 @@ pub enum Refusal {
     },
     #[error("the case changed meanwhile")]
     Conflict,
+    /// The actor is not who the SOP lets start a case (`[intake] requester`).
+    #[error("may not start a case of this SOP")]
+    MayNotStart,
+    /// An extra start-form field of the SOP (`[[intake.fields]]`): its label comes from the
+    /// SOP file, so it is named as written there rather than through a message key.
+    #[error("invalid intake field {field}: {problem:?}")]
+    InvalidIntake {
+        field: String,
+        label: String,
+        problem: Problem,
+    },
 }
 
 impl Refusal {
@@ -91,27 +110,43 @@ impl Refusal {
             Refusal::MayNotWithdraw => t(lang, "refusal-may-not-withdraw"),
             Refusal::MayNotRecall => t(lang, "refusal-may-not-recall"),
             Refusal::Invalid { field, problem } => {
-                let field_name = t(lang, &format!("field-{field}"));
-                match problem {
-                    Problem::Required => {
-                        t_args(lang, "problem-required", &[("field", arg(field_name))])
-                    }
-                    Problem::TooLong { max } => t_args(
-                        lang,
-                        "problem-too-long",
-                        &[("field", arg(field_name)), ("max", arg(max))],
-                    ),
-                    Problem::NotAllowedValue => t_args(
-                        lang,
-                        "problem-not-allowed-value",
-                        &[("field", arg(field_name))],
-                    ),
-                    Problem::InFuture => {
-                        t_args(lang, "problem-in-future", &[("field", arg(field_name))])
-                    }
-                }
+                problem_message(lang, t(lang, &format!("field-{field}")), *problem)
+            }
+            Refusal::InvalidIntake { label, problem, .. } => {
+                problem_message(lang, label.clone(), *problem)
             }
             Refusal::Conflict => t(lang, "refusal-conflict"),
+            Refusal::MayNotStart => t(lang, "refusal-may-not-start"),
         }
+    }
+
+    /// The field a refusal is about, for a form to show the message beside it: a message key
+    /// suffix (`subject`, `letter`, ...) or an intake field's id.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Refusal::Invalid { field, .. } => Some(field),
+            Refusal::InvalidIntake { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+fn problem_message(lang: Lang, field_name: String, problem: Problem) -> String {
+    match problem {
+        Problem::Required => t_args(lang, "problem-required", &[("field", arg(field_name))]),
+        Problem::TooLong { max } => t_args(
+            lang,
+            "problem-too-long",
+            &[("field", arg(field_name)), ("max", arg(max))],
+        ),
+        Problem::NotAllowedValue => t_args(
+            lang,
+            "problem-not-allowed-value",
+            &[("field", arg(field_name))],
+        ),
+        Problem::InFuture => t_args(lang, "problem-in-future", &[("field", arg(field_name))]),
+        Problem::NotANumber => t_args(lang, "problem-not-a-number", &[("field", arg(field_name))]),
+        Problem::NotADate => t_args(lang, "problem-not-a-date", &[("field", arg(field_name))]),
+        Problem::NotAsked => t_args(lang, "problem-not-asked", &[("field", arg(field_name))]),
     }
 }

@@ -12,6 +12,10 @@ use pelihara_domain::sla::{self, SlaState};
 use pelihara_domain::*;
 use pelihara_sop::SopDefinition;
 
+// Starting cases of SOPs other than Demak's: requester kinds, letter, app and extra fields.
+#[path = "engine/intake.rs"]
+mod intake;
+
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 
 fn sop() -> SopDefinition {
@@ -99,12 +103,13 @@ impl World {
             self.ctx(now),
             &self.operator,
             SubmitInput {
-                opd_id: self.opd,
-                app_id: AppId::random(),
+                opd_id: Some(self.opd),
+                app_id: Some(AppId::random()),
                 subject: "Pemeliharaan website Dinkes".into(),
                 description: "Formulir pengaduan tidak terkirim".into(),
-                letter: letter(),
+                letter: Some(letter()),
                 tracking_code: "PLH-TEST-0001".into(),
+                ..SubmitInput::default()
             },
         )
         .unwrap();
@@ -335,10 +340,10 @@ fn dispositions_carry_a_paraf_that_detects_edits() {
     };
     assert_eq!(disposition.from_position, "kepala_dinas");
     assert_eq!(disposition.to_position, "sekretaris");
-    assert!(disposition.paraf_is_intact(&state.case.letter.sha256));
+    assert!(disposition.paraf_is_intact(&state.case.letter.as_ref().unwrap().sha256));
     let mut edited = disposition.clone();
     edited.note.push_str(" (diubah)");
-    assert!(!edited.paraf_is_intact(&state.case.letter.sha256));
+    assert!(!edited.paraf_is_intact(&state.case.letter.as_ref().unwrap().sha256));
     assert!(!disposition.paraf_is_intact(&"b".repeat(64)));
 }
 
@@ -672,12 +677,13 @@ fn nobody_acts_outside_their_position() {
         w.ctx(t),
         &w.other_operator,
         SubmitInput {
-            opd_id: w.opd,
-            app_id: AppId::random(),
+            opd_id: Some(w.opd),
+            app_id: Some(AppId::random()),
             subject: "x".into(),
             description: "y".into(),
-            letter: letter(),
+            letter: Some(letter()),
             tracking_code: "PLH-X".into(),
+            ..SubmitInput::default()
         },
     );
     assert!(matches!(attempt, Err(Refusal::NotAllowed { .. })));
