@@ -207,16 +207,17 @@ impl Demo {
                 &self.calendar,
                 &actor,
                 SubmitInput {
-                    opd_id: opd,
-                    app_id: app,
+                    opd_id: Some(opd),
+                    app_id: Some(app),
                     subject: subject.into(),
                     description: format!("Mohon pemeliharaan: {subject}."),
-                    letter: DocumentRef {
+                    letter: Some(DocumentRef {
                         sha256,
                         file_name: "surat-permohonan.pdf".into(),
                         size: letter.len() as u64,
                         media_type: "application/pdf".into(),
-                    },
+                    }),
+                    intake: Default::default(),
                     tracking_code,
                 },
                 at,

@@ -70,14 +70,19 @@ impl People {
     pub(crate) fn assignees(
         &self,
         task: &Task,
-        case_opd: OpdId,
+        case_opd: Option<OpdId>,
         now: DateTime<Utc>,
     ) -> Vec<&StoredUser> {
         if let Some(claimed) = task.claimed_by.and_then(|id| self.active(id)) {
             return vec![claimed];
         }
         if task.position == OPD_POSITION {
-            return self.operators(task.opd_id.unwrap_or(case_opd));
+            // The requester's task of a case no OPD asked waits on the employee who asked;
+            // they are not told by reminders yet.
+            return match task.opd_id.or(case_opd) {
+                Some(opd) => self.operators(opd),
+                None => Vec::new(),
+            };
         }
         self.position(&task.position, now)
     }

@@ -79,8 +79,9 @@ fn detail(item: &ReminderTask, sop: Option<&SopDefinition>) -> NotificationDetai
     NotificationDetail {
         tracking_code: Some(item.tracking_code.clone()),
         subject: Some(item.subject.clone()),
-        opd_name: Some(item.opd_name.clone()),
-        app_name: Some(item.app_name.clone()),
+        // A case no OPD asked, or without an app, names none.
+        opd_name: Some(item.opd_name.clone()).filter(|name| !name.is_empty()),
+        app_name: Some(item.app_name.clone()).filter(|name| !name.is_empty()),
         step_no: Some(item.task.step_no),
         step_name: step.map(|step| step.activity.clone()),
         position: Some(item.task.position.clone()),
@@ -103,7 +104,7 @@ fn notification(
         kind,
         case_id: Some(item.task.case_id),
         task_id: Some(item.task.id),
-        app_id: Some(item.app_id),
+        app_id: item.app_id,
         link_path: format!("/permohonan/{}", item.task.case_id),
         detail,
     }

@@ -80,14 +80,15 @@ pub(crate) fn page_query(filter: &CaseFilter, after: bool) -> (String, usize) {
         format!("where {}", conditions.join(" and "))
     };
     let query = format!(
-        "select c.id, c.sop_code, c.sop_version, c.tracking_code, c.subject, c.opd_id, o.name as opd_name, \
-         a.name as app_name, c.status, c.current_step, c.submitted_at, c.closed_at, \
+        "select c.id, c.sop_code, c.sop_version, c.tracking_code, c.subject, c.opd_id, \
+         coalesce(o.name, '') as opd_name, coalesce(a.name, '') as app_name, c.status, \
+         c.current_step, c.submitted_at, c.closed_at, \
          c.agenda_number, \
          (select min(t.due_at) from tasks t where t.case_id = c.id and t.state = 'open') as due_at \
          from (select p.id from cases p {condition} \
          order by p.submitted_at desc, p.id desc limit ${next}) page \
-         join cases c on c.id = page.id join opds o on o.id = c.opd_id \
-         join apps a on a.id = c.app_id \
+         join cases c on c.id = page.id left join opds o on o.id = c.opd_id \
+         left join apps a on a.id = c.app_id \
          order by c.submitted_at desc, c.id desc"
     );
     (query, next)
@@ -146,7 +147,12 @@ pub(crate) fn summary_from_row(row: &sqlx::any::AnyRow) -> Result<CaseSummary> {
             .map_err(|_| StoreError::Corrupt("SOP version".to_owned()))?,
         tracking_code: row.try_get("tracking_code")?,
         subject: row.try_get("subject")?,
-        opd_id: OpdId(uuid(&row.try_get::<String, _>("opd_id")?)?),
+        opd_id: row
+            .try_get::<Option<String>, _>("opd_id")?
+            .as_deref()
+            .map(uuid)
+            .transpose()?
+            .map(OpdId),
         opd_name: row.try_get("opd_name")?,
         app_name: row.try_get("app_name")?,
         status: from_code(&row.try_get::<String, _>("status")?)?,

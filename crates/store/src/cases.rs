@@ -10,7 +10,7 @@ use pelihara_domain::agenda::AgendaFormat;
 use pelihara_domain::register::AppFields;
 use pelihara_domain::{
     Actor, AppId, CaseId, CaseState, CaseStatus, Command, Context, DraftId, Entry, EntryId, OpdId,
-    Refusal, SubmitInput, Task, TaskId, Transition, UserId, may_view,
+    Problem, Refusal, SubmitInput, Task, TaskId, Transition, UserId, may_view,
 };
 use pelihara_sop::SopDefinition;
 use sqlx::Row;
@@ -36,7 +36,9 @@ pub struct InboxItem {
     pub sop_version: u32,
     pub tracking_code: String,
     pub subject: String,
+    /// Empty for a case without an OPD.
     pub opd_name: String,
+    /// Empty for a case without an app.
     pub app_name: String,
     pub agenda_number: Option<String>,
 }
@@ -50,8 +52,11 @@ pub struct CaseSummary {
     pub sop_version: u32,
     pub tracking_code: String,
     pub subject: String,
-    pub opd_id: OpdId,
+    /// None for a case no OPD asked (an employee's or a position holder's).
+    pub opd_id: Option<OpdId>,
+    /// Empty without an OPD.
     pub opd_name: String,
+    /// Empty without an app.
     pub app_name: String,
     pub status: CaseStatus,
     pub current_step: u32,
@@ -111,16 +116,20 @@ fn task_from_row(row: &impl Columns) -> Result<Task> {
 }
 
 fn case_from_row(row: &impl Columns) -> Result<pelihara_domain::Case> {
+    let opd_id: Option<String> = row.column("opd_id")?;
+    let app_id: Option<String> = row.column("app_id")?;
     Ok(pelihara_domain::Case {
         id: CaseId(uuid(&row.column::<String>("id")?)?),
         tracking_code: row.column("tracking_code")?,
         sop_code: row.column("sop_code")?,
         sop_version: to_u32(row.column("sop_version")?, "SOP version")?,
-        opd_id: OpdId(uuid(&row.column::<String>("opd_id")?)?),
-        app_id: pelihara_domain::AppId(uuid(&row.column::<String>("app_id")?)?),
+        opd_id: opd_id.as_deref().map(uuid).transpose()?.map(OpdId),
+        app_id: app_id.as_deref().map(uuid).transpose()?.map(AppId),
         subject: row.column("subject")?,
         description: row.column("description")?,
-        letter: from_json(&row.column::<String>("letter_json")?)?,
+        letter: opt_from_json(row.column("letter_json")?)?,
+        intake: from_json(&row.column::<String>("intake_json")?)?,
+        counts_as_maintenance: row.column::<i64>("counts_as_maintenance")? != 0,
         status: from_code(&row.column::<String>("status")?)?,
         current_step: to_u32(row.column("current_step")?, "step")?,
         agenda: opt_from_json(row.column("agenda_json")?)?,
@@ -167,7 +176,7 @@ impl FromColumns for Entry {
 
 const CASE_COLUMNS: &str = "id, tracking_code, sop_code, sop_version, opd_id, app_id, subject, \
     description, letter_json, status, current_step, agenda_json, submitted_by, submitted_at, \
-    closed_at, closing_reason, version";
+    closed_at, closing_reason, version, intake_json, counts_as_maintenance";
 
 fn entry_from_row(row: &impl Columns) -> Result<Entry> {
     let task_id: Option<String> = row.column("task_id")?;
@@ -299,17 +308,19 @@ async fn next_agenda_sequence(conn: &mut WriteConn<'_>, year: i32) -> Result<u32
     to_u32(row.int(0)?, "agenda sequence")
 }
 
-/// Inserts a new case row and its letter's document row.
+/// Inserts a new case row and its letter's document row (if it has a letter).
 async fn insert_case(
     conn: &mut WriteConn<'_>,
     transition: &Transition,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    insert_document(conn, &transition.case.letter, now).await?;
+    if let Some(letter) = &transition.case.letter {
+        insert_document(conn, letter, now).await?;
+    }
     let case = &transition.case;
     let query = format!(
         "insert into cases ({CASE_COLUMNS}, letter_sha256, agenda_number) values ($1, $2, $3, \
-             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+             $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
     );
     conn.execute(
         &query,
@@ -318,11 +329,11 @@ async fn insert_case(
             case.tracking_code.clone().into(),
             case.sop_code.clone().into(),
             i64::from(case.sop_version).into(),
-            case.opd_id.to_string().into(),
-            case.app_id.to_string().into(),
+            case.opd_id.map(|id| id.to_string()).into(),
+            case.app_id.map(|id| id.to_string()).into(),
             case.subject.clone().into(),
             case.description.clone().into(),
-            to_json(&case.letter)?.into(),
+            opt_to_json(&case.letter)?.into(),
             code(&case.status)?.into(),
             i64::from(case.current_step).into(),
             opt_to_json(&case.agenda)?.into(),
@@ -331,7 +342,12 @@ async fn insert_case(
             case.closed_at.map(millis).into(),
             case.closing_reason.clone().into(),
             case.version.into(),
-            case.letter.sha256.clone().into(),
+            to_json(&case.intake)?.into(),
+            i64::from(case.counts_as_maintenance).into(),
+            case.letter
+                .as_ref()
+                .map(|letter| letter.sha256.clone())
+                .into(),
             Option::<String>::None.into(),
         ],
     )
@@ -434,8 +450,11 @@ async fn write_transition(
                     .map(|agenda| agenda.number.clone())
                     .into(),
                 opt_to_json(&case.agenda)?.into(),
-                case.letter.sha256.clone().into(),
-                to_json(&case.letter)?.into(),
+                case.letter
+                    .as_ref()
+                    .map(|letter| letter.sha256.clone())
+                    .into(),
+                opt_to_json(&case.letter)?.into(),
                 case.closed_at.map(millis).into(),
                 case.closing_reason.clone().into(),
                 case.version.into(),
@@ -477,9 +496,13 @@ async fn write_submission(
     now: DateTime<Utc>,
 ) -> Result<Transition> {
     let case = &transition.case;
-    let app = case.app_id.to_string();
+    let app = case.app_id.map(|id| id.to_string());
     if let Some(fields) = &with.proposed_app {
-        insert_app(conn, case.app_id, case.opd_id, fields, now).await?;
+        // `submit_request` gave the case an app id; a proposed app belongs to an OPD.
+        let (Some(app_id), Some(opd_id)) = (case.app_id, case.opd_id) else {
+            return Err(Refusal::invalid("app", Problem::NotAsked).into());
+        };
+        insert_app(conn, app_id, opd_id, fields, now).await?;
         let detail = serde_json::json!({
             "app_id": case.app_id, "opd_id": case.opd_id, "name": fields.name, "url": fields.url,
         });
@@ -497,7 +520,9 @@ async fn write_submission(
             },
         )
         .await?;
-    } else if backend == Backend::Postgres {
+    } else if backend == Backend::Postgres
+        && let Some(app) = &app
+    {
         // Serialises this submission with draft preparations for the same app (SQLite has
         // one writer already): whatever is read below is what the other committed.
         conn.fetch_all(
@@ -508,6 +533,13 @@ async fn write_submission(
     }
     insert_case(conn, &transition, now).await?;
     write_rest(conn, backend, &HashSet::new(), &transition, source, now).await?;
+    let Some(app) = app else {
+        // No app, no draft: a draft is always for an app.
+        if with.draft.is_some() {
+            return Err(Refusal::Conflict.into());
+        }
+        return Ok(transition);
+    };
     // The app's open draft (at most one) is what this request fulfils, whether the OPD came
     // through it or not: it closes as confirmed into this case, so it never sits beside it.
     let open: Vec<String> = conn
@@ -597,7 +629,7 @@ impl Store {
         source: &AuditSource,
     ) -> Result<CaseState> {
         if with.proposed_app.is_some() {
-            input.app_id = AppId::random();
+            input.app_id = Some(AppId::random());
         }
         let context = Context { sop, calendar, now };
         let transition = pelihara_domain::submit(context, actor, input)?;
@@ -833,10 +865,10 @@ impl Store {
             ));
         }
         let query = format!(
-            "select {}, c.sop_code, c.sop_version, c.tracking_code, c.subject, c.agenda_number, o.name as opd_name, \
-             a.name as app_name \
-             from tasks t join cases c on c.id = t.case_id join opds o on o.id = c.opd_id \
-             join apps a on a.id = c.app_id \
+            "select {}, c.sop_code, c.sop_version, c.tracking_code, c.subject, c.agenda_number, \
+             coalesce(o.name, '') as opd_name, coalesce(a.name, '') as app_name \
+             from tasks t join cases c on c.id = t.case_id left join opds o on o.id = c.opd_id \
+             left join apps a on a.id = c.app_id \
              where t.id in ({}) \
              order by case when t.due_at is null then 1 else 0 end, t.due_at, t.opened_at \
              limit {limit_param}",
@@ -864,10 +896,10 @@ impl Store {
         let limit_param = if opd.is_some() { "$2" } else { "$1" };
         let query = format!(
             "select c.id, c.sop_code, c.sop_version, c.tracking_code, c.subject, c.opd_id, \
-             o.name as opd_name, a.name as app_name, c.status, c.current_step, c.submitted_at, \
-             c.closed_at, c.agenda_number, \
+             coalesce(o.name, '') as opd_name, coalesce(a.name, '') as app_name, c.status, \
+             c.current_step, c.submitted_at, c.closed_at, c.agenda_number, \
              (select min(t.due_at) from tasks t where t.case_id = c.id and t.state = 'open') as due_at \
-             from cases c join opds o on o.id = c.opd_id join apps a on a.id = c.app_id \
+             from cases c left join opds o on o.id = c.opd_id left join apps a on a.id = c.app_id \
              {filter} order by c.submitted_at desc limit {limit_param}"
         );
         let mut statement = sqlx::query(sqlx::AssertSqlSafe(query));

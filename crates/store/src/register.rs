@@ -89,15 +89,16 @@ const APP_COLUMNS: &str = "a.id, a.opd_id, a.name, a.url, a.domain, a.hosting, a
     a.opd_contact_email, a.dinkominfo_contact_name, a.dinkominfo_contact_phone, \
     a.dinkominfo_contact_email, a.maintenance_interval_months, a.created_at, a.updated_at";
 
-/// The register's query: every app with its OPD, its last finished maintenance, its running
-/// cases and its last health check (the row whose checked_at is the app's latest). The two
-/// figures over cases must stay index searches (`cases_by_app_status`), never a read of every
-/// case of the app: the hourly maintenance sweep runs this too.
+/// The register's query: every app with its OPD, its last finished maintenance (a done case
+/// that counts as maintenance, migration 0015), its running cases and its last health check
+/// (the row whose checked_at is the app's latest). The two figures over cases must stay index
+/// searches (`cases_by_app_status`), never a read of every case of the app: the hourly
+/// maintenance sweep runs this too.
 fn register_query(filter_sql: &str) -> String {
     format!(
         "select {APP_COLUMNS}, o.code as opd_code, o.name as opd_name, \
-         (select max(c.closed_at) from cases c where c.app_id = a.id and c.status = 'done') \
-           as last_maintained_at, \
+         (select max(c.closed_at) from cases c where c.app_id = a.id and c.status = 'done' \
+           and c.counts_as_maintenance = 1) as last_maintained_at, \
          (select count(*) from cases c where c.app_id = a.id and c.status in ('open', 'returned')) \
            as open_cases, \
          h.checked_at as last_check_at, h.ok as last_check_ok \
@@ -200,7 +201,7 @@ pub struct RegisterRow {
     pub app: App,
     pub opd_code: String,
     pub opd_name: String,
-    /// `closed_at` of the app's last case that ended done.
+    /// `closed_at` of the app's last case that ended done and counts as maintenance.
     pub last_maintained_at: Option<DateTime<Utc>>,
     /// Whether the app has a case that is still open (no new draft for it).
     pub open_cases: u32,

@@ -23,9 +23,12 @@ pub struct ReminderTask {
     pub task: Task,
     pub tracking_code: String,
     pub subject: String,
-    pub opd_id: OpdId,
+    /// None for a case no OPD asked.
+    pub opd_id: Option<OpdId>,
+    /// Empty without an OPD.
     pub opd_name: String,
-    pub app_id: AppId,
+    pub app_id: Option<AppId>,
+    /// Empty without an app.
     pub app_name: String,
     pub sop_code: String,
     pub sop_version: u32,
@@ -83,7 +86,8 @@ fn opt_id<T>(text: Option<String>, make: fn(Uuid) -> T) -> Result<Option<T>> {
 pub(crate) const REMINDER_COLUMNS: &str = "t.id, t.case_id, t.step_no, t.stage, t.position, \
      t.opd_id, t.claimed_by, t.claimed_by_name, t.opened_at, t.seen_at, t.standard_json, \
      t.pauses_json, t.due_at, c.tracking_code, c.subject, c.opd_id as case_opd_id, c.app_id, \
-     c.sop_code, c.sop_version, o.name as opd_name, a.name as app_name";
+     c.sop_code, c.sop_version, coalesce(o.name, '') as opd_name, \
+     coalesce(a.name, '') as app_name";
 
 /// An open task and its case's particulars from a row of [`REMINDER_COLUMNS`].
 pub(crate) fn reminder_from_row(row: &AnyRow) -> Result<ReminderTask> {
@@ -113,9 +117,9 @@ pub(crate) fn reminder_from_row(row: &AnyRow) -> Result<ReminderTask> {
         task,
         tracking_code: row.try_get("tracking_code")?,
         subject: row.try_get("subject")?,
-        opd_id: OpdId(uuid(&row.try_get::<String, _>("case_opd_id")?)?),
+        opd_id: opt_id(row.try_get("case_opd_id")?, OpdId)?,
         opd_name: row.try_get("opd_name")?,
-        app_id: AppId(uuid(&row.try_get::<String, _>("app_id")?)?),
+        app_id: opt_id(row.try_get("app_id")?, AppId)?,
         app_name: row.try_get("app_name")?,
         sop_code: row.try_get("sop_code")?,
         sop_version: count32(row.try_get("sop_version")?),
@@ -140,8 +144,8 @@ impl Store {
         let query = format!(
             "select r.next_at as r_next_at, r.stage as r_stage, {REMINDER_COLUMNS} \
              from task_reminders r join tasks t on t.id = r.task_id \
-             join cases c on c.id = t.case_id join opds o on o.id = c.opd_id \
-             join apps a on a.id = c.app_id \
+             join cases c on c.id = t.case_id left join opds o on o.id = c.opd_id \
+             left join apps a on a.id = c.app_id \
              where r.next_at <= $1 and (r.next_at > $2 or (r.next_at = $2 and r.task_id > $3)) \
              and t.state = 'open' order by r.next_at, r.task_id limit $4"
         );

@@ -53,6 +53,9 @@ macro_rules! contract {
 mod case_list_contract;
 #[path = "contract/documents.rs"]
 mod documents_contract;
+// Cases of other SOPs: no OPD, no app, no letter, the start form's fields.
+#[path = "contract/intake.rs"]
+mod intake_contract;
 #[path = "contract/maintenance.rs"]
 mod maintenance_contract;
 #[path = "contract/notifications.rs"]
@@ -288,16 +291,17 @@ impl Harness {
         let bytes = format!("%PDF-1.7 surat {}", uuid::Uuid::new_v4()).into_bytes();
         let sha256 = self.blobs.put(&bytes).unwrap();
         SubmitInput {
-            opd_id: self.opd,
-            app_id: self.app,
+            opd_id: Some(self.opd),
+            app_id: Some(self.app),
             subject: "Pemeliharaan SIMPUS".into(),
             description: "Laporan bulanan gagal diunduh".into(),
-            letter: DocumentRef {
+            letter: Some(DocumentRef {
                 sha256,
                 file_name: "surat.pdf".into(),
                 size: bytes.len() as u64,
                 media_type: "application/pdf".into(),
-            },
+            }),
+            intake: Default::default(),
             tracking_code: format!(
                 "PLH-{}",
                 &uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()
@@ -447,9 +451,14 @@ async fn whole_sop_walk(h: Harness) {
     let Record::Disposition(disposition) = &stored.entries[2].record else {
         panic!()
     };
-    assert!(disposition.paraf_is_intact(&stored.case.letter.sha256));
+    assert!(disposition.paraf_is_intact(&stored.case.letter.as_ref().unwrap().sha256));
     // The letter is on disk under its hash.
-    assert!(h.blobs.get(&stored.case.letter.sha256).unwrap().is_some());
+    assert!(
+        h.blobs
+            .get(&stored.case.letter.as_ref().unwrap().sha256)
+            .unwrap()
+            .is_some()
+    );
 
     // Every action left one event; the chain verifies.
     let report = h.store.verify_audit().await.unwrap();
@@ -496,9 +505,9 @@ async fn detours(h: Harness) {
         )
         .await;
     assert_eq!(state.case.status, CaseStatus::Open);
-    assert_eq!(state.case.letter.sha256, sha256);
+    assert_eq!(state.case.letter.as_ref().unwrap().sha256, sha256);
     let reread = h.store.case_state(case).await.unwrap().unwrap();
-    assert_eq!(reread.case.letter.sha256, sha256);
+    assert_eq!(reread.case.letter.as_ref().unwrap().sha256, sha256);
     assert_eq!(reread.active_task().unwrap().pauses.len(), 1);
 
     // Reject.

@@ -130,16 +130,17 @@ impl Harness {
         let bytes = format!("%PDF-1.7 surat {}", uuid::Uuid::new_v4()).into_bytes();
         let sha256 = self.blobs.put(&bytes).unwrap();
         let input = SubmitInput {
-            opd_id: self.opd,
-            app_id: self.app,
+            opd_id: Some(self.opd),
+            app_id: Some(self.app),
             subject: "Pemeliharaan SIMPUS".into(),
             description: "Laporan bulanan gagal diunduh".into(),
-            letter: DocumentRef {
+            letter: Some(DocumentRef {
                 sha256,
                 file_name: "surat.pdf".into(),
                 size: bytes.len() as u64,
                 media_type: "application/pdf".into(),
-            },
+            }),
+            intake: Default::default(),
             tracking_code: format!(
                 "PLH-{}",
                 &uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()

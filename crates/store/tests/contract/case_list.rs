@@ -66,8 +66,8 @@ async fn the_request_list_pages_and_filters_in_the_database(h: Harness) {
     for minutes in [1, 5, 20] {
         let at = t + Duration::minutes(minutes);
         let mut input = h.submit_input();
-        input.opd_id = h.other_opd;
-        input.app_id = other_app;
+        input.opd_id = Some(h.other_opd);
+        input.app_id = Some(other_app);
         let case = h
             .store
             .submit_case(

@@ -468,8 +468,8 @@ async fn a_proposed_app_is_stored_with_its_request_or_not_at_all(h: Harness) {
     let apps = h.store.list_apps(Some(h.opd)).await.unwrap();
     let app = apps.iter().find(|app| app.name == "SIPANDU").unwrap();
     assert_eq!(app.status, "proposed");
-    assert_eq!(state.case.app_id, app.id);
-    assert_ne!(state.case.app_id, h.app);
+    assert_eq!(state.case.app_id, Some(app.id));
+    assert_ne!(state.case.app_id, Some(h.app));
     let report = h.store.verify_audit().await.unwrap();
     assert_eq!(report.events, before + 2, "app.create and the submission");
     assert_eq!(report.first_bad, None);
