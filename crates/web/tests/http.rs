@@ -20,6 +20,9 @@ mod auth;
 // The request pages: new request, case page, action forms, OPD isolation.
 #[path = "http/cases.rs"]
 mod cases;
+// Starting cases of other SOPs: the intake form, its refusals, the SOP chooser.
+#[path = "http/intake.rs"]
+mod intake;
 // The bell, the notification list, channel settings and the delivery log.
 #[path = "http/notifications.rs"]
 mod notifications;

@@ -134,3 +134,6 @@ web-answer-yes = Yes
 web-answer-no = No
 web-record-signed = Electronic paraf
 web-paraf-seal = Paraf security code
+web-optional = optional
+web-error-check-fields = Check the fields marked below.
+web-choose-sop = Choose the kind of request to submit:

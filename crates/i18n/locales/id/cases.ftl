@@ -134,3 +134,6 @@ web-answer-yes = Ya
 web-answer-no = Tidak
 web-record-signed = Paraf elektronik
 web-paraf-seal = Kode pengaman paraf
+web-optional = tidak wajib
+web-error-check-fields = Periksa isian yang ditandai di bawah.
+web-choose-sop = Pilih jenis permohonan yang akan diajukan:

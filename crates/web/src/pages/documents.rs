@@ -399,8 +399,14 @@ struct Names {
 
 async fn names(services: &Services, state: &CaseState) -> Result<Names, WebError> {
     let store = &services.store;
-    let opd = store.opd(state.case.opd_id).await?;
-    let app = store.app(state.case.app_id).await?;
+    let opd = match state.case.opd_id {
+        Some(opd) => store.opd(opd).await?,
+        None => None,
+    };
+    let app = match state.case.app_id {
+        Some(app) => store.app(app).await?,
+        None => None,
+    };
     let user = store.user(state.case.submitted_by).await?;
     Ok(Names {
         opd: opd.map(|opd| opd.name).unwrap_or_default(),
@@ -475,8 +481,17 @@ fn inputs(
                 subject: case.subject.clone(),
                 submitted_by: names.submitted_by.clone(),
                 submitted_at: case.submitted_at,
-                letter_file: case.letter.file_name.clone(),
-                letter_sha256: case.letter.sha256.clone(),
+                // A case without a letter (its SOP asks none) acknowledges the request alone.
+                letter_file: case
+                    .letter
+                    .as_ref()
+                    .map(|letter| letter.file_name.clone())
+                    .unwrap_or_default(),
+                letter_sha256: case
+                    .letter
+                    .as_ref()
+                    .map(|letter| letter.sha256.clone())
+                    .unwrap_or_default(),
                 place: place.to_owned(),
             }),
             case.tracking_code.clone(),
@@ -522,7 +537,11 @@ fn inputs(
                 Inputs::Card(Box::new(ControlCard {
                     index: names.app.clone(),
                     summary: case.subject.clone(),
-                    attachments: format!("1 berkas ({})", case.letter.file_name),
+                    attachments: case
+                        .letter
+                        .as_ref()
+                        .map(|letter| format!("1 berkas ({})", letter.file_name))
+                        .unwrap_or_else(|| "-".to_owned()),
                     to: last
                         .map(|disposition| position(tr, &disposition.to_position))
                         .unwrap_or_else(|| office.to_owned()),

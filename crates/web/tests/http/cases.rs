@@ -22,30 +22,36 @@ fn pdf() -> Vec<u8> {
 }
 
 pub(crate) async fn site() -> Site {
-    let test = testing::services().await;
-    let people = testing::seed_people(&test.services).await;
-    let system = pelihara_store::AuditSource::cli("test");
-    let now = test.services.clock.now();
-    for (opd, name) in [(people.opd, "SIMPUS"), (people.other_opd, "PPDB Online")] {
-        test.services
-            .store
-            .create_app(
-                opd,
-                pelihara_store::register::NewApp {
-                    name: name.into(),
-                    ..Default::default()
-                },
-                &system,
-                now,
-            )
-            .await
-            .unwrap();
-    }
-    let router = testing::router(&test.services);
-    Site {
-        test,
-        router,
-        people,
+    Site::around(testing::services().await).await
+}
+
+impl Site {
+    /// The site on these services: the seeded people, an app for each of the two OPDs.
+    pub(crate) async fn around(test: TestServices) -> Site {
+        let people = testing::seed_people(&test.services).await;
+        let system = pelihara_store::AuditSource::cli("test");
+        let now = test.services.clock.now();
+        for (opd, name) in [(people.opd, "SIMPUS"), (people.other_opd, "PPDB Online")] {
+            test.services
+                .store
+                .create_app(
+                    opd,
+                    pelihara_store::register::NewApp {
+                        name: name.into(),
+                        ..Default::default()
+                    },
+                    &system,
+                    now,
+                )
+                .await
+                .unwrap();
+        }
+        let router = testing::router(&test.services);
+        Site {
+            test,
+            router,
+            people,
+        }
     }
 }
 
@@ -640,7 +646,7 @@ async fn a_return_and_a_resubmission_with_a_new_letter() {
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let state = site.state(case).await;
     assert_eq!(state.case.status, CaseStatus::Open);
-    assert_eq!(state.case.letter.file_name, "surat-ttd.pdf");
+    assert_eq!(state.case.letter.unwrap().file_name, "surat-ttd.pdf");
 }
 
 /// Submits a request through the store (no HTTP, no receipt): for tests that need many.
@@ -657,16 +663,17 @@ async fn submit_through_the_store(site: &Site, n: u32) -> CaseId {
     let sha256 = services.blobs.put(&bytes).unwrap();
     let app = pelihara_domain::AppId::parse(&site.app_id().await);
     let input = pelihara_domain::SubmitInput {
-        opd_id: site.people.opd,
-        app_id: app.unwrap(),
+        opd_id: Some(site.people.opd),
+        app_id: Some(app.unwrap()),
         subject: format!("Permohonan nomor {n:02}"),
         description: "Dibuat oleh tes.".into(),
-        letter: pelihara_domain::DocumentRef {
+        letter: Some(pelihara_domain::DocumentRef {
             sha256,
             file_name: "surat.pdf".into(),
             size: bytes.len() as u64,
             media_type: "application/pdf".into(),
-        },
+        }),
+        intake: Default::default(),
         tracking_code: format!("PLH-T{n:07}"),
     };
     services

@@ -95,13 +95,17 @@ struct CasePartial {
     tracking_code: String,
     subject: String,
     description: String,
-    opd_name: String,
-    app_name: String,
+    /// Who asked and about what, as shown under the subject: the OPD (or, for a case no OPD
+    /// asked, the person who submitted it) and the app where there is one.
+    origin: Vec<String>,
+    /// The SOP's extra start-form fields the case has values for: (label, value).
+    intake: Vec<(String, String)>,
     status_code: String,
     status_label: String,
     closing_reason: String,
     agenda_number: String,
     submitted: String,
+    /// Empty when the case has no letter.
     letter_name: String,
     steps: Vec<StepView>,
     entries: Vec<EntryView>,
@@ -139,7 +143,10 @@ fn entry_view(services: &Services, tr: Tr, entry: &pelihara_domain::Entry) -> En
     let line = |key: &str, value: String| (tr.t(key), value);
     let yes_no = |value: bool| tr.t(if value { "web-yes" } else { "web-no" });
     let lines = match &entry.record {
-        Record::Submission { letter } => vec![line("web-letter", letter.file_name.clone())],
+        Record::Submission { letter } => letter
+            .iter()
+            .map(|letter| line("web-letter", letter.file_name.clone()))
+            .collect(),
         Record::Registration { agenda } => vec![
             line("web-agenda-number", agenda.number.clone()),
             line("field-classification", agenda.classification.clone()),
@@ -395,18 +402,28 @@ pub(super) async fn render_case(
         .snapshot()
         .get(&state.case.sop_code, state.case.sop_version)
         .ok_or(WebError::NotFound)?;
-    let opd_name = services
-        .store
-        .opd(state.case.opd_id)
-        .await?
-        .map(|opd| opd.name)
-        .unwrap_or_default();
-    let app_name = services
-        .store
-        .app(state.case.app_id)
-        .await?
-        .map(|app| app.name)
-        .unwrap_or_default();
+    let requester = match state.case.opd_id {
+        Some(opd) => services.store.opd(opd).await?.map(|opd| opd.name),
+        None => services
+            .store
+            .user(state.case.submitted_by)
+            .await?
+            .map(|stored| stored.user.full_name),
+    };
+    let app_name = match state.case.app_id {
+        Some(app) => services.store.app(app).await?.map(|app| app.name),
+        None => None,
+    };
+    let origin = requester.into_iter().chain(app_name).collect();
+    let intake = sop
+        .intake
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let value = state.case.intake.get(&field.id)?;
+            Some((field.label.clone(), value.clone()))
+        })
+        .collect();
     let other_paper = crate::pages::documents::Kop::load(services)
         .await?
         .paper()
@@ -420,8 +437,8 @@ pub(super) async fn render_case(
         tracking_code: state.case.tracking_code.clone(),
         subject: state.case.subject.clone(),
         description: state.case.description.clone(),
-        opd_name,
-        app_name,
+        origin,
+        intake,
         status_code: state.case.status.code().to_owned(),
         status_label: tr.t(&format!("status-{}", state.case.status.code())),
         closing_reason: state.case.closing_reason.clone().unwrap_or_default(),
@@ -432,7 +449,12 @@ pub(super) async fn render_case(
             .map(|agenda| agenda.number.clone())
             .unwrap_or_default(),
         submitted: when(services, tr.lang(), state.case.submitted_at),
-        letter_name: state.case.letter.file_name.clone(),
+        letter_name: state
+            .case
+            .letter
+            .as_ref()
+            .map(|letter| letter.file_name.clone())
+            .unwrap_or_default(),
         steps: step_views(services, &sop, tr, &state),
         entries: state
             .entries
@@ -504,14 +526,15 @@ pub(crate) async fn view_permohonan_surat_get(
 ) -> Result<Response, WebError> {
     let services = state.services();
     let case = load_visible(services, &user, &id).await?;
+    let letter = case.case.letter.as_ref().ok_or(WebError::NotFound)?;
     let bytes = services
         .blobs
-        .get(&case.case.letter.sha256)
+        .get(&letter.sha256)
         .map_err(WebError::internal)?
         .ok_or(WebError::NotFound)?;
     let disposition = format!(
         "inline; filename=\"{}\"",
-        case.case.letter.file_name.replace(['"', '\\'], "_")
+        letter.file_name.replace(['"', '\\'], "_")
     );
     let mut response = bytes.into_response();
     let headers = response.headers_mut();

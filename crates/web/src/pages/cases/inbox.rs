@@ -36,7 +36,8 @@ struct InboxPartial {
     rows: Vec<TaskRow>,
     overdue: usize,
     due_soon: usize,
-    is_operator: bool,
+    /// Whether the person may start a case of some SOP (the "new request" button).
+    may_submit: bool,
 }
 
 #[derive(Template)]
@@ -100,7 +101,7 @@ pub(crate) async fn view_tugas_get(
         rows,
         overdue,
         due_soon,
-        is_operator: user.actor.user.role == Role::OpdOperator,
+        may_submit: !super::new_request::startable_sops(services, &user.actor).is_empty(),
     };
     page_or_partial(shell, partial, |shell, partial| InboxPage {
         tr: shell.tr,

@@ -186,7 +186,7 @@ pub(crate) async fn view_permohonan_get(
     let partial = CasesPartial {
         tr,
         rows,
-        may_submit: user.actor.user.role == Role::OpdOperator,
+        may_submit: !super::new_request::startable_sops(services, &user.actor).is_empty(),
         drafts,
         notice: if query.draf == "buang" {
             shell.tr.t("register-draft-discarded")

@@ -1,29 +1,95 @@
-//! `GET/POST /permohonan/baru`, the new request form of an OPD operator, with its letter.
+//! `GET/POST /permohonan/baru`, the start form of a case: a chooser of the SOPs the signed-in
+//! person may start, then the chosen SOP's form as its `[intake]` says (the letter and the app
+//! where it asks for them, its extra fields by kind). The engine judges what is sent.
+
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use pelihara_domain::{Actor, Role, SubmitInput};
+use pelihara_domain::{Actor, AppId, Refusal, SubmitInput, may_start};
+use pelihara_sop::{FieldKind, Need, Requester, SopDefinition};
 use pelihara_store::StoreError;
 
 use super::letter::{read_form, store_letter};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::forms::{FormErrors, MultipartForm};
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
+use crate::pages::register::maintenance::{PROPOSE_VALUE, Proposal, draft_texts, operator_draft};
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
 
-/// The SOP an OPD operator's request starts on: the first running SOP whose requester is an
-/// OPD (by code; a retired or never published one starts nothing).
-fn opd_request_sop(services: &Services) -> Option<std::sync::Arc<pelihara_sop::SopDefinition>> {
-    services
+/// The SOPs `actor` may start a case of now, by title: the current version of each SOP the
+/// office runs (published and not retired). The page reads the catalog for this here and
+/// nowhere else.
+pub(super) fn startable_sops(services: &Services, actor: &Actor) -> Vec<Arc<SopDefinition>> {
+    let now = services.clock.now();
+    let mut sops: Vec<Arc<SopDefinition>> = services
         .catalog
         .snapshot()
         .current_all()
         .into_iter()
-        .find(|sop| sop.intake.requester == pelihara_sop::Requester::Opd)
+        .filter(|sop| may_start(sop, actor, now))
+        .collect();
+    sops.sort_by(|a, b| a.header.title.cmp(&b.header.title));
+    sops
+}
+
+/// Which SOP's form a request is for: the one named (`sop=CODE`), else the only one the
+/// person may start. A maintenance draft being confirmed is for an SOP whose cases count as
+/// maintenance. `None`: there is a choice to make.
+fn chosen_sop(
+    startable: &[Arc<SopDefinition>],
+    code: &str,
+    confirming_draft: bool,
+) -> Result<Option<Arc<SopDefinition>>, WebError> {
+    if startable.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    if !code.is_empty() {
+        return startable
+            .iter()
+            .find(|sop| sop.header.code == code)
+            .cloned()
+            .map(Some)
+            .ok_or(WebError::NotFound);
+    }
+    if confirming_draft {
+        return startable
+            .iter()
+            .find(|sop| sop.intake.maintenance)
+            .cloned()
+            .map(Some)
+            .ok_or(WebError::NotFound);
+    }
+    Ok(match startable {
+        [only] => Some(only.clone()),
+        _ => None,
+    })
+}
+
+struct SopChoice {
+    code: String,
+    title: String,
+    number: String,
+}
+
+#[derive(Template)]
+#[template(path = "request_choose_partial.html")]
+struct RequestChoosePartial {
+    tr: Tr,
+    sops: Vec<SopChoice>,
+}
+
+#[derive(Template)]
+#[template(path = "request_choose.html")]
+struct RequestChoosePage {
+    shell: Shell,
+    tr: Tr,
+    partial: RequestChoosePartial,
 }
 
 struct AppOption {
@@ -32,19 +98,44 @@ struct AppOption {
     selected: bool,
 }
 
+/// One extra field of the start form, as the template draws it.
+struct FieldView {
+    /// The form field's name (`intake_` and the SOP's field id).
+    name: String,
+    label: String,
+    /// `text`, `textarea`, `number`, `date` or `select`.
+    kind: &'static str,
+    required: bool,
+    value: String,
+    /// (value, selected) for a `select`.
+    choices: Vec<(String, bool)>,
+}
+
 #[derive(Template)]
 #[template(path = "request_new_partial.html")]
 struct RequestNewPartial {
     tr: Tr,
+    sop_code: String,
+    sop_title: String,
+    /// Whether the form asks for an app, and whether it must be given.
+    ask_app: bool,
+    app_required: bool,
     apps: Vec<AppOption>,
     subject: String,
     description: String,
-    errors: Vec<String>,
+    /// Whether the form asks for the letter, and whether it must be given.
+    ask_letter: bool,
+    letter_required: bool,
+    fields: Vec<FieldView>,
+    /// What is wrong: beside its field (by form field name), or above the form.
+    errors: FormErrors,
     /// The draft being confirmed (empty: a new request) and what the page says about it.
     draft_id: String,
     draft_notice: String,
-    /// "Aplikasi belum terdaftar": the app is proposed with the request.
-    propose: crate::pages::register::maintenance::Proposal,
+    /// "Aplikasi belum terdaftar": offered to an OPD's operator, the app is proposed with
+    /// the request.
+    may_propose: bool,
+    propose: Proposal,
 }
 
 #[derive(Template)]
@@ -55,13 +146,76 @@ struct RequestNewPage {
     partial: RequestNewPartial,
 }
 
+impl RequestNewPartial {
+    /// The empty form of `sop`, its app select filled for `actor`.
+    async fn new(
+        services: &Services,
+        tr: Tr,
+        sop: &SopDefinition,
+        actor: &Actor,
+        selected_app: &str,
+    ) -> Result<RequestNewPartial, WebError> {
+        let intake = &sop.intake;
+        let ask_app = intake.app != Need::None;
+        let apps = if ask_app {
+            app_options(services, sop, actor, selected_app).await?
+        } else {
+            Vec::new()
+        };
+        Ok(RequestNewPartial {
+            tr,
+            sop_code: sop.header.code.clone(),
+            sop_title: sop.header.title.clone(),
+            ask_app,
+            app_required: intake.app == Need::Required,
+            apps,
+            subject: String::new(),
+            description: String::new(),
+            ask_letter: intake.letter != Need::None,
+            letter_required: intake.letter == Need::Required,
+            fields: field_views(sop, None),
+            errors: FormErrors::new(),
+            draft_id: String::new(),
+            draft_notice: String::new(),
+            may_propose: ask_app && intake.requester == Requester::Opd,
+            propose: Proposal::default(),
+        })
+    }
+
+    /// Puts the engine's refusal beside the field it is about, or above the form when the
+    /// form does not show that field.
+    fn place_refusal(&mut self, refusal: &Refusal, tr: Tr) {
+        let message = refusal.message(tr.lang());
+        let name = match refusal {
+            Refusal::InvalidIntake { field, .. } => Some(intake_name(field)),
+            Refusal::Invalid { field, .. } => match *field {
+                "subject" | "description" => Some((*field).to_owned()),
+                "app" if self.ask_app => Some("app_id".to_owned()),
+                "letter" if self.ask_letter => Some("letter".to_owned()),
+                _ => None,
+            },
+            _ => None,
+        };
+        match name {
+            Some(name) => self.errors.field(&name, message),
+            None => self.errors.form(message),
+        }
+    }
+}
+
+/// The apps a request may be about: an OPD's own active apps for an OPD's request, else
+/// every active app of the register.
 async fn app_options(
     services: &Services,
+    sop: &SopDefinition,
     actor: &Actor,
     selected: &str,
 ) -> Result<Vec<AppOption>, WebError> {
-    let opd = actor.user.opd_id.ok_or(WebError::NotFound)?;
-    let apps = services.store.list_apps(Some(opd)).await?;
+    let opd = match sop.intake.requester {
+        Requester::Opd => Some(actor.user.opd_id.ok_or(WebError::NotFound)?),
+        Requester::Employee | Requester::Position(_) => None,
+    };
+    let apps = services.store.list_apps(opd).await?;
     Ok(apps
         .into_iter()
         .filter(|app| app.status == "active")
@@ -73,18 +227,54 @@ async fn app_options(
         .collect())
 }
 
-fn operator_only(user: &CurrentUser) -> Result<(), WebError> {
-    if user.actor.user.role == Role::OpdOperator && user.actor.user.opd_id.is_some() {
-        Ok(())
-    } else {
-        Err(WebError::NotFound)
-    }
+fn intake_name(id: &str) -> String {
+    format!("intake_{id}")
+}
+
+/// The SOP's extra fields, with the values sent (`form`) where there are some.
+fn field_views(sop: &SopDefinition, form: Option<&MultipartForm>) -> Vec<FieldView> {
+    sop.intake
+        .fields
+        .iter()
+        .map(|field| {
+            let name = intake_name(&field.id);
+            let value = form.map(|form| form.text(&name)).unwrap_or_default();
+            FieldView {
+                kind: match field.kind {
+                    FieldKind::Text => "text",
+                    FieldKind::LongText => "textarea",
+                    FieldKind::Number => "number",
+                    FieldKind::Date => "date",
+                    FieldKind::Choice => "select",
+                },
+                choices: field
+                    .choices
+                    .iter()
+                    .map(|choice| (choice.clone(), *choice == value))
+                    .collect(),
+                name,
+                label: field.label.clone(),
+                required: field.required,
+                value,
+            }
+        })
+        .collect()
+}
+
+fn render_form(shell: Shell, partial: RequestNewPartial) -> Result<Response, WebError> {
+    page_or_partial(shell, partial, |shell, partial| RequestNewPage {
+        tr: shell.tr,
+        shell,
+        partial,
+    })
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub(crate) struct NewRequestQuery {
     #[serde(default)]
     draf: String,
+    #[serde(default)]
+    sop: String,
 }
 
 pub(crate) async fn view_permohonan_baru_get(
@@ -93,41 +283,47 @@ pub(crate) async fn view_permohonan_baru_get(
     user: CurrentUser,
     Query(query): Query<NewRequestQuery>,
 ) -> Result<Response, WebError> {
-    operator_only(&user)?;
     let services = state.services();
     let tr = shell.tr;
+    let startable = startable_sops(services, &user.actor);
+    let Some(sop) = chosen_sop(&startable, &query.sop, !query.draf.is_empty())? else {
+        let partial = RequestChoosePartial {
+            tr,
+            sops: startable
+                .iter()
+                .map(|sop| SopChoice {
+                    code: sop.header.code.clone(),
+                    title: sop.header.title.clone(),
+                    number: sop.header.number.clone(),
+                })
+                .collect(),
+        };
+        return page_or_partial(shell, partial, |shell, partial| RequestChoosePage {
+            tr: shell.tr,
+            shell,
+            partial,
+        });
+    };
     // Confirming a draft: the form comes filled in for its app; the OPD adds the letter.
     let draft = if query.draf.is_empty() {
         None
     } else {
-        Some(
-            crate::pages::register::maintenance::operator_draft(services, &user.actor, &query.draf)
-                .await?,
-        )
+        Some(operator_draft(services, &user.actor, &query.draf).await?)
     };
-    let (selected, subject, description, draft_notice) = match &draft {
-        Some(draft) => {
-            let (subject, description, notice) =
-                crate::pages::register::maintenance::draft_texts(tr, draft);
-            (draft.app_id.to_string(), subject, description, notice)
-        }
-        None => Default::default(),
-    };
-    let partial = RequestNewPartial {
-        tr,
-        apps: app_options(services, &user.actor, &selected).await?,
-        subject,
-        description,
-        errors: Vec::new(),
-        draft_id: draft.map(|draft| draft.id.to_string()).unwrap_or_default(),
-        draft_notice,
-        propose: crate::pages::register::maintenance::Proposal::default(),
-    };
-    page_or_partial(shell, partial, |shell, partial| RequestNewPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    let selected = draft
+        .as_ref()
+        .map(|draft| draft.app_id.to_string())
+        .unwrap_or_default();
+    let mut partial = RequestNewPartial::new(services, tr, &sop, &user.actor, &selected).await?;
+    if let Some(draft) = &draft {
+        let (subject, description, notice) = draft_texts(tr, draft);
+        partial.subject = subject;
+        partial.description = description;
+        partial.draft_notice = notice;
+        partial.draft_id = draft.id.to_string();
+        partial.may_propose = false;
+    }
+    render_form(shell, partial)
 }
 
 pub(crate) async fn view_permohonan_baru_post(
@@ -136,92 +332,107 @@ pub(crate) async fn view_permohonan_baru_post(
     user: CurrentUser,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    operator_only(&user)?;
     let services = state.services();
     let tr = shell.tr;
+    // Someone who may start nothing gets a 404 before their form is read.
+    let startable = startable_sops(services, &user.actor);
+    if startable.is_empty() {
+        return Err(WebError::NotFound);
+    }
     let form = read_form(multipart).await?;
-    let app_id = form.text("app_id");
-    let mut errors = Vec::new();
-    let apps = app_options(services, &user.actor, &app_id).await?;
     // A draft being confirmed must still be this OPD's and open; a stale one is a 404.
     let draft_id = form.text("draft_id");
+    let sop = chosen_sop(&startable, &form.text("sop"), !draft_id.is_empty())?
+        .ok_or(WebError::NotFound)?;
     let draft = if draft_id.is_empty() {
         None
     } else {
-        Some(
-            crate::pages::register::maintenance::operator_draft(services, &user.actor, &draft_id)
-                .await?,
-        )
+        Some(operator_draft(services, &user.actor, &draft_id).await?)
     };
-    let draft_notice = draft
+    let app_id = form.text("app_id");
+    let mut partial = RequestNewPartial::new(services, tr, &sop, &user.actor, &app_id).await?;
+    partial.subject = form.text("subject");
+    partial.description = form.text("description");
+    partial.fields = field_views(&sop, Some(&form));
+    partial.draft_id = draft_id.clone();
+    partial.draft_notice = draft
         .as_ref()
-        .map(|draft| crate::pages::register::maintenance::draft_texts(tr, draft).2)
+        .map(|draft| draft_texts(tr, draft).2)
         .unwrap_or_default();
+    partial.may_propose = partial.may_propose && draft.is_none();
+
     // "Aplikasi belum terdaftar": checked now, created only once everything else is right.
     // Proposing: the "not registered" choice, or no app chosen but a new app's name typed.
-    let proposal = crate::pages::register::maintenance::Proposal::read(
+    let proposal = Proposal::read(
         tr,
-        draft.is_none()
-            && (app_id == crate::pages::register::maintenance::PROPOSE_VALUE
+        partial.may_propose
+            && (app_id == PROPOSE_VALUE
                 || (app_id.is_empty() && !form.text("new_app_name").trim().is_empty())),
         &form.text("new_app_name"),
         &form.text("new_app_url"),
         &form.text("new_app_description"),
     );
-    let app = if proposal.active {
+    let app = if !partial.ask_app {
+        None
+    } else if proposal.active {
         // A placeholder: the store gives the proposed app its own id in the same write.
-        Some(pelihara_domain::AppId::random())
+        Some(AppId::random())
     } else {
-        apps.iter()
+        partial
+            .apps
+            .iter()
             .find(|app| app.id == app_id)
-            .and_then(|app| pelihara_domain::AppId::parse(&app.id))
+            .and_then(|app| AppId::parse(&app.id))
     };
-    if app.is_none() {
-        errors.push(tr.t("web-error-choose-app"));
+    if app.is_none() && partial.app_required {
+        partial.errors.field("app_id", tr.t("web-error-choose-app"));
     }
-    errors.extend(proposal.errors.iter().cloned());
-    if form.file("letter").is_none() && !form.oversized() {
-        errors.push(tr.t("web-error-letter-required"));
+    for message in &proposal.errors {
+        partial.errors.form(message.clone());
     }
-    let letter = store_letter(
-        services,
-        form.file("letter"),
-        form.oversized(),
-        tr,
-        &mut errors,
-    )?;
-    let rerender = |errors: Vec<String>, apps: Vec<AppOption>, shell: Shell| {
-        let partial = RequestNewPartial {
+    let letter = if partial.ask_letter {
+        let mut problems = Vec::new();
+        if partial.letter_required && form.file("letter").is_none() && !form.oversized() {
+            problems.push(tr.t("web-error-letter-required"));
+        }
+        let letter = store_letter(
+            services,
+            form.file("letter"),
+            form.oversized(),
             tr,
-            apps,
-            subject: form.text("subject"),
-            description: form.text("description"),
-            errors,
-            draft_id: draft_id.clone(),
-            draft_notice: draft_notice.clone(),
-            propose: proposal.clone(),
-        };
-        let response = page_or_partial(shell, partial, |shell, partial| RequestNewPage {
-            tr: shell.tr,
-            shell,
-            partial,
-        })?;
+            &mut problems,
+        )?;
+        for message in problems {
+            partial.errors.field("letter", message);
+        }
+        letter
+    } else {
+        None
+    };
+    let rerender = |mut partial: RequestNewPartial, shell: Shell| {
+        partial.propose = proposal.clone();
+        let response = render_form(shell, partial)?;
         Ok::<Response, WebError>((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
     };
-    let (Some(app_id), Some(letter)) = (app, letter) else {
-        return rerender(errors, apps, shell);
-    };
-    if !errors.is_empty() {
-        return rerender(errors, apps, shell);
+    if !partial.errors.is_empty() {
+        return rerender(partial, shell);
     }
-    let sop = opd_request_sop(services).ok_or(WebError::NotFound)?;
-    let opd_id = user.actor.user.opd_id.ok_or(WebError::NotFound)?;
+    let opd_id = match sop.intake.requester {
+        Requester::Opd => Some(user.actor.user.opd_id.ok_or(WebError::NotFound)?),
+        Requester::Employee | Requester::Position(_) => None,
+    };
     let input = SubmitInput {
         opd_id,
-        app_id,
+        app_id: app,
         subject: form.text("subject"),
         description: form.text("description"),
         letter,
+        intake: sop
+            .intake
+            .fields
+            .iter()
+            .map(|field| (field.id.clone(), form.text(&intake_name(&field.id))))
+            .collect(),
         tracking_code: pelihara_domain::new_tracking_code(),
     };
     // The proposed app and the draft's closing are written with the case in one write: bad
@@ -245,13 +456,14 @@ pub(crate) async fn view_permohonan_baru_post(
         .await
     {
         Ok(submitted) => {
-            // The receipt is issued in the background; the link on the page the OPD lands on
-            // issues it itself should the worker not have got to it yet.
+            // The receipt is issued in the background; the link on the page the requester
+            // lands on issues it itself should the worker not have got to it yet.
             crate::pages::documents::issue_after_action(&state, &submitted, &user.audit_source());
             Ok(Redirect::to(&format!("/permohonan/{}?baru=1", submitted.case.id)).into_response())
         }
         Err(StoreError::Refused(refusal)) => {
-            rerender(vec![refusal.message(tr.lang())], apps, shell)
+            partial.place_refusal(&refusal, tr);
+            rerender(partial, shell)
         }
         Err(other) => Err(WebError::internal(other)),
     }

@@ -619,16 +619,17 @@ async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
             &services.calendar,
             &operator,
             SubmitInput {
-                opd_id: w.opd,
-                app_id: app,
+                opd_id: Some(w.opd),
+                app_id: Some(app),
                 subject: "Pemeliharaan SIMPUS".into(),
                 description: "Laporan gagal diunduh".into(),
-                letter: DocumentRef {
+                letter: Some(DocumentRef {
                     sha256,
                     file_name: "surat.pdf".into(),
                     size: LETTER.len() as u64,
                     media_type: "application/pdf".into(),
-                },
+                }),
+                intake: Default::default(),
                 tracking_code: new_tracking_code(),
             },
             moments[0],
