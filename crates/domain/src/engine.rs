@@ -1416,7 +1416,9 @@ fn perform_record(
                 summary: tidy(&summary),
             })
         }
-        (StepForm::Record, Command::Record { note }) => {
+        // A start step reached again (a decision's "no" that loops back to it, as in "the draft
+        // goes back to be made again") is redone and recorded like a record step.
+        (StepForm::Record | StepForm::Submit, Command::Record { note }) => {
             check_text("note", &note, true, TEXT_MAX)?;
             Ok(Record::Note { note: tidy(&note) })
         }

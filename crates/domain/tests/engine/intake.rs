@@ -438,3 +438,55 @@ fn the_employee_who_asked_completes_a_returned_request() {
     let transition = apply(context, &state, &employee, None, resubmit()).unwrap();
     assert_eq!(transition.case.status, CaseStatus::Open);
 }
+
+#[test]
+fn a_decision_that_loops_back_to_the_start_step_is_redone_with_a_note() {
+    // The weighing SOP: the head of office's "no" sends the draft back to step 1 (the start
+    // step) to be made again. That step must offer a way to complete it, or the case sticks.
+    let calendar = WorkingCalendar::indonesia_default().unwrap();
+    let weighing = weighing_sop();
+    let Requester::Position(position) = weighing.intake.requester.clone() else {
+        panic!("the weighing SOP is started by a position");
+    };
+    let holder = person("Petugas", Role::Staff, &[position.as_str()], None);
+    let head = person("Kadis", Role::Staff, &["kepala_dinas"], None);
+    let input = SubmitInput {
+        subject: "Penimbangan".into(),
+        description: "Truk".into(),
+        tracking_code: "PLH-TIMBANG-2".into(),
+        ..SubmitInput::default()
+    };
+    let transition = submit(ctx(&weighing, &calendar), &holder, input).unwrap();
+    let mut state = CaseState {
+        case: transition.case.clone(),
+        tasks: Vec::new(),
+        entries: Vec::new(),
+    };
+    merge(&mut state, transition);
+    let act = |state: &mut CaseState, actor: &Actor, command: Command| {
+        let transition = apply(ctx(&weighing, &calendar), state, actor, None, command).unwrap();
+        merge(state, transition);
+    };
+    assert_eq!(state.case.current_step, 2);
+    act(
+        &mut state,
+        &head,
+        Command::SendBack {
+            reason: "Konsep salah".into(),
+        },
+    );
+    assert_eq!(state.case.current_step, 1);
+    let offered: Vec<ActionKind> = available_actions(ctx(&weighing, &calendar), &state, &holder)
+        .into_iter()
+        .map(|offer| offer.kind)
+        .collect();
+    assert!(offered.contains(&ActionKind::Record), "{offered:?}");
+    act(
+        &mut state,
+        &holder,
+        Command::Record {
+            note: "Konsep dibuat ulang".into(),
+        },
+    );
+    assert_eq!(state.case.current_step, 2);
+}
