@@ -17,6 +17,10 @@ mod notifications;
 #[path = "register.rs"]
 mod register_journey;
 
+// The other shipped SOPs, loaded on the admin page and walked by every position.
+#[path = "other_sops.rs"]
+mod other_sops;
+
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;
 use pelihara_i18n::{Lang, t};

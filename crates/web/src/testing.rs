@@ -1,6 +1,6 @@
 //! Test support for this crate and for tests of the binary: a fresh SQLite store in a
 //! temporary folder with the shipped SOP and holidays, wrapped as the services pages use;
-//! people with known passwords (`seed_people`), the router (`router`) and a signed-in
+//! people with known passwords (`seed_people`, `seed_staff`), the router (`router`) and a signed-in
 //! session cookie (`sign_in`). Only for tests (behind the `testing` feature): the folder
 //! disappears with the value.
 
@@ -160,6 +160,47 @@ pub async fn seed_people(services: &Services) -> SeededPeople {
         other_opd,
         other_operator,
     }
+}
+
+/// Creates active staff users with [`TEST_PASSWORD`], each `(username, positions)`, skipping a
+/// username that exists already (one hash for all, as [`seed_people`]); returns their ids.
+pub async fn seed_staff(services: &Services, staff: &[(String, Vec<String>)]) -> Vec<UserId> {
+    let store = &services.store;
+    let now = services.clock.now();
+    let system = AuditSource::cli("test");
+    let password_hash = crate::auth::hash_password(TEST_PASSWORD.to_owned())
+        .await
+        .expect("a password hash");
+    let mut ids = Vec::new();
+    for (username, positions) in staff {
+        if let Some(known) = store
+            .user_by_username(username)
+            .await
+            .expect("a user lookup")
+        {
+            ids.push(known.user.id);
+            continue;
+        }
+        let id = store
+            .create_user(
+                NewUser {
+                    username: username.clone(),
+                    full_name: format!("Staf {username}"),
+                    nip: None,
+                    email: None,
+                    role: Role::Staff,
+                    positions: positions.clone(),
+                    opd_id: None,
+                    password_hash: password_hash.clone(),
+                },
+                &system,
+                now,
+            )
+            .await
+            .expect("a staff user");
+        ids.push(id);
+    }
+    ids
 }
 
 /// The whole router on `services`, as at `https://`[`TEST_HOST`].

@@ -826,7 +826,12 @@ fn eager_kinds(state: &CaseState) -> Vec<DocumentKind> {
     if state.case.agenda.is_some() {
         kinds.extend([DocumentKind::ControlCard, DocumentKind::DispositionSheet]);
     }
-    if state.case.status == CaseStatus::Done {
+    // The berita acara is made of the analysis and the maintenance: an SOP without them has none.
+    let analysed = state
+        .entries
+        .iter()
+        .any(|entry| matches!(entry.record, Record::Analysis { .. }));
+    if state.case.status == CaseStatus::Done && analysed {
         kinds.push(DocumentKind::MaintenanceReport);
     }
     kinds

@@ -104,6 +104,9 @@ struct CasePartial {
     status_label: String,
     closing_reason: String,
     agenda_number: String,
+    /// Whether the berita acara can be issued: a finished case that went through the analysis
+    /// and maintenance the report is made of (an SOP without them has none).
+    report_ready: bool,
     submitted: String,
     /// Empty when the case has no letter.
     letter_name: String,
@@ -442,6 +445,11 @@ pub(super) async fn render_case(
         status_code: state.case.status.code().to_owned(),
         status_label: tr.t(&format!("status-{}", state.case.status.code())),
         closing_reason: state.case.closing_reason.clone().unwrap_or_default(),
+        report_ready: state.case.status == pelihara_domain::CaseStatus::Done
+            && state
+                .entries
+                .iter()
+                .any(|entry| matches!(entry.record, pelihara_domain::Record::Analysis { .. })),
         agenda_number: state
             .case
             .agenda
