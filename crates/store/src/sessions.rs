@@ -128,27 +128,48 @@ impl Store {
         Ok(row.try_get("n")?)
     }
 
-    /// The moments of the failed sign-ins for `username` at or after `since`, oldest first.
+    /// The moments of the failed sign-ins for `username` from `client` at or after `since`,
+    /// oldest first.
     pub async fn failed_logins_since(
         &self,
         username: &str,
+        client: &str,
         since: DateTime<Utc>,
     ) -> Result<Vec<DateTime<Utc>>> {
         let rows = sqlx::query(
-            "select at from login_attempts where username = $1 and at >= $2 order by at",
+            "select at from login_attempts where username = $1 and client = $2 and at >= $3 \
+             order by at",
         )
         .bind(attempt_key(username))
+        .bind(client.to_owned())
         .bind(millis(since))
         .fetch_all(self.reader())
         .await?;
         rows.iter().map(|row| instant(row.try_get("at")?)).collect()
     }
 
-    /// Records a failed sign-in for `username` (known or not) and its audit event
-    /// `auth.sign_in_failed`, in one transaction.
+    /// The moments of the failed sign-ins from `client` for any user name at or after
+    /// `since`, oldest first.
+    pub async fn failed_logins_from(
+        &self,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        let rows =
+            sqlx::query("select at from login_attempts where client = $1 and at >= $2 order by at")
+                .bind(client.to_owned())
+                .bind(millis(since))
+                .fetch_all(self.reader())
+                .await?;
+        rows.iter().map(|row| instant(row.try_get("at")?)).collect()
+    }
+
+    /// Records a failed sign-in for `username` (known or not) from `client` and its audit
+    /// event `auth.sign_in_failed`, in one transaction.
     pub async fn record_failed_login(
         &self,
         username: &str,
+        client: &str,
         detail: serde_json::Value,
         source: &AuditSource,
         now: DateTime<Utc>,
@@ -161,8 +182,9 @@ impl Store {
             detail,
         };
         self.write_with_event(change, async |tx| {
-            sqlx::query("insert into login_attempts (username, at) values ($1, $2)")
+            sqlx::query("insert into login_attempts (username, client, at) values ($1, $2, $3)")
                 .bind(key.clone())
+                .bind(client.to_owned())
                 .bind(millis(now))
                 .execute(&mut **tx)
                 .await?;
@@ -171,11 +193,12 @@ impl Store {
         .await
     }
 
-    /// Records a successful sign-in: forgets the failed attempts of `username` and appends
-    /// the audit event `auth.sign_in`, in one transaction.
+    /// Records a successful sign-in: forgets the failed attempts of `username` from `client`
+    /// and appends the audit event `auth.sign_in`, in one transaction.
     pub async fn record_sign_in(
         &self,
         username: &str,
+        client: &str,
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<()> {
@@ -187,8 +210,9 @@ impl Store {
             detail: serde_json::json!({ "username": key }),
         };
         self.write_with_event(change, async |tx| {
-            sqlx::query("delete from login_attempts where username = $1")
+            sqlx::query("delete from login_attempts where username = $1 and client = $2")
                 .bind(key.clone())
+                .bind(client.to_owned())
                 .execute(&mut **tx)
                 .await?;
             Ok(())

@@ -26,9 +26,13 @@ use crate::lang::local_path;
 use crate::session_store::USER_KEY;
 use crate::state::AppState;
 
-/// At most this many failed sign-ins per username within [`FAILURE_WINDOW`]; then the
-/// account is refused until the oldest of them leaves the window.
+/// At most this many failed sign-ins per user name from one client within [`FAILURE_WINDOW`];
+/// then that client is refused for that name until the oldest of them leaves the window.
+/// Counted per client, so a stranger elsewhere cannot lock a user out.
 pub const MAX_FAILURES: usize = 5;
+/// At most this many failed sign-ins from one client over every user name within the window:
+/// guessing across many accounts is slowed too. Generous, for offices behind one address.
+pub const MAX_CLIENT_FAILURES: usize = 30;
 /// The window the failed sign-ins are counted in.
 pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
 
@@ -228,12 +232,31 @@ fn uuid_like_secret() -> String {
     salt.as_str().to_owned()
 }
 
-/// How long an account stays refused, given its failed sign-ins within the window (oldest
-/// first) at `now`: `None` while fewer than [`MAX_FAILURES`].
-pub fn locked_for(failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<Duration> {
-    let oldest_counted = failures.len().checked_sub(MAX_FAILURES)?;
+/// How long sign-ins stay refused, given failed ones within the window (oldest first) at
+/// `now`: `None` while fewer than `max`.
+pub fn locked_for(failures: &[DateTime<Utc>], max: usize, now: DateTime<Utc>) -> Option<Duration> {
+    let oldest_counted = failures.len().checked_sub(max)?;
     let unlocks_at = *failures.get(oldest_counted)? + FAILURE_WINDOW;
     (unlocks_at > now).then(|| unlocks_at - now)
+}
+
+/// How long a client must wait before trying `username` again: the longer of the limit of
+/// that name from that client and the limit of that client over every name.
+pub fn wait_before_trying(
+    for_name: &[DateTime<Utc>],
+    from_client: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> Option<Duration> {
+    locked_for(for_name, MAX_FAILURES, now).max(locked_for(from_client, MAX_CLIENT_FAILURES, now))
+}
+
+/// Who failed attempts are counted against: the client's IP address without its port (each
+/// connection has another port), or the address as given when it is not one.
+pub fn client_key(address: &str) -> String {
+    address
+        .parse::<SocketAddr>()
+        .map(|socket| socket.ip().to_string())
+        .unwrap_or_else(|_| address.to_owned())
 }
 
 /// Whole minutes to tell the user, rounded up and at least one.
@@ -365,17 +388,23 @@ mod tests {
         let minutes = |list: &[i64]| -> Vec<DateTime<Utc>> {
             list.iter().map(|m| now - Duration::minutes(*m)).collect()
         };
-        assert_eq!(locked_for(&minutes(&[10, 8, 6, 4]), now), None);
         assert_eq!(
-            locked_for(&minutes(&[10, 8, 6, 4, 2]), now),
+            locked_for(&minutes(&[10, 8, 6, 4]), MAX_FAILURES, now),
+            None
+        );
+        assert_eq!(
+            locked_for(&minutes(&[10, 8, 6, 4, 2]), MAX_FAILURES, now),
             Some(Duration::minutes(5))
         );
         // Six failures: the lock lasts until the second-oldest leaves the window.
         assert_eq!(
-            locked_for(&minutes(&[14, 10, 8, 6, 4, 2]), now),
+            locked_for(&minutes(&[14, 10, 8, 6, 4, 2]), MAX_FAILURES, now),
             Some(Duration::minutes(5))
         );
-        assert_eq!(locked_for(&minutes(&[15, 8, 6, 4, 2]), now), None);
+        assert_eq!(
+            locked_for(&minutes(&[15, 8, 6, 4, 2]), MAX_FAILURES, now),
+            None
+        );
         assert_eq!(minutes_to_wait(Duration::seconds(61)), 2);
         assert_eq!(minutes_to_wait(Duration::seconds(60)), 1);
         assert_eq!(minutes_to_wait(Duration::milliseconds(5)), 1);

@@ -85,6 +85,7 @@ async fn failed_logins_are_counted_per_username(h: Harness) {
         h.store
             .record_failed_login(
                 " Pelaksana1 ",
+                "127.0.0.1",
                 serde_json::json!({ "username": "pelaksana1" }),
                 &source,
                 now + Duration::minutes(minutes),
@@ -93,13 +94,32 @@ async fn failed_logins_are_counted_per_username(h: Harness) {
             .unwrap();
     }
     h.store
-        .record_failed_login("someone", serde_json::json!({}), &source, now)
+        .record_failed_login("someone", "127.0.0.1", serde_json::json!({}), &source, now)
         .await
         .unwrap();
+    // Another client's failures for the same name count for that client only.
+    h.store
+        .record_failed_login(
+            "pelaksana1",
+            "10.0.0.2",
+            serde_json::json!({}),
+            &source,
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        h.store
+            .failed_logins_from("10.0.0.2", now)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let since = now + Duration::minutes(1);
     let failures = h
         .store
-        .failed_logins_since("pelaksana1", since)
+        .failed_logins_since("pelaksana1", "127.0.0.1", since)
         .await
         .unwrap();
     assert_eq!(
@@ -108,7 +128,7 @@ async fn failed_logins_are_counted_per_username(h: Harness) {
     );
     assert_eq!(
         h.store
-            .failed_logins_since("PELAKSANA1", now)
+            .failed_logins_since("PELAKSANA1", "127.0.0.1", now)
             .await
             .unwrap()
             .len(),
@@ -116,12 +136,17 @@ async fn failed_logins_are_counted_per_username(h: Harness) {
     );
 
     h.store
-        .record_sign_in("pelaksana1", &source, now + Duration::minutes(11))
+        .record_sign_in(
+            "pelaksana1",
+            "127.0.0.1",
+            &source,
+            now + Duration::minutes(11),
+        )
         .await
         .unwrap();
     assert!(
         h.store
-            .failed_logins_since("pelaksana1", now)
+            .failed_logins_since("pelaksana1", "127.0.0.1", now)
             .await
             .unwrap()
             .is_empty(),
@@ -129,7 +154,7 @@ async fn failed_logins_are_counted_per_username(h: Harness) {
     );
     assert_eq!(
         h.store
-            .failed_logins_since("someone", now)
+            .failed_logins_since("someone", "127.0.0.1", now)
             .await
             .unwrap()
             .len(),
@@ -140,14 +165,14 @@ async fn failed_logins_are_counted_per_username(h: Harness) {
             .delete_login_attempts_before(now + Duration::seconds(1))
             .await
             .unwrap(),
-        1
+        2
     );
 
     let report = h.store.verify_audit().await.unwrap();
     assert_eq!(
         report.events,
-        events_before + 5,
-        "four failures, one sign-in"
+        events_before + 6,
+        "five failures, one sign-in"
     );
     let recent = h.store.recent_events(2).await.unwrap();
     assert_eq!(recent.len(), 2);
@@ -198,8 +223,8 @@ fn writes_are_send(store: &pelihara_store::Store, source: &AuditSource) {
     let now = wib(2026, 11, 2, 8, 0);
     is_send(store.record_event(source, "x", serde_json::json!({}), now));
     is_send(store.create_opd("X", "X", source, now));
-    is_send(store.record_sign_in("x", source, now));
-    is_send(store.record_failed_login("x", serde_json::json!({}), source, now));
+    is_send(store.record_sign_in("x", "127.0.0.1", source, now));
+    is_send(store.record_failed_login("x", "127.0.0.1", serde_json::json!({}), source, now));
 }
 
 contract!(

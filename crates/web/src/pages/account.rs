@@ -127,13 +127,17 @@ pub(crate) async fn view_akun_sandi_post(
     let username = stored.user.username.clone();
     // Wrong current passwords count toward the same failed sign-in limit as the sign-in
     // page: a left-open session must not become a way to guess the password.
+    let source = user.audit_source();
+    let client = auth::client_key(&source.address);
+    let since = now - auth::FAILURE_WINDOW;
     let failures = services
         .store
-        .failed_logins_since(&username, now - auth::FAILURE_WINDOW)
+        .failed_logins_since(&username, &client, since)
         .await?;
+    let from_client = services.store.failed_logins_from(&client, since).await?;
     if current.is_empty() {
         errors.field("current_password", tr.t("admin-error-required"));
-    } else if let Some(wait) = auth::locked_for(&failures, now) {
+    } else if let Some(wait) = auth::wait_before_trying(&failures, &from_client, now) {
         errors.field(
             "current_password",
             pelihara_i18n::t_args(
@@ -153,8 +157,9 @@ pub(crate) async fn view_akun_sandi_post(
             .store
             .record_failed_login(
                 &username,
+                &client,
                 serde_json::json!({ "username": username, "reason": "password_change" }),
-                &user.audit_source(),
+                &source,
                 now,
             )
             .await?;

@@ -178,10 +178,11 @@ pub(crate) async fn view_sign_in_post(
         actor_name: "tamu".to_owned(),
         address: address.clone(),
     };
-    let failures = store
-        .failed_logins_since(&username, now - auth::FAILURE_WINDOW)
-        .await?;
-    if let Some(wait) = auth::locked_for(&failures, now) {
+    let client = auth::client_key(&address);
+    let since = now - auth::FAILURE_WINDOW;
+    let mut failures = store.failed_logins_since(&username, &client, since).await?;
+    let mut from_client = store.failed_logins_from(&client, since).await?;
+    if let Some(wait) = auth::wait_before_trying(&failures, &from_client, now) {
         store
             .record_event(
                 &guest,
@@ -219,7 +220,9 @@ pub(crate) async fn view_sign_in_post(
                 address,
             };
             auth::start_session(&session, stored.user.id).await?;
-            store.record_sign_in(&username, &source, now).await?;
+            store
+                .record_sign_in(&username, &client, &source, now)
+                .await?;
             sweep(&state, now).await;
             Ok(Redirect::to(&destination(&form.next, stored.user.role)).into_response())
         }
@@ -233,14 +236,15 @@ pub(crate) async fn view_sign_in_post(
             store
                 .record_failed_login(
                     &username,
+                    &client,
                     serde_json::json!({ "username": username, "reason": reason }),
                     &guest,
                     now,
                 )
                 .await?;
-            let mut failures = failures;
             failures.push(now);
-            if let Some(wait) = auth::locked_for(&failures, now) {
+            from_client.push(now);
+            if let Some(wait) = auth::wait_before_trying(&failures, &from_client, now) {
                 return locked(shell, username, form.next, auth::minutes_to_wait(wait));
             }
             let mut errors = FormErrors::new();

@@ -326,7 +326,7 @@ async fn failed_sign_ins_are_limited_per_account() {
         .test
         .services
         .store
-        .failed_logins_since("kepala_dinas", start())
+        .failed_logins_since("kepala_dinas", "-", start())
         .await
         .unwrap();
     assert!(failures.is_empty());
@@ -338,6 +338,80 @@ async fn failed_sign_ins_are_limited_per_account() {
     assert_eq!(
         sign_in_form(&site, "siapa.saja", "x", "").await.status,
         StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// A sign-in attempt from the client at `ip` (the peer address a server with connect info
+/// records).
+async fn sign_in_from(site: &Site, ip: &str, username: &str, password: &str) -> Answer {
+    let mut request = request(Method::POST, "/masuk", None)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form(&[
+            ("username", username),
+            ("password", password),
+        ])))
+        .unwrap();
+    let peer: std::net::SocketAddr = format!("{ip}:{}", 40_000 + site_port()).parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    send(site.router.clone(), request).await
+}
+
+/// Another source port for every connection, as real clients have.
+fn site_port() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed) % 20_000
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_lock_a_user_out_and_guessing_over_many_accounts_is_slowed() {
+    let site = site().await;
+    // A stranger fails five times for the head of office: that client is refused for that
+    // name (each attempt from another source port counts for the same client)...
+    for attempt in 0..5 {
+        let answer = sign_in_from(&site, "203.0.113.9", "kepala_dinas", "tebakan").await;
+        let expected = if attempt < 4 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(answer.status, expected, "attempt {attempt}");
+    }
+    assert_eq!(
+        sign_in_from(&site, "203.0.113.9", "kepala_dinas", TEST_PASSWORD)
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...while the head of office, from their own computer, signs in.
+    let answer = sign_in_from(&site, "198.51.100.20", "kepala_dinas", TEST_PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+
+    // One client guessing over many names: after 30 failures it is refused for every name,
+    // the right password of an account it never tried included.
+    for attempt in 0..30 {
+        let answer = sign_in_from(&site, "192.0.2.77", &format!("nama{attempt}"), "x").await;
+        let expected = if attempt < 29 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(answer.status, expected, "attempt {attempt}");
+    }
+    assert_eq!(
+        sign_in_from(&site, "192.0.2.77", "sekretaris", TEST_PASSWORD)
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client is not affected.
+    assert_eq!(
+        sign_in_from(&site, "192.0.2.78", "sekretaris", TEST_PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
     );
 }
 
