@@ -111,7 +111,8 @@ impl MultipartForm {
 
 /// Reads a multipart form whole: text fields, and files of at most `max_file_bytes` each (an
 /// empty file counts as none chosen; a larger one is left out and marks the form oversized).
-/// A malformed body is a 400 with the message `unreadable` (a key of the `.ftl` files).
+/// A malformed body is a 400 with the message `unreadable` (a key of the `.ftl` files); a text
+/// field with a control character is a 400 naming it.
 pub async fn read_multipart(
     mut multipart: Multipart,
     max_file_bytes: usize,
@@ -134,6 +135,12 @@ pub async fn read_multipart(
             form.files.insert(name, Upload { file_name, bytes });
         } else {
             let value = field.text().await.map_err(bad)?;
+            // As for url-encoded forms (`input_guard`): no field takes a control character.
+            if crate::input_guard::has_control_characters(&name)
+                || crate::input_guard::has_control_characters(&value)
+            {
+                return Err(crate::input_guard::refused(&name));
+            }
             form.fields.push((name, value));
         }
     }

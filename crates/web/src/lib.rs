@@ -20,6 +20,7 @@ pub mod error;
 pub(crate) mod error_page;
 pub mod forms;
 pub(crate) mod htmx;
+pub(crate) mod input_guard;
 pub mod lang;
 pub mod pages;
 pub mod people;
@@ -294,6 +295,12 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .layer(csrf)
+        // Inside the error renderer, so its 400 is shown as a page; it reads url-encoded
+        // bodies within the upload limit itself.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            input_guard::refuse_control_characters,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error_page::render_errors,

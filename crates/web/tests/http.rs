@@ -26,6 +26,9 @@ mod intake;
 // The bell, the notification list, channel settings and the delivery log.
 #[path = "http/notifications.rs"]
 mod notifications;
+// Control characters refused before anything is stored.
+#[path = "http/input.rs"]
+mod input;
 // The admin page "SOP": loading, previewing, publishing and retiring SOP versions.
 #[path = "http/sops.rs"]
 mod sops;

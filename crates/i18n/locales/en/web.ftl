@@ -23,6 +23,7 @@ web-landing-warning = applications and websites are maintained periodically, at 
 
 web-error-request-id = Request id
 web-error-back-home = Back to the home page
+web-error-control-character = The field «{ $field }» holds a control character (such as NUL) that cannot be stored. Remove it and send again; nothing was changed.
 web-error-not-found-title = Page not found
 web-error-not-found = The address you opened does not exist or has moved.
 web-error-forbidden-title = Access denied

@@ -23,6 +23,7 @@ web-landing-warning = pemeliharaan aplikasi/website dilakukan secara berkala pal
 
 web-error-request-id = Kode permintaan
 web-error-back-home = Kembali ke beranda
+web-error-control-character = Isian «{ $field }» berisi karakter kendali (misalnya NUL) yang tidak dapat disimpan. Hapus karakter itu lalu kirim lagi; tidak ada yang diubah.
 web-error-not-found-title = Halaman tidak ditemukan
 web-error-not-found = Alamat yang Anda buka tidak ada atau sudah dipindahkan.
 web-error-forbidden-title = Akses ditolak

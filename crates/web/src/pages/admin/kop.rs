@@ -156,6 +156,9 @@ async fn read(mut multipart: Multipart) -> Result<Sent, WebError> {
             }
         } else {
             let value = field.text().await.map_err(bad)?;
+            if crate::input_guard::has_control_characters(&value) {
+                return Err(crate::input_guard::refused(&name));
+            }
             sent.fields.push((name, value));
         }
     }
