@@ -111,7 +111,7 @@ pub fn start(
     args: &NotifyArgs,
     services: &Services,
     public_url: &str,
-) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+) -> anyhow::Result<Option<pelihara_scheduler::Running>> {
     if args.no_scheduler {
         return Ok(None);
     }

@@ -102,8 +102,9 @@ async fn serve(
     let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
     // Reminders, escalation and delivery run beside the web server; a failing channel only
     // delays its deliveries.
-    let _scheduler = background::start(&notify, &services, &public_url)?;
-    let _catalog = runtime::keep_catalog_fresh(&services);
+    let scheduler = background::start(&notify, &services, &public_url)?;
+    let catalog = runtime::keep_catalog_fresh(&services);
+    let store = services.store.clone();
     let state = pelihara_web::AppState::new(
         pelihara_web::WebConfig {
             office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
@@ -118,7 +119,28 @@ async fn serve(
     }
     // With connect info the audit trail records each request's peer address, not "-".
     let app = pelihara_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).await?;
+    // On SIGTERM or SIGINT: stop accepting, let the requests in flight finish (at most
+    // SHUTDOWN_DEADLINE), stop the scheduler between ticks (its leases given back), then let
+    // the writer commit and sync what it acknowledged, and exit 0.
+    let (signalled, mut signal) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        runtime::shutdown_signal().await;
+        let _ = signalled.send(true);
+    });
+    let deadline = async move {
+        let _ = signal.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(runtime::SHUTDOWN_DEADLINE).await;
+    };
+    tokio::select! {
+        served = server => served?,
+        () = deadline => tracing::warn!("requests still running at the shutdown deadline were cut"),
+    }
+    if let Some(scheduler) = scheduler {
+        scheduler.stop().await;
+    }
+    catalog.abort();
+    store.close().await;
+    println!("Pelihara stopped.");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -49,13 +49,48 @@ pub async fn open_store(url: &str) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// The services of a running server, on the real clock.
+/// How long requests in flight may take to finish once the server is asked to stop.
+pub const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Resolves when the process is asked to stop: SIGTERM (service managers) or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops gracefully");
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+/// The services of a running server, on the real clock. Temporaries a crash left in the
+/// document store are removed first.
 pub async fn services(store: Store, data_dir: &Path) -> anyhow::Result<Services> {
+    let blobs = BlobStore::new(documents_dir(data_dir));
+    let swept = blobs
+        .sweep_temporaries()
+        .context("removing temporaries left in the document store")?;
+    if swept > 0 {
+        tracing::info!(swept, "removed temporaries left by an earlier run");
+    }
     Ok(Services {
         catalog: store.shared_catalog().await?,
         calendar: Arc::new(store.working_calendar().await?),
         agenda: AgendaFormat::default(),
-        blobs: BlobStore::new(documents_dir(data_dir)),
+        blobs,
         clock: Clock::system(),
         store,
     })

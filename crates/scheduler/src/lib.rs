@@ -310,15 +310,41 @@ impl Scheduler {
         outcomes
     }
 
-    /// Runs the loop until the task is aborted (the server's shutdown drops it).
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
+    /// Runs the loop in the background until [`Running::stop`].
+    pub fn spawn(self) -> Running {
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
             let mut interval = tokio::time::interval(self.context.config.tick);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                interval.tick().await;
+                // A stop is seen between ticks only: a tick in progress finishes and gives
+                // its leases back, so another node takes the jobs at once.
+                tokio::select! {
+                    _ = interval.tick() => {}
+                    _ = stopped.changed() => break,
+                }
+                if *stopped.borrow() {
+                    break;
+                }
                 self.tick().await;
             }
-        })
+        });
+        Running { stop, task }
+    }
+}
+
+/// A scheduler loop running in the background.
+pub struct Running {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Ends the loop and waits for it: the tick in progress, if any, finishes first.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(error) = self.task.await {
+            tracing::warn!(%error, "the scheduler loop ended abnormally");
+        }
     }
 }

@@ -62,6 +62,31 @@ impl BlobStore {
         Ok(digest)
     }
 
+    /// Removes the temporaries a process left when it ended between writing and renaming
+    /// them (`.upload-*` in the store's folders); returns how many. Run at start, before
+    /// anything writes.
+    pub fn sweep_temporaries(&self) -> Result<usize, BlobError> {
+        let mut removed = 0;
+        let Ok(folders) = std::fs::read_dir(&self.root) else {
+            return Ok(0);
+        };
+        for folder in folders {
+            let folder = folder?.path();
+            let entries = if folder.is_dir() {
+                std::fs::read_dir(&folder)?.collect::<Result<Vec<_>, _>>()?
+            } else {
+                Vec::new()
+            };
+            for entry in entries {
+                if entry.file_name().to_string_lossy().starts_with(".upload-") {
+                    std::fs::remove_file(entry.path())?;
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
+    }
+
     /// The bytes of a stored document, if present.
     pub fn get(&self, digest: &str) -> Result<Option<Vec<u8>>, BlobError> {
         let path = self.path_of(digest)?;
@@ -87,6 +112,18 @@ fn tempfile_in(folder: &Path) -> Result<(PathBuf, std::fs::File), BlobError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporaries_left_by_a_crash_are_swept_and_documents_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = BlobStore::new(dir.path());
+        let digest = blobs.put(b"%PDF-1.7 kept").unwrap();
+        let folder = dir.path().join(&digest[..2]);
+        std::fs::write(folder.join(".upload-left-behind"), b"half").unwrap();
+        assert_eq!(blobs.sweep_temporaries().unwrap(), 1);
+        assert_eq!(blobs.sweep_temporaries().unwrap(), 0);
+        assert_eq!(blobs.get(&digest).unwrap().unwrap(), b"%PDF-1.7 kept");
+    }
 
     #[test]
     fn stores_by_content_and_refuses_paths() {
