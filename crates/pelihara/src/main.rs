@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+mod admin_cmd;
 mod background;
 mod demo;
 mod runtime;
@@ -68,6 +69,11 @@ enum Command {
         // Boxed: the many notification flags would make every other command as large.
         #[command(flatten)]
         notify: Box<background::NotifyArgs>,
+    },
+    /// Administrators: create the first one of a new installation.
+    Admin {
+        #[command(subcommand)]
+        command: admin_cmd::AdminCommand,
     },
     /// The audit trail.
     Audit {
@@ -262,6 +268,7 @@ fn main() -> anyhow::Result<ExitCode> {
             let url = database.unwrap_or_else(|| runtime::sqlite_url(&data));
             serve(url, data, listen, public_url, None, *notify).await
         }),
+        Command::Admin { command } => runtime()?.block_on(admin_cmd::run(command, lang)),
         Command::Audit {
             command: AuditCommand::Verify { database },
         } => runtime()?.block_on(async move { audit_verify(database.url(), lang).await }),

@@ -205,31 +205,54 @@ impl Store {
             action: "user.create",
             detail,
         };
+        self.write_with_event(change, async |tx| insert_user(tx, id, &new, now).await)
+            .await?;
+        Ok(id)
+    }
+
+    /// Creates the first administrator of an installation (`pelihara admin create`, the setup
+    /// link): refused with `Duplicate("administrator")` once an administrator exists or the
+    /// first one was ever created, so it works once. The guard is a settings row written in
+    /// the same transaction, so two attempts at once cannot both succeed on either backend.
+    pub async fn create_first_admin(
+        &self,
+        new: NewUser,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<UserId> {
+        let id = UserId::random();
+        let change = Change {
+            source,
+            at: now,
+            action: "setup.first_admin",
+            detail: serde_json::json!({ "user_id": id, "username": new.username }),
+        };
         self.write_with_event(change, async |tx| {
-            let inserted = sqlx::query(
-                "insert into users (id, username, full_name, nip, email, role, positions, opd_id, \
-                 active, password_hash, lang, created_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 'id', $10)",
-            )
-            .bind(id.to_string())
-            .bind(new.username.trim().to_lowercase())
-            .bind(new.full_name.trim().to_owned())
-            .bind(new.nip.clone())
-            .bind(new.email.clone())
-            .bind(new.role.code().to_owned())
-            .bind(new.positions.join(","))
-            .bind(new.opd_id.map(|opd| opd.to_string()))
-            .bind(new.password_hash.clone())
-            .bind(millis(now))
-            .execute(&mut **tx)
-            .await;
-            if let Err(sqlx::Error::Database(error)) = &inserted
+            let guarded = sqlx::query("insert into settings (key, value) values ($1, $2)")
+                .bind(FIRST_ADMIN_SETTING.to_owned())
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await;
+            if let Err(sqlx::Error::Database(error)) = &guarded
                 && error.is_unique_violation()
             {
-                return Err(StoreError::Duplicate("username"));
+                return Err(StoreError::Duplicate("administrator"));
             }
-            inserted?;
-            Ok(())
+            guarded?;
+            let admins: i64 = sqlx::query_scalar("select count(*) from users where role = $1")
+                .bind(Role::Admin.code().to_owned())
+                .fetch_one(&mut **tx)
+                .await?;
+            if admins > 0 {
+                return Err(StoreError::Duplicate("administrator"));
+            }
+            let new = NewUser {
+                role: Role::Admin,
+                opd_id: None,
+                positions: Vec::new(),
+                ..new
+            };
+            insert_user(tx, id, &new, now).await
         })
         .await?;
         Ok(id)
@@ -533,4 +556,41 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// The settings key written when the first administrator is created (see
+/// [`Store::create_first_admin`]).
+const FIRST_ADMIN_SETTING: &str = "setup.first_admin";
+
+/// Inserts a user row; a taken user name is `Duplicate("username")`.
+async fn insert_user(
+    tx: &mut crate::WriteTx,
+    id: UserId,
+    new: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let inserted = sqlx::query(
+        "insert into users (id, username, full_name, nip, email, role, positions, opd_id, \
+         active, password_hash, lang, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 'id', $10)",
+    )
+    .bind(id.to_string())
+    .bind(new.username.trim().to_lowercase())
+    .bind(new.full_name.trim().to_owned())
+    .bind(new.nip.clone())
+    .bind(new.email.clone())
+    .bind(new.role.code().to_owned())
+    .bind(new.positions.join(","))
+    .bind(new.opd_id.map(|opd| opd.to_string()))
+    .bind(new.password_hash.clone())
+    .bind(millis(now))
+    .execute(&mut **tx)
+    .await;
+    if let Err(sqlx::Error::Database(error)) = &inserted
+        && error.is_unique_violation()
+    {
+        return Err(StoreError::Duplicate("username"));
+    }
+    inserted?;
+    Ok(())
 }

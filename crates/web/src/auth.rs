@@ -33,6 +33,10 @@ pub const MAX_FAILURES: usize = 5;
 /// At most this many failed sign-ins from one client over every user name within the window:
 /// guessing across many accounts is slowed too. Generous, for offices behind one address.
 pub const MAX_CLIENT_FAILURES: usize = 30;
+/// The shortest password anyone may set (admin forms, the account page, the first admin).
+pub const PASSWORD_MIN: usize = 10;
+/// The longest password read: argon2 is slow on purpose, and a long one only costs time.
+pub const PASSWORD_MAX: usize = 256;
 /// The window the failed sign-ins are counted in.
 pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
 

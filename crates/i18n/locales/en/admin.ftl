@@ -225,3 +225,7 @@ admin-sop-flowchart-page = Page { $page }
 admin-notice-sop-loaded = The SOP was loaded as a draft. Check its table and flowchart, then publish it.
 admin-notice-sop-published = The SOP was published: new requests use this version.
 admin-notice-sop-retired = The SOP was retired: no new requests; requests in progress are finished.
+admin-cli-name-required = The user name (--username) and full name (--name) are required.
+admin-cli-password-length = The password (read from standard input) must have { $min } to { $max } characters.
+admin-cli-created = The first administrator «{ $username }» was created. Sign in with that user name and the password given.
+admin-cli-exists = An administrator exists already; this command only creates the first one. An administrator adds other users on Administration › Users. Nothing was changed.

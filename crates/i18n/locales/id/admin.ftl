@@ -218,3 +218,7 @@ admin-sop-flowchart-page = Halaman { $page }
 admin-notice-sop-loaded = SOP dimuat sebagai draf. Periksa tabel dan bagan alirnya, lalu terbitkan.
 admin-notice-sop-published = SOP diterbitkan: permohonan baru memakai versi ini.
 admin-notice-sop-retired = SOP dihentikan: tidak ada permohonan baru; permohonan yang berjalan diselesaikan.
+admin-cli-name-required = Nama pengguna (--username) dan nama lengkap (--name) wajib diisi.
+admin-cli-password-length = Kata sandi (dibaca dari masukan standar) harus { $min } sampai { $max } karakter.
+admin-cli-created = Administrator pertama «{ $username }» dibuat. Masuk dengan nama pengguna itu dan kata sandi yang diberikan.
+admin-cli-exists = Sudah ada administrator; perintah ini hanya membuat administrator pertama. Administrator menambah pengguna lain di halaman Administrasi › Pengguna. Tidak ada yang diubah.

@@ -5,8 +5,8 @@
 
 use chrono::Duration;
 use pelihara_domain::{Role, UserId};
-use pelihara_store::AuditSource;
 use pelihara_store::people::UserEdit;
+use pelihara_store::{AuditSource, StoreError};
 
 use super::{Harness, harness, wib};
 
@@ -141,7 +141,38 @@ async fn a_deactivated_opd_stops_its_operators(h: Harness) {
 }
 
 contract!(
+    the_first_administrator_is_created_once,
     editing_a_user_ends_sessions_only_when_permissions_change,
     setting_a_password_ends_every_session,
     a_deactivated_opd_stops_its_operators,
 );
+
+/// Two first administrators at once (two setup commands racing): exactly one is created, on
+/// either backend; once one exists every later attempt is refused.
+async fn the_first_administrator_is_created_once(h: Harness) {
+    let now = wib(2026, 11, 2, 8, 0);
+    let source = AuditSource::cli("test");
+    let new = |username: &str| pelihara_store::people::NewUser {
+        username: username.to_owned(),
+        full_name: "Admin".into(),
+        nip: None,
+        email: None,
+        role: Role::Admin,
+        positions: Vec::new(),
+        opd_id: None,
+        password_hash: "not-a-real-hash".into(),
+    };
+    let (first, second) = tokio::join!(
+        h.store.create_first_admin(new("satu"), &source, now),
+        h.store.create_first_admin(new("dua"), &source, now),
+    );
+    assert_eq!(
+        usize::from(first.is_ok()) + usize::from(second.is_ok()),
+        1,
+        "{first:?} {second:?}"
+    );
+    assert!(matches!(
+        h.store.create_first_admin(new("tiga"), &source, now).await,
+        Err(StoreError::Duplicate("administrator"))
+    ));
+}

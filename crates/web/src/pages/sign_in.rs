@@ -24,7 +24,6 @@ use crate::state::AppState;
 /// Longer usernames are not looked up (and not stored whole in the audit trail).
 const USERNAME_MAX: usize = 64;
 /// Longer passwords are refused before hashing, so a huge one cannot tie up a thread.
-const PASSWORD_MAX: usize = 256;
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -199,7 +198,7 @@ pub(crate) async fn view_sign_in_post(
     } else {
         store.user_by_username(&username).await?
     };
-    let password = if form.password.len() > PASSWORD_MAX {
+    let password = if form.password.len() > auth::PASSWORD_MAX {
         String::new()
     } else {
         form.password

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{
     AdminTab, ConfirmPartial, FormData, confirm_page, confirmed, done, notice, tabs, too_long,
 };
-use crate::auth::{AdminUser, hash_password};
+use crate::auth::{AdminUser, PASSWORD_MAX, PASSWORD_MIN, hash_password};
 use crate::error::{UserMessage, WebError};
 use crate::forms::FormErrors;
 use crate::lang::Tr;
@@ -23,9 +23,6 @@ use crate::shell::Shell;
 use crate::state::AppState;
 
 const PATH: &str = "/admin/pengguna";
-/// A new user's first password is at least this long (they may be told it on the phone).
-pub const PASSWORD_MIN: usize = 10;
-const PASSWORD_MAX: usize = 256;
 const ROLES: [Role; 4] = [Role::Staff, Role::OpdOperator, Role::Auditor, Role::Admin];
 
 #[derive(Template)]
