@@ -17,6 +17,7 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 mod admin_cmd;
 mod background;
+mod backup_cmd;
 mod demo;
 mod runtime;
 mod sop_cmd;
@@ -74,6 +75,23 @@ enum Command {
     Admin {
         #[command(subcommand)]
         command: admin_cmd::AdminCommand,
+    },
+    /// A consistent copy of a running installation on SQLite (database, documents, manifest).
+    Backup {
+        /// The folder to write; must not exist or be empty.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        database: runtime::DatabaseArgs,
+    },
+    /// Puts a backup into a fresh data folder, after checking every file's hash.
+    Restore {
+        /// The backup folder (written by `pelihara backup`).
+        #[arg(long)]
+        from: PathBuf,
+        /// The data folder to fill; must not hold a database.
+        #[arg(long)]
+        data: PathBuf,
     },
     /// The audit trail.
     Audit {
@@ -269,6 +287,12 @@ fn main() -> anyhow::Result<ExitCode> {
             serve(url, data, listen, public_url, None, *notify).await
         }),
         Command::Admin { command } => runtime()?.block_on(admin_cmd::run(command, lang)),
+        Command::Backup { to, database } => {
+            runtime()?.block_on(backup_cmd::backup(&database, &to, lang))
+        }
+        Command::Restore { from, data } => {
+            runtime()?.block_on(backup_cmd::restore(&from, &data, lang))
+        }
         Command::Audit {
             command: AuditCommand::Verify { database },
         } => runtime()?.block_on(async move { audit_verify(database.url(), lang).await }),

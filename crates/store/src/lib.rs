@@ -309,6 +309,20 @@ impl Store {
         self.read.close().await;
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` (a new file) while it is in use:
+    /// `vacuum into` reads one snapshot, so writes going on are either wholly in it or not.
+    /// PostgreSQL is copied with its own tools (`pg_dump`): `UnsupportedUrl` here.
+    pub async fn copy_database_to(&self, path: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::UnsupportedUrl);
+        }
+        sqlx::query("vacuum into $1")
+            .bind(path.display().to_string())
+            .execute(&self.read)
+            .await?;
+        Ok(())
+    }
+
     /// Whether the database answers a trivial query now (the health check: cheap at any size,
     /// unlike [`Store::integrity_ok`]).
     pub async fn ping(&self) -> Result<()> {
