@@ -285,7 +285,6 @@ async fn count_in_flight(
 /// Separate from [`routes`] so tests can add a failing route under the very same layers.
 fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     let upload_limit = state.config().upload_limit_bytes;
-    let csrf = state.csrf_layer();
     let [csp, nosniff, frame_options, referrer_policy] = security::security_header_layers();
     routes
         // A panicking handler becomes a 500 that `render_errors` turns into the generic page.
@@ -294,7 +293,10 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         // before they are read, by Content-Length or while streaming.
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit))
-        .layer(csrf)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_site,
+        ))
         // Inside the error renderer, so its 400 is shown as a page; it reads url-encoded
         // bodies within the upload limit itself.
         .layer(middleware::from_fn_with_state(
@@ -321,6 +323,9 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             count_in_flight,
         ))
         .layer(security::no_store_layer())
+        .layer(tower::util::option_layer(security::hsts_layer(
+            state.config().behind_tls(),
+        )))
         .layer(referrer_policy)
         .layer(frame_options)
         .layer(nosniff)

@@ -1,10 +1,16 @@
-//! The security headers every response carries, and the cross-site request check. It must never
+//! The security headers every response carries (HSTS on https), and the cross-site request
+//! check. It must never
 //! loosen the Content-Security-Policy for a page's convenience: no inline script or style, so
 //! htmx takes its configuration from a meta tag and our behaviour lives in `pelihara.js`.
 
-use axum::http::{HeaderName, HeaderValue, header};
-use tower_http::csrf::{ConfigError, CsrfLayer};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::WebError;
+use crate::state::AppState;
 
 /// Only our own files; images may also be `data:` URLs (Bootstrap draws its icons that way);
 /// nobody may frame a page (clickjacking), and forms post only to us.
@@ -38,9 +44,138 @@ pub(crate) fn no_store_layer() -> SetResponseHeaderLayer<HeaderValue> {
     )
 }
 
-/// Refuses cross-site state-changing requests (403) from `Sec-Fetch-Site` and `Origin`, as
-/// tower-http implements it. The public origin is trusted explicitly so the check holds behind
-/// a reverse proxy that rewrites `Host`.
-pub(crate) fn csrf_layer(public_origin: &str) -> Result<CsrfLayer, ConfigError> {
-    CsrfLayer::new().add_trusted_origin(public_origin)
+/// `Strict-Transport-Security` for a public URL on https: browsers then never try plain http
+/// for a year (sub-domains are the office's other sites, not ours: not included).
+pub(crate) fn hsts_layer(behind_tls: bool) -> Option<SetResponseHeaderLayer<HeaderValue>> {
+    behind_tls.then(|| {
+        SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        )
+    })
+}
+
+/// An origin as browsers send it: lower case, without the scheme's default port.
+pub(crate) fn normalized_origin(origin: &str) -> String {
+    let origin = origin.trim().to_ascii_lowercase();
+    origin
+        .strip_suffix(":443")
+        .filter(|_| origin.starts_with("https://"))
+        .or_else(|| {
+            origin
+                .strip_suffix(":80")
+                .filter(|_| origin.starts_with("http://"))
+        })
+        .map(str::to_owned)
+        .unwrap_or(origin)
+}
+
+/// Whether a request may change something, by where it comes from. Reading methods always
+/// may. A state-changing request with an `Origin` must come from exactly the public origin
+/// (scheme, host and port: `https://host` is not `http://host`); without one, `Sec-Fetch-Site`
+/// must say `same-origin`; with neither header, a request carrying a session cookie is refused
+/// (every browser that sends cookies sends one of them), one without is not a browser's
+/// and has no session to abuse.
+pub(crate) fn same_origin(
+    method: &Method,
+    headers: &axum::http::HeaderMap,
+    public_origin: &str,
+) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    let text = |name: HeaderName| {
+        headers
+            .get(name)
+            .map(|value| value.to_str().unwrap_or("\u{0}").to_owned())
+    };
+    if let Some(origin) = text(header::ORIGIN) {
+        return normalized_origin(&origin) == public_origin;
+    }
+    if let Some(site) = text(HeaderName::from_static("sec-fetch-site")) {
+        return site == "same-origin";
+    }
+    let session_prefix = format!("{}=", crate::session_store::SESSION_COOKIE);
+    !headers.get_all(header::COOKIE).iter().any(|value| {
+        value
+            .to_str()
+            .unwrap_or_default()
+            .split(';')
+            .any(|cookie| cookie.trim().starts_with(&session_prefix))
+    })
+}
+
+/// Refuses (403) a state-changing request from anywhere but the public origin (see
+/// [`same_origin`]); the public origin is configured, so the check holds behind a reverse
+/// proxy that rewrites `Host`.
+pub(crate) async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if same_origin(request.method(), request.headers(), state.public_origin()) {
+        next.run(request).await
+    } else {
+        WebError::Forbidden.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn only_the_exact_public_origin_may_change_things() {
+        let ours = "https://pelihara.example.go.id";
+        let post = Method::POST;
+        assert!(same_origin(&post, &headers(&[("origin", ours)]), ours));
+        assert!(same_origin(
+            &post,
+            &headers(&[("origin", "https://PELIHARA.example.go.id:443")]),
+            ours
+        ));
+        // Another scheme, port or host is another origin.
+        for other in [
+            "http://pelihara.example.go.id",
+            "https://pelihara.example.go.id:8443",
+            "https://evil.example",
+            "null",
+        ] {
+            assert!(
+                !same_origin(&post, &headers(&[("origin", other)]), ours),
+                "{other}"
+            );
+        }
+        assert!(same_origin(
+            &post,
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            ours
+        ));
+        assert!(!same_origin(
+            &post,
+            &headers(&[("sec-fetch-site", "same-site")]),
+            ours
+        ));
+        // Neither header: refused with our session cookie, allowed without one.
+        let cookie = format!("lang=id; {}=abc", crate::session_store::SESSION_COOKIE);
+        assert!(!same_origin(&post, &headers(&[("cookie", &cookie)]), ours));
+        assert!(same_origin(&post, &headers(&[("cookie", "lang=id")]), ours));
+        assert!(same_origin(
+            &Method::GET,
+            &headers(&[("origin", "https://evil.example")]),
+            ours
+        ));
+    }
 }

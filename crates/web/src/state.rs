@@ -10,8 +10,6 @@ use pelihara_calendar::WorkingCalendar;
 use pelihara_domain::agenda::AgendaFormat;
 use pelihara_store::{BlobStore, SharedCatalog, Store};
 
-use tower_http::csrf::CsrfLayer;
-
 use crate::assets::AssetTable;
 use crate::document_queue::{DocumentLocks, DocumentQueue, InFlight, RequestsInFlight};
 
@@ -116,7 +114,8 @@ pub struct AppState {
 struct Inner {
     config: WebConfig,
     assets: Arc<AssetTable>,
-    csrf: CsrfLayer,
+    /// The origin state-changing requests must come from (`security::same_origin`).
+    public_origin: String,
     services: Services,
     /// Official documents issued after case actions, in the background (one render at a time).
     documents: Arc<DocumentQueue>,
@@ -150,10 +149,7 @@ impl AppState {
         let public_origin = config
             .public_origin()
             .ok_or_else(|| SetupError::PublicBaseUrl(config.public_base_url.clone()))?;
-        // tower-http has its own, stricter reading of an origin (punycode hosts only): check
-        // it here so a bad address fails at start-up rather than weakening the check later.
-        let csrf = crate::security::csrf_layer(&public_origin)
-            .map_err(|_| SetupError::PublicBaseUrl(config.public_base_url.clone()))?;
+        let public_origin = crate::security::normalized_origin(&public_origin);
         if config.upload_limit_bytes == 0 {
             return Err(SetupError::UploadLimit);
         }
@@ -162,7 +158,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 config,
                 assets: Arc::new(AssetTable::build()),
-                csrf,
+                public_origin,
                 services,
                 documents: Arc::new(DocumentQueue::new(
                     DocumentQueue::CAPACITY,
@@ -223,8 +219,8 @@ impl AppState {
     }
 
     /// The cross-site request check, with the public origin trusted.
-    pub(crate) fn csrf_layer(&self) -> CsrfLayer {
-        self.inner.csrf.clone()
+    pub(crate) fn public_origin(&self) -> &str {
+        &self.inner.public_origin
     }
 }
 

@@ -226,6 +226,11 @@ async fn the_session_cookie_is_not_secure_without_tls() {
     let set_cookie = answer.header("set-cookie");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
     assert!(!set_cookie.contains("Secure"), "{set_cookie}");
+    assert_eq!(
+        answer.header("strict-transport-security"),
+        "",
+        "no HSTS over plain http"
+    );
 }
 
 #[tokio::test]
@@ -662,8 +667,11 @@ async fn admin_pages_are_refused_to_everyone_else() {
 async fn the_sign_in_form_refuses_cross_site_posts() {
     let site = site().await;
     let body = format!("username=admin&password={TEST_PASSWORD}");
+    let plain_http = format!("http://{TEST_HOST}");
     for (name, value) in [
         ("origin", "https://evil.example"),
+        // The same host over another scheme is another origin.
+        ("origin", plain_http.as_str()),
         ("sec-fetch-site", "cross-site"),
     ] {
         let answer = send(
@@ -691,4 +699,40 @@ async fn the_sign_in_form_refuses_cross_site_posts() {
             .await
             .is_ok()
     );
+}
+
+#[tokio::test]
+async fn a_post_with_a_session_but_neither_origin_nor_fetch_site_is_refused() {
+    let site = site().await;
+    let cookie = testing::sign_in(&site.router, "admin", TEST_PASSWORD).await;
+    let opds = site.test.services.store.list_opds().await.unwrap().len();
+    let answer = send(
+        site.router.clone(),
+        Request::builder()
+            .method(Method::POST)
+            .uri("/admin/opd")
+            .header(header::HOST, TEST_HOST)
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("code=DISKOMINFO&name=Dinas+Kominfo"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        site.test.services.store.list_opds().await.unwrap().len(),
+        opds
+    );
+    // The same post as a browser sends it goes through.
+    let answer = post(
+        &site.router,
+        "/admin/opd",
+        Some(&cookie),
+        "code=DISKOMINFO&name=Dinas+Kominfo",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    // An https public address: browsers are told to keep to https.
+    let page = get(&site.router, "/", None).await;
+    assert_eq!(page.header("strict-transport-security"), "max-age=31536000");
 }
