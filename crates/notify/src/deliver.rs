@@ -167,7 +167,13 @@ async fn send_one(sender: &Sender, delivery: &ClaimedDelivery) -> Result<(), Cha
                 &delivery.notification,
             );
             mailer
-                .send(lang, &delivery.recipient.full_name, address, &message)
+                .send(
+                    lang,
+                    &delivery.recipient.full_name,
+                    address,
+                    &message,
+                    &delivery.id.to_string(),
+                )
                 .await
         }
         Channel::Webhook => {

@@ -158,12 +158,15 @@ impl Mailer {
     }
 
     /// Sends `message` to one person, in `lang`, as plain text with an HTML alternative.
+    /// `delivery_id` makes its Message-ID: the same on every retry, so a receiver that got
+    /// a message twice (delivery is at least once) can drop the repeat.
     pub async fn send(
         &self,
         lang: Lang,
         recipient_name: &str,
         address: &str,
         message: &Message,
+        delivery_id: &str,
     ) -> Result<(), ChannelError> {
         let to = Mailbox::new(
             Some(recipient_name.to_owned()),
@@ -173,6 +176,10 @@ impl Mailer {
                 .map_err(|error| ChannelError::Address(address.to_owned(), format!("{error}")))?,
         );
         let email = lettre::Message::builder()
+            .message_id(Some(format!(
+                "<{delivery_id}@{}>",
+                self.from.email.domain()
+            )))
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone())

@@ -298,7 +298,9 @@ pub async fn seed(
                     username: username.into(),
                     full_name: full_name.into(),
                     nip: None,
-                    email: Some(format!("{username}@demakkab.go.id")),
+                    // Reserved example addresses (RFC 2606): a demo copy served with a mail relay
+                    // must never mail real people.
+                    email: Some(format!("{username}@demo.example")),
                     role,
                     positions: positions.iter().map(|p| p.to_string()).collect(),
                     opd_id: None,
@@ -324,7 +326,7 @@ pub async fn seed(
                     username: operator.into(),
                     full_name: format!("Operator {name}"),
                     nip: None,
-                    email: Some(format!("{operator}@demakkab.go.id")),
+                    email: Some(format!("{operator}@demo.example")),
                     role: Role::OpdOperator,
                     positions: Vec::new(),
                     opd_id: Some(opd),

@@ -137,7 +137,8 @@ pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, 
             case_id: None,
             task_id: None,
             app_id: None,
-            link_path: "/".into(),
+            // The figures are the dashboard's: "Buka" opens it, not the home page.
+            link_path: "/dasbor".into(),
             detail: NotificationDetail {
                 digest: Some(figures.clone()),
                 ..NotificationDetail::default()

@@ -87,6 +87,7 @@ for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
     parts = [{"type": p.get_content_type(), "text": p.get_content()}
              for p in m.walk() if not p.is_multipart()]
     out.append({"subject": str(m["subject"]), "from": str(m["from"]), "to": str(m["to"]),
+                "message_id": str(m["message-id"]),
                 "type": m.get_content_type(), "parts": parts})
 print(json.dumps(out))
 "#;
@@ -167,6 +168,12 @@ async fn email_arrives_in_indonesian_with_both_parts(b: Bench) {
         "Pelihara Diskominfo Demak <pelihara@demakkab.go.id>"
     );
     assert_eq!(mail["type"], "multipart/alternative");
+    // The Message-ID is the delivery's: the same on a retry, so a repeat can be dropped.
+    let message_id = mail["message_id"].as_str().unwrap();
+    assert!(
+        message_id.starts_with('<') && message_id.ends_with("@demakkab.go.id>"),
+        "{message_id}"
+    );
     let parts = mail["parts"].as_array().unwrap();
     assert_eq!(parts.len(), 2);
     assert_eq!(parts[0]["type"], "text/plain");

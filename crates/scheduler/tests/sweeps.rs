@@ -123,6 +123,8 @@ async fn the_digest_goes_once_on_working_days(backend: &str) {
     assert!(b.notifications(&b.pelaksana).await.is_empty());
     let digest = &b.notifications(&b.kadis).await[0];
     let figures = digest.detail.digest.clone().unwrap();
+    // "Buka" opens the dashboard the figures come from, not the home page.
+    assert_eq!(digest.link_path, "/dasbor");
     assert_eq!(figures.date, NaiveDate::from_ymd_opt(2026, 12, 8));
     assert_eq!((figures.new_cases, figures.done_cases), (3, 0));
     assert_eq!(figures.overdue_tasks, 3);
