@@ -188,48 +188,71 @@ async fn send_one(sender: &Sender, delivery: &ClaimedDelivery) -> Result<(), Cha
 }
 
 /// Sends every due delivery of the configured channels once; `now` is the injected clock's.
-/// A channel that fails is recorded per delivery and never stops the others.
+/// Each channel runs on its own, at the same time as the others: an SMTP server that never
+/// answers delays email only, never the webhook. A channel that fails is recorded per
+/// delivery and never stops the others.
 pub async fn deliver_due(
     store: &Store,
     sender: &Sender,
     now: DateTime<Utc>,
 ) -> Result<DeliveryReport, StoreError> {
-    let mut report = DeliveryReport::default();
+    let mut channels = tokio::task::JoinSet::new();
     for channel in sender.channels() {
         if channel == Channel::InApp {
             continue;
         }
-        let claimed = store
-            .claim_due_deliveries(channel, &sender.node, now, sender.claim_lease, sender.batch)
-            .await?;
-        for delivery in claimed {
-            if let Some(reason) = skip_reason(&delivery) {
-                // The log is read by the admin, in Indonesian.
-                store
-                    .mark_delivery_skipped(delivery.id, &t(Lang::Id, reason))
-                    .await?;
-                report.skipped += 1;
-                continue;
+        let (store, sender) = (store.clone(), sender.clone());
+        channels.spawn(async move { deliver_channel(&store, &sender, channel, now).await });
+    }
+    let mut report = DeliveryReport::default();
+    while let Some(finished) = channels.join_next().await {
+        let channel = finished.map_err(|error| StoreError::NotCommitted(error.to_string()))??;
+        report.sent += channel.sent;
+        report.retrying += channel.retrying;
+        report.failed += channel.failed;
+        report.skipped += channel.skipped;
+    }
+    Ok(report)
+}
+
+/// One channel's due deliveries, one after another.
+async fn deliver_channel(
+    store: &Store,
+    sender: &Sender,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<DeliveryReport, StoreError> {
+    let mut report = DeliveryReport::default();
+    let claimed = store
+        .claim_due_deliveries(channel, &sender.node, now, sender.claim_lease, sender.batch)
+        .await?;
+    for delivery in claimed {
+        if let Some(reason) = skip_reason(&delivery) {
+            // The log is read by the admin, in Indonesian.
+            store
+                .mark_delivery_skipped(delivery.id, &t(Lang::Id, reason))
+                .await?;
+            report.skipped += 1;
+            continue;
+        }
+        match send_one(sender, &delivery).await {
+            Ok(()) => {
+                store.mark_delivery_sent(delivery.id, now).await?;
+                report.sent += 1;
             }
-            match send_one(sender, &delivery).await {
-                Ok(()) => {
-                    store.mark_delivery_sent(delivery.id, now).await?;
-                    report.sent += 1;
-                }
-                Err(error) => {
-                    tracing::warn!(
-                        delivery = %delivery.id,
-                        channel = channel.code(),
-                        %error,
-                        "delivery failed; will retry"
-                    );
-                    let status = store
-                        .mark_delivery_failed(delivery.id, &error.to_string(), now, &sender.retry)
-                        .await?;
-                    match status {
-                        Some(DeliveryStatus::Failed) => report.failed += 1,
-                        _ => report.retrying += 1,
-                    }
+            Err(error) => {
+                tracing::warn!(
+                    delivery = %delivery.id,
+                    channel = channel.code(),
+                    %error,
+                    "delivery failed; will retry"
+                );
+                let status = store
+                    .mark_delivery_failed(delivery.id, &error.to_string(), now, &sender.retry)
+                    .await?;
+                match status {
+                    Some(DeliveryStatus::Failed) => report.failed += 1,
+                    _ => report.retrying += 1,
                 }
             }
         }

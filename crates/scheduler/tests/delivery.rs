@@ -294,6 +294,66 @@ async fn a_hanging_smtp_server_never_holds_up_a_case_action(b: Bench) {
     assert_eq!(mails(&maildir).len(), 1);
 }
 
+/// Email and webhook at once, the SMTP server never answering: the webhook arrives at
+/// once, not after the email's timeout (they used to go one channel after the other).
+async fn a_hanging_smtp_server_never_delays_the_webhook(b: Bench) {
+    let (smtp_port, hook_port) = (free_port(), free_port());
+    let hole = black_hole(smtp_port).await;
+    let received = Received::default();
+    let _receiver = receiver(hook_port, received.clone()).await;
+    let mut sender = email_sender(smtp_port, "node-a", StdDuration::from_secs(4));
+    sender.webhook = Sender::new(
+        None,
+        Some(WebhookSettings {
+            url: format!("http://127.0.0.1:{hook_port}/hook"),
+            secret: "rahasia".into(),
+            timeout: StdDuration::from_secs(5),
+        }),
+        "https://pelihara.demakkab.go.id",
+        "node-a",
+    )
+    .unwrap()
+    .webhook;
+    b.store
+        .set_channel_preferences(
+            b.pelaksana.user.id,
+            &ChannelPreferences {
+                email: true,
+                webhook: true,
+                webhook_handle: "6281234567890".into(),
+            },
+            &b.source(&b.pelaksana),
+            wib(2026, 12, 1, 8, 0, 0),
+        )
+        .await
+        .unwrap();
+    let submitted = wib(2026, 12, 4, 15, 50, 0);
+    b.submit(submitted).await;
+    let scheduler = b.scheduler(
+        b.config("node-a"),
+        sender,
+        TestClock::new(submitted).clock(),
+    );
+    assert_eq!(scheduler.run(Job::Reminders, submitted).await.unwrap(), 1);
+    let started = Instant::now();
+    let delivering = {
+        let scheduler = scheduler.clone();
+        tokio::spawn(async move { scheduler.run(Job::Delivery, submitted).await })
+    };
+    while received.0.lock().unwrap().is_empty() && started.elapsed() < StdDuration::from_secs(30) {
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+    let waited = started.elapsed();
+    assert_eq!(received.0.lock().unwrap().len(), 1);
+    assert!(
+        waited < StdDuration::from_secs(2),
+        "the webhook waited {waited:?}"
+    );
+    // The email is still waiting on the server meanwhile, and is retried later.
+    assert_eq!(delivering.await.unwrap().unwrap(), 1);
+    hole.abort();
+}
+
 /// A request the receiver got: its body and its signature header.
 type Request = (Vec<u8>, String);
 
@@ -519,6 +579,11 @@ async fn postgres_email_arrives_in_indonesian_with_both_parts() {
     if let Some(b) = bench("postgres").await {
         email_arrives_in_indonesian_with_both_parts(b).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_hanging_smtp_server_never_delays_the_webhook() {
+    a_hanging_smtp_server_never_delays_the_webhook(bench("sqlite").await.unwrap()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
