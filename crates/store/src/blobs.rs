@@ -41,10 +41,15 @@ impl BlobStore {
         Ok(self.root.join(&digest[..2]).join(digest))
     }
 
+    /// The name the bytes are stored under (their SHA-256, hex), known before storing them.
+    pub fn digest(bytes: &[u8]) -> String {
+        hex::encode(Sha256::digest(bytes))
+    }
+
     /// Stores the bytes durably and returns their digest. Storing the same bytes twice
     /// keeps one copy.
     pub fn put(&self, bytes: &[u8]) -> Result<String, BlobError> {
-        let digest = hex::encode(Sha256::digest(bytes));
+        let digest = BlobStore::digest(bytes);
         let path = self.path_of(&digest)?;
         if path.exists() {
             return Ok(digest);

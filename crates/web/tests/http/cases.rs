@@ -159,7 +159,7 @@ impl Site {
     }
 
     /// Submits a request as the DINKES operator; returns the case id.
-    async fn submit(&self) -> CaseId {
+    pub(crate) async fn submit(&self) -> CaseId {
         let cookie = self.cookie("op.dinkes").await;
         let app = self.app_id().await;
         let reply = self

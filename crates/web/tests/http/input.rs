@@ -93,3 +93,76 @@ async fn a_nul_in_a_multipart_form_is_refused_before_anything_is_stored() {
             .is_empty()
     );
 }
+
+/// Every file in the document store (letters and issued documents).
+fn stored_files(folder: &std::path::Path) -> usize {
+    let Ok(folders) = std::fs::read_dir(folder.join("documents")) else {
+        return 0;
+    };
+    folders
+        .flatten()
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| std::fs::read_dir(entry.path()).unwrap().count())
+        .sum()
+}
+
+/// A PDF of its own (a new hash each time).
+fn letter(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes()
+}
+
+#[tokio::test]
+async fn a_refused_request_or_action_writes_no_letter() {
+    let site = case_site().await;
+    let folder = site.test.folder.path().to_path_buf();
+    let operator = site.cookie("op.dinkes").await;
+    let before = stored_files(&folder);
+    // A new request with a good letter but no subject: 422, and the letter is not kept.
+    let reply = site
+        .post(
+            &operator,
+            "/permohonan/baru",
+            &[
+                Part::Text("subject", ""),
+                Part::Text("description", "Formulir rujukan gagal disimpan."),
+                Part::File("letter", "surat.pdf", letter("tanpa perihal")),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert_eq!(stored_files(&folder), before);
+
+    // An action with a letter by someone who may not act (the auditor): refused, nothing kept.
+    let case = site.submit().await;
+    let before = stored_files(&folder);
+    let auditor = site.cookie("auditor").await;
+    let reply = site
+        .post(
+            &auditor,
+            &format!("/permohonan/{case}/aksi"),
+            &[
+                Part::Text("aksi", "resubmit"),
+                Part::Text("note", "Surat diganti"),
+                Part::File("letter", "surat-baru.pdf", letter("auditor")),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(
+            reply.status,
+            StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::NOT_FOUND
+        ),
+        "{}",
+        reply.status
+    );
+    assert_eq!(
+        stored_files(&folder),
+        before,
+        "a refused action left a file"
+    );
+}

@@ -12,7 +12,7 @@ use pelihara_domain::{
 use pelihara_store::StoreError;
 
 use super::case_page::render_case;
-use super::letter::{read_form, store_letter};
+use super::letter::{check_letter, read_form};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::forms::MultipartForm;
@@ -135,13 +135,7 @@ pub(crate) async fn view_permohonan_aksi_post(
     let case = load_visible(services, &user, &id).await?;
     let form = read_form(multipart).await?;
     let mut errors = Vec::new();
-    let letter = store_letter(
-        services,
-        form.file("letter"),
-        form.oversized(),
-        tr,
-        &mut errors,
-    )?;
+    let letter = check_letter(form.file("letter"), form.oversized(), tr, &mut errors);
     if !errors.is_empty() {
         let message = errors.join(" ");
         return render_case(
@@ -155,7 +149,11 @@ pub(crate) async fn view_permohonan_aksi_post(
         )
         .await;
     }
-    let command = match command_from(services, &form, letter) {
+    let command = match command_from(
+        services,
+        &form,
+        letter.as_ref().map(|letter| letter.document.clone()),
+    ) {
         Ok(command) => command,
         Err(field) => {
             let message = tr.t1(
@@ -177,20 +175,47 @@ pub(crate) async fn view_permohonan_aksi_post(
     };
     let expected_task = TaskId::parse(&form.text("task_id"));
     let case_id = case.case.id;
-    let outcome = services
-        .store
-        .act_on(
-            &services.catalog.snapshot(),
-            &services.calendar,
-            &services.agenda,
-            case,
-            &user.actor,
-            expected_task,
-            command,
-            services.clock.now(),
-            &user.audit_source(),
-        )
-        .await;
+    // A letter is written only once the engine accepts the action as it stands now: a
+    // refused action (someone without the task, a bad field) leaves no file behind.
+    let outcome = if let Some(letter) = &letter {
+        let catalog = services.catalog.snapshot();
+        let sop = catalog
+            .get(&case.case.sop_code, case.case.sop_version)
+            .ok_or(WebError::NotFound)?;
+        let context = pelihara_domain::Context {
+            sop: &sop,
+            calendar: &services.calendar,
+            now: services.clock.now(),
+        };
+        match pelihara_domain::apply(context, &case, &user.actor, expected_task, command.clone()) {
+            Ok(_) => {
+                letter.keep(services)?;
+                None
+            }
+            Err(refusal) => Some(Err(StoreError::Refused(refusal))),
+        }
+    } else {
+        None
+    };
+    let outcome = match outcome {
+        Some(refused) => refused,
+        None => {
+            services
+                .store
+                .act_on(
+                    &services.catalog.snapshot(),
+                    &services.calendar,
+                    &services.agenda,
+                    case,
+                    &user.actor,
+                    expected_task,
+                    command,
+                    services.clock.now(),
+                    &user.audit_source(),
+                )
+                .await
+        }
+    };
     match outcome {
         Ok(acted) => {
             // Control card and disposition sheet after registering or disposing, the berita

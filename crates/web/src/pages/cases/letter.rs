@@ -1,5 +1,5 @@
 //! The request letter that a new request or a resubmission uploads: the limit of the form it
-//! comes in, and storing the PDF.
+//! comes in, checking the PDF, and storing it once what it comes with is accepted.
 
 use axum::extract::Multipart;
 use pelihara_domain::DocumentRef;
@@ -40,29 +40,40 @@ fn sanitise_file_name(name: &str) -> String {
     }
 }
 
-/// Checks an upload is a PDF by its content, and stores it durably.
-pub(super) fn store_letter(
-    services: &Services,
-    upload: Option<&Upload>,
+/// A letter that passed its checks, not written yet: it is kept only once the engine has
+/// accepted what it comes with, so a refused request leaves no file behind.
+pub(super) struct CheckedLetter<'a> {
+    pub document: DocumentRef,
+    bytes: &'a [u8],
+}
+
+impl CheckedLetter<'_> {
+    /// Stores the letter durably; done before the write that refers to it commits.
+    pub(super) fn keep(&self, services: &Services) -> Result<(), WebError> {
+        services.blobs.put(self.bytes).map_err(WebError::internal)?;
+        Ok(())
+    }
+}
+
+/// Checks an upload is a PDF by its content and within the limit; writes nothing.
+pub(super) fn check_letter<'a>(
+    upload: Option<&'a Upload>,
     oversized: bool,
     tr: Tr,
     errors: &mut Vec<String>,
-) -> Result<Option<DocumentRef>, WebError> {
+) -> Option<CheckedLetter<'a>> {
     if oversized {
         errors.push(tr.t1(
             "web-error-letter-too-large",
             "mb",
             LETTER_MAX_BYTES / (1024 * 1024),
         ));
-        return Ok(None);
+        return None;
     }
-    let Some(Upload {
+    let Upload {
         file_name: name,
         bytes,
-    }) = upload
-    else {
-        return Ok(None);
-    };
+    } = upload?;
     // A PDF starts with "%PDF-" (within its first KiB, per the specification) and carries an
     // end-of-file marker near its end; anything else is refused whatever its name says.
     let head = &bytes[..bytes.len().min(1024)];
@@ -72,13 +83,15 @@ pub(super) fn store_letter(
             .any(|window| window == b"%%EOF");
     if !is_pdf {
         errors.push(tr.t("web-error-letter-not-pdf"));
-        return Ok(None);
+        return None;
     }
-    let sha256 = services.blobs.put(bytes).map_err(WebError::internal)?;
-    Ok(Some(DocumentRef {
-        sha256,
-        file_name: sanitise_file_name(name),
-        size: bytes.len() as u64,
-        media_type: "application/pdf".to_owned(),
-    }))
+    Some(CheckedLetter {
+        document: DocumentRef {
+            sha256: pelihara_store::BlobStore::digest(bytes),
+            file_name: sanitise_file_name(name),
+            size: bytes.len() as u64,
+            media_type: "application/pdf".to_owned(),
+        },
+        bytes,
+    })
 }

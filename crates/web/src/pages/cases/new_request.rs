@@ -12,7 +12,7 @@ use pelihara_domain::{Actor, AppId, Refusal, SubmitInput, may_start};
 use pelihara_sop::{FieldKind, Need, Requester, SopDefinition};
 use pelihara_store::StoreError;
 
-use super::letter::{read_form, store_letter};
+use super::letter::{check_letter, read_form};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::forms::{FormErrors, MultipartForm};
@@ -395,13 +395,7 @@ pub(crate) async fn view_permohonan_baru_post(
         if partial.letter_required && form.file("letter").is_none() && !form.oversized() {
             problems.push(tr.t("web-error-letter-required"));
         }
-        let letter = store_letter(
-            services,
-            form.file("letter"),
-            form.oversized(),
-            tr,
-            &mut problems,
-        )?;
+        let letter = check_letter(form.file("letter"), form.oversized(), tr, &mut problems);
         for message in problems {
             partial.errors.field("letter", message);
         }
@@ -426,7 +420,7 @@ pub(crate) async fn view_permohonan_baru_post(
         app_id: app,
         subject: form.text("subject"),
         description: form.text("description"),
-        letter,
+        letter: letter.as_ref().map(|letter| letter.document.clone()),
         intake: sop
             .intake
             .fields
@@ -442,6 +436,20 @@ pub(crate) async fn view_permohonan_baru_post(
         draft: draft.as_ref().map(|draft| draft.id),
     };
     let now = services.clock.now();
+    // The letter is written only once the engine accepts the request as it is: a refused one
+    // leaves no file behind.
+    if let Some(letter) = &letter {
+        let context = pelihara_domain::Context {
+            sop: &sop,
+            calendar: &services.calendar,
+            now,
+        };
+        if let Err(refusal) = pelihara_domain::submit(context, &user.actor, input.clone()) {
+            partial.place_refusal(&refusal, tr);
+            return rerender(partial, shell);
+        }
+        letter.keep(services)?;
+    }
     match services
         .store
         .submit_request(
