@@ -118,6 +118,17 @@ impl Site {
         }
     }
 
+    /// The response itself, headers included.
+    pub(crate) async fn raw_get(&self, cookie: &str, uri: &str) -> axum::response::Response {
+        let request = Request::builder()
+            .uri(uri)
+            .header(header::HOST, TEST_HOST)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
     pub(crate) async fn get(&self, cookie: &str, uri: &str) -> Reply {
         let request = Request::builder()
             .uri(uri)

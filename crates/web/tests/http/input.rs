@@ -166,3 +166,54 @@ async fn a_refused_request_or_action_writes_no_letter() {
         "a refused action left a file"
     );
 }
+
+#[tokio::test]
+async fn a_letter_with_a_script_is_served_as_a_download_under_a_clean_name() {
+    let site = case_site().await;
+    let operator = site.cookie("op.dinkes").await;
+    let app = site
+        .test
+        .services
+        .store
+        .list_apps(Some(site.people().opd))
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
+    let scripted = b"%PDF-1.4\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\n%%EOF\n";
+    let reply = site
+        .post(
+            &operator,
+            "/permohonan/baru",
+            &[
+                Part::Text("app_id", &app),
+                Part::Text("subject", "Perbaikan formulir"),
+                Part::Text("description", "Formulir rujukan gagal disimpan."),
+                Part::File("letter", "surat\u{202E}fdp.exe", scripted.to_vec()),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let case = reply
+        .location
+        .trim_start_matches("/permohonan/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let response = site
+        .raw_get(&operator, &format!("/permohonan/{case}/surat"))
+        .await;
+    let disposition = response
+        .headers()
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(
+        disposition.contains("filename=\"suratfdp.exe\""),
+        "{disposition}"
+    );
+}

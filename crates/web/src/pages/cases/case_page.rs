@@ -540,10 +540,7 @@ pub(crate) async fn view_permohonan_surat_get(
         .get(&letter.sha256)
         .map_err(WebError::internal)?
         .ok_or(WebError::NotFound)?;
-    let disposition = format!(
-        "inline; filename=\"{}\"",
-        letter.file_name.replace(['"', '\\'], "_")
-    );
+    let disposition = super::letter::letter_disposition(&letter.file_name, &bytes);
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(
