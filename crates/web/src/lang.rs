@@ -54,6 +54,22 @@ impl Tr {
     pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
         t_args(self.lang, key, &[(name, arg(value))])
     }
+
+    /// The message `key` with two arguments (`{{ tr.t2("page-of", "page", 2, "pages", 9) }}`).
+    pub fn t2(
+        &self,
+        key: &str,
+        first: &str,
+        first_value: impl ToString,
+        second: &str,
+        second_value: impl ToString,
+    ) -> String {
+        t_args(
+            self.lang,
+            key,
+            &[(first, arg(first_value)), (second, arg(second_value))],
+        )
+    }
 }
 
 /// The language of a request: `?lang=` first (so a shared link shows what its sender saw),

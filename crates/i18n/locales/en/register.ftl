@@ -195,3 +195,5 @@ register-import-opd-changed = An OPD was deactivated while the file was being im
 register-import-too-many-rows = The file has more than { $max } app rows; split it into several files.
 register-import-too-many-columns = The file has more than { $max } columns; use the export's columns only.
 register-import-unpacks-too-large = The XLSX file unpacks to more than { $max } MB; save only the sheet of apps again.
+register-pages = Pages of the app list
+register-page-of = Page { $page } of { $pages }

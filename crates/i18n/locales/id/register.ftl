@@ -195,3 +195,5 @@ register-import-opd-changed = Sebuah OPD dinonaktifkan saat berkas diimpor, sehi
 register-import-too-many-rows = Berkas berisi lebih dari { $max } baris aplikasi; bagi menjadi beberapa berkas.
 register-import-too-many-columns = Berkas berisi lebih dari { $max } kolom; gunakan kolom hasil ekspor saja.
 register-import-unpacks-too-large = Isi berkas XLSX lebih besar dari { $max } MB setelah dibuka; simpan ulang hanya lembar data aplikasi.
+register-pages = Halaman daftar aplikasi
+register-page-of = Halaman { $page } dari { $pages }

@@ -29,7 +29,14 @@ pub(crate) struct ListQuery {
     health: String,
     #[serde(default)]
     q: String,
+    /// The page of the list (1 first); out of range reads as the nearest page.
+    #[serde(default)]
+    halaman: Option<usize>,
 }
+
+/// Apps shown on one page of the list: the page stays a few hundred KB whatever the size of
+/// the register (100 000 apps made one page of 63 MB before).
+const PAGE_SIZE: usize = 100;
 
 impl ListQuery {
     fn query_string(&self) -> String {
@@ -91,6 +98,10 @@ struct RegisterPartial {
     export_query: String,
     overdue: usize,
     due_soon: usize,
+    /// Apps under the filters, on every page.
+    total: usize,
+    page: usize,
+    pages: usize,
 }
 
 #[derive(Template)]
@@ -186,17 +197,21 @@ pub(crate) async fn view_aplikasi_get(
             .collect(),
         &query.health,
     );
-    let mut overdue = 0;
-    let mut due_soon = 0;
+    // The figures count every app under the filters; only one page of them is drawn.
+    let waiting = |wanted: DueState| {
+        rows.iter()
+            .filter(|(row, due)| row.open_cases == 0 && due.is_some_and(|d| d.state == wanted))
+            .count()
+    };
+    let (overdue, due_soon) = (waiting(DueState::Overdue), waiting(DueState::DueSoon));
+    let total = rows.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = query.halaman.unwrap_or(1).clamp(1, pages);
     let list: Vec<ListRow> = rows
         .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
         .map(|(row, due)| {
-            // An app whose maintenance is already requested is not counted as waiting.
-            match due.map(|d| d.state).filter(|_| row.open_cases == 0) {
-                Some(DueState::Overdue) => overdue += 1,
-                Some(DueState::DueSoon) => due_soon += 1,
-                _ => {}
-            }
             let status = row.status();
             let (health_css, health_label) = match row.last_check_ok {
                 Some(true) => ("on_time", tr.t("register-health-ok")),
@@ -236,6 +251,9 @@ pub(crate) async fn view_aplikasi_get(
         export_query: query.query_string(),
         overdue,
         due_soon,
+        total,
+        page,
+        pages,
     };
     page_or_partial(shell, partial, |shell, partial| RegisterPage {
         tr: shell.tr,

@@ -555,3 +555,29 @@ async fn check_now_refuses_loopback_until_the_allow_list_names_it() {
     let healthy = w.get(&pelaksana, "/aplikasi?health=ok").await;
     assert!(healthy.body.contains("Intranet"));
 }
+
+#[tokio::test]
+async fn a_long_register_is_shown_a_page_at_a_time_with_its_figures_over_all() {
+    let w = world().await;
+    let admin = w.sign_in("admin").await;
+    let mut sheet = String::from("Nama Aplikasi;Kode OPD\n");
+    for number in 1..=230 {
+        sheet.push_str(&format!("Aplikasi {number:03};DINKES\n"));
+    }
+    let reply = w.upload(&admin, "aplikasi.csv", sheet.as_bytes()).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+
+    let rows = |body: &str| body.matches("<a href=\"/aplikasi/").count();
+    let first = w.get(&admin, "/aplikasi").await;
+    assert_eq!(rows(&first.body), 100);
+    assert!(first.body.contains("230 aplikasi"), "the count is of every app");
+    assert!(first.body.contains("Halaman 1 dari 3"));
+    assert!(first.body.contains("halaman=2"));
+    let last = w.get(&admin, "/aplikasi?halaman=3").await;
+    assert_eq!(rows(&last.body), 30);
+    assert!(last.body.contains("Aplikasi 230"));
+    // Past the end reads as the last page; the filters travel with the page links.
+    assert_eq!(rows(&w.get(&admin, "/aplikasi?halaman=99").await.body), 30);
+    let searched = w.get(&admin, "/aplikasi?q=aplikasi+1").await;
+    assert!(searched.body.contains("q=aplikasi%201&amp;halaman=2"), "{}", searched.body);
+}
