@@ -263,6 +263,16 @@ async fn a_weighing_is_refused_once_redone_and_goes_to_done() {
     let case = submitted_case(&browser).await;
     browser.wait_for_text(subject).await;
 
+    // The decision's other actors (the section and division heads, who paraf the draft in
+    // the document) sign in and find the request at step 2 with no form of their own: the SOP
+    // names the head of office as the one who decides it.
+    for co_actor in ["kepala_seksi", "kepala_bidang"] {
+        browser.sign_in(co_actor, password).await;
+        browser.goto(&format!("/permohonan/{case}")).await;
+        browser.wait_for_text(subject).await;
+        assert!(visible_actions(&browser).await.is_empty(), "{co_actor} has a form");
+    }
+
     // The head of office answers "no" once: the draft goes back to step 1 and comes again.
     let acted = walk_to_the_end(
         &server,
