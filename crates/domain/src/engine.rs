@@ -470,6 +470,8 @@ pub fn may_take(actor: &Actor, task: &Task, now: DateTime<Utc>) -> Result<Option
     if task.position == OPD_POSITION {
         return match task.opd_id {
             Some(opd) if is_operator_of(actor, opd) => Ok(None),
+            // A request no OPD made: the person who made it holds the task.
+            None if task.claimed_by == Some(actor.user.id) && actor.user.active => Ok(None),
             _ => Err(Refusal::NotAllowed {
                 needed: task.position.clone(),
             }),
@@ -500,6 +502,11 @@ fn new_task(
     } else {
         None
     };
+    // The requester's task of a case no OPD asked (an employee's request) is the person's
+    // who asked: held by them from the start, so it is in their inbox and reminders reach
+    // them (an OPD's is its operators', by `opd_id`).
+    let claimed_by =
+        (position == OPD_POSITION && case.opd_id.is_none()).then_some(case.submitted_by);
     let mut task = Task {
         id: TaskId::at(ctx.now),
         case_id: case.id,
@@ -507,7 +514,7 @@ fn new_task(
         stage,
         position,
         opd_id,
-        claimed_by: None,
+        claimed_by,
         claimed_by_name: None,
         state: TaskState::Open,
         opened_at: ctx.now,
@@ -1032,7 +1039,8 @@ fn act_on_active_task(
             Ok(builder.build(action, acting, detail))
         }
         (_, Command::Release) => {
-            if task.claimed_by != Some(actor.user.id) {
+            // The requester's task is theirs for good: released, nobody could take it.
+            if task.claimed_by != Some(actor.user.id) || task.position == OPD_POSITION {
                 return Err(Refusal::WrongStep { step: step.no });
             }
             task.claimed_by = None;

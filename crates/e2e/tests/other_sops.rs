@@ -270,7 +270,10 @@ async fn a_weighing_is_refused_once_redone_and_goes_to_done() {
         browser.sign_in(co_actor, password).await;
         browser.goto(&format!("/permohonan/{case}")).await;
         browser.wait_for_text(subject).await;
-        assert!(visible_actions(&browser).await.is_empty(), "{co_actor} has a form");
+        assert!(
+            visible_actions(&browser).await.is_empty(),
+            "{co_actor} has a form"
+        );
     }
 
     // The head of office answers "no" once: the draft goes back to step 1 and comes again.

@@ -825,11 +825,13 @@ impl Store {
         .await
     }
 
-    /// Open tasks for any of these positions, or for this OPD's operators, due first.
+    /// Open tasks for any of these positions, or for this OPD's operators, or held by this
+    /// person as the one who asked (an employee's own request), due first.
     pub async fn inbox(
         &self,
         positions: &[String],
         opd: Option<OpdId>,
+        requester: Option<UserId>,
         limit: i64,
     ) -> Result<Vec<InboxItem>> {
         let mut conditions = Vec::new();
@@ -840,6 +842,13 @@ impl Store {
         }
         if opd.is_some() {
             conditions.push(format!("(t.position = 'opd' and t.opd_id = ${next})"));
+            next += 1;
+        }
+        if requester.is_some() {
+            // Read through tasks_open_by_claimer (migration 0017).
+            conditions.push(format!(
+                "(t.claimed_by = ${next} and t.position = 'opd' and t.opd_id is null)"
+            ));
             next += 1;
         }
         if conditions.is_empty() {
@@ -881,6 +890,9 @@ impl Store {
         let mut params: Vec<Param> = positions.iter().map(|p| p.clone().into()).collect();
         if let Some(opd) = opd {
             params.push(opd.to_string().into());
+        }
+        if let Some(requester) = requester {
+            params.push(requester.to_string().into());
         }
         params.push(limit.into());
         self.read_all::<InboxItem>(&query, params).await

@@ -913,14 +913,14 @@ async fn nobody_sees_another_opds_case(h: Harness) {
     // The inbox of the Pelaksana holds the new case; the other OPD's inbox is empty.
     let inbox = h
         .store
-        .inbox(&["pelaksana".into()], None, 50)
+        .inbox(&["pelaksana".into()], None, None, 50)
         .await
         .unwrap();
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].opd_name, "Dinas Kesehatan");
     assert!(
         h.store
-            .inbox(&[], Some(h.other_opd), 50)
+            .inbox(&[], Some(h.other_opd), None, 50)
             .await
             .unwrap()
             .is_empty()

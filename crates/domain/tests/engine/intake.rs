@@ -420,6 +420,16 @@ fn the_employee_who_asked_completes_a_returned_request() {
     .unwrap();
     merge(&mut state, transition);
     assert_eq!(state.case.status, CaseStatus::Returned);
+    // The task waiting on the request is the employee's own: in their inbox (they hold it),
+    // theirs to take, and not one to let go of.
+    let waiting = state
+        .tasks
+        .iter()
+        .find(|task| task.state.is_active() && task.position == OPD_POSITION)
+        .unwrap()
+        .clone();
+    assert_eq!(waiting.claimed_by, Some(employee.user.id));
+    assert!(may_take(&employee, &waiting, context.now).is_ok());
     let resubmit = || Command::Resubmit {
         note: "Sudah".into(),
         letter: None,

@@ -102,7 +102,7 @@ async fn a_case_without_opd_app_or_letter_round_trips(mut h: Harness) {
     let next = stored.active_task().unwrap().clone();
     let inbox = h
         .store
-        .inbox(std::slice::from_ref(&next.position), None, 50)
+        .inbox(std::slice::from_ref(&next.position), None, None, 50)
         .await
         .unwrap();
     assert_eq!(inbox.len(), 1);
@@ -131,6 +131,47 @@ async fn a_case_without_opd_app_or_letter_round_trips(mut h: Harness) {
         .await
         .unwrap();
     let holder = h.store.actor(holder).await.unwrap().unwrap();
+
+    // Returned for completion: the task waiting on the employee who asked is in their own
+    // inbox (no OPD's operators wait on it), and they resubmit.
+    let returned = h
+        .act(
+            id,
+            &holder,
+            t,
+            Command::ReturnToOpd {
+                reason: "Lampirkan jadwal".into(),
+            },
+        )
+        .await;
+    assert_eq!(returned.case.status, CaseStatus::Returned);
+    let own = h
+        .store
+        .inbox(&[], None, Some(employee.user.id), 50)
+        .await
+        .unwrap();
+    assert_eq!(own.len(), 1, "{own:?}");
+    assert_eq!(own[0].task.case_id, id);
+    assert_eq!(own[0].task.claimed_by, Some(employee.user.id));
+    // Not in a colleague's.
+    assert!(
+        h.store
+            .inbox(&[], None, Some(holder.user.id), 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    h.act(
+        id,
+        &employee,
+        t,
+        Command::Resubmit {
+            note: "Jadwal dilampirkan".into(),
+            letter: None,
+        },
+    )
+    .await;
+
     let moved = h
         .act(
             id,

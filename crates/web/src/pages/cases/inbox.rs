@@ -60,7 +60,10 @@ pub(crate) async fn view_tugas_get(
         Role::OpdOperator => user.actor.user.opd_id,
         _ => None,
     };
-    let items = services.store.inbox(&positions, opd, 200).await?;
+    let items = services
+        .store
+        .inbox(&positions, opd, Some(user.actor.user.id), 200)
+        .await?;
     let tr = shell.tr;
     let mut rows = Vec::new();
     for item in items {

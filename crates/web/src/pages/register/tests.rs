@@ -570,7 +570,10 @@ async fn a_long_register_is_shown_a_page_at_a_time_with_its_figures_over_all() {
     let rows = |body: &str| body.matches("<a href=\"/aplikasi/").count();
     let first = w.get(&admin, "/aplikasi").await;
     assert_eq!(rows(&first.body), 100);
-    assert!(first.body.contains("230 aplikasi"), "the count is of every app");
+    assert!(
+        first.body.contains("230 aplikasi"),
+        "the count is of every app"
+    );
     assert!(first.body.contains("Halaman 1 dari 3"));
     assert!(first.body.contains("halaman=2"));
     let last = w.get(&admin, "/aplikasi?halaman=3").await;
@@ -579,5 +582,9 @@ async fn a_long_register_is_shown_a_page_at_a_time_with_its_figures_over_all() {
     // Past the end reads as the last page; the filters travel with the page links.
     assert_eq!(rows(&w.get(&admin, "/aplikasi?halaman=99").await.body), 30);
     let searched = w.get(&admin, "/aplikasi?q=aplikasi+1").await;
-    assert!(searched.body.contains("q=aplikasi%201&amp;halaman=2"), "{}", searched.body);
+    assert!(
+        searched.body.contains("q=aplikasi%201&amp;halaman=2"),
+        "{}",
+        searched.body
+    );
 }
