@@ -74,6 +74,21 @@ pub enum StoreError {
     Duplicate(&'static str),
 }
 
+/// A write's result with a unique-constraint violation read as `Duplicate(what)` (a user name,
+/// a holiday, a version that exists), for the form or command to say so; other errors as they
+/// are.
+pub(crate) fn duplicate_as<T>(
+    result: std::result::Result<T, sqlx::Error>,
+    what: &'static str,
+) -> Result<T> {
+    match result {
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            Err(StoreError::Duplicate(what))
+        }
+        other => Ok(other?),
+    }
+}
+
 impl StoreError {
     /// Whether a database error is a unique-constraint violation (shown as a form error).
     pub fn is_unique_violation(&self) -> bool {

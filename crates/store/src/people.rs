@@ -233,12 +233,7 @@ impl Store {
                 .bind(id.to_string())
                 .execute(&mut **tx)
                 .await;
-            if let Err(sqlx::Error::Database(error)) = &guarded
-                && error.is_unique_violation()
-            {
-                return Err(StoreError::Duplicate("administrator"));
-            }
-            guarded?;
+            crate::duplicate_as(guarded, "administrator")?;
             let admins: i64 = sqlx::query_scalar("select count(*) from users where role = $1")
                 .bind(Role::Admin.code().to_owned())
                 .fetch_one(&mut **tx)
@@ -586,11 +581,6 @@ async fn insert_user(
     .bind(millis(now))
     .execute(&mut **tx)
     .await;
-    if let Err(sqlx::Error::Database(error)) = &inserted
-        && error.is_unique_violation()
-    {
-        return Err(StoreError::Duplicate("username"));
-    }
-    inserted?;
+    crate::duplicate_as(inserted, "username")?;
     Ok(())
 }

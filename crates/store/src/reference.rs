@@ -67,12 +67,7 @@ impl Store {
                     .bind(holiday.name.trim().to_owned())
                     .execute(&mut **tx)
                     .await;
-            if let Err(sqlx::Error::Database(error)) = &inserted
-                && error.is_unique_violation()
-            {
-                return Err(StoreError::Duplicate("holiday"));
-            }
-            inserted?;
+            crate::duplicate_as(inserted, "holiday")?;
             Ok(())
         })
         .await

@@ -275,12 +275,7 @@ impl Store {
             .execute(&mut **tx)
             .await;
             // Two loads of one version at once: the second finds the first's row.
-            if let Err(sqlx::Error::Database(error)) = &inserted
-                && error.is_unique_violation()
-            {
-                return Err(StoreError::Duplicate("SOP version"));
-            }
-            inserted?;
+            crate::duplicate_as(inserted, "SOP version")?;
             Ok(())
         })
         .await;
