@@ -31,13 +31,10 @@ pub struct NotifyArgs {
     pub smtp_username: Option<String>,
     #[arg(long, env = "PELIHARA_SMTP_PASSWORD", hide_env_values = true)]
     pub smtp_password: Option<String>,
-    /// The sender of notification mail.
-    #[arg(
-        long,
-        env = "PELIHARA_SMTP_FROM",
-        default_value = "Pelihara Diskominfo Demak <pelihara@demakkab.go.id>"
-    )]
-    pub smtp_from: String,
+    /// The sender of notification mail, e.g. `Pelihara Diskominfo <pelihara@example.go.id>`;
+    /// required with --smtp-host (the office's own address: none is built in).
+    #[arg(long, env = "PELIHARA_SMTP_FROM")]
+    pub smtp_from: Option<String>,
     /// URL that receives each notification as signed JSON (none: no webhook).
     #[arg(long, env = "PELIHARA_WEBHOOK_URL")]
     pub webhook_url: Option<String>,
@@ -70,7 +67,7 @@ impl NotifyArgs {
             smtp_security: "starttls".into(),
             smtp_username: None,
             smtp_password: None,
-            smtp_from: "Pelihara <pelihara@localhost>".into(),
+            smtp_from: None,
             webhook_url: None,
             webhook_secret: None,
             due_soon_percent: 25,
@@ -128,7 +125,10 @@ pub fn start(
             })?,
             username: args.smtp_username.clone(),
             password: args.smtp_password.clone(),
-            from: args.smtp_from.clone(),
+            from: args
+                .smtp_from
+                .clone()
+                .context("--smtp-from (PELIHARA_SMTP_FROM) is required with --smtp-host")?,
             timeout: pelihara_notify::DEFAULT_TIMEOUT,
         }),
         None => None,

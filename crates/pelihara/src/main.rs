@@ -129,9 +129,10 @@ async fn serve(
     let scheduler = background::start(&notify, &services, &public_url)?;
     let catalog = runtime::keep_catalog_fresh(&services);
     let store = services.store.clone();
+    let office_name = runtime::office_name(&services).await?;
     let state = pelihara_web::AppState::new(
         pelihara_web::WebConfig {
-            office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
+            office_name,
             public_base_url: public_url.clone(),
             upload_limit_bytes: pelihara_web::WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
         },

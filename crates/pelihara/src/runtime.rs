@@ -116,3 +116,31 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// The office's name as the pages show it: from the letterhead the admin keeps on /admin/kop
+/// when one is stored, else from the SOPs the office runs (their header's office and
+/// government), so the binary names no office. Read at start: a new letterhead shows in the
+/// page header after a restart (documents read it at once).
+pub async fn office_name(services: &Services) -> anyhow::Result<String> {
+    let (office, government) = match services.store.setting(pelihara_web::KOP_SETTING).await? {
+        Some(text) => {
+            let kop: pelihara_web::Kop =
+                serde_json::from_str(&text).context("reading the stored letterhead")?;
+            (kop.office, kop.government)
+        }
+        None => {
+            let sops = services.catalog.snapshot().current_all();
+            let header = sops
+                .first()
+                .map(|sop| sop.header.clone())
+                .context("no SOP is in force to name the office")?;
+            (header.office, header.government)
+        }
+    };
+    // "Pemerintah Kabupaten Demak" names the government; the office is "of" its region.
+    let region = government
+        .trim()
+        .strip_prefix("Pemerintah ")
+        .unwrap_or(government.trim());
+    Ok(format!("{} {}", office.trim(), region).trim().to_owned())
+}

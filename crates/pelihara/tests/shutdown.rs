@@ -1,6 +1,7 @@
 //! `pelihara serve` stops gracefully: SIGTERM while clients write, and every write that got an
 //! answer is in the database afterwards, the exit code is 0, the audit chain verifies, and the
-//! temporaries an earlier crash left in the document store are gone after the start.
+//! temporaries an earlier crash left in the document store are gone after the start. The office
+//! it names comes from the SOP it runs.
 
 // A failed assertion is the report this test gives.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
@@ -70,6 +71,20 @@ fn sigterm_during_writes_keeps_every_answered_write_and_exits_0() {
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
         .to_owned();
     assert_eq!(temporaries(&documents), 0, "swept at start");
+    // No letterhead stored yet: the page header names the office of the SOP it runs (the
+    // binary names none).
+    let mut stream = TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut page = String::new();
+    stream.read_to_string(&mut page).unwrap();
+    assert!(
+        page.contains("Dinas Komunikasi dan Informatika Kabupaten Demak"),
+        "{page}"
+    );
 
     // Four clients write as fast as they can; SIGTERM lands in the middle.
     let answered = Arc::new(AtomicUsize::new(0));
