@@ -77,6 +77,9 @@ pub struct DeliveryReport {
     /// Failed for good (the retry policy ran out).
     pub failed: u32,
     pub skipped: u32,
+    /// Not tried this time: their channel's server did not answer an earlier one of the
+    /// sweep, so they were handed back, due again at the next sweep (no attempt counted).
+    pub deferred: u32,
 }
 
 /// The JSON document the webhook receives.
@@ -211,6 +214,7 @@ pub async fn deliver_due(
         report.retrying += channel.retrying;
         report.failed += channel.failed;
         report.skipped += channel.skipped;
+        report.deferred += channel.deferred;
     }
     Ok(report)
 }
@@ -226,7 +230,21 @@ async fn deliver_channel(
     let claimed = store
         .claim_due_deliveries(channel, &sender.node, now, sender.claim_lease, sender.batch)
         .await?;
+    // A failure that took the channel's whole timeout means its server does not answer: the
+    // rest of the batch would each wait as long (a batch of 50 took half an hour), so they
+    // are handed back untried for the next sweep.
+    let patience = match channel {
+        Channel::Email => sender.mailer.as_ref().map(Mailer::timeout),
+        Channel::Webhook => sender.webhook.as_ref().map(Webhook::timeout),
+        Channel::InApp => None,
+    };
+    let mut unanswered = false;
     for delivery in claimed {
+        if unanswered {
+            store.release_delivery(delivery.id, &sender.node).await?;
+            report.deferred += 1;
+            continue;
+        }
         if let Some(reason) = skip_reason(&delivery) {
             // The log is read by the admin, in Indonesian.
             store
@@ -235,12 +253,14 @@ async fn deliver_channel(
             report.skipped += 1;
             continue;
         }
+        let started = std::time::Instant::now();
         match send_one(sender, &delivery).await {
             Ok(()) => {
                 store.mark_delivery_sent(delivery.id, now).await?;
                 report.sent += 1;
             }
             Err(error) => {
+                unanswered = patience.is_some_and(|patience| started.elapsed() >= patience);
                 tracing::warn!(
                     delivery = %delivery.id,
                     channel = channel.code(),

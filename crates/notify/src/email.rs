@@ -157,6 +157,11 @@ impl Mailer {
         })
     }
 
+    /// How long the server may take to answer one read or write.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Sends `message` to one person, in `lang`, as plain text with an HTML alternative.
     /// `delivery_id` makes its Message-ID: the same on every retry, so a receiver that got
     /// a message twice (delivery is at least once) can drop the repeat.

@@ -71,6 +71,11 @@ pub struct Webhook {
 }
 
 impl Webhook {
+    /// How long the receiver may take to answer.
+    pub fn timeout(&self) -> std::time::Duration {
+        self.settings.timeout
+    }
+
     pub fn new(settings: WebhookSettings) -> Result<Webhook, ChannelError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider))

@@ -354,6 +354,42 @@ async fn a_hanging_smtp_server_never_delays_the_webhook(b: Bench) {
     hole.abort();
 }
 
+/// Three emails due and an SMTP server that accepts and never answers: the first waits out the
+/// timeout, the other two are handed back untried (no attempt counted) instead of each waiting
+/// as long.
+async fn a_silent_smtp_server_costs_one_timeout_per_sweep(b: Bench) {
+    let port = free_port();
+    let hole = black_hole(port).await;
+    let submitted = wib(2026, 12, 4, 15, 50, 0);
+    for _ in 0..3 {
+        b.submit(submitted).await;
+    }
+    let timeout = StdDuration::from_secs(1);
+    let scheduler = b.scheduler(
+        b.config("node-a"),
+        email_sender(port, "node-a", timeout),
+        TestClock::new(submitted).clock(),
+    );
+    assert_eq!(scheduler.run(Job::Reminders, submitted).await.unwrap(), 3);
+    let started = Instant::now();
+    assert_eq!(scheduler.run(Job::Delivery, submitted).await.unwrap(), 0);
+    let took = started.elapsed();
+    assert!(took < timeout * 3, "the sweep took {took:?}");
+    let log = b
+        .store
+        .delivery_log(&DeliveryFilter {
+            channel: Some(Channel::Email),
+            ..DeliveryFilter::default()
+        })
+        .await
+        .unwrap();
+    let mut attempts: Vec<u32> = log.iter().map(|row| row.attempts).collect();
+    attempts.sort_unstable();
+    assert_eq!(attempts, [0, 0, 1], "{log:?}");
+    assert!(log.iter().all(|row| row.status == DeliveryStatus::Pending));
+    hole.abort();
+}
+
 /// A request the receiver got: its body and its signature header.
 type Request = (Vec<u8>, String);
 
@@ -579,6 +615,11 @@ async fn postgres_email_arrives_in_indonesian_with_both_parts() {
     if let Some(b) = bench("postgres").await {
         email_arrives_in_indonesian_with_both_parts(b).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_silent_smtp_server_costs_one_timeout_per_sweep() {
+    a_silent_smtp_server_costs_one_timeout_per_sweep(bench("sqlite").await.unwrap()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -237,6 +237,22 @@ impl Store {
         Ok(Some(status))
     }
 
+    /// Hands a claimed delivery back untried: due again at once, no attempt counted. `false`
+    /// when this node no longer holds it.
+    pub async fn release_delivery(&self, id: DeliveryId, node: &str) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "update notification_deliveries set claimed_by = null, claimed_until = null \
+             where id = $1 and claimed_by = $2 and status = 'pending'",
+        )
+        .bind(id.to_string())
+        .bind(node.to_owned())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
     /// Marks a claimed delivery skipped on purpose (channel turned off, no address), with
     /// the reason. `false` if it was not pending any more.
     pub async fn mark_delivery_skipped(&self, id: DeliveryId, reason: &str) -> Result<bool> {
