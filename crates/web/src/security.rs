@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::WebError;
-use crate::state::AppState;
+use crate::state::{AppState, normalized_origin};
 
 /// Only our own files; images may also be `data:` URLs (Bootstrap draws its icons that way);
 /// nobody may frame a page (clickjacking), and forms post only to us.
@@ -53,21 +53,6 @@ pub(crate) fn hsts_layer(behind_tls: bool) -> Option<SetResponseHeaderLayer<Head
             HeaderValue::from_static("max-age=31536000"),
         )
     })
-}
-
-/// An origin as browsers send it: lower case, without the scheme's default port.
-pub(crate) fn normalized_origin(origin: &str) -> String {
-    let origin = origin.trim().to_ascii_lowercase();
-    origin
-        .strip_suffix(":443")
-        .filter(|_| origin.starts_with("https://"))
-        .or_else(|| {
-            origin
-                .strip_suffix(":80")
-                .filter(|_| origin.starts_with("http://"))
-        })
-        .map(str::to_owned)
-        .unwrap_or(origin)
 }
 
 /// Whether a request may change something, by where it comes from. Reading methods always

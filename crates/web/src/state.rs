@@ -27,6 +27,21 @@ pub struct WebConfig {
     pub upload_limit_bytes: usize,
 }
 
+/// An origin as browsers send it: lower case, without the scheme's default port.
+pub(crate) fn normalized_origin(origin: &str) -> String {
+    let origin = origin.trim().to_ascii_lowercase();
+    origin
+        .strip_suffix(":443")
+        .filter(|_| origin.starts_with("https://"))
+        .or_else(|| {
+            origin
+                .strip_suffix(":80")
+                .filter(|_| origin.starts_with("http://"))
+        })
+        .map(str::to_owned)
+        .unwrap_or(origin)
+}
+
 impl WebConfig {
     /// 12 MiB: a scanned request letter of several pages fits, a denial of service does not.
     pub const DEFAULT_UPLOAD_LIMIT_BYTES: usize = 12 * 1024 * 1024;
@@ -149,7 +164,7 @@ impl AppState {
         let public_origin = config
             .public_origin()
             .ok_or_else(|| SetupError::PublicBaseUrl(config.public_base_url.clone()))?;
-        let public_origin = crate::security::normalized_origin(&public_origin);
+        let public_origin = normalized_origin(&public_origin);
         if config.upload_limit_bytes == 0 {
             return Err(SetupError::UploadLimit);
         }
