@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use pelihara_i18n::{Lang, arg, t_args};
+use pelihara_store::BlobStore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -18,8 +19,8 @@ use crate::runtime::{self, DatabaseArgs};
 
 /// The manifest's file name inside a backup folder.
 const MANIFEST: &str = "manifest.json";
-/// The database's file name inside a backup folder (and a data folder).
-const DATABASE: &str = "pelihara.db";
+/// The database's file name inside a backup folder, as in a data folder.
+const DATABASE: &str = runtime::DATABASE_FILE;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Manifest {
@@ -44,33 +45,6 @@ fn file_entry(root: &Path, relative: &str) -> anyhow::Result<FileEntry> {
         sha256: hex::encode(Sha256::digest(&bytes)),
         size: bytes.len() as u64,
     })
-}
-
-/// The documents of a store folder as paths relative to it (`documents/ab/abcd...`), without
-/// temporaries.
-fn document_paths(documents: &Path) -> anyhow::Result<Vec<String>> {
-    let mut paths = Vec::new();
-    let Ok(folders) = std::fs::read_dir(documents) else {
-        return Ok(paths);
-    };
-    for folder in folders {
-        let folder = folder?;
-        if !folder.path().is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(folder.path())? {
-            let file = file?;
-            let name = file.file_name().to_string_lossy().into_owned();
-            if !name.starts_with('.') && file.path().is_file() {
-                paths.push(format!(
-                    "documents/{}/{name}",
-                    folder.file_name().to_string_lossy()
-                ));
-            }
-        }
-    }
-    paths.sort();
-    Ok(paths)
 }
 
 /// `pelihara backup`: copies the database (one snapshot) and the documents into `to`, which
@@ -98,13 +72,15 @@ pub async fn backup(database: &DatabaseArgs, to: &Path, lang: Lang) -> anyhow::R
     copied.context("copying the database")?;
     let mut files = vec![file_entry(to, DATABASE)?];
     let source = runtime::documents_dir(&database.data);
-    for relative in document_paths(&source)? {
-        let inside = relative.trim_start_matches("documents/");
+    let blobs = BlobStore::new(&source);
+    for digest in blobs.digests()? {
+        let inside = BlobStore::relative_path(&digest)?;
+        let relative = format!("documents/{}", inside.display());
         let target = to.join(&relative);
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder)?;
         }
-        std::fs::copy(source.join(inside), &target)
+        std::fs::copy(source.join(&inside), &target)
             .with_context(|| format!("copying {relative}"))?;
         files.push(file_entry(to, &relative)?);
     }

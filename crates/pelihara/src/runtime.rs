@@ -28,9 +28,12 @@ impl DatabaseArgs {
     }
 }
 
+/// The default database's file name in a data folder.
+pub const DATABASE_FILE: &str = "pelihara.db";
+
 /// The default database: a SQLite file in the data folder.
 pub fn sqlite_url(data_dir: &Path) -> String {
-    format!("sqlite://{}", data_dir.join("pelihara.db").display())
+    format!("sqlite://{}", data_dir.join(DATABASE_FILE).display())
 }
 
 pub fn documents_dir(data_dir: &Path) -> PathBuf {
@@ -122,12 +125,11 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
 /// government), so the binary names no office. Read at start: a new letterhead shows in the
 /// page header after a restart (documents read it at once).
 pub async fn office_name(services: &Services) -> anyhow::Result<String> {
-    let (office, government) = match services.store.setting(pelihara_web::KOP_SETTING).await? {
-        Some(text) => {
-            let kop: pelihara_web::Kop =
-                serde_json::from_str(&text).context("reading the stored letterhead")?;
-            (kop.office, kop.government)
-        }
+    let stored = pelihara_web::Kop::stored(&services.store)
+        .await
+        .map_err(|error| anyhow::anyhow!("reading the stored letterhead: {error}"))?;
+    let (office, government) = match stored {
+        Some(kop) => (kop.office, kop.government),
         None => {
             let sops = services.catalog.snapshot().current_all();
             let header = sops

@@ -5,8 +5,9 @@
 // A failed assertion is the report this test gives.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod support;
+
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
@@ -23,22 +24,6 @@ fn pelihara(args: &[&str]) -> Output {
         .env_remove("PELIHARA_LANG")
         .output()
         .unwrap()
-}
-
-/// One failed sign-in: a write (its audit event) while the backup runs.
-fn failed_sign_in(address: &str, attempt: usize) -> bool {
-    let Ok(mut stream) = TcpStream::connect(address) else {
-        return false;
-    };
-    let body = format!("username=tamu{attempt}&password=salah");
-    let request = format!(
-        "POST /masuk HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\n\
-         Sec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut response = Vec::new();
-    stream.write_all(request.as_bytes()).is_ok() && stream.read_to_end(&mut response).is_ok()
 }
 
 /// (cases, documents by hash) of a data folder's database.
@@ -103,7 +88,7 @@ fn a_running_demo_is_backed_up_during_writes_and_restored_whole() {
             std::thread::spawn(move || {
                 let mut attempt = writer * 1_000_000;
                 while !stop.load(Ordering::Relaxed) {
-                    if failed_sign_in(&address, attempt) {
+                    if support::failed_sign_in(&address, &format!("tamu{attempt}")).is_some() {
                         written.fetch_add(1, Ordering::Relaxed);
                     }
                     attempt += 1;

@@ -6,33 +6,14 @@
 // A failed assertion is the report this test gives.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-/// One failed sign-in (a write: its audit event) over a fresh connection; the status code, or
-/// `None` when the server did not answer.
-fn failed_sign_in(address: &str, attempt: usize) -> Option<u16> {
-    let mut stream = TcpStream::connect(address).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .ok()?;
-    let body = format!("username=penebak{attempt}&password=salah");
-    let request = format!(
-        "POST /masuk HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\n\
-         Sec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).ok()?;
-    let head = String::from_utf8_lossy(&response);
-    head.split_whitespace().nth(1)?.parse().ok()
-}
 
 fn temporaries(folder: &std::path::Path) -> usize {
     let Ok(folders) = std::fs::read_dir(folder) else {
@@ -101,7 +82,7 @@ fn sigterm_during_writes_keeps_every_answered_write_and_exits_0() {
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     let attempt = next.fetch_add(1, Ordering::Relaxed);
-                    match failed_sign_in(&address, attempt) {
+                    match support::failed_sign_in(&address, &format!("penebak{attempt}")) {
                         Some(401 | 429) => {
                             answered.fetch_add(1, Ordering::Relaxed);
                         }

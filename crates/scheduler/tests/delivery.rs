@@ -123,6 +123,38 @@ fn email_sender(port: u16, node: &str, timeout: StdDuration) -> Sender {
     .unwrap()
 }
 
+/// A webhook-only sender of node-a posting to the receiver on `port`.
+fn webhook_sender(port: u16, secret: &str) -> Sender {
+    Sender::new(
+        None,
+        Some(WebhookSettings {
+            url: format!("http://127.0.0.1:{port}/hook"),
+            secret: secret.into(),
+            timeout: StdDuration::from_secs(5),
+        }),
+        "https://pelihara.demakkab.go.id",
+        "node-a",
+    )
+    .unwrap()
+}
+
+/// The Pelaksana turns the webhook on (with a handle), email staying on.
+async fn webhook_on_for_the_pelaksana(b: &Bench) {
+    b.store
+        .set_channel_preferences(
+            b.pelaksana.user.id,
+            &ChannelPreferences {
+                email: true,
+                webhook: true,
+                webhook_handle: "6281234567890".into(),
+            },
+            &b.source(&b.pelaksana),
+            wib(2026, 12, 1, 8, 0, 0),
+        )
+        .await
+        .unwrap();
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -302,31 +334,8 @@ async fn a_hanging_smtp_server_never_delays_the_webhook(b: Bench) {
     let received = Received::default();
     let _receiver = receiver(hook_port, received.clone()).await;
     let mut sender = email_sender(smtp_port, "node-a", StdDuration::from_secs(4));
-    sender.webhook = Sender::new(
-        None,
-        Some(WebhookSettings {
-            url: format!("http://127.0.0.1:{hook_port}/hook"),
-            secret: "rahasia".into(),
-            timeout: StdDuration::from_secs(5),
-        }),
-        "https://pelihara.demakkab.go.id",
-        "node-a",
-    )
-    .unwrap()
-    .webhook;
-    b.store
-        .set_channel_preferences(
-            b.pelaksana.user.id,
-            &ChannelPreferences {
-                email: true,
-                webhook: true,
-                webhook_handle: "6281234567890".into(),
-            },
-            &b.source(&b.pelaksana),
-            wib(2026, 12, 1, 8, 0, 0),
-        )
-        .await
-        .unwrap();
+    sender.webhook = webhook_sender(hook_port, "rahasia").webhook;
+    webhook_on_for_the_pelaksana(&b).await;
     let submitted = wib(2026, 12, 4, 15, 50, 0);
     b.submit(submitted).await;
     let scheduler = b.scheduler(
@@ -423,30 +432,8 @@ async fn receiver(port: u16, received: Received) -> tokio::task::JoinHandle<()> 
 async fn the_webhook_is_signed_retried_and_delivered_once(b: Bench) {
     let port = free_port();
     let secret = "rahasia-gateway";
-    let sender = Sender::new(
-        None,
-        Some(WebhookSettings {
-            url: format!("http://127.0.0.1:{port}/hook"),
-            secret: secret.into(),
-            timeout: StdDuration::from_secs(5),
-        }),
-        "https://pelihara.demakkab.go.id",
-        "node-a",
-    )
-    .unwrap();
-    b.store
-        .set_channel_preferences(
-            b.pelaksana.user.id,
-            &ChannelPreferences {
-                email: true,
-                webhook: true,
-                webhook_handle: "6281234567890".into(),
-            },
-            &b.source(&b.pelaksana),
-            wib(2026, 12, 1, 8, 0, 0),
-        )
-        .await
-        .unwrap();
+    let sender = webhook_sender(port, secret);
+    webhook_on_for_the_pelaksana(&b).await;
     let submitted = wib(2026, 12, 4, 15, 50, 0);
     let case = b.submit(submitted).await;
     let clock = TestClock::new(submitted);

@@ -35,10 +35,7 @@ impl BlobStore {
     }
 
     fn path_of(&self, digest: &str) -> Result<PathBuf, BlobError> {
-        if !is_digest(digest) {
-            return Err(BlobError::BadDigest);
-        }
-        Ok(self.root.join(&digest[..2]).join(digest))
+        Ok(self.root.join(BlobStore::relative_path(digest)?))
     }
 
     /// The name the bytes are stored under (their SHA-256, hex), known before storing them.
@@ -67,29 +64,57 @@ impl BlobStore {
         Ok(digest)
     }
 
+    /// Every file in the store's folders (documents and temporaries), as paths.
+    fn files(&self) -> Result<Vec<PathBuf>, BlobError> {
+        let mut files = Vec::new();
+        let Ok(folders) = std::fs::read_dir(&self.root) else {
+            return Ok(files);
+        };
+        for folder in folders {
+            let folder = folder?.path();
+            if folder.is_dir() {
+                for entry in std::fs::read_dir(&folder)? {
+                    files.push(entry?.path());
+                }
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// The digests of the stored documents (temporaries left out), sorted.
+    pub fn digests(&self) -> Result<Vec<String>, BlobError> {
+        Ok(self
+            .files()?
+            .iter()
+            .filter_map(|path| path.file_name()?.to_str().map(str::to_owned))
+            .filter(|name| is_digest(name))
+            .collect())
+    }
+
     /// Removes the temporaries a process left when it ended between writing and renaming
     /// them (`.upload-*` in the store's folders); returns how many. Run at start, before
     /// anything writes.
     pub fn sweep_temporaries(&self) -> Result<usize, BlobError> {
         let mut removed = 0;
-        let Ok(folders) = std::fs::read_dir(&self.root) else {
-            return Ok(0);
-        };
-        for folder in folders {
-            let folder = folder?.path();
-            let entries = if folder.is_dir() {
-                std::fs::read_dir(&folder)?.collect::<Result<Vec<_>, _>>()?
-            } else {
-                Vec::new()
-            };
-            for entry in entries {
-                if entry.file_name().to_string_lossy().starts_with(".upload-") {
-                    std::fs::remove_file(entry.path())?;
-                    removed += 1;
-                }
+        for path in self.files()? {
+            let temporary = path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with(TEMPORARY_PREFIX));
+            if temporary {
+                std::fs::remove_file(&path)?;
+                removed += 1;
             }
         }
         Ok(removed)
+    }
+
+    /// Where a document of `digest` lies relative to the store's folder (`ab/abcd...`).
+    pub fn relative_path(digest: &str) -> Result<PathBuf, BlobError> {
+        if !is_digest(digest) {
+            return Err(BlobError::BadDigest);
+        }
+        Ok(PathBuf::from(&digest[..2]).join(digest))
     }
 
     /// The bytes of a stored document, if present.
@@ -103,9 +128,12 @@ impl BlobStore {
     }
 }
 
+/// How a file being written starts its name; a crash may leave one behind.
+const TEMPORARY_PREFIX: &str = ".upload-";
+
 /// A new file with a random name in `folder`, created exclusively.
 fn tempfile_in(folder: &Path) -> Result<(PathBuf, std::fs::File), BlobError> {
-    let name = format!(".upload-{}", uuid::Uuid::new_v4());
+    let name = format!("{TEMPORARY_PREFIX}{}", uuid::Uuid::new_v4());
     let path = folder.join(name);
     let file = std::fs::OpenOptions::new()
         .write(true)

@@ -224,6 +224,15 @@ fn current_versions(stamp: &[VersionStamp]) -> BTreeMap<String, u32> {
         .collect()
 }
 
+/// A version stored already: the same text is a no-op, another text a conflict.
+fn same_text(stored: &str, digest: &str) -> Result<SopLoad> {
+    if stored == digest {
+        Ok(SopLoad::AlreadyStored)
+    } else {
+        Err(StoreError::Duplicate("SOP version"))
+    }
+}
+
 fn to_version(value: i64) -> Result<u32> {
     u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("SOP version {value}")))
 }
@@ -242,19 +251,9 @@ impl Store {
         let code = definition.header.code.as_str();
         let version = definition.header.version;
         let digest = hex::encode(Sha256::digest(source_text.as_bytes()));
-        let existing =
-            sqlx::query("select sha256 from sop_versions where code = $1 and version = $2")
-                .bind(code.to_owned())
-                .bind(i64::from(version))
-                .fetch_optional(self.reader())
-                .await?;
-        if let Some(row) = existing {
-            let stored: String = row.try_get("sha256")?;
-            return if stored == digest {
-                Ok(SopLoad::AlreadyStored)
-            } else {
-                Err(StoreError::Duplicate("SOP version"))
-            };
+        // The same version again (every start loads the shipped SOP): answered by a read.
+        if let Some(stored) = self.stored_sop_digest(code, version).await? {
+            return same_text(&stored, &digest);
         }
         let detail = serde_json::json!({ "code": code, "version": version, "sha256": digest });
         let change = Change {
@@ -284,17 +283,9 @@ impl Store {
             // Another node stored it at the same moment (two nodes starting on an empty
             // database): the same text is already there, another is a conflict.
             Err(StoreError::Duplicate(what)) => {
-                let stored: Option<String> = sqlx::query_scalar(
-                    "select sha256 from sop_versions where code = $1 and version = $2",
-                )
-                .bind(code.to_owned())
-                .bind(i64::from(version))
-                .fetch_optional(self.reader())
-                .await?;
-                if stored.as_deref() == Some(digest.as_str()) {
-                    Ok(SopLoad::AlreadyStored)
-                } else {
-                    Err(StoreError::Duplicate(what))
+                match self.stored_sop_digest(code, version).await? {
+                    Some(stored) => same_text(&stored, &digest),
+                    None => Err(StoreError::Duplicate(what)),
                 }
             }
             Err(error) => Err(error),
@@ -377,6 +368,17 @@ impl Store {
         })
         .await?;
         Ok(true)
+    }
+
+    /// The SHA-256 of a stored version's text, if that version is stored.
+    async fn stored_sop_digest(&self, code: &str, version: u32) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("select sha256 from sop_versions where code = $1 and version = $2")
+                .bind(code.to_owned())
+                .bind(i64::from(version))
+                .fetch_optional(self.reader())
+                .await?,
+        )
     }
 
     /// Every stored version with its state, by code then version.

@@ -109,23 +109,14 @@ pub async fn seed_people(services: &Services) -> SeededPeople {
         .await
         .expect("another OPD");
     let create = async |username: &str, name: &str, role: Role, positions: Vec<String>, opd_id| {
-        store
-            .create_user(
-                NewUser {
-                    username: username.to_owned(),
-                    full_name: name.to_owned(),
-                    nip: None,
-                    email: None,
-                    role,
-                    positions,
-                    opd_id,
-                    password_hash: password_hash.clone(),
-                },
-                &system,
-                now,
-            )
-            .await
-            .expect("a user")
+        create_user(
+            services,
+            &password_hash,
+            (username, name, role),
+            positions,
+            opd_id,
+        )
+        .await
     };
     let admin = create("admin", "Admin Uji", Role::Admin, Vec::new(), None).await;
     let auditor = create("auditor", "Auditor Uji", Role::Auditor, Vec::new(), None).await;
@@ -165,42 +156,54 @@ pub async fn seed_people(services: &Services) -> SeededPeople {
 /// Creates active staff users with [`TEST_PASSWORD`], each `(username, positions)`, skipping a
 /// username that exists already (one hash for all, as [`seed_people`]); returns their ids.
 pub async fn seed_staff(services: &Services, staff: &[(String, Vec<String>)]) -> Vec<UserId> {
-    let store = &services.store;
-    let now = services.clock.now();
-    let system = AuditSource::cli("test");
     let password_hash = crate::auth::hash_password(TEST_PASSWORD.to_owned())
         .await
         .expect("a password hash");
     let mut ids = Vec::new();
     for (username, positions) in staff {
-        if let Some(known) = store
+        let known = services
+            .store
             .user_by_username(username)
             .await
-            .expect("a user lookup")
-        {
-            ids.push(known.user.id);
-            continue;
-        }
-        let id = store
-            .create_user(
-                NewUser {
-                    username: username.clone(),
-                    full_name: format!("Staf {username}"),
-                    nip: None,
-                    email: None,
-                    role: Role::Staff,
-                    positions: positions.clone(),
-                    opd_id: None,
-                    password_hash: password_hash.clone(),
-                },
-                &system,
-                now,
-            )
-            .await
-            .expect("a staff user");
-        ids.push(id);
+            .expect("a user lookup");
+        ids.push(match known {
+            Some(known) => known.user.id,
+            None => {
+                let name = format!("Staf {username}");
+                let person = (username.as_str(), name.as_str(), Role::Staff);
+                create_user(services, &password_hash, person, positions.clone(), None).await
+            }
+        });
     }
     ids
+}
+
+/// A user with the shared test password hash, as the admin creates one.
+async fn create_user(
+    services: &Services,
+    password_hash: &str,
+    (username, name, role): (&str, &str, Role),
+    positions: Vec<String>,
+    opd_id: Option<OpdId>,
+) -> UserId {
+    services
+        .store
+        .create_user(
+            NewUser {
+                username: username.to_owned(),
+                full_name: name.to_owned(),
+                nip: None,
+                email: None,
+                role,
+                positions,
+                opd_id,
+                password_hash: password_hash.to_owned(),
+            },
+            &AuditSource::cli("test"),
+            services.clock.now(),
+        )
+        .await
+        .expect("a user")
 }
 
 /// The whole router on `services`, as at `https://`[`TEST_HOST`].

@@ -104,17 +104,22 @@ impl Kop {
         .to_string()
     }
 
-    /// The stored setting, or the defaults when none is stored; a setting that cannot be read
-    /// (edited by hand) is logged and the defaults print rather than no document at all.
+    /// The stored setting, or the defaults when none is stored.
     pub(crate) async fn load(services: &Services) -> Result<Kop, WebError> {
-        let stored = services.store.setting(KOP_SETTING).await?;
-        Ok(match stored {
-            None => Kop::default(),
-            Some(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
+        Ok(Kop::stored(&services.store).await?.unwrap_or_default())
+    }
+
+    /// The letterhead the admin stored, if any; a setting that cannot be read (edited by
+    /// hand) is logged and counts as none, so the defaults print rather than no document.
+    pub async fn stored(store: &pelihara_store::Store) -> Result<Option<Kop>, WebError> {
+        let Some(text) = store.setting(KOP_SETTING).await? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_str(&text)
+            .inspect_err(|error| {
                 tracing::warn!(%error, "the letterhead setting is unreadable; printing the defaults");
-                Kop::default()
-            }),
-        })
+            })
+            .ok())
     }
 
     /// The letterhead as documents print it, with the logo's bytes from the document store.
