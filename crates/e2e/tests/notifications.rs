@@ -30,26 +30,26 @@ fn bell_label(count: u32) -> String {
     )
 }
 
-/// The bell as the page shows it now: (badge text, aria-label).
+/// The bell as the page shows it now: (badge text, aria-label). Read in one script: the bell
+/// polls and is swapped whole, so an element found a moment earlier may be gone (stale).
 async fn bell(browser: &Browser) -> (String, String) {
-    let element = browser
+    let read = browser
         .client
-        .find(Locator::Id("pl-bell"))
+        .execute(
+            "const bell = document.getElementById('pl-bell');\
+             if (!bell) { return null; }\
+             const badge = bell.querySelector('#notif-count');\
+             if (!badge) { return null; }\
+             return [badge.textContent, bell.getAttribute('aria-label') || ''];",
+            vec![],
+        )
         .await
-        .expect("a bell in the top bar");
-    let label = element
-        .attr("aria-label")
-        .await
-        .unwrap()
-        .unwrap_or_default();
-    let badge = element
-        .find(Locator::Id("notif-count"))
-        .await
-        .expect("the bell's badge")
-        .text()
-        .await
-        .unwrap_or_default();
-    (badge.trim().to_owned(), label)
+        .expect("reading the bell");
+    let pair = read
+        .as_array()
+        .unwrap_or_else(|| panic!("a bell with its badge in the top bar, found {read}"));
+    let text = |index: usize| pair[index].as_str().unwrap_or_default().trim().to_owned();
+    (text(0), text(1))
 }
 
 /// Clicks the button `text` after scrolling it to the middle of the window (a long form
