@@ -67,6 +67,15 @@ enum Command {
         /// Where users reach Pelihara (for links, QR codes and the cross-site check).
         #[arg(long, env = "PELIHARA_PUBLIC_URL")]
         public_url: Option<String>,
+        /// A reverse proxy (address or network, e.g. 127.0.0.1 or 10.0.0.0/8) whose
+        /// X-Forwarded-For names the client; repeat or separate with commas. Without it the
+        /// header is ignored and every visitor counts as the proxy (docs/deploy.md).
+        #[arg(
+            long = "trusted-proxy",
+            env = "PELIHARA_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<String>,
         // Boxed: the many notification flags would make every other command as large.
         #[command(flatten)]
         notify: Box<background::NotifyArgs>,
@@ -109,11 +118,24 @@ enum AuditCommand {
     },
 }
 
+/// Where the server listens and how it is reached.
+struct Listen {
+    /// The socket address to bind.
+    address: String,
+    /// Where users reach Pelihara; `http://` and the bound address when not given.
+    public_url: Option<String>,
+    /// The reverse proxies in front of it.
+    trusted_proxies: pelihara_web::client_address::TrustedProxies,
+}
+
 async fn serve(
     store_url: String,
     data: PathBuf,
-    listen: String,
-    public_url: Option<String>,
+    Listen {
+        address: listen,
+        public_url,
+        trusted_proxies,
+    }: Listen,
     banner: Option<String>,
     notify: background::NotifyArgs,
 ) -> anyhow::Result<ExitCode> {
@@ -135,6 +157,7 @@ async fn serve(
             office_name,
             public_base_url: public_url.clone(),
             upload_limit_bytes: pelihara_web::WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+            trusted_proxies,
         },
         services,
     )?;
@@ -266,11 +289,15 @@ fn main() -> anyhow::Result<ExitCode> {
             for (username, name, what) in logins {
                 banner.push_str(&format!("  {username:<14} {name} ({what})\n"));
             }
+            let listen = Listen {
+                address: format!("127.0.0.1:{port}"),
+                public_url: None,
+                trusted_proxies: Default::default(),
+            };
             serve(
                 url,
                 data,
-                format!("127.0.0.1:{port}"),
-                None,
+                listen,
                 Some(banner),
                 background::NotifyArgs::demo(),
             )
@@ -281,11 +308,21 @@ fn main() -> anyhow::Result<ExitCode> {
             database,
             listen,
             public_url,
+            trusted_proxies,
             notify,
         } => runtime()?.block_on(async move {
+            let trusted_proxies = pelihara_web::client_address::TrustedProxies::parse(
+                trusted_proxies.iter().map(String::as_str),
+            )
+            .context("--trusted-proxy")?;
             std::fs::create_dir_all(&data)?;
             let url = database.unwrap_or_else(|| runtime::sqlite_url(&data));
-            serve(url, data, listen, public_url, None, *notify).await
+            let listen = Listen {
+                address: listen,
+                public_url,
+                trusted_proxies,
+            };
+            serve(url, data, listen, None, *notify).await
         }),
         Command::Admin { command } => runtime()?.block_on(admin_cmd::run(command, lang)),
         Command::Backup { to, database } => {

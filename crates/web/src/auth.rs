@@ -20,6 +20,7 @@ use pelihara_store::AuditSource;
 use tower_sessions::Session;
 
 use crate::bell::BELL_PATH;
+use crate::client_address::ResolvedClient;
 use crate::error::WebError;
 use crate::htmx::{HX_REDIRECT, HX_REQUEST, header_is_true};
 use crate::lang::local_path;
@@ -75,10 +76,13 @@ impl CurrentUser {
 #[derive(Clone)]
 struct SignedIn(Option<CurrentUser>);
 
-/// The client's address as the server saw it: the peer of the connection when the server
-/// was started with connect info, `-` otherwise. Proxies' forwarding headers are not trusted
-/// (any client can send them).
+/// The client's address: as resolved by the `client_address` layer (the peer, or the client a
+/// trusted reverse proxy names), else the peer of the connection when the server was started
+/// with connect info, `-` otherwise.
 pub fn client_address(parts: &Parts) -> String {
+    if let Some(ResolvedClient(client)) = parts.extensions.get::<ResolvedClient>() {
+        return client.clone();
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()

@@ -5,7 +5,8 @@
 //! Entry point: [`router`]. The crate has two floors, and the lower never imports the upper.
 //! The shell, below: `state` (config and shared state), `document_queue` (the background
 //! issuing of documents the state holds), `assets` (hashed static files), `lang` (language
-//! choice and `Tr`), `security` (headers and the cross-site check), `session_store` (sessions
+//! choice and `Tr`), `security` (headers and the cross-site check), `client_address` (the client's address, through
+//! trusted reverse proxies), `session_store` (sessions
 //! in the database), `auth` (who is signed in: `CurrentUser`, `AdminUser`, passwords, the
 //! failed-login limit), `people` (position and role names, the user menu), `bell` (the
 //! notification bell of the top bar), `htmx` (its headers), `shell` (what every template gets:
@@ -15,6 +16,7 @@
 pub mod assets;
 pub mod auth;
 pub(crate) mod bell;
+pub mod client_address;
 pub(crate) mod document_queue;
 pub mod error;
 pub(crate) mod error_page;
@@ -317,6 +319,11 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             lang::remember_query_lang,
         ))
         .layer(CompressionLayer::new().gzip(true))
+        // Before anything that counts or records by address (sign-in, audit, error pages).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_address::remember_client_address,
+        ))
         // Outside everything that does work: the document worker yields while this counts.
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub public_base_url: String,
     /// The largest request body accepted, in bytes (uploads of request letters are the largest).
     pub upload_limit_bytes: usize,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: crate::client_address::TrustedProxies,
 }
 
 /// An origin as browsers send it: lower case, without the scheme's default port.
@@ -255,6 +257,7 @@ mod tests {
             office_name: "Dinkominfo".to_owned(),
             public_base_url: url.to_owned(),
             upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+            trusted_proxies: Default::default(),
         }
     }
 

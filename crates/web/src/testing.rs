@@ -213,6 +213,7 @@ pub fn router(services: &Services) -> Router {
             office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
             public_base_url: format!("https://{TEST_HOST}"),
             upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+            trusted_proxies: Default::default(),
         },
         services.clone(),
     )

@@ -19,6 +19,7 @@ async fn app_with(extra: Router<AppState>) -> (Router, crate::testing::TestServi
             office_name: "Dinkominfo".to_owned(),
             public_base_url: "http://localhost".to_owned(),
             upload_limit_bytes: 1024,
+            trusted_proxies: Default::default(),
         },
         test.services.clone(),
     )

@@ -93,6 +93,7 @@ async fn site() -> Site {
             office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
             public_base_url: format!("https://{TEST_HOST}"),
             upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+            trusted_proxies: Default::default(),
         },
         test.services.clone(),
     )

@@ -45,6 +45,7 @@ async fn app_with_limit(upload_limit_bytes: usize) -> Router {
             office_name: OFFICE.to_owned(),
             public_base_url: format!("https://{HOST}"),
             upload_limit_bytes,
+            trusted_proxies: Default::default(),
         },
         test.services.clone(),
     )
@@ -497,6 +498,7 @@ async fn health_check_says_unavailable_when_the_database_does_not_answer() {
             office_name: OFFICE.to_owned(),
             public_base_url: format!("https://{HOST}"),
             upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+            trusted_proxies: Default::default(),
         },
         test.services.clone(),
     )

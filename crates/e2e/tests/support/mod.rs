@@ -60,6 +60,7 @@ impl Server {
                 office_name: OFFICE.to_owned(),
                 public_base_url: base.clone(),
                 upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+                trusted_proxies: Default::default(),
             },
             test.services.clone(),
         )

@@ -205,6 +205,7 @@ async fn the_session_cookie_is_not_secure_without_tls() {
             office_name: "Dinkominfo".to_owned(),
             public_base_url: "http://10.0.0.5:8080".to_owned(),
             upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+            trusted_proxies: Default::default(),
         },
         test.services.clone(),
     )
@@ -418,6 +419,81 @@ async fn a_stranger_cannot_lock_a_user_out_and_guessing_over_many_accounts_is_sl
             .status,
         StatusCode::SEE_OTHER
     );
+}
+
+/// A sign-in attempt that reached the server through the reverse proxy at 127.0.0.1, which
+/// appended the address it saw to whatever `X-Forwarded-For` the client sent.
+async fn sign_in_through_proxy(router: &Router, forwarded_for: &str, username: &str) -> Answer {
+    let mut request = request(Method::POST, "/masuk", None)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", forwarded_for)
+        .body(Body::from(form(&[
+            ("username", username),
+            ("password", "x"),
+        ])))
+        .unwrap();
+    let peer: std::net::SocketAddr = format!("127.0.0.1:{}", 40_000 + site_port())
+        .parse()
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    send(router.clone(), request).await
+}
+
+/// Behind the office's reverse proxy every connection comes from the proxy: with the proxy
+/// named as trusted, each visitor is counted by their own address, so one stranger's 30 failures
+/// do not lock out everyone else, and the stranger cannot dodge the limit by writing another
+/// address into the header themselves. Without it, the header is ignored.
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_counted_by_their_own_address() {
+    let site = site().await;
+    let trusted = AppState::new(
+        WebConfig {
+            office_name: "Dinkominfo".to_owned(),
+            public_base_url: format!("https://{TEST_HOST}"),
+            upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+            trusted_proxies: pelihara_web::client_address::TrustedProxies::parse(["127.0.0.1"])
+                .unwrap(),
+        },
+        site.test.services.clone(),
+    )
+    .unwrap();
+    let router = pelihara_web::router(trusted);
+    // The stranger varies the address it claims; the proxy appends the real one.
+    for attempt in 0..30 {
+        let answer = sign_in_through_proxy(
+            &router,
+            &format!("10.9.9.{attempt}, 203.0.113.9"),
+            &format!("nama{attempt}"),
+        )
+        .await;
+        let expected = if attempt < 29 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(answer.status, expected, "attempt {attempt}");
+    }
+    // Another visitor through the same proxy is not affected...
+    let answer = sign_in_through_proxy(&router, "198.51.100.20", "nama0").await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.text());
+    // ...and the failures were recorded against the stranger's address, not the proxy's.
+    let store = &site.test.services.store;
+    let recorded = store
+        .failed_logins_since("nama3", "203.0.113.9", start() - Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+
+    // The same requests to a server that trusts no proxy all count against the proxy itself.
+    let answer = sign_in_through_proxy(&site.router, "192.0.2.1", "lain").await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let recorded = store
+        .failed_logins_since("lain", "127.0.0.1", start() - Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
 }
 
 #[tokio::test]
