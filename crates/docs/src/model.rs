@@ -47,7 +47,7 @@ impl Paper {
     }
 }
 
-/// The letterhead (kop surat). Configurable: another regency or office only changes these.
+/// The letterhead (kop surat): the office's own, from its settings (no default names an office).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Letterhead {
     /// e.g. "Pemerintah Kabupaten Demak" (printed in capitals).
@@ -62,20 +62,6 @@ pub struct Letterhead {
     pub website: String,
     /// The regency's emblem as SVG or PNG bytes (see [`crate::check_logo`]).
     pub logo: Option<Vec<u8>>,
-}
-
-impl Default for Letterhead {
-    fn default() -> Self {
-        Letterhead {
-            government: "Pemerintah Kabupaten Demak".to_owned(),
-            office: "Dinas Komunikasi dan Informatika".to_owned(),
-            address: "Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511".to_owned(),
-            phone: String::new(),
-            email: String::new(),
-            website: String::new(),
-            logo: None,
-        }
-    }
 }
 
 /// How a document is printed: the office, language, time zone and paper.

@@ -4,16 +4,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod fixture;
+
 use std::process::Command;
 
 use pelihara_docs::{
-    Letterhead, MaintenanceRecordDoc, Paper, RecordCaseDoc, Setting, render_maintenance_record,
+    MaintenanceRecordDoc, Paper, RecordCaseDoc, Setting, render_maintenance_record,
 };
 use pelihara_i18n::Lang;
 
 fn setting(paper: Paper) -> Setting {
     Setting {
-        letterhead: Letterhead::default(),
+        letterhead: fixture::demak_letterhead(),
         lang: Lang::Id,
         time_zone: chrono_tz::Asia::Jakarta,
         paper,

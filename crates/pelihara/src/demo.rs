@@ -365,17 +365,22 @@ pub async fn seed(
     }
     // The letterhead the documents print (admins change it on /admin/kop). Demo contact
     // details in the shape a Demak office uses; no emblem is shipped, so none is set.
+    let catalog = store.sop_catalog().await?;
+    let sop = catalog
+        .current("pemeliharaan-aplikasi-website")
+        .context("shipped SOP")?;
     let kop = pelihara_web::Kop {
+        address: "Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511".into(),
         phone: "(0291) 685877".into(),
         email: "dinkominfo@demakkab.go.id".into(),
         website: "dinkominfo.demakkab.go.id".into(),
-        ..pelihara_web::Kop::default()
+        ..pelihara_web::Kop::from_sop_header(&sop.header)
     };
     store
         .set_setting(pelihara_web::KOP_SETTING, &kop.to_json(), &system, now)
         .await?;
     let demo = Demo {
-        catalog: store.sop_catalog().await?,
+        catalog,
         calendar: store.working_calendar().await?,
         blobs: BlobStore::new(runtime::documents_dir(data_dir)),
         agenda: AgendaFormat::default(),

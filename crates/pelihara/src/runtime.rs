@@ -125,24 +125,10 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
 /// government), so the binary names no office. Read at start: a new letterhead shows in the
 /// page header after a restart (documents read it at once).
 pub async fn office_name(services: &Services) -> anyhow::Result<String> {
-    let stored = pelihara_web::Kop::stored(&services.store)
+    let kop = pelihara_web::Kop::load(services)
         .await
         .map_err(|error| anyhow::anyhow!("reading the stored letterhead: {error}"))?;
-    let (office, government) = match stored {
-        Some(kop) => (kop.office, kop.government),
-        None => {
-            let sops = services.catalog.snapshot().current_all();
-            let header = sops
-                .first()
-                .map(|sop| sop.header.clone())
-                .context("no SOP is in force to name the office")?;
-            (header.office, header.government)
-        }
-    };
-    // "Pemerintah Kabupaten Demak" names the government; the office is "of" its region.
-    let region = government
-        .trim()
-        .strip_prefix("Pemerintah ")
-        .unwrap_or(government.trim());
-    Ok(format!("{} {}", office.trim(), region).trim().to_owned())
+    let name = kop.office_name();
+    anyhow::ensure!(!name.is_empty(), "no SOP is in force to name the office");
+    Ok(name)
 }

@@ -272,6 +272,12 @@ fn sha256(bytes: &[u8]) -> String {
     pelihara_docs::sha256_hex(bytes)
 }
 
+/// The letterhead the shipped SOP's header implies (what prints before an admin sets one).
+fn office_kop() -> pelihara_web::Kop {
+    let sop = pelihara_sop::parse_definition("shipped", pelihara_sop::SHIPPED_SOP).unwrap();
+    pelihara_web::Kop::from_sop_header(&sop.header)
+}
+
 #[tokio::test]
 async fn documents_are_issued_verified_and_superseded() {
     let site = site().await;
@@ -891,7 +897,7 @@ async fn a_failed_render_never_fails_the_action_and_the_download_issues_later() 
     let broken = services.blobs.put(b"this is no image").unwrap();
     let kop = pelihara_web::Kop {
         logo_sha256: Some(broken),
-        ..pelihara_web::Kop::default()
+        ..office_kop()
     };
     services
         .store
@@ -920,7 +926,7 @@ async fn a_failed_render_never_fails_the_action_and_the_download_issues_later() 
         .store
         .set_setting(
             pelihara_web::KOP_SETTING,
-            &pelihara_web::Kop::default().to_json(),
+            &office_kop().to_json(),
             &admin,
             services.clock.now(),
         )
@@ -1253,7 +1259,7 @@ async fn the_verification_page_names_the_office_of_the_letterhead() {
         &pelihara_web::Kop {
             government: "Pemerintah Kabupaten Contoh".into(),
             office: "Dinas Kominfo Contoh".into(),
-            ..pelihara_web::Kop::default()
+            ..office_kop()
         },
     )
     .await;
@@ -1277,7 +1283,7 @@ async fn the_verification_page_names_the_office_of_the_letterhead() {
         &site,
         &pelihara_web::Kop {
             office: " ".into(),
-            ..pelihara_web::Kop::default()
+            ..office_kop()
         },
     )
     .await;
@@ -1313,7 +1319,7 @@ async fn the_second_download_link_offers_the_paper_the_office_does_not_use() {
         &site,
         &pelihara_web::Kop {
             paper: "f4".into(),
-            ..pelihara_web::Kop::default()
+            ..office_kop()
         },
     )
     .await;

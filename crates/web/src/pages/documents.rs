@@ -45,9 +45,10 @@ use crate::state::{AppState, Services};
 pub const KOP_SETTING: &str = "docs.kop";
 
 /// The letterhead and print defaults an admin sets on `/admin/kop`, stored as one JSON
-/// setting so that a change is one audited write. Missing fields keep the Dinkominfo Demak
-/// defaults.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// setting so that a change is one audited write. Until an admin stores one, the office and
+/// government named in the header of the SOP in force stand in ([`Kop::from_sop_header`]):
+/// the code names no office.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Kop {
     /// "Pemerintah Kabupaten Demak" (printed in capitals).
@@ -60,27 +61,11 @@ pub struct Kop {
     pub website: String,
     /// Where documents say they are made: "Demak, 27 November 2026".
     pub place: String,
-    /// `a4` or `f4`: the paper of eagerly issued documents and of plain download links.
+    /// `a4` or `f4`: the paper of eagerly issued documents and of plain download links; an
+    /// unknown or empty value prints on A4.
     pub paper: String,
     /// SHA-256 of the emblem (checked PNG or SVG) in the document store.
     pub logo_sha256: Option<String>,
-}
-
-impl Default for Kop {
-    fn default() -> Self {
-        let letterhead = Letterhead::default();
-        Kop {
-            government: letterhead.government,
-            office: letterhead.office,
-            address: letterhead.address,
-            phone: letterhead.phone,
-            email: letterhead.email,
-            website: letterhead.website,
-            place: "Demak".to_owned(),
-            paper: Paper::A4.code().to_owned(),
-            logo_sha256: None,
-        }
-    }
 }
 
 impl Kop {
@@ -104,9 +89,51 @@ impl Kop {
         .to_string()
     }
 
-    /// The stored setting, or the defaults when none is stored.
-    pub(crate) async fn load(services: &Services) -> Result<Kop, WebError> {
-        Ok(Kop::stored(&services.store).await?.unwrap_or_default())
+    /// The stored setting, or, when none is stored, the letterhead the SOP in force names.
+    pub async fn load(services: &Services) -> Result<Kop, WebError> {
+        if let Some(kop) = Kop::stored(&services.store).await? {
+            return Ok(kop);
+        }
+        let sops = services.catalog.snapshot().current_all();
+        Ok(sops
+            .first()
+            .map(|sop| Kop::from_sop_header(&sop.header))
+            .unwrap_or_default())
+    }
+
+    /// The letterhead an SOP's header implies: its office and government, the place the
+    /// government's region is named after ("Pemerintah Kabupaten Demak" makes "Demak"), no
+    /// address or contacts (only the admin knows them), A4.
+    pub fn from_sop_header(header: &pelihara_sop::Header) -> Kop {
+        let region = header
+            .government
+            .trim()
+            .strip_prefix("Pemerintah ")
+            .unwrap_or(header.government.trim());
+        let place = ["Kabupaten ", "Kota ", "Provinsi "]
+            .iter()
+            .find_map(|kind| region.strip_prefix(kind))
+            .unwrap_or(region);
+        Kop {
+            government: header.government.trim().to_owned(),
+            office: header.office.trim().to_owned(),
+            place: place.trim().to_owned(),
+            paper: Paper::A4.code().to_owned(),
+            ..Kop::default()
+        }
+    }
+
+    /// The office's name for the page header: "Dinas Komunikasi dan Informatika Kabupaten
+    /// Demak" (the office "of" its government's region).
+    pub fn office_name(&self) -> String {
+        let region = self
+            .government
+            .trim()
+            .strip_prefix("Pemerintah ")
+            .unwrap_or(self.government.trim());
+        format!("{} {}", self.office.trim(), region)
+            .trim()
+            .to_owned()
     }
 
     /// The letterhead the admin stored, if any; a setting that cannot be read (edited by
@@ -941,5 +968,43 @@ mod tests {
         assert_eq!(background, BACKGROUND_NICENESS);
         assert_eq!(download, niceness(), "the process itself is not lowered");
         assert_ne!(download, BACKGROUND_NICENESS);
+    }
+
+    /// Before an admin stores a letterhead, the SOP's header names the office, its
+    /// government and the place documents are made; the code names none.
+    #[test]
+    fn the_letterhead_comes_from_the_sop_header_until_one_is_stored() {
+        let shipped = pelihara_sop::parse_definition("shipped", pelihara_sop::SHIPPED_SOP).unwrap();
+        let mut header = shipped.header;
+        for (government, place, name) in [
+            (
+                "Pemerintah Kabupaten Demak",
+                "Demak",
+                "Dinas Komunikasi dan Informatika Kabupaten Demak",
+            ),
+            (
+                "Pemerintah Kota Semarang",
+                "Semarang",
+                "Dinas Komunikasi dan Informatika Kota Semarang",
+            ),
+            (
+                " Pemerintah Provinsi Jawa Tengah ",
+                "Jawa Tengah",
+                "Dinas Komunikasi dan Informatika Provinsi Jawa Tengah",
+            ),
+            (
+                "Badan Pusat Statistik",
+                "Badan Pusat Statistik",
+                "Dinas Komunikasi dan Informatika Badan Pusat Statistik",
+            ),
+        ] {
+            header.government = government.to_owned();
+            let kop = Kop::from_sop_header(&header);
+            assert_eq!(kop.place, place);
+            assert_eq!(kop.government, government.trim());
+            assert_eq!(kop.office_name(), name);
+            assert_eq!(kop.address, "", "only the admin knows the address");
+            assert_eq!(kop.paper(), Paper::A4);
+        }
     }
 }
