@@ -154,7 +154,8 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/admin/sop/{code}/hentikan",
-            post(pages::admin::sops::view_admin_sop_retire_post),
+            get(pages::admin::sops::view_admin_sop_retire_get)
+                .post(pages::admin::sops::view_admin_sop_retire_post),
         )
         .route(
             "/admin/notifikasi",

@@ -154,6 +154,29 @@ impl Site {
         self.send(request).await
     }
 
+    /// A url-encoded form post, as the confirmation steps send.
+    pub(crate) async fn post_form(
+        &self,
+        cookie: &str,
+        uri: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::HOST, TEST_HOST)
+            .header(header::ORIGIN, format!("https://{TEST_HOST}"))
+            .header("sec-fetch-site", "same-origin")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     pub(crate) fn people(&self) -> &SeededPeople {
         &self.people
     }

@@ -147,11 +147,31 @@ async fn an_admin_loads_previews_publishes_and_retires_an_sop() {
     assert!(list.body.contains("Pemberian Izin Cuti"));
     assert!(list.body.contains("berlaku"));
 
-    // Retiring the maintenance SOP stops its new requests; its page offers it again.
-    let reply = site
-        .post(&admin, &format!("/admin/sop/{MAINTENANCE}/hentikan"), &[])
-        .await;
+    // Retiring asks first: a post without the confirmation (a stale form, a forged link) is
+    // sent to the confirmation step and changes nothing.
+    let retire = format!("/admin/sop/{MAINTENANCE}/hentikan");
+    let reply = site.post_form(&admin, &retire, &[]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location, retire);
+    assert!(services.catalog.snapshot().current(MAINTENANCE).is_some());
+    let confirm = site.get(&admin, &retire).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(
+        confirm.body.contains("Hentikan SOP ini?"),
+        "{}",
+        confirm.body
+    );
+    assert!(
+        confirm
+            .body
+            .contains("tidak lagi menerima permohonan baru mulai saat ini"),
+        "{}",
+        confirm.body
+    );
+    // Retiring the maintenance SOP stops its new requests; its page offers it again.
+    let reply = site.post_form(&admin, &retire, &[("confirm", "1")]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location, "/admin/sop?ok=sop-retired");
     assert!(services.catalog.snapshot().current(MAINTENANCE).is_none());
     let operator = site.cookie("op.dinkes").await;
     let app = services
@@ -182,11 +202,13 @@ async fn an_admin_loads_previews_publishes_and_retires_an_sop() {
             .unwrap()
             .is_empty()
     );
-    // Retiring what is retired already: nothing to do.
-    let reply = site
-        .post(&admin, &format!("/admin/sop/{MAINTENANCE}/hentikan"), &[])
-        .await;
+    // Retiring what is retired already: nothing to do, and nothing to confirm.
+    let reply = site.post_form(&admin, &retire, &[("confirm", "1")]).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.get(&admin, &retire).await.status,
+        StatusCode::NOT_FOUND
+    );
     let reply = site
         .post(
             &admin,

@@ -6,15 +6,16 @@
 //! audited functions, then this server's catalog is refreshed (other nodes follow on their own).
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use pelihara_i18n::format_datetime;
 use pelihara_sop::SopDefinition;
 use pelihara_store::{SopLoad, SopVersionState, StoreError, StoredSop};
 use serde::Deserialize;
 
-use super::{AdminTab, done, notice, tabs};
+use super::{AdminTab, ConfirmPartial, FormData, confirm_page, confirmed, done, notice, tabs};
 use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::read_multipart;
@@ -328,13 +329,65 @@ pub(crate) async fn view_admin_sop_publish_post(
     Ok(done(&preview_path(&code, version), "sop-published"))
 }
 
+/// `GET /admin/sop/{code}/hentikan`: what retiring the SOP in force does, and the button that
+/// does it. An SOP with no version in force is a 404, like one that does not exist.
+pub(crate) async fn view_admin_sop_retire_get(
+    shell: Shell,
+    _admin: AdminUser,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let sop = state
+        .services()
+        .catalog
+        .snapshot()
+        .current(&code)
+        .ok_or(WebError::NotFound)?;
+    let arg = pelihara_i18n::arg;
+    confirm_page(
+        shell,
+        ConfirmPartial {
+            tr,
+            tabs: tabs(tr, PATH),
+            notice: None,
+            title: tr.t("admin-confirm-sop-retire-title"),
+            consequences: vec![
+                pelihara_i18n::t_args(
+                    tr.lang(),
+                    "admin-confirm-sop-retire-what",
+                    &[
+                        ("title", arg(sop.header.title.clone())),
+                        ("version", arg(sop.header.version.to_string())),
+                    ],
+                ),
+                tr.t("admin-confirm-sop-retire-open"),
+                tr.t("admin-confirm-sop-retire-again"),
+            ],
+            action: format!("{PATH}/{code}/hentikan"),
+            fields: Vec::new(),
+            confirm_label: tr.t("admin-sop-retire"),
+            cancel_href: PATH,
+        },
+    )
+}
+
 /// `POST /admin/sop/{code}/hentikan`: no new cases of this SOP until a version is published.
+/// Only once confirmed (the confirmation step adds `confirm=1`; without it the browser is sent
+/// there).
 pub(crate) async fn view_admin_sop_retire_post(
     admin: AdminUser,
     State(state): State<AppState>,
     Path(code): Path<String>,
+    Form(data): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let services = state.services();
+    if !confirmed(&FormData(data)) {
+        if services.catalog.snapshot().current(&code).is_none() {
+            return Err(WebError::NotFound);
+        }
+        return Ok(Redirect::to(&format!("{PATH}/{code}/hentikan")).into_response());
+    }
     if !services
         .store
         .retire_sop(&code, &admin.0.audit_source(), services.clock.now())
