@@ -25,6 +25,7 @@ pub mod register;
 pub mod reminders;
 pub mod sessions;
 pub mod sops;
+pub mod throttle;
 mod write_conn;
 mod writer;
 
