@@ -20,6 +20,7 @@ pub mod maintenance;
 pub mod notifications;
 pub mod people;
 mod read;
+pub mod recovery;
 pub mod reference;
 pub mod register;
 pub mod reminders;

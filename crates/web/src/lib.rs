@@ -72,6 +72,15 @@ fn routes() -> Router<AppState> {
         )
         .route("/keluar", post(pages::sign_in::view_sign_out_post))
         .route(
+            "/lupa-sandi",
+            get(pages::recovery::view_lupa_sandi_get).post(pages::recovery::view_lupa_sandi_post),
+        )
+        .route(
+            "/lupa-sandi/atur",
+            get(pages::recovery::view_lupa_sandi_atur_get)
+                .post(pages::recovery::view_lupa_sandi_atur_post),
+        )
+        .route(
             "/admin/pengguna",
             get(pages::admin::users::view_admin_users_get)
                 .post(pages::admin::users::view_admin_users_post),

@@ -10,6 +10,7 @@ pub(crate) mod documents;
 pub(crate) mod health;
 pub(crate) mod landing;
 pub(crate) mod notifications;
+pub mod recovery;
 pub(crate) mod register;
 pub(crate) mod sign_in;
 pub(crate) mod tracking;
