@@ -121,6 +121,14 @@ pub fn verify_url(public_base_url: &str, id: &str) -> String {
     )
 }
 
+/// The public tracking page of a request: `{base}/lacak/{tracking_code}`.
+pub fn tracking_url(public_base_url: &str, tracking_code: &str) -> String {
+    format!(
+        "{}/lacak/{tracking_code}",
+        public_base_url.trim().trim_end_matches('/')
+    )
+}
+
 /// Lowercase hex SHA-256 of bytes (a PDF's identity in the audit trail).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

@@ -179,6 +179,9 @@ pub struct DispositionNote {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
     pub tracking_code: String,
+    /// The public tracking page of the request, `{public_base_url}/lacak/{tracking_code}`
+    /// ([`crate::tracking_url`]): a QR code and a line of the receipt point there.
+    pub tracking_url: String,
     pub opd: String,
     pub app: String,
     pub subject: String,

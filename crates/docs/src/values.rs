@@ -62,6 +62,7 @@ const LABELS: &[&str] = &[
     "docs-letter-sha256",
     "docs-receiver",
     "docs-receipt-electronic",
+    "docs-receipt-track",
     "docs-report-number",
     "docs-name",
     "docs-position",
@@ -329,9 +330,15 @@ fn control_card(ctx: &Ctx<'_>, card: &ControlCard) -> Value {
     Value::Dict(doc)
 }
 
-fn receipt(ctx: &Ctx<'_>, receipt: &Receipt) -> Value {
-    dict([
+fn receipt(ctx: &Ctx<'_>, receipt: &Receipt) -> Result<Value, DocsError> {
+    // The person holding the paper wants to know how the request is going: a second QR code
+    // in the body opens its public tracking page (the footer's verifies the paper itself).
+    let tracking_qr =
+        qr::qr_svg(&receipt.tracking_url).map_err(|error| DocsError::Qr(error.to_string()))?;
+    Ok(dict([
         ("tracking_code", text(&receipt.tracking_code)),
+        ("tracking_url", text(&receipt.tracking_url)),
+        ("tracking_qr", bytes(tracking_qr.into_bytes())),
         ("opd", text(&receipt.opd)),
         ("app", text(&receipt.app)),
         ("subject", text(&receipt.subject)),
@@ -348,7 +355,7 @@ fn receipt(ctx: &Ctx<'_>, receipt: &Receipt) -> Value {
                 ctx.date_of(receipt.submitted_at)
             )),
         ),
-    ])
+    ]))
 }
 
 /// "Pada hari ini Jumat tanggal dua puluh tujuh bulan November tahun dua ribu dua puluh
@@ -631,7 +638,7 @@ pub fn inputs(document: Document<'_>, setting: &Setting, issue: &Issue) -> Resul
             disposition_sheet(&ctx, sheet),
         ),
         Document::ControlCard(card) => (ctx.t("docs-title-control-card"), control_card(&ctx, card)),
-        Document::Receipt(value) => (ctx.t("docs-title-receipt"), receipt(&ctx, value)),
+        Document::Receipt(value) => (ctx.t("docs-title-receipt"), receipt(&ctx, value)?),
         Document::MaintenanceReport(value) => (
             ctx.t("docs-title-report"),
             report(&ctx, value, &issue.number),

@@ -234,6 +234,10 @@ fn receipt_has_every_field() {
             "Berkas surat permohonan : surat-permohonan.pdf",
             "9b1d0c3e5f7a9b1d0c3e5f7a9b1d0c3e5f7a9b1d0c3e5f7a9b1d0c3e5f7a9b1d",
             "Demak, 25 November 2026",
+            // The way to the public tracking page, beside its own QR code; the footer's QR
+            // still verifies the paper (assert_common).
+            "Pantau perkembangan permohonan dengan memindai kode QR ini atau membuka:",
+            "https://pelihara.demakkab.go.id/lacak/PLH-7Q4K-9XWD",
         ],
     );
 }

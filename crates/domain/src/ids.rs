@@ -81,16 +81,42 @@ id_type!(
     DraftId
 );
 
+/// The characters of a tracking number: digits and capitals without look-alikes (no 0, 1,
+/// I, O), 32 of them, so each carries 5 bits.
+const TRACKING_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
 /// A public tracking number: `PLH-` and ten characters of an alphabet without look-alikes
-/// (about 50 bits): unguessable, short enough to read over the phone.
+/// (32^10 = 2^50, about 10^15 numbers): unguessable behind the public tracking page's limit
+/// on misses (ARCHITECTURE.md, "Public tracking"), short enough to read over the phone.
 pub fn new_tracking_code() -> String {
     use rand::Rng;
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let mut rng = rand::thread_rng();
     let code: String = (0..10)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .map(|_| char::from(TRACKING_ALPHABET[rng.gen_range(0..TRACKING_ALPHABET.len())]))
         .collect();
     format!("PLH-{}-{}", &code[..5], &code[5..])
+}
+
+/// The longest text read as a tracking number: more is refused before it is looked at.
+pub const TRACKING_CODE_INPUT_MAX: usize = 40;
+
+/// A tracking number as people type or read it out, in the shape [`new_tracking_code`]
+/// makes: case, spaces, dashes and the `PLH` prefix do not matter ("plh abcde fghjk",
+/// "ABCDEFGHJK", "PLH-ABCDE-FGHJK" are one number). `None` for anything longer than
+/// [`TRACKING_CODE_INPUT_MAX`] or not ten characters of the alphabet after that, so a
+/// malformed number never reaches the database.
+pub fn parse_tracking_code(text: &str) -> Option<String> {
+    if text.len() > TRACKING_CODE_INPUT_MAX {
+        return None;
+    }
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let code = compact.strip_prefix("PLH").unwrap_or(&compact);
+    let valid = code.len() == 10 && code.bytes().all(|byte| TRACKING_ALPHABET.contains(&byte));
+    valid.then(|| format!("PLH-{}-{}", &code[..5], &code[5..]))
 }
 
 #[cfg(test)]
@@ -116,5 +142,35 @@ mod tests {
         assert_ne!(first, twin);
         let (seconds, _) = first.0.get_timestamp().unwrap().to_unix();
         assert_eq!(i64::try_from(seconds).unwrap(), earlier.timestamp());
+    }
+
+    /// Case, spaces, dashes and the prefix are forgiven; anything else is no number at all.
+    #[test]
+    fn tracking_numbers_are_read_as_people_type_them() {
+        let cases = [
+            ("PLH-ABCDE-FGHJK", Some("PLH-ABCDE-FGHJK")),
+            (" plh-abcde-fghjk ", Some("PLH-ABCDE-FGHJK")),
+            ("abcde fghjk", Some("PLH-ABCDE-FGHJK")),
+            ("ABCDEFGHJK", Some("PLH-ABCDE-FGHJK")),
+            ("PLH ABC-DE FG_HJK", Some("PLH-ABCDE-FGHJK")),
+            ("PLH-23456-789XZ", Some("PLH-23456-789XZ")),
+            // 0, 1, I and O are never in a number.
+            ("PLH-ABCDE-FGHJ0", None),
+            ("PLH-ABCDE-FGHJI", None),
+            ("PLH-ABCDE-FGHJ", None),
+            ("PLH-ABCDE-FGHJKL", None),
+            ("", None),
+            ("PLH-", None),
+            ("PLH-ÄBCDE-FGHJK", None),
+            ("PLH-ABCDE-FGHJK' or 1=1 --", None),
+            (&"-".repeat(41), None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_tracking_code(text).as_deref(), expected, "{text:?}");
+        }
+        for _ in 0..100 {
+            let code = new_tracking_code();
+            assert_eq!(parse_tracking_code(&code), Some(code.clone()));
+        }
     }
 }

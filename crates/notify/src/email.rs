@@ -98,33 +98,65 @@ pub fn plain_text(lang: Lang, recipient_name: &str, message: &Message) -> String
 
 /// The HTML part: the same words, every text escaped, the link as a button.
 pub fn html(lang: Lang, recipient_name: &str, message: &Message) -> String {
-    let paragraphs: String = message
-        .body
-        .split("\n\n")
-        .map(|paragraph| {
-            let lines: Vec<String> = paragraph.lines().map(escape).collect();
-            format!("<p>{}</p>\n", lines.join("<br>\n"))
-        })
-        .collect();
-    let link = escape(&message.link);
+    let paragraphs: Vec<String> = message.body.split("\n\n").map(str::to_owned).collect();
+    html_page(
+        lang,
+        &HtmlParts {
+            subject: &message.subject,
+            greeting: &t_args(
+                lang,
+                "notify-mail-greeting",
+                &[("name", arg(recipient_name))],
+            ),
+            before_link: &paragraphs,
+            link: &message.link,
+            button: &t(lang, "notify-mail-open-button"),
+            after_link: &[],
+            footer: &t(lang, "notify-mail-footer"),
+        },
+    )
+}
+
+/// The words of an HTML mail, unescaped.
+struct HtmlParts<'a> {
+    subject: &'a str,
+    greeting: &'a str,
+    /// Paragraphs before the button; lines within one are kept.
+    before_link: &'a [String],
+    link: &'a str,
+    button: &'a str,
+    after_link: &'a [String],
+    footer: &'a str,
+}
+
+/// One layout for every mail Pelihara sends: greeting, paragraphs, the link as a button and
+/// as text, more paragraphs, footer; every text escaped.
+fn html_page(lang: Lang, parts: &HtmlParts<'_>) -> String {
+    let paragraphs = |list: &[String]| -> String {
+        list.iter()
+            .map(|paragraph| {
+                let lines: Vec<String> = paragraph.lines().map(escape).collect();
+                format!("<p>{}</p>\n", lines.join("<br>\n"))
+            })
+            .collect()
+    };
+    let link = escape(parts.link);
     format!(
         "<!doctype html>\n<html lang=\"{lang}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
          <title>{subject}</title></head>\n\
          <body style=\"font-family: Arial, sans-serif; color: #212529; line-height: 1.5\">\n\
-         <div style=\"max-width: 600px\">\n<p>{greeting}</p>\n{paragraphs}\
+         <div style=\"max-width: 600px\">\n<p>{greeting}</p>\n{before}\
          <p><a href=\"{link}\" style=\"display: inline-block; padding: 8px 16px; background: #0d6efd; \
          color: #ffffff; text-decoration: none; border-radius: 4px\">{button}</a></p>\n\
-         <p style=\"font-size: 13px; color: #495057\">{link}</p>\n\
+         <p style=\"font-size: 13px; color: #495057\">{link}</p>\n{after}\
          <hr>\n<p style=\"font-size: 12px; color: #6c757d\">{footer}</p>\n</div>\n</body>\n</html>\n",
         lang = lang.code(),
-        subject = escape(&message.subject),
-        greeting = escape(&t_args(
-            lang,
-            "notify-mail-greeting",
-            &[("name", arg(recipient_name))]
-        )),
-        button = escape(&t(lang, "notify-mail-open-button")),
-        footer = escape(&t(lang, "notify-mail-footer")),
+        subject = escape(parts.subject),
+        greeting = escape(parts.greeting),
+        before = paragraphs(parts.before_link),
+        button = escape(parts.button),
+        after = paragraphs(parts.after_link),
+        footer = escape(parts.footer),
     )
 }
 
@@ -173,6 +205,24 @@ impl Mailer {
         message: &Message,
         delivery_id: &str,
     ) -> Result<(), ChannelError> {
+        let mail = Composed {
+            subject: message.subject.clone(),
+            plain: plain_text(lang, recipient_name, message),
+            html: html(lang, recipient_name, message),
+        };
+        self.send_composed(recipient_name, address, &mail, delivery_id)
+            .await
+    }
+
+    /// Sends a mail whose words are already composed (a password-recovery link, which is no
+    /// notification) to one person; `message_key` makes its Message-ID as in [`Mailer::send`].
+    pub async fn send_composed(
+        &self,
+        recipient_name: &str,
+        address: &str,
+        mail: &Composed,
+        message_key: &str,
+    ) -> Result<(), ChannelError> {
         let to = Mailbox::new(
             Some(recipient_name.to_owned()),
             address
@@ -182,23 +232,23 @@ impl Mailer {
         );
         let email = lettre::Message::builder()
             .message_id(Some(format!(
-                "<{delivery_id}@{}>",
+                "<{message_key}@{}>",
                 self.from.email.domain()
             )))
             .from(self.from.clone())
             .to(to)
-            .subject(message.subject.clone())
+            .subject(mail.subject.clone())
             .multipart(
                 MultiPart::alternative()
                     .singlepart(
                         SinglePart::builder()
                             .header(ContentType::TEXT_PLAIN)
-                            .body(plain_text(lang, recipient_name, message)),
+                            .body(mail.plain.clone()),
                     )
                     .singlepart(
                         SinglePart::builder()
                             .header(ContentType::TEXT_HTML)
-                            .body(html(lang, recipient_name, message)),
+                            .body(mail.html.clone()),
                     ),
             )
             .map_err(|error| ChannelError::Build(error.to_string()))?;
@@ -208,6 +258,52 @@ impl Mailer {
             Ok(Err(error)) => Err(ChannelError::Smtp(error.to_string())),
             Err(_) => Err(ChannelError::Smtp("timed out".into())),
         }
+    }
+}
+
+/// A mail ready to send: subject, plain text and its HTML rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub subject: String,
+    pub plain: String,
+    pub html: String,
+}
+
+/// The password-recovery mail: who asked is told where to set a new password, for how long
+/// the link works, and that they may ignore the mail if they did not ask. Every text escaped
+/// in the HTML part; the link is the only thing in it that is not Pelihara's own words.
+pub fn password_reset_mail(lang: Lang, recipient_name: &str, link: &str, minutes: i64) -> Composed {
+    let greeting = t_args(
+        lang,
+        "notify-mail-greeting",
+        &[("name", arg(recipient_name))],
+    );
+    let body = t(lang, "recovery-mail-body");
+    let valid = t_args(
+        lang,
+        "recovery-mail-valid",
+        &[("minutes", pelihara_i18n::num(minutes as f64))],
+    );
+    let ignore = t(lang, "recovery-mail-ignore");
+    let footer = t(lang, "recovery-mail-footer");
+    let plain = format!("{greeting}\n\n{body}\n\n{link}\n\n{valid} {ignore}\n\n-- \n{footer}\n");
+    let subject = t(lang, "recovery-mail-subject");
+    let html = html_page(
+        lang,
+        &HtmlParts {
+            subject: &subject,
+            greeting: &greeting,
+            before_link: &[body],
+            link,
+            button: &t(lang, "recovery-mail-button"),
+            after_link: &[format!("{valid} {ignore}")],
+            footer: &footer,
+        },
+    );
+    Composed {
+        subject,
+        plain,
+        html,
     }
 }
 
@@ -230,6 +326,27 @@ mod tests {
         let plain = plain_text(Lang::Id, "Budi", &message);
         assert!(plain.starts_with("Yth. Budi,\n\nPermohonan <b>X</b>"));
         assert!(plain.contains("Buka tugas: https://x.test/permohonan/1?a=1&b=2"));
+    }
+
+    #[test]
+    fn the_recovery_mail_carries_the_link_and_its_lifetime() {
+        let link = "https://x.test/lupa-sandi/atur?token=ab&c=1";
+        let mail = password_reset_mail(Lang::Id, "Budi <Kadis>", link, 30);
+        assert_eq!(mail.subject, "Atur ulang kata sandi Pelihara");
+        assert!(mail.plain.starts_with("Yth. Budi <Kadis>,\n\n"));
+        assert!(mail.plain.contains(&format!("\n{link}\n")));
+        assert!(mail.plain.contains("berlaku 30 menit"));
+        assert!(mail.html.contains("Yth. Budi &lt;Kadis&gt;,"));
+        assert!(
+            mail.html
+                .contains("href=\"https://x.test/lupa-sandi/atur?token=ab&amp;c=1\"")
+        );
+        let english = password_reset_mail(Lang::En, "Budi", link, 1);
+        assert!(
+            english.plain.contains("works for 1 minute and"),
+            "{}",
+            english.plain
+        );
     }
 
     #[test]

@@ -103,17 +103,11 @@ fn digest_at(text: &str) -> anyhow::Result<(u32, u32)> {
     Ok((hour, minute))
 }
 
-/// Starts the scheduler on the server's services; `None` when switched off on this node.
-pub fn start(
-    args: &NotifyArgs,
-    services: &Services,
-    public_url: &str,
-) -> anyhow::Result<Option<pelihara_scheduler::Running>> {
-    if args.no_scheduler {
-        return Ok(None);
-    }
-    let node = node_id(args);
-    let email = match &args.smtp_host {
+/// The SMTP settings of `--smtp-*` (and their environment variables), `None` without
+/// `--smtp-host`: the scheduler's notifications and the web front's own mail (password
+/// recovery) both send with them.
+pub fn email_settings(args: &NotifyArgs) -> anyhow::Result<Option<EmailSettings>> {
+    Ok(match &args.smtp_host {
         Some(host) => Some(EmailSettings {
             host: host.clone(),
             port: args.smtp_port,
@@ -132,7 +126,20 @@ pub fn start(
             timeout: pelihara_notify::DEFAULT_TIMEOUT,
         }),
         None => None,
-    };
+    })
+}
+
+/// Starts the scheduler on the server's services; `None` when switched off on this node.
+pub fn start(
+    args: &NotifyArgs,
+    services: &Services,
+    public_url: &str,
+) -> anyhow::Result<Option<pelihara_scheduler::Running>> {
+    if args.no_scheduler {
+        return Ok(None);
+    }
+    let node = node_id(args);
+    let email = email_settings(args)?;
     let webhook = match (&args.webhook_url, &args.webhook_secret) {
         (Some(url), Some(secret)) => Some(WebhookSettings {
             url: url.clone(),

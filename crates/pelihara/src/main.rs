@@ -161,6 +161,12 @@ async fn serve(
         },
         services,
     )?;
+    // Password recovery mails from the web front itself, with the scheduler's SMTP settings.
+    if let Some(settings) = background::email_settings(&notify)? {
+        state.set_mailer(
+            pelihara_notify::Mailer::new(&settings).context("setting up the SMTP client")?,
+        );
+    }
     println!("Pelihara: {public_url}/  (data: {})", data.display());
     if let Some(banner) = banner {
         println!("{banner}");

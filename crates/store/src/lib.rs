@@ -20,11 +20,13 @@ pub mod maintenance;
 pub mod notifications;
 pub mod people;
 mod read;
+pub mod recovery;
 pub mod reference;
 pub mod register;
 pub mod reminders;
 pub mod sessions;
 pub mod sops;
+pub mod throttle;
 mod write_conn;
 mod writer;
 

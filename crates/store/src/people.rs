@@ -128,7 +128,7 @@ fn delegation_from_row(row: &impl Columns) -> Result<Delegation> {
 
 /// Deletes every session of `user` inside the caller's transaction: they are signed out on
 /// every node at once (sessions live in the database).
-async fn end_sessions_of(tx: &mut crate::WriteTx, user: UserId) -> Result<()> {
+pub(crate) async fn end_sessions_of(tx: &mut crate::WriteTx, user: UserId) -> Result<()> {
     sqlx::query("delete from sessions where user_id = $1")
         .bind(user.to_string())
         .execute(&mut **tx)

@@ -70,6 +70,12 @@ mod reminders_contract;
 mod sign_in;
 #[path = "contract/sop_versions.rs"]
 mod sop_versions_contract;
+// Password recovery links.
+#[path = "contract/recovery.rs"]
+mod recovery_contract;
+// The per-client limits of public pages; tracking numbers as typed.
+#[path = "contract/throttle.rs"]
+mod throttle_contract;
 
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 

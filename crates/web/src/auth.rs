@@ -267,6 +267,40 @@ pub fn client_key(address: &str) -> String {
         .unwrap_or_else(|_| address.to_owned())
 }
 
+/// How long the per-client limits of public pages (`throttle_events`) keep a row: longer than
+/// any of their windows.
+pub const THROTTLE_RETENTION: Duration = Duration::hours(24);
+
+/// How long a client must wait, given its counted events within `window` (oldest first) at
+/// `now`: `None` while fewer than `max`; else until the oldest of the last `max` leaves it.
+pub fn throttled_for(
+    events: &[DateTime<Utc>],
+    max: usize,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Option<Duration> {
+    let oldest_counted = events.len().checked_sub(max)?;
+    let frees_at = *events.get(oldest_counted)? + window;
+    (frees_at > now).then(|| frees_at - now)
+}
+
+/// Who the limits of public pages count against: an IPv4 address, or the /64 network of an
+/// IPv6 address (one household or server is given a whole /64, so single addresses would
+/// cost a guesser nothing); the address as given when it is not one.
+pub fn network_key(address: &str) -> String {
+    match address.parse::<SocketAddr>().map(|socket| socket.ip()) {
+        Ok(std::net::IpAddr::V6(ip)) if ip.to_ipv4_mapped().is_none() => {
+            let s = ip.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V6(ip)) => ip
+            .to_ipv4_mapped()
+            .map_or_else(String::new, |v4| v4.to_string()),
+        Ok(ip) => ip.to_string(),
+        Err(_) => address.to_owned(),
+    }
+}
+
 /// Whole minutes to tell the user, rounded up and at least one.
 pub fn minutes_to_wait(wait: Duration) -> i64 {
     let seconds = wait.num_seconds().max(1);
@@ -416,6 +450,30 @@ mod tests {
         assert_eq!(minutes_to_wait(Duration::seconds(61)), 2);
         assert_eq!(minutes_to_wait(Duration::seconds(60)), 1);
         assert_eq!(minutes_to_wait(Duration::milliseconds(5)), 1);
+    }
+
+    #[test]
+    fn public_limits_count_per_address_or_ipv6_network() {
+        assert_eq!(network_key("203.0.113.7:5123"), "203.0.113.7");
+        assert_eq!(
+            network_key("[2001:db8:aa:bb:1:2:3:4]:443"),
+            "2001:db8:aa:bb::/64"
+        );
+        assert_eq!(
+            network_key("[2001:db8:aa:bb:ffff::9]:80"),
+            "2001:db8:aa:bb::/64"
+        );
+        assert_eq!(network_key("[::ffff:198.51.100.2]:80"), "198.51.100.2");
+        assert_eq!(network_key("-"), "-");
+        let now = DateTime::from_timestamp(1_800_000_000, 0).expect("instant");
+        let at = |m: i64| now - Duration::minutes(m);
+        let window = Duration::minutes(15);
+        assert_eq!(throttled_for(&[at(10), at(5)], 3, window, now), None);
+        assert_eq!(
+            throttled_for(&[at(10), at(5), at(1)], 3, window, now),
+            Some(Duration::minutes(5))
+        );
+        assert_eq!(throttled_for(&[at(15), at(5), at(1)], 3, window, now), None);
     }
 
     #[tokio::test]

@@ -74,6 +74,15 @@ fn routes() -> Router<AppState> {
         )
         .route("/keluar", post(pages::sign_in::view_sign_out_post))
         .route(
+            "/lupa-sandi",
+            get(pages::recovery::view_lupa_sandi_get).post(pages::recovery::view_lupa_sandi_post),
+        )
+        .route(
+            "/lupa-sandi/atur",
+            get(pages::recovery::view_lupa_sandi_atur_get)
+                .post(pages::recovery::view_lupa_sandi_atur_post),
+        )
+        .route(
             "/admin/pengguna",
             get(pages::admin::users::view_admin_users_get)
                 .post(pages::admin::users::view_admin_users_post),
@@ -218,6 +227,9 @@ fn routes() -> Router<AppState> {
             "/verifikasi/{id}",
             get(pages::verify::view_verifikasi_get).post(pages::verify::view_verifikasi_post),
         )
+        .route("/lacak", get(pages::tracking::view_lacak_get))
+        .route("/lacak/{code}", get(pages::tracking::view_lacak_code_get))
+        .route("/api/v1/lacak/{code}", get(pages::tracking::api_lacak_get))
         .route("/aplikasi", get(pages::register::list::view_aplikasi_get))
         .route(
             "/aplikasi/ekspor",

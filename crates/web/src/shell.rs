@@ -145,6 +145,13 @@ fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
         active: path == href,
     };
     let mut links = vec![link("/", "web-nav-home")];
+    // Guests track a request by its number; signed-in people have their request pages.
+    if role.is_none() {
+        links.push(NavLink {
+            active: path.starts_with("/lacak"),
+            ..link("/lacak", "track-nav")
+        });
+    }
     // The request pages: everyone signed in has tasks and requests; the dashboard is for
     // Dinkominfo and the auditors, not for OPD operators.
     if role.is_some() {

@@ -2,7 +2,7 @@
 //! It must never hold per-request or per-user data, and never read the environment or files:
 //! the binary builds a `WebConfig` and hands it over.
 
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 
 use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
@@ -140,6 +140,8 @@ struct Inner {
     requests: Arc<RequestsInFlight>,
     /// One lock per document, so the worker and a download never issue the same one twice.
     document_locks: Arc<DocumentLocks>,
+    /// The SMTP client password-recovery mail goes out by, once the binary configured one.
+    mailer: OnceLock<pelihara_notify::Mailer>,
 }
 
 impl Drop for Inner {
@@ -183,6 +185,7 @@ impl AppState {
                 )),
                 requests,
                 document_locks: Arc::new(DocumentLocks::default()),
+                mailer: OnceLock::new(),
             }),
         })
     }
@@ -210,6 +213,16 @@ impl AppState {
 
     pub(crate) fn document_queue(&self) -> &Arc<DocumentQueue> {
         &self.inner.documents
+    }
+
+    /// Gives the web front an SMTP client for its own mail (password recovery); without one
+    /// the recovery page says to ask the administrator. Only the first call counts.
+    pub fn set_mailer(&self, mailer: pelihara_notify::Mailer) {
+        let _ = self.inner.mailer.set(mailer);
+    }
+
+    pub(crate) fn mailer(&self) -> Option<&pelihara_notify::Mailer> {
+        self.inner.mailer.get()
     }
 
     pub(crate) fn document_locks(&self) -> &Arc<DocumentLocks> {

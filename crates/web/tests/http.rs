@@ -29,6 +29,12 @@ mod notifications;
 // Control characters refused before anything is stored.
 #[path = "http/input.rs"]
 mod input;
+// Password recovery: the one answer, the one-time link, the mail through the real sink.
+#[path = "http/recovery.rs"]
+mod recovery;
+// Public tracking by tracking number: what it shows, what it never shows, its limit.
+#[path = "http/tracking.rs"]
+mod tracking;
 // The admin page "SOP": loading, previewing, publishing and retiring SOP versions.
 #[path = "http/sops.rs"]
 mod sops;

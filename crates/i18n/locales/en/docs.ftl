@@ -71,6 +71,7 @@ docs-letter-sha256 = SHA-256 of the letter file
 docs-receipt-note = Keep this tracking number to ask about the request. This receipt is made electronically and is valid without a handwritten signature.
 docs-receiver = Received by,
 docs-receipt-electronic = (made electronically)
+docs-receipt-track = Follow the progress of the request by scanning this QR code or opening
 
 docs-report-number = Number
 docs-report-day = On { $weekday }, { $day } { $month } { $year } ({ $date })

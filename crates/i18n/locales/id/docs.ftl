@@ -71,6 +71,7 @@ docs-letter-sha256 = SHA-256 berkas surat
 docs-receipt-note = Simpan nomor pelacakan ini untuk menanyakan perkembangan permohonan. Tanda terima ini dibuat secara elektronik dan sah tanpa tanda tangan basah.
 docs-receiver = Yang menerima,
 docs-receipt-electronic = (dibuat secara elektronik)
+docs-receipt-track = Pantau perkembangan permohonan dengan memindai kode QR ini atau membuka
 
 docs-report-number = Nomor
 docs-report-day = Pada hari ini { $weekday } tanggal { $day } bulan { $month } tahun { $year } ({ $date })

@@ -497,6 +497,7 @@ fn inputs(
     names: &Names,
     office: &str,
     place: &str,
+    public_base_url: &str,
     now: DateTime<Utc>,
 ) -> Option<(Inputs, String)> {
     let case = &state.case;
@@ -508,6 +509,7 @@ fn inputs(
         DocumentKind::Receipt => Some((
             Inputs::Receipt(Receipt {
                 tracking_code: case.tracking_code.clone(),
+                tracking_url: pelihara_docs::tracking_url(public_base_url, &case.tracking_code),
                 opd: names.opd.clone(),
                 app: names.app.clone(),
                 subject: case.subject.clone(),
@@ -800,6 +802,7 @@ pub(crate) async fn current_or_issue(
         &names,
         &letterhead.office,
         &kop.place,
+        &app.config().public_base_url,
         now,
     ) else {
         return Ok(None);

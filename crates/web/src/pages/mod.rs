@@ -10,8 +10,10 @@ pub(crate) mod documents;
 pub(crate) mod health;
 pub(crate) mod landing;
 pub(crate) mod notifications;
+pub mod recovery;
 pub(crate) mod register;
 pub(crate) mod sign_in;
+pub(crate) mod tracking;
 pub(crate) mod verify;
 
 use askama::Template;

@@ -52,6 +52,9 @@ pub(crate) struct SignInQuery {
     /// Set by the sign-out redirect, to say so.
     #[serde(default)]
     keluar: Option<String>,
+    /// Set after a password was set through a recovery link, to say so.
+    #[serde(default)]
+    sandi: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,10 +125,11 @@ pub(crate) async fn view_sign_in_get(
     if let Some(user) = user {
         return Ok(Redirect::to(&destination(&next, user.role())).into_response());
     }
-    let notice = query
-        .keluar
-        .is_some()
-        .then(|| shell.tr.t("auth-signed-out"));
+    let notice = match (&query.keluar, &query.sandi) {
+        (Some(_), _) => Some(shell.tr.t("auth-signed-out")),
+        (None, Some(_)) => Some(shell.tr.t("auth-password-recovered")),
+        (None, None) => None,
+    };
     render_form(
         shell,
         StatusCode::OK,

@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 pub(crate) struct Site {
     pub(crate) test: TestServices,
-    router: Router,
+    pub(crate) router: Router,
     people: SeededPeople,
 }
 
@@ -181,7 +181,7 @@ impl Site {
         &self.people
     }
 
-    async fn app_id(&self) -> String {
+    pub(crate) async fn app_id(&self) -> String {
         self.test
             .services
             .store
@@ -219,7 +219,7 @@ impl Site {
         CaseId::parse(&id).unwrap()
     }
 
-    async fn state(&self, case: CaseId) -> pelihara_domain::CaseState {
+    pub(crate) async fn state(&self, case: CaseId) -> pelihara_domain::CaseState {
         self.test
             .services
             .store
@@ -229,7 +229,7 @@ impl Site {
             .unwrap()
     }
 
-    async fn act(&self, username: &str, case: CaseId, parts: &[Part<'_>]) -> Reply {
+    pub(crate) async fn act(&self, username: &str, case: CaseId, parts: &[Part<'_>]) -> Reply {
         let cookie = self.cookie(username).await;
         let task = self
             .state(case)

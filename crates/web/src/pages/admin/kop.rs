@@ -189,6 +189,7 @@ async fn printable(
     };
     let receipt = Receipt {
         tracking_code: "PLH-CONTOH".to_owned(),
+        tracking_url: "https://pelihara.example/lacak/PLH-CONTOH".to_owned(),
         opd: "OPD".to_owned(),
         app: "Aplikasi".to_owned(),
         subject: "Contoh".to_owned(),

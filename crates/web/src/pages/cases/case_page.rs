@@ -286,6 +286,63 @@ fn confidentiality_code(value: Confidentiality) -> &'static str {
     }
 }
 
+/// Where one step of a case stands: its state (`done`, `current`, `returned`, `waiting` or
+/// `skipped`) and the task that speaks for it, if one opened. One reading for the case page's
+/// stepper and the public tracking page.
+pub(crate) struct StepStanding<'a> {
+    pub(crate) status: &'static str,
+    pub(crate) task: Option<&'a Task>,
+}
+
+pub(crate) fn step_standing<'a>(
+    state: &'a CaseState,
+    step: &pelihara_sop::Step,
+) -> StepStanding<'a> {
+    let tasks: Vec<&Task> = state
+        .tasks
+        .iter()
+        .filter(|task| task.step_no == step.no && task.stage != TaskStage::Complete)
+        .collect();
+    // The task that speaks for the step: the one waiting now, else the performer's
+    // (a decision task of the OPD has no standard and would hide the performer's).
+    let last = tasks
+        .iter()
+        .rev()
+        .find(|task| task.state.is_active())
+        .or_else(|| {
+            tasks
+                .iter()
+                .rev()
+                .find(|task| task.stage == TaskStage::Perform)
+        })
+        .or(tasks.last())
+        .copied();
+    let skipped = state
+        .entries
+        .iter()
+        .any(|entry| entry.step_no == step.no && matches!(entry.record, Record::Skipped { .. }));
+    let status = match last {
+        Some(task) if task.state == TaskState::Done => {
+            if skipped {
+                "skipped"
+            } else {
+                "done"
+            }
+        }
+        Some(task) if task.state.is_active() => {
+            if task.state == TaskState::Paused {
+                "returned"
+            } else {
+                "current"
+            }
+        }
+        _ if step.kind == StepKind::End && state.case.status == CaseStatus::Done => "done",
+        _ => "waiting",
+    };
+    let task = last.filter(|task| task.state == TaskState::Done || task.state.is_active());
+    StepStanding { status, task }
+}
+
 fn step_views(
     services: &Services,
     sop: &SopDefinition,
@@ -296,30 +353,10 @@ fn step_views(
     sop.steps
         .iter()
         .map(|step| {
-            let tasks: Vec<&Task> = state
-                .tasks
-                .iter()
-                .filter(|task| task.step_no == step.no && task.stage != TaskStage::Complete)
-                .collect();
-            // The task that speaks for the step: the one waiting now, else the performer's
-            // (a decision task of the OPD has no standard and would hide the performer's).
-            let last = tasks
-                .iter()
-                .rev()
-                .find(|task| task.state.is_active())
-                .or_else(|| {
-                    tasks
-                        .iter()
-                        .rev()
-                        .find(|task| task.stage == TaskStage::Perform)
-                })
-                .or(tasks.last());
-            let skipped = state.entries.iter().any(|entry| {
-                entry.step_no == step.no && matches!(entry.record, Record::Skipped { .. })
-            });
-            let (status, by, at, actual, sla_pair) = match last {
+            let standing = step_standing(state, step);
+            let status = standing.status;
+            let (by, at, actual, sla_pair) = match standing.task {
                 Some(task) if task.state == TaskState::Done => (
-                    if skipped { "skipped" } else { "done" },
                     acting_text(
                         tr,
                         task.completed_by_name.as_deref().unwrap_or_default(),
@@ -331,12 +368,7 @@ fn step_views(
                     working_time(tr, task),
                     badge(services, sop, tr, task),
                 ),
-                Some(task) if task.state.is_active() => (
-                    if task.state == TaskState::Paused {
-                        "returned"
-                    } else {
-                        "current"
-                    },
+                Some(task) => (
                     position_label(tr, &task.position),
                     task.due_at
                         .map(|due| tr.t1("web-due", "when", when(services, tr.lang(), due)))
@@ -344,8 +376,7 @@ fn step_views(
                     String::new(),
                     badge(services, sop, tr, task),
                 ),
-                _ if step.kind == StepKind::End && state.case.status == CaseStatus::Done => (
-                    "done",
+                None if status == "done" => (
                     String::new(),
                     state
                         .case
@@ -355,8 +386,7 @@ fn step_views(
                     String::new(),
                     (String::new(), String::new()),
                 ),
-                _ => (
-                    "waiting",
+                None => (
                     String::new(),
                     String::new(),
                     String::new(),
