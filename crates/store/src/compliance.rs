@@ -835,7 +835,10 @@ pub struct PeriodCounts {
     pub withdrawn: u64,
 }
 
-/// One OPD's active apps and how many of them were maintained within the window.
+/// One OPD's apps due within the window and how many of them were maintained in it. An active
+/// app is due when it was registered before the window began (it had the whole window) or was
+/// maintained in it anyway; one registered within the window and not maintained yet is not
+/// late, so it counts on neither side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CoverageRow {
     pub opd_id: OpdId,
@@ -861,8 +864,8 @@ const MAINTAINED_IN_WINDOW: &str = "exists (select 1 from cases c where c.app_id
      and c.closed_at < $2)";
 
 impl Store {
-    /// Per OPD (by name), the apps active and registered before `until`, and how many had a
-    /// maintenance case done in `[since, until)`; narrowed to `opd`.
+    /// Per OPD with active apps (by name), the apps due in `[since, until)` (see
+    /// [`CoverageRow`]) and how many had a maintenance case done in it; narrowed to `opd`.
     pub async fn maintenance_coverage(
         &self,
         since: DateTime<Utc>,
@@ -875,7 +878,8 @@ impl Store {
             ""
         };
         let query = format!(
-            "select a.opd_id, o.name as opd_name, count(*) as apps, \
+            "select a.opd_id, o.name as opd_name, \
+             sum(case when a.created_at < $1 or {MAINTAINED_IN_WINDOW} then 1 else 0 end) as apps, \
              sum(case when {MAINTAINED_IN_WINDOW} then 1 else 0 end) as maintained \
              from apps a join opds o on o.id = a.opd_id \
              where a.status = 'active' and a.created_at < $2{narrow} \
@@ -900,8 +904,8 @@ impl Store {
             .collect()
     }
 
-    /// The apps of [`Store::maintenance_coverage`] that were not maintained in the window,
-    /// longest without first (never maintained: by registration), then by name.
+    /// The apps due in the window of [`Store::maintenance_coverage`] that were not maintained
+    /// in it, longest without first (never maintained: by registration), then by name.
     pub async fn apps_not_maintained(
         &self,
         since: DateTime<Utc>,
@@ -918,7 +922,7 @@ impl Store {
              (select max(c.closed_at) from cases c where c.app_id = a.id and c.status = 'done' \
              and c.counts_as_maintenance = 1 and c.closed_at < $2) as last_maintained_at \
              from apps a join opds o on o.id = a.opd_id \
-             where a.status = 'active' and a.created_at < $2{narrow} \
+             where a.status = 'active' and a.created_at < $1{narrow} \
              and not {MAINTAINED_IN_WINDOW}"
         );
         let mut statement = sqlx::query(sqlx::AssertSqlSafe(query))

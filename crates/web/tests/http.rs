@@ -30,6 +30,9 @@ mod notifications;
 #[path = "http/input.rs"]
 mod input;
 // The admin page "SOP": loading, previewing, publishing and retiring SOP versions.
+// The reports and the dashboard: figures worked out by hand, drill-down, exports, scopes.
+#[path = "http/reports.rs"]
+mod reports;
 #[path = "http/sops.rs"]
 mod sops;
 

@@ -515,11 +515,13 @@ async fn dashboard_counts_agree_by_status_and_step(h: Harness) {
 }
 
 async fn maintenance_coverage_per_opd(h: Harness) {
-    // SIMPUS (DINKES, the harness's app) maintained by a case done on 2 November 08:00;
-    // SIKDA (DINKES) and Rapor (DISDIK) never. All registered on 2 November 08:00.
+    // SIMPUS (DINKES, the harness's app, registered 2 November 2026 08:00) maintained by a
+    // case done then; SIKDA (DINKES) and Rapor (DISDIK), registered 1 January 2025, never;
+    // Baru (DISDIK), registered 1 November 2026, never (not late yet in any window below).
+    let registered = wib(2025, 1, 1, 0, 0);
     let t = wib(2026, 11, 2, 8, 0);
     let source = h.source(&h.pelaksana);
-    let app = |opd: OpdId, name: &str| {
+    let app = |opd: OpdId, name: &str, at: DateTime<Utc>| {
         let fields = register::AppFields {
             name: name.into(),
             url: format!("https://{}.demakkab.go.id", name.to_lowercase()),
@@ -530,15 +532,16 @@ async fn maintenance_coverage_per_opd(h: Harness) {
         let source = &source;
         async move {
             store
-                .create_register_app(opd, &fields, source, t)
+                .create_register_app(opd, &fields, source, at)
                 .await
                 .unwrap()
         }
     };
-    let sikda = app(h.opd, "SIKDA").await;
-    let rapor = app(h.other_opd, "Rapor").await;
+    let sikda = app(h.opd, "SIKDA", registered).await;
+    let rapor = app(h.other_opd, "Rapor", registered).await;
+    app(h.other_opd, "Baru", wib(2026, 11, 1, 0, 0)).await;
     walk_to_done(&h, t, t).await;
-    // The 12 months up to 1 December 2026: DINKES 1 of 2, DISDIK 0 of 1.
+    // The 12 months up to 1 December 2026: DINKES 1 of 2, DISDIK 0 of 1 (Baru not due).
     let (since, until) = (wib(2025, 12, 1, 0, 0), wib(2026, 12, 1, 0, 0));
     let rows = h
         .store
@@ -568,8 +571,8 @@ async fn maintenance_coverage_per_opd(h: Harness) {
         .await
         .unwrap();
     assert_eq!((rows.len(), rows[0].apps, rows[0].maintained), (1, 2, 1));
-    // A window after the maintenance (08:30-09:00): SIMPUS is not covered, last maintained
-    // at 08:00.
+    // A window after the maintenance (08:30-09:00): SIMPUS, registered before it, is not
+    // covered, last maintained at 08:00.
     let (since, until) = (wib(2026, 11, 2, 8, 30), wib(2026, 11, 2, 9, 0));
     let uncovered = h
         .store
@@ -583,7 +586,7 @@ async fn maintenance_coverage_per_opd(h: Harness) {
     // Before the apps were registered there is nothing to cover.
     assert!(
         h.store
-            .maintenance_coverage(wib(2025, 1, 1, 0, 0), t, None)
+            .maintenance_coverage(wib(2024, 1, 1, 0, 0), wib(2024, 12, 31, 0, 0), None)
             .await
             .unwrap()
             .is_empty()

@@ -11,6 +11,7 @@ pub(crate) mod health;
 pub(crate) mod landing;
 pub(crate) mod notifications;
 pub(crate) mod register;
+pub(crate) mod reports;
 pub(crate) mod sign_in;
 pub(crate) mod verify;
 
