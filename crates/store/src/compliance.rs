@@ -199,6 +199,14 @@ impl Outcome {
     }
 }
 
+/// One figure of a compliance table: its row (grouping and key) and which of the row's tasks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    pub grouping: Grouping,
+    pub key: GroupKey,
+    pub outcome: Outcome,
+}
+
 /// Where a drill-down page ends: the next starts after this task (newest first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaskCursor {
@@ -578,13 +586,12 @@ impl Store {
     pub async fn compliance_tasks(
         &self,
         filter: &ReportFilter,
-        grouping: Grouping,
-        key: &GroupKey,
-        outcome: Outcome,
+        figure: &Figure,
         now: DateTime<Utc>,
         after: Option<TaskCursor>,
         limit: i64,
     ) -> Result<DrillPage> {
+        let (grouping, key, outcome) = (figure.grouping, &figure.key, figure.outcome);
         let limit = limit.clamp(1, 200);
         let moment = if outcome.is_open() {
             "t.opened_at"

@@ -41,7 +41,7 @@ pub use blobs::{BlobError, BlobStore};
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
 pub use cases::{CaseSummary, InboxItem, SubmitWith};
 pub use compliance::{
-    CaseComplianceRow, ComplianceRow, CoverageRow, DrillPage, DrillRow, GroupKey, Grouping,
+    CaseComplianceRow, ComplianceRow, CoverageRow, DrillPage, DrillRow, Figure, GroupKey, Grouping,
     Outcome, PeriodCounts, ProgressCount, ReportFilter, Spread, TaskCursor, UncoveredApp,
 };
 pub use documents::{IssuedDocument, NewIssuedDocument};

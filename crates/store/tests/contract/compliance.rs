@@ -10,8 +10,8 @@
 use chrono::{DateTime, Utc};
 use pelihara_domain::*;
 use pelihara_store::{
-    CaseComplianceRow, GroupKey, Grouping, Outcome, PeriodCounts, ProgressCount, ReportFilter,
-    Spread,
+    CaseComplianceRow, Figure, GroupKey, Grouping, Outcome, PeriodCounts, ProgressCount,
+    ReportFilter, Spread,
 };
 
 use super::{Harness, dispose, harness, register, wib};
@@ -270,9 +270,11 @@ async fn drill_down_lists_the_tasks_behind_a_figure(h: Harness) {
         .store
         .compliance_tasks(
             &filter,
-            Grouping::Step,
-            &step(2),
-            Outcome::Missed,
+            &Figure {
+                grouping: Grouping::Step,
+                key: step(2),
+                outcome: Outcome::Missed,
+            },
             now,
             None,
             1,
@@ -287,9 +289,11 @@ async fn drill_down_lists_the_tasks_behind_a_figure(h: Harness) {
         .store
         .compliance_tasks(
             &filter,
-            Grouping::Step,
-            &step(2),
-            Outcome::Missed,
+            &Figure {
+                grouping: Grouping::Step,
+                key: step(2),
+                outcome: Outcome::Missed,
+            },
             now,
             Some(cursor),
             1,
@@ -304,9 +308,11 @@ async fn drill_down_lists_the_tasks_behind_a_figure(h: Harness) {
         .store
         .compliance_tasks(
             &november(None),
-            Grouping::Step,
-            &step(3),
-            Outcome::Overdue,
+            &Figure {
+                grouping: Grouping::Step,
+                key: step(3),
+                outcome: Outcome::Overdue,
+            },
             now,
             None,
             50,
@@ -320,12 +326,14 @@ async fn drill_down_lists_the_tasks_behind_a_figure(h: Harness) {
         .store
         .compliance_tasks(
             &filter,
-            Grouping::Position,
-            &GroupKey {
-                key: "pelaksana".into(),
-                ..GroupKey::default()
+            &Figure {
+                grouping: Grouping::Position,
+                key: GroupKey {
+                    key: "pelaksana".into(),
+                    ..GroupKey::default()
+                },
+                outcome: Outcome::Met,
             },
-            Outcome::Met,
             now,
             None,
             50,

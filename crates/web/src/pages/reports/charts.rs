@@ -92,7 +92,7 @@ const WIDTH: f64 = 400.0;
 /// Horizontal bars of a share per row, 0-100 % with grid lines at 50 and 100.
 pub(crate) fn share_bars(title: String, rows: &[ShareBar]) -> Chart {
     let row_height = 22.0;
-    let (left, right, top) = (92.0, 44.0, 8.0);
+    let (left, right, top) = (104.0, 52.0, 8.0);
     let height = top + row_height * rows.len().max(1) as f64 + 18.0;
     let mut chart = Chart::new(title, WIDTH, height);
     let span = WIDTH - left - right;
@@ -165,8 +165,9 @@ pub(crate) fn month_columns(
     let plot = height - top - bottom;
     let slot = span / months.len().max(1) as f64;
     let bar = (slot * 0.36).min(16.0);
-    for (tick, value) in [(0.0, 0), (0.5, most / 2), (1.0, most)] {
-        let y = top + plot * (1.0 - tick);
+    // Ticks at whole counts: each drawn where its value is, not at a fixed share.
+    for value in [0, most / 2, most] {
+        let y = top + plot * (1.0 - value as f64 / most as f64);
         chart.lines.push(Line {
             points: format!("{left:.1},{y:.1} {:.1},{y:.1}", WIDTH - right),
             class: "pl-chart-grid",
@@ -306,9 +307,9 @@ mod tests {
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(!svg.contains("<script>"), "{svg}");
         assert!(svg.contains("&#60;script&#62;"), "{svg}");
-        // The span is 400 - 92 - 44 = 264: half is 132.
-        assert!(svg.contains("width=\"132.0\""), "{svg}");
-        assert!(svg.contains("width=\"264.0\""), "{svg}");
+        // The span is 400 - 104 - 52 = 244: half is 122.
+        assert!(svg.contains("width=\"122.0\""), "{svg}");
+        assert!(svg.contains("width=\"244.0\""), "{svg}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use pelihara_domain::report::office_day_seconds;
 use pelihara_register::report::{Cell, Table, table_csv, tables_xlsx};
 use pelihara_register::sheet::CsvOptions;
 use pelihara_store::{
-    CaseComplianceRow, ComplianceRow, GroupKey, Grouping, Outcome, SopCatalog, TaskCursor,
+    CaseComplianceRow, ComplianceRow, Figure, GroupKey, Grouping, Outcome, SopCatalog, TaskCursor,
 };
 use serde::Deserialize;
 
@@ -43,6 +43,8 @@ pub(crate) struct ComplianceQuery {
 /// One row of the table, worded.
 pub(crate) struct RowView {
     pub label: String,
+    /// A few words for a chart's axis ("Langkah 2" for a step row).
+    pub short: String,
     /// The SOP and version of a step row when the table holds several.
     pub sub: String,
     pub standard: String,
@@ -207,6 +209,11 @@ pub(crate) async fn compliance_rows(
         };
         let unit = row.standard_unit.as_deref();
         views.push(RowView {
+            short: if grouping == Grouping::Step {
+                tr.t1("web-step-no", "no", row.group.step_no)
+            } else {
+                label.chars().take(14).collect()
+            },
             label,
             sub,
             standard: if grouping == Grouping::Step {
@@ -296,7 +303,7 @@ pub(crate) fn step_chart(tr: Tr, rows: &[RowView]) -> Chart {
         .iter()
         .filter(|row| row.finished > 0)
         .map(|row| ShareBar {
-            label: row.label.clone(),
+            label: row.short.clone(),
             share: percent(row.met, row.finished),
             text: row.share.clone(),
         })
@@ -595,7 +602,17 @@ pub(crate) async fn view_laporan_mutu_baku_tugas_get(
     let after = TaskCursor::parse(&query.setelah);
     let page = services
         .store
-        .compliance_tasks(&ctx.filter, grouping, &key, outcome, now, after, DRILL_PAGE)
+        .compliance_tasks(
+            &ctx.filter,
+            &Figure {
+                grouping,
+                key: key.clone(),
+                outcome,
+            },
+            now,
+            after,
+            DRILL_PAGE,
+        )
         .await?;
     let catalog = services.catalog.snapshot();
     let group_label = match grouping {
