@@ -110,6 +110,10 @@ struct Scale {
     /// `/permohonan` unfiltered, by status, and a later page (after a cursor).
     request_list: Stats,
     case_page: Stats,
+    /// `/dasbor` (this month, and a year) and `/laporan/mutu-baku` (per step, per person, a
+    /// quarter): every figure an SQL aggregate (issue 15).
+    dashboard: Stats,
+    compliance_report: Stats,
     transitions_1: Stats,
     transitions_32: Stats,
     /// CPU microseconds per transition in the 32-connection run: (the server, the load
@@ -471,6 +475,32 @@ async fn measure_scale(
             .collect::<Vec<_>>(),
     );
     let case_page = pelihara::pages(&server, &session, case_paths, 1, short).await?;
+    say(&format!("{label}: dashboard"));
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let dashboard = pelihara::pages(
+        &server,
+        &session,
+        Arc::new(vec![
+            "/dasbor".to_owned(),
+            format!("/dasbor?periode=tahun-{year}"),
+        ]),
+        1,
+        short,
+    )
+    .await?;
+    say(&format!("{label}: Mutu Baku compliance report"));
+    let compliance_report = pelihara::pages(
+        &server,
+        &session,
+        Arc::new(vec![
+            "/laporan/mutu-baku".to_owned(),
+            "/laporan/mutu-baku?kelompok=person".to_owned(),
+            format!("/laporan/mutu-baku?periode=triwulan-{year}-1&kelompok=opd"),
+        ]),
+        1,
+        short,
+    )
+    .await?;
     let next = Arc::new(AtomicU64::new(0));
     say(&format!("{label}: transitions, 1 connection"));
     let transitions_1 = pelihara::transitions(
@@ -539,6 +569,8 @@ async fn measure_scale(
             inbox,
             request_list,
             case_page,
+            dashboard,
+            compliance_report,
             transitions_1,
             transitions_32,
             cpu_per_transition_us,
@@ -650,6 +682,22 @@ fn print_table(
             &scale.case_page,
             "req",
         );
+        stats_row(
+            &format!(
+                "dashboard GET /dasbor, a month and a year ({})",
+                scale.label
+            ),
+            &scale.dashboard,
+            "req",
+        );
+        stats_row(
+            &format!(
+                "Mutu Baku report GET /laporan/mutu-baku per step, per person, a quarter per OPD ({})",
+                scale.label
+            ),
+            &scale.compliance_report,
+            "req",
+        );
     }
     println!();
     println!(
@@ -758,6 +806,18 @@ fn print_table(
             large.cases,
             large.case_page.p99_ms,
             verdict(large.case_page.p99_ms <= 20.0)
+        );
+        println!(
+            "| at {} cases: dashboard p99 <= 100 ms | {:.2} ms | {} |",
+            large.cases,
+            large.dashboard.p99_ms,
+            verdict(large.dashboard.p99_ms <= 100.0)
+        );
+        println!(
+            "| at {} cases: Mutu Baku report p99 <= 100 ms | {:.2} ms | {} |",
+            large.cases,
+            large.compliance_report.p99_ms,
+            verdict(large.compliance_report.p99_ms <= 100.0)
         );
         println!(
             "| at {} cases: reminder sweep (steady state, max of 9) <= 100 ms | {:.2} ms ({} schedule rows) | {} |",

@@ -1,6 +1,7 @@
 //! "Data Pemeliharaan" as a PDF, read back with `pdftotext`: the title, the letterhead, each
 //! case and each step with its time against the standard, a subject that looks like typst
-//! markup printed as written, and landscape A4/F4 paper.
+//! markup printed as written, and landscape A4/F4 paper. Reports (Mutu Baku compliance,
+//! maintenance coverage) the same way: every figure and cell as the caller worded it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -9,7 +10,8 @@ mod fixture;
 use std::process::Command;
 
 use pelihara_docs::{
-    MaintenanceRecordDoc, Paper, RecordCaseDoc, Setting, render_maintenance_record,
+    MaintenanceRecordDoc, Paper, RecordCaseDoc, ReportDoc, ReportTableDoc, Setting,
+    render_maintenance_record, render_report,
 };
 use pelihara_i18n::Lang;
 
@@ -141,4 +143,57 @@ fn the_record_prints_every_case_and_step_as_written() {
     let path = dir.join("empty.pdf");
     std::fs::write(&path, &pdf).unwrap();
     assert!(tool("pdftotext", &[path.to_str().unwrap(), "-"]).contains("Tidak ada permohonan."));
+}
+
+#[test]
+fn a_report_prints_its_figures_and_tables_as_written() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("laporan");
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = ReportDoc {
+        title: "Kepatuhan Mutu Baku".into(),
+        facts: vec![("Periode".into(), "November 2026".into())],
+        figures: vec![
+            ("Tugas selesai".into(), "1.234".into()),
+            ("Sesuai Mutu Baku".into(), "87,5 %".into()),
+        ],
+        tables: vec![
+            ReportTableDoc {
+                title: "Per langkah".into(),
+                headers: vec!["Langkah".into(), "Selesai".into(), "Median".into()],
+                rows: vec![
+                    vec!["2 Registrasi surat".into(), "4".into(), "5 menit".into()],
+                    vec!["#eval(\"1\") *x*".into(), "0".into(), "".into()],
+                ],
+            },
+            ReportTableDoc {
+                title: "Per permohonan".into(),
+                headers: vec!["SOP".into()],
+                rows: Vec::new(),
+            },
+        ],
+        empty: "Tidak ada data.".into(),
+        note: "Persentil: peringkat terdekat.".into(),
+        printed: "Dicetak 27 November 2026 09.15 WIB".into(),
+        footer: "Halaman".into(),
+    };
+    let pdf = render_report(&report, &setting(Paper::A4)).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let path = dir.join("report.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = tool("pdftotext", &["-layout", path.to_str().unwrap(), "-"]);
+    for expected in [
+        "KEPATUHAN MUTU BAKU",
+        "November 2026",
+        "1.234",
+        "87,5 %",
+        "Per langkah",
+        "2 Registrasi surat",
+        "5 menit",
+        "#eval(\"1\") *x*",
+        "Tidak ada data.",
+        "Persentil: peringkat terdekat.",
+        "Halaman 1 / 1",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
 }

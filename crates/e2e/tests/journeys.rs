@@ -21,6 +21,10 @@ mod register_journey;
 #[path = "other_sops.rs"]
 mod other_sops;
 
+// The dashboard and the Mutu Baku report, downloaded as XLSX and PDF by the Kepala Dinas.
+#[path = "reports.rs"]
+mod reports_journey;
+
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;
 use pelihara_i18n::{Lang, t};
@@ -81,7 +85,7 @@ async fn landing_page_speaks_indonesian_then_english() {
 // ---------------------------------------------------------------------------------------------
 // The case journeys
 
-fn id(key: &str) -> String {
+pub(crate) fn id(key: &str) -> String {
     t(Lang::Id, key)
 }
 
@@ -92,7 +96,7 @@ fn id1(key: &str, name: &str, value: &str) -> String {
 
 /// A working Tuesday morning in Demak: 1 December 2026, 09.00 WIB. Every deadline of the
 /// journeys counts from here, so the SLA badges are known in advance.
-fn working_morning() -> TestClock {
+pub(crate) fn working_morning() -> TestClock {
     TestClock::at(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap())
 }
 
@@ -195,7 +199,7 @@ async fn case_id(browser: &Browser) -> String {
 }
 
 /// Writes the request letter for a journey into `folder` and returns its path.
-fn letter_file(folder: &std::path::Path, name: &str, line: &str) -> std::path::PathBuf {
+pub(crate) fn letter_file(folder: &std::path::Path, name: &str, line: &str) -> std::path::PathBuf {
     let path = folder.join(name);
     std::fs::write(&path, support::pdf::letter(line)).unwrap();
     path
@@ -203,7 +207,7 @@ fn letter_file(folder: &std::path::Path, name: &str, line: &str) -> std::path::P
 
 /// Who plays the journeys: one person per SOP position, the operators of two OPDs and the app
 /// the first OPD asks about.
-struct Cast {
+pub(crate) struct Cast {
     password: String,
     operator: String,
     other_operator: String,
@@ -217,7 +221,7 @@ struct Cast {
 
 /// Submits a request as `cast.operator` through `/permohonan/baru` and returns the case id;
 /// the browser is left on the new case page.
-async fn submit_request(
+pub(crate) async fn submit_request(
     browser: &Browser,
     cast: &Cast,
     subject: &str,
@@ -253,7 +257,7 @@ async fn submit_request(
 }
 
 /// The value of the dashboard figure labelled `label_key`.
-async fn dashboard_figure(browser: &Browser, label_key: &str) -> String {
+pub(crate) async fn dashboard_figure(browser: &Browser, label_key: &str) -> String {
     browser.goto("/dasbor").await;
     browser.wait_for_text(&id("web-title-dashboard")).await;
     for stat in browser.visible(".pl-stat").await {
@@ -375,8 +379,8 @@ async fn a_request_goes_from_the_opd_to_done() {
     browser.wait_for_text(&id("web-title-cases")).await;
     assert!(!browser.text().await.contains(&tracking_code));
     assert!(inbox_row(&browser, subject).await.is_none());
-    // Operators have no dashboard.
-    assert_eq!(browser.status_of("/dasbor").await, 404);
+    // Their dashboard counts their OPD's requests only: none.
+    assert_eq!(dashboard_figure(&browser, "web-stat-open").await, "0");
 
     // The Kepala Dinas before registration: sees the case, has no task and no form on it.
     browser.sign_in(&cast.kepala_dinas, &cast.password).await;
@@ -572,7 +576,7 @@ async fn a_request_goes_from_the_opd_to_done() {
 
     // The month's figure counts it; the other OPD still cannot see it.
     browser.sign_in(&cast.kepala_dinas, &cast.password).await;
-    assert_eq!(dashboard_figure(&browser, "web-stat-done-month").await, "1");
+    assert_eq!(dashboard_figure(&browser, "dashboard-tile-done").await, "1");
     browser.sign_in(&cast.other_operator, &cast.password).await;
     assert_eq!(browser.status_of(&case_page).await, 404);
 
@@ -676,7 +680,7 @@ async fn a_request_returned_to_the_opd_comes_back_completed() {
 
 /// Seeds the people (`pelihara_web::testing::seed_people`) and one app of the first OPD, as
 /// an admin would have set them up; usernames are read back from the store.
-async fn cast(server: &Server) -> Cast {
+pub(crate) async fn cast(server: &Server) -> Cast {
     let services = &server.test.services;
     let people = pelihara_web::testing::seed_people(services).await;
     let app_name = "Website Dinas Kesehatan";

@@ -152,6 +152,19 @@ pub fn format_date(lang: Lang, date: chrono::NaiveDate) -> String {
     )
 }
 
+/// A month as written in a report's period: "November 2026".
+pub fn format_month(lang: Lang, year: i32, month: u32) -> String {
+    format!("{} {year}", month_name(lang, month.saturating_sub(1)))
+}
+
+/// A month's first three letters, for a chart's axis: "Nov", "Agu" ("Aug").
+pub fn month_abbreviation(lang: Lang, month: u32) -> String {
+    month_name(lang, month.saturating_sub(1))
+        .chars()
+        .take(3)
+        .collect()
+}
+
 /// An instant in the office's zone: "27 November 2026 09.15 WIB" (Indonesian uses a dot
 /// between hours and minutes; English a colon).
 pub fn format_datetime(lang: Lang, tz: chrono_tz::Tz, instant: DateTime<Utc>) -> String {

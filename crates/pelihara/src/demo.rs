@@ -557,7 +557,148 @@ pub async fn seed(
     )
     .await?;
     periodic_maintenance(&demo, dinkes, disdik, now).await?;
+    let finished_apps: Vec<(OpdId, &str, AppId)> = opds
+        .iter()
+        .enumerate()
+        .filter_map(|(index, (opd, operator, apps))| {
+            // Apps no case above is about, so no two cases of one app overlap.
+            let app = if index == 0 || index == 4 {
+                apps.get(2)
+            } else if index == 3 {
+                apps.get(1)
+            } else {
+                apps.first()
+            };
+            app.map(|app| (*opd, *operator, *app))
+        })
+        .collect();
+    finished_over_months(&demo, &finished_apps, now).await?;
     Ok(logins)
+}
+
+/// Requests done over the six months before `now`, one per OPD a month, so that the
+/// dashboard's charts and the Mutu Baku report have months to show: most within their
+/// standards, some late at registration or disposition, some slow to analyse or maintain.
+/// Every moment is moved into office hours, like real work.
+async fn finished_over_months(
+    demo: &Demo,
+    apps: &[(OpdId, &str, AppId)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let office = |t: DateTime<Utc>| demo.calendar.next_working_instant(t).unwrap_or(t);
+    for months_back in (1..=6_i64).rev() {
+        for (index, (opd, operator, app)) in apps.iter().enumerate() {
+            let shift = i64::try_from(index).unwrap_or(0);
+            let variant = if months_back == 1 {
+                shift % 2
+            } else {
+                (months_back + shift) % 4
+            };
+            // (registration min, each disposition min, analysis days, maintenance days,
+            // hosting days): variant 0 within every standard; 1 late at registration and
+            // disposition; 2 slow to analyse; 3 slow to maintain and host.
+            let (register_after, dispose_after, analyse_days, maintain_days, host_days) =
+                match variant {
+                    0 => (3, 8, 1, 9, 1),
+                    1 => (14, 25, 1, 12, 1),
+                    2 => (4, 9, 4, 20, 2),
+                    _ => (5, 7, 2, 40, 4),
+                };
+            let mut at = office(now - Duration::days(months_back * 30 + shift * 4));
+            let subject = format!(
+                "Pemeliharaan berkala {} ({} bulan lalu)",
+                ["aplikasi", "website", "layanan"][index % 3],
+                months_back
+            );
+            let case = demo.submit(operator, *opd, *app, &subject, at).await?;
+            at = office(at + Duration::minutes(register_after));
+            let pelaksana = if index % 2 == 0 {
+                "pelaksana1"
+            } else {
+                "pelaksana2"
+            };
+            demo.act(case, pelaksana, at, register("000.5.2.3")).await?;
+            for who in ["kadis", "sekretaris", "kabid"] {
+                at = office(at + Duration::minutes(dispose_after));
+                demo.act(case, who, at, dispose()).await?;
+            }
+            at = office(at + Duration::days(analyse_days));
+            demo.act(
+                case,
+                "subkoor",
+                at,
+                Command::Analyse {
+                    findings: "Pembaruan pustaka dan perbaikan kecil.".into(),
+                    verdict: Verdict::Maintainable,
+                    recommendation: String::new(),
+                },
+            )
+            .await?;
+            at = office(at + Duration::days(maintain_days));
+            if at >= now {
+                continue;
+            }
+            demo.act(
+                case,
+                pelaksana,
+                at,
+                Command::Maintain {
+                    work_log: "Pustaka diperbarui, formulir diperbaiki.".into(),
+                    result: "Berjalan normal.".into(),
+                    version: format!("2.{months_back}"),
+                },
+            )
+            .await?;
+            at = office(at + Duration::days(host_days));
+            if at >= now {
+                continue;
+            }
+            demo.act(
+                case,
+                pelaksana,
+                at,
+                Command::Host(HostingRecord {
+                    server: "web-01.dc.demakkab.go.id".into(),
+                    domain: "layanan.demakkab.go.id".into(),
+                    url: "https://layanan.demakkab.go.id".into(),
+                    dns_configured: true,
+                    certificate_installed: true,
+                    deployed: true,
+                    network_officer: "Joko Susilo".into(),
+                    notes: String::new(),
+                }),
+            )
+            .await?;
+            at = office(at + Duration::hours(1));
+            let presented = at;
+            demo.act(
+                case,
+                "subkoor",
+                at,
+                Command::Present {
+                    held_at: presented,
+                    place: "Ruang rapat Dinkominfo".into(),
+                    attendees: "OPD dan Dinkominfo".into(),
+                    summary: "Hasil pemeliharaan dipaparkan.".into(),
+                },
+            )
+            .await?;
+            at = office(at + Duration::minutes(40));
+            if at >= now {
+                continue;
+            }
+            demo.act(
+                case,
+                operator,
+                at,
+                Command::Accept {
+                    note: "Hasil diterima.".into(),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The register's periodic maintenance in the demo: an app registered fourteen months ago

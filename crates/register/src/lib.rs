@@ -6,4 +6,5 @@
 pub mod allow_list;
 pub mod health;
 pub mod record;
+pub mod report;
 pub mod sheet;

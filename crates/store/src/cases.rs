@@ -9,8 +9,8 @@ use pelihara_calendar::WorkingCalendar;
 use pelihara_domain::agenda::AgendaFormat;
 use pelihara_domain::register::AppFields;
 use pelihara_domain::{
-    Actor, AppId, CaseId, CaseState, CaseStatus, Command, Context, DraftId, Entry, EntryId, OpdId,
-    Problem, Refusal, SubmitInput, Task, TaskId, Transition, UserId, may_view,
+    Actor, AppId, Case, CaseId, CaseState, CaseStatus, Command, Context, DraftId, Entry, EntryId,
+    OpdId, Problem, Refusal, SubmitInput, Task, TaskId, TaskStandard, Transition, UserId, may_view,
 };
 use pelihara_sop::SopDefinition;
 use sqlx::Row;
@@ -193,11 +193,30 @@ fn entry_from_row(row: &impl Columns) -> Result<Entry> {
     })
 }
 
-async fn insert_task(conn: &mut WriteConn<'_>, task: &Task) -> Result<()> {
+/// A task's standard as the compliance reports compare it (migration 0018): its unit's code
+/// and its value x 1e6 (the scale of `actual_in_unit_micros`).
+pub(crate) fn standard_columns(standard: Option<TaskStandard>) -> (Option<String>, Option<i64>) {
+    match standard {
+        None => (None, None),
+        Some(standard) => {
+            let (unit, value) = match standard {
+                TaskStandard::WorkingMinutes(value) => ("working_minutes", value),
+                TaskStandard::WorkingDays(value) => ("working_days", value),
+                TaskStandard::CalendarDays(value) => ("calendar_days", value),
+            };
+            (Some(unit.to_owned()), Some(i64::from(value) * 1_000_000))
+        }
+    }
+}
+
+/// Inserts a task with its case's SOP and OPD beside it (the columns the reports group by).
+async fn insert_task(conn: &mut WriteConn<'_>, case: &Case, task: &Task) -> Result<()> {
     let query = format!(
-        "insert into tasks ({TASK_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-         $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+        "insert into tasks ({TASK_COLUMNS}, sop_code, sop_version, case_opd_id, standard_unit, \
+         standard_micros) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+         $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)"
     );
+    let (standard_unit, standard_micros) = standard_columns(task.standard);
     conn.execute(
         &query,
         vec![
@@ -221,6 +240,11 @@ async fn insert_task(conn: &mut WriteConn<'_>, task: &Task) -> Result<()> {
             opt_to_json(&task.acting)?.into(),
             task.actual_seconds.into(),
             task.actual_in_unit.map(unit_to_micros).into(),
+            case.sop_code.clone().into(),
+            i64::from(case.sop_version).into(),
+            case.opd_id.map(|id| id.to_string()).into(),
+            standard_unit.into(),
+            standard_micros.into(),
         ],
     )
     .await?;
@@ -369,7 +393,7 @@ async fn write_rest(
         if existing.contains(&task.id) {
             update_task(conn, task).await?;
         } else {
-            insert_task(conn, task).await?;
+            insert_task(conn, &transition.case, task).await?;
         }
     }
     for entry in &transition.entries {

@@ -96,11 +96,13 @@ async fn clone_range(
         "{numbers} insert into tasks (id, case_id, step_no, stage, position, opd_id, claimed_by, \
          claimed_by_name, state, opened_at, seen_at, standard_json, pauses_json, due_at, \
          completed_at, completed_by, completed_by_name, acting_json, actual_seconds, \
-         actual_in_unit_micros) \
+         actual_in_unit_micros, sop_code, sop_version, case_opd_id, standard_unit, \
+         standard_micros) \
          select {task_id}, {task_case}, t.step_no, t.stage, t.position, t.opd_id, t.claimed_by, \
          t.claimed_by_name, t.state, t.opened_at - {shift}, t.seen_at - {shift}, t.standard_json, \
          t.pauses_json, t.due_at - {shift}, t.completed_at - {shift}, t.completed_by, \
-         t.completed_by_name, t.acting_json, t.actual_seconds, t.actual_in_unit_micros \
+         t.completed_by_name, t.acting_json, t.actual_seconds, t.actual_in_unit_micros, \
+         t.sop_code, t.sop_version, t.case_opd_id, t.standard_unit, t.standard_micros \
          from n, tasks t where t.case_id = $3"
     );
     let entry_id = id_expr("e.id");

@@ -13,6 +13,7 @@ mod bootstrap;
 pub mod case_list;
 pub mod cases;
 mod codec;
+pub mod compliance;
 pub mod documents;
 #[cfg(feature = "generate")]
 pub mod generate;
@@ -41,6 +42,10 @@ pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
 pub use cases::{CaseSummary, InboxItem, SubmitWith};
+pub use compliance::{
+    CaseComplianceRow, ComplianceRow, CoverageRow, DrillPage, DrillRow, Figure, GroupKey, Grouping,
+    Outcome, PeriodCounts, ProgressCount, ReportFilter, Spread, TaskCursor, UncoveredApp,
+};
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
 pub use writer::GroupCommitStats;

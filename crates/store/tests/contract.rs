@@ -51,6 +51,8 @@ macro_rules! contract {
 
 #[path = "contract/case_list.rs"]
 mod case_list_contract;
+#[path = "contract/compliance.rs"]
+mod compliance_contract;
 #[path = "contract/documents.rs"]
 mod documents_contract;
 // Cases of other SOPs: no OPD, no app, no letter, the start form's fields.

@@ -201,6 +201,18 @@ fn routes() -> Router<AppState> {
         )
         .route("/tugas", get(pages::cases::inbox::view_tugas_get))
         .route("/dasbor", get(pages::cases::dashboard::view_dasbor_get))
+        .route(
+            "/laporan/mutu-baku",
+            get(pages::reports::compliance::view_laporan_mutu_baku_get),
+        )
+        .route(
+            "/laporan/mutu-baku/tugas",
+            get(pages::reports::compliance::view_laporan_mutu_baku_tugas_get),
+        )
+        .route(
+            "/laporan/pemeliharaan",
+            get(pages::reports::coverage::view_laporan_pemeliharaan_get),
+        )
         .route("/permohonan", get(pages::cases::list::view_permohonan_get))
         .route(
             "/permohonan/baru",

@@ -161,8 +161,14 @@ fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
             ..link("/permohonan", "web-title-cases")
         });
     }
-    if matches!(role, Some(Role::Staff | Role::Auditor | Role::Admin)) {
+    // The dashboard and the reports: everyone signed in sees figures, an OPD's operator only
+    // their OPD's (`pelihara_domain::report::report_scope`).
+    if role.is_some() {
         links.push(link("/dasbor", "web-title-dashboard"));
+        links.push(NavLink {
+            active: path.starts_with("/laporan"),
+            ..link("/laporan/mutu-baku", "report-nav")
+        });
     }
     if role.is_some() {
         links.push(NavLink {

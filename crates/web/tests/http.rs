@@ -36,6 +36,9 @@ mod recovery;
 #[path = "http/tracking.rs"]
 mod tracking;
 // The admin page "SOP": loading, previewing, publishing and retiring SOP versions.
+// The reports and the dashboard: figures worked out by hand, drill-down, exports, scopes.
+#[path = "http/reports.rs"]
+mod reports;
 #[path = "http/sops.rs"]
 mod sops;
 

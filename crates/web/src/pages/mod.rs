@@ -12,6 +12,7 @@ pub(crate) mod landing;
 pub(crate) mod notifications;
 pub mod recovery;
 pub(crate) mod register;
+pub(crate) mod reports;
 pub(crate) mod sign_in;
 pub(crate) mod tracking;
 pub(crate) mod verify;

@@ -620,11 +620,12 @@ async fn another_opds_case_is_not_found_anywhere() {
     let own = site.cookie("op.dinkes").await;
     let list = site.get(&own, "/permohonan").await;
     assert!(list.body.contains("Perbaikan formulir SIMPUS"));
-    // The dashboard is for Dinkominfo, not for OPDs.
-    assert_eq!(
-        site.get(&own, "/dasbor").await.status,
-        StatusCode::NOT_FOUND
-    );
+    // An OPD's dashboard counts its own requests only (issue 15).
+    let mine = site.get(&own, "/dasbor").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains("data-stat=\"web-stat-open\">1<"));
+    let theirs = site.get(&other, "/dasbor").await;
+    assert!(theirs.body.contains("data-stat=\"web-stat-open\">0<"));
     // Signed out, every request page sends the browser to sign in.
     let reply = site.get("", &format!("/permohonan/{case}")).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);

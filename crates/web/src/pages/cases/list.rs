@@ -105,21 +105,6 @@ fn own_opd(actor: &Actor) -> Result<Option<OpdId>, WebError> {
     }
 }
 
-/// The dashboard's rows: the newest 500 cases.
-pub(super) async fn case_rows(
-    services: &Services,
-    tr: Tr,
-    actor: &Actor,
-) -> Result<Vec<CaseRow>, WebError> {
-    let opd = own_opd(actor)?;
-    let now = services.clock.now();
-    let cases = services.store.list_cases(opd, 500).await?;
-    Ok(cases
-        .into_iter()
-        .map(|case| case_row(services, tr, now, case))
-        .collect())
-}
-
 pub(crate) async fn view_permohonan_get(
     State(state): State<AppState>,
     shell: Shell,

@@ -1,0 +1,961 @@
+//! Mutu Baku compliance and the dashboard's figures, counted by the database (issue 15): per
+//! SOP step, position, person or OPD, the tasks finished in a period against their standard
+//! (how many, how many within it, the median and 90th percentile of the working time), the
+//! ones opened in it that are still open and overdue now, the same per whole case, and the
+//! cases in progress and closed; and the register's maintenance coverage (active apps
+//! maintained within a window, per OPD, and the ones that were not). Every figure is one SQL
+//! aggregate over the columns of
+//! migration 0018; nothing here loads cases or tasks into memory to count them.
+//!
+//! **Percentiles** are nearest-rank, the same on both backends (SQLite has no
+//! `percentile_cont`): of `n` values in ascending order, the p-th percentile is the value at
+//! rank `ceil(p * n / 100)` (1-based): the median at `ceil(n / 2)`, the 90th percentile at
+//! `ceil(9 * n / 10)`. They are read with `row_number()` and `count(*)` over the group.
+//! A ratio to the standard is in permille, rounded down (`actual * 1000 / standard`).
+
+use chrono::{DateTime, Utc};
+use pelihara_domain::{AppId, CaseId, CaseStatus, OpdId, TaskId};
+use sqlx::Row;
+
+use crate::codec::{from_code, instant, millis, opt_instant, uuid};
+use crate::{Result, Store, StoreError};
+
+/// Which tasks and cases a report counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFilter {
+    /// The period, `[from, until)`.
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    /// Only the cases of this OPD (an operator's figures are always their OPD's).
+    pub opd: Option<OpdId>,
+    /// Only the cases of this SOP.
+    pub sop_code: Option<String>,
+}
+
+/// What a compliance table groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Grouping {
+    /// SOP, version and step: the standard is the same for every task of a row.
+    Step,
+    /// The position that performs the task (`OPD_POSITION` for the requester's tasks).
+    Position,
+    /// The person who finished the task (for open tasks: who holds it; "" nobody yet).
+    Person,
+    /// The case's OPD ("" for a case without one).
+    Opd,
+}
+
+impl Grouping {
+    pub fn code(self) -> &'static str {
+        match self {
+            Grouping::Step => "step",
+            Grouping::Position => "position",
+            Grouping::Person => "person",
+            Grouping::Opd => "opd",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Grouping> {
+        [
+            Grouping::Step,
+            Grouping::Position,
+            Grouping::Person,
+            Grouping::Opd,
+        ]
+        .into_iter()
+        .find(|grouping| grouping.code() == code)
+    }
+
+    /// The three grouping columns `(g1 text, g2 bigint, g3 bigint)` of a task row; `open`:
+    /// for the open side (the holder rather than the finisher).
+    fn columns(self, prefix: &str, open: bool) -> String {
+        let p = prefix;
+        match self {
+            Grouping::Step => format!("{p}sop_code as g1, {p}sop_version as g2, {p}step_no as g3"),
+            Grouping::Position => {
+                format!("{p}position as g1, cast(0 as bigint) as g2, cast(0 as bigint) as g3")
+            }
+            Grouping::Person if open => {
+                format!(
+                    "coalesce({p}claimed_by, '') as g1, cast(0 as bigint) as g2, cast(0 as bigint) as g3"
+                )
+            }
+            Grouping::Person => format!(
+                "coalesce({p}completed_by, '') as g1, cast(0 as bigint) as g2, cast(0 as bigint) as g3"
+            ),
+            Grouping::Opd => format!(
+                "coalesce({p}case_opd_id, '') as g1, cast(0 as bigint) as g2, cast(0 as bigint) as g3"
+            ),
+        }
+    }
+}
+
+/// A row's key: `sop_code`, `sop_version`, `step_no` for [`Grouping::Step`] (key empty), else
+/// `key` (a position code, a user id or an OPD id; "" for none) and the rest empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupKey {
+    pub sop_code: String,
+    pub sop_version: u32,
+    pub step_no: u32,
+    pub key: String,
+}
+
+impl GroupKey {
+    fn from_columns(grouping: Grouping, g1: String, g2: i64, g3: i64) -> GroupKey {
+        match grouping {
+            Grouping::Step => GroupKey {
+                sop_code: g1,
+                sop_version: u32::try_from(g2).unwrap_or(0),
+                step_no: u32::try_from(g3).unwrap_or(0),
+                key: String::new(),
+            },
+            _ => GroupKey {
+                key: g1,
+                ..GroupKey::default()
+            },
+        }
+    }
+}
+
+/// Nearest-rank percentiles of one group (see the module's definition).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spread {
+    pub median: Option<i64>,
+    pub p90: Option<i64>,
+}
+
+/// One row of a compliance table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComplianceRow {
+    pub group: GroupKey,
+    /// The person's full name ([`Grouping::Person`]); empty otherwise.
+    pub name: String,
+    /// The step's standard ([`Grouping::Step`]): its unit code (`working_minutes`,
+    /// `working_days`, `calendar_days`) and value x 1e6.
+    pub standard_unit: Option<String>,
+    pub standard_micros: Option<i64>,
+    /// Tasks with a standard finished in the period, and how many within their standard.
+    pub finished: u64,
+    pub met: u64,
+    /// Working time in the standard's unit x 1e6 ([`Grouping::Step`] only: other groupings
+    /// mix units).
+    pub actual_micros: Spread,
+    /// Working time as a share of the standard, in permille.
+    pub ratio_permille: Spread,
+    /// Tasks with a standard opened in the period and still open or paused now, and how many
+    /// of them are open past their due moment now.
+    pub open: u64,
+    pub overdue: u64,
+}
+
+/// One SOP version's whole cases done in the period: each case's working time (the sum over
+/// the steps it ran of their longest task, a step run twice counted twice) against the sum of
+/// its steps' standards (each step once), in seconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseComplianceRow {
+    pub sop_code: String,
+    pub sop_version: u32,
+    pub cases: u64,
+    pub met: u64,
+    pub actual_seconds: Spread,
+    pub ratio_permille: Spread,
+}
+
+/// Which of a row's tasks a drill-down lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Finished,
+    Met,
+    Missed,
+    Open,
+    Overdue,
+}
+
+impl Outcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Finished => "finished",
+            Outcome::Met => "met",
+            Outcome::Missed => "missed",
+            Outcome::Open => "open",
+            Outcome::Overdue => "overdue",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Outcome> {
+        [
+            Outcome::Finished,
+            Outcome::Met,
+            Outcome::Missed,
+            Outcome::Open,
+            Outcome::Overdue,
+        ]
+        .into_iter()
+        .find(|outcome| outcome.code() == code)
+    }
+
+    fn is_open(self) -> bool {
+        matches!(self, Outcome::Open | Outcome::Overdue)
+    }
+}
+
+/// One figure of a compliance table: its row (grouping and key) and which of the row's tasks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    pub grouping: Grouping,
+    pub key: GroupKey,
+    pub outcome: Outcome,
+}
+
+/// Where a drill-down page ends: the next starts after this task (newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskCursor {
+    pub at: DateTime<Utc>,
+    pub id: TaskId,
+}
+
+impl TaskCursor {
+    /// The cursor as a URL query value: `{epoch milliseconds}.{task id}`.
+    pub fn token(&self) -> String {
+        format!("{}.{}", millis(self.at), self.id)
+    }
+
+    /// Reads [`TaskCursor::token`]'s form; `None` for anything else.
+    pub fn parse(text: &str) -> Option<TaskCursor> {
+        let (at, id) = text.trim().split_once('.')?;
+        Some(TaskCursor {
+            at: DateTime::from_timestamp_millis(at.parse().ok()?)?,
+            id: TaskId(uuid::Uuid::parse_str(id).ok()?),
+        })
+    }
+}
+
+/// One task behind a figure, with its case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrillRow {
+    pub task_id: TaskId,
+    pub case_id: CaseId,
+    pub tracking_code: String,
+    pub subject: String,
+    pub opd_name: String,
+    pub sop_code: String,
+    pub sop_version: u32,
+    pub step_no: u32,
+    pub position: String,
+    /// Who finished it (or holds it); empty for nobody yet.
+    pub person: String,
+    pub opened_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub actual_micros: Option<i64>,
+    pub standard_unit: Option<String>,
+    pub standard_micros: Option<i64>,
+}
+
+/// A page of a drill-down.
+#[derive(Debug, Clone)]
+pub struct DrillPage {
+    pub rows: Vec<DrillRow>,
+    pub next: Option<TaskCursor>,
+}
+
+/// Cases in progress at one step (status `open`) or returned to the requester (status
+/// `returned`, counted at the step they were returned from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressCount {
+    pub sop_code: String,
+    pub sop_version: u32,
+    pub status: CaseStatus,
+    pub step_no: u32,
+    pub cases: u64,
+}
+
+fn count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn small(value: i64, what: &str) -> Result<u32> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
+}
+
+/// A value bound to a report query, in order.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// The scope conditions of a report (`and ...`), numbered from `next`, with their values.
+fn scope(
+    filter: &ReportFilter,
+    prefix: &str,
+    opd_column: &str,
+    next: usize,
+) -> (String, Vec<Bind>) {
+    let mut conditions = String::new();
+    let mut binds = Vec::new();
+    let mut next = next;
+    if let Some(opd) = filter.opd {
+        conditions.push_str(&format!(" and {prefix}{opd_column} = ${next}"));
+        binds.push(Bind::Text(opd.to_string()));
+        next += 1;
+    }
+    if let Some(sop) = &filter.sop_code {
+        conditions.push_str(&format!(" and {prefix}sop_code = ${next}"));
+        binds.push(Bind::Text(sop.clone()));
+    }
+    (conditions, binds)
+}
+
+/// The nearest-rank spread and the counts over a CTE `d(g1, g2, g3, v, s, r)` (value,
+/// standard in the value's scale, ratio in permille); `met` compares `v` with `s + slack`.
+fn spread_query(d: &str, slack: i64) -> String {
+    format!(
+        "with d as ({d}), \
+         rv as (select g1, g2, g3, v, row_number() over (partition by g1, g2, g3 order by v) as k, \
+         count(*) over (partition by g1, g2, g3) as n from d), \
+         rr as (select g1, g2, g3, r, row_number() over (partition by g1, g2, g3 order by r) as k, \
+         count(*) over (partition by g1, g2, g3) as n from d), \
+         pv as (select g1, g2, g3, max(case when k = (n + 1) / 2 then v end) as median_v, \
+         max(case when k = (9 * n + 9) / 10 then v end) as p90_v from rv group by g1, g2, g3), \
+         pr as (select g1, g2, g3, max(case when k = (n + 1) / 2 then r end) as median_r, \
+         max(case when k = (9 * n + 9) / 10 then r end) as p90_r from rr group by g1, g2, g3), \
+         a as (select g1, g2, g3, count(*) as finished, \
+         sum(case when v <= s + {slack} then 1 else 0 end) as met, max(u) as u, max(s) as s \
+         from d group by g1, g2, g3) \
+         select a.g1, a.g2, a.g3, a.finished, a.met, a.u, a.s, pv.median_v, pv.p90_v, \
+         pr.median_r, pr.p90_r, coalesce(us.full_name, '') as name \
+         from a join pv on pv.g1 = a.g1 and pv.g2 = a.g2 and pv.g3 = a.g3 \
+         join pr on pr.g1 = a.g1 and pr.g2 = a.g2 and pr.g3 = a.g3 \
+         left join users us on us.id = a.g1 \
+         order by a.g1, a.g2, a.g3"
+    )
+}
+
+fn bind_all<'q>(
+    mut statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    binds: Vec<Bind>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for bind in binds {
+        statement = match bind {
+            Bind::Int(value) => statement.bind(value),
+            Bind::Text(value) => statement.bind(value),
+        };
+    }
+    statement
+}
+
+/// The done side of a task compliance table: the query and its values.
+fn finished_query(filter: &ReportFilter, grouping: Grouping) -> (String, Vec<Bind>) {
+    let (conditions, scope_binds) = scope(filter, "", "case_opd_id", 3);
+    let d = format!(
+        "select {columns}, standard_unit as u, standard_micros as s, \
+         actual_in_unit_micros as v, actual_in_unit_micros * 1000 / standard_micros as r \
+         from tasks where state = 'done' and completed_at >= $1 and completed_at < $2 \
+         and standard_micros > 0 and actual_in_unit_micros is not null{conditions}",
+        columns = grouping.columns("", false)
+    );
+    let mut binds = vec![
+        Bind::Int(millis(filter.from)),
+        Bind::Int(millis(filter.until)),
+    ];
+    binds.extend(scope_binds);
+    (spread_query(&d, 1), binds)
+}
+
+/// The open side of a task compliance table.
+fn open_query(
+    filter: &ReportFilter,
+    grouping: Grouping,
+    now: DateTime<Utc>,
+) -> (String, Vec<Bind>) {
+    let (conditions, scope_binds) = scope(filter, "", "case_opd_id", 4);
+    let query = format!(
+        "select {columns}, count(*) as open_tasks, \
+         sum(case when state = 'open' and due_at < $3 then 1 else 0 end) as overdue \
+         from tasks where state in ('open', 'paused') and opened_at >= $1 and opened_at < $2 \
+         and standard_micros > 0{conditions} group by g1, g2, g3",
+        columns = grouping.columns("", true)
+    );
+    let mut binds = vec![
+        Bind::Int(millis(filter.from)),
+        Bind::Int(millis(filter.until)),
+        Bind::Int(millis(now)),
+    ];
+    binds.extend(scope_binds);
+    (query, binds)
+}
+
+/// The columns every drill-down query selects.
+const DRILL_COLUMNS: &str = "t.id, t.case_id, c.tracking_code, c.subject, \
+     coalesce(o.name, '') as opd_name, t.sop_code, t.sop_version, t.step_no, t.position, \
+     coalesce(t.completed_by_name, t.claimed_by_name, '') as person, t.opened_at, \
+     t.completed_at, t.due_at, t.actual_in_unit_micros, t.standard_unit, t.standard_micros";
+
+fn drill_row(row: &sqlx::any::AnyRow) -> Result<DrillRow> {
+    Ok(DrillRow {
+        task_id: TaskId(uuid(&row.try_get::<String, _>("id")?)?),
+        case_id: CaseId(uuid(&row.try_get::<String, _>("case_id")?)?),
+        tracking_code: row.try_get("tracking_code")?,
+        subject: row.try_get("subject")?,
+        opd_name: row.try_get("opd_name")?,
+        sop_code: row
+            .try_get::<Option<String>, _>("sop_code")?
+            .unwrap_or_default(),
+        sop_version: small(
+            row.try_get::<Option<i64>, _>("sop_version")?.unwrap_or(0),
+            "SOP version",
+        )?,
+        step_no: small(row.try_get("step_no")?, "step")?,
+        position: row.try_get("position")?,
+        person: row.try_get("person")?,
+        opened_at: instant(row.try_get("opened_at")?)?,
+        completed_at: opt_instant(row.try_get("completed_at")?)?,
+        due_at: opt_instant(row.try_get("due_at")?)?,
+        actual_micros: row.try_get("actual_in_unit_micros")?,
+        standard_unit: row.try_get("standard_unit")?,
+        standard_micros: row.try_get("standard_micros")?,
+    })
+}
+
+fn spread(row: &sqlx::any::AnyRow, median: &str, p90: &str) -> Result<Spread> {
+    Ok(Spread {
+        median: row.try_get(median)?,
+        p90: row.try_get(p90)?,
+    })
+}
+
+impl Store {
+    /// The task compliance table of `filter`'s period grouped by `grouping`, rows in key
+    /// order (a group with only finished or only open tasks has zeros on the other side).
+    pub async fn compliance(
+        &self,
+        filter: &ReportFilter,
+        grouping: Grouping,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ComplianceRow>> {
+        let mut rows: std::collections::BTreeMap<GroupKey, ComplianceRow> =
+            std::collections::BTreeMap::new();
+        let (query, binds) = finished_query(filter, grouping);
+        let finished = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
+            .fetch_all(self.reader())
+            .await?;
+        for row in &finished {
+            let group = GroupKey::from_columns(
+                grouping,
+                row.try_get("g1")?,
+                row.try_get("g2")?,
+                row.try_get("g3")?,
+            );
+            let step = grouping == Grouping::Step;
+            rows.insert(
+                group.clone(),
+                ComplianceRow {
+                    group,
+                    name: row.try_get("name")?,
+                    standard_unit: if step { row.try_get("u")? } else { None },
+                    standard_micros: if step { row.try_get("s")? } else { None },
+                    finished: count(row.try_get("finished")?),
+                    met: count(row.try_get("met")?),
+                    actual_micros: if step {
+                        spread(row, "median_v", "p90_v")?
+                    } else {
+                        Spread::default()
+                    },
+                    ratio_permille: spread(row, "median_r", "p90_r")?,
+                    open: 0,
+                    overdue: 0,
+                },
+            );
+        }
+        let (query, binds) = open_query(filter, grouping, now);
+        let open = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
+            .fetch_all(self.reader())
+            .await?;
+        let mut missing_names = Vec::new();
+        for row in &open {
+            let group = GroupKey::from_columns(
+                grouping,
+                row.try_get("g1")?,
+                row.try_get("g2")?,
+                row.try_get("g3")?,
+            );
+            let entry = rows.entry(group.clone()).or_insert_with(|| {
+                if grouping == Grouping::Person && !group.key.is_empty() {
+                    missing_names.push(group.key.clone());
+                }
+                ComplianceRow {
+                    group,
+                    ..ComplianceRow::default()
+                }
+            });
+            entry.open = count(row.try_get("open_tasks")?);
+            entry.overdue = count(row.try_get("overdue")?);
+        }
+        // A person who only holds open tasks in the period: their name, one read each.
+        for id in missing_names {
+            let name: Option<String> = sqlx::query("select full_name from users where id = $1")
+                .bind(id.clone())
+                .fetch_optional(self.reader())
+                .await?
+                .map(|row| row.try_get("full_name"))
+                .transpose()?;
+            if let Some(row) = rows.values_mut().find(|row| row.group.key == id) {
+                row.name = name.unwrap_or_default();
+            }
+        }
+        if grouping == Grouping::Step {
+            // The standard of a step whose tasks are all still open.
+            for row in rows
+                .values_mut()
+                .filter(|row| row.standard_micros.is_none())
+            {
+                let standard = sqlx::query(
+                    "select standard_unit, standard_micros from tasks where sop_code = $1 \
+                     and sop_version = $2 and step_no = $3 and standard_micros > 0 \
+                     and state in ('open', 'paused') limit 1",
+                )
+                .bind(row.group.sop_code.clone())
+                .bind(i64::from(row.group.sop_version))
+                .bind(i64::from(row.group.step_no))
+                .fetch_optional(self.reader())
+                .await?;
+                if let Some(standard) = standard {
+                    row.standard_unit = standard.try_get("standard_unit")?;
+                    row.standard_micros = standard.try_get("standard_micros")?;
+                }
+            }
+        }
+        Ok(rows.into_values().collect())
+    }
+
+    /// Whole-case compliance of the cases done in `filter`'s period, per SOP version.
+    /// `working_day_seconds`: how many working seconds a standard's working day is worth
+    /// (the office's day, from its calendar); a calendar day is 86 400 s, a minute 60 s.
+    pub async fn case_compliance(
+        &self,
+        filter: &ReportFilter,
+        working_day_seconds: i64,
+    ) -> Result<Vec<CaseComplianceRow>> {
+        let (conditions, scope_binds) = scope(filter, "c.", "opd_id", 4);
+        let d = format!(
+            "with o as (select t.case_id, c.sop_code, c.sop_version, t.step_no, \
+             max(t.actual_seconds) as a, \
+             max(case t.standard_unit when 'working_minutes' then t.standard_micros / 1000000 * 60 \
+             when 'working_days' then t.standard_micros / 1000000 * $3 \
+             else t.standard_micros / 1000000 * 86400 end) as s \
+             from cases c join tasks t on t.case_id = c.id \
+             where c.closed_at >= $1 and c.closed_at < $2 and c.status = 'done' \
+             and t.state = 'done' and t.standard_micros > 0 and t.actual_seconds is not null\
+             {conditions} \
+             group by t.case_id, c.sop_code, c.sop_version, t.step_no, t.opened_at), \
+             st as (select case_id, step_no, max(s) as s from o group by case_id, step_no), \
+             k as (select case_id, max(sop_code) as sop_code, max(sop_version) as sop_version, \
+             cast(sum(a) as bigint) as actual from o group by case_id), \
+             ks as (select case_id, cast(sum(s) as bigint) as standard from st group by case_id) \
+             select k.sop_code as g1, k.sop_version as g2, cast(0 as bigint) as g3, '' as u, \
+             ks.standard as s, k.actual as v, k.actual * 1000 / ks.standard as r \
+             from k join ks on ks.case_id = k.case_id where ks.standard > 0"
+        );
+        // `spread_query` wraps this in `with d as (...)`: a `with` inside a CTE runs on both.
+        let query = spread_query(&d, 0);
+        let mut binds = vec![
+            Bind::Int(millis(filter.from)),
+            Bind::Int(millis(filter.until)),
+            Bind::Int(working_day_seconds),
+        ];
+        binds.extend(scope_binds);
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CaseComplianceRow {
+                    sop_code: row.try_get("g1")?,
+                    sop_version: small(row.try_get("g2")?, "SOP version")?,
+                    cases: count(row.try_get("finished")?),
+                    met: count(row.try_get("met")?),
+                    actual_seconds: spread(row, "median_v", "p90_v")?,
+                    ratio_permille: spread(row, "median_r", "p90_r")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The tasks behind one figure of a compliance table, newest first (finished ones by
+    /// completion, open ones by opening), `limit` a page, after `after`.
+    pub async fn compliance_tasks(
+        &self,
+        filter: &ReportFilter,
+        figure: &Figure,
+        now: DateTime<Utc>,
+        after: Option<TaskCursor>,
+        limit: i64,
+    ) -> Result<DrillPage> {
+        let (grouping, key, outcome) = (figure.grouping, &figure.key, figure.outcome);
+        let limit = limit.clamp(1, 200);
+        let moment = if outcome.is_open() {
+            "t.opened_at"
+        } else {
+            "t.completed_at"
+        };
+        let mut binds = vec![
+            Bind::Int(millis(filter.from)),
+            Bind::Int(millis(filter.until)),
+        ];
+        let mut conditions = if outcome.is_open() {
+            "t.state in ('open', 'paused') and t.opened_at >= $1 and t.opened_at < $2 \
+             and t.standard_micros > 0"
+                .to_owned()
+        } else {
+            "t.state = 'done' and t.completed_at >= $1 and t.completed_at < $2 \
+             and t.standard_micros > 0 and t.actual_in_unit_micros is not null"
+                .to_owned()
+        };
+        let mut next = 3;
+        match outcome {
+            Outcome::Met => {
+                conditions.push_str(" and t.actual_in_unit_micros <= t.standard_micros + 1")
+            }
+            Outcome::Missed => {
+                conditions.push_str(" and t.actual_in_unit_micros > t.standard_micros + 1")
+            }
+            Outcome::Overdue => {
+                conditions.push_str(&format!(" and t.state = 'open' and t.due_at < ${next}"));
+                binds.push(Bind::Int(millis(now)));
+                next += 1;
+            }
+            Outcome::Finished | Outcome::Open => {}
+        }
+        match grouping {
+            Grouping::Step => {
+                conditions.push_str(&format!(
+                    " and t.sop_code = ${next} and t.sop_version = ${} and t.step_no = ${}",
+                    next + 1,
+                    next + 2
+                ));
+                binds.push(Bind::Text(key.sop_code.clone()));
+                binds.push(Bind::Int(i64::from(key.sop_version)));
+                binds.push(Bind::Int(i64::from(key.step_no)));
+                next += 3;
+            }
+            Grouping::Position => {
+                conditions.push_str(&format!(" and t.position = ${next}"));
+                binds.push(Bind::Text(key.key.clone()));
+                next += 1;
+            }
+            Grouping::Person => {
+                let column = if outcome.is_open() {
+                    "t.claimed_by"
+                } else {
+                    "t.completed_by"
+                };
+                conditions.push_str(&format!(" and coalesce({column}, '') = ${next}"));
+                binds.push(Bind::Text(key.key.clone()));
+                next += 1;
+            }
+            Grouping::Opd => {
+                conditions.push_str(&format!(" and coalesce(t.case_opd_id, '') = ${next}"));
+                binds.push(Bind::Text(key.key.clone()));
+                next += 1;
+            }
+        }
+        let (scoped, scope_binds) = scope(filter, "t.", "case_opd_id", next);
+        next += scope_binds.len();
+        binds.extend(scope_binds);
+        conditions.push_str(&scoped);
+        if let Some(cursor) = after {
+            conditions.push_str(&format!(
+                " and {moment} <= ${next} and ({moment} < ${next} or t.id < ${})",
+                next + 1
+            ));
+            binds.push(Bind::Int(millis(cursor.at)));
+            binds.push(Bind::Text(cursor.id.to_string()));
+            next += 2;
+        }
+        let query = format!(
+            "select {DRILL_COLUMNS} \
+             from tasks t join cases c on c.id = t.case_id left join opds o on o.id = c.opd_id \
+             where {conditions} order by {moment} desc, t.id desc limit ${next}"
+        );
+        binds.push(Bind::Int(limit + 1));
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
+            .fetch_all(self.reader())
+            .await?;
+        let mut rows = rows.iter().map(drill_row).collect::<Result<Vec<_>>>()?;
+        let page = usize::try_from(limit).unwrap_or(usize::MAX);
+        let next = if rows.len() > page {
+            rows.truncate(page);
+            rows.last().map(|row| TaskCursor {
+                at: if outcome.is_open() {
+                    row.opened_at
+                } else {
+                    row.completed_at.unwrap_or(row.opened_at)
+                },
+                id: row.task_id,
+            })
+        } else {
+            None
+        };
+        Ok(DrillPage { rows, next })
+    }
+
+    /// The cases in progress now (open, by step) and returned to the requester, per SOP
+    /// version, narrowed like a report (the period does not apply).
+    pub async fn cases_in_progress(&self, filter: &ReportFilter) -> Result<Vec<ProgressCount>> {
+        let (conditions, binds) = scope(filter, "", "opd_id", 1);
+        let query = format!(
+            "select sop_code, sop_version, status, current_step, count(*) as cases from cases \
+             where status in ('open', 'returned'){conditions} \
+             group by sop_code, sop_version, status, current_step \
+             order by sop_code, sop_version, current_step, status"
+        );
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ProgressCount {
+                    sop_code: row.try_get("sop_code")?,
+                    sop_version: small(row.try_get("sop_version")?, "SOP version")?,
+                    status: from_code(&row.try_get::<String, _>("status")?)?,
+                    step_no: small(row.try_get("current_step")?, "step")?,
+                    cases: count(row.try_get("cases")?),
+                })
+            })
+            .collect()
+    }
+
+    /// The tasks open past their due moment at `now`, the longest overdue first, at most
+    /// `limit` (the period does not apply): a range of the open tasks' due index.
+    pub async fn overdue_tasks(
+        &self,
+        filter: &ReportFilter,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<DrillRow>> {
+        let (conditions, binds) = scope(filter, "t.", "case_opd_id", 2);
+        let next = 2 + binds.len();
+        let query = format!(
+            "select {DRILL_COLUMNS} from tasks t join cases c on c.id = t.case_id \
+             left join opds o on o.id = c.opd_id \
+             where t.state = 'open' and t.due_at < $1{conditions} \
+             order by t.due_at, t.id limit ${next}"
+        );
+        let mut all = vec![Bind::Int(millis(now))];
+        all.extend(binds);
+        all.push(Bind::Int(limit.clamp(1, 200)));
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), all)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter().map(drill_row).collect()
+    }
+
+    /// How many cases have a task open past its due moment at `now` (the period does not
+    /// apply).
+    pub async fn overdue_cases(&self, filter: &ReportFilter, now: DateTime<Utc>) -> Result<u64> {
+        let (conditions, binds) = scope(filter, "", "case_opd_id", 2);
+        let query = format!(
+            "select count(distinct case_id) as cases from tasks \
+             where state = 'open' and due_at < $1{conditions}"
+        );
+        let mut all = vec![Bind::Int(millis(now))];
+        all.extend(binds);
+        let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), all)
+            .fetch_one(self.reader())
+            .await?;
+        Ok(count(row.try_get("cases")?))
+    }
+
+    /// Cases submitted in the period, and the ones closed in it by how they ended.
+    pub async fn cases_in_period(&self, filter: &ReportFilter) -> Result<PeriodCounts> {
+        let (conditions, binds) = scope(filter, "", "opd_id", 3);
+        let period = vec![
+            Bind::Int(millis(filter.from)),
+            Bind::Int(millis(filter.until)),
+        ];
+        let submitted = format!(
+            "select count(*) as cases from cases where submitted_at >= $1 and submitted_at < $2\
+             {conditions}"
+        );
+        let mut all = period;
+        all.extend(binds);
+        let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(submitted)), all)
+            .fetch_one(self.reader())
+            .await?;
+        let mut counts = PeriodCounts {
+            submitted: count(row.try_get("cases")?),
+            ..PeriodCounts::default()
+        };
+        let (conditions, binds) = scope(filter, "", "opd_id", 3);
+        let closed = format!(
+            "select status, count(*) as cases from cases where closed_at >= $1 \
+             and closed_at < $2{conditions} group by status"
+        );
+        let mut all = vec![
+            Bind::Int(millis(filter.from)),
+            Bind::Int(millis(filter.until)),
+        ];
+        all.extend(binds);
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(closed)), all)
+            .fetch_all(self.reader())
+            .await?;
+        for row in &rows {
+            let cases = count(row.try_get("cases")?);
+            match from_code::<CaseStatus>(&row.try_get::<String, _>("status")?)? {
+                CaseStatus::Done => counts.done = cases,
+                CaseStatus::Rejected => counts.rejected = cases,
+                CaseStatus::Withdrawn => counts.withdrawn = cases,
+                CaseStatus::Open | CaseStatus::Returned => {}
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Tasks with a standard finished in the period and how many within it (the trend's
+    /// point for one month).
+    pub async fn finished_within_standard(&self, filter: &ReportFilter) -> Result<(u64, u64)> {
+        let (conditions, binds) = scope(filter, "", "case_opd_id", 3);
+        let query = format!(
+            "select count(*) as finished, \
+             coalesce(sum(case when actual_in_unit_micros <= standard_micros + 1 then 1 else 0 end), 0) \
+             as met from tasks where state = 'done' and completed_at >= $1 and completed_at < $2 \
+             and standard_micros > 0 and actual_in_unit_micros is not null{conditions}"
+        );
+        let mut all = vec![
+            Bind::Int(millis(filter.from)),
+            Bind::Int(millis(filter.until)),
+        ];
+        all.extend(binds);
+        let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), all)
+            .fetch_one(self.reader())
+            .await?;
+        Ok((count(row.try_get("finished")?), count(row.try_get("met")?)))
+    }
+}
+
+/// Cases submitted in a period and closed in it by how they ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PeriodCounts {
+    pub submitted: u64,
+    pub done: u64,
+    pub rejected: u64,
+    pub withdrawn: u64,
+}
+
+/// One OPD's apps due within the window and how many of them were maintained in it. An active
+/// app is due when it was registered before the window began (it had the whole window) or was
+/// maintained in it anyway; one registered within the window and not maintained yet is not
+/// late, so it counts on neither side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverageRow {
+    pub opd_id: OpdId,
+    pub opd_name: String,
+    pub apps: u64,
+    pub maintained: u64,
+}
+
+/// An active app not maintained within the window, with its last maintenance before its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UncoveredApp {
+    pub app_id: AppId,
+    pub name: String,
+    pub opd_name: String,
+    pub registered_at: DateTime<Utc>,
+    pub last_maintained_at: Option<DateTime<Utc>>,
+}
+
+/// "Maintained in `[$1, $2)`": a case of the app done in the window that counts as its
+/// maintenance (one seek of `cases_by_app_status` per app).
+const MAINTAINED_IN_WINDOW: &str = "exists (select 1 from cases c where c.app_id = a.id \
+     and c.status = 'done' and c.counts_as_maintenance = 1 and c.closed_at >= $1 \
+     and c.closed_at < $2)";
+
+impl Store {
+    /// Per OPD with active apps (by name), the apps due in `[since, until)` (see
+    /// [`CoverageRow`]) and how many had a maintenance case done in it; narrowed to `opd`.
+    pub async fn maintenance_coverage(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        opd: Option<OpdId>,
+    ) -> Result<Vec<CoverageRow>> {
+        let narrow = if opd.is_some() {
+            " and a.opd_id = $3"
+        } else {
+            ""
+        };
+        let query = format!(
+            "select a.opd_id, o.name as opd_name, \
+             sum(case when a.created_at < $1 or {MAINTAINED_IN_WINDOW} then 1 else 0 end) as apps, \
+             sum(case when {MAINTAINED_IN_WINDOW} then 1 else 0 end) as maintained \
+             from apps a join opds o on o.id = a.opd_id \
+             where a.status = 'active' and a.created_at < $2{narrow} \
+             group by a.opd_id, o.name order by o.name, a.opd_id"
+        );
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(millis(since))
+            .bind(millis(until));
+        if let Some(opd) = opd {
+            statement = statement.bind(opd.to_string());
+        }
+        let rows = statement.fetch_all(self.reader()).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(CoverageRow {
+                    opd_id: OpdId(uuid(&row.try_get::<String, _>("opd_id")?)?),
+                    opd_name: row.try_get("opd_name")?,
+                    apps: count(row.try_get("apps")?),
+                    maintained: count(row.try_get("maintained")?),
+                })
+            })
+            .collect()
+    }
+
+    /// The apps due in the window of [`Store::maintenance_coverage`] that were not maintained
+    /// in it, longest without first (never maintained: by registration), then by name.
+    pub async fn apps_not_maintained(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        opd: Option<OpdId>,
+    ) -> Result<Vec<UncoveredApp>> {
+        let narrow = if opd.is_some() {
+            " and a.opd_id = $3"
+        } else {
+            ""
+        };
+        let query = format!(
+            "select a.id, a.name, o.name as opd_name, a.created_at, \
+             (select max(c.closed_at) from cases c where c.app_id = a.id and c.status = 'done' \
+             and c.counts_as_maintenance = 1 and c.closed_at < $2) as last_maintained_at \
+             from apps a join opds o on o.id = a.opd_id \
+             where a.status = 'active' and a.created_at < $1{narrow} \
+             and not {MAINTAINED_IN_WINDOW}"
+        );
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(query))
+            .bind(millis(since))
+            .bind(millis(until));
+        if let Some(opd) = opd {
+            statement = statement.bind(opd.to_string());
+        }
+        let rows = statement.fetch_all(self.reader()).await?;
+        let mut apps = rows
+            .iter()
+            .map(|row| {
+                Ok(UncoveredApp {
+                    app_id: AppId(uuid(&row.try_get::<String, _>("id")?)?),
+                    name: row.try_get("name")?,
+                    opd_name: row.try_get("opd_name")?,
+                    registered_at: instant(row.try_get("created_at")?)?,
+                    last_maintained_at: opt_instant(row.try_get("last_maintained_at")?)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // The order in Rust: the backends sort missing values differently.
+        apps.sort_by(|a, b| {
+            (a.last_maintained_at.unwrap_or(a.registered_at), &a.name)
+                .cmp(&(b.last_maintained_at.unwrap_or(b.registered_at), &b.name))
+        });
+        Ok(apps)
+    }
+}
