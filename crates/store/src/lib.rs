@@ -25,6 +25,7 @@ pub mod register;
 pub mod reminders;
 pub mod sessions;
 pub mod sops;
+pub mod tokens;
 mod write_conn;
 mod writer;
 
@@ -41,6 +42,7 @@ pub use case_list::{CaseCursor, CaseFilter, CasePage};
 pub use cases::{CaseSummary, InboxItem, SubmitWith};
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
+pub use tokens::{IdempotencyKey, IdempotentSubmission, NewToken, StoredToken, TokenScope};
 pub use writer::GroupCommitStats;
 
 /// Which database a store runs on.

@@ -70,6 +70,9 @@ mod reminders_contract;
 mod sign_in;
 #[path = "contract/sop_versions.rs"]
 mod sop_versions_contract;
+// API tokens and the idempotency keys of API submissions.
+#[path = "contract/tokens.rs"]
+mod tokens_contract;
 
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 
