@@ -38,8 +38,17 @@ async fn tokens_work_until_revoked_or_expired(h: Harness) {
         .unwrap();
     assert_eq!(found, made);
     assert!(found.is_live(now) && found.has(TokenScope::Read) && !found.has(TokenScope::Act));
-    assert!(!found.is_live(wib(2026, 12, 2, 9, 0)), "expired at its moment");
-    assert!(h.store.token_by_hash(&"b".repeat(64)).await.unwrap().is_none());
+    assert!(
+        !found.is_live(wib(2026, 12, 2, 9, 0)),
+        "expired at its moment"
+    );
+    assert!(
+        h.store
+            .token_by_hash(&"b".repeat(64))
+            .await
+            .unwrap()
+            .is_none()
+    );
     // A prefix names one token only.
     let clash = h
         .store
@@ -47,23 +56,44 @@ async fn tokens_work_until_revoked_or_expired(h: Harness) {
         .await
         .unwrap_err();
     assert!(matches!(clash, StoreError::Duplicate(_)), "{clash}");
-    assert_eq!(h.store.live_token_count(h.operator.user.id, now).await.unwrap(), 1);
+    assert_eq!(
+        h.store
+            .live_token_count(h.operator.user.id, now)
+            .await
+            .unwrap(),
+        1
+    );
 
     // Last use: written, then not again within the minute.
     h.store.touch_token(&found, now).await.unwrap();
-    let used = h.store.token_by_hash(&"a".repeat(64)).await.unwrap().unwrap();
+    let used = h
+        .store
+        .token_by_hash(&"a".repeat(64))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(used.last_used_at, Some(now));
     h.store
         .touch_token(&used, now + Duration::seconds(30))
         .await
         .unwrap();
-    let used = h.store.token_by_hash(&"a".repeat(64)).await.unwrap().unwrap();
+    let used = h
+        .store
+        .token_by_hash(&"a".repeat(64))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(used.last_used_at, Some(now));
     h.store
         .touch_token(&used, now + Duration::minutes(2))
         .await
         .unwrap();
-    let used = h.store.token_by_hash(&"a".repeat(64)).await.unwrap().unwrap();
+    let used = h
+        .store
+        .token_by_hash(&"a".repeat(64))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(used.last_used_at, Some(now + Duration::minutes(2)));
 
     // Only its owner revokes it, once.
@@ -86,10 +116,24 @@ async fn tokens_work_until_revoked_or_expired(h: Harness) {
             .await
             .unwrap()
     );
-    let revoked = h.store.token_by_hash(&"a".repeat(64)).await.unwrap().unwrap();
+    let revoked = h
+        .store
+        .token_by_hash(&"a".repeat(64))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!revoked.is_live(now));
-    assert_eq!(h.store.live_token_count(h.operator.user.id, now).await.unwrap(), 0);
-    assert_eq!(h.store.tokens_of(h.operator.user.id).await.unwrap().len(), 1);
+    assert_eq!(
+        h.store
+            .live_token_count(h.operator.user.id, now)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        h.store.tokens_of(h.operator.user.id).await.unwrap().len(),
+        1
+    );
     // One event to create, one to revoke; the refused ones wrote none.
     let report = h.store.verify_audit().await.unwrap();
     assert_eq!(report.events, events + 2);
@@ -110,17 +154,40 @@ async fn an_idempotency_key_makes_one_case(h: Harness) {
     let source = h.source(&h.operator);
     let first = h
         .store
-        .submit_request(&h.sop, &h.calendar, &h.operator, h.submit_input(), with(), now, &source)
+        .submit_request(
+            &h.sop,
+            &h.calendar,
+            &h.operator,
+            h.submit_input(),
+            with(),
+            now,
+            &source,
+        )
         .await
         .unwrap();
     let events = h.store.verify_audit().await.unwrap().events;
     let again = h
         .store
-        .submit_request(&h.sop, &h.calendar, &h.operator, h.submit_input(), with(), now, &source)
+        .submit_request(
+            &h.sop,
+            &h.calendar,
+            &h.operator,
+            h.submit_input(),
+            with(),
+            now,
+            &source,
+        )
         .await
         .unwrap_err();
-    assert!(matches!(again, StoreError::Duplicate("idempotency key")), "{again}");
-    assert_eq!(h.store.verify_audit().await.unwrap().events, events, "nothing written");
+    assert!(
+        matches!(again, StoreError::Duplicate("idempotency key")),
+        "{again}"
+    );
+    assert_eq!(
+        h.store.verify_audit().await.unwrap().events,
+        events,
+        "nothing written"
+    );
     assert_eq!(h.store.list_cases(None, 10).await.unwrap().len(), 1);
     let claimed = h
         .store
