@@ -15,7 +15,7 @@ use pelihara_i18n::{Lang, t, t_args};
 use pelihara_store::{AuditSource, StoredToken, TokenScope};
 use uuid::Uuid;
 
-use super::problem::{Problem, ProblemKind, api_lang};
+use super::problem::{ApiError, Problem, ProblemKind, api_lang};
 use crate::auth::{CurrentUser, TOKEN_PREFIX, client_address, token_hash};
 use crate::state::AppState;
 
@@ -51,7 +51,7 @@ impl ApiCaller {
     }
 
     /// `Ok` when the token carries `scope`; otherwise the 403 problem naming it.
-    pub fn require(&self, scope: TokenScope) -> Result<(), Problem> {
+    pub fn require(&self, scope: TokenScope) -> Result<(), ApiError> {
         if self.token.has(scope) {
             return Ok(());
         }
@@ -67,7 +67,8 @@ impl ApiCaller {
                     "Bearer error=\"insufficient_scope\", scope=\"{}\"",
                     scope.code()
                 ),
-            ))
+            )
+            .into())
     }
 
     /// A problem of `kind` in the caller's language.
@@ -182,8 +183,8 @@ mod tests {
     #[test]
     fn a_token_is_limited_per_window_and_free_again_in_the_next() {
         let token = Uuid::new_v4();
-        let start =
-            DateTime::from_timestamp(1_800_000_000 - 1_800_000_000 % 60, 0).unwrap_or_default();
+        // 1 800 000 000 s is a whole number of minutes: a window starts there.
+        let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
         for _ in 0..RATE_LIMIT {
             assert_eq!(within_rate_limit(token, start), Ok(()));
         }

@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::caller::ApiCaller;
 use super::problem::{ActedBy, Problem, ProblemKind};
+pub use super::problem::{ApiError, ApiResult};
 use crate::error::WebError;
 use crate::forms::MultipartForm;
 use crate::lang::Tr;
@@ -41,44 +42,6 @@ const MAX_LIMIT: i64 = 200;
 
 /// The longest `Idempotency-Key` accepted.
 const MAX_IDEMPOTENCY_KEY: usize = 200;
-
-/// An API handler's result: its JSON or file, or a problem.
-pub type ApiResult<T = Response> = Result<T, ApiError>;
-
-/// What an API handler fails with: a problem it built, or a `WebError` of the shared code
-/// (a 404 of `load_visible`, an internal error), which the API layer turns into a problem.
-#[derive(Debug)]
-pub enum ApiError {
-    Problem(Box<Problem>),
-    Web(WebError),
-}
-
-impl From<Problem> for ApiError {
-    fn from(problem: Problem) -> ApiError {
-        ApiError::Problem(Box::new(problem))
-    }
-}
-
-impl From<WebError> for ApiError {
-    fn from(error: WebError) -> ApiError {
-        ApiError::Web(error)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> ApiError {
-        ApiError::Web(WebError::from(error))
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        match self {
-            ApiError::Problem(problem) => problem.into_response(),
-            ApiError::Web(error) => error.into_response(),
-        }
-    }
-}
 
 /// A case in the list.
 #[derive(Debug, Serialize, ToSchema)]
@@ -617,7 +580,7 @@ fn request_hash(form: &MultipartForm, letter_sha256: Option<&str>) -> String {
 }
 
 /// The `Idempotency-Key` header, if sent; a problem when it is malformed.
-fn idempotency_key(headers: &HeaderMap, caller: &ApiCaller) -> Result<Option<String>, Problem> {
+fn idempotency_key(headers: &HeaderMap, caller: &ApiCaller) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -626,10 +589,13 @@ fn idempotency_key(headers: &HeaderMap, caller: &ApiCaller) -> Result<Option<Str
         || key.len() > MAX_IDEMPOTENCY_KEY
         || !key.chars().all(|c| c.is_ascii_graphic())
     {
-        return Err(caller.problem(ProblemKind::BadRequest).with_field(
-            "Idempotency-Key",
-            t(caller.lang, "api-error-idempotency-key"),
-        ));
+        return Err(caller
+            .problem(ProblemKind::BadRequest)
+            .with_field(
+                "Idempotency-Key",
+                t(caller.lang, "api-error-idempotency-key"),
+            )
+            .into());
     }
     Ok(Some(key.to_owned()))
 }
@@ -950,7 +916,7 @@ impl ActionFields for ActionRequest {
 }
 
 /// The version an `If-Match` names (`"7"`, `W/"7"` or `*`), or the problem when it is not one.
-fn if_match(headers: &HeaderMap, caller: &ApiCaller) -> Result<Option<i64>, Problem> {
+fn if_match(headers: &HeaderMap, caller: &ApiCaller) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
@@ -966,6 +932,7 @@ fn if_match(headers: &HeaderMap, caller: &ApiCaller) -> Result<Option<i64>, Prob
             caller
                 .problem(ProblemKind::BadRequest)
                 .with_field("If-Match", t(caller.lang, "api-error-if-match"))
+                .into()
         })
 }
 

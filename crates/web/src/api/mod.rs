@@ -132,7 +132,7 @@ pub(crate) fn read_json<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
     caller: &ApiCaller,
-) -> Result<T, Problem> {
+) -> Result<T, problem::ApiError> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -143,10 +143,11 @@ pub(crate) fn read_json<T: DeserializeOwned>(
     if !json {
         return Err(caller
             .problem(ProblemKind::UnsupportedMediaType)
-            .with_detail(t(caller.lang, "api-error-json-expected")));
+            .with_detail(t(caller.lang, "api-error-json-expected"))
+            .into());
     }
     if body.len() > MAX_JSON_BYTES {
-        return Err(caller.problem(ProblemKind::TooLarge));
+        return Err(caller.problem(ProblemKind::TooLarge).into());
     }
     serde_json::from_slice(body).map_err(|error| {
         // serde names an unknown or mistyped field in its message: name it as the field.
@@ -157,13 +158,16 @@ pub(crate) fn read_json<T: DeserializeOwned>(
             .filter(|_| text.contains("field"))
             .unwrap_or("body")
             .to_owned();
-        caller.problem(ProblemKind::BadRequest).with_field(
-            field,
-            pelihara_i18n::t_args(
-                caller.lang,
-                "api-error-json",
-                &[("line", pelihara_i18n::arg(error.line()))],
-            ),
-        )
+        caller
+            .problem(ProblemKind::BadRequest)
+            .with_field(
+                field,
+                pelihara_i18n::t_args(
+                    caller.lang,
+                    "api-error-json",
+                    &[("line", pelihara_i18n::arg(error.line()))],
+                ),
+            )
+            .into()
     })
 }

@@ -14,8 +14,46 @@ use pelihara_i18n::{Lang, t};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ErrorKind, ErrorReport};
+use crate::error::{ErrorKind, ErrorReport, WebError};
 use crate::shell::REQUEST_ID;
+
+/// An API handler's result: its JSON or file, or a problem.
+pub type ApiResult<T = Response> = Result<T, ApiError>;
+
+/// What an API handler fails with: a problem it built, or a `WebError` of the shared code
+/// (a 404 of `load_visible`, an internal error), which the API layer turns into a problem.
+#[derive(Debug)]
+pub enum ApiError {
+    Problem(Box<Problem>),
+    Web(WebError),
+}
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> ApiError {
+        ApiError::Problem(Box::new(problem))
+    }
+}
+
+impl From<WebError> for ApiError {
+    fn from(error: WebError) -> ApiError {
+        ApiError::Web(error)
+    }
+}
+
+impl From<pelihara_store::StoreError> for ApiError {
+    fn from(error: pelihara_store::StoreError) -> ApiError {
+        ApiError::Web(WebError::from(error))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Problem(problem) => problem.into_response(),
+            ApiError::Web(error) => error.into_response(),
+        }
+    }
+}
 
 /// The media type of a problem (RFC 9457 section 3).
 pub const PROBLEM_JSON: &str = "application/problem+json";
