@@ -17,6 +17,10 @@ mod notifications;
 #[path = "register.rs"]
 mod register_journey;
 
+// A token made on the account page walks a request to done through the API.
+#[path = "api.rs"]
+mod api_journey;
+
 // The other shipped SOPs, loaded on the admin page and walked by every position.
 #[path = "other_sops.rs"]
 mod other_sops;

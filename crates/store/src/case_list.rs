@@ -4,19 +4,31 @@
 //! whole list).
 
 use chrono::{DateTime, Utc};
-use pelihara_domain::{CaseId, CaseStatus, OpdId};
+use pelihara_domain::{AppId, CaseId, CaseStatus, OpdId};
 use sqlx::Row;
 
 use crate::codec::{from_code, instant, millis, opt_instant, uuid};
 use crate::{CaseSummary, Result, Store, StoreError};
 
 /// Which cases the request list shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseFilter {
     /// Only this OPD's cases (an operator's list is always narrowed to their OPD).
     pub opd: Option<OpdId>,
     /// Only cases in this status.
     pub status: Option<CaseStatus>,
+    /// Only cases of this SOP (its code).
+    pub sop_code: Option<String>,
+    /// Only cases about this app.
+    pub app: Option<AppId>,
+    /// Only cases at this step.
+    pub step: Option<u32>,
+    /// Only cases submitted at or after this moment.
+    pub submitted_from: Option<DateTime<Utc>>,
+    /// Only cases submitted before this moment.
+    pub submitted_before: Option<DateTime<Utc>>,
+    /// Only cases with an open task due before this moment (overdue now, when it is now).
+    pub overdue_at: Option<DateTime<Utc>>,
 }
 
 /// Where a page of the request list ends: the next page starts with the case after this one
@@ -67,6 +79,34 @@ pub(crate) fn page_query(filter: &CaseFilter, after: bool) -> (String, usize) {
         conditions.push(format!("p.status = ${next}"));
         next += 1;
     }
+    // The further filters of the API narrow the rows read in the same index order.
+    if filter.sop_code.is_some() {
+        conditions.push(format!("p.sop_code = ${next}"));
+        next += 1;
+    }
+    if filter.app.is_some() {
+        conditions.push(format!("p.app_id = ${next}"));
+        next += 1;
+    }
+    if filter.step.is_some() {
+        conditions.push(format!("p.current_step = ${next}"));
+        next += 1;
+    }
+    if filter.submitted_from.is_some() {
+        conditions.push(format!("p.submitted_at >= ${next}"));
+        next += 1;
+    }
+    if filter.submitted_before.is_some() {
+        conditions.push(format!("p.submitted_at < ${next}"));
+        next += 1;
+    }
+    if filter.overdue_at.is_some() {
+        conditions.push(format!(
+            "exists (select 1 from tasks o where o.case_id = p.id and o.state = 'open' \
+             and o.due_at < ${next})"
+        ));
+        next += 1;
+    }
     if after {
         conditions.push(format!(
             "p.submitted_at <= ${next} and (p.submitted_at < ${next} or p.id < ${})",
@@ -111,6 +151,24 @@ impl Store {
         }
         if let Some(status) = filter.status {
             statement = statement.bind(status.code());
+        }
+        if let Some(sop) = &filter.sop_code {
+            statement = statement.bind(sop.clone());
+        }
+        if let Some(app) = filter.app {
+            statement = statement.bind(app.to_string());
+        }
+        if let Some(step) = filter.step {
+            statement = statement.bind(i64::from(step));
+        }
+        if let Some(from) = filter.submitted_from {
+            statement = statement.bind(millis(from));
+        }
+        if let Some(before) = filter.submitted_before {
+            statement = statement.bind(millis(before));
+        }
+        if let Some(at) = filter.overdue_at {
+            statement = statement.bind(millis(at));
         }
         if let Some(cursor) = after {
             statement = statement
@@ -195,10 +253,26 @@ mod tests {
         // With both filters either index reads the page in order; the planner may choose.
         for (filter, indexes) in [
             (CaseFilter::default(), &["cases_by_submitted"][..]),
-            (CaseFilter { opd, status: None }, &["cases_by_opd"]),
-            (CaseFilter { opd: None, status }, &["cases_by_status"]),
             (
-                CaseFilter { opd, status },
+                CaseFilter {
+                    opd,
+                    ..CaseFilter::default()
+                },
+                &["cases_by_opd"],
+            ),
+            (
+                CaseFilter {
+                    status,
+                    ..CaseFilter::default()
+                },
+                &["cases_by_status"],
+            ),
+            (
+                CaseFilter {
+                    opd,
+                    status,
+                    ..CaseFilter::default()
+                },
                 &["cases_by_opd", "cases_by_status"],
             ),
         ] {

@@ -505,6 +505,9 @@ pub struct SubmitWith {
     /// The draft maintenance request this submission confirms. It must still be open for
     /// the request's app, or nothing is written ([`Refusal::Conflict`]).
     pub draft: Option<DraftId>,
+    /// The API's `Idempotency-Key`, claimed with the case: a second submission under the same
+    /// key writes nothing and fails with `Duplicate` (the caller then finds the first case).
+    pub idempotency: Option<crate::tokens::IdempotencyKey>,
 }
 
 /// Writes a new case with everything it brings, in the job's one transaction (savepoint):
@@ -520,6 +523,9 @@ async fn write_submission(
     now: DateTime<Utc>,
 ) -> Result<Transition> {
     let case = &transition.case;
+    if let Some(key) = &with.idempotency {
+        crate::tokens::claim_idempotency_key(conn, key, case.id, now).await?;
+    }
     let app = case.app_id.map(|id| id.to_string());
     if let Some(fields) = &with.proposed_app {
         // `submit_request` gave the case an app id; a proposed app belongs to an OPD.

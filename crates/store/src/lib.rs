@@ -28,6 +28,7 @@ pub mod reminders;
 pub mod sessions;
 pub mod sops;
 pub mod throttle;
+pub mod tokens;
 mod write_conn;
 mod writer;
 
@@ -48,6 +49,7 @@ pub use compliance::{
 };
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
+pub use tokens::{IdempotencyKey, IdempotentSubmission, NewToken, StoredToken, TokenScope};
 pub use writer::GroupCommitStats;
 
 /// Which database a store runs on.

@@ -78,6 +78,9 @@ mod recovery_contract;
 // The per-client limits of public pages; tracking numbers as typed.
 #[path = "contract/throttle.rs"]
 mod throttle_contract;
+// API tokens and the idempotency keys of API submissions.
+#[path = "contract/tokens.rs"]
+mod tokens_contract;
 
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 

@@ -223,6 +223,43 @@ pub async fn verify_password(hash: String, password: String) -> Result<bool, Web
     .map_err(WebError::internal)
 }
 
+/// What every API token starts with, so a leaked one is recognisable (secret scanners, logs).
+pub const TOKEN_PREFIX: &str = "plh_";
+
+/// A new API token: the whole token, shown once to its owner and never kept, its public
+/// prefix (`plh_` and 8 hex digits, which names it in lists and the audit trail) and the
+/// SHA-256 of the whole token, which is all the database keeps.
+pub struct MintedToken {
+    pub token: String,
+    pub prefix: String,
+    pub secret_hash: String,
+}
+
+/// Draws a new API token: 4 random bytes for its public prefix and 32 for its secret, from
+/// the operating system's generator.
+pub fn mint_token() -> MintedToken {
+    use argon2::password_hash::rand_core::RngCore;
+    let mut public = [0_u8; 4];
+    let mut secret = [0_u8; 32];
+    OsRng.fill_bytes(&mut public);
+    OsRng.fill_bytes(&mut secret);
+    let prefix = format!("{TOKEN_PREFIX}{}", hex::encode(public));
+    let token = format!("{prefix}_{}", hex::encode(secret));
+    let secret_hash = token_hash(&token);
+    MintedToken {
+        token,
+        prefix,
+        secret_hash,
+    }
+}
+
+/// The SHA-256 (lowercase hex) of a token as sent: what the database keeps and looks up.
+/// A secret of 32 random bytes needs no slow hash: nobody can guess it from its digest.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
 /// A hash no password matches, verified against for unknown usernames so that they take as
 /// long to refuse as a wrong password (the time must not tell whether a username exists).
 pub(crate) async fn decoy_hash() -> Result<String, WebError> {

@@ -98,6 +98,15 @@ impl MultipartForm {
             .collect()
     }
 
+    /// The text fields whose name starts with `prefix`, in the order sent.
+    pub fn fields_starting_with(&self, prefix: &str) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .filter(|(key, _)| key.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
     /// The file sent as `name`, if one was chosen and it was within the limit.
     pub fn file(&self, name: &str) -> Option<&Upload> {
         self.files.get(name)

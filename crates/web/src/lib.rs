@@ -11,8 +11,10 @@
 //! failed-login limit), `people` (position and role names, the user menu), `bell` (the
 //! notification bell of the top bar), `htmx` (its headers), `shell` (what every template gets:
 //! `Shell`), `error` (`WebError`), `error_page` (the layer that renders errors) and `forms`
-//! (field errors). The pages, above: `pages` (one module per page or route family).
+//! (field errors). The pages, above: `pages` (one module per page or route family), and beside
+//! them the JSON API, `api` (`/api/v1`, tokens, problems, the OpenAPI description).
 
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub(crate) mod bell;
@@ -199,6 +201,15 @@ fn routes() -> Router<AppState> {
             "/akun/sandi",
             get(pages::account::view_akun_sandi_get).post(pages::account::view_akun_sandi_post),
         )
+        .route(
+            "/akun/token",
+            get(pages::account_tokens::view_akun_token_get)
+                .post(pages::account_tokens::view_akun_token_post),
+        )
+        .route(
+            "/akun/token/{id}/cabut",
+            post(pages::account_tokens::view_akun_token_revoke_post),
+        )
         .route("/tugas", get(pages::cases::inbox::view_tugas_get))
         .route("/dasbor", get(pages::cases::dashboard::view_dasbor_get))
         .route(
@@ -295,6 +306,7 @@ fn routes() -> Router<AppState> {
             "/admin/pemeliharaan/jaringan",
             post(pages::admin::register_settings::view_admin_pemeliharaan_jaringan_post),
         )
+        .merge(api::routes())
         .fallback(pages::view_not_found)
 }
 
@@ -330,6 +342,9 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             input_guard::refuse_control_characters,
         ))
+        // Inside the error renderer and outside the guards and limits: every error of an
+        // `/api` path becomes a problem (JSON), which the renderer leaves alone.
+        .layer(middleware::from_fn(api::problem::problems_for_api))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error_page::render_errors,

@@ -15,6 +15,9 @@ use tower::ServiceExt;
 
 #[path = "http/admin.rs"]
 mod admin;
+// The JSON API: tokens, problems, cases, notifications, the OpenAPI description.
+#[path = "http/api.rs"]
+mod api;
 #[path = "http/auth.rs"]
 mod auth;
 // The request pages: new request, case page, action forms, OPD isolation.

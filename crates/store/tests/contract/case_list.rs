@@ -111,17 +111,20 @@ async fn the_request_list_pages_and_filters_in_the_database(h: Harness) {
     let only_mine = CaseFilter {
         opd: Some(h.opd),
         status: None,
+        ..CaseFilter::default()
     };
     assert_eq!(walk(&h, only_mine, 3).await.0, ordered(mine.clone()));
     let only_theirs = CaseFilter {
         opd: Some(h.other_opd),
         status: None,
+        ..CaseFilter::default()
     };
     assert_eq!(walk(&h, only_theirs, 2).await.0, ordered(theirs.clone()));
 
     let status = |status| CaseFilter {
         opd: None,
         status: Some(status),
+        ..CaseFilter::default()
     };
     let (ids, _) = walk(&h, status(CaseStatus::Withdrawn), 1).await;
     assert_eq!(
@@ -136,6 +139,7 @@ async fn the_request_list_pages_and_filters_in_the_database(h: Harness) {
     let open_of_mine = CaseFilter {
         opd: Some(h.opd),
         status: Some(CaseStatus::Open),
+        ..CaseFilter::default()
     };
     let (ids, _) = walk(&h, open_of_mine, 2).await;
     assert_eq!(
@@ -150,9 +154,70 @@ async fn the_request_list_pages_and_filters_in_the_database(h: Harness) {
     let nothing = CaseFilter {
         opd: Some(h.other_opd),
         status: Some(CaseStatus::Done),
+        ..CaseFilter::default()
     };
     let page = h.store.case_page(&nothing, None, 5).await.unwrap();
     assert!(page.cases.is_empty() && page.next.is_none());
+
+    // The API's further filters: app, SOP, step, a window of submission, overdue.
+    let of_app = CaseFilter {
+        app: Some(other_app),
+        ..CaseFilter::default()
+    };
+    assert_eq!(walk(&h, of_app, 2).await.0, ordered(theirs.clone()));
+    let of_sop = CaseFilter {
+        sop_code: Some(h.sop.header.code.clone()),
+        ..CaseFilter::default()
+    };
+    assert_eq!(walk(&h, of_sop, 4).await.0, all);
+    let unknown_sop = CaseFilter {
+        sop_code: Some("tidak-ada".into()),
+        ..CaseFilter::default()
+    };
+    assert!(walk(&h, unknown_sop, 4).await.0.is_empty());
+    // Withdrawn cases stay at the step they were withdrawn from (2): every case is there.
+    let at_step_2 = CaseFilter {
+        step: Some(2),
+        ..CaseFilter::default()
+    };
+    assert_eq!(walk(&h, at_step_2, 3).await.0, all);
+    let at_step_3 = CaseFilter {
+        step: Some(3),
+        ..CaseFilter::default()
+    };
+    assert!(walk(&h, at_step_3, 3).await.0.is_empty());
+    // From minute 5 (included) to minute 12 (excluded): 5, 5, 9, 9 of mine and 5 of theirs.
+    let window = CaseFilter {
+        submitted_from: Some(t + Duration::minutes(5)),
+        submitted_before: Some(t + Duration::minutes(12)),
+        ..CaseFilter::default()
+    };
+    let expected: Vec<_> = mine
+        .iter()
+        .chain(&theirs)
+        .filter(|(at, _)| *at >= t + Duration::minutes(5) && *at < t + Duration::minutes(12))
+        .copied()
+        .collect();
+    assert_eq!(expected.len(), 5);
+    assert_eq!(walk(&h, window, 2).await.0, ordered(expected));
+    // Registration is due within minutes of submission: nothing is overdue at the first
+    // submission, every open case a week later.
+    let overdue_then = CaseFilter {
+        overdue_at: Some(t),
+        ..CaseFilter::default()
+    };
+    assert!(walk(&h, overdue_then, 5).await.0.is_empty());
+    let overdue_later = CaseFilter {
+        overdue_at: Some(t + Duration::days(7)),
+        ..CaseFilter::default()
+    };
+    let open: Vec<_> = mine
+        .iter()
+        .chain(&theirs)
+        .filter(|(_, id)| !withdrawn.contains(id))
+        .copied()
+        .collect();
+    assert_eq!(walk(&h, overdue_later, 5).await.0, ordered(open));
 
     // A page's rows say what the list shows, as the whole-list query says it.
     let page = h

@@ -248,12 +248,13 @@ pub(crate) async fn in_background<T: Send + 'static>(
     answer.await.map_err(WebError::internal)
 }
 
-#[derive(serde::Deserialize)]
-pub(crate) struct DocumentQuery {
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
     /// `a4` (default) or `f4`.
-    kertas: Option<String>,
+    pub(crate) kertas: Option<String>,
     /// `id` (default: official documents are Indonesian) or `en`.
-    bahasa: Option<String>,
+    pub(crate) bahasa: Option<String>,
 }
 
 fn position(tr: Tr, code: &str) -> String {
@@ -856,7 +857,7 @@ pub(crate) async fn current_or_issue(
 }
 
 /// The documents a case has reached and that are issued without waiting for a download.
-fn eager_kinds(state: &CaseState) -> Vec<DocumentKind> {
+pub(crate) fn eager_kinds(state: &CaseState) -> Vec<DocumentKind> {
     let mut kinds = vec![DocumentKind::Receipt];
     if state.case.agenda.is_some() {
         kinds.extend([DocumentKind::ControlCard, DocumentKind::DispositionSheet]);
@@ -933,9 +934,24 @@ pub(crate) async fn view_permohonan_dokumen_get(
     Path((id, kind)): Path<(String, String)>,
     Query(query): Query<DocumentQuery>,
 ) -> Result<Response, WebError> {
+    let source = user.audit_source();
+    document_response(&app, &user, &source, &id, &kind, &query).await
+}
+
+/// The official document `kind` of case `id` as a PDF response, issued now if it is not yet
+/// current, if `user` may see the case (the page's link and the API's download alike);
+/// `source` is who the issue is recorded for.
+pub(crate) async fn document_response(
+    app: &AppState,
+    user: &CurrentUser,
+    source: &AuditSource,
+    id: &str,
+    kind: &str,
+    query: &DocumentQuery,
+) -> Result<Response, WebError> {
     let services = app.services();
-    let state = load_visible(services, &user, &id).await?;
-    let kind = DocumentKind::from_code(&kind).ok_or(WebError::NotFound)?;
+    let state = load_visible(services, user, id).await?;
+    let kind = DocumentKind::from_code(kind).ok_or(WebError::NotFound)?;
     let paper = match query.kertas.as_deref() {
         None | Some("") => Kop::load(services).await?.paper(),
         Some(code) => Paper::from_code(code).ok_or(WebError::NotFound)?,
@@ -948,8 +964,7 @@ pub(crate) async fn view_permohonan_dokumen_get(
         paper.code()
     )
     .replace(['"', '\\', '/'], "_");
-    let source = user.audit_source();
-    let pdf = current_or_issue(&app, &state, kind, paper, lang, &source, Waiting::Person)
+    let pdf = current_or_issue(app, &state, kind, paper, lang, source, Waiting::Person)
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(pdf_response(pdf, &file_name))

@@ -4,6 +4,7 @@
 //! and the case engine and render what those return.
 
 pub(crate) mod account;
+pub(crate) mod account_tokens;
 pub(crate) mod admin;
 pub(crate) mod cases;
 pub(crate) mod documents;

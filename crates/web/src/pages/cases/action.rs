@@ -34,10 +34,40 @@ fn parse_local_datetime(services: &Services, text: &str) -> Option<DateTime<Utc>
         .map(|local| local.with_timezone(&Utc))
 }
 
-/// Turns the posted action form into an engine command; `Err` names what is unreadable.
-fn command_from(
+/// The fields of an action as the page's form and the API's JSON body both give them, so
+/// one reading turns either into the engine's command.
+pub(crate) trait ActionFields {
+    /// The field `name` as text; empty when absent.
+    fn text(&self, name: &str) -> String;
+    /// Every value of the field `name` (the disposition's instructions).
+    fn all(&self, name: &str) -> Vec<String>;
+}
+
+impl ActionFields for MultipartForm {
+    fn text(&self, name: &str) -> String {
+        MultipartForm::text(self, name)
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        MultipartForm::all(self, name)
+    }
+}
+
+/// A moment as the form's `datetime-local` field sends it (the office's local time), or as an
+/// API client sends it (RFC 3339, with its time zone).
+fn parse_moment(services: &Services, text: &str) -> Option<DateTime<Utc>> {
+    parse_local_datetime(services, text).or_else(|| {
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(|moment| moment.with_timezone(&Utc))
+    })
+}
+
+/// Turns the posted action form (or the API's body) into an engine command; `Err` names what
+/// is unreadable.
+pub(crate) fn command_from(
     services: &Services,
-    form: &MultipartForm,
+    form: &impl ActionFields,
     letter: Option<DocumentRef>,
 ) -> Result<Command, &'static str> {
     let text = |name: &str| form.text(name);
@@ -87,7 +117,7 @@ fn command_from(
             notes: text("notes"),
         }),
         "handover" => Command::Present {
-            held_at: parse_local_datetime(services, &text("held_at")).ok_or("held_at")?,
+            held_at: parse_moment(services, &text("held_at")).ok_or("held_at")?,
             place: text("place"),
             attendees: text("attendees"),
             summary: text("summary"),

@@ -562,8 +562,17 @@ pub(crate) async fn view_permohonan_surat_get(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let services = state.services();
-    let case = load_visible(services, &user, &id).await?;
+    letter_response(state.services(), &user, &id).await
+}
+
+/// The letter of case `id` as a PDF response, if `user` may see the case (the page's link and
+/// the API's download alike).
+pub(crate) async fn letter_response(
+    services: &Services,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<Response, WebError> {
+    let case = load_visible(services, user, id).await?;
     let letter = case.case.letter.as_ref().ok_or(WebError::NotFound)?;
     let bytes = services
         .blobs

@@ -14,7 +14,7 @@ const LETTER_MAX_BYTES: usize = 10 * 1024 * 1024;
 
 /// Reads the form a letter comes with (the new request, a case action), letters within
 /// [`LETTER_MAX_BYTES`].
-pub(super) async fn read_form(multipart: Multipart) -> Result<MultipartForm, WebError> {
+pub(crate) async fn read_form(multipart: Multipart) -> Result<MultipartForm, WebError> {
     read_multipart(multipart, LETTER_MAX_BYTES, "web-error-bad-form").await
 }
 
@@ -49,21 +49,21 @@ fn sanitise_file_name(name: &str) -> String {
 
 /// A letter that passed its checks, not written yet: it is kept only once the engine has
 /// accepted what it comes with, so a refused request leaves no file behind.
-pub(super) struct CheckedLetter<'a> {
+pub(crate) struct CheckedLetter<'a> {
     pub document: DocumentRef,
     bytes: &'a [u8],
 }
 
 impl CheckedLetter<'_> {
     /// Stores the letter durably; done before the write that refers to it commits.
-    pub(super) fn keep(&self, services: &Services) -> Result<(), WebError> {
+    pub(crate) fn keep(&self, services: &Services) -> Result<(), WebError> {
         services.blobs.put(self.bytes).map_err(WebError::internal)?;
         Ok(())
     }
 }
 
 /// Checks an upload is a PDF by its content and within the limit; writes nothing.
-pub(super) fn check_letter<'a>(
+pub(crate) fn check_letter<'a>(
     upload: Option<&'a Upload>,
     oversized: bool,
     tr: Tr,

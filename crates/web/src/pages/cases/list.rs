@@ -98,7 +98,7 @@ fn case_row(
 }
 
 /// The OPD an operator is limited to (`None` for staff, who see every OPD's).
-fn own_opd(actor: &Actor) -> Result<Option<OpdId>, WebError> {
+pub(crate) fn own_opd(actor: &Actor) -> Result<Option<OpdId>, WebError> {
     match actor.user.role {
         Role::OpdOperator => Ok(Some(actor.user.opd_id.ok_or(WebError::Forbidden)?)),
         _ => Ok(None),
@@ -120,7 +120,11 @@ pub(crate) async fn view_permohonan_get(
         Some(opd) => Some(opd),
         None => pelihara_domain::OpdId::parse(&query.opd),
     };
-    let filter = CaseFilter { opd, status };
+    let filter = CaseFilter {
+        opd,
+        status,
+        ..CaseFilter::default()
+    };
     let after = CaseCursor::parse(&query.setelah);
     let page = services.store.case_page(&filter, after, PAGE_SIZE).await?;
     let now = services.clock.now();

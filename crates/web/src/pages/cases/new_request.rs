@@ -25,7 +25,7 @@ use crate::state::{AppState, Services};
 /// The SOPs `actor` may start a case of now, by title: the current version of each SOP the
 /// office runs (published and not retired). The page reads the catalog for this here and
 /// nowhere else.
-pub(super) fn startable_sops(services: &Services, actor: &Actor) -> Vec<Arc<SopDefinition>> {
+pub(crate) fn startable_sops(services: &Services, actor: &Actor) -> Vec<Arc<SopDefinition>> {
     let now = services.clock.now();
     let mut sops: Vec<Arc<SopDefinition>> = services
         .catalog
@@ -41,7 +41,7 @@ pub(super) fn startable_sops(services: &Services, actor: &Actor) -> Vec<Arc<SopD
 /// Which SOP's form a request is for: the one named (`sop=CODE`), else the only one the
 /// person may start. A maintenance draft being confirmed is for an SOP whose cases count as
 /// maintenance. `None`: there is a choice to make.
-fn chosen_sop(
+pub(crate) fn chosen_sop(
     startable: &[Arc<SopDefinition>],
     code: &str,
     confirming_draft: bool,
@@ -92,8 +92,8 @@ struct RequestChoosePage {
     partial: RequestChoosePartial,
 }
 
-struct AppOption {
-    id: String,
+pub(crate) struct AppOption {
+    pub(crate) id: String,
     name: String,
     selected: bool,
 }
@@ -186,26 +186,32 @@ impl RequestNewPartial {
     /// form does not show that field.
     fn place_refusal(&mut self, refusal: &Refusal, tr: Tr) {
         let message = refusal.message(tr.lang());
-        let name = match refusal {
-            Refusal::InvalidIntake { field, .. } => Some(intake_name(field)),
-            Refusal::Invalid { field, .. } => match *field {
-                "subject" | "description" => Some((*field).to_owned()),
-                "app" if self.ask_app => Some("app_id".to_owned()),
-                "letter" if self.ask_letter => Some("letter".to_owned()),
-                _ => None,
-            },
-            _ => None,
-        };
-        match name {
+        match refusal_field(refusal, self.ask_app, self.ask_letter) {
             Some(name) => self.errors.field(&name, message),
             None => self.errors.form(message),
         }
     }
 }
 
+/// The form field a refusal of the engine is about (`subject`, `app_id`, `letter`,
+/// `intake_<id>`), or `None` when it is about the request as a whole or a field the form
+/// does not show. The page and the API name fields alike.
+pub(crate) fn refusal_field(refusal: &Refusal, ask_app: bool, ask_letter: bool) -> Option<String> {
+    match refusal {
+        Refusal::InvalidIntake { field, .. } => Some(intake_name(field)),
+        Refusal::Invalid { field, .. } => match *field {
+            "subject" | "description" => Some((*field).to_owned()),
+            "app" if ask_app => Some("app_id".to_owned()),
+            "letter" if ask_letter => Some("letter".to_owned()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The apps a request may be about: an OPD's own active apps for an OPD's request, else
 /// every active app of the register.
-async fn app_options(
+pub(crate) async fn app_options(
     services: &Services,
     sop: &SopDefinition,
     actor: &Actor,
@@ -227,7 +233,7 @@ async fn app_options(
         .collect())
 }
 
-fn intake_name(id: &str) -> String {
+pub(crate) fn intake_name(id: &str) -> String {
     format!("intake_{id}")
 }
 
@@ -434,6 +440,7 @@ pub(crate) async fn view_permohonan_baru_post(
     let with = pelihara_store::SubmitWith {
         proposed_app: proposal.active.then(|| proposal.fields()),
         draft: draft.as_ref().map(|draft| draft.id),
+        idempotency: None,
     };
     let now = services.clock.now();
     // The letter is written only once the engine accepts the request as it is: a refused one
