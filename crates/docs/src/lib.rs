@@ -11,6 +11,7 @@ pub mod model;
 mod qr;
 mod record;
 mod render;
+mod skm;
 mod values;
 mod words;
 
@@ -18,6 +19,7 @@ pub use logo::{LOGO_MAX_BYTES, LogoError, LogoFormat, check_logo};
 pub use model::*;
 pub use record::{MaintenanceRecordDoc, RecordCaseDoc, RecordStepRow, render_maintenance_record};
 pub use render::{DocsError, Rendered};
+pub use skm::{SkmReportDoc, SkmRow, render_skm_report};
 pub use words::terbilang;
 
 use pelihara_i18n::Lang;

@@ -14,6 +14,7 @@ pub mod people;
 pub mod records;
 pub mod refusal;
 pub mod register;
+pub mod skm;
 pub mod sla;
 
 pub use case::*;

@@ -21,6 +21,10 @@ mod register_journey;
 #[path = "other_sops.rs"]
 mod other_sops;
 
+// The satisfaction survey from the berita acara's link, and the SKM report with its exports.
+#[path = "skm.rs"]
+mod skm;
+
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;
 use pelihara_i18n::{Lang, t};
@@ -575,6 +579,16 @@ async fn a_request_goes_from_the_opd_to_done() {
     assert_eq!(dashboard_figure(&browser, "web-stat-done-month").await, "1");
     browser.sign_in(&cast.other_operator, &cast.password).await;
     assert_eq!(browser.status_of(&case_page).await, 404);
+
+    // The OPD answers the satisfaction survey; the Kepala Dinas reads the report.
+    skm::survey_and_report(
+        &mut browser,
+        &case_page,
+        &cast.operator,
+        &cast.kepala_dinas,
+        &cast.password,
+    )
+    .await;
 
     browser.close().await;
 }

@@ -7,3 +7,4 @@ pub mod allow_list;
 pub mod health;
 pub mod record;
 pub mod sheet;
+pub mod skm;

@@ -24,6 +24,7 @@ pub mod reference;
 pub mod register;
 pub mod reminders;
 pub mod sessions;
+pub mod skm;
 pub mod sops;
 mod write_conn;
 mod writer;

@@ -268,6 +268,7 @@ fn routes() -> Router<AppState> {
             "/admin/pemeliharaan/jaringan",
             post(pages::admin::register_settings::view_admin_pemeliharaan_jaringan_post),
         )
+        .merge(pages::skm::routes())
         .fallback(pages::view_not_found)
 }
 

@@ -12,6 +12,7 @@ pub(crate) mod landing;
 pub(crate) mod notifications;
 pub(crate) mod register;
 pub(crate) mod sign_in;
+pub(crate) mod skm;
 pub(crate) mod verify;
 
 use askama::Template;

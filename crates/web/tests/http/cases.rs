@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 pub(crate) struct Site {
     pub(crate) test: TestServices,
-    router: Router,
+    pub(crate) router: Router,
     people: SeededPeople,
 }
 
@@ -206,7 +206,7 @@ impl Site {
             .unwrap()
     }
 
-    async fn act(&self, username: &str, case: CaseId, parts: &[Part<'_>]) -> Reply {
+    pub(crate) async fn act(&self, username: &str, case: CaseId, parts: &[Part<'_>]) -> Reply {
         let cookie = self.cookie(username).await;
         let task = self
             .state(case)
