@@ -224,7 +224,7 @@ mod tests {
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("\"1\";\"U1\";\"Persyaratan\";\"7\";\"3,50\";\"0,39\""));
-        assert!(text.contains("\"Jumlah NRR tertimbang (IKM)\";\"3,22\""));
+        assert!(text.contains("\"Jumlah NRR tertimbang (IKM)\";\"\";\"\";\"3,22\""));
         assert!(text.contains("\"IKM konversi\";\"80,48\""));
         assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
         assert!(text.contains("\"'-1+1\""));
