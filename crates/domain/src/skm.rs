@@ -260,7 +260,10 @@ pub fn new_link_token() -> String {
 /// Whether `text` has the shape of a link token (32 lower-case hex digits): anything else
 /// never reaches the database.
 pub fn is_link_token(text: &str) -> bool {
-    text.len() == 32 && text.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
+    text.len() == 32
+        && text
+            .bytes()
+            .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// The stored form of a link token.
@@ -495,7 +498,9 @@ mod tests {
             .collect();
         assert_eq!(
             nrr,
-            ["3.50", "3.00", "2.50", "4.00", "2.50", "3.00", "4.00", "3.00", "3.50"]
+            [
+                "3.50", "3.00", "2.50", "4.00", "2.50", "3.00", "4.00", "3.00", "3.50"
+            ]
         );
         // 3.50 x 0.111 = 0.3885 -> 0.39
         assert_eq!(result.unsur[0].weighted.two_decimals(), "0.39");

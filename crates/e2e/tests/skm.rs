@@ -95,6 +95,16 @@ pub(crate) async fn survey_and_report(
         .fill("saran", "Kabar perkembangan permohonan lewat WhatsApp.")
         .await;
     browser.screenshot("skm-01-survey-form").await;
+    // The form is long: the button is scrolled to, as a person would, before the click (at
+    // once: Bootstrap's smooth scrolling would still be moving when the click lands).
+    browser
+        .client
+        .execute(
+            "document.getElementById('skm-submit').scrollIntoView({block: 'center', behavior: 'instant'});",
+            vec![],
+        )
+        .await
+        .unwrap();
     browser.click_button_with_text(&id("skm-submit")).await;
     browser.wait_for_text(&id("skm-thanks")).await;
     browser.screenshot("skm-02-thanks").await;

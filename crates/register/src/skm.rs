@@ -213,7 +213,11 @@ mod tests {
                 ("Mutu pelayanan".into(), SkmValue::Text("B".into())),
             ],
             suggestions_title: "Saran dan masukan".into(),
-            suggestions: vec!["=HYPERLINK(\"http://x\")".into(), "-1+1".into(), "Bagus".into()],
+            suggestions: vec![
+                "=HYPERLINK(\"http://x\")".into(),
+                "-1+1".into(),
+                "Bagus".into(),
+            ],
             decimal_comma: true,
         }
     }

@@ -145,7 +145,11 @@ fn score_column(unsur: Unsur) -> &'static str {
 }
 
 impl Store {
-    async fn invitation_where(&self, condition: &str, value: String) -> Result<Option<SkmInvitation>> {
+    async fn invitation_where(
+        &self,
+        condition: &str,
+        value: String,
+    ) -> Result<Option<SkmInvitation>> {
         let query = format!(
             "select {INVITATION_COLUMNS} from skm_invitations i \
              join cases c on c.id = i.case_id where {condition}"
@@ -391,7 +395,10 @@ async fn insert_response(
     answer: &SurveyAnswer,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    let columns: Vec<&str> = Unsur::ALL.iter().map(|unsur| score_column(*unsur)).collect();
+    let columns: Vec<&str> = Unsur::ALL
+        .iter()
+        .map(|unsur| score_column(*unsur))
+        .collect();
     let placeholders: Vec<String> = (3..3 + columns.len()).map(|n| format!("${n}")).collect();
     let next = 3 + columns.len();
     let query = format!(

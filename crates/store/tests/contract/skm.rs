@@ -4,9 +4,7 @@
 //! give the hand-worked NRR, IKM, conversion and grade, at every band edge.
 
 use chrono::{DateTime, Duration, Utc};
-use pelihara_domain::skm::{
-    AnswerForm, Grade, Score, SurveyAnswer, Totals, Unsur, token_sha256,
-};
+use pelihara_domain::skm::{AnswerForm, Grade, Score, SurveyAnswer, Totals, Unsur, token_sha256};
 use pelihara_domain::*;
 use pelihara_store::skm::AnswerOutcome;
 
@@ -65,7 +63,14 @@ async fn accepted(h: &Harness, t: DateTime<Utc>) -> CaseId {
     // Before the OPD answers, there is no invitation.
     assert_eq!(h.store.skm_invitation_for_case(case).await.unwrap(), None);
     let done = h
-        .act(case, &h.operator, t, Command::Accept { note: String::new() })
+        .act(
+            case,
+            &h.operator,
+            t,
+            Command::Accept {
+                note: String::new(),
+            },
+        )
         .await;
     assert_eq!(done.case.status, CaseStatus::Done);
     case
@@ -88,7 +93,12 @@ async fn acceptance_invites_once_and_an_answer_counts_once(h: Harness) {
     let t = wib(2026, 11, 2, 8, 0);
     let events = h.store.verify_audit().await.unwrap().events;
     let case = accepted(&h, t).await;
-    let invitation = h.store.skm_invitation_for_case(case).await.unwrap().unwrap();
+    let invitation = h
+        .store
+        .skm_invitation_for_case(case)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(invitation.opd_id, h.opd);
     assert_eq!(invitation.invited_at, t);
     // 30 days, whatever the calendar.
@@ -103,7 +113,13 @@ async fn acceptance_invites_once_and_an_answer_counts_once(h: Harness) {
     let own = h.store.skm_invitations_for_opd(h.opd, 10).await.unwrap();
     assert_eq!(own.len(), 1);
     assert!(own[0].tracking_code.starts_with("PLH-"));
-    assert!(h.store.skm_invitations_for_opd(h.other_opd, 10).await.unwrap().is_empty());
+    assert!(
+        h.store
+            .skm_invitations_for_opd(h.other_opd, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Waiting to be announced, once.
     let pending = h.store.skm_unannounced(10).await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -160,20 +176,40 @@ async fn acceptance_invites_once_and_an_answer_counts_once(h: Harness) {
     assert_eq!(suggestions[0].text, "Lebih cepat lagi");
     assert_eq!(suggestions[0].at, at);
     // One event for the answer, none for the refused ones.
-    assert_eq!(h.store.verify_audit().await.unwrap().events, events + 1 + 9 + 1);
+    assert_eq!(
+        h.store.verify_audit().await.unwrap().events,
+        events + 1 + 9 + 1
+    );
 
     // A second acceptance never happens for a done case, and a staff decision invites nobody:
     // only an acceptance on the OPD's task does (covered by the engine's step 9 here).
-    assert_eq!(h.store.skm_invitations_for_opd(h.opd, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        h.store
+            .skm_invitations_for_opd(h.opd, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 async fn an_invitation_expires_after_thirty_days(h: Harness) {
     let t = wib(2026, 11, 2, 8, 0);
     let source = pelihara_store::AuditSource::cli("test");
     let late = accepted(&h, t).await;
-    let late = h.store.skm_invitation_for_case(late).await.unwrap().unwrap();
+    let late = h
+        .store
+        .skm_invitation_for_case(late)
+        .await
+        .unwrap()
+        .unwrap();
     let on_time = accepted(&h, t).await;
-    let on_time = h.store.skm_invitation_for_case(on_time).await.unwrap().unwrap();
+    let on_time = h
+        .store
+        .skm_invitation_for_case(on_time)
+        .await
+        .unwrap()
+        .unwrap();
     let scores = answer([3; 9], "");
     // The last millisecond works; the expiry moment itself does not.
     let expiry = t + Duration::days(30);
@@ -186,7 +222,12 @@ async fn an_invitation_expires_after_thirty_days(h: Harness) {
     );
     assert_eq!(
         h.store
-            .answer_skm(on_time.id, &scores, &source, expiry - Duration::milliseconds(1))
+            .answer_skm(
+                on_time.id,
+                &scores,
+                &source,
+                expiry - Duration::milliseconds(1)
+            )
             .await
             .unwrap(),
         AnswerOutcome::Recorded
@@ -283,7 +324,10 @@ async fn band_edges_from_seeded_responses(h: Harness) {
         .insert_skm_responses(
             &[
                 (at, answer([4, 3, 2, 4, 3, 3, 4, 3, 3], "")),
-                (at, answer([3, 3, 3, 4, 2, 3, 4, 3, 4], "Ruang tunggu panas")),
+                (
+                    at,
+                    answer([3, 3, 3, 4, 2, 3, 4, 3, 4], "Ruang tunggu panas"),
+                ),
             ],
             &source,
             at,
@@ -300,11 +344,17 @@ async fn band_edges_from_seeded_responses(h: Harness) {
     expected.add(&[3, 3, 3, 4, 2, 3, 4, 3, 4].map(|v| Score::new(v).unwrap()));
     assert_eq!(totals, expected);
     let summary = pelihara_domain::skm::result(&totals);
-    let nrr: Vec<String> = summary.unsur.iter().map(|line| line.nrr.two_decimals()).collect();
+    let nrr: Vec<String> = summary
+        .unsur
+        .iter()
+        .map(|line| line.nrr.two_decimals())
+        .collect();
     // 7/2, 6/2, 5/2, 8/2, 5/2, 6/2, 8/2, 6/2, 7/2
     assert_eq!(
         nrr,
-        ["3.50", "3.00", "2.50", "4.00", "2.50", "3.00", "4.00", "3.00", "3.50"]
+        [
+            "3.50", "3.00", "2.50", "4.00", "2.50", "3.00", "4.00", "3.00", "3.50"
+        ]
     );
     // Sum of NRR 29; IKM 29 x 0.111 = 3.219 -> 3.22; converted 80.475 -> 80.48: B.
     assert_eq!(summary.ikm.two_decimals(), "3.22");

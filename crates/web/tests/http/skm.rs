@@ -13,8 +13,8 @@ use axum::http::{Method, Request, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use pelihara_domain::CaseId;
-use pelihara_web::testing::{self, TEST_HOST};
 use pelihara_web::Clock;
+use pelihara_web::testing::{self, TEST_HOST};
 use tower::ServiceExt;
 
 use super::cases::{Part, Site};
@@ -275,7 +275,11 @@ async fn the_berita_acara_link_works_without_signing_in_once() {
     let staff = site.cookie("pelaksana").await;
     let refused = send(&site, Method::GET, &path, &staff, "").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(refused.body.contains("tidak dapat mengisinya atas nama OPD"));
+    assert!(
+        refused
+            .body
+            .contains("tidak dapat mengisinya atas nama OPD")
+    );
     let body = answers([4; 9], "saran=dari+staf");
     let refused = send(&site, Method::POST, &path, &staff, &body).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -361,7 +365,11 @@ async fn the_berita_acara_link_works_without_signing_in_once() {
     let head = site.cookie("kepala_dinas").await;
     let page = send(&site, Method::GET, "/laporan/skm", &head, "").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("id=\"skm-converted\">80,48<"), "{}", page.body);
+    assert!(
+        page.body.contains("id=\"skm-converted\">80,48<"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("id=\"skm-ikm\">3,22<"));
     assert!(page.body.contains("id=\"skm-grade\">B<"));
     assert!(page.body.contains("id=\"skm-kinerja\">Baik<"));
@@ -396,7 +404,10 @@ async fn the_berita_acara_link_works_without_signing_in_once() {
     assert_eq!(status, StatusCode::OK);
     assert!(content_type.starts_with("text/csv"));
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.contains("\"3\";\"U3\";\"Waktu penyelesaian\";\"2\";\"2,00\";\"0,22\""), "{csv}");
+    assert!(
+        csv.contains("\"3\";\"U3\";\"Waktu penyelesaian\";\"2\";\"2,00\";\"0,22\""),
+        "{csv}"
+    );
     assert!(csv.contains("\"IKM konversi\";\"80,48\""));
     assert!(csv.contains("\"Mutu pelayanan\";\"B\""));
     assert!(csv.contains("Lebih cepat lagi"));
@@ -465,7 +476,10 @@ async fn a_signed_in_operator_answers_from_the_invitation() {
         .unwrap();
     let operator = site.cookie("op.dinkes").await;
     let list = send(&site, Method::GET, "/survei", &operator, "").await;
-    assert!(list.body.contains(&format!("/survei/undangan/{}", invitation.id)));
+    assert!(
+        list.body
+            .contains(&format!("/survei/undangan/{}", invitation.id))
+    );
     let path = format!("/survei/undangan/{}", invitation.id);
     let form = send(&site, Method::GET, &path, &operator, "").await;
     assert_eq!(form.status, StatusCode::OK);

@@ -145,8 +145,14 @@ impl Period {
     pub(crate) fn query(&self) -> String {
         match self.kind {
             "bulan" => format!("periode=bulan&tahun={}&bulan={}", self.year, self.part),
-            "triwulan" => format!("periode=triwulan&tahun={}&triwulan={}", self.year, self.part),
-            "semester" => format!("periode=semester&tahun={}&semester={}", self.year, self.part),
+            "triwulan" => format!(
+                "periode=triwulan&tahun={}&triwulan={}",
+                self.year, self.part
+            ),
+            "semester" => format!(
+                "periode=semester&tahun={}&semester={}",
+                self.year, self.part
+            ),
             "tahun" => format!("periode=tahun&tahun={}", self.year),
             _ => format!(
                 "periode=tanggal&dari={}&sampai={}",
@@ -160,9 +166,10 @@ impl Period {
         let at = |date: NaiveDate| {
             tz.from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
                 .earliest()
-                .map_or_else(|| date.and_time(chrono::NaiveTime::MIN).and_utc(), |local| {
-                    local.with_timezone(&Utc)
-                })
+                .map_or_else(
+                    || date.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    |local| local.with_timezone(&Utc),
+                )
         };
         (at(self.from), at(self.until))
     }
@@ -375,16 +382,19 @@ fn facts(tr: Tr, report: &ReportView) -> Vec<(String, String)> {
     vec![
         (tr.t("skm-unit"), report.unit.clone()),
         (tr.t("skm-period"), report.period.clone()),
-        (
-            tr.t("skm-respondents"),
-            report.result.responses.to_string(),
-        ),
+        (tr.t("skm-respondents"), report.result.responses.to_string()),
     ]
 }
 
 fn sheet(tr: Tr, report: &ReportView) -> SkmSheet {
     let result = &report.result;
-    let grade = |text: String| if result.grade.is_some() { text } else { "-".into() };
+    let grade = |text: String| {
+        if result.grade.is_some() {
+            text
+        } else {
+            "-".into()
+        }
+    };
     SkmSheet {
         title: tr.t("skm-report-title"),
         facts: facts(tr, report)[..2].to_vec(),
@@ -444,7 +454,13 @@ fn sheet(tr: Tr, report: &ReportView) -> SkmSheet {
 
 fn document(tr: Tr, report: &ReportView, printed: String) -> SkmReportDoc {
     let result = &report.result;
-    let grade = |text: String| if result.grade.is_some() { text } else { "-".into() };
+    let grade = |text: String| {
+        if result.grade.is_some() {
+            text
+        } else {
+            "-".into()
+        }
+    };
     SkmReportDoc {
         title: tr.t("skm-report-title"),
         facts: facts(tr, report),
@@ -526,11 +542,15 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
         "csv" => {
             let bytes = pelihara_register::skm::skm_csv(&sheet(tr, &report), CsvOptions::default())
                 .map_err(WebError::internal)?;
-            Ok(download(bytes, "text/csv; charset=utf-8", &format!("{name}.csv")))
+            Ok(download(
+                bytes,
+                "text/csv; charset=utf-8",
+                &format!("{name}.csv"),
+            ))
         }
         "xlsx" => {
-            let bytes =
-                pelihara_register::skm::skm_xlsx(&sheet(tr, &report)).map_err(WebError::internal)?;
+            let bytes = pelihara_register::skm::skm_xlsx(&sheet(tr, &report))
+                .map_err(WebError::internal)?;
             Ok(download(
                 bytes,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -591,18 +611,33 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let period = Period::parse(&query(&[]), today).unwrap();
-        assert_eq!((period.from, period.until), (date(2026, 1, 1), date(2027, 1, 1)));
+        assert_eq!(
+            (period.from, period.until),
+            (date(2026, 1, 1), date(2027, 1, 1))
+        );
         let period = Period::parse(&query(&[("periode", "triwulan")]), today).unwrap();
-        assert_eq!((period.from, period.until), (date(2026, 10, 1), date(2027, 1, 1)));
+        assert_eq!(
+            (period.from, period.until),
+            (date(2026, 10, 1), date(2027, 1, 1))
+        );
         let period = Period::parse(
-            &query(&[("periode", "semester"), ("tahun", "2025"), ("semester", "1")]),
+            &query(&[
+                ("periode", "semester"),
+                ("tahun", "2025"),
+                ("semester", "1"),
+            ]),
             today,
         )
         .unwrap();
-        assert_eq!((period.from, period.until), (date(2025, 1, 1), date(2025, 7, 1)));
-        let period =
-            Period::parse(&query(&[("periode", "bulan"), ("bulan", "2")]), today).unwrap();
-        assert_eq!((period.from, period.until), (date(2026, 2, 1), date(2026, 3, 1)));
+        assert_eq!(
+            (period.from, period.until),
+            (date(2025, 1, 1), date(2025, 7, 1))
+        );
+        let period = Period::parse(&query(&[("periode", "bulan"), ("bulan", "2")]), today).unwrap();
+        assert_eq!(
+            (period.from, period.until),
+            (date(2026, 2, 1), date(2026, 3, 1))
+        );
         let period = Period::parse(
             &query(&[
                 ("periode", "tanggal"),
@@ -612,16 +647,34 @@ mod tests {
             today,
         )
         .unwrap();
-        assert_eq!((period.from, period.until), (date(2026, 10, 1), date(2026, 12, 1)));
-        assert_eq!(period.label(Tr::new(pelihara_i18n::Lang::Id)), "1 Oktober 2026 s.d. 30 November 2026");
+        assert_eq!(
+            (period.from, period.until),
+            (date(2026, 10, 1), date(2026, 12, 1))
+        );
+        assert_eq!(
+            period.label(Tr::new(pelihara_i18n::Lang::Id)),
+            "1 Oktober 2026 s.d. 30 November 2026"
+        );
         for bad in [
             vec![("periode", "minggu")],
             vec![("periode", "bulan"), ("bulan", "13")],
             vec![("periode", "triwulan"), ("triwulan", "0")],
             vec![("tahun", "1999")],
-            vec![("periode", "tanggal"), ("dari", "2026-10-02"), ("sampai", "2026-10-01")],
-            vec![("periode", "tanggal"), ("dari", "2020-01-01"), ("sampai", "2026-01-01")],
-            vec![("periode", "tanggal"), ("dari", "kemarin"), ("sampai", "2026-01-01")],
+            vec![
+                ("periode", "tanggal"),
+                ("dari", "2026-10-02"),
+                ("sampai", "2026-10-01"),
+            ],
+            vec![
+                ("periode", "tanggal"),
+                ("dari", "2020-01-01"),
+                ("sampai", "2026-01-01"),
+            ],
+            vec![
+                ("periode", "tanggal"),
+                ("dari", "kemarin"),
+                ("sampai", "2026-01-01"),
+            ],
         ] {
             assert_eq!(Period::parse(&query(&bad), today), None, "{bad:?}");
         }

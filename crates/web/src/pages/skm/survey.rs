@@ -197,10 +197,7 @@ async fn resolve(
             // OPD's case.
             let user = user.ok_or(WebError::NotFound)?;
             let id = uuid_of(id).ok_or(WebError::NotFound)?;
-            let found = store
-                .skm_invitation(id)
-                .await?
-                .ok_or(WebError::NotFound)?;
+            let found = store.skm_invitation(id).await?.ok_or(WebError::NotFound)?;
             if !is_operator_of(&user.actor, found.opd_id) {
                 return Err(WebError::NotFound);
             }
