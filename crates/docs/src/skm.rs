@@ -106,7 +106,7 @@ pub fn render_skm_report(report: &SkmReportDoc, setting: &Setting) -> Result<Vec
                 ("headers", texts(&report.headers)),
                 (
                     "rows",
-                    Value::Array(report.rows.iter().map(|row| texts(row)).collect()),
+                    Value::Array(report.rows.iter().map(texts).collect()),
                 ),
                 (
                     "total",

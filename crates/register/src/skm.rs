@@ -57,53 +57,59 @@ fn number(hundredths: u64) -> f64 {
     hundredths as f64 / 100.0
 }
 
+/// One line of the CSV: six guarded cells (the csv writer wants lines of one length).
+fn record(writer: &mut csv::Writer<Vec<u8>>, cells: Vec<String>) -> Result<(), ExportError> {
+    let mut cells: Vec<String> = cells.iter().map(|cell| guard_formula(cell)).collect();
+    cells.resize(6, String::new());
+    writer.write_record(&cells)?;
+    Ok(())
+}
+
 /// The report as CSV: blocks of lines separated by an empty line, every field quoted and
 /// every text cell guarded.
 pub fn skm_csv(sheet: &SkmSheet, options: CsvOptions) -> Result<Vec<u8>, ExportError> {
     let comma = sheet.decimal_comma;
     let mut writer = csv_writer(options);
-    // The csv writer wants records of one length unless told otherwise.
-    let mut record = |cells: Vec<String>| -> Result<(), ExportError> {
-        let mut cells: Vec<String> = cells.iter().map(|cell| guard_formula(cell)).collect();
-        cells.resize(6, String::new());
-        writer.write_record(&cells)?;
-        Ok(())
-    };
-    record(vec![sheet.title.clone()])?;
+    record(&mut writer, vec![sheet.title.clone()])?;
     for (label, value) in &sheet.facts {
-        record(vec![label.clone(), value.clone()])?;
+        record(&mut writer, vec![label.clone(), value.clone()])?;
     }
-    record(Vec::new())?;
-    record(sheet.headers.to_vec())?;
+    record(&mut writer, Vec::new())?;
+    record(&mut writer, sheet.headers.to_vec())?;
     for line in &sheet.lines {
-        record(vec![
-            line.no.to_string(),
-            line.code.clone(),
-            line.name.clone(),
-            line.sum.to_string(),
-            decimal(line.nrr, comma),
-            decimal(line.weighted, comma),
-        ])?;
+        record(
+            &mut writer,
+            vec![
+                line.no.to_string(),
+                line.code.clone(),
+                line.name.clone(),
+                line.sum.to_string(),
+                decimal(line.nrr, comma),
+                decimal(line.weighted, comma),
+            ],
+        )?;
     }
     let mut total = vec![String::new(); 5];
     total[2] = sheet.total.0.clone();
     total.push(decimal(sheet.total.1, comma));
-    record(total)?;
-    record(Vec::new())?;
+    record(&mut writer, total)?;
+    record(&mut writer, Vec::new())?;
     for (label, value) in &sheet.summary {
         let value = match value {
             SkmValue::Decimal(hundredths) => decimal(*hundredths, comma),
             SkmValue::Count(count) => count.to_string(),
             SkmValue::Text(text) => text.clone(),
         };
-        record(vec![label.clone(), value])?;
+        record(&mut writer, vec![label.clone(), value])?;
     }
-    record(Vec::new())?;
-    record(vec![sheet.suggestions_title.clone()])?;
+    record(&mut writer, Vec::new())?;
+    record(&mut writer, vec![sheet.suggestions_title.clone()])?;
     for (index, suggestion) in sheet.suggestions.iter().enumerate() {
-        record(vec![(index + 1).to_string(), suggestion.clone()])?;
+        record(
+            &mut writer,
+            vec![(index + 1).to_string(), suggestion.clone()],
+        )?;
     }
-    drop(record);
     writer
         .into_inner()
         .map_err(|error| ExportError::Io(error.into_error()))
