@@ -12,6 +12,7 @@ mod qr;
 mod record;
 mod render;
 mod report;
+mod skm;
 mod values;
 mod words;
 
@@ -20,6 +21,7 @@ pub use model::*;
 pub use record::{MaintenanceRecordDoc, RecordCaseDoc, RecordStepRow, render_maintenance_record};
 pub use render::{DocsError, Rendered};
 pub use report::{ReportDoc, ReportTableDoc, render_report};
+pub use skm::{SkmReportDoc, SkmRow, render_skm_report};
 pub use words::terbilang;
 
 use pelihara_i18n::Lang;

@@ -257,4 +257,14 @@ pub struct MaintenanceReport {
     pub place: String,
     pub first: Party,
     pub second: Party,
+    /// The OPD's invitation to the satisfaction survey (SKM), printed with its own QR code
+    /// under the signatures; `None` before the OPD accepted.
+    pub survey: Option<SurveyInvite>,
+}
+
+/// The survey link a berita acara prints: it works without signing in, once, until `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyInvite {
+    pub url: String,
+    pub until: DateTime<Utc>,
 }

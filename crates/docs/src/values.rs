@@ -545,7 +545,30 @@ fn report(ctx: &Ctx<'_>, report: &MaintenanceReport, number: &str) -> Value {
         "docs-report-statement",
         &[("app", arg(&report.app)), ("opd", arg(&report.opd))],
     );
+    let survey = match &report.survey {
+        Some(invite) => dict([
+            ("url", text(&invite.url)),
+            (
+                "text",
+                text(t_args(
+                    lang,
+                    "docs-skm-invite",
+                    &[("date", arg(ctx.date_of(invite.until)))],
+                )),
+            ),
+            (
+                "qr",
+                match qr::qr_svg(&invite.url) {
+                    Ok(svg) => bytes(svg.into_bytes()),
+                    // A link too long for a QR code still prints as text.
+                    Err(_) => Value::None,
+                },
+            ),
+        ]),
+        None => Value::None,
+    };
     dict([
+        ("survey", survey),
         ("number", text(number)),
         ("opening", text(opening)),
         ("statement", text(statement)),

@@ -15,6 +15,7 @@ pub mod records;
 pub mod refusal;
 pub mod register;
 pub mod report;
+pub mod skm;
 pub mod sla;
 
 pub use case::*;

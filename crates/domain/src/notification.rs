@@ -58,10 +58,12 @@ pub enum NotificationKind {
     HealthCheckFailed,
     /// The daily digest for leadership.
     Digest,
+    /// The OPD accepted a case's result and is invited to the satisfaction survey (SKM).
+    SkmInvited,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 7] = [
+    pub const ALL: [NotificationKind; 8] = [
         NotificationKind::TaskArrived,
         NotificationKind::TaskDueSoon,
         NotificationKind::TaskOverdue,
@@ -69,6 +71,7 @@ impl NotificationKind {
         NotificationKind::AppMaintenanceDue,
         NotificationKind::HealthCheckFailed,
         NotificationKind::Digest,
+        NotificationKind::SkmInvited,
     ];
 
     pub fn code(self) -> &'static str {
@@ -80,6 +83,7 @@ impl NotificationKind {
             NotificationKind::AppMaintenanceDue => "app_maintenance_due",
             NotificationKind::HealthCheckFailed => "health_check_failed",
             NotificationKind::Digest => "digest",
+            NotificationKind::SkmInvited => "skm_invited",
         }
     }
 

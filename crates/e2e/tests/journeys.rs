@@ -28,6 +28,9 @@ mod other_sops;
 // The dashboard and the Mutu Baku report, downloaded as XLSX and PDF by the Kepala Dinas.
 #[path = "reports.rs"]
 mod reports_journey;
+// The satisfaction survey from the berita acara's link, and the SKM report with its exports.
+#[path = "skm.rs"]
+mod skm;
 
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;
@@ -583,6 +586,16 @@ async fn a_request_goes_from_the_opd_to_done() {
     assert_eq!(dashboard_figure(&browser, "dashboard-tile-done").await, "1");
     browser.sign_in(&cast.other_operator, &cast.password).await;
     assert_eq!(browser.status_of(&case_page).await, 404);
+
+    // The OPD answers the satisfaction survey; the Kepala Dinas reads the report.
+    skm::survey_and_report(
+        &mut browser,
+        &case_page,
+        &cast.operator,
+        &cast.kepala_dinas,
+        &cast.password,
+    )
+    .await;
 
     browser.close().await;
 }

@@ -573,6 +573,7 @@ pub async fn seed(
         })
         .collect();
     finished_over_months(&demo, &finished_apps, now).await?;
+    skm_history(&demo.store, now).await?;
     Ok(logins)
 }
 
@@ -698,6 +699,67 @@ async fn finished_over_months(
             .await?;
         }
     }
+    Ok(())
+}
+
+/// Suggestions the demo's respondents wrote.
+const SKM_SUGGESTIONS: [&str; 8] = [
+    "Mohon kabar perkembangan permohonan dikirim lewat WhatsApp juga.",
+    "Waktu tunggu disposisi masih agak lama.",
+    "Petugas ramah dan sigap, terima kasih.",
+    "Ruang rapat untuk paparan perlu proyektor yang lebih terang.",
+    "Persyaratan surat permohonan sebaiknya dicantumkan di website.",
+    "Pelayanan sudah baik, pertahankan.",
+    "Perlu kanal pengaduan yang menjawab lebih cepat.",
+    "Hasil pemeliharaan sesuai permintaan.",
+];
+
+/// Eight months of survey answers, so the SKM report has a history to show: a few answers a
+/// month, mostly "baik" with weaker waktu and pengaduan, from a fixed pseudo-random sequence
+/// (the same demo every time).
+async fn skm_history(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+    use pelihara_domain::skm::{AnswerForm, SurveyAnswer};
+    let mut seed: u64 = 0x5eed_5c0f;
+    let mut next = move |below: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % below
+    };
+    let mut answers = Vec::new();
+    for month in 1..=8_i64 {
+        let count = 4 + next(6);
+        for index in 0..count {
+            let at = now - Duration::days(month * 30 - i64::try_from(index * 3).unwrap_or(0));
+            // Waktu (2) and pengaduan (7) lean lower; the others are mostly 3 or 4.
+            let scores: Vec<String> = (0..9)
+                .map(|unsur| {
+                    let low = if unsur == 2 || unsur == 7 { 2 } else { 3 };
+                    (low + next(2)).to_string()
+                })
+                .collect();
+            let suggestion = if next(3) == 0 {
+                SKM_SUGGESTIONS[usize::try_from(next(8)).unwrap_or(0)]
+            } else {
+                ""
+            };
+            let education = ["sma", "s1", "s1", "s2"][usize::try_from(next(4)).unwrap_or(0)];
+            let form = AnswerForm {
+                scores: std::array::from_fn(|unsur| Some(scores[unsur].as_str())),
+                age: "",
+                sex: ["l", "p"][usize::try_from(next(2)).unwrap_or(0)],
+                education,
+                occupation: "pns",
+                suggestion,
+            };
+            let answer = SurveyAnswer::parse(&form)
+                .map_err(|problems| anyhow::anyhow!("demo survey answer: {problems:?}"))?;
+            answers.push((at, answer));
+        }
+    }
+    store
+        .insert_skm_responses(&answers, &AuditSource::cli("demo"), now)
+        .await?;
     Ok(())
 }
 

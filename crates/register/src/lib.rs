@@ -8,3 +8,4 @@ pub mod health;
 pub mod record;
 pub mod report;
 pub mod sheet;
+pub mod skm;

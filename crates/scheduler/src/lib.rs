@@ -11,6 +11,7 @@
 mod digest;
 mod maintenance;
 mod people;
+mod skm;
 mod tasks;
 
 use std::sync::Arc;
@@ -285,7 +286,10 @@ impl Scheduler {
     pub async fn run(&self, job: Job, now: DateTime<Utc>) -> Result<u32, SchedulerError> {
         let context = &self.context;
         Ok(match job {
-            Job::Reminders => tasks::sweep(context, now).await?,
+            // The survey invitations ride on the reminders' lease and minute.
+            Job::Reminders => {
+                tasks::sweep(context, now).await? + skm::announce(context, now).await?
+            }
             Job::Maintenance => maintenance::sweep_due(context, now).await?,
             Job::HealthChecks => maintenance::sweep_health(context, now).await?,
             Job::Digest => digest::sweep(context, now).await?,

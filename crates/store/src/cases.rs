@@ -492,6 +492,8 @@ async fn write_transition(
         return Ok(Keep::Discard(None));
     }
     write_rest(conn, backend, &existing, &transition, source, now).await?;
+    // The OPD's acceptance invites it to the satisfaction survey in the same transaction.
+    crate::skm::invite_on_acceptance(conn, &transition, now).await?;
     Ok(Keep::Commit(Some(transition)))
 }
 

@@ -26,6 +26,7 @@ pub mod reference;
 pub mod register;
 pub mod reminders;
 pub mod sessions;
+pub mod skm;
 pub mod sops;
 pub mod throttle;
 pub mod tokens;

@@ -70,6 +70,8 @@ mod register_contract;
 mod reminders_contract;
 #[path = "contract/sign_in.rs"]
 mod sign_in;
+#[path = "contract/skm.rs"]
+mod skm_contract;
 #[path = "contract/sop_versions.rs"]
 mod sop_versions_contract;
 // Password recovery links.

@@ -307,6 +307,7 @@ fn routes() -> Router<AppState> {
             post(pages::admin::register_settings::view_admin_pemeliharaan_jaringan_post),
         )
         .merge(api::routes())
+        .merge(pages::skm::routes())
         .fallback(pages::view_not_found)
 }
 

@@ -170,6 +170,13 @@ fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
             ..link("/laporan/mutu-baku", "report-nav")
         });
     }
+    // The satisfaction survey: its report for the office, its invitations for an OPD.
+    if matches!(role, Some(Role::Staff | Role::Auditor | Role::Admin)) {
+        links.push(link("/laporan/skm", "skm-nav"));
+    }
+    if role == Some(Role::OpdOperator) {
+        links.push(link("/survei", "skm-invitations-nav"));
+    }
     if role.is_some() {
         links.push(NavLink {
             active: path.starts_with("/aplikasi"),

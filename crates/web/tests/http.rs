@@ -44,6 +44,9 @@ mod tracking;
 mod reports;
 #[path = "http/sops.rs"]
 mod sops;
+// The satisfaction survey: the berita acara's link, once, expiry, staff refused, the report.
+#[path = "http/skm.rs"]
+mod skm;
 
 const OFFICE: &str = "Dinas Komunikasi dan Informatika Kabupaten Demak";
 const HOST: &str = "pelihara.demakkab.go.id";

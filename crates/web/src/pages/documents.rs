@@ -707,6 +707,7 @@ fn inputs(
                     signoff: acceptance
                         .map(|entry| entry_signoff(tr, entry, pelihara_domain::OPD_POSITION)),
                 },
+                survey: None,
             };
             let number = if agenda_number.is_empty() {
                 format!("BA/{}", case.tracking_code)
@@ -795,7 +796,7 @@ pub(crate) async fn current_or_issue(
     let letterhead = kop.letterhead(services)?;
     let names = names(services, state).await?;
     let tr = Tr::new(lang);
-    let Some((inputs, number)) = inputs(
+    let Some((mut inputs, number)) = inputs(
         kind,
         services,
         tr,
@@ -808,6 +809,11 @@ pub(crate) async fn current_or_issue(
     ) else {
         return Ok(None);
     };
+    // The berita acara of an accepted case carries the OPD's survey link, a fresh one per
+    // issue (only its hash is stored).
+    if let Inputs::Report(report) = &mut inputs {
+        report.survey = crate::pages::skm::survey::link_for_document(app, case.id, now).await?;
+    }
     let verification_id = pelihara_docs::new_verification_id();
     let issue = Issue {
         verify_url: pelihara_docs::verify_url(&app.config().public_base_url, &verification_id),

@@ -16,6 +16,7 @@ pub(crate) mod register;
 pub(crate) mod reports;
 pub(crate) mod sign_in;
 pub(crate) mod tracking;
+pub(crate) mod skm;
 pub(crate) mod verify;
 
 use askama::Template;
