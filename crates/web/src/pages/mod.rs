@@ -15,8 +15,8 @@ pub mod recovery;
 pub(crate) mod register;
 pub(crate) mod reports;
 pub(crate) mod sign_in;
-pub(crate) mod tracking;
 pub(crate) mod skm;
+pub(crate) mod tracking;
 pub(crate) mod verify;
 
 use askama::Template;
