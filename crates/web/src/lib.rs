@@ -252,7 +252,6 @@ fn routes() -> Router<AppState> {
         )
         .route("/lacak", get(pages::tracking::view_lacak_get))
         .route("/lacak/{code}", get(pages::tracking::view_lacak_code_get))
-        .route("/api/v1/lacak/{code}", get(pages::tracking::api_lacak_get))
         .route("/aplikasi", get(pages::register::list::view_aplikasi_get))
         .route(
             "/aplikasi/ekspor",

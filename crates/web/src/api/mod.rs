@@ -2,7 +2,7 @@
 //! engine and visibility rule as the pages (`load_visible`, the engine's commands), for
 //! programs that hold a token instead of a session. `caller` (who calls: `Authorization:
 //! Bearer`, scopes, the rate limit), `problem` (RFC 9457 errors), `cases`, `notifications`,
-//! `sops`.
+//! `sops`, `tracking` (the public tracking, described here, answered by its page).
 //! The OpenAPI 3.1 description is generated from the handlers' own annotations
 //! (`utoipa`), so it cannot drift from them, and is served at `/api/openapi.json`. It must
 //! never decide a case rule nor hold SQL; the shell never imports it.
@@ -12,6 +12,7 @@ pub mod cases;
 pub mod notifications;
 pub mod problem;
 pub mod sops;
+pub mod tracking;
 
 use std::sync::OnceLock;
 
@@ -51,6 +52,7 @@ const MAX_JSON_BYTES: usize = 256 * 1024;
         (name = "cases", description = "Requests: list, read, submit, act"),
         (name = "notifications", description = "The caller's notifications"),
         (name = "sops", description = "The SOP versions, as JSON and as flowcharts"),
+        (name = "tracking", description = "Public tracking by the receipt's number (no token)"),
     ),
     components(schemas(problem::Problem, problem::FieldProblem, problem::ActedBy))
 )]
@@ -90,6 +92,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(sops::list_sops))
         .routes(routes!(sops::get_sop))
         .routes(routes!(sops::get_sop_flowchart))
+        .routes(routes!(tracking::track_request))
 }
 
 /// The OpenAPI 3.1 description of the API, generated from the handlers.
