@@ -269,7 +269,7 @@ fn report_has_every_field_and_both_parafs() {
             "aplikasi/website SIMPUS milik Dinas Kesehatan",
             "Nomor pelacakan : PLH-7Q4K-9XWD",
             // The OPD's survey invitation, with its link in full.
-            "Survei Kepuasan Masyarakat: pindai kode QR atau buka tautan berikut untuk menilai layanan ini (berlaku sampai 27 Desember 2026, sekali isi).",
+            "Survei Kepuasan Masyarakat untuk OPD (kode QR kanan; berlaku sampai 27 Desember 2026, sekali isi):",
             &format!("https://pelihara.demakkab.go.id/survei/{}", "ab".repeat(16)),
             "Temuan : Modul rujukan gagal menyimpan data pasien BPJS.",
             "Kesimpulan : Dapat dipelihara",

@@ -156,4 +156,4 @@ skm-printed = Printed { $date }
 
 notify-skm_invited-title = Satisfaction survey: { $tracking }
 notify-skm_invited-body = Request { $tracking } ({ $subject }) is finished. Please answer the Public Satisfaction Survey for this service; your answers are anonymous and the link works for 30 days.
-docs-skm-invite = Public Satisfaction Survey: scan the QR code or open this link to rate this service (works until { $date }, once).
+docs-skm-invite = Public Satisfaction Survey for the OPD (QR code on the right; works until { $date }, once):

@@ -156,4 +156,4 @@ skm-printed = Dicetak { $date }
 
 notify-skm_invited-title = Survei kepuasan: { $tracking }
 notify-skm_invited-body = Permohonan { $tracking } ({ $subject }) telah selesai. Mohon isi Survei Kepuasan Masyarakat untuk layanan ini; jawaban Anda anonim dan tautannya berlaku 30 hari.
-docs-skm-invite = Survei Kepuasan Masyarakat: pindai kode QR atau buka tautan berikut untuk menilai layanan ini (berlaku sampai { $date }, sekali isi).
+docs-skm-invite = Survei Kepuasan Masyarakat untuk OPD (kode QR kanan; berlaku sampai { $date }, sekali isi):

@@ -173,7 +173,7 @@ async fn survey_path(site: &Site, case: CaseId) -> String {
         .take_while(char::is_ascii_hexdigit)
         .collect();
     assert_eq!(token.len(), 32, "{text}");
-    assert!(text.contains("Survei Kepuasan Masyarakat: pindai kode QR"));
+    assert!(text.contains("Survei Kepuasan Masyarakat untuk OPD (kode QR kanan;"));
     format!("/survei/{token}")
 }
 
