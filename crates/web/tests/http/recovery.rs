@@ -78,6 +78,7 @@ fn with_mailer(site: &Site, port: u16) -> Router {
             office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
             public_base_url: format!("https://{TEST_HOST}"),
             upload_limit_bytes: WebConfig::DEFAULT_UPLOAD_LIMIT_BYTES,
+            trusted_proxies: Default::default(),
         },
         site.test.services.clone(),
     )
