@@ -24,7 +24,7 @@ notify-digest-no-open = No open tasks.
 notify-mail-greeting = Dear { $name },
 notify-mail-open = Open the task: { $link }
 notify-mail-open-button = Open in Pelihara
-notify-mail-footer = This message was sent automatically by Pelihara, Communication and Informatics Office of Demak Regency. Notification channels can be set on the Notifications page.
+notify-mail-footer = This message was sent automatically by Pelihara. Notification channels can be set on the Notifications page.
 notify-subject-prefix = [Pelihara]
 
 notify-skip-email-off = the recipient turned email off

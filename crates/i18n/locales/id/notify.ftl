@@ -24,7 +24,7 @@ notify-digest-no-open = Tidak ada tugas terbuka.
 notify-mail-greeting = Yth. { $name },
 notify-mail-open = Buka tugas: { $link }
 notify-mail-open-button = Buka di Pelihara
-notify-mail-footer = Pesan ini dikirim otomatis oleh Pelihara, Dinas Komunikasi dan Informatika Kabupaten Demak. Saluran notifikasi dapat diatur di halaman Notifikasi.
+notify-mail-footer = Pesan ini dikirim otomatis oleh Pelihara. Saluran notifikasi dapat diatur di halaman Notifikasi.
 notify-subject-prefix = [Pelihara]
 
 notify-skip-email-off = penerima mematikan email
