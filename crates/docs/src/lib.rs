@@ -8,6 +8,7 @@
 
 mod logo;
 pub mod model;
+mod printed;
 mod qr;
 mod record;
 mod render;

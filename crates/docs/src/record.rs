@@ -6,12 +6,11 @@
 
 use std::sync::OnceLock;
 
-use typst::foundations::{Array, Dict, IntoValue, Smart, Value};
+use typst::foundations::Value;
 use typst_as_lib::TypstEngine;
-use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
 
 use crate::model::Setting;
+use crate::printed::{self, Heading, dict, pairs, text, texts};
 use crate::render::{DocsError, LIBERATION_SANS};
 
 /// One step of one case, worded: step, activity, performer, time, standard, verdict.
@@ -60,34 +59,11 @@ fn engine() -> &'static TypstEngine {
     })
 }
 
-fn text(value: &str) -> Value {
-    value.into_value()
-}
-
-fn pairs(facts: &[(String, String)]) -> Value {
-    Value::Array(
-        facts
-            .iter()
-            .map(|(label, value)| Value::Array(Array::from_iter([text(label), text(value)])))
-            .collect(),
-    )
-}
-
-fn dict(entries: Vec<(&str, Value)>) -> Value {
-    let mut dict = Dict::new();
-    for (key, value) in entries {
-        dict.insert(key.into(), value);
-    }
-    Value::Dict(dict)
-}
-
 /// Renders the record as PDF bytes on `setting`'s paper (landscape) with its letterhead.
 pub fn render_maintenance_record(
     record: &MaintenanceRecordDoc,
     setting: &Setting,
 ) -> Result<Vec<u8>, DocsError> {
-    let (width, height) = setting.paper.size_mm();
-    let letterhead = &setting.letterhead;
     let cases = record
         .cases
         .iter()
@@ -98,69 +74,27 @@ pub fn render_maintenance_record(
                 ("facts", pairs(&case.facts)),
                 (
                     "steps",
-                    Value::Array(
-                        case.steps
-                            .iter()
-                            .map(|row| Value::Array(row.iter().map(|cell| text(cell)).collect()))
-                            .collect(),
-                    ),
+                    Value::Array(case.steps.iter().map(|row| texts(row.iter())).collect()),
                 ),
             ])
         })
         .collect();
-    let mut inputs = Dict::new();
-    for (key, value) in [
-        ("lang", text(setting.lang.code())),
-        ("title", text(&record.title)),
-        ("footer", text(&record.footer)),
-        ("printed", text(&record.printed)),
-        (
-            "page",
-            dict(vec![
-                ("width", width.into_value()),
-                ("height", height.into_value()),
-            ]),
-        ),
-        (
-            "kop",
-            dict(vec![
-                ("government", text(&letterhead.government)),
-                ("office", text(&letterhead.office)),
-                ("address", text(&letterhead.address)),
-            ]),
-        ),
-        (
-            "doc",
-            dict(vec![
-                ("facts", pairs(&record.facts)),
-                (
-                    "headers",
-                    Value::Array(record.headers.iter().map(|h| text(h)).collect()),
-                ),
-                ("cases", Value::Array(cases)),
-                ("empty", text(&record.empty)),
-            ]),
-        ),
-    ] {
-        inputs.insert(key.into(), value);
-    }
-    let compiled =
-        engine().compile_with_input::<_, _, PagedDocument>("data-pemeliharaan.typ", inputs);
-    let paged = compiled
-        .output
-        .map_err(|error| DocsError::Typst(error.to_string()))?;
-    let options = PdfOptions {
-        ident: Smart::Custom(format!("data-pemeliharaan-{}", record.title)),
-        ..PdfOptions::default()
-    };
-    let pdf = typst_pdf::pdf(&paged, &options).map_err(|list| {
-        DocsError::Pdf(
-            list.iter()
-                .map(|d| d.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
-    typst::comemo::evict(0);
-    Ok(pdf)
+    let doc = dict(vec![
+        ("facts", pairs(&record.facts)),
+        ("headers", texts(&record.headers)),
+        ("cases", Value::Array(cases)),
+        ("empty", text(&record.empty)),
+    ]);
+    printed::compile(
+        engine(),
+        "data-pemeliharaan.typ",
+        setting,
+        Heading {
+            title: &record.title,
+            footer: &record.footer,
+            printed: &record.printed,
+        },
+        doc,
+        format!("data-pemeliharaan-{}", record.title),
+    )
 }

@@ -6,12 +6,11 @@
 
 use std::sync::OnceLock;
 
-use typst::foundations::{Array, Dict, IntoValue, Smart, Value};
+use typst::foundations::Value;
 use typst_as_lib::TypstEngine;
-use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
 
 use crate::model::Setting;
+use crate::printed::{self, Heading, dict, pairs, text, texts};
 use crate::render::{DocsError, LIBERATION_SANS};
 
 /// One titled table, worded.
@@ -56,35 +55,8 @@ fn engine() -> &'static TypstEngine {
     })
 }
 
-fn text(value: &str) -> Value {
-    value.into_value()
-}
-
-fn texts(values: &[String]) -> Value {
-    Value::Array(values.iter().map(|value| text(value)).collect())
-}
-
-fn pairs(facts: &[(String, String)]) -> Value {
-    Value::Array(
-        facts
-            .iter()
-            .map(|(label, value)| Value::Array(Array::from_iter([text(label), text(value)])))
-            .collect(),
-    )
-}
-
-fn dict(entries: Vec<(&str, Value)>) -> Value {
-    let mut dict = Dict::new();
-    for (key, value) in entries {
-        dict.insert(key.into(), value);
-    }
-    Value::Dict(dict)
-}
-
 /// Renders the report as PDF bytes on `setting`'s paper (landscape) with its letterhead.
 pub fn render_report(report: &ReportDoc, setting: &Setting) -> Result<Vec<u8>, DocsError> {
-    let (width, height) = setting.paper.size_mm();
-    let letterhead = &setting.letterhead;
     let tables = report
         .tables
         .iter()
@@ -99,56 +71,23 @@ pub fn render_report(report: &ReportDoc, setting: &Setting) -> Result<Vec<u8>, D
             ])
         })
         .collect();
-    let mut inputs = Dict::new();
-    for (key, value) in [
-        ("lang", text(setting.lang.code())),
-        ("title", text(&report.title)),
-        ("footer", text(&report.footer)),
-        ("printed", text(&report.printed)),
-        (
-            "page",
-            dict(vec![
-                ("width", width.into_value()),
-                ("height", height.into_value()),
-            ]),
-        ),
-        (
-            "kop",
-            dict(vec![
-                ("government", text(&letterhead.government)),
-                ("office", text(&letterhead.office)),
-                ("address", text(&letterhead.address)),
-            ]),
-        ),
-        (
-            "doc",
-            dict(vec![
-                ("facts", pairs(&report.facts)),
-                ("figures", pairs(&report.figures)),
-                ("tables", Value::Array(tables)),
-                ("empty", text(&report.empty)),
-                ("note", text(&report.note)),
-            ]),
-        ),
-    ] {
-        inputs.insert(key.into(), value);
-    }
-    let compiled = engine().compile_with_input::<_, _, PagedDocument>("laporan.typ", inputs);
-    let paged = compiled
-        .output
-        .map_err(|error| DocsError::Typst(error.to_string()))?;
-    let options = PdfOptions {
-        ident: Smart::Custom(format!("laporan-{}", report.title)),
-        ..PdfOptions::default()
-    };
-    let pdf = typst_pdf::pdf(&paged, &options).map_err(|list| {
-        DocsError::Pdf(
-            list.iter()
-                .map(|d| d.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
-    typst::comemo::evict(0);
-    Ok(pdf)
+    let doc = dict(vec![
+        ("facts", pairs(&report.facts)),
+        ("figures", pairs(&report.figures)),
+        ("tables", Value::Array(tables)),
+        ("empty", text(&report.empty)),
+        ("note", text(&report.note)),
+    ]);
+    printed::compile(
+        engine(),
+        "laporan.typ",
+        setting,
+        Heading {
+            title: &report.title,
+            footer: &report.footer,
+            printed: &report.printed,
+        },
+        doc,
+        format!("laporan-{}", report.title),
+    )
 }

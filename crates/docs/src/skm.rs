@@ -6,12 +6,11 @@
 
 use std::sync::OnceLock;
 
-use typst::foundations::{Array, Dict, IntoValue, Smart, Value};
+use typst::foundations::{Array, Value};
 use typst_as_lib::TypstEngine;
-use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
 
 use crate::model::Setting;
+use crate::printed::{self, Heading, dict, pairs, text, texts};
 use crate::render::{DocsError, LIBERATION_SANS};
 
 /// One unsur's line: no, code (U1), name, sum of scores, NRR, weighted NRR.
@@ -49,99 +48,39 @@ fn engine() -> &'static TypstEngine {
     })
 }
 
-fn text(value: &str) -> Value {
-    value.into_value()
-}
-
-fn pairs(facts: &[(String, String)]) -> Value {
-    Value::Array(
-        facts
-            .iter()
-            .map(|(label, value)| Value::Array(Array::from_iter([text(label), text(value)])))
-            .collect(),
-    )
-}
-
-fn dict(entries: Vec<(&str, Value)>) -> Value {
-    let mut dict = Dict::new();
-    for (key, value) in entries {
-        dict.insert(key.into(), value);
-    }
-    Value::Dict(dict)
-}
-
-fn texts<'a>(items: impl IntoIterator<Item = &'a String>) -> Value {
-    Value::Array(items.into_iter().map(|item| text(item)).collect())
-}
-
 /// Renders the report as PDF bytes on `setting`'s paper with its letterhead.
 pub fn render_skm_report(report: &SkmReportDoc, setting: &Setting) -> Result<Vec<u8>, DocsError> {
-    let (width, height) = setting.paper.size_mm();
-    let letterhead = &setting.letterhead;
-    let mut inputs = Dict::new();
-    for (key, value) in [
-        ("lang", text(setting.lang.code())),
-        ("title", text(&report.title)),
-        ("footer", text(&report.footer)),
-        ("printed", text(&report.printed)),
+    let doc = dict(vec![
+        ("facts", pairs(&report.facts)),
+        ("headers", texts(&report.headers)),
         (
-            "page",
-            dict(vec![
-                ("width", width.into_value()),
-                ("height", height.into_value()),
-            ]),
+            "rows",
+            Value::Array(report.rows.iter().map(texts).collect()),
         ),
         (
-            "kop",
-            dict(vec![
-                ("government", text(&letterhead.government)),
-                ("office", text(&letterhead.office)),
-                ("address", text(&letterhead.address)),
-            ]),
+            "total",
+            Value::Array(Array::from_iter([
+                text(&report.total.0),
+                text(&report.total.1),
+            ])),
         ),
-        (
-            "doc",
-            dict(vec![
-                ("facts", pairs(&report.facts)),
-                ("headers", texts(&report.headers)),
-                (
-                    "rows",
-                    Value::Array(report.rows.iter().map(texts).collect()),
-                ),
-                (
-                    "total",
-                    Value::Array(Array::from_iter([
-                        text(&report.total.0),
-                        text(&report.total.1),
-                    ])),
-                ),
-                ("summary", pairs(&report.summary)),
-                ("method", text(&report.method)),
-                ("bands", text(&report.bands)),
-                ("suggestions_title", text(&report.suggestions_title)),
-                ("suggestions", texts(&report.suggestions)),
-                ("no_suggestions", text(&report.no_suggestions)),
-            ]),
-        ),
-    ] {
-        inputs.insert(key.into(), value);
-    }
-    let compiled = engine().compile_with_input::<_, _, PagedDocument>("skm.typ", inputs);
-    let paged = compiled
-        .output
-        .map_err(|error| DocsError::Typst(error.to_string()))?;
-    let options = PdfOptions {
-        ident: Smart::Custom(format!("skm-{}", report.title)),
-        ..PdfOptions::default()
-    };
-    let pdf = typst_pdf::pdf(&paged, &options).map_err(|list| {
-        DocsError::Pdf(
-            list.iter()
-                .map(|d| d.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
-    typst::comemo::evict(0);
-    Ok(pdf)
+        ("summary", pairs(&report.summary)),
+        ("method", text(&report.method)),
+        ("bands", text(&report.bands)),
+        ("suggestions_title", text(&report.suggestions_title)),
+        ("suggestions", texts(&report.suggestions)),
+        ("no_suggestions", text(&report.no_suggestions)),
+    ]);
+    printed::compile(
+        engine(),
+        "skm.typ",
+        setting,
+        Heading {
+            title: &report.title,
+            footer: &report.footer,
+            printed: &report.printed,
+        },
+        doc,
+        format!("skm-{}", report.title),
+    )
 }

@@ -13,8 +13,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use ipnet::IpNet;
 
-use crate::state::AppState;
-
 /// The networks whose connections are reverse proxies of this office (from `--trusted-proxy`).
 /// Empty by default: then forwarding headers are ignored, since any client can send them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,15 +79,12 @@ pub(crate) struct ResolvedClient(pub String);
 /// Layer: resolves the client's address once (see [`TrustedProxies::client`]) and keeps it in
 /// the request for the sign-in throttle, the audit trail and the logs.
 pub(crate) async fn remember_client_address(
-    State(state): State<AppState>,
+    State(proxies): State<TrustedProxies>,
     mut request: Request,
     next: Next,
 ) -> Response {
     if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let client = state
-            .config()
-            .trusted_proxies
-            .client(*peer, request.headers());
+        let client = proxies.client(*peer, request.headers());
         request.extensions_mut().insert(ResolvedClient(client));
     }
     next.run(request).await

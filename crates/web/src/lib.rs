@@ -361,7 +361,7 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .layer(CompressionLayer::new().gzip(true))
         // Before anything that counts or records by address (sign-in, audit, error pages).
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.config().trusted_proxies.clone(),
             client_address::remember_client_address,
         ))
         // Outside everything that does work: the document worker yields while this counts.
