@@ -64,10 +64,7 @@ pub fn render_report(report: &ReportDoc, setting: &Setting) -> Result<Vec<u8>, D
             dict(vec![
                 ("title", text(&table.title)),
                 ("headers", texts(&table.headers)),
-                (
-                    "rows",
-                    Value::Array(table.rows.iter().map(|row| texts(row)).collect()),
-                ),
+                ("rows", Value::Array(table.rows.iter().map(texts).collect())),
             ])
         })
         .collect();
