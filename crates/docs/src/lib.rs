@@ -6,6 +6,7 @@
 //! environment or the clock, and never builds typst markup out of user text (every text goes
 //! in as a value). Typst stays inside this crate.
 
+mod error;
 mod logo;
 pub mod model;
 mod printed;
@@ -17,10 +18,11 @@ mod skm;
 mod values;
 mod words;
 
+pub use error::DocsError;
 pub use logo::{LOGO_MAX_BYTES, LogoError, LogoFormat, check_logo};
 pub use model::*;
 pub use record::{MaintenanceRecordDoc, RecordCaseDoc, RecordStepRow, render_maintenance_record};
-pub use render::{DocsError, Rendered};
+pub use render::Rendered;
 pub use report::{ReportDoc, ReportTableDoc, render_report};
 pub use skm::{SkmReportDoc, SkmRow, render_skm_report};
 pub use words::terbilang;

@@ -11,6 +11,7 @@ use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
+use crate::error::DocsError;
 use crate::model::{Issue, Setting};
 use crate::{Document, values};
 
@@ -43,16 +44,6 @@ const TEMPLATES: [(&str, &str); 6] = [
     ),
     ("sop.typ", include_str!("../templates/sop.typ")),
 ];
-
-#[derive(Debug, thiserror::Error)]
-pub enum DocsError {
-    #[error("the QR code could not be made: {0}")]
-    Qr(String),
-    #[error("typst: {0}")]
-    Typst(String),
-    #[error("PDF export: {0}")]
-    Pdf(String),
-}
 
 /// A rendered document: the PDF, its SHA-256 and how long it took.
 #[derive(Debug, Clone)]

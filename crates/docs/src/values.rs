@@ -8,8 +8,8 @@ use pelihara_i18n::{Lang, arg, format_date, format_datetime, t, t_args};
 use pelihara_sop::SopDefinition;
 use typst::foundations::{Array, Bytes, Dict, IntoValue, Value};
 
+use crate::error::DocsError;
 use crate::model::*;
-use crate::render::DocsError;
 use crate::{Document, qr};
 
 /// Every label the templates use: `docs-foo-bar` is `l.foo_bar` in typst.
