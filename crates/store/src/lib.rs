@@ -12,6 +12,7 @@ pub mod blobs;
 mod bootstrap;
 pub mod case_list;
 pub mod cases;
+pub mod clock;
 mod codec;
 pub mod compliance;
 pub mod documents;
@@ -28,8 +29,11 @@ pub mod reminders;
 pub mod sessions;
 pub mod skm;
 pub mod sops;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod throttle;
 pub mod tokens;
+pub mod transfer;
 mod write_conn;
 mod writer;
 
@@ -44,6 +48,7 @@ pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
 pub use cases::{CaseSummary, InboxItem, SubmitWith};
+pub use clock::Clock;
 pub use compliance::{
     CaseComplianceRow, ComplianceRow, CoverageRow, DrillPage, DrillRow, Figure, GroupKey, Grouping,
     Outcome, PeriodCounts, ProgressCount, ReportFilter, Spread, TaskCursor, UncoveredApp,
@@ -82,6 +87,9 @@ pub enum StoreError {
     UnknownSop(String),
     #[error("{0} already exists")]
     Duplicate(&'static str),
+    /// A copy's target database already holds an installation (`copy_everything_into`).
+    #[error("the target database is in use: {0}")]
+    TargetInUse(String),
 }
 
 /// A write's result with a unique-constraint violation read as `Duplicate(what)` (a user name,

@@ -117,32 +117,7 @@ struct Harness {
 
 /// A fresh database on the PostgreSQL test server, or `None` outside CI without one.
 async fn postgres_url() -> Option<String> {
-    let Ok(admin_url) = std::env::var("PELIHARA_TEST_POSTGRES_URL") else {
-        let in_ci = std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false");
-        assert!(
-            !in_ci,
-            "PELIHARA_TEST_POSTGRES_URL is not set; CI must run the PostgreSQL contract"
-        );
-        eprintln!("skipped: PELIHARA_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!("pelihara_t_{}", uuid::Uuid::new_v4().simple());
-    let mut connection = sqlx::AnyConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-        .execute(&mut connection)
-        .await
-        .unwrap();
-    connection.close().await.unwrap();
-    let (base, query) = match admin_url.split_once('?') {
-        Some((base, query)) => (base.to_owned(), format!("?{query}")),
-        None => (admin_url.clone(), String::new()),
-    };
-    let base = base
-        .rsplit_once('/')
-        .map(|(server, _)| server.to_owned())
-        .unwrap();
-    Some(format!("{base}/{name}{query}"))
+    pelihara_store::testing::fresh_postgres_url().await
 }
 
 async fn harness(backend: &str) -> Option<Harness> {

@@ -103,6 +103,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
+/// The system clock, not the pages' `Clock`: the refresh stamp is compared with the session's
+/// expiry, which tower-sessions sets from the system clock.
 fn system_millis() -> i64 {
     Utc::now().timestamp_millis()
 }

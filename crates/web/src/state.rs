@@ -5,10 +5,12 @@
 use std::sync::{Arc, OnceLock, Weak};
 
 use axum::extract::FromRef;
-use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
 use pelihara_domain::agenda::AgendaFormat;
 use pelihara_store::{BlobStore, SharedCatalog, Store};
+
+/// The clock the pages read (one type with the scheduler's: `pelihara_store::Clock`).
+pub use pelihara_store::Clock;
 
 use crate::assets::AssetTable;
 use crate::document_queue::{DocumentLocks, DocumentQueue, InFlight, RequestsInFlight};
@@ -75,32 +77,6 @@ pub enum SetupError {
     PublicBaseUrl(String),
     #[error("upload limit must be at least 1 byte")]
     UploadLimit,
-}
-
-/// Where "now" comes from: the system clock in production, a fixed or moving clock in tests
-/// (SLA badges and due moments depend on it).
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
-
-impl Clock {
-    pub fn system() -> Clock {
-        Clock(Arc::new(Utc::now))
-    }
-
-    /// A clock that reads `source` (tests move it).
-    pub fn from_fn(source: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
-        Clock(Arc::new(source))
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Clock")
-    }
 }
 
 /// What pages work with: the store, the SOP versions cases follow, the working calendar, the
