@@ -19,6 +19,7 @@ mod admin_cmd;
 mod background;
 mod backup_cmd;
 mod demo;
+mod migrate_cmd;
 mod runtime;
 mod sop_cmd;
 
@@ -52,6 +53,10 @@ enum Command {
         /// The loopback port to listen on.
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Seed this database instead of the embedded one: postgres://... (an empty database;
+        /// the demo refuses one that has users, it never empties a database).
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Run the server.
     Serve {
@@ -101,6 +106,17 @@ enum Command {
         /// The data folder to fill; must not hold a database.
         #[arg(long)]
         data: PathBuf,
+    },
+    /// Moves an installation from SQLite to PostgreSQL: copies everything into an empty
+    /// PostgreSQL database in one transaction and verifies its audit trail there.
+    Migrate {
+        /// The SQLite database: sqlite://PATH (a running server may keep writing; the copy is
+        /// one snapshot, so stop it first to move everything).
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database: postgres://USER:PASSWORD@HOST/DB, new and empty.
+        #[arg(long)]
+        to: String,
     },
     /// The audit trail.
     Audit {
@@ -278,14 +294,23 @@ fn main() -> anyhow::Result<ExitCode> {
             command: sop_cmd::SopCommand::Versions(command),
         } => runtime()?.block_on(sop_cmd::versions::run(command, lang)),
         Command::Sop { command } => sop_cmd::run(command, lang),
-        Command::Demo { data, port } => runtime()?.block_on(async move {
+        Command::Demo {
+            data,
+            port,
+            database,
+        } => runtime()?.block_on(async move {
             if data.exists() {
                 std::fs::remove_dir_all(&data)
                     .with_context(|| format!("emptying {}", data.display()))?;
             }
             std::fs::create_dir_all(&data)?;
-            let url = runtime::sqlite_url(&data);
+            let url = database.unwrap_or_else(|| runtime::sqlite_url(&data));
             let store = runtime::open_store(&url).await?;
+            // A database given by URL may be someone's: seed only an empty one.
+            if !store.list_users().await?.is_empty() {
+                store.close().await;
+                anyhow::bail!("{}", pelihara_i18n::t(lang, "admin-cli-demo-not-empty"));
+            }
             let logins = demo::seed(&data, store.clone(), chrono::Utc::now()).await?;
             store.close().await;
             let mut banner = format!(
@@ -331,6 +356,9 @@ fn main() -> anyhow::Result<ExitCode> {
             serve(url, data, listen, None, *notify).await
         }),
         Command::Admin { command } => runtime()?.block_on(admin_cmd::run(command, lang)),
+        Command::Migrate { from, to } => {
+            runtime()?.block_on(migrate_cmd::migrate(&from, &to, lang))
+        }
         Command::Backup { to, database } => {
             runtime()?.block_on(backup_cmd::backup(&database, &to, lang))
         }
