@@ -29,6 +29,9 @@ mod intake;
 // The bell, the notification list, channel settings and the delivery log.
 #[path = "http/notifications.rs"]
 mod notifications;
+// Every page route for every kind of person: who is refused, who is answered.
+#[path = "http/matrix.rs"]
+mod matrix;
 // Control characters refused before anything is stored.
 #[path = "http/input.rs"]
 mod input;
