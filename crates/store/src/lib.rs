@@ -18,6 +18,7 @@ pub mod documents;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod maintenance;
+pub mod monitoring;
 pub mod notifications;
 pub mod people;
 mod read;

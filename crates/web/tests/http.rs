@@ -29,6 +29,9 @@ mod intake;
 // The bell, the notification list, channel settings and the delivery log.
 #[path = "http/notifications.rs"]
 mod notifications;
+// The SOP monitoring form: who reads and writes, the proposal, one seal, PDF, XLSX, verification.
+#[path = "http/monitoring.rs"]
+mod monitoring;
 // Control characters refused before anything is stored.
 #[path = "http/input.rs"]
 mod input;
