@@ -106,6 +106,31 @@ async fn the_head_reads_the_dashboard_and_downloads_the_report() {
     browser.close().await;
 }
 
+/// Scrolls the element with HTML id `element` to the middle of the window, at once.
+async fn scroll_to(browser: &Browser, element: &str) {
+    browser
+        .client
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center', behavior: 'instant'});",
+            vec![serde_json::json!(element)],
+        )
+        .await
+        .unwrap();
+}
+
+/// Scrolls the displayed button with `text` to the middle of the window, at once.
+async fn scroll_to_button(browser: &Browser, text: &str) {
+    let button = browser.button_with_text(text).await.expect("the button");
+    browser
+        .client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+            vec![serde_json::to_value(&button).unwrap()],
+        )
+        .await
+        .unwrap();
+}
+
 /// The SOP monitoring form (PermenPAN-RB 35/2012): the admin appoints the Kabid assessor on
 /// the users page; the Kabid opens the form of this half-year (proposed from the Mutu Baku
 /// figures: step 1 finished within its standard), assesses every step, saves the draft and
@@ -169,12 +194,16 @@ async fn the_assessor_fills_and_signs_the_monitoring_form_and_it_verifies() {
     browser
         .fill("tindakan-3", "Ingatkan disposisi lewat notifikasi harian")
         .await;
+    // The form is long: its buttons are scrolled to at once before a click, as the SKM
+    // journey does (Bootstrap's smooth scrolling would still be moving when the click lands).
+    scroll_to(&browser, "monitoring-save").await;
     browser.click_button_with_text(&id("monitoring-save")).await;
     browser.wait_for_text(&id("monitoring-notice-saved")).await;
     browser.screenshot("monitoring-01-draft").await;
     browser.resize(390, 844).await;
     browser.screenshot("monitoring-02-draft-390").await;
     browser.resize(1366, 900).await;
+    scroll_to(&browser, "monitoring-sign").await;
     browser.click_button_with_text(&id("monitoring-sign")).await;
     browser.wait_for_text(&id("monitoring-notice-signed")).await;
     let page = browser.text().await;
@@ -225,6 +254,7 @@ async fn the_assessor_fills_and_signs_the_monitoring_form_and_it_verifies() {
     let page = browser.text().await;
     assert!(page.contains(&id("docs-kind-monitoring-sop")), "{page}");
     browser.upload("pdf", &path).await;
+    scroll_to_button(&browser, &id("docs-verify-upload-submit")).await;
     browser
         .click_button_with_text(&id("docs-verify-upload-submit"))
         .await;

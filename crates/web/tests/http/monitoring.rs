@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use axum::body::to_bytes;
 use axum::http::{StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Asia::Jakarta;
 use pelihara_domain::monitoring::{Assessment, HalfYear};
 use pelihara_web::Clock;
@@ -211,7 +211,7 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     for message in [
         "id=\"catatan-3-error\">Paling banyak 1000 karakter.",
-        "id=\"penilaian-4-error\">Pilih &quot;Berjalan dengan baik&quot; atau &quot;Tidak berjalan dengan baik&quot;.",
+        "id=\"penilaian-4-error\">Pilih &#34;Berjalan dengan baik&#34; atau &#34;Tidak berjalan dengan baik&#34;.",
         "id=\"unit-error\">Isi nama unit kerja.",
     ] {
         assert!(reply.body.contains(message), "{message} not in {}", reply.body);
