@@ -99,8 +99,12 @@ impl HalfYear {
 
     /// Its period for the Mutu Baku figures.
     pub fn period(self) -> Option<crate::report::Period> {
-        crate::report::Period::of(crate::report::PeriodKind::Semester, self.year, self.semester)
-            .ok()
+        crate::report::Period::of(
+            crate::report::PeriodKind::Semester,
+            self.year,
+            self.semester,
+        )
+        .ok()
     }
 }
 
@@ -263,7 +267,10 @@ mod tests {
         };
         let long = "x".repeat(TEXT_MAX + 1);
         let rows = [row(None, ""), row(Some(Assessment::Good), &long)];
-        assert_eq!(check_rows(&rows, false), [(1, "catatan", RowProblem::TooLong)]);
+        assert_eq!(
+            check_rows(&rows, false),
+            [(1, "catatan", RowProblem::TooLong)]
+        );
         assert_eq!(
             check_rows(&rows, true),
             [

@@ -157,7 +157,12 @@ async fn the_assessor_fills_and_signs_the_monitoring_form_and_it_verifies() {
         xpath_literal(&id("admin-assessor-grant"))
     );
     let buttons = browser.visible_xpath(&kabid_row).await;
-    buttons.first().expect("the Kabid's appoint button").click().await.unwrap();
+    buttons
+        .first()
+        .expect("the Kabid's appoint button")
+        .click()
+        .await
+        .unwrap();
     browser
         .wait_for_text(&id("admin-notice-assessor-granted"))
         .await;
@@ -171,7 +176,9 @@ async fn the_assessor_fills_and_signs_the_monitoring_form_and_it_verifies() {
             path.starts_with("/laporan/monitoring-sop")
         })
         .await;
-    browser.goto("/laporan/monitoring-sop?semester=2026-2").await;
+    browser
+        .goto("/laporan/monitoring-sop?semester=2026-2")
+        .await;
     browser.wait_for_text(&id("monitoring-form-title")).await;
     let page = browser.text().await;
     assert!(page.contains("Semester II 2026"), "{page}");
@@ -185,11 +192,17 @@ async fn the_assessor_fills_and_signs_the_monitoring_form_and_it_verifies() {
     );
     for step in 1..=9 {
         browser
-            .check(&format!("penilaian-{step}"), if step == 3 { "not_good" } else { "good" })
+            .check(
+                &format!("penilaian-{step}"),
+                if step == 3 { "not_good" } else { "good" },
+            )
             .await;
     }
     browser
-        .fill("catatan-3", "Disposisi Kepala Dinas belum tercatat semester ini")
+        .fill(
+            "catatan-3",
+            "Disposisi Kepala Dinas belum tercatat semester ini",
+        )
         .await;
     browser
         .fill("tindakan-3", "Ingatkan disposisi lewat notifikasi harian")
@@ -209,7 +222,10 @@ async fn the_assessor_fills_and_signs_the_monitoring_form_and_it_verifies() {
     let page = browser.text().await;
     assert!(page.contains(&id("monitoring-status-signed")), "{page}");
     assert!(page.contains("Ingatkan disposisi lewat notifikasi harian"));
-    assert!(!browser.has_field("catatan-3").await, "a signed form is not editable");
+    assert!(
+        !browser.has_field("catatan-3").await,
+        "a signed form is not editable"
+    );
     browser.screenshot("monitoring-03-signed").await;
     browser.resize(390, 844).await;
     browser.screenshot("monitoring-04-signed-390").await;

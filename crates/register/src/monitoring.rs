@@ -88,8 +88,20 @@ pub fn monitoring_xlsx(sheet_data: &MonitoringSheet) -> Result<Vec<u8>, ExportEr
         // An empty cell stays blank (bordered), not an empty string.
         let cells = [
             (1, guard_formula(&row.procedure), &cell),
-            (2, if row.good { TICK.into() } else { String::new() }, &centred),
-            (3, if row.not_good { TICK.into() } else { String::new() }, &centred),
+            (
+                2,
+                if row.good { TICK.into() } else { String::new() },
+                &centred,
+            ),
+            (
+                3,
+                if row.not_good {
+                    TICK.into()
+                } else {
+                    String::new()
+                },
+                &centred,
+            ),
             (4, guard_formula(&row.note), &cell),
             (5, guard_formula(&row.action), &cell),
             (6, guard_formula(&row.paraf), &centred),

@@ -95,7 +95,7 @@ pub struct Assessor {
 /// What became of a save.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveOutcome {
-    Saved(MonitoringForm),
+    Saved(Box<MonitoringForm>),
     /// The form was signed meanwhile: nothing changed.
     AlreadySigned,
     /// Someone saved (or made) the form since the revision given: nothing changed.
@@ -105,7 +105,7 @@ pub enum SaveOutcome {
 /// What became of a signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignOutcome {
-    Signed(MonitoringForm),
+    Signed(Box<MonitoringForm>),
     /// Signed before (by this or another attempt): nothing changed.
     AlreadySigned,
     /// Saved since the revision given: nothing changed.
@@ -321,33 +321,31 @@ impl Store {
                         .await?;
                         inserted.rows_affected()
                     }
-                    Some(revision) => {
-                        sqlx::query(
-                            "update sop_monitoring_forms set sop_version = $1, sop_title = $2, \
+                    Some(revision) => sqlx::query(
+                        "update sop_monitoring_forms set sop_version = $1, sop_title = $2, \
                              sop_number = $3, unit = $4, threshold_percent = $5, rows_json = $6, \
                              assessor_id = $7, assessor_name = $8, assessor_nip = $9, \
                              revision = revision + 1, updated_at = $10 \
                              where sop_code = $11 and year = $12 and semester = $13 \
                              and revision = $14 and signed_at is null",
-                        )
-                        .bind(i64::from(draft.sop_version))
-                        .bind(draft.sop_title.clone())
-                        .bind(draft.sop_number.clone())
-                        .bind(draft.unit.clone())
-                        .bind(i64::from(draft.threshold_percent))
-                        .bind(rows.clone())
-                        .bind(assessor.id.to_string())
-                        .bind(assessor.name.clone())
-                        .bind(assessor.nip.clone())
-                        .bind(millis(now))
-                        .bind(draft.sop_code.clone())
-                        .bind(i64::from(draft.half.year))
-                        .bind(i64::from(draft.half.semester))
-                        .bind(revision)
-                        .execute(&mut **tx)
-                        .await?
-                        .rows_affected()
-                    }
+                    )
+                    .bind(i64::from(draft.sop_version))
+                    .bind(draft.sop_title.clone())
+                    .bind(draft.sop_number.clone())
+                    .bind(draft.unit.clone())
+                    .bind(i64::from(draft.threshold_percent))
+                    .bind(rows.clone())
+                    .bind(assessor.id.to_string())
+                    .bind(assessor.name.clone())
+                    .bind(assessor.nip.clone())
+                    .bind(millis(now))
+                    .bind(draft.sop_code.clone())
+                    .bind(i64::from(draft.half.year))
+                    .bind(i64::from(draft.half.semester))
+                    .bind(revision)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected(),
                 };
                 if written != 1 {
                     return Err(StoreError::Duplicate("monitoring form revision"));
@@ -358,7 +356,7 @@ impl Store {
         match result {
             Ok(()) => Ok(
                 match self.monitoring_form(&draft.sop_code, draft.half).await? {
-                    Some(form) => SaveOutcome::Saved(form),
+                    Some(form) => SaveOutcome::Saved(Box::new(form)),
                     None => SaveOutcome::Stale,
                 },
             ),
@@ -437,7 +435,7 @@ impl Store {
             .await;
         match result {
             Ok(()) => Ok(match self.monitoring_form_by_id(id).await? {
-                Some(form) => SignOutcome::Signed(form),
+                Some(form) => SignOutcome::Signed(Box::new(form)),
                 None => SignOutcome::Missing,
             }),
             Err(StoreError::Duplicate(_)) => Ok(match self.monitoring_form_by_id(id).await? {

@@ -66,14 +66,34 @@ async fn assessor_grants_are_given_once_and_audited(h: Harness) {
     let admin = AuditSource::cli("test");
     let kabid = h.kabid.user.id;
     assert!(!h.store.is_assessor(kabid).await.unwrap());
-    assert!(h.store.set_assessor(kabid, true, &admin, now).await.unwrap());
+    assert!(
+        h.store
+            .set_assessor(kabid, true, &admin, now)
+            .await
+            .unwrap()
+    );
     // A second grant changes nothing and records nothing.
-    assert!(!h.store.set_assessor(kabid, true, &admin, now).await.unwrap());
+    assert!(
+        !h.store
+            .set_assessor(kabid, true, &admin, now)
+            .await
+            .unwrap()
+    );
     assert!(h.store.is_assessor(kabid).await.unwrap());
     assert_eq!(h.store.assessors().await.unwrap(), vec![kabid]);
     assert_eq!(actions(&h, "monitoring.assessor_grant").await, 1);
-    assert!(h.store.set_assessor(kabid, false, &admin, now).await.unwrap());
-    assert!(!h.store.set_assessor(kabid, false, &admin, now).await.unwrap());
+    assert!(
+        h.store
+            .set_assessor(kabid, false, &admin, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !h.store
+            .set_assessor(kabid, false, &admin, now)
+            .await
+            .unwrap()
+    );
     assert!(!h.store.is_assessor(kabid).await.unwrap());
     assert!(h.store.assessors().await.unwrap().is_empty());
     assert_eq!(actions(&h, "monitoring.assessor_revoke").await, 1);
@@ -111,7 +131,13 @@ async fn a_draft_is_saved_edited_and_signed_once(h: Harness) {
     let t1 = t0 + chrono::Duration::minutes(5);
     let edited = h
         .store
-        .save_monitoring_draft(&draft(&h, "Diperbaiki"), Some(1), &assessor(&h), &source(&h), t1)
+        .save_monitoring_draft(
+            &draft(&h, "Diperbaiki"),
+            Some(1),
+            &assessor(&h),
+            &source(&h),
+            t1,
+        )
         .await
         .unwrap();
     let SaveOutcome::Saved(second) = edited else {
@@ -128,7 +154,13 @@ async fn a_draft_is_saved_edited_and_signed_once(h: Harness) {
         SaveOutcome::Stale
     );
     assert_eq!(
-        h.store.monitoring_form(&code, half).await.unwrap().unwrap().rows[0].note,
+        h.store
+            .monitoring_form(&code, half)
+            .await
+            .unwrap()
+            .unwrap()
+            .rows[0]
+            .note,
         "Diperbaiki"
     );
     assert_eq!(actions(&h, "monitoring.save").await, 2);
@@ -167,7 +199,13 @@ async fn a_draft_is_saved_edited_and_signed_once(h: Harness) {
     let t3 = t2 + chrono::Duration::minutes(5);
     assert_eq!(
         h.store
-            .save_monitoring_draft(&draft(&h, "Sesudah"), Some(2), &assessor(&h), &source(&h), t3)
+            .save_monitoring_draft(
+                &draft(&h, "Sesudah"),
+                Some(2),
+                &assessor(&h),
+                &source(&h),
+                t3
+            )
             .await
             .unwrap(),
         SaveOutcome::AlreadySigned
@@ -187,7 +225,7 @@ async fn a_draft_is_saved_edited_and_signed_once(h: Harness) {
         SignOutcome::Missing
     );
     let stored = h.store.monitoring_form(&code, half).await.unwrap().unwrap();
-    assert_eq!(stored, sealed);
+    assert_eq!(stored, *sealed);
     assert_eq!(actions(&h, "monitoring.sign").await, 1);
     assert_eq!(actions(&h, "monitoring.save").await, 2);
 
@@ -221,6 +259,7 @@ async fn of_simultaneous_signatures_exactly_one_wins(h: Harness) {
     else {
         panic!("not saved");
     };
+    let (id, revision) = (form.id, form.revision);
     let mut handles = Vec::new();
     for attempt in 0..8_i64 {
         let store = h.store.clone();
@@ -229,7 +268,7 @@ async fn of_simultaneous_signatures_exactly_one_wins(h: Harness) {
         let at = t0 + chrono::Duration::seconds(attempt + 1);
         handles.push(tokio::spawn(async move {
             store
-                .sign_monitoring_form(form.id, form.revision, &signer, &source, at)
+                .sign_monitoring_form(id, revision, &signer, &source, at)
                 .await
                 .unwrap()
         }));
@@ -244,7 +283,12 @@ async fn of_simultaneous_signatures_exactly_one_wins(h: Harness) {
     }
     assert_eq!(signed, 1);
     assert_eq!(actions(&h, "monitoring.sign").await, 1);
-    let stored = h.store.monitoring_form_by_id(form.id).await.unwrap().unwrap();
+    let stored = h
+        .store
+        .monitoring_form_by_id(form.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(stored.seal_holds());
     assert_eq!(h.store.verify_audit().await.unwrap().first_bad, None);
 }

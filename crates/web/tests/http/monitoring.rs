@@ -95,11 +95,19 @@ fn fields<'a>(revision: &'a str, note_3: &'a str) -> Vec<(String, String)> {
     fields.retain(|(name, _)| name != "catatan-3");
     fields.push(("catatan-3".into(), note_3.into()));
     fields.retain(|(name, _)| name != "tindakan-2");
-    fields.push(("tindakan-2".into(), "Percepat registrasi surat masuk".into()));
+    fields.push((
+        "tindakan-2".into(),
+        "Percepat registrasi surat masuk".into(),
+    ));
     fields
 }
 
-async fn post(site: &Site, cookie: &str, uri: &str, fields: &[(String, String)]) -> super::cases::Reply {
+async fn post(
+    site: &Site,
+    cookie: &str,
+    uri: &str,
+    fields: &[(String, String)],
+) -> super::cases::Reply {
     let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()))
@@ -151,7 +159,10 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     let kabid_id = site.people().staff_in("kabid_aptika");
 
     // An OPD's operator has no such page, nor its downloads.
-    assert_eq!(site.get(&operator, PAGE).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        site.get(&operator, PAGE).await.status,
+        StatusCode::NOT_FOUND
+    );
     let reply = post(&site, &operator, PAGE, &fields("", "x")).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 
@@ -159,16 +170,29 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     // figures, step 3 without tasks; no form to fill.
     let page = site.get(&auditor, PAGE).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Formulir Monitoring SOP"), "{}", page.body);
+    assert!(
+        page.body.contains("Formulir Monitoring SOP"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Semester I 2026"));
     assert!(page.body.contains("80 % tugas selesai dalam Mutu Baku"));
     assert!(!page.body.contains("id=\"monitoring-form\""));
-    assert!(page.body.contains("data-step=\"2\" data-assessment=\"not_good\""));
-    assert!(page.body.contains("data-step=\"1\" data-assessment=\"good\""));
+    assert!(
+        page.body
+            .contains("data-step=\"2\" data-assessment=\"not_good\"")
+    );
+    assert!(
+        page.body
+            .contains("data-step=\"1\" data-assessment=\"good\"")
+    );
     assert!(page.body.contains(
         "Di bawah ambang: 1 tugas selesai; 0,0 % dalam Mutu Baku (ambang 80 %); median 30 menit, Mutu Baku 5 menit."
     ), "{}", page.body);
-    assert!(page.body.contains("Tidak ada tugas yang selesai pada semester ini."));
+    assert!(
+        page.body
+            .contains("Tidak ada tugas yang selesai pada semester ini.")
+    );
     // Nobody but an assessor writes.
     for cookie in [&auditor, &kabid, &admin] {
         let reply = post(&site, cookie, PAGE, &fields("", "x")).await;
@@ -178,12 +202,20 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
 
     // The admin appoints the Kabid; an operator cannot be appointed.
     let reply = site
-        .post_form(&admin, &format!("/admin/pengguna/{kabid_id}/penilai"), &[("grant", "1")])
+        .post_form(
+            &admin,
+            &format!("/admin/pengguna/{kabid_id}/penilai"),
+            &[("grant", "1")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let operator_id = site.people().operator;
     let reply = site
-        .post_form(&admin, &format!("/admin/pengguna/{operator_id}/penilai"), &[("grant", "1")])
+        .post_form(
+            &admin,
+            &format!("/admin/pengguna/{operator_id}/penilai"),
+            &[("grant", "1")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(store.assessors().await.unwrap(), vec![kabid_id]);
@@ -191,7 +223,11 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     assert!(users.body.contains("data-assessor=\"1\""));
     // Not every signed-in person may appoint.
     let reply = site
-        .post_form(&kabid, &format!("/admin/pengguna/{kabid_id}/penilai"), &[("grant", "0")])
+        .post_form(
+            &kabid,
+            &format!("/admin/pengguna/{kabid_id}/penilai"),
+            &[("grant", "0")],
+        )
         .await;
     assert!(reply.status.is_client_error());
     assert!(store.is_assessor(kabid_id).await.unwrap());
@@ -199,7 +235,12 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     // The assessor sees the form with the proposal chosen.
     let page = site.get(&kabid, PAGE).await;
     assert!(page.body.contains("id=\"monitoring-form\""));
-    assert!(page.body.contains("id=\"penilaian-2-not_good\" value=\"not_good\" checked"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("id=\"penilaian-2-not_good\" value=\"not_good\" checked"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("id=\"monitoring-sign\""));
 
     // Bad input: every field says what is wrong, nothing is stored.
@@ -214,7 +255,11 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
         "id=\"penilaian-4-error\">Pilih &#34;Berjalan dengan baik&#34; atau &#34;Tidak berjalan dengan baik&#34;.",
         "id=\"unit-error\">Isi nama unit kerja.",
     ] {
-        assert!(reply.body.contains(message), "{message} not in {}", reply.body);
+        assert!(
+            reply.body.contains(message),
+            "{message} not in {}",
+            reply.body
+        );
     }
     assert_eq!(store.monitoring_form(code, half).await.unwrap(), None);
 
@@ -232,20 +277,32 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     let reply = post(&site, &kabid, PAGE, &fields("1", "Basi")).await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
     let draft = store.monitoring_form(code, half).await.unwrap().unwrap();
-    assert_eq!((draft.revision, draft.rows[2].note.as_str()), (2, "Disposisi lancar"));
+    assert_eq!(
+        (draft.revision, draft.rows[2].note.as_str()),
+        (2, "Disposisi lancar")
+    );
     // A draft has no PDF yet, but an XLSX.
-    let (status, _, _) = download(&site, &auditor, &format!("{PAGE}/{}/ekspor/pdf", draft.id)).await;
+    let (status, _, _) =
+        download(&site, &auditor, &format!("{PAGE}/{}/ekspor/pdf", draft.id)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The auditor may not sign; the assessor signs once.
     let id = draft.id.to_string();
     let reply = site
-        .post_form(&auditor, &format!("{PAGE}/paraf"), &[("formulir", &id), ("revisi", "2")])
+        .post_form(
+            &auditor,
+            &format!("{PAGE}/paraf"),
+            &[("formulir", &id), ("revisi", "2")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     clock.set(wib(2026, 7, 15, 10, 0));
     let reply = site
-        .post_form(&kabid, &format!("{PAGE}/paraf"), &[("formulir", &id), ("revisi", "2")])
+        .post_form(
+            &kabid,
+            &format!("{PAGE}/paraf"),
+            &[("formulir", &id), ("revisi", "2")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let signed = store.monitoring_form(code, half).await.unwrap().unwrap();
@@ -256,10 +313,17 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert!(reply.body.contains("sudah diparaf"), "{}", reply.body);
     let reply = site
-        .post_form(&kabid, &format!("{PAGE}/paraf"), &[("formulir", &id), ("revisi", "2")])
+        .post_form(
+            &kabid,
+            &format!("{PAGE}/paraf"),
+            &[("formulir", &id), ("revisi", "2")],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
-    assert_eq!(store.monitoring_form(code, half).await.unwrap().unwrap(), signed);
+    assert_eq!(
+        store.monitoring_form(code, half).await.unwrap().unwrap(),
+        signed
+    );
     let signs = store
         .recent_events(100)
         .await
@@ -309,10 +373,17 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
         .unwrap()
         .unwrap();
     assert_eq!(issued.sha256, pelihara_docs::sha256_hex(&pdf));
-    assert!(text.contains(&issued.id), "the verification address is printed: {text}");
+    assert!(
+        text.contains(&issued.id),
+        "the verification address is printed: {text}"
+    );
     let verify = site.get("", &format!("/verifikasi/{}", issued.id)).await;
     assert_eq!(verify.status, StatusCode::OK);
-    assert!(verify.body.contains("Formulir Monitoring SOP"), "{}", verify.body);
+    assert!(
+        verify.body.contains("Formulir Monitoring SOP"),
+        "{}",
+        verify.body
+    );
     assert!(verify.body.contains(&issued.sha256));
 
     // The XLSX holds the same rows, the chosen assessment ticked.
@@ -328,7 +399,10 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
         .expect("step 2's row");
     assert_eq!(second[3], Data::String("✓".into()));
     assert_eq!(second[2], Data::Empty);
-    assert_eq!(second[5], Data::String("Percepat registrasi surat masuk".into()));
+    assert_eq!(
+        second[5],
+        Data::String("Percepat registrasi surat masuk".into())
+    );
     assert_eq!(second[6], Data::String("SK".into()));
     assert!(
         rows.iter()
@@ -355,14 +429,25 @@ async fn the_admin_sets_the_threshold_the_next_proposal_uses() {
             .post_form(&admin, &format!("{PAGE}/ambang"), &[("ambang", bad)])
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
-        assert!(reply.body.contains("id=\"ambang-error\">Isi bilangan bulat 1 sampai 100."));
+        assert!(
+            reply
+                .body
+                .contains("id=\"ambang-error\">Isi bilangan bulat 1 sampai 100.")
+        );
     }
-    assert_eq!(store.setting("monitoring.threshold_percent").await.unwrap(), None);
+    assert_eq!(
+        store.setting("monitoring.threshold_percent").await.unwrap(),
+        None
+    );
     let reply = site
         .post_form(
             &admin,
             &format!("{PAGE}/ambang"),
-            &[("ambang", "50"), ("sop", "pemeliharaan-aplikasi-website"), ("semester", "2026-1")],
+            &[
+                ("ambang", "50"),
+                ("sop", "pemeliharaan-aplikasi-website"),
+                ("semester", "2026-1"),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);

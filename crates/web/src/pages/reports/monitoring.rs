@@ -21,11 +21,11 @@ use chrono::{DateTime, Utc};
 use pelihara_docs::{
     Document, DocumentKind, Issue, MonitoringFormDoc, MonitoringHeaders, MonitoringRowDoc, Setting,
 };
+use pelihara_domain::Role;
 use pelihara_domain::monitoring::{
     Assessment, DEFAULT_THRESHOLD_PERCENT, HalfYear, MonitoringRow, StepFigures, check_rows,
     may_assess, may_read, propose,
 };
-use pelihara_domain::Role;
 use pelihara_i18n::{arg, format_date, format_datetime, t_args};
 use pelihara_register::monitoring::{MonitoringLine, MonitoringSheet, monitoring_xlsx};
 use pelihara_sop::{SopDefinition, StepKind};
@@ -228,9 +228,9 @@ async fn propose_rows(
     Ok(procedures(sop)
         .into_iter()
         .map(|(no, procedure)| {
-            let row = figures.iter().find(|row| {
-                row.group.sop_version == sop.header.version && row.group.step_no == no
-            });
+            let row = figures
+                .iter()
+                .find(|row| row.group.sop_version == sop.header.version && row.group.step_no == no);
             let step = StepFigures {
                 finished: row.map_or(0, |row| row.finished),
                 met: row.map_or(0, |row| row.met),
@@ -433,11 +433,7 @@ fn signed_text(services: &Services, tr: Tr, form: &MonitoringForm) -> String {
             ("name", arg(&form.assessor_name)),
             (
                 "at",
-                arg(format_datetime(
-                    tr.lang(),
-                    services.calendar.time_zone,
-                    at,
-                )),
+                arg(format_datetime(tr.lang(), services.calendar.time_zone, at)),
             ),
         ],
     )
@@ -480,7 +476,12 @@ async fn render(
                 half_code(form.half)
             ),
             sop_title: form.sop_title.clone(),
-            period: half_label(tr, form.half),
+            // Short: the list must read on a phone.
+            period: form
+                .half
+                .period()
+                .map(|period| period_label(tr, &period))
+                .unwrap_or_else(|| half_code(form.half)),
             status: tr.t(if form.signed_at.is_some() {
                 "monitoring-status-signed"
             } else {
@@ -559,7 +560,10 @@ async fn render(
             .collect();
         partial.sop_code = sop.header.code.clone();
         partial.semester = half_code(half);
-        let stored = services.store.monitoring_form(&sop.header.code, half).await?;
+        let stored = services
+            .store
+            .monitoring_form(&sop.header.code, half)
+            .await?;
         let (mut draft, assessor) = match &stored {
             Some(form) => (
                 draft_of(form),
@@ -733,7 +737,10 @@ pub(crate) async fn view_laporan_monitoring_sop_post(
     let Some((sop, half)) = choose(services, &sop_code, &semester)? else {
         return Err(WebError::NotFound);
     };
-    let stored = services.store.monitoring_form(&sop.header.code, half).await?;
+    let stored = services
+        .store
+        .monitoring_form(&sop.header.code, half)
+        .await?;
     let revision_text = data.text("revisi");
     let revision = match revision_text.as_str() {
         "" => None,
@@ -1026,7 +1033,9 @@ fn printed(
         paraf: tr.t("monitoring-col-paraf"),
     };
     let when = form.signed_at.unwrap_or(form.updated_at);
-    let local = when.with_timezone(&services.calendar.time_zone).date_naive();
+    let local = when
+        .with_timezone(&services.calendar.time_zone)
+        .date_naive();
     let place_date = if place.trim().is_empty() {
         format_date(lang, local)
     } else {
@@ -1214,9 +1223,7 @@ pub(crate) async fn view_laporan_monitoring_sop_ekspor_get(
         .ok_or(WebError::NotFound)?;
     let stem = format!(
         "monitoring-sop-{}-{}-{}",
-        form.sop_code,
-        form.half.year,
-        form.half.semester
+        form.sop_code, form.half.year, form.half.semester
     )
     .replace(['"', '\\', '/'], "_");
     match format.as_str() {
