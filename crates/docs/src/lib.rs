@@ -1,5 +1,5 @@
 //! Pelihara's official documents as PDFs: lembar disposisi, kartu kendali, tanda terima,
-//! berita acara pemeliharaan and the SOP document, laid out by typst (used as a library, with
+//! berita acara pemeliharaan, the SOP document and the signed SOP monitoring form, laid out by typst (used as a library, with
 //! bundled fonts) on A4 or F4 paper, each with a QR code to its public verification page.
 //!
 //! Pure: inputs are plain structs ([`model`]); this crate never reads a store, a file, the
@@ -39,15 +39,18 @@ pub enum DocumentKind {
     Receipt,
     MaintenanceReport,
     Sop,
+    /// The SOP monitoring form of PermenPAN-RB 35/2012, signed by its assessor.
+    MonitoringForm,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 5] = [
+    pub const ALL: [DocumentKind; 6] = [
         DocumentKind::DispositionSheet,
         DocumentKind::ControlCard,
         DocumentKind::Receipt,
         DocumentKind::MaintenanceReport,
         DocumentKind::Sop,
+        DocumentKind::MonitoringForm,
     ];
 
     /// The stable code (database, URLs).
@@ -58,6 +61,7 @@ impl DocumentKind {
             DocumentKind::Receipt => "tanda-terima",
             DocumentKind::MaintenanceReport => "berita-acara",
             DocumentKind::Sop => "sop",
+            DocumentKind::MonitoringForm => "monitoring-sop",
         }
     }
 
@@ -81,6 +85,7 @@ pub enum Document<'a> {
     Receipt(&'a Receipt),
     MaintenanceReport(&'a MaintenanceReport),
     Sop(&'a SopDefinition),
+    MonitoringForm(&'a MonitoringFormDoc),
 }
 
 impl Document<'_> {
@@ -91,6 +96,7 @@ impl Document<'_> {
             Document::Receipt(_) => DocumentKind::Receipt,
             Document::MaintenanceReport(_) => DocumentKind::MaintenanceReport,
             Document::Sop(_) => DocumentKind::Sop,
+            Document::MonitoringForm(_) => DocumentKind::MonitoringForm,
         }
     }
 }

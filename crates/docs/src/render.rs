@@ -24,7 +24,7 @@ pub(crate) const LIBERATION_SANS: [&[u8]; 4] = [
     include_bytes!("../fonts/LiberationSans-BoldItalic.ttf"),
 ];
 
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 7] = [
     ("common.typ", include_str!("../templates/common.typ")),
     (
         "lembar-disposisi.typ",
@@ -43,6 +43,10 @@ const TEMPLATES: [(&str, &str); 6] = [
         include_str!("../templates/berita_acara.typ"),
     ),
     ("sop.typ", include_str!("../templates/sop.typ")),
+    (
+        "monitoring-sop.typ",
+        include_str!("../templates/monitoring_sop.typ"),
+    ),
 ];
 
 /// A rendered document: the PDF, its SHA-256 and how long it took.

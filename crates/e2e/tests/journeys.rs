@@ -25,7 +25,8 @@ mod api_journey;
 #[path = "other_sops.rs"]
 mod other_sops;
 
-// The dashboard and the Mutu Baku report, downloaded as XLSX and PDF by the Kepala Dinas.
+// The dashboard and the Mutu Baku report, downloaded as XLSX and PDF by the Kepala Dinas; the
+// SOP monitoring form filled and signed by its assessor, verified at /verifikasi.
 #[path = "reports.rs"]
 mod reports_journey;
 // The satisfaction survey from the berita acara's link, and the SKM report with its exports.

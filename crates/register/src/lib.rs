@@ -5,6 +5,7 @@
 
 pub mod allow_list;
 pub mod health;
+pub mod monitoring;
 pub mod record;
 pub mod report;
 pub mod sheet;

@@ -19,6 +19,7 @@ pub mod documents;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod maintenance;
+pub mod monitoring;
 pub mod notifications;
 pub mod people;
 mod read;

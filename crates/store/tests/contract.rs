@@ -60,6 +60,9 @@ mod documents_contract;
 mod intake_contract;
 #[path = "contract/maintenance.rs"]
 mod maintenance_contract;
+// The SOP monitoring forms: assessor grants, drafts, one seal.
+#[path = "contract/monitoring.rs"]
+mod monitoring_contract;
 #[path = "contract/notifications.rs"]
 mod notifications;
 #[path = "contract/people.rs"]

@@ -51,6 +51,7 @@ pub use error::{UserMessage, WebError};
 pub use lang::Tr;
 /// The letterhead setting documents print (the demo seeds it; `/admin/kop` edits it).
 pub use pages::documents::{KOP_SETTING, Kop};
+pub use pages::reports::monitoring::monitoring_proposal;
 pub use people::UserMenu;
 pub use shell::{NavLink, Shell};
 pub use state::{AppState, Clock, Services, SetupError, WebConfig};
@@ -92,6 +93,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/admin/pengguna/{id}/aktif",
             post(pages::admin::users::view_admin_user_active_post),
+        )
+        .route(
+            "/admin/pengguna/{id}/penilai",
+            post(pages::admin::users::view_admin_user_assessor_post),
         )
         .route(
             "/admin/pengguna/{id}",
@@ -223,6 +228,23 @@ fn routes() -> Router<AppState> {
         .route(
             "/laporan/pemeliharaan",
             get(pages::reports::coverage::view_laporan_pemeliharaan_get),
+        )
+        .route(
+            "/laporan/monitoring-sop",
+            get(pages::reports::monitoring::view_laporan_monitoring_sop_get)
+                .post(pages::reports::monitoring::view_laporan_monitoring_sop_post),
+        )
+        .route(
+            "/laporan/monitoring-sop/paraf",
+            post(pages::reports::monitoring::view_laporan_monitoring_sop_paraf_post),
+        )
+        .route(
+            "/laporan/monitoring-sop/ambang",
+            post(pages::reports::monitoring::view_laporan_monitoring_sop_ambang_post),
+        )
+        .route(
+            "/laporan/monitoring-sop/{id}/ekspor/{format}",
+            get(pages::reports::monitoring::view_laporan_monitoring_sop_ekspor_get),
         )
         .route("/permohonan", get(pages::cases::list::view_permohonan_get))
         .route(

@@ -32,6 +32,9 @@ mod notifications;
 // Every page route for every kind of person: who is refused, who is answered.
 #[path = "http/matrix.rs"]
 mod matrix;
+// The SOP monitoring form: who reads and writes, the proposal, one seal, PDF, XLSX, verification.
+#[path = "http/monitoring.rs"]
+mod monitoring;
 // Control characters refused before anything is stored.
 #[path = "http/input.rs"]
 mod input;

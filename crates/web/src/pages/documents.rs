@@ -334,7 +334,8 @@ fn revision(kind: DocumentKind, state: &CaseState) -> i64 {
                 | Record::Presentation { .. }
                 | Record::Acceptance { .. }
         ),
-        DocumentKind::Sop => false,
+        // A monitoring form is no case's document (`pages/reports/monitoring.rs` issues it).
+        DocumentKind::Sop | DocumentKind::MonitoringForm => false,
     };
     let count = state
         .entries
@@ -720,10 +721,12 @@ fn inputs(
             let number = sop.header.number.clone();
             Some((Inputs::Sop(sop), number))
         }
+        // Not a case's document: its download on a case is a 404.
+        DocumentKind::MonitoringForm => None,
     }
 }
 
-fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
+pub(crate) fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -94,6 +94,8 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
     let key = match code? {
         "user-created" => "admin-notice-user-created",
         "user-enabled" => "admin-notice-user-enabled",
+        "assessor-granted" => "admin-notice-assessor-granted",
+        "assessor-revoked" => "admin-notice-assessor-revoked",
         "user-disabled" => "admin-notice-user-disabled",
         "delegation-created" => "admin-notice-delegation-created",
         "delegation-revoked" => "admin-notice-delegation-revoked",
