@@ -28,6 +28,10 @@ mod other_sops;
 // The dashboard and the Mutu Baku report, downloaded as XLSX and PDF by the Kepala Dinas.
 #[path = "reports.rs"]
 mod reports_journey;
+// A new office installs Pelihara from an empty folder with the real binary: the setup link,
+// the office's identity, the import of OPDs and users, an invitation used.
+#[path = "first_run.rs"]
+mod first_run;
 // The satisfaction survey from the berita acara's link, and the SKM report with its exports.
 #[path = "skm.rs"]
 mod skm;

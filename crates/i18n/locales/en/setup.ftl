@@ -16,6 +16,7 @@ setup-nip = NIP
 setup-email = Email
 setup-help-email = For password recovery and notifications.
 setup-password = Password
+setup-password-again = Repeat the password
 setup-submit = Save and finish the setup
 setup-to-sign-in = To the sign-in page
 setup-done = The setup is done. Sign in with the administrator account you just created.

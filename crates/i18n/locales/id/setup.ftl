@@ -16,6 +16,7 @@ setup-nip = NIP
 setup-email = Pos-el
 setup-help-email = Untuk pemulihan kata sandi dan notifikasi.
 setup-password = Kata sandi
+setup-password-again = Ulangi kata sandi
 setup-submit = Simpan dan selesaikan penyiapan
 setup-to-sign-in = Ke halaman masuk
 setup-done = Penyiapan selesai. Masuk dengan akun administrator yang baru Anda buat.
