@@ -29,6 +29,10 @@ mod other_sops;
 // SOP monitoring form filled and signed by its assessor, verified at /verifikasi.
 #[path = "reports.rs"]
 mod reports_journey;
+// A new office installs Pelihara from an empty folder with the real binary: the setup link,
+// the office's identity, the import of OPDs and users, an invitation used.
+#[path = "first_run.rs"]
+mod first_run;
 // The satisfaction survey from the berita acara's link, and the SKM report with its exports.
 #[path = "skm.rs"]
 mod skm;

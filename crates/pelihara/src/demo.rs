@@ -375,6 +375,7 @@ pub async fn seed(
         phone: "(0291) 685877".into(),
         email: "dinkominfo@demakkab.go.id".into(),
         website: "dinkominfo.demakkab.go.id".into(),
+        short_name: "Dinkominfo".into(),
         ..pelihara_web::Kop::from_sop_header(&sop.header)
     };
     store

@@ -154,6 +154,7 @@ async fn serve(
     }: Listen,
     banner: Option<String>,
     notify: background::NotifyArgs,
+    lang: pelihara_i18n::Lang,
 ) -> anyhow::Result<ExitCode> {
     let store = runtime::open_store(&store_url).await?;
     let services = runtime::services(store, &data).await?;
@@ -186,6 +187,26 @@ async fn serve(
     println!("Pelihara: {public_url}/  (data: {})", data.display());
     if let Some(banner) = banner {
         println!("{banner}");
+    }
+    // The first run: no administrator yet, so a one-time setup link, on standard output (the
+    // service's journal under systemd) and in the log. A server started once one exists
+    // prints nothing.
+    if let Some(link) =
+        pelihara_web::pages::setup::issue_setup_link(state.services(), &public_url).await?
+    {
+        let hours = pelihara_web::pages::setup::SETUP_LINK_VALID.num_hours();
+        println!(
+            "{}",
+            pelihara_i18n::t_args(
+                lang,
+                "setup-cli-link",
+                &[
+                    ("link", pelihara_i18n::arg(&link)),
+                    ("hours", pelihara_i18n::num(hours as f64)),
+                ]
+            )
+        );
+        tracing::warn!(%link, "no administrator yet: open the setup link to create one");
     }
     // With connect info the audit trail records each request's peer address, not "-".
     let app = pelihara_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -331,6 +352,7 @@ fn main() -> anyhow::Result<ExitCode> {
                 listen,
                 Some(banner),
                 background::NotifyArgs::demo(),
+                lang,
             )
             .await
         }),
@@ -353,7 +375,7 @@ fn main() -> anyhow::Result<ExitCode> {
                 public_url,
                 trusted_proxies,
             };
-            serve(url, data, listen, None, *notify).await
+            serve(url, data, listen, None, *notify, lang).await
         }),
         Command::Admin { command } => runtime()?.block_on(admin_cmd::run(command, lang)),
         Command::Migrate { from, to } => {

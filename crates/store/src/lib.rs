@@ -22,12 +22,14 @@ pub mod maintenance;
 pub mod monitoring;
 pub mod notifications;
 pub mod people;
+pub mod people_import;
 mod read;
 pub mod recovery;
 pub mod reference;
 pub mod register;
 pub mod reminders;
 pub mod sessions;
+pub mod setup;
 pub mod skm;
 pub mod sops;
 #[cfg(feature = "testing")]

@@ -86,6 +86,9 @@ mod throttle_contract;
 // API tokens and the idempotency keys of API submissions.
 #[path = "contract/tokens.rs"]
 mod tokens_contract;
+// The first run (setup links, the first administrator) and the import of OPDs and users.
+#[path = "contract/setup.rs"]
+mod setup_contract;
 
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 

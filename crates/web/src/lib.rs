@@ -86,6 +86,23 @@ fn routes() -> Router<AppState> {
                 .post(pages::recovery::view_lupa_sandi_atur_post),
         )
         .route(
+            "/undangan",
+            get(pages::recovery::view_undangan_get).post(pages::recovery::view_undangan_post),
+        )
+        .route(
+            "/pasang",
+            get(pages::setup::view_pasang_get).post(pages::setup::view_pasang_post),
+        )
+        .route(
+            "/admin/impor",
+            get(pages::admin::people::view_admin_impor_get)
+                .post(pages::admin::people::view_admin_impor_post),
+        )
+        .route(
+            "/admin/ekspor/{file}",
+            get(pages::admin::people::view_admin_ekspor_get),
+        )
+        .route(
             "/admin/pengguna",
             get(pages::admin::users::view_admin_users_get)
                 .post(pages::admin::users::view_admin_users_post),

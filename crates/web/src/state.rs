@@ -118,6 +118,9 @@ struct Inner {
     document_locks: Arc<DocumentLocks>,
     /// The SMTP client password-recovery mail goes out by, once the binary configured one.
     mailer: OnceLock<pelihara_notify::Mailer>,
+    /// The office's name in the page header: `config.office_name` at start, replaced when this
+    /// node stores a new identity (the setup, the letterhead page).
+    office_name: std::sync::RwLock<String>,
 }
 
 impl Drop for Inner {
@@ -151,7 +154,6 @@ impl AppState {
         let requests = Arc::new(RequestsInFlight::default());
         Ok(AppState {
             inner: Arc::new(Inner {
-                config,
                 assets: Arc::new(AssetTable::build()),
                 public_origin,
                 services,
@@ -162,6 +164,8 @@ impl AppState {
                 requests,
                 document_locks: Arc::new(DocumentLocks::default()),
                 mailer: OnceLock::new(),
+                office_name: std::sync::RwLock::new(config.office_name.clone()),
+                config,
             }),
         })
     }
@@ -177,6 +181,24 @@ impl AppState {
 
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// The office's name as the page header shows it now.
+    pub fn office_name(&self) -> String {
+        self.inner
+            .office_name
+            .read()
+            .map(|name| name.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Shows `name` in the page header from the next request on (after the setup or a new
+    /// letterhead on this node; other nodes read it at their next start).
+    pub fn set_office_name(&self, name: String) {
+        match self.inner.office_name.write() {
+            Ok(mut current) => *current = name,
+            Err(poisoned) => *poisoned.into_inner() = name,
+        }
     }
 
     pub fn assets(&self) -> &Arc<AssetTable> {

@@ -41,6 +41,9 @@ mod input;
 // Password recovery: the one answer, the one-time link, the mail through the real sink.
 #[path = "http/recovery.rs"]
 mod recovery;
+// The first run (the setup link) and the import of OPDs and users with their invitations.
+#[path = "http/setup.rs"]
+mod setup;
 // Public tracking by tracking number: what it shows, what it never shows, its limit.
 #[path = "http/tracking.rs"]
 mod tracking;

@@ -55,6 +55,8 @@ pub struct Kop {
     pub government: String,
     /// "Dinas Komunikasi dan Informatika" (printed in capitals).
     pub office: String,
+    /// What people call the office ("Diskominfo"); set at setup or on /admin/kop, may be empty.
+    pub short_name: String,
     pub address: String,
     pub phone: String,
     pub email: String,
@@ -78,6 +80,7 @@ impl Kop {
         serde_json::json!({
             "government": self.government,
             "office": self.office,
+            "short_name": self.short_name,
             "address": self.address,
             "phone": self.phone,
             "email": self.email,

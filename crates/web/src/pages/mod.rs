@@ -14,6 +14,7 @@ pub(crate) mod notifications;
 pub mod recovery;
 pub(crate) mod register;
 pub(crate) mod reports;
+pub mod setup;
 pub(crate) mod sign_in;
 pub(crate) mod skm;
 pub(crate) mod tracking;

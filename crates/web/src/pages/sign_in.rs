@@ -55,6 +55,9 @@ pub(crate) struct SignInQuery {
     /// Set after a password was set through a recovery link, to say so.
     #[serde(default)]
     sandi: Option<String>,
+    /// Set after the setup created the first administrator, to say so.
+    #[serde(default)]
+    siap: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,10 +128,11 @@ pub(crate) async fn view_sign_in_get(
     if let Some(user) = user {
         return Ok(Redirect::to(&destination(&next, user.role())).into_response());
     }
-    let notice = match (&query.keluar, &query.sandi) {
-        (Some(_), _) => Some(shell.tr.t("auth-signed-out")),
-        (None, Some(_)) => Some(shell.tr.t("auth-password-recovered")),
-        (None, None) => None,
+    let notice = match (&query.keluar, &query.sandi, &query.siap) {
+        (Some(_), _, _) => Some(shell.tr.t("auth-signed-out")),
+        (None, Some(_), _) => Some(shell.tr.t("auth-password-recovered")),
+        (None, None, Some(_)) => Some(shell.tr.t("setup-done")),
+        (None, None, None) => None,
     };
     render_form(
         shell,

@@ -8,6 +8,7 @@ pub(crate) mod delegations;
 pub(crate) mod holidays;
 pub(crate) mod kop;
 pub(crate) mod opds;
+pub(crate) mod people;
 pub(crate) mod register_settings;
 pub(crate) mod sops;
 pub(crate) mod users;
@@ -33,6 +34,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/pengguna", "admin-tab-users"),
         ("/admin/delegasi", "admin-tab-delegations"),
         ("/admin/opd", "admin-tab-opds"),
+        ("/admin/impor", "admin-tab-import"),
         ("/admin/libur", "admin-tab-holidays"),
         ("/admin/pemeliharaan", "admin-tab-register"),
         ("/admin/notifikasi", "notif-admin-tab"),

@@ -237,7 +237,7 @@ pub(crate) async fn view_admin_users_get(
     .await
 }
 
-fn valid_username(username: &str) -> bool {
+pub(crate) fn valid_username(username: &str) -> bool {
     let length = username.chars().count();
     (3..=40).contains(&length)
         && username
@@ -250,11 +250,11 @@ fn valid_username(username: &str) -> bool {
 }
 
 /// A NIP (civil servant number) has 18 digits.
-fn valid_nip(nip: &str) -> bool {
+pub(crate) fn valid_nip(nip: &str) -> bool {
     nip.len() == 18 && nip.chars().all(|c| c.is_ascii_digit())
 }
 
-fn valid_email(email: &str) -> bool {
+pub(crate) fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };
