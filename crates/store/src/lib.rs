@@ -30,6 +30,7 @@ pub mod skm;
 pub mod sops;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;
 mod write_conn;
 mod writer;
 
@@ -51,6 +52,7 @@ pub use compliance::{
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
 pub use tokens::{IdempotencyKey, IdempotentSubmission, NewToken, StoredToken, TokenScope};
+pub use totp::{StoredTotp, TOTP_REQUIRED_BY_DEFAULT, TOTP_REQUIRED_ROLES_SETTING};
 pub use writer::GroupCommitStats;
 
 /// Which database a store runs on.

@@ -83,6 +83,9 @@ mod throttle_contract;
 // API tokens and the idempotency keys of API submissions.
 #[path = "contract/tokens.rs"]
 mod tokens_contract;
+// Two-factor sign-in: TOTP steps used once, recovery codes once, the roles' requirement.
+#[path = "contract/totp.rs"]
+mod totp_contract;
 
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 
