@@ -19,6 +19,7 @@ mod words;
 
 pub use logo::{LOGO_MAX_BYTES, LogoError, LogoFormat, check_logo};
 pub use model::*;
+pub use qr::qr_svg;
 pub use record::{MaintenanceRecordDoc, RecordCaseDoc, RecordStepRow, render_maintenance_record};
 pub use render::{DocsError, Rendered};
 pub use report::{ReportDoc, ReportTableDoc, render_report};
