@@ -33,6 +33,24 @@ async fn text_of(browser: &Browser, selector: &str) -> String {
         .unwrap()
 }
 
+/// Clicks the button with `text` after scrolling it to the middle of the window at once
+/// (Bootstrap scrolls smoothly, and a click landing mid-scroll hits another element).
+async fn press(browser: &Browser, text: &str) {
+    let button = browser
+        .button_with_text(text)
+        .await
+        .unwrap_or_else(|| panic!("no button {text:?}"));
+    browser
+        .client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});",
+            vec![serde_json::to_value(&button).unwrap()],
+        )
+        .await
+        .unwrap();
+    button.click().await.unwrap();
+}
+
 /// Screenshots at 1366 px and at a phone's 390 px, then back.
 async fn both_widths(browser: &mut Browser, name: &str) {
     browser.screenshot(name).await;
@@ -46,18 +64,14 @@ async fn password(browser: &Browser, username: &str) {
     browser.goto("/masuk").await;
     browser.fill("username", username).await;
     browser.fill("password", TEST_PASSWORD).await;
-    browser
-        .click_button_with_text(&t(Lang::Id, "auth-sign-in"))
-        .await;
+    press(browser, &t(Lang::Id, "auth-sign-in")).await;
     browser
         .wait_for_path("the second step", |path| path == "/masuk/kode")
         .await;
 }
 
 async fn sign_out(browser: &Browser) {
-    browser
-        .click_button_with_text(&t(Lang::Id, "auth-sign-out"))
-        .await;
+    press(browser, &t(Lang::Id, "auth-sign-out")).await;
     browser
         .wait_for_path("signed out", |path| path.starts_with("/masuk"))
         .await;
@@ -89,9 +103,7 @@ async fn a_user_turns_on_totp_and_signs_in_with_a_code_then_a_recovery_code() {
 
     // A wrong code first: said next to the field, nothing turned on.
     browser.fill("code", "000000").await;
-    browser
-        .click_button_with_text(&t(Lang::Id, "totp-enable"))
-        .await;
+    press(&browser, &t(Lang::Id, "totp-enable")).await;
     browser
         .wait_for_text(&t(Lang::Id, "totp-error-enrol-wrong"))
         .await;
@@ -102,9 +114,7 @@ async fn a_user_turns_on_totp_and_signs_in_with_a_code_then_a_recovery_code() {
     );
 
     browser.fill("code", &code(&secret, 0)).await;
-    browser
-        .click_button_with_text(&t(Lang::Id, "totp-enable"))
-        .await;
+    press(&browser, &t(Lang::Id, "totp-enable")).await;
     browser.wait_for_text(&t(Lang::Id, "totp-codes-once")).await;
     let mut codes = Vec::new();
     for element in browser.visible("#recovery-codes code").await {
@@ -126,9 +136,7 @@ async fn a_user_turns_on_totp_and_signs_in_with_a_code_then_a_recovery_code() {
         .await;
     browser.goto("/masuk/kode").await;
     browser.fill("code", &code(&secret, 1)).await;
-    browser
-        .click_button_with_text(&t(Lang::Id, "auth-sign-in"))
-        .await;
+    press(&browser, &t(Lang::Id, "auth-sign-in")).await;
     browser
         .wait_for_path("signed in with a code", |path| path == "/tugas")
         .await;
@@ -138,9 +146,7 @@ async fn a_user_turns_on_totp_and_signs_in_with_a_code_then_a_recovery_code() {
     sign_out(&browser).await;
     password(&browser, "pelaksana").await;
     browser.fill("code", &codes[0]).await;
-    browser
-        .click_button_with_text(&t(Lang::Id, "auth-sign-in"))
-        .await;
+    press(&browser, &t(Lang::Id, "auth-sign-in")).await;
     browser
         .wait_for_path("signed in with a recovery code", |path| path == "/tugas")
         .await;
@@ -150,9 +156,7 @@ async fn a_user_turns_on_totp_and_signs_in_with_a_code_then_a_recovery_code() {
     sign_out(&browser).await;
     password(&browser, "pelaksana").await;
     browser.fill("code", &codes[0]).await;
-    browser
-        .click_button_with_text(&t(Lang::Id, "auth-sign-in"))
-        .await;
+    press(&browser, &t(Lang::Id, "auth-sign-in")).await;
     browser
         .wait_for_text(&t(Lang::Id, "totp-error-wrong"))
         .await;

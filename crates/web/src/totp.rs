@@ -136,13 +136,20 @@ pub fn new_recovery_codes() -> Vec<String> {
         .collect()
 }
 
-/// A recovery code as typed, in the form it was drawn (case, spaces and dashes forgiven);
+/// A recovery code as typed, in the form it was drawn (case, spaces, dashes and digits that
+/// look like letters forgiven);
 /// `None` when it cannot be one.
 pub fn parse_recovery_code(typed: &str) -> Option<String> {
+    // Base32 has no 0, 1 or 8: read as the letters they are mistaken for on paper.
     let letters: String = typed
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
+        .map(|c| match c.to_ascii_uppercase() {
+            '0' => 'O',
+            '1' => 'L',
+            '8' => 'B',
+            other => other,
+        })
         .collect();
     let bytes = BASE32_NOPAD.decode(letters.as_bytes()).ok()?;
     (bytes.len() == RECOVERY_BYTES).then(|| letters.to_ascii_lowercase())
@@ -230,6 +237,10 @@ mod tests {
             Some(code.replace('-', "").as_str())
         );
         assert_eq!(parse_recovery_code("123456"), None);
+        assert_eq!(
+            parse_recovery_code("l0b2-abcd-efgh-ijkl").as_deref(),
+            parse_recovery_code("1082-ABCD-EFGH-IJK1").as_deref()
+        );
         let user = UserId(uuid::Uuid::nil());
         let normal = parse_recovery_code(code).expect("a code");
         assert_eq!(
