@@ -1,7 +1,8 @@
 //! Who is signed in. `CurrentUser` is the extractor every private page takes: the person and
 //! the delegations they hold, loaded fresh for each request so a disabled user or a revoked
 //! delegation stops working at once. Also the password checks (argon2, off the async
-//! threads) and the failed-login limit that the sign-in page applies. It must never keep a
+//! threads), the failed-login limit that the sign-in page applies, and the sign-in waiting
+//! for its second step (`PendingSignIn`: a session that is not signed in). It must never keep a
 //! password, and never trust the session cookie beyond the id it carries: the session lives
 //! in the database (`session_store`).
 
