@@ -21,6 +21,7 @@ mod words;
 pub use error::DocsError;
 pub use logo::{LOGO_MAX_BYTES, LogoError, LogoFormat, check_logo};
 pub use model::*;
+pub use qr::qr_svg;
 pub use record::{MaintenanceRecordDoc, RecordCaseDoc, RecordStepRow, render_maintenance_record};
 pub use render::Rendered;
 pub use report::{ReportDoc, ReportTableDoc, render_report};

@@ -36,6 +36,9 @@ mod first_run;
 // The satisfaction survey from the berita acara's link, and the SKM report with its exports.
 #[path = "skm.rs"]
 mod skm;
+// Two-factor sign-in: TOTP turned on on the account page, a code, then a recovery code.
+#[path = "totp.rs"]
+mod totp_journey;
 
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;

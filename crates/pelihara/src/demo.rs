@@ -20,6 +20,10 @@ use crate::runtime;
 
 pub const DEMO_PASSWORD: &str = "demo-pelihara";
 
+/// Printed with the demo's logins: the demo turns off what a real installation requires.
+pub const DEMO_TOTP_NOTE: &str = "Demo: verifikasi dua langkah (TOTP) tidak diwajibkan untuk admin \
+     (instalasi sungguhan mewajibkannya; atur di /admin/keamanan).";
+
 /// (username, full name, role, positions)
 const STAFF: [(&str, &str, Role, &[&str]); 9] = [
     ("admin", "Administrator Pelihara", Role::Admin, &[]),
@@ -381,6 +385,10 @@ pub async fn seed(
     store
         .set_setting(pelihara_web::KOP_SETTING, &kop.to_json(), &system, now)
         .await?;
+    // Every demo login is printed with one shared password: asking the demo's admin for a
+    // TOTP code would only hide the admin pages. The demo says so when it starts
+    // (`DEMO_TOTP_NOTE`); an admin turns it back on at /admin/keamanan.
+    store.set_totp_required_roles(&[], &system, now).await?;
     let demo = Demo {
         catalog,
         calendar: store.working_calendar().await?,

@@ -341,6 +341,8 @@ fn main() -> anyhow::Result<ExitCode> {
             for (username, name, what) in logins {
                 banner.push_str(&format!("  {username:<14} {name} ({what})\n"));
             }
+            banner.push_str(demo::DEMO_TOTP_NOTE);
+            banner.push('\n');
             let listen = Listen {
                 address: format!("127.0.0.1:{port}"),
                 public_url: None,

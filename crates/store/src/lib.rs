@@ -37,6 +37,7 @@ pub mod testing;
 pub mod throttle;
 pub mod tokens;
 pub mod transfer;
+pub mod totp;
 mod write_conn;
 mod writer;
 
@@ -59,6 +60,7 @@ pub use compliance::{
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
 pub use tokens::{IdempotencyKey, IdempotentSubmission, NewToken, StoredToken, TokenScope};
+pub use totp::{StoredTotp, TOTP_REQUIRED_BY_DEFAULT, TOTP_REQUIRED_ROLES_SETTING};
 pub use writer::GroupCommitStats;
 
 /// Which database a store runs on.

@@ -89,6 +89,9 @@ mod tokens_contract;
 // The first run (setup links, the first administrator) and the import of OPDs and users.
 #[path = "contract/setup.rs"]
 mod setup_contract;
+// Two-factor sign-in: TOTP steps used once, recovery codes once, the roles' requirement.
+#[path = "contract/totp.rs"]
+mod totp_contract;
 
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 

@@ -8,7 +8,8 @@
 //! choice and `Tr`), `security` (headers and the cross-site check), `client_address` (the client's address, through
 //! trusted reverse proxies), `session_store` (sessions
 //! in the database), `auth` (who is signed in: `CurrentUser`, `AdminUser`, passwords, the
-//! failed-login limit), `people` (position and role names, the user menu), `bell` (the
+//! failed-login limit, the sign-in waiting for its second step), `totp` (TOTP codes and
+//! recovery codes), `people` (position and role names, the user menu), `bell` (the
 //! notification bell of the top bar), `htmx` (its headers), `shell` (what every template gets:
 //! `Shell`), `error` (`WebError`), `error_page` (the layer that renders errors) and `forms`
 //! (field errors). The pages, above: `pages` (one module per page or route family), and beside
@@ -34,6 +35,7 @@ pub mod shell;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod totp;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -74,6 +76,16 @@ fn routes() -> Router<AppState> {
         .route(
             "/masuk",
             get(pages::sign_in::view_sign_in_get).post(pages::sign_in::view_sign_in_post),
+        )
+        .route(
+            "/masuk/kode",
+            get(pages::two_factor::view_masuk_kode_get)
+                .post(pages::two_factor::view_masuk_kode_post),
+        )
+        .route(
+            "/masuk/atur-kode",
+            get(pages::two_factor::view_masuk_atur_kode_get)
+                .post(pages::two_factor::view_masuk_atur_kode_post),
         )
         .route("/keluar", post(pages::sign_in::view_sign_out_post))
         .route(
@@ -222,6 +234,27 @@ fn routes() -> Router<AppState> {
         .route(
             "/akun/sandi",
             get(pages::account::view_akun_sandi_get).post(pages::account::view_akun_sandi_post),
+        )
+        .route(
+            "/akun/dua-langkah",
+            get(pages::account_totp::view_akun_dua_langkah_get),
+        )
+        .route(
+            "/akun/dua-langkah/aktifkan",
+            post(pages::account_totp::view_akun_dua_langkah_aktifkan_post),
+        )
+        .route(
+            "/akun/dua-langkah/kode-pemulihan",
+            post(pages::account_totp::view_akun_dua_langkah_kode_pemulihan_post),
+        )
+        .route(
+            "/akun/dua-langkah/nonaktifkan",
+            post(pages::account_totp::view_akun_dua_langkah_nonaktifkan_post),
+        )
+        .route(
+            "/admin/keamanan",
+            get(pages::admin::security::view_admin_keamanan_get)
+                .post(pages::admin::security::view_admin_keamanan_post),
         )
         .route(
             "/akun/token",

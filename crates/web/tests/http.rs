@@ -56,6 +56,9 @@ mod sops;
 // The satisfaction survey: the berita acara's link, once, expiry, staff refused, the report.
 #[path = "http/skm.rs"]
 mod skm;
+// Two-factor sign-in: the second step, codes once, recovery codes once, limits, enrolment.
+#[path = "http/totp.rs"]
+mod totp;
 
 const OFFICE: &str = "Dinas Komunikasi dan Informatika Kabupaten Demak";
 const HOST: &str = "pelihara.demakkab.go.id";

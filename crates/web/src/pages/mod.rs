@@ -5,6 +5,7 @@
 
 pub(crate) mod account;
 pub(crate) mod account_tokens;
+pub(crate) mod account_totp;
 pub(crate) mod admin;
 pub(crate) mod cases;
 pub(crate) mod documents;
@@ -18,6 +19,7 @@ pub mod setup;
 pub(crate) mod sign_in;
 pub(crate) mod skm;
 pub(crate) mod tracking;
+pub(crate) mod two_factor;
 pub(crate) mod verify;
 
 use askama::Template;

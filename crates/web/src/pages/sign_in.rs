@@ -1,6 +1,7 @@
 //! `/masuk` (sign in) and `/keluar` (sign out). Sign-in checks the failed-login limit first,
 //! then the password (argon2, off the async threads), records the outcome as an audit event
-//! and starts a fresh session. It must never say which of username and password was wrong,
+//! and starts a fresh session, or, for a user with TOTP or whose role needs it, the second
+//! step (`pages/two_factor.rs`) on a fresh session that is not signed in yet. It must never say which of username and password was wrong,
 //! never redirect outside this site, and never keep a password past the request.
 
 use askama::Template;
@@ -12,7 +13,7 @@ use pelihara_store::AuditSource;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::{self, ClientAddress, CurrentUser};
+use crate::auth::{self, ClientAddress, CurrentUser, PendingSignIn};
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
@@ -20,6 +21,7 @@ use crate::lang::local_path;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
+use crate::totp;
 
 /// Longer usernames are not looked up (and not stored whole in the audit trail).
 const USERNAME_MAX: usize = 64;
@@ -58,6 +60,9 @@ pub(crate) struct SignInQuery {
     /// Set after the setup created the first administrator, to say so.
     #[serde(default)]
     siap: Option<String>,
+    /// Set when a second step ended unfinished: `habis` (too slow), `coba` (too many codes).
+    #[serde(default)]
+    langkah: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,7 +77,7 @@ pub(crate) struct SignInForm {
 
 /// Where to go after signing in: `next` when it is a page of this site (not the sign-in
 /// page itself), otherwise the user's home: the admin pages for admins, the inbox for others.
-fn destination(next: &str, role: Role) -> String {
+pub(crate) fn destination(next: &str, role: Role) -> String {
     let next = local_path(next.trim());
     let path = next.split(['?', '#']).next().unwrap_or_default();
     if next != "/" && path != "/masuk" && path != "/keluar" {
@@ -134,14 +139,14 @@ pub(crate) async fn view_sign_in_get(
         (None, None, Some(_)) => Some(shell.tr.t("setup-done")),
         (None, None, None) => None,
     };
-    render_form(
-        shell,
-        StatusCode::OK,
-        String::new(),
-        next,
-        FormErrors::new(),
-        notice,
-    )
+    // An unfinished second step is said as an error: the password must be typed again.
+    let mut errors = FormErrors::new();
+    match query.langkah.as_deref() {
+        Some("habis") => errors.form(shell.tr.t("totp-pending-expired")),
+        Some("coba") => errors.form(shell.tr.t("totp-pending-too-many")),
+        _ => {}
+    }
+    render_form(shell, StatusCode::OK, String::new(), next, errors, notice)
 }
 
 /// `POST /masuk`: checks the limit, then the password; starts the session or says why not.
@@ -221,6 +226,32 @@ pub(crate) async fn view_sign_in_post(
     match stored {
         // An operator of a deactivated OPD is refused like a disabled account.
         Some(stored) if matches && stored.may_sign_in() => {
+            // A second step follows for users with TOTP, and for users whose role needs it
+            // (they enrol first); the session is not signed in until it is done.
+            let has_totp = store.totp(stored.user.id).await?.is_some();
+            let required = !has_totp
+                && store
+                    .totp_required_roles()
+                    .await?
+                    .contains(&stored.user.role);
+            if has_totp || required {
+                let pending = PendingSignIn {
+                    user_id: stored.user.id,
+                    enrol: required,
+                    secret: required.then(totp::new_secret),
+                    since_ms: now.timestamp_millis(),
+                    attempts: 0,
+                    next: form.next,
+                    password_seal: auth::password_seal(&stored.password_hash),
+                };
+                auth::begin_pending(&session, &pending).await?;
+                let second_step = if required {
+                    "/masuk/atur-kode"
+                } else {
+                    "/masuk/kode"
+                };
+                return Ok(Redirect::to(second_step).into_response());
+            }
             let source = AuditSource {
                 actor_id: Some(stored.user.id),
                 actor_name: stored.user.full_name.clone(),

@@ -1,6 +1,6 @@
 //! The admin pages (role Admin only, through the `AdminUser` extractor): users, delegations
 //! to acting officials, OPDs, the holiday table, the letterhead (kop) of documents and the
-//! SOPs the office runs. Each
+//! SOPs the office runs, and which roles must sign in with TOTP (`security`). Each
 //! page lists and has a form; a form with bad input is shown again with what was typed and a
 //! message next to each wrong field, and changes nothing. They must never write anything but through the store's audited functions.
 
@@ -10,6 +10,7 @@ pub(crate) mod kop;
 pub(crate) mod opds;
 pub(crate) mod people;
 pub(crate) mod register_settings;
+pub(crate) mod security;
 pub(crate) mod sops;
 pub(crate) mod users;
 
@@ -40,6 +41,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/notifikasi", "notif-admin-tab"),
         ("/admin/kop", "admin-tab-kop"),
         ("/admin/sop", "admin-tab-sops"),
+        ("/admin/keamanan", "admin-tab-security"),
     ]
     .into_iter()
     .map(|(href, key)| AdminTab {
@@ -115,6 +117,7 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "register-policy-saved" => "register-policy-saved",
         "register-networks-saved" => "register-networks-saved",
         "kop-saved" => "admin-notice-kop-saved",
+        "security-saved" => "totp-admin-saved",
         _ => return None,
     };
     Some(tr.t(key))
