@@ -36,8 +36,8 @@ pub mod sops;
 pub mod testing;
 pub mod throttle;
 pub mod tokens;
-pub mod transfer;
 pub mod totp;
+pub mod transfer;
 mod write_conn;
 mod writer;
 
