@@ -1,8 +1,8 @@
 //! Two-factor sign-in as a person does it: a staff member turns TOTP on on the account page
 //! (the test plays the authenticator app: it computes codes from the secret the page shows),
 //! keeps the recovery codes, signs out, signs in with a code, then with a recovery code, which
-//! then no longer works. Screenshots of every step at 1366 and 390 px, and of the admin page
-//! that chooses the roles that need it.
+//! then no longer works; then the admin makes it required for staff, and the Kepala Dinas
+//! enrols right after the password. Screenshots of every step at 1366 and 390 px.
 
 use chrono::Utc;
 use fantoccini::Locator;
@@ -170,5 +170,35 @@ async fn a_user_turns_on_totp_and_signs_in_with_a_code_then_a_recovery_code() {
         .wait_for_text(&t(Lang::Id, "totp-admin-roles"))
         .await;
     both_widths(&mut browser, "totp-06-admin").await;
+
+    // The admin makes it required for staff: the Kepala Dinas enrols right after the password.
+    browser.check("totp_roles", "staff").await;
+    press(&browser, &t(Lang::Id, "totp-admin-save")).await;
+    browser
+        .wait_for_text(&t(Lang::Id, "totp-admin-saved"))
+        .await;
+    sign_out(&browser).await;
+    browser.goto("/masuk").await;
+    browser.fill("username", "kepala_dinas").await;
+    browser.fill("password", TEST_PASSWORD).await;
+    press(&browser, &t(Lang::Id, "auth-sign-in")).await;
+    browser
+        .wait_for_path("the enrolment a role needs", |path| {
+            path == "/masuk/atur-kode"
+        })
+        .await;
+    both_widths(&mut browser, "totp-07-enrol-required").await;
+    let secret = text_of(&browser, "#totp-secret").await.replace(' ', "");
+    browser.fill("code", &code(&secret, 0)).await;
+    press(&browser, &t(Lang::Id, "totp-enable")).await;
+    browser.wait_for_text(&t(Lang::Id, "totp-codes-once")).await;
+    assert_eq!(browser.visible("#recovery-codes code").await.len(), 10);
+    both_widths(&mut browser, "totp-08-enrolled-codes").await;
+    browser
+        .click_link_with_text(&t(Lang::Id, "totp-continue"))
+        .await;
+    browser
+        .wait_for_path("signed in after enrolling", |path| path == "/tugas")
+        .await;
     browser.close().await;
 }
