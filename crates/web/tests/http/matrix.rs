@@ -283,23 +283,6 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
         row(Get, "/healthz", "/healthz".into(), &EVERYONE),
         row(Get, "/masuk", "/masuk".into(), &EVERYONE),
         row(PostForm, "/masuk", "/masuk".into(), &EVERYONE),
-        // The second step of signing in answers only a sign-in waiting on this session;
-        // without one it sends everyone back to `/masuk`: a guest is refused, a signed-in
-        // person sent on (from there to their home).
-        row(Get, "/masuk/kode", "/masuk/kode".into(), SIGNED_IN),
-        row(PostForm, "/masuk/kode", "/masuk/kode".into(), SIGNED_IN),
-        row(
-            Get,
-            "/masuk/atur-kode",
-            "/masuk/atur-kode".into(),
-            SIGNED_IN,
-        ),
-        row(
-            PostForm,
-            "/masuk/atur-kode",
-            "/masuk/atur-kode".into(),
-            SIGNED_IN,
-        ),
         row(Get, "/lupa-sandi", "/lupa-sandi".into(), &EVERYONE),
         row(PostForm, "/lupa-sandi", "/lupa-sandi".into(), &EVERYONE),
         // Setting a new password needs the mailed link: an unknown one is refused to all.
@@ -562,33 +545,6 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
         ),
         row(Get, "/akun/sandi", "/akun/sandi".into(), SIGNED_IN),
         row(PostForm, "/akun/sandi", "/akun/sandi".into(), SIGNED_IN),
-        // Two-factor sign-in on one's own account (the empty forms come back with errors).
-        row(
-            Get,
-            "/akun/dua-langkah",
-            "/akun/dua-langkah".into(),
-            SIGNED_IN,
-        ),
-        row(
-            PostForm,
-            "/akun/dua-langkah/aktifkan",
-            "/akun/dua-langkah/aktifkan".into(),
-            SIGNED_IN,
-        ),
-        row(
-            PostForm,
-            "/akun/dua-langkah/kode-pemulihan",
-            "/akun/dua-langkah/kode-pemulihan".into(),
-            SIGNED_IN,
-        ),
-        row(
-            PostForm,
-            "/akun/dua-langkah/nonaktifkan",
-            "/akun/dua-langkah/nonaktifkan".into(),
-            SIGNED_IN,
-        ),
-        row(Get, "/admin/keamanan", "/admin/keamanan".into(), ADMIN),
-        row(PostForm, "/admin/keamanan", "/admin/keamanan".into(), ADMIN),
         row(Get, "/akun/token", "/akun/token".into(), SIGNED_IN),
         row(PostForm, "/akun/token", "/akun/token".into(), SIGNED_IN),
         row(
