@@ -43,14 +43,16 @@ use sqlx::{AnyPool, Executor};
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
-pub use cases::{CaseSummary, InboxItem, SubmitWith};
+pub use cases::{ActWith, CaseSummary, InboxItem, SubmitWith};
 pub use compliance::{
     CaseComplianceRow, ComplianceRow, CoverageRow, DrillPage, DrillRow, Figure, GroupKey, Grouping,
     Outcome, PeriodCounts, ProgressCount, ReportFilter, Spread, TaskCursor, UncoveredApp,
 };
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
-pub use tokens::{IdempotencyKey, IdempotentSubmission, NewToken, StoredToken, TokenScope};
+pub use tokens::{
+    IdempotencyKey, IdempotencyKind, IdempotentSubmission, NewToken, StoredToken, TokenScope,
+};
 pub use writer::GroupCommitStats;
 
 /// Which database a store runs on.
@@ -82,6 +84,10 @@ pub enum StoreError {
     UnknownSop(String),
     #[error("{0} already exists")]
     Duplicate(&'static str),
+    /// An action pinned to a version of the case (`ActWith::expected_version`) found the
+    /// case at another version: nothing was written.
+    #[error("the case is no longer at the version named")]
+    Stale,
 }
 
 /// A write's result with a unique-constraint violation read as `Duplicate(what)` (a user name,
