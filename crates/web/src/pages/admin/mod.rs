@@ -1,6 +1,6 @@
 //! The admin pages (role Admin only, through the `AdminUser` extractor): users, delegations
-//! to acting officials, OPDs, the holiday table, the letterhead (kop) of documents and the
-//! SOPs the office runs. Each
+//! to acting officials, OPDs, the holiday table, the letterhead (kop) of documents, the
+//! SOPs the office runs and the service accounts other systems act as (`service_accounts`). Each
 //! page lists and has a form; a form with bad input is shown again with what was typed and a
 //! message next to each wrong field, and changes nothing. They must never write anything but through the store's audited functions.
 
@@ -9,6 +9,7 @@ pub(crate) mod holidays;
 pub(crate) mod kop;
 pub(crate) mod opds;
 pub(crate) mod register_settings;
+pub(crate) mod service_accounts;
 pub(crate) mod sops;
 pub(crate) mod users;
 
@@ -38,6 +39,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/notifikasi", "notif-admin-tab"),
         ("/admin/kop", "admin-tab-kop"),
         ("/admin/sop", "admin-tab-sops"),
+        ("/admin/akun-layanan", "admin-tab-service-accounts"),
     ]
     .into_iter()
     .map(|(href, key)| AdminTab {
@@ -111,6 +113,8 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "register-policy-saved" => "register-policy-saved",
         "register-networks-saved" => "register-networks-saved",
         "kop-saved" => "admin-notice-kop-saved",
+        "service-account-created" => "admin-notice-service-account-created",
+        "service-token-revoked" => "admin-notice-service-token-revoked",
         _ => return None,
     };
     Some(tr.t(key))

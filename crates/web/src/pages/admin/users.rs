@@ -230,7 +230,7 @@ pub(crate) async fn view_admin_users_get(
     .await
 }
 
-fn valid_username(username: &str) -> bool {
+pub(crate) fn valid_username(username: &str) -> bool {
     let length = username.chars().count();
     (3..=40).contains(&length)
         && username
