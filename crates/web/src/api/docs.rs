@@ -381,13 +381,15 @@ fn build(document: &Value, base: &str) -> Vec<TagDoc> {
                     }
                 })
                 .collect();
-            let description = operation["description"].as_str().unwrap_or_default();
+            // The handlers' doc comments quote code in Markdown backticks; the page shows
+            // plain text (paths and names are set apart by the tables instead).
+            let plain = |key: &str| operation[key].as_str().unwrap_or_default().replace('`', "");
             let mut doc = OperationDoc {
                 anchor: format!("{method}{}", path.replace(['/', '{', '}'], "-")),
                 method: method.to_owned(),
                 path: path.clone(),
-                summary: operation["summary"].as_str().unwrap_or_default().to_owned(),
-                description: description.to_owned(),
+                summary: plain("summary"),
+                description: plain("description"),
                 public: scopes.is_empty() && operation.get("security").is_none(),
                 scopes,
                 params,
@@ -436,7 +438,12 @@ pub(crate) async fn view_api_dokumentasi_get(
     let partial = DocsPartial {
         tr,
         title: document.info.title.clone(),
-        description: document.info.description.clone().unwrap_or_default(),
+        description: document
+            .info
+            .description
+            .clone()
+            .unwrap_or_default()
+            .replace('`', ""),
         version: document.info.version.clone(),
         tags: documentation(&base),
         base,

@@ -48,11 +48,13 @@ const MAX_JSON_BYTES: usize = 256 * 1024;
 #[openapi(
     info(
         title = "Pelihara API",
-        description = "The requests (cases), the register and notifications of Pelihara, on the \
-            same rules as its pages. Authenticate with `Authorization: Bearer <token>`; create a \
-            token on your account page (`/akun/token`). Errors are `application/problem+json` \
-            (RFC 9457) in the language of `Accept-Language` (Indonesian or English). Ids are \
-            strings; moments are RFC 3339 with their time zone.",
+        description = "The requests (cases), the register of apps and websites, reports and \
+            notifications of Pelihara, on the same rules as its pages. Authenticate with \
+            `Authorization: Bearer <token>`; create a token on your account page \
+            (`/akun/token`), or ask the administrator for a service account's. Errors are \
+            `application/problem+json` (RFC 9457) in the language of `Accept-Language` \
+            (Indonesian or English). Ids are strings; moments are RFC 3339 in UTC. Every POST \
+            takes an `Idempotency-Key`.",
     ),
     modifiers(&BearerScheme),
     tags(

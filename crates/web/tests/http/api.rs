@@ -1719,6 +1719,26 @@ async fn reports_are_the_dashboards_figures_for_the_callers_scope() {
     api.get(&act_only, "/api/v1/reports/dashboard")
         .await
         .problem(StatusCode::FORBIDDEN);
+    // A revoked token, then an expired one: 401.
+    let store = &api.test.services.store;
+    let now = api.test.services.clock.now();
+    for token in store
+        .tokens_of(api.people.staff_in("kepala_dinas"))
+        .await
+        .unwrap()
+    {
+        store
+            .revoke_token(token.user_id, token.id, &AuditSource::cli("test"), now)
+            .await
+            .unwrap();
+    }
+    api.get(&kadis, "/api/v1/reports/compliance")
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+    api.clock.advance(Duration::days(31));
+    api.get(&dinkes, "/api/v1/reports/dashboard")
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
