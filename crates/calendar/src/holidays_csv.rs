@@ -1,19 +1,34 @@
 //! Reading and writing the holiday table (`tanggal,jenis,nama`), the form an admin edits and
-//! the form shipped in `data/hari-libur-indonesia.csv`. It only turns text into holidays and back;
-//! it must never touch files or decide what a holiday means for the clock.
+//! the form shipped in `data/hari-libur-indonesia.csv`, and the default calendar built on the
+//! shipped table. It only turns text into holidays and back; it must never touch files or
+//! decide what a holiday means for the clock.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use crate::error::CalendarError;
-use crate::model::{Holiday, HolidayKind};
+use crate::model::{Holiday, HolidayKind, WeekSchedule, WorkingCalendar};
 
 /// The holiday table shipped with Pelihara (2024-2028), compiled in so a fresh install works
 /// offline and without setup.
 pub const SHIPPED_HOLIDAYS_CSV: &str = include_str!("../../../data/hari-libur-indonesia.csv");
 
 const HEADER: [&str; 3] = ["tanggal", "jenis", "nama"];
+
+impl WorkingCalendar {
+    /// Asia/Jakarta (WIB), Monday to Friday 07:30-16:00, and the holiday table shipped in
+    /// `data/hari-libur-indonesia.csv`. An error here means the shipped table is broken (a test
+    /// guards against that). It lives beside the table so the calendar model need not know
+    /// where holidays come from.
+    pub fn indonesia_default() -> Result<WorkingCalendar, CalendarError> {
+        Ok(WorkingCalendar::new(
+            chrono_tz::Asia::Jakarta,
+            WeekSchedule::default(),
+            parse_holidays_csv(SHIPPED_HOLIDAYS_CSV)?,
+        ))
+    }
+}
 
 /// Reads a holiday table: optional `#` comment lines and blank lines, then the header
 /// `tanggal,jenis,nama`, then one row per date (`YYYY-MM-DD`, `libur_nasional` or

@@ -13,7 +13,6 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CalendarError;
-use crate::holidays_csv::{SHIPPED_HOLIDAYS_CSV, parse_holidays_csv};
 
 /// Office hours of one weekday: `(open, close)` in the office's local time.
 pub type OfficeHours = (NaiveTime, NaiveTime);
@@ -200,17 +199,6 @@ impl WorkingCalendar {
         };
         calendar.set_holidays(holidays);
         calendar
-    }
-
-    /// Asia/Jakarta (WIB), Monday to Friday 07:30-16:00, and the holiday table shipped in
-    /// `data/hari-libur-indonesia.csv`. An error here means the shipped table is broken (a test
-    /// guards against that).
-    pub fn indonesia_default() -> Result<WorkingCalendar, CalendarError> {
-        Ok(WorkingCalendar::new(
-            chrono_tz::Asia::Jakarta,
-            WeekSchedule::default(),
-            parse_holidays_csv(SHIPPED_HOLIDAYS_CSV)?,
-        ))
     }
 
     /// Replaces the holiday table (an admin edited it; the store loads it).

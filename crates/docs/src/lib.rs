@@ -1,11 +1,12 @@
 //! Pelihara's official documents as PDFs: lembar disposisi, kartu kendali, tanda terima,
-//! berita acara pemeliharaan and the SOP document, laid out by typst (used as a library, with
+//! berita acara pemeliharaan, the SOP document and the signed SOP monitoring form, laid out by typst (used as a library, with
 //! bundled fonts) on A4 or F4 paper, each with a QR code to its public verification page.
 //!
 //! Pure: inputs are plain structs ([`model`]); this crate never reads a store, a file, the
 //! environment or the clock, and never builds typst markup out of user text (every text goes
 //! in as a value). Typst stays inside this crate.
 
+mod error;
 mod logo;
 pub mod model;
 mod printed;
@@ -17,10 +18,12 @@ mod skm;
 mod values;
 mod words;
 
+pub use error::DocsError;
 pub use logo::{LOGO_MAX_BYTES, LogoError, LogoFormat, check_logo};
 pub use model::*;
+pub use qr::qr_svg;
 pub use record::{MaintenanceRecordDoc, RecordCaseDoc, RecordStepRow, render_maintenance_record};
-pub use render::{DocsError, Rendered};
+pub use render::Rendered;
 pub use report::{ReportDoc, ReportTableDoc, render_report};
 pub use skm::{SkmReportDoc, SkmRow, render_skm_report};
 pub use words::terbilang;
@@ -37,15 +40,18 @@ pub enum DocumentKind {
     Receipt,
     MaintenanceReport,
     Sop,
+    /// The SOP monitoring form of PermenPAN-RB 35/2012, signed by its assessor.
+    MonitoringForm,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 5] = [
+    pub const ALL: [DocumentKind; 6] = [
         DocumentKind::DispositionSheet,
         DocumentKind::ControlCard,
         DocumentKind::Receipt,
         DocumentKind::MaintenanceReport,
         DocumentKind::Sop,
+        DocumentKind::MonitoringForm,
     ];
 
     /// The stable code (database, URLs).
@@ -56,6 +62,7 @@ impl DocumentKind {
             DocumentKind::Receipt => "tanda-terima",
             DocumentKind::MaintenanceReport => "berita-acara",
             DocumentKind::Sop => "sop",
+            DocumentKind::MonitoringForm => "monitoring-sop",
         }
     }
 
@@ -79,6 +86,7 @@ pub enum Document<'a> {
     Receipt(&'a Receipt),
     MaintenanceReport(&'a MaintenanceReport),
     Sop(&'a SopDefinition),
+    MonitoringForm(&'a MonitoringFormDoc),
 }
 
 impl Document<'_> {
@@ -89,6 +97,7 @@ impl Document<'_> {
             Document::Receipt(_) => DocumentKind::Receipt,
             Document::MaintenanceReport(_) => DocumentKind::MaintenanceReport,
             Document::Sop(_) => DocumentKind::Sop,
+            Document::MonitoringForm(_) => DocumentKind::MonitoringForm,
         }
     }
 }

@@ -268,3 +268,56 @@ pub struct SurveyInvite {
     pub url: String,
     pub until: DateTime<Utc>,
 }
+
+/// The SOP monitoring form of PermenPAN-RB 35/2012 for one SOP and half-year, signed by its
+/// assessor: worded by the caller in the reader's language (the header facts, the column
+/// names, each row's cells), so this crate only lays it out, in landscape.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MonitoringFormDoc {
+    /// "Formulir Monitoring SOP".
+    pub title: String,
+    /// Label and value: the SOP's name and number, the unit, the period, the threshold.
+    pub facts: Vec<(String, String)>,
+    /// No, Prosedur, Penilaian (over its two choices), the two choices, Catatan hasil
+    /// penilaian, Tindakan yang harus diambil, Paraf penilai.
+    pub headers: MonitoringHeaders,
+    pub rows: Vec<MonitoringRowDoc>,
+    /// "Demak, 31 Desember 2026".
+    pub place_date: String,
+    /// "Penilai".
+    pub assessor_label: String,
+    pub assessor_name: String,
+    /// "NIP 19800101 200501 1 001" (empty for none).
+    pub assessor_nip: String,
+    /// The electronic paraf: "Diparaf secara elektronik 31 Desember 2026 10.00 WIB".
+    pub signed: String,
+    /// "Kode segel: 3f2a..." (the start of the content's SHA-256).
+    pub seal: String,
+}
+
+/// The column names of the monitoring table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MonitoringHeaders {
+    pub no: String,
+    pub procedure: String,
+    pub assessment: String,
+    pub good: String,
+    pub not_good: String,
+    pub note: String,
+    pub action: String,
+    pub paraf: String,
+}
+
+/// One row, worded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MonitoringRowDoc {
+    pub no: String,
+    pub procedure: String,
+    /// Which of the two is ticked (neither when not assessed).
+    pub good: bool,
+    pub not_good: bool,
+    pub note: String,
+    pub action: String,
+    /// The assessor's paraf on the row (their initials).
+    pub paraf: String,
+}

@@ -7,8 +7,8 @@ use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
+use crate::error::DocsError;
 use crate::model::Setting;
-use crate::render::DocsError;
 
 pub(crate) fn text(value: &str) -> Value {
     value.into_value()

@@ -9,9 +9,10 @@ use std::sync::OnceLock;
 use typst::foundations::Value;
 use typst_as_lib::TypstEngine;
 
+use crate::error::DocsError;
 use crate::model::Setting;
 use crate::printed::{self, Heading, dict, pairs, text, texts};
-use crate::render::{DocsError, LIBERATION_SANS};
+use crate::render::LIBERATION_SANS;
 
 /// One step of one case, worded: step, activity, performer, time, standard, verdict.
 pub type RecordStepRow = [String; 6];

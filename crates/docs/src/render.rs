@@ -11,6 +11,7 @@ use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
+use crate::error::DocsError;
 use crate::model::{Issue, Setting};
 use crate::{Document, values};
 
@@ -23,7 +24,7 @@ pub(crate) const LIBERATION_SANS: [&[u8]; 4] = [
     include_bytes!("../fonts/LiberationSans-BoldItalic.ttf"),
 ];
 
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 7] = [
     ("common.typ", include_str!("../templates/common.typ")),
     (
         "lembar-disposisi.typ",
@@ -42,17 +43,11 @@ const TEMPLATES: [(&str, &str); 6] = [
         include_str!("../templates/berita_acara.typ"),
     ),
     ("sop.typ", include_str!("../templates/sop.typ")),
+    (
+        "monitoring-sop.typ",
+        include_str!("../templates/monitoring_sop.typ"),
+    ),
 ];
-
-#[derive(Debug, thiserror::Error)]
-pub enum DocsError {
-    #[error("the QR code could not be made: {0}")]
-    Qr(String),
-    #[error("typst: {0}")]
-    Typst(String),
-    #[error("PDF export: {0}")]
-    Pdf(String),
-}
 
 /// A rendered document: the PDF, its SHA-256 and how long it took.
 #[derive(Debug, Clone)]

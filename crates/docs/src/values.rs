@@ -8,8 +8,8 @@ use pelihara_i18n::{Lang, arg, format_date, format_datetime, t, t_args};
 use pelihara_sop::SopDefinition;
 use typst::foundations::{Array, Bytes, Dict, IntoValue, Value};
 
+use crate::error::DocsError;
 use crate::model::*;
-use crate::render::DocsError;
 use crate::{Document, qr};
 
 /// Every label the templates use: `docs-foo-bar` is `l.foo_bar` in typst.
@@ -649,6 +649,49 @@ fn sop(ctx: &Ctx<'_>, def: &SopDefinition) -> Value {
     ])
 }
 
+/// The monitoring form's values: the caller worded every cell.
+fn monitoring_form(form: &MonitoringFormDoc) -> Value {
+    let h = &form.headers;
+    let facts = form
+        .facts
+        .iter()
+        .map(|(label, value)| array([text(label), text(value)]));
+    let rows = form.rows.iter().map(|row| {
+        dict([
+            ("no", text(&row.no)),
+            ("procedure", text(&row.procedure)),
+            ("good", row.good.into_value()),
+            ("not_good", row.not_good.into_value()),
+            ("note", text(&row.note)),
+            ("action", text(&row.action)),
+            ("paraf", text(&row.paraf)),
+        ])
+    });
+    dict([
+        ("facts", array(facts)),
+        (
+            "headers",
+            dict([
+                ("no", text(&h.no)),
+                ("procedure", text(&h.procedure)),
+                ("assessment", text(&h.assessment)),
+                ("good", text(&h.good)),
+                ("not_good", text(&h.not_good)),
+                ("note", text(&h.note)),
+                ("action", text(&h.action)),
+                ("paraf", text(&h.paraf)),
+            ]),
+        ),
+        ("rows", array(rows)),
+        ("place_date", text(&form.place_date)),
+        ("assessor_label", text(&form.assessor_label)),
+        ("assessor_name", text(&form.assessor_name)),
+        ("assessor_nip", text(&form.assessor_nip)),
+        ("signed", text(&form.signed)),
+        ("seal", text(&form.seal)),
+    ])
+}
+
 /// The whole `sys.inputs` of a document.
 pub fn inputs(document: Document<'_>, setting: &Setting, issue: &Issue) -> Result<Dict, DocsError> {
     let ctx = Ctx { setting };
@@ -666,6 +709,7 @@ pub fn inputs(document: Document<'_>, setting: &Setting, issue: &Issue) -> Resul
             ctx.t("docs-title-report"),
             report(&ctx, value, &issue.number),
         ),
+        Document::MonitoringForm(form) => (form.title.clone(), monitoring_form(form)),
         Document::Sop(def) => (
             t_args(
                 setting.lang,

@@ -424,6 +424,7 @@ fn every_document_prints_with_a_logo_on_a4_and_f4() {
     let receipt = fixture::receipt();
     let report = fixture::report();
     let def = fixture::sop();
+    let monitoring = monitoring_form();
     for paper in [Paper::A4, Paper::F4] {
         let mut setting = fixture::setting(paper);
         setting.letterhead.logo = Some(EMBLEM.as_bytes().to_vec());
@@ -433,6 +434,7 @@ fn every_document_prints_with_a_logo_on_a4_and_f4() {
             Document::Receipt(&receipt),
             Document::MaintenanceReport(&report),
             Document::Sop(&def),
+            Document::MonitoringForm(&monitoring),
         ] {
             let name = format!("logo-{}-{}.pdf", document.kind().code(), paper.code());
             let issue = fixture::issue("7");
@@ -782,4 +784,87 @@ fn the_signatories_names_are_underlined_below_the_letters_in_one_line() {
             first.y_max
         );
     }
+}
+
+/// A signed SOP monitoring form, worded as the web layer words it.
+fn monitoring_form() -> MonitoringFormDoc {
+    let row = |no: u32, procedure: &str, good: bool, note: &str, action: &str| MonitoringRowDoc {
+        no: no.to_string(),
+        procedure: procedure.into(),
+        good,
+        not_good: !good,
+        note: note.into(),
+        action: action.into(),
+        paraf: "AP".into(),
+    };
+    MonitoringFormDoc {
+        title: "Formulir Monitoring SOP".into(),
+        facts: vec![
+            ("Nama SOP".into(), "Pemeliharaan Aplikasi/Website".into()),
+            ("Periode".into(), "Semester I 2026".into()),
+        ],
+        headers: MonitoringHeaders {
+            no: "No".into(),
+            procedure: "Prosedur".into(),
+            assessment: "Penilaian".into(),
+            good: "Berjalan dengan baik".into(),
+            not_good: "Tidak berjalan dengan baik".into(),
+            note: "Catatan hasil penilaian".into(),
+            action: "Tindakan yang harus diambil".into(),
+            paraf: "Paraf penilai".into(),
+        },
+        rows: vec![
+            row(1, "Membuat surat permohonan", true, "12 tugas selesai", ""),
+            row(
+                2,
+                "Disposisi Kepala Dinas ke Sekretaris",
+                false,
+                "*tebal* #eval(\"1+1\") $x$",
+                "Percepat disposisi",
+            ),
+        ],
+        place_date: "Demak, 1 Juli 2026".into(),
+        assessor_label: "Penilai".into(),
+        assessor_name: "Agus Prasetyo, S.Kom".into(),
+        assessor_nip: "NIP. 197805122005011003".into(),
+        signed: "Dinilai dan diparaf secara elektronik".into(),
+        seal: "Kode segel: 0123456789abcdef".into(),
+    }
+}
+
+#[test]
+fn the_monitoring_form_is_landscape_with_its_rows_and_verification() {
+    let form = monitoring_form();
+    let (rendered, text, issue) = render_to(
+        "monitoring-sop.pdf",
+        Document::MonitoringForm(&form),
+        Paper::A4,
+        "800/9/1/23 / MON / I / 2026",
+    );
+    assert_common(&text, &issue);
+    assert_has(
+        &text,
+        &[
+            "FORMULIR MONITORING SOP",
+            "Semester I 2026",
+            "Berjalan dengan baik",
+            "Tidak berjalan dengan baik",
+            "Membuat surat permohonan",
+            "*tebal* #eval(\"1+1\") $x$",
+            "Percepat disposisi",
+            "Agus Prasetyo, S.Kom",
+            "NIP. 197805122005011003",
+            "Kode segel: 0123456789abcdef",
+        ],
+    );
+    // A4 landscape: wider than tall.
+    let sizes = page_sizes(&rendered.pdf, "monitoring-sop-size.pdf");
+    assert!(!sizes.is_empty());
+    for size in sizes {
+        assert!(size.starts_with("841.89 x 595.276"), "{size}");
+    }
+    assert_eq!(
+        DocumentKind::from_code("monitoring-sop"),
+        Some(DocumentKind::MonitoringForm)
+    );
 }

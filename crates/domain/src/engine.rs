@@ -436,14 +436,29 @@ fn performer_position(sop: &SopDefinition, step: &Step) -> String {
         .unwrap_or_default()
 }
 
-/// The positions that get a task of a step: the decider of a decision step answered on its
-/// own (`form = "decision"`), every actor of a joint step shared with `any` or `all`, else
-/// the first actor. Each position once.
+/// The positions that get a task of a step: for a decision answered on its own
+/// (`form = "decision"`) the decider, or with `joint = "all"` first its other actors, who
+/// paraf before the decider answers (the decider's task opens after the last paraf); every
+/// actor of a joint step shared with `any` or `all`; else the first actor. Each position once.
 fn step_positions(sop: &SopDefinition, step: &Step) -> Vec<String> {
     if step.form == StepForm::Decision
         && let Some(decision) = &step.decision
     {
-        return vec![position_of_actor(sop, &decision.decided_by)];
+        let decider = position_of_actor(sop, &decision.decided_by);
+        let mut co_signers: Vec<String> = Vec::new();
+        if step.joint == Joint::All {
+            for actor in &step.actors {
+                let position = position_of_actor(sop, actor);
+                if position != decider && !co_signers.contains(&position) {
+                    co_signers.push(position);
+                }
+            }
+        }
+        return if co_signers.is_empty() {
+            vec![decider]
+        } else {
+            co_signers
+        };
     }
     let mut positions: Vec<String> = Vec::new();
     for actor in sop.performers(step) {
@@ -453,6 +468,13 @@ fn step_positions(sop: &SopDefinition, step: &Step) -> Vec<String> {
         }
     }
     positions
+}
+
+/// Whether a decision step's other actors paraf before its decider answers: a decision
+/// answered on its own (`form = "decision"`) shared with `joint = "all"`. Their paraf is the
+/// step's performing; the decider then answers on a task of its own, as after a typed form.
+fn co_signed_decision(step: &Step) -> bool {
+    step.form == StepForm::Decision && step.joint == Joint::All
 }
 
 /// The task position of an SOP actor: its position, or for the requester the reserved
@@ -1013,7 +1035,9 @@ fn act_on_active_task(
         .cloned()
         .collect();
     let mut detail = json!({ "task_id": task.id, "step": step.no });
-    let decides_at_perform = step.form == StepForm::Decision;
+    // A decision answered on its own is answered by whoever holds the performing task,
+    // unless its other actors paraf first (then the decider's task comes after theirs).
+    let decides_at_perform = step.form == StepForm::Decision && !co_signed_decision(step);
 
     match (task.stage, command) {
         (_, Command::Claim) => {
@@ -1176,7 +1200,7 @@ fn act_on_active_task(
             Ok(builder.build(action, acting, detail))
         }
         (TaskStage::Perform, command) if !decides_at_perform => {
-            let record = perform_record(&ctx, &builder.case, step, actor, &acting, command)?;
+            let record = perform_record(&ctx, &builder.case, step, &task, actor, &acting, command)?;
             detail["record"] = serde_json::to_value(&record).unwrap_or_default();
             if let Record::Registration { agenda } = &record {
                 builder.needs_agenda_number = Some(agenda.year);
@@ -1276,6 +1300,7 @@ fn perform_record(
     ctx: &Context<'_>,
     case: &Case,
     step: &Step,
+    task: &Task,
     actor: &Actor,
     acting: &Option<Acting>,
     command: Command,
@@ -1430,13 +1455,14 @@ fn perform_record(
             check_text("note", &note, true, TEXT_MAX)?;
             Ok(Record::Note { note: tidy(&note) })
         }
-        (StepForm::Paraf, Command::Paraf { note }) => {
+        (StepForm::Paraf, Command::Paraf { note })
+        | (StepForm::Decision, Command::Paraf { note }) => {
             check_text("note", &note, false, TEXT_MAX)?;
             let note = tidy(&note);
             let position = acting
                 .as_ref()
                 .map(|acting| acting.position.clone())
-                .unwrap_or_else(|| performer_position(ctx.sop, step));
+                .unwrap_or_else(|| task.position.clone());
             // The seal covers the case's letter (or, without one, the case id), the step and
             // the note, so an edit of either after the paraf is detectable.
             let subject = format!("{}:{}", seal_subject(case), step.no);

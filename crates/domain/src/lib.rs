@@ -9,6 +9,7 @@ pub mod agenda;
 pub mod case;
 pub mod engine;
 pub mod ids;
+pub mod monitoring;
 pub mod notification;
 pub mod people;
 pub mod records;

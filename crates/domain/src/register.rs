@@ -287,9 +287,9 @@ pub struct AppFields {
     pub opd_contact_name: String,
     pub opd_contact_phone: String,
     pub opd_contact_email: String,
-    pub dinkominfo_contact_name: String,
-    pub dinkominfo_contact_phone: String,
-    pub dinkominfo_contact_email: String,
+    pub office_contact_name: String,
+    pub office_contact_phone: String,
+    pub office_contact_email: String,
     pub status: String,
     pub maintenance_interval_months: Option<u32>,
     pub notes: String,
@@ -342,9 +342,9 @@ impl AppFields {
             &mut self.opd_contact_name,
             &mut self.opd_contact_phone,
             &mut self.opd_contact_email,
-            &mut self.dinkominfo_contact_name,
-            &mut self.dinkominfo_contact_phone,
-            &mut self.dinkominfo_contact_email,
+            &mut self.office_contact_name,
+            &mut self.office_contact_phone,
+            &mut self.office_contact_email,
             &mut self.status,
             &mut self.notes,
         ] {
@@ -368,7 +368,7 @@ impl AppFields {
         }
         for (field, value) in [
             ("opd_contact_email", &self.opd_contact_email),
-            ("dinkominfo_contact_email", &self.dinkominfo_contact_email),
+            ("office_contact_email", &self.office_contact_email),
         ] {
             if !value.is_empty() && !looks_like_email(value) {
                 problems.push((field, "register-error-email"));
@@ -392,8 +392,8 @@ impl AppFields {
             ("stack", &self.stack),
             ("opd_contact_name", &self.opd_contact_name),
             ("opd_contact_phone", &self.opd_contact_phone),
-            ("dinkominfo_contact_name", &self.dinkominfo_contact_name),
-            ("dinkominfo_contact_phone", &self.dinkominfo_contact_phone),
+            ("office_contact_name", &self.office_contact_name),
+            ("office_contact_phone", &self.office_contact_phone),
         ] {
             if value.chars().count() > MAX_TEXT {
                 problems.push((field, "register-error-too-long"));

@@ -29,12 +29,20 @@ mod fuzz;
 #[path = "other_sops.rs"]
 mod other_sops;
 
-// The dashboard and the Mutu Baku report, downloaded as XLSX and PDF by the Kepala Dinas.
+// The dashboard and the Mutu Baku report, downloaded as XLSX and PDF by the Kepala Dinas; the
+// SOP monitoring form filled and signed by its assessor, verified at /verifikasi.
 #[path = "reports.rs"]
 mod reports_journey;
+// A new office installs Pelihara from an empty folder with the real binary: the setup link,
+// the office's identity, the import of OPDs and users, an invitation used.
+#[path = "first_run.rs"]
+mod first_run;
 // The satisfaction survey from the berita acara's link, and the SKM report with its exports.
 #[path = "skm.rs"]
 mod skm;
+// Two-factor sign-in: TOTP turned on on the account page, a code, then a recovery code.
+#[path = "totp.rs"]
+mod totp_journey;
 
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;

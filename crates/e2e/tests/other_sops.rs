@@ -35,7 +35,7 @@ async fn publish_through_the_admin_page(browser: &Browser, password: &str, code:
     browser.wait_for_text(&id("admin-title-sops")).await;
     browser.upload("file", &sop_path(code)).await;
     browser.click_button_with_text(&id("admin-sop-load")).await;
-    let preview = format!("/admin/sop/{code}/1");
+    let preview = format!("/admin/sop/{code}/{}", definition(code).header.version);
     browser
         .wait_for_path("the preview of the loaded SOP", |path| {
             path.starts_with(&preview)
@@ -263,20 +263,32 @@ async fn a_weighing_is_refused_once_redone_and_goes_to_done() {
     let case = submitted_case(&browser).await;
     browser.wait_for_text(subject).await;
 
-    // The decision's other actors (the section and division heads, who paraf the draft in
-    // the document) sign in and find the request at step 2 with no form of their own: the SOP
-    // names the head of office as the one who decides it.
+    // Step 2's other actors (the section and division heads) paraf the draft before the head
+    // of office decides (`joint = "all"` on the decision): until both have, the head of office
+    // has no form, and the heads have a paraf form and no answer of their own.
+    browser.sign_in("kepala_dinas", password).await;
+    browser.goto(&format!("/permohonan/{case}")).await;
+    browser.wait_for_text(subject).await;
+    assert!(
+        visible_actions(&browser).await.is_empty(),
+        "the head of office may answer before the paraf"
+    );
     for co_actor in ["kepala_seksi", "kepala_bidang"] {
         browser.sign_in(co_actor, password).await;
         browser.goto(&format!("/permohonan/{case}")).await;
         browser.wait_for_text(subject).await;
+        let actions = visible_actions(&browser).await;
         assert!(
-            visible_actions(&browser).await.is_empty(),
-            "{co_actor} has a form"
+            actions.iter().any(|action| action == "paraf")
+                && !actions
+                    .iter()
+                    .any(|action| action == "accept" || action == "send_back"),
+            "{co_actor} is offered {actions:?}"
         );
     }
 
-    // The head of office answers "no" once: the draft goes back to step 1 and comes again.
+    // The head of office answers "no" once: the draft goes back to step 1, is made again,
+    // initialled again and comes to the head of office again.
     let acted = walk_to_the_end(
         &server,
         &browser,
@@ -295,13 +307,19 @@ async fn a_weighing_is_refused_once_redone_and_goes_to_done() {
         .await
         .unwrap()
         .unwrap();
-    let decided_twice = state.tasks.iter().filter(|task| task.step_no == 2).count();
+    let decided_twice = state
+        .tasks
+        .iter()
+        .filter(|task| task.step_no == 2 && task.position == "kepala_dinas")
+        .count();
     assert_eq!(
         decided_twice, 2,
         "the decision was asked again after the loop"
     );
     for position in [
         "petugas_administrasi",
+        "kepala_seksi",
+        "kepala_bidang",
         "kepala_dinas",
         "petugas_operasional_lapangan",
     ] {

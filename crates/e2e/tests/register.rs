@@ -17,33 +17,9 @@ fn id(key: &str) -> String {
     t(Lang::Id, key)
 }
 
-/// Clicks the button `text` after scrolling it to the middle of the window (long forms put
-/// it under the fixed footer).
+/// Clicks the button `text` (see [`Browser::press`]).
 async fn press(browser: &Browser, text: &str) {
-    let button = browser
-        .button_with_text(text)
-        .await
-        .unwrap_or_else(|| panic!("no button {text:?}"));
-    let element = serde_json::to_value(&button).unwrap();
-    browser
-        .client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            vec![element.clone()],
-        )
-        .await
-        .unwrap();
-    if button.click().await.is_err() {
-        // Still covered (headless windows are short): submit as that button would.
-        browser
-            .client
-            .execute(
-                "arguments[0].form.requestSubmit(arguments[0]);",
-                vec![element],
-            )
-            .await
-            .unwrap();
-    }
+    browser.press(text).await;
 }
 
 async fn app_count(server: &Server) -> usize {

@@ -20,6 +20,8 @@ static_loader! {
 }
 
 #[cfg(test)]
+mod keys;
+#[cfg(test)]
 mod wording;
 
 static INDONESIAN: LanguageIdentifier = langid!("id");

@@ -307,6 +307,53 @@ pub fn password_reset_mail(lang: Lang, recipient_name: &str, link: &str, minutes
     }
 }
 
+/// The invitation of an imported user: the office named, where to set their first password,
+/// for how many days the link works. Built like [`password_reset_mail`].
+pub fn invitation_mail(
+    lang: Lang,
+    recipient_name: &str,
+    office: &str,
+    username: &str,
+    link: &str,
+    days: i64,
+) -> Composed {
+    let greeting = t_args(
+        lang,
+        "notify-mail-greeting",
+        &[("name", arg(recipient_name))],
+    );
+    let body = t_args(
+        lang,
+        "invitation-mail-body",
+        &[("office", arg(office)), ("username", arg(username))],
+    );
+    let valid = t_args(
+        lang,
+        "invitation-mail-valid",
+        &[("days", pelihara_i18n::num(days as f64))],
+    );
+    let footer = t(lang, "recovery-mail-footer");
+    let plain = format!("{greeting}\n\n{body}\n\n{link}\n\n{valid}\n\n-- \n{footer}\n");
+    let subject = t(lang, "invitation-mail-subject");
+    let html = html_page(
+        lang,
+        &HtmlParts {
+            subject: &subject,
+            greeting: &greeting,
+            before_link: &[body],
+            link,
+            button: &t(lang, "invitation-mail-button"),
+            after_link: &[valid],
+            footer: &footer,
+        },
+    );
+    Composed {
+        subject,
+        plain,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,9 @@ pub mod webhook;
 
 pub use compose::{Message, body, link, message, title};
 pub use deliver::{DEFAULT_TIMEOUT, DeliveryReport, Sender, WebhookPayload, deliver_due};
-pub use email::{Composed, EmailSettings, Mailer, SmtpSecurity, password_reset_mail};
+pub use email::{
+    Composed, EmailSettings, Mailer, SmtpSecurity, invitation_mail, password_reset_mail,
+};
 pub use webhook::{SIGNATURE_HEADER, Webhook, WebhookSettings, sign, verify_signature};
 
 /// Why a channel could not deliver a message. The text goes into the delivery log.

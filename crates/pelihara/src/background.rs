@@ -166,6 +166,6 @@ pub fn start(
         config,
     };
     tracing::info!(node = %node, "scheduler started");
-    let scheduler = Scheduler::new(context, Clock::from_fn(chrono::Utc::now));
+    let scheduler = Scheduler::new(context, Clock::system());
     Ok(Some(scheduler.spawn()))
 }

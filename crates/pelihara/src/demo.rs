@@ -20,6 +20,10 @@ use crate::runtime;
 
 pub const DEMO_PASSWORD: &str = "demo-pelihara";
 
+/// Printed with the demo's logins: the demo turns off what a real installation requires.
+pub const DEMO_TOTP_NOTE: &str = "Demo: verifikasi dua langkah (TOTP) tidak diwajibkan untuk admin \
+     (instalasi sungguhan mewajibkannya; atur di /admin/keamanan).";
+
 /// (username, full name, role, positions)
 const STAFF: [(&str, &str, Role, &[&str]); 9] = [
     ("admin", "Administrator Pelihara", Role::Admin, &[]),
@@ -297,7 +301,8 @@ pub async fn seed(
                 NewUser {
                     username: username.into(),
                     full_name: full_name.into(),
-                    nip: None,
+                    // The SOP monitoring assessor signs with a NIP (an invented one).
+                    nip: (username == "kabid").then(|| "197805122005011003".to_owned()),
                     // Reserved example addresses (RFC 2606): a demo copy served with a mail relay
                     // must never mail real people.
                     email: Some(format!("{username}@demo.example")),
@@ -374,11 +379,16 @@ pub async fn seed(
         phone: "(0291) 685877".into(),
         email: "dinkominfo@demakkab.go.id".into(),
         website: "dinkominfo.demakkab.go.id".into(),
+        short_name: "Dinkominfo".into(),
         ..pelihara_web::Kop::from_sop_header(&sop.header)
     };
     store
         .set_setting(pelihara_web::KOP_SETTING, &kop.to_json(), &system, now)
         .await?;
+    // Every demo login is printed with one shared password: asking the demo's admin for a
+    // TOTP code would only hide the admin pages. The demo says so when it starts
+    // (`DEMO_TOTP_NOTE`); an admin turns it back on at /admin/keamanan.
+    store.set_totp_required_roles(&[], &system, now).await?;
     let demo = Demo {
         catalog,
         calendar: store.working_calendar().await?,
@@ -574,7 +584,75 @@ pub async fn seed(
         .collect();
     finished_over_months(&demo, &finished_apps, now).await?;
     skm_history(&demo.store, now).await?;
+    monitoring_form(data_dir, &demo.store, now).await?;
     Ok(logins)
+}
+
+/// The SOP monitoring form of the previous half-year, signed: the admin appointed the Kabid
+/// assessor, who took the page's proposal (from the months of finished requests above),
+/// judged the steps without tasks by observation, wrote the actions for the steps below the
+/// threshold, saved and paraf-signed it.
+async fn monitoring_form(data_dir: &Path, store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+    use pelihara_domain::monitoring::{Assessment, HalfYear};
+    use pelihara_store::monitoring::{Assessor, SaveOutcome, SignOutcome};
+
+    let kabid = store
+        .user_by_username("kabid")
+        .await?
+        .context("the demo's Kabid")?
+        .user;
+    store
+        .set_assessor(kabid.id, true, &AuditSource::cli("demo"), now)
+        .await?;
+    let services = runtime::services(store.clone(), data_dir).await?;
+    let half = HalfYear::of(services.calendar.local_date(now)).previous();
+    let Some(mut draft) = pelihara_web::monitoring_proposal(
+        &services,
+        pelihara_i18n::Lang::Id,
+        "pemeliharaan-aplikasi-website",
+        half,
+    )
+    .await
+    .map_err(|error| anyhow::anyhow!("the monitoring proposal: {error}"))?
+    else {
+        return Ok(());
+    };
+    for row in &mut draft.rows {
+        match row.assessment {
+            Some(Assessment::NotGood) => {
+                row.action = "Telusuri penyebab keterlambatan bersama pelaksana langkah ini;                               pantau setiap bulan pada laporan Mutu Baku."
+                    .into();
+            }
+            Some(Assessment::Good) => {}
+            None => {
+                row.assessment = Some(Assessment::Good);
+                row.note.push_str(" Diamati langsung: berjalan sesuai SOP.");
+            }
+        }
+    }
+    let assessor = Assessor {
+        id: kabid.id,
+        name: kabid.full_name.clone(),
+        nip: kabid.nip.clone().unwrap_or_default(),
+    };
+    let source = AuditSource {
+        actor_id: Some(kabid.id),
+        actor_name: kabid.full_name.clone(),
+        address: "demo".into(),
+    };
+    let SaveOutcome::Saved(form) = store
+        .save_monitoring_draft(&draft, None, &assessor, &source, now)
+        .await?
+    else {
+        anyhow::bail!("the demo's monitoring form was not saved");
+    };
+    match store
+        .sign_monitoring_form(form.id, form.revision, &assessor, &source, now)
+        .await?
+    {
+        SignOutcome::Signed(_) => Ok(()),
+        other => anyhow::bail!("the demo's monitoring form was not signed: {other:?}"),
+    }
 }
 
 /// Requests done over the six months before `now`, one per OPD a month, so that the

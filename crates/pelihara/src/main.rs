@@ -19,6 +19,7 @@ mod admin_cmd;
 mod background;
 mod backup_cmd;
 mod demo;
+mod migrate_cmd;
 mod runtime;
 mod sop_cmd;
 
@@ -52,6 +53,10 @@ enum Command {
         /// The loopback port to listen on.
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Seed this database instead of the embedded one: postgres://... (an empty database;
+        /// the demo refuses one that has users, it never empties a database).
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Run the server.
     Serve {
@@ -102,6 +107,17 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Moves an installation from SQLite to PostgreSQL: copies everything into an empty
+    /// PostgreSQL database in one transaction and verifies its audit trail there.
+    Migrate {
+        /// The SQLite database: sqlite://PATH (a running server may keep writing; the copy is
+        /// one snapshot, so stop it first to move everything).
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database: postgres://USER:PASSWORD@HOST/DB, new and empty.
+        #[arg(long)]
+        to: String,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -138,6 +154,7 @@ async fn serve(
     }: Listen,
     banner: Option<String>,
     notify: background::NotifyArgs,
+    lang: pelihara_i18n::Lang,
 ) -> anyhow::Result<ExitCode> {
     let store = runtime::open_store(&store_url).await?;
     let services = runtime::services(store, &data).await?;
@@ -170,6 +187,26 @@ async fn serve(
     println!("Pelihara: {public_url}/  (data: {})", data.display());
     if let Some(banner) = banner {
         println!("{banner}");
+    }
+    // The first run: no administrator yet, so a one-time setup link, on standard output (the
+    // service's journal under systemd) and in the log. A server started once one exists
+    // prints nothing.
+    if let Some(link) =
+        pelihara_web::pages::setup::issue_setup_link(state.services(), &public_url).await?
+    {
+        let hours = pelihara_web::pages::setup::SETUP_LINK_VALID.num_hours();
+        println!(
+            "{}",
+            pelihara_i18n::t_args(
+                lang,
+                "setup-cli-link",
+                &[
+                    ("link", pelihara_i18n::arg(&link)),
+                    ("hours", pelihara_i18n::num(hours as f64)),
+                ]
+            )
+        );
+        tracing::warn!(%link, "no administrator yet: open the setup link to create one");
     }
     // With connect info the audit trail records each request's peer address, not "-".
     let app = pelihara_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -278,14 +315,23 @@ fn main() -> anyhow::Result<ExitCode> {
             command: sop_cmd::SopCommand::Versions(command),
         } => runtime()?.block_on(sop_cmd::versions::run(command, lang)),
         Command::Sop { command } => sop_cmd::run(command, lang),
-        Command::Demo { data, port } => runtime()?.block_on(async move {
+        Command::Demo {
+            data,
+            port,
+            database,
+        } => runtime()?.block_on(async move {
             if data.exists() {
                 std::fs::remove_dir_all(&data)
                     .with_context(|| format!("emptying {}", data.display()))?;
             }
             std::fs::create_dir_all(&data)?;
-            let url = runtime::sqlite_url(&data);
+            let url = database.unwrap_or_else(|| runtime::sqlite_url(&data));
             let store = runtime::open_store(&url).await?;
+            // A database given by URL may be someone's: seed only an empty one.
+            if !store.list_users().await?.is_empty() {
+                store.close().await;
+                anyhow::bail!("{}", pelihara_i18n::t(lang, "admin-cli-demo-not-empty"));
+            }
             let logins = demo::seed(&data, store.clone(), chrono::Utc::now()).await?;
             store.close().await;
             let mut banner = format!(
@@ -295,6 +341,8 @@ fn main() -> anyhow::Result<ExitCode> {
             for (username, name, what) in logins {
                 banner.push_str(&format!("  {username:<14} {name} ({what})\n"));
             }
+            banner.push_str(demo::DEMO_TOTP_NOTE);
+            banner.push('\n');
             let listen = Listen {
                 address: format!("127.0.0.1:{port}"),
                 public_url: None,
@@ -306,6 +354,7 @@ fn main() -> anyhow::Result<ExitCode> {
                 listen,
                 Some(banner),
                 background::NotifyArgs::demo(),
+                lang,
             )
             .await
         }),
@@ -328,9 +377,12 @@ fn main() -> anyhow::Result<ExitCode> {
                 public_url,
                 trusted_proxies,
             };
-            serve(url, data, listen, None, *notify).await
+            serve(url, data, listen, None, *notify, lang).await
         }),
         Command::Admin { command } => runtime()?.block_on(admin_cmd::run(command, lang)),
+        Command::Migrate { from, to } => {
+            runtime()?.block_on(migrate_cmd::migrate(&from, &to, lang))
+        }
         Command::Backup { to, database } => {
             runtime()?.block_on(backup_cmd::backup(&database, &to, lang))
         }

@@ -122,8 +122,9 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
 
 /// The office's name as the pages show it: from the letterhead the admin keeps on /admin/kop
 /// when one is stored, else from the SOPs the office runs (their header's office and
-/// government), so the binary names no office. Read at start: a new letterhead shows in the
-/// page header after a restart (documents read it at once).
+/// government), so the binary names no office. Read at start; the node that stores a new
+/// identity (the setup page, /admin/kop) shows it at once, other nodes after a restart
+/// (documents read it at once everywhere).
 pub async fn office_name(services: &Services) -> anyhow::Result<String> {
     let kop = pelihara_web::Kop::load(services)
         .await

@@ -4,9 +4,7 @@
 //! level too: any error returns every error and no rows. Never touches the database.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use chrono::{Datelike, NaiveDate};
 use pelihara_domain::OpdId;
 use pelihara_domain::register::{AppFields, AppStatus, DueState};
@@ -40,9 +38,9 @@ enum Column {
     OpdContactName,
     OpdContactPhone,
     OpdContactEmail,
-    DinkominfoContactName,
-    DinkominfoContactPhone,
-    DinkominfoContactEmail,
+    OfficeContactName,
+    OfficeContactPhone,
+    OfficeContactEmail,
     Status,
     Interval,
     LastMaintained,
@@ -65,9 +63,9 @@ const COLUMNS: [(Column, &str); 22] = [
     (Column::OpdContactName, "Kontak OPD"),
     (Column::OpdContactPhone, "Telepon Kontak OPD"),
     (Column::OpdContactEmail, "Surel Kontak OPD"),
-    (Column::DinkominfoContactName, "Kontak Dinkominfo"),
-    (Column::DinkominfoContactPhone, "Telepon Kontak Dinkominfo"),
-    (Column::DinkominfoContactEmail, "Surel Kontak Dinkominfo"),
+    (Column::OfficeContactName, "Kontak Pemelihara"),
+    (Column::OfficeContactPhone, "Telepon Kontak Pemelihara"),
+    (Column::OfficeContactEmail, "Surel Kontak Pemelihara"),
     (Column::Status, "Status"),
     (Column::Interval, "Interval Pemeliharaan (bulan)"),
     (Column::LastMaintained, "Pemeliharaan Terakhir"),
@@ -114,18 +112,9 @@ fn text_cells(row: &ExportRow) -> Vec<(Column, String)> {
         (Column::OpdContactName, f.opd_contact_name.clone()),
         (Column::OpdContactPhone, f.opd_contact_phone.clone()),
         (Column::OpdContactEmail, f.opd_contact_email.clone()),
-        (
-            Column::DinkominfoContactName,
-            f.dinkominfo_contact_name.clone(),
-        ),
-        (
-            Column::DinkominfoContactPhone,
-            f.dinkominfo_contact_phone.clone(),
-        ),
-        (
-            Column::DinkominfoContactEmail,
-            f.dinkominfo_contact_email.clone(),
-        ),
+        (Column::OfficeContactName, f.office_contact_name.clone()),
+        (Column::OfficeContactPhone, f.office_contact_phone.clone()),
+        (Column::OfficeContactEmail, f.office_contact_email.clone()),
         (Column::Status, status_label(&f.status)),
         (
             Column::Interval,
@@ -267,43 +256,16 @@ pub fn export_xlsx(rows: &[ExportRow]) -> Result<Vec<u8>, ExportError> {
     Ok(workbook.save_to_buffer()?)
 }
 
-/// One thing wrong with an imported sheet: where (spreadsheet row, 1 = the header; the
-/// column's header) and why (an i18n key).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    pub row: usize,
-    pub column: Option<String>,
-    pub key: &'static str,
-    /// The limit a "too many" message names (`$max`).
-    pub limit: Option<usize>,
-}
+use crate::grid::{Grid, RowLimit, unguard};
+pub use crate::grid::{ImportError, MAX_IMPORT_COLUMNS, MAX_XLSX_UNPACKED_BYTES};
 
 /// The most app rows one import takes; a register of a regency has a few hundred.
 pub const MAX_IMPORT_ROWS: usize = 5_000;
-/// The most columns read; the sheet has 20.
-pub const MAX_IMPORT_COLUMNS: usize = 64;
-/// The most bytes an XLSX file may unpack to (its parts as the archive declares them).
-pub const MAX_XLSX_UNPACKED_BYTES: u64 = 50 * 1024 * 1024;
 
-impl ImportError {
-    /// An error of the whole file, reported on its first row.
-    fn file(key: &'static str) -> ImportError {
-        ImportError {
-            row: 1,
-            column: None,
-            key,
-            limit: None,
-        }
-    }
-
-    /// The file is over one of the limits above.
-    fn over(key: &'static str, limit: usize) -> ImportError {
-        ImportError {
-            limit: Some(limit),
-            ..ImportError::file(key)
-        }
-    }
-}
+const ROW_LIMIT: RowLimit = RowLimit {
+    max: MAX_IMPORT_ROWS,
+    key: "register-import-too-many-rows",
+};
 
 /// The apps a sheet adds, with the OPD each belongs to.
 pub type ImportRows = Vec<(OpdId, AppFields)>;
@@ -329,161 +291,26 @@ pub fn import_csv(
     bytes: &[u8],
     opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
-    let file_error = |key| vec![ImportError::file(key)];
-    let text = std::str::from_utf8(bytes).map_err(|_| file_error("register-import-not-utf8"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = if first_line.matches(';').count() >= first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut grid = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| file_error("register-import-not-csv"))?;
-        // The header and at most MAX_IMPORT_ROWS apps: a longer file is refused whole.
-        if grid.len() > MAX_IMPORT_ROWS {
-            return Err(vec![ImportError::over(
-                "register-import-too-many-rows",
-                MAX_IMPORT_ROWS,
-            )]);
-        }
-        if record.len() > MAX_IMPORT_COLUMNS {
-            return Err(vec![ImportError::over(
-                "register-import-too-many-columns",
-                MAX_IMPORT_COLUMNS,
-            )]);
-        }
-        grid.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
-    }
-    rows_from_grid(&grid, opds)
+    rows_from_grid(&crate::grid::read_csv(bytes, ROW_LIMIT)?, opds)
 }
 
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(text) => text.clone(),
-        Data::Float(value) if value.fract() == 0.0 && value.abs() < 1e15 => {
-            format!("{}", *value as i64)
-        }
-        Data::Float(value) => value.to_string(),
-        Data::Int(value) => value.to_string(),
-        Data::Bool(value) => value.to_string(),
-        Data::DateTime(value) => value
-            .as_datetime()
-            .map(|moment| moment.date().format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| value.as_f64().to_string()),
-        Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
-        Data::Error(error) => format!("#{error:?}"),
-    }
-}
-
-/// Reads the first worksheet of an XLSX workbook, cell by cell as the file lists them, so
-/// that what it holds is bounded by the limits above and never by the area the cells span
-/// (a sheet with cells in A2 and XFD1048576 is two cells, not seventeen billion). An archive
-/// that declares more than MAX_XLSX_UNPACKED_BYTES is refused before anything is unpacked.
+/// Reads the first worksheet of an XLSX workbook, bounded as [`crate::grid::read_xlsx`] says.
 pub fn import_xlsx(
     bytes: &[u8],
     opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
-    let not_xlsx = || vec![ImportError::file("register-import-not-xlsx")];
-    // The sizes the archive's central directory declares (written for every part, also by
-    // writers that stream with data descriptors).
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
-    let mut unpacked: u64 = 0;
-    for index in 0..archive.len() {
-        let part = archive.by_index_raw(index).map_err(|_| not_xlsx())?;
-        unpacked = unpacked.saturating_add(part.size());
-    }
-    if unpacked > MAX_XLSX_UNPACKED_BYTES {
-        let mebibytes =
-            usize::try_from(MAX_XLSX_UNPACKED_BYTES / (1024 * 1024)).unwrap_or(usize::MAX);
-        return Err(vec![ImportError::over(
-            "register-import-unpacks-too-large",
-            mebibytes,
-        )]);
-    }
-    let mut workbook: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
-    let first = workbook
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(not_xlsx)?;
-    let mut cells = workbook
-        .worksheet_cells_reader(&first)
-        .map_err(|_| not_xlsx())?;
-    // (row, column, text) of each non-empty cell, rows counted from 0 as the file does.
-    let mut found: Vec<(usize, usize, String)> = Vec::new();
-    while let Some(cell) = cells.next_cell().map_err(|_| not_xlsx())? {
-        let (row, column) = cell.get_position();
-        let text = cell_text(&Data::from(cell.get_value().clone()));
-        if text.trim().is_empty() {
-            continue;
-        }
-        let (row, column) = (row as usize, column as usize);
-        if column >= MAX_IMPORT_COLUMNS {
-            return Err(vec![ImportError::over(
-                "register-import-too-many-columns",
-                MAX_IMPORT_COLUMNS,
-            )]);
-        }
-        // The header may sit a few rows down; what lies past the limit of rows is refused.
-        let first_row = found.first().map_or(row, |(first, _, _)| *first);
-        if row > first_row + MAX_IMPORT_ROWS || row > 2 * MAX_IMPORT_ROWS {
-            return Err(vec![ImportError::over(
-                "register-import-too-many-rows",
-                MAX_IMPORT_ROWS,
-            )]);
-        }
-        found.push((row, column, text));
-    }
-    let Some(last_row) = found.iter().map(|(row, _, _)| *row).max() else {
+    let grid = crate::grid::read_xlsx(bytes, ROW_LIMIT)?;
+    if grid.rows.is_empty() {
         return Err(vec![ImportError::file("register-import-empty")]);
-    };
-    let width = found
-        .iter()
-        .map(|(_, column, _)| column + 1)
-        .max()
-        .unwrap_or(0);
-    // The grid starts at the sheet's first row, so row numbers in errors are the sheet's.
-    let mut grid: Vec<Vec<String>> = vec![Vec::new(); last_row + 1];
-    for (row, column, text) in found {
-        if let Some(line) = grid.get_mut(row) {
-            if line.len() < width {
-                line.resize(width, String::new());
-            }
-            if let Some(slot) = line.get_mut(column) {
-                *slot = text;
-            }
-        }
     }
-    let lead = grid
-        .iter()
-        .take_while(|row| row.iter().all(|c| c.trim().is_empty()))
-        .count();
-    rows_from_grid_at(&grid[lead..], lead, opds)
+    rows_from_grid(&grid, opds)
 }
 
 fn rows_from_grid(
-    grid: &[Vec<String>],
+    grid: &Grid,
     opds: &HashMap<String, SheetOpd>,
 ) -> Result<ImportRows, Vec<ImportError>> {
-    rows_from_grid_at(grid, 0, opds)
-}
-
-/// An imported cell: a leading apostrophe our export put before a formula character goes.
-fn unguard(cell: &str) -> String {
-    let trimmed = cell.trim();
-    match trimmed.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
-        _ => trimmed.to_owned(),
-    }
+    rows_from_grid_at(&grid.rows, grid.offset, opds)
 }
 
 /// The rows of a grid whose first row is the header; `offset` rows came before it.
@@ -589,9 +416,9 @@ fn rows_from_grid_at(
                 Column::OpdContactName => fields.opd_contact_name = value,
                 Column::OpdContactPhone => fields.opd_contact_phone = value,
                 Column::OpdContactEmail => fields.opd_contact_email = value,
-                Column::DinkominfoContactName => fields.dinkominfo_contact_name = value,
-                Column::DinkominfoContactPhone => fields.dinkominfo_contact_phone = value,
-                Column::DinkominfoContactEmail => fields.dinkominfo_contact_email = value,
+                Column::OfficeContactName => fields.office_contact_name = value,
+                Column::OfficeContactPhone => fields.office_contact_phone = value,
+                Column::OfficeContactEmail => fields.office_contact_email = value,
                 Column::Status if value.is_empty() => {}
                 Column::Status => match status_from_sheet(&value) {
                     Some(status) => fields.status = status.code().to_owned(),
@@ -668,9 +495,9 @@ fn field_column(field: &str) -> Option<Column> {
         "opd_contact_name" => Column::OpdContactName,
         "opd_contact_phone" => Column::OpdContactPhone,
         "opd_contact_email" => Column::OpdContactEmail,
-        "dinkominfo_contact_name" => Column::DinkominfoContactName,
-        "dinkominfo_contact_phone" => Column::DinkominfoContactPhone,
-        "dinkominfo_contact_email" => Column::DinkominfoContactEmail,
+        "office_contact_name" => Column::OfficeContactName,
+        "office_contact_phone" => Column::OfficeContactPhone,
+        "office_contact_email" => Column::OfficeContactEmail,
         "status" => Column::Status,
         "maintenance_interval_months" => Column::Interval,
         "notes" => Column::Notes,

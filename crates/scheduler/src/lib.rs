@@ -23,27 +23,9 @@ use pelihara_sop::SopDefinition;
 use pelihara_store::notifications::NewNotification;
 use pelihara_store::{AuditSource, SharedCatalog, Store, StoreError};
 
+/// The clock the scheduler reads (one type with the pages': `pelihara_store::Clock`).
+pub use pelihara_store::Clock;
 pub use tasks::{ARRIVED, DUE_SOON, OVERDUE, escalation_levels, escalation_moment, next_stage};
-
-/// Where "now" comes from: the system clock in the server, a moving clock in tests.
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
-
-impl Clock {
-    pub fn from_fn(source: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
-        Clock(Arc::new(source))
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Clock")
-    }
-}
 
 /// What can go wrong in a run. A failed run releases its lease without recording completion,
 /// so the job is tried again at the next tick.

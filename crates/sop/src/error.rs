@@ -197,6 +197,8 @@ pub enum SopErrorKind {
     JointAllForm {
         form: &'static str,
     },
+    /// `joint = "any"` on a decision answered on its own: only its decider answers it.
+    JointAnyDecision,
 }
 
 impl SopErrorKind {
@@ -266,6 +268,7 @@ impl SopErrorKind {
             SopErrorKind::EndStepFlag { .. } => "sop-error-end-step-flag",
             SopErrorKind::JointWithOneActor => "sop-error-joint-with-one-actor",
             SopErrorKind::JointAllForm { .. } => "sop-error-joint-all-form",
+            SopErrorKind::JointAnyDecision => "sop-error-joint-any-decision",
         }
     }
 
@@ -398,6 +401,7 @@ impl SopErrorKind {
             | SopErrorKind::DecisionFormNotOnDecision
             | SopErrorKind::ReturnWithoutRequester
             | SopErrorKind::JointWithOneActor
+            | SopErrorKind::JointAnyDecision
             | SopErrorKind::ZeroMaintenanceInterval
             | SopErrorKind::EmptyActivity
             | SopErrorKind::NoActors

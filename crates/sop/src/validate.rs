@@ -937,12 +937,20 @@ impl Checker<'_> {
                 if joint != Joint::First && step_actors.len() == 1 {
                     self.report(&word.span(), at, SopErrorKind::JointWithOneActor);
                 }
+                // On a decision answered on its own, `all` has the other actors paraf before
+                // the decider answers; `any` would let someone other than the decider answer.
                 if let Some(form) = form
                     && joint == Joint::All
-                    && !matches!(form, StepForm::Record | StepForm::Paraf)
+                    && !matches!(
+                        form,
+                        StepForm::Record | StepForm::Paraf | StepForm::Decision
+                    )
                 {
                     let form = form.name();
                     self.report(&word.span(), at, SopErrorKind::JointAllForm { form });
+                }
+                if form == Some(StepForm::Decision) && joint == Joint::Any {
+                    self.report(&word.span(), at, SopErrorKind::JointAnyDecision);
                 }
                 joint
             }

@@ -119,6 +119,8 @@ fn the_weighing_sop_sends_a_refused_draft_back_to_step_1() {
         decisions,
         [(2, StepForm::Decision, &Target::Step(1), "kepala_dinas")]
     );
+    // The section and division heads paraf before the head of office answers.
+    assert_eq!(sop.steps[1].joint, pelihara_sop::Joint::All);
     // "Ya" goes on to the numbering of the letter.
     assert_eq!(sop.steps[1].next, Some(3));
     // The slip "portablee" in step 6 is kept as written and read in an erratum.

@@ -12,24 +12,32 @@ pub mod blobs;
 mod bootstrap;
 pub mod case_list;
 pub mod cases;
+pub mod clock;
 mod codec;
 pub mod compliance;
 pub mod documents;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod maintenance;
+pub mod monitoring;
 pub mod notifications;
 pub mod people;
+pub mod people_import;
 mod read;
 pub mod recovery;
 pub mod reference;
 pub mod register;
 pub mod reminders;
 pub mod sessions;
+pub mod setup;
 pub mod skm;
 pub mod sops;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;
+pub mod transfer;
 mod write_conn;
 mod writer;
 
@@ -44,6 +52,7 @@ pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
 pub use cases::{ActWith, CaseSummary, InboxItem, SubmitWith};
+pub use clock::Clock;
 pub use compliance::{
     CaseComplianceRow, ComplianceRow, CoverageRow, DrillPage, DrillRow, Figure, GroupKey, Grouping,
     Outcome, PeriodCounts, ProgressCount, ReportFilter, Spread, TaskCursor, UncoveredApp,
@@ -53,6 +62,7 @@ pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
 pub use tokens::{
     IdempotencyKey, IdempotencyKind, IdempotentSubmission, NewToken, StoredToken, TokenScope,
 };
+pub use totp::{StoredTotp, TOTP_REQUIRED_BY_DEFAULT, TOTP_REQUIRED_ROLES_SETTING};
 pub use writer::GroupCommitStats;
 
 /// Which database a store runs on.
@@ -88,6 +98,9 @@ pub enum StoreError {
     /// case at another version: nothing was written.
     #[error("the case is no longer at the version named")]
     Stale,
+    /// A copy's target database already holds an installation (`copy_everything_into`).
+    #[error("the target database is in use: {0}")]
+    TargetInUse(String),
 }
 
 /// A write's result with a unique-constraint violation read as `Duplicate(what)` (a user name,

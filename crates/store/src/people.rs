@@ -248,26 +248,7 @@ impl Store {
             detail: serde_json::json!({ "user_id": id, "username": new.username }),
         };
         self.write_with_event(change, async |tx| {
-            let guarded = sqlx::query("insert into settings (key, value) values ($1, $2)")
-                .bind(FIRST_ADMIN_SETTING.to_owned())
-                .bind(id.to_string())
-                .execute(&mut **tx)
-                .await;
-            crate::duplicate_as(guarded, "administrator")?;
-            let admins: i64 = sqlx::query_scalar("select count(*) from users where role = $1")
-                .bind(Role::Admin.code().to_owned())
-                .fetch_one(&mut **tx)
-                .await?;
-            if admins > 0 {
-                return Err(StoreError::Duplicate("administrator"));
-            }
-            let new = NewUser {
-                role: Role::Admin,
-                opd_id: None,
-                positions: Vec::new(),
-                ..new
-            };
-            insert_user(tx, id, &new, now).await
+            insert_first_admin(tx, id, new, now).await
         })
         .await?;
         Ok(id)
@@ -634,10 +615,41 @@ impl Store {
 
 /// The settings key written when the first administrator is created (see
 /// [`Store::create_first_admin`]).
-const FIRST_ADMIN_SETTING: &str = "setup.first_admin";
+pub(crate) const FIRST_ADMIN_SETTING: &str = "setup.first_admin";
+
+/// Inserts the first administrator inside the caller's transaction, guarded so that it works
+/// once: the guard row is inserted first (a second insert, even a concurrent one on another
+/// node, fails on its key) and no administrator may exist yet.
+pub(crate) async fn insert_first_admin(
+    tx: &mut crate::WriteTx,
+    id: UserId,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let guarded = sqlx::query("insert into settings (key, value) values ($1, $2)")
+        .bind(FIRST_ADMIN_SETTING.to_owned())
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await;
+    crate::duplicate_as(guarded, "administrator")?;
+    let admins: i64 = sqlx::query_scalar("select count(*) from users where role = $1")
+        .bind(Role::Admin.code().to_owned())
+        .fetch_one(&mut **tx)
+        .await?;
+    if admins > 0 {
+        return Err(StoreError::Duplicate("administrator"));
+    }
+    let new = NewUser {
+        role: Role::Admin,
+        opd_id: None,
+        positions: Vec::new(),
+        ..new
+    };
+    insert_user(tx, id, &new, now).await
+}
 
 /// Inserts a user row; a taken user name is `Duplicate("username")`.
-async fn insert_user(
+pub(crate) async fn insert_user(
     tx: &mut crate::WriteTx,
     id: UserId,
     new: &NewUser,

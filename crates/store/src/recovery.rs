@@ -5,7 +5,8 @@
 //!
 //! Setting a password through a link is a change to who someone is, so it ends every session
 //! of the user in the same transaction, spends every other link of theirs, and appends one
-//! audit event (`user.password_recovered`).
+//! audit event (`user.password_recovered`, or `user.invitation_accepted` for an invitation:
+//! the same links with `kind = 'invitation'`, made by a people import, `people_import`).
 
 use chrono::{DateTime, Utc};
 use pelihara_domain::{Refusal, UserId};
@@ -15,6 +16,33 @@ use crate::audit::{AuditSource, Change};
 use crate::codec::{instant, millis, uuid};
 use crate::people::StoredUser;
 use crate::{Result, Store, StoreError};
+
+/// What a one-time password link is for: recovering a forgotten password (asked on
+/// /lupa-sandi, short-lived) or the invitation of an imported user to set their first one
+/// (made by an administrator's import, valid for days). A link of one kind never works as the
+/// other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Reset,
+    Invitation,
+}
+
+impl LinkKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkKind::Reset => "reset",
+            LinkKind::Invitation => "invitation",
+        }
+    }
+
+    /// The audit action of setting a password through a link of this kind.
+    fn used_action(self) -> &'static str {
+        match self {
+            LinkKind::Reset => "user.password_recovered",
+            LinkKind::Invitation => "user.invitation_accepted",
+        }
+    }
+}
 
 /// What a recovery link is worth at a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +87,8 @@ impl Store {
     /// limit: nobody can fill someone's mailbox).
     pub async fn password_resets_since(&self, user: UserId, since: DateTime<Utc>) -> Result<i64> {
         let row = sqlx::query(
-            "select count(*) as n from password_resets where user_id = $1 and created_at >= $2",
+            "select count(*) as n from password_resets where user_id = $1 and created_at >= $2 \
+             and kind = 'reset'",
         )
         .bind(user.to_string())
         .bind(millis(since))
@@ -87,8 +116,8 @@ impl Store {
         let token_hash = token_hash.to_owned();
         self.write_with_event(change, async |tx| {
             sqlx::query(
-                "insert into password_resets (token_hash, user_id, created_at, expires_at) \
-                 values ($1, $2, $3, $4)",
+                "insert into password_resets (token_hash, user_id, created_at, expires_at, kind) \
+                 values ($1, $2, $3, $4, 'reset')",
             )
             .bind(token_hash.clone())
             .bind(user.to_string())
@@ -101,16 +130,29 @@ impl Store {
         .await
     }
 
-    /// What the link with this token hash is worth at `now`.
+    /// What the recovery link with this token hash is worth at `now`.
     pub async fn password_reset_link(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<ResetLink> {
+        self.password_link(LinkKind::Reset, token_hash, now).await
+    }
+
+    /// What the link of `kind` with this token hash is worth at `now` (a link of the other
+    /// kind is `Unknown`).
+    pub async fn password_link(
+        &self,
+        kind: LinkKind,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ResetLink> {
         let row = sqlx::query(
-            "select user_id, expires_at, used_at from password_resets where token_hash = $1",
+            "select user_id, expires_at, used_at from password_resets \
+             where token_hash = $1 and kind = $2",
         )
         .bind(token_hash.to_owned())
+        .bind(kind.code().to_owned())
         .fetch_optional(self.reader())
         .await?;
         let Some(row) = row else {
@@ -142,14 +184,28 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<ResetLink> {
-        let user = match self.password_reset_link(token_hash, now).await? {
+        self.set_password_by_link(LinkKind::Reset, token_hash, password_hash, source, now)
+            .await
+    }
+
+    /// [`Store::recover_password`] for a link of `kind`: an invitation is accepted the same
+    /// way (its event is `user.invitation_accepted`).
+    pub async fn set_password_by_link(
+        &self,
+        kind: LinkKind,
+        token_hash: &str,
+        password_hash: &str,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<ResetLink> {
+        let user = match self.password_link(kind, token_hash, now).await? {
             ResetLink::Valid(user) => user,
             other => return Ok(other),
         };
         let change = Change {
             source,
             at: now,
-            action: "user.password_recovered",
+            action: kind.used_action(),
             // Never the hash: the audit trail is readable by auditors.
             detail: serde_json::json!({ "user_id": user }),
         };
@@ -160,11 +216,12 @@ impl Store {
                 // Guarded by the link's state, so a second use racing this one changes nothing.
                 let spent = sqlx::query(
                     "update password_resets set used_at = $1 where token_hash = $2 \
-                     and user_id = $3 and used_at is null and expires_at > $1",
+                     and user_id = $3 and kind = $4 and used_at is null and expires_at > $1",
                 )
                 .bind(millis(now))
                 .bind(token_hash.clone())
                 .bind(user.to_string())
+                .bind(kind.code().to_owned())
                 .execute(&mut **tx)
                 .await?;
                 if spent.rows_affected() != 1 {

@@ -33,9 +33,9 @@ pub struct App {
     pub opd_contact_name: String,
     pub opd_contact_phone: String,
     pub opd_contact_email: String,
-    pub dinkominfo_contact_name: String,
-    pub dinkominfo_contact_phone: String,
-    pub dinkominfo_contact_email: String,
+    pub office_contact_name: String,
+    pub office_contact_phone: String,
+    pub office_contact_email: String,
     /// The app's own interval; `None` follows the SOP setting.
     pub maintenance_interval_months: Option<u32>,
     pub created_at: DateTime<Utc>,
@@ -69,9 +69,9 @@ fn app_from_row(row: &AnyRow) -> Result<App> {
         opd_contact_name: row.try_get("opd_contact_name")?,
         opd_contact_phone: row.try_get("opd_contact_phone")?,
         opd_contact_email: row.try_get("opd_contact_email")?,
-        dinkominfo_contact_name: row.try_get("dinkominfo_contact_name")?,
-        dinkominfo_contact_phone: row.try_get("dinkominfo_contact_phone")?,
-        dinkominfo_contact_email: row.try_get("dinkominfo_contact_email")?,
+        office_contact_name: row.try_get("office_contact_name")?,
+        office_contact_phone: row.try_get("office_contact_phone")?,
+        office_contact_email: row.try_get("office_contact_email")?,
         maintenance_interval_months: row
             .try_get::<Option<i64>, _>("maintenance_interval_months")?
             .map(|months| {
@@ -86,8 +86,8 @@ fn app_from_row(row: &AnyRow) -> Result<App> {
 /// The columns [`app_from_row`] reads, prefixed for queries that join `apps a`.
 const APP_COLUMNS: &str = "a.id, a.opd_id, a.name, a.url, a.domain, a.hosting, a.stack, a.status, \
     a.notes, a.hosting_location, a.hosting_environment, a.opd_contact_name, a.opd_contact_phone, \
-    a.opd_contact_email, a.dinkominfo_contact_name, a.dinkominfo_contact_phone, \
-    a.dinkominfo_contact_email, a.maintenance_interval_months, a.created_at, a.updated_at";
+    a.opd_contact_email, a.office_contact_name, a.office_contact_phone, \
+    a.office_contact_email, a.maintenance_interval_months, a.created_at, a.updated_at";
 
 /// The register's query: every app with its OPD, its last finished maintenance (a done case
 /// that counts as maintenance, migration 0015), its running cases and its last health check
@@ -344,8 +344,8 @@ impl Store {
                 "update apps set opd_id = $1, name = $2, url = $3, domain = $4, hosting = $5, \
                  hosting_location = $6, hosting_environment = $7, stack = $8, \
                  opd_contact_name = $9, opd_contact_phone = $10, opd_contact_email = $11, \
-                 dinkominfo_contact_name = $12, dinkominfo_contact_phone = $13, \
-                 dinkominfo_contact_email = $14, status = $15, maintenance_interval_months = $16, \
+                 office_contact_name = $12, office_contact_phone = $13, \
+                 office_contact_email = $14, status = $15, maintenance_interval_months = $16, \
                  notes = $17, updated_at = $18 where id = $19",
             )
             .bind(opd_id.to_string())
@@ -359,9 +359,9 @@ impl Store {
             .bind(fields.opd_contact_name.clone())
             .bind(fields.opd_contact_phone.clone())
             .bind(fields.opd_contact_email.clone())
-            .bind(fields.dinkominfo_contact_name.clone())
-            .bind(fields.dinkominfo_contact_phone.clone())
-            .bind(fields.dinkominfo_contact_email.clone())
+            .bind(fields.office_contact_name.clone())
+            .bind(fields.office_contact_phone.clone())
+            .bind(fields.office_contact_email.clone())
             .bind(fields.status.clone())
             .bind(interval_param(fields))
             .bind(fields.notes.clone())
@@ -673,7 +673,7 @@ pub(crate) async fn insert_app(
     conn.execute(
         "insert into apps (id, opd_id, name, url, domain, hosting, hosting_location, \
          hosting_environment, stack, opd_contact_name, opd_contact_phone, opd_contact_email, \
-         dinkominfo_contact_name, dinkominfo_contact_phone, dinkominfo_contact_email, status, \
+         office_contact_name, office_contact_phone, office_contact_email, status, \
          maintenance_interval_months, notes, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         vec![
@@ -689,9 +689,9 @@ pub(crate) async fn insert_app(
             fields.opd_contact_name.clone().into(),
             fields.opd_contact_phone.clone().into(),
             fields.opd_contact_email.clone().into(),
-            fields.dinkominfo_contact_name.clone().into(),
-            fields.dinkominfo_contact_phone.clone().into(),
-            fields.dinkominfo_contact_email.clone().into(),
+            fields.office_contact_name.clone().into(),
+            fields.office_contact_phone.clone().into(),
+            fields.office_contact_email.clone().into(),
             fields.status.clone().into(),
             interval_param(fields).into(),
             fields.notes.clone().into(),

@@ -202,12 +202,41 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let detail = serde_json::json!({ "username": attempt_key(username) });
+        self.record_sign_in_with(username, client, detail, source, now)
+            .await
+    }
+
+    /// [`Store::record_sign_in`] after a second step: the event names the factor that
+    /// completed it (`totp` or `recovery_code`).
+    pub async fn record_second_factor_sign_in(
+        &self,
+        username: &str,
+        client: &str,
+        factor: &str,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let detail =
+            serde_json::json!({ "username": attempt_key(username), "second_factor": factor });
+        self.record_sign_in_with(username, client, detail, source, now)
+            .await
+    }
+
+    async fn record_sign_in_with(
+        &self,
+        username: &str,
+        client: &str,
+        detail: serde_json::Value,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let key = attempt_key(username);
         let change = Change {
             source,
             at: now,
             action: "auth.sign_in",
-            detail: serde_json::json!({ "username": key }),
+            detail,
         };
         self.write_with_event(change, async |tx| {
             sqlx::query("delete from login_attempts where username = $1 and client = $2")

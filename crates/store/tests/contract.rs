@@ -60,6 +60,9 @@ mod documents_contract;
 mod intake_contract;
 #[path = "contract/maintenance.rs"]
 mod maintenance_contract;
+// The SOP monitoring forms: assessor grants, drafts, one seal.
+#[path = "contract/monitoring.rs"]
+mod monitoring_contract;
 #[path = "contract/notifications.rs"]
 mod notifications;
 #[path = "contract/people.rs"]
@@ -83,6 +86,12 @@ mod throttle_contract;
 // API tokens and the idempotency keys of API submissions.
 #[path = "contract/tokens.rs"]
 mod tokens_contract;
+// The first run (setup links, the first administrator) and the import of OPDs and users.
+#[path = "contract/setup.rs"]
+mod setup_contract;
+// Two-factor sign-in: TOTP steps used once, recovery codes once, the roles' requirement.
+#[path = "contract/totp.rs"]
+mod totp_contract;
 
 const SOP_TEXT: &str = include_str!("../../../sop/pemeliharaan-aplikasi-website.toml");
 
@@ -117,32 +126,7 @@ struct Harness {
 
 /// A fresh database on the PostgreSQL test server, or `None` outside CI without one.
 async fn postgres_url() -> Option<String> {
-    let Ok(admin_url) = std::env::var("PELIHARA_TEST_POSTGRES_URL") else {
-        let in_ci = std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false");
-        assert!(
-            !in_ci,
-            "PELIHARA_TEST_POSTGRES_URL is not set; CI must run the PostgreSQL contract"
-        );
-        eprintln!("skipped: PELIHARA_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!("pelihara_t_{}", uuid::Uuid::new_v4().simple());
-    let mut connection = sqlx::AnyConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-        .execute(&mut connection)
-        .await
-        .unwrap();
-    connection.close().await.unwrap();
-    let (base, query) = match admin_url.split_once('?') {
-        Some((base, query)) => (base.to_owned(), format!("?{query}")),
-        None => (admin_url.clone(), String::new()),
-    };
-    let base = base
-        .rsplit_once('/')
-        .map(|(server, _)| server.to_owned())
-        .unwrap();
-    Some(format!("{base}/{name}{query}"))
+    pelihara_store::testing::fresh_postgres_url().await
 }
 
 async fn harness(backend: &str) -> Option<Harness> {

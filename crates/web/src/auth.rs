@@ -1,7 +1,8 @@
 //! Who is signed in. `CurrentUser` is the extractor every private page takes: the person and
 //! the delegations they hold, loaded fresh for each request so a disabled user or a revoked
 //! delegation stops working at once. Also the password checks (argon2, off the async
-//! threads) and the failed-login limit that the sign-in page applies. It must never keep a
+//! threads), the failed-login limit that the sign-in page applies, and the sign-in waiting
+//! for its second step (`PendingSignIn`: a session that is not signed in). It must never keep a
 //! password, and never trust the session cookie beyond the id it carries: the session lives
 //! in the database (`session_store`).
 
@@ -103,6 +104,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
+/// The system clock, not the pages' `Clock`: the refresh stamp is compared with the session's
+/// expiry, which tower-sessions sets from the system clock.
 fn system_millis() -> i64 {
     Utc::now().timestamp_millis()
 }
@@ -176,10 +179,100 @@ pub(crate) async fn user_of_session(
     Ok(Some(actor))
 }
 
+/// The session key holding a sign-in whose password was right but whose second step (a
+/// TOTP code, or enrolling an authenticator) is still to come. Such a session is not signed
+/// in: [`USER_KEY`] is set only when the second step is done.
+const PENDING_KEY: &str = "pending_sign_in";
+
+/// How long the second step of a sign-in may take before the password must be typed again.
+pub const PENDING_FOR: Duration = Duration::minutes(5);
+
+/// Wrong codes one password may be followed by; then the password must be typed again.
+pub const MAX_CODE_ATTEMPTS: u32 = 5;
+
+/// A sign-in waiting for its second step, bound to this session (its id was renewed when the
+/// password was accepted, and is renewed again when the step is done).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct PendingSignIn {
+    pub user_id: UserId,
+    /// The user has no authenticator but their role needs one: the second step is enrolling.
+    pub enrol: bool,
+    /// The secret shown for enrolling (never stored until a code confirms it).
+    pub secret: Option<String>,
+    /// When the password was accepted (the services' clock, epoch ms).
+    pub since_ms: i64,
+    /// Wrong codes so far.
+    pub attempts: u32,
+    /// Where to go once signed in.
+    pub next: String,
+    /// [`password_seal`] of the password hash that was accepted: a password changed meanwhile
+    /// (a reset, a recovery) ends the wait, as it ends every session.
+    pub password_seal: String,
+}
+
+/// A short digest of a stored password hash, to notice a change without keeping the hash in
+/// the session.
+pub(crate) fn password_seal(password_hash: &str) -> String {
+    let mut seal = token_hash(password_hash);
+    seal.truncate(16);
+    seal
+}
+
+impl PendingSignIn {
+    /// Whether the second step is still open at `now`.
+    pub fn open_at(&self, now: DateTime<Utc>) -> bool {
+        let since =
+            DateTime::from_timestamp_millis(self.since_ms).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        now < since + PENDING_FOR && now >= since - Duration::minutes(1)
+    }
+}
+
+/// Starts the second step of a sign-in on a new session id; the session stays signed out.
+pub(crate) async fn begin_pending(
+    session: &Session,
+    pending: &PendingSignIn,
+) -> Result<(), WebError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove::<String>(USER_KEY)
+        .await
+        .map_err(session_error)?;
+    save_pending(session, pending).await
+}
+
+/// The sign-in waiting for its second step on this session, if any.
+pub(crate) async fn pending(session: &Session) -> Result<Option<PendingSignIn>, WebError> {
+    session.get(PENDING_KEY).await.map_err(session_error)
+}
+
+/// Writes the waiting sign-in back (after a wrong code was counted).
+pub(crate) async fn save_pending(
+    session: &Session,
+    pending: &PendingSignIn,
+) -> Result<(), WebError> {
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .map_err(session_error)
+}
+
+/// Forgets the waiting sign-in (expired, too many wrong codes): the password comes first again.
+pub(crate) async fn clear_pending(session: &Session) -> Result<(), WebError> {
+    session
+        .remove::<PendingSignIn>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
 /// Signs `user` in on this session: a new session id first (so an id planted before the
-/// sign-in is worthless), then the user's id.
+/// sign-in is worthless), then the user's id. A waiting second step is done with.
 pub(crate) async fn start_session(session: &Session, user: UserId) -> Result<(), WebError> {
     session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove::<PendingSignIn>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
     session
         .insert(USER_KEY, user.to_string())
         .await

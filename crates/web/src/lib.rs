@@ -8,7 +8,8 @@
 //! choice and `Tr`), `security` (headers and the cross-site check), `client_address` (the client's address, through
 //! trusted reverse proxies), `session_store` (sessions
 //! in the database), `auth` (who is signed in: `CurrentUser`, `AdminUser`, passwords, the
-//! failed-login limit), `people` (position and role names, the user menu), `bell` (the
+//! failed-login limit, the sign-in waiting for its second step), `totp` (TOTP codes and
+//! recovery codes), `people` (position and role names, the user menu), `bell` (the
 //! notification bell of the top bar), `htmx` (its headers), `shell` (what every template gets:
 //! `Shell`), `error` (`WebError`), `error_page` (the layer that renders errors) and `forms`
 //! (field errors). The pages, above: `pages` (one module per page or route family), and beside
@@ -34,6 +35,7 @@ pub mod shell;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod totp;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -51,6 +53,7 @@ pub use error::{UserMessage, WebError};
 pub use lang::Tr;
 /// The letterhead setting documents print (the demo seeds it; `/admin/kop` edits it).
 pub use pages::documents::{KOP_SETTING, Kop};
+pub use pages::reports::monitoring::monitoring_proposal;
 pub use people::UserMenu;
 pub use shell::{NavLink, Shell};
 pub use state::{AppState, Clock, Services, SetupError, WebConfig};
@@ -74,6 +77,16 @@ fn routes() -> Router<AppState> {
             "/masuk",
             get(pages::sign_in::view_sign_in_get).post(pages::sign_in::view_sign_in_post),
         )
+        .route(
+            "/masuk/kode",
+            get(pages::two_factor::view_masuk_kode_get)
+                .post(pages::two_factor::view_masuk_kode_post),
+        )
+        .route(
+            "/masuk/atur-kode",
+            get(pages::two_factor::view_masuk_atur_kode_get)
+                .post(pages::two_factor::view_masuk_atur_kode_post),
+        )
         .route("/keluar", post(pages::sign_in::view_sign_out_post))
         .route(
             "/lupa-sandi",
@@ -85,6 +98,23 @@ fn routes() -> Router<AppState> {
                 .post(pages::recovery::view_lupa_sandi_atur_post),
         )
         .route(
+            "/undangan",
+            get(pages::recovery::view_undangan_get).post(pages::recovery::view_undangan_post),
+        )
+        .route(
+            "/pasang",
+            get(pages::setup::view_pasang_get).post(pages::setup::view_pasang_post),
+        )
+        .route(
+            "/admin/impor",
+            get(pages::admin::people::view_admin_impor_get)
+                .post(pages::admin::people::view_admin_impor_post),
+        )
+        .route(
+            "/admin/ekspor/{file}",
+            get(pages::admin::people::view_admin_ekspor_get),
+        )
+        .route(
             "/admin/pengguna",
             get(pages::admin::users::view_admin_users_get)
                 .post(pages::admin::users::view_admin_users_post),
@@ -92,6 +122,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/admin/pengguna/{id}/aktif",
             post(pages::admin::users::view_admin_user_active_post),
+        )
+        .route(
+            "/admin/pengguna/{id}/penilai",
+            post(pages::admin::users::view_admin_user_assessor_post),
         )
         .route(
             "/admin/pengguna/{id}",
@@ -219,6 +253,27 @@ fn routes() -> Router<AppState> {
             get(pages::account::view_akun_sandi_get).post(pages::account::view_akun_sandi_post),
         )
         .route(
+            "/akun/dua-langkah",
+            get(pages::account_totp::view_akun_dua_langkah_get),
+        )
+        .route(
+            "/akun/dua-langkah/aktifkan",
+            post(pages::account_totp::view_akun_dua_langkah_aktifkan_post),
+        )
+        .route(
+            "/akun/dua-langkah/kode-pemulihan",
+            post(pages::account_totp::view_akun_dua_langkah_kode_pemulihan_post),
+        )
+        .route(
+            "/akun/dua-langkah/nonaktifkan",
+            post(pages::account_totp::view_akun_dua_langkah_nonaktifkan_post),
+        )
+        .route(
+            "/admin/keamanan",
+            get(pages::admin::security::view_admin_keamanan_get)
+                .post(pages::admin::security::view_admin_keamanan_post),
+        )
+        .route(
             "/akun/token",
             get(pages::account_tokens::view_akun_token_get)
                 .post(pages::account_tokens::view_akun_token_post),
@@ -240,6 +295,23 @@ fn routes() -> Router<AppState> {
         .route(
             "/laporan/pemeliharaan",
             get(pages::reports::coverage::view_laporan_pemeliharaan_get),
+        )
+        .route(
+            "/laporan/monitoring-sop",
+            get(pages::reports::monitoring::view_laporan_monitoring_sop_get)
+                .post(pages::reports::monitoring::view_laporan_monitoring_sop_post),
+        )
+        .route(
+            "/laporan/monitoring-sop/paraf",
+            post(pages::reports::monitoring::view_laporan_monitoring_sop_paraf_post),
+        )
+        .route(
+            "/laporan/monitoring-sop/ambang",
+            post(pages::reports::monitoring::view_laporan_monitoring_sop_ambang_post),
+        )
+        .route(
+            "/laporan/monitoring-sop/{id}/ekspor/{format}",
+            get(pages::reports::monitoring::view_laporan_monitoring_sop_ekspor_get),
         )
         .route("/permohonan", get(pages::cases::list::view_permohonan_get))
         .route(

@@ -74,6 +74,8 @@ fn offset_instant(moment: DateTime<Utc>) -> session_store::Result<OffsetDateTime
         .map_err(|error| session_store::Error::Decode(error.to_string()))
 }
 
+/// The system clock, as tower-sessions uses for every record's expiry (a moved test clock
+/// would otherwise find every fresh session expired).
 fn now() -> DateTime<Utc> {
     chrono_instant(OffsetDateTime::now_utc())
 }

@@ -66,7 +66,7 @@ impl Shell {
         Shell {
             lang,
             tr,
-            office_name: state.config().office_name.clone(),
+            office_name: state.office_name(),
             current_path,
             request_id,
             htmx: header_is_true(parts, HX_REQUEST) && !header_is_true(parts, HX_BOOSTED),

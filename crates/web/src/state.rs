@@ -5,10 +5,12 @@
 use std::sync::{Arc, OnceLock, Weak};
 
 use axum::extract::FromRef;
-use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
 use pelihara_domain::agenda::AgendaFormat;
 use pelihara_store::{BlobStore, SharedCatalog, Store};
+
+/// The clock the pages read (one type with the scheduler's: `pelihara_store::Clock`).
+pub use pelihara_store::Clock;
 
 use crate::assets::AssetTable;
 use crate::document_queue::{DocumentLocks, DocumentQueue, InFlight, RequestsInFlight};
@@ -77,32 +79,6 @@ pub enum SetupError {
     UploadLimit,
 }
 
-/// Where "now" comes from: the system clock in production, a fixed or moving clock in tests
-/// (SLA badges and due moments depend on it).
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
-
-impl Clock {
-    pub fn system() -> Clock {
-        Clock(Arc::new(Utc::now))
-    }
-
-    /// A clock that reads `source` (tests move it).
-    pub fn from_fn(source: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
-        Clock(Arc::new(source))
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Clock")
-    }
-}
-
 /// What pages work with: the store, the SOP versions cases follow, the working calendar, the
 /// agenda number format, the document store and the clock.
 #[derive(Clone)]
@@ -142,6 +118,9 @@ struct Inner {
     document_locks: Arc<DocumentLocks>,
     /// The SMTP client password-recovery mail goes out by, once the binary configured one.
     mailer: OnceLock<pelihara_notify::Mailer>,
+    /// The office's name in the page header: `config.office_name` at start, replaced when this
+    /// node stores a new identity (the setup, the letterhead page).
+    office_name: std::sync::RwLock<String>,
 }
 
 impl Drop for Inner {
@@ -175,7 +154,6 @@ impl AppState {
         let requests = Arc::new(RequestsInFlight::default());
         Ok(AppState {
             inner: Arc::new(Inner {
-                config,
                 assets: Arc::new(AssetTable::build()),
                 public_origin,
                 services,
@@ -186,6 +164,8 @@ impl AppState {
                 requests,
                 document_locks: Arc::new(DocumentLocks::default()),
                 mailer: OnceLock::new(),
+                office_name: std::sync::RwLock::new(config.office_name.clone()),
+                config,
             }),
         })
     }
@@ -201,6 +181,24 @@ impl AppState {
 
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// The office's name as the page header shows it now.
+    pub fn office_name(&self) -> String {
+        self.inner
+            .office_name
+            .read()
+            .map(|name| name.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Shows `name` in the page header from the next request on (after the setup or a new
+    /// letterhead on this node; other nodes read it at their next start).
+    pub fn set_office_name(&self, name: String) {
+        match self.inner.office_name.write() {
+            Ok(mut current) => *current = name,
+            Err(poisoned) => *poisoned.into_inner() = name,
+        }
     }
 
     pub fn assets(&self) -> &Arc<AssetTable> {

@@ -29,12 +29,21 @@ mod intake;
 // The bell, the notification list, channel settings and the delivery log.
 #[path = "http/notifications.rs"]
 mod notifications;
+// Every page route for every kind of person: who is refused, who is answered.
+#[path = "http/matrix.rs"]
+mod matrix;
+// The SOP monitoring form: who reads and writes, the proposal, one seal, PDF, XLSX, verification.
+#[path = "http/monitoring.rs"]
+mod monitoring;
 // Control characters refused before anything is stored.
 #[path = "http/input.rs"]
 mod input;
 // Password recovery: the one answer, the one-time link, the mail through the real sink.
 #[path = "http/recovery.rs"]
 mod recovery;
+// The first run (the setup link) and the import of OPDs and users with their invitations.
+#[path = "http/setup.rs"]
+mod setup;
 // Public tracking by tracking number: what it shows, what it never shows, its limit.
 #[path = "http/tracking.rs"]
 mod tracking;
@@ -47,6 +56,9 @@ mod sops;
 // The satisfaction survey: the berita acara's link, once, expiry, staff refused, the report.
 #[path = "http/skm.rs"]
 mod skm;
+// Two-factor sign-in: the second step, codes once, recovery codes once, limits, enrolment.
+#[path = "http/totp.rs"]
+mod totp;
 
 const OFFICE: &str = "Dinas Komunikasi dan Informatika Kabupaten Demak";
 const HOST: &str = "pelihara.demakkab.go.id";

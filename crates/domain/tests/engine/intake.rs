@@ -478,6 +478,7 @@ fn a_decision_that_loops_back_to_the_start_step_is_redone_with_a_note() {
         merge(state, transition);
     };
     assert_eq!(state.case.current_step, 2);
+    co_sign(&weighing, &calendar, &mut state);
     act(
         &mut state,
         &head,
@@ -499,4 +500,148 @@ fn a_decision_that_loops_back_to_the_start_step_is_redone_with_a_note() {
         },
     );
     assert_eq!(state.case.current_step, 2);
+    // The new draft is initialled again before the head of office answers.
+    let waiting: Vec<&str> = state
+        .tasks
+        .iter()
+        .filter(|task| task.state.is_active())
+        .map(|task| task.position.as_str())
+        .collect();
+    assert_eq!(waiting, ["kepala_seksi", "kepala_bidang"]);
+}
+
+/// The section and division heads paraf step 2 of the weighing SOP (`joint = "all"` on its
+/// decision), each in their own position, so the head of office's task opens.
+fn co_sign(weighing: &SopDefinition, calendar: &WorkingCalendar, state: &mut CaseState) {
+    for position in ["kepala_seksi", "kepala_bidang"] {
+        let signer = person(position, Role::Staff, &[position], None);
+        let transition = apply(
+            ctx(weighing, calendar),
+            state,
+            &signer,
+            None,
+            Command::Paraf {
+                note: String::new(),
+            },
+        )
+        .unwrap();
+        merge(state, transition);
+    }
+}
+
+#[test]
+fn the_other_actors_of_a_decision_paraf_before_its_decider_answers() {
+    // The weighing SOP's step 2: "Kepala Seksi dan Kepala Bidang memaraf, Kepala Dinas
+    // menandatangani dan memutuskan".
+    let calendar = WorkingCalendar::indonesia_default().unwrap();
+    let weighing = weighing_sop();
+    let Requester::Position(position) = weighing.intake.requester.clone() else {
+        panic!("the weighing SOP is started by a position");
+    };
+    let holder = person("Petugas", Role::Staff, &[position.as_str()], None);
+    let head = person("Kadis", Role::Staff, &["kepala_dinas"], None);
+    let section = person("Kasi", Role::Staff, &["kepala_seksi"], None);
+    let division = person("Kabid", Role::Staff, &["kepala_bidang"], None);
+    let input = SubmitInput {
+        subject: "Penimbangan".into(),
+        description: "Truk".into(),
+        tracking_code: "PLH-TIMBANG-3".into(),
+        ..SubmitInput::default()
+    };
+    let context = ctx(&weighing, &calendar);
+    let transition = submit(context, &holder, input).unwrap();
+    let mut state = CaseState {
+        case: transition.case.clone(),
+        tasks: Vec::new(),
+        entries: Vec::new(),
+    };
+    merge(&mut state, transition);
+    let kinds = |state: &CaseState, actor: &Actor| -> Vec<ActionKind> {
+        available_actions(context, state, actor)
+            .into_iter()
+            .map(|offer| offer.kind)
+            .filter(|kind| !matches!(kind, ActionKind::Claim | ActionKind::Release))
+            .collect()
+    };
+
+    // Before the paraf the head of office has nothing to answer, and cannot paraf for them.
+    assert_eq!(kinds(&state, &head), Vec::<ActionKind>::new());
+    for command in [
+        Command::Accept {
+            note: String::new(),
+        },
+        Command::Paraf {
+            note: String::new(),
+        },
+    ] {
+        assert!(apply(context, &state, &head, None, command).is_err());
+    }
+    // The section head may paraf, not answer the decision.
+    assert_eq!(kinds(&state, &section), [ActionKind::Paraf]);
+    assert!(
+        apply(
+            context,
+            &state,
+            &section,
+            None,
+            Command::SendBack {
+                reason: "Tidak".into()
+            }
+        )
+        .is_err()
+    );
+    let transition = apply(
+        context,
+        &state,
+        &section,
+        None,
+        Command::Paraf {
+            note: "Sudah sesuai DPA".into(),
+        },
+    )
+    .unwrap();
+    merge(&mut state, transition);
+    // One paraf is not enough: the division head's is still waited for.
+    assert_eq!(kinds(&state, &head), Vec::<ActionKind>::new());
+    assert_eq!(kinds(&state, &section), Vec::<ActionKind>::new());
+    let transition = apply(
+        context,
+        &state,
+        &division,
+        None,
+        Command::Paraf {
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    merge(&mut state, transition);
+    assert_eq!(state.case.current_step, 2);
+
+    // Each paraf is sealed in its signer's own position.
+    let paraf_positions: Vec<String> = state
+        .entries
+        .iter()
+        .filter_map(|entry| match &entry.record {
+            Record::Signed { paraf, .. } => Some(paraf.position.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(paraf_positions, ["kepala_seksi", "kepala_bidang"]);
+
+    // Now the head of office answers.
+    let offered = kinds(&state, &head);
+    assert!(offered.contains(&ActionKind::Accept), "{offered:?}");
+    assert!(offered.contains(&ActionKind::SendBack), "{offered:?}");
+    let transition = apply(
+        context,
+        &state,
+        &head,
+        None,
+        Command::Accept {
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    merge(&mut state, transition);
+    assert_eq!(state.case.current_step, 3);
 }

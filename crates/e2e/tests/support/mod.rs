@@ -86,7 +86,7 @@ struct Binaries {
 }
 
 /// Whether the environment says this is CI: set, non-empty and not "false" (scripts/test.sh).
-fn in_ci() -> bool {
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false")
 }
 
@@ -207,6 +207,12 @@ impl Browser {
     /// `None` when the browser binaries are missing outside CI (the test then returns early,
     /// having printed "skipped: ...").
     pub async fn start(server: &Server, width: u32, height: u32) -> Option<Browser> {
+        Browser::start_at(&server.base, width, height).await
+    }
+
+    /// Like [`Browser::start`], pointed at a server at `base` (`http://127.0.0.1:<port>`) that
+    /// runs elsewhere (the real binary in its own process).
+    pub async fn start_at(base: &str, width: u32, height: u32) -> Option<Browser> {
         let binaries = binaries()?;
         let profile = tempfile::tempdir().expect("a temporary Chromium profile");
         let driver = Driver::start(&binaries.chromedriver, profile.path());
@@ -242,7 +248,7 @@ impl Browser {
             });
         Some(Browser {
             client,
-            base: server.base.clone(),
+            base: base.to_owned(),
             width,
             height,
             _driver: driver,
@@ -483,6 +489,33 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|error| panic!("cannot click the button {text:?}: {error}"));
+    }
+
+    /// Clicks the button `text` after scrolling it to the middle of the window (long forms put
+    /// it under the fixed footer).
+    pub async fn press(&self, text: &str) {
+        let button = self
+            .button_with_text(text)
+            .await
+            .unwrap_or_else(|| panic!("no button {text:?}"));
+        let element = serde_json::to_value(&button).unwrap();
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![element.clone()],
+            )
+            .await
+            .unwrap();
+        if button.click().await.is_err() {
+            // Still covered (headless windows are short): submit as that button would.
+            self.client
+                .execute(
+                    "arguments[0].form.requestSubmit(arguments[0]);",
+                    vec![element],
+                )
+                .await
+                .unwrap();
+        }
     }
 
     /// The displayed button with `text`, if any (see [`Browser::click_button_with_text`]).

@@ -2,7 +2,7 @@
 account-title = My account
 account-tab-password = Password
 account-tab-notifications = Notifications
-account-ask-admin = Your name, email, role and positions are changed by the Dinkominfo admin.
+account-ask-admin = Your name, email, role and positions are changed by the administrator.
 account-password-change = Change password
 account-field-current = Current password
 account-field-again = New password again

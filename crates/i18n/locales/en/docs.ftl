@@ -163,3 +163,4 @@ docs-logo-unprintable = The logo cannot be printed on documents; try another fil
 # The receipt offered to the OPD right after it submits.
 docs-receipt-ready = The receipt for this request has been issued.
 docs-receipt-download = Download the receipt (PDF)
+docs-kind-monitoring-sop = SOP monitoring form

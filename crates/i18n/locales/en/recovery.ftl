@@ -8,7 +8,7 @@ recovery-identifier = Username or email
 recovery-identifier-required = Enter a username or an email address.
 recovery-submit = Send link
 recovery-sent = If that username or email belongs to an active account with an email address, a link to set a new password has been sent there. The link works for { $minutes } minutes and only once. Check your spam folder too.
-recovery-unavailable = This server cannot send email yet. Ask the Dinkominfo administrator to reset your password.
+recovery-unavailable = This server cannot send email yet. Ask the administrator to reset your password.
 recovery-limited = Too many requests from your network. Try again in { $minutes ->
     [one] { $minutes } minute
    *[other] { $minutes } minutes

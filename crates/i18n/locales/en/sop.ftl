@@ -66,7 +66,8 @@ sop-error-decider-not-on-step = decided_by "{ $actor }" is not an actor of this 
 sop-error-return-without-requester = this step returns the request to the requester, but the SOP has no requester actor; mark the requester actor with requester = true
 sop-error-end-step-flag = { $flag } means nothing on an end step; remove { $flag } from this step
 sop-error-joint-with-one-actor = joint only means something on a step with several actors; add actors or remove joint
-sop-error-joint-all-form = joint = "all" asks every actor to confirm, which only the record or paraf forms can do, not "{ $form }"; change the form or joint
+sop-error-joint-all-form = joint = "all" asks every actor to confirm, which only the record, paraf or decision forms can do, not "{ $form }"; change the form or joint
+sop-error-joint-any-decision = a decision with form "decision" is answered by its decided_by actor alone, so joint = "any" means nothing here; use joint = "all" to have the other actors paraf first, or remove joint
 
 sop-time-minutes = { $value ->
     [one] { $value } minute

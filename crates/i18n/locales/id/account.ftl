@@ -2,7 +2,7 @@
 account-title = Akun saya
 account-tab-password = Kata sandi
 account-tab-notifications = Notifikasi
-account-ask-admin = Nama, email, peran dan jabatan diubah oleh admin Dinkominfo.
+account-ask-admin = Nama, email, peran dan jabatan diubah oleh administrator.
 account-password-change = Ubah kata sandi
 account-field-current = Kata sandi saat ini
 account-field-again = Ulangi kata sandi baru

@@ -163,3 +163,4 @@ docs-logo-unprintable = Logo tidak dapat dicetak pada dokumen; coba berkas lain.
 # The receipt offered to the OPD right after it submits.
 docs-receipt-ready = Tanda terima permohonan sudah diterbitkan.
 docs-receipt-download = Unduh tanda terima (PDF)
+docs-kind-monitoring-sop = Formulir Monitoring SOP

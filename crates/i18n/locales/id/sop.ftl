@@ -66,7 +66,8 @@ sop-error-decider-not-on-step = decided_by "{ $actor }" bukan pelaksana langkah 
 sop-error-return-without-requester = langkah ini mengembalikan permohonan kepada pemohon, tetapi SOP tidak mempunyai pelaksana pemohon; tandai pelaksana pemohon dengan requester = true
 sop-error-end-step-flag = { $flag } tidak bermakna pada langkah akhir; hapus { $flag } dari langkah ini
 sop-error-joint-with-one-actor = joint hanya bermakna untuk langkah dengan beberapa pelaksana; tambahkan pelaksana atau hapus joint
-sop-error-joint-all-form = joint = "all" meminta setiap pelaksana mengonfirmasi, yang hanya dapat dilakukan dengan form record atau paraf, bukan "{ $form }"; ubah form atau joint
+sop-error-joint-all-form = joint = "all" meminta setiap pelaksana mengonfirmasi, yang hanya dapat dilakukan dengan form record, paraf atau decision, bukan "{ $form }"; ubah form atau joint
+sop-error-joint-any-decision = keputusan dengan form "decision" dijawab oleh pelaksana decided_by saja, sehingga joint = "any" tidak bermakna di sini; gunakan joint = "all" agar pelaksana lain memaraf lebih dulu, atau hapus joint
 
 sop-time-minutes = { $value } menit
 sop-time-hours = { $value } jam

@@ -17,7 +17,6 @@ use pelihara_store::notifications::{Notification, NotificationKind};
 use pelihara_store::people::NewUser;
 use pelihara_store::register::NewApp;
 use pelihara_store::{AuditSource, BlobStore, SharedCatalog, SopCatalog, Store};
-use sqlx::Connection;
 
 pub const SOP_TEXT: &str = include_str!("../../../../sop/pemeliharaan-aplikasi-website.toml");
 
@@ -74,32 +73,7 @@ pub fn test_holiday() -> NaiveDate {
 
 /// A fresh database on the PostgreSQL test server, or `None` without one (outside CI).
 pub async fn postgres_url() -> Option<String> {
-    let Ok(admin_url) = std::env::var("PELIHARA_TEST_POSTGRES_URL") else {
-        let in_ci = std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false");
-        assert!(
-            !in_ci,
-            "PELIHARA_TEST_POSTGRES_URL is not set; CI must run PostgreSQL"
-        );
-        eprintln!("skipped: PELIHARA_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    sqlx::any::install_default_drivers();
-    let name = format!("pelihara_s_{}", uuid::Uuid::new_v4().simple());
-    let mut connection = sqlx::AnyConnection::connect(&admin_url).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-        .execute(&mut connection)
-        .await
-        .unwrap();
-    connection.close().await.unwrap();
-    let (base, query) = match admin_url.split_once('?') {
-        Some((base, query)) => (base.to_owned(), format!("?{query}")),
-        None => (admin_url.clone(), String::new()),
-    };
-    let base = base
-        .rsplit_once('/')
-        .map(|(server, _)| server.to_owned())
-        .unwrap();
-    Some(format!("{base}/{name}{query}"))
+    pelihara_store::testing::fresh_postgres_url().await
 }
 
 pub async fn bench(backend: &str) -> Option<Bench> {

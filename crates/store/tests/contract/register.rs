@@ -25,9 +25,9 @@ fn fields(name: &str) -> AppFields {
         opd_contact_name: "Rina".into(),
         opd_contact_phone: "0812-1111".into(),
         opd_contact_email: "rina@dinkes.demakkab.go.id".into(),
-        dinkominfo_contact_name: "Joko".into(),
-        dinkominfo_contact_phone: "0812-2222".into(),
-        dinkominfo_contact_email: "joko@demakkab.go.id".into(),
+        office_contact_name: "Joko".into(),
+        office_contact_phone: "0812-2222".into(),
+        office_contact_email: "joko@demakkab.go.id".into(),
         status: "active".into(),
         maintenance_interval_months: None,
         notes: "Catatan".into(),
@@ -129,7 +129,7 @@ async fn register_fields_round_trip_and_filter(h: Harness) {
         .unwrap();
     let stored = h.store.app(siak_id).await.unwrap().unwrap();
     assert_eq!(stored.opd_contact_email, "rina@dinkes.demakkab.go.id");
-    assert_eq!(stored.dinkominfo_contact_name, "Joko");
+    assert_eq!(stored.office_contact_name, "Joko");
     assert_eq!(stored.hosting_location, "DC Dinkominfo");
     assert_eq!(stored.hosting_environment, "produksi");
     assert_eq!(stored.maintenance_interval_months, Some(6));

@@ -71,9 +71,9 @@ pub struct AppJson {
     pub opd_contact_name: String,
     pub opd_contact_phone: String,
     pub opd_contact_email: String,
-    pub dinkominfo_contact_name: String,
-    pub dinkominfo_contact_phone: String,
-    pub dinkominfo_contact_email: String,
+    pub office_contact_name: String,
+    pub office_contact_phone: String,
+    pub office_contact_email: String,
     /// The app's own interval in months; absent: the SOP's.
     pub maintenance_interval_months: Option<u32>,
     pub created_at: DateTime<Utc>,
@@ -109,9 +109,9 @@ impl AppJson {
             opd_contact_name: app.opd_contact_name,
             opd_contact_phone: app.opd_contact_phone,
             opd_contact_email: app.opd_contact_email,
-            dinkominfo_contact_name: app.dinkominfo_contact_name,
-            dinkominfo_contact_phone: app.dinkominfo_contact_phone,
-            dinkominfo_contact_email: app.dinkominfo_contact_email,
+            office_contact_name: app.office_contact_name,
+            office_contact_phone: app.office_contact_phone,
+            office_contact_email: app.office_contact_email,
             maintenance_interval_months: app.maintenance_interval_months,
             created_at: app.created_at,
             updated_at: app.updated_at,
@@ -344,9 +344,9 @@ pub struct AppRequest {
     pub opd_contact_name: Option<String>,
     pub opd_contact_phone: Option<String>,
     pub opd_contact_email: Option<String>,
-    pub dinkominfo_contact_name: Option<String>,
-    pub dinkominfo_contact_phone: Option<String>,
-    pub dinkominfo_contact_email: Option<String>,
+    pub office_contact_name: Option<String>,
+    pub office_contact_phone: Option<String>,
+    pub office_contact_email: Option<String>,
     /// `active` (the default for a new app), `retired` or `proposed`.
     pub status: Option<String>,
     /// 1 to 120; `null` follows the SOP's interval.
@@ -382,18 +382,9 @@ impl AppRequest {
         set(&mut form.opd_contact_name, self.opd_contact_name);
         set(&mut form.opd_contact_phone, self.opd_contact_phone);
         set(&mut form.opd_contact_email, self.opd_contact_email);
-        set(
-            &mut form.dinkominfo_contact_name,
-            self.dinkominfo_contact_name,
-        );
-        set(
-            &mut form.dinkominfo_contact_phone,
-            self.dinkominfo_contact_phone,
-        );
-        set(
-            &mut form.dinkominfo_contact_email,
-            self.dinkominfo_contact_email,
-        );
+        set(&mut form.office_contact_name, self.office_contact_name);
+        set(&mut form.office_contact_phone, self.office_contact_phone);
+        set(&mut form.office_contact_email, self.office_contact_email);
         set(&mut form.status, self.status);
         set(&mut form.notes, self.notes);
         if let Some(months) = self.maintenance_interval_months {

@@ -55,6 +55,8 @@ pub struct Kop {
     pub government: String,
     /// "Dinas Komunikasi dan Informatika" (printed in capitals).
     pub office: String,
+    /// What people call the office ("Diskominfo"); set at setup or on /admin/kop, may be empty.
+    pub short_name: String,
     pub address: String,
     pub phone: String,
     pub email: String,
@@ -78,6 +80,7 @@ impl Kop {
         serde_json::json!({
             "government": self.government,
             "office": self.office,
+            "short_name": self.short_name,
             "address": self.address,
             "phone": self.phone,
             "email": self.email,
@@ -334,7 +337,8 @@ fn revision(kind: DocumentKind, state: &CaseState) -> i64 {
                 | Record::Presentation { .. }
                 | Record::Acceptance { .. }
         ),
-        DocumentKind::Sop => false,
+        // A monitoring form is no case's document (`pages/reports/monitoring.rs` issues it).
+        DocumentKind::Sop | DocumentKind::MonitoringForm => false,
     };
     let count = state
         .entries
@@ -720,10 +724,12 @@ fn inputs(
             let number = sop.header.number.clone();
             Some((Inputs::Sop(sop), number))
         }
+        // Not a case's document: its download on a case is a 404.
+        DocumentKind::MonitoringForm => None,
     }
 }
 
-fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
+pub(crate) fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -5,6 +5,7 @@
 
 pub(crate) mod account;
 pub(crate) mod account_tokens;
+pub(crate) mod account_totp;
 pub(crate) mod admin;
 pub(crate) mod cases;
 pub(crate) mod documents;
@@ -14,9 +15,11 @@ pub(crate) mod notifications;
 pub mod recovery;
 pub(crate) mod register;
 pub(crate) mod reports;
+pub mod setup;
 pub(crate) mod sign_in;
 pub(crate) mod skm;
 pub(crate) mod tracking;
+pub(crate) mod two_factor;
 pub(crate) mod verify;
 
 use askama::Template;

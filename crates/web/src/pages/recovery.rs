@@ -1,5 +1,7 @@
 //! `/lupa-sandi` ("Lupa kata sandi"): asking for a password-recovery link by username or
-//! email, and `/lupa-sandi/atur?token=` where the link sets a new password. It must never say
+//! email, and `/lupa-sandi/atur?token=` where the link sets a new password; `/undangan?token=`
+//! is the same form behind an imported user's invitation (`pages/admin/people.rs`), for their
+//! first password. It must never say
 //! whether an account exists (every request gets the same answer, and the mail goes out in the
 //! background, so the time does not tell either), never keep a token or a password in clear
 //! (the store gets their SHA-256 and argon2 hashes), and never send more than a few links to
@@ -13,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use pelihara_store::AuditSource;
 use pelihara_store::people::StoredUser;
-use pelihara_store::recovery::ResetLink;
+use pelihara_store::recovery::{LinkKind, ResetLink};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -50,7 +52,7 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -77,6 +79,8 @@ struct RecoveryPartial {
     token: String,
     username: String,
     password_help: String,
+    /// Which link the `set` and `bad_link` steps serve: `reset` or `invitation`.
+    kind: &'static str,
 }
 
 fn partial(tr: Tr, step: &'static str) -> RecoveryPartial {
@@ -89,6 +93,7 @@ fn partial(tr: Tr, step: &'static str) -> RecoveryPartial {
         token: String::new(),
         username: String::new(),
         password_help: tr.t1("recovery-password-help", "min", PASSWORD_MIN),
+        kind: LinkKind::Reset.code(),
     }
 }
 
@@ -259,7 +264,7 @@ pub(crate) struct LinkQuery {
 }
 
 /// A token as sent back: 64 lowercase hex digits, else nothing to look up.
-fn well_formed(token: &str) -> Option<&str> {
+pub(crate) fn well_formed(token: &str) -> Option<&str> {
     let token = token.trim();
     (token.len() == TOKEN_LEN
         && token
@@ -268,7 +273,7 @@ fn well_formed(token: &str) -> Option<&str> {
     .then_some(token)
 }
 
-async fn link_worth(state: &AppState, token: &str) -> Result<ResetLink, WebError> {
+async fn link_worth(state: &AppState, kind: LinkKind, token: &str) -> Result<ResetLink, WebError> {
     let Some(token) = well_formed(token) else {
         return Ok(ResetLink::Unknown);
     };
@@ -276,20 +281,26 @@ async fn link_worth(state: &AppState, token: &str) -> Result<ResetLink, WebError
     Ok(state
         .services()
         .store
-        .password_reset_link(&token_hash(token), now)
+        .password_link(kind, &token_hash(token), now)
         .await?)
 }
 
-/// The page for a link that cannot set a password: why, and the way to a new one.
-fn bad_link(shell: Shell, link: ResetLink) -> Result<Response, WebError> {
+/// The page for a link that cannot set a password: why (410 for a used or expired one), and
+/// the way to a new one.
+fn bad_link(shell: Shell, kind: LinkKind, link: ResetLink) -> Result<Response, WebError> {
     let tr = shell.tr;
-    let (key, status) = match link {
-        ResetLink::Expired => ("recovery-expired", StatusCode::GONE),
-        ResetLink::Spent => ("recovery-spent", StatusCode::GONE),
-        _ => ("recovery-unknown", StatusCode::NOT_FOUND),
+    let prefix = match kind {
+        LinkKind::Reset => "recovery",
+        LinkKind::Invitation => "invitation",
+    };
+    let (why, status) = match link {
+        ResetLink::Expired => ("expired", StatusCode::GONE),
+        ResetLink::Spent => ("spent", StatusCode::GONE),
+        _ => ("unknown", StatusCode::NOT_FOUND),
     };
     let mut page = partial(tr, "bad_link");
-    page.message = tr.t(key);
+    page.kind = kind.code();
+    page.message = tr.t(&format!("{prefix}-{why}"));
     respond(shell, status, page)
 }
 
@@ -297,6 +308,7 @@ async fn set_form(
     state: &AppState,
     shell: Shell,
     status: StatusCode,
+    kind: LinkKind,
     token: &str,
     user: pelihara_domain::UserId,
     errors: FormErrors,
@@ -310,6 +322,7 @@ async fn set_form(
         .map(|stored| stored.user.username)
         .unwrap_or_default();
     let mut page = partial(tr, "set");
+    page.kind = kind.code();
     page.token = token.to_owned();
     page.username = username;
     page.errors = errors;
@@ -322,20 +335,39 @@ pub(crate) async fn view_lupa_sandi_atur_get(
     shell: Shell,
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, WebError> {
-    match link_worth(&state, &query.token).await? {
+    link_get(&state, shell, LinkKind::Reset, &query.token).await
+}
+
+/// `GET /undangan?token=`: an imported user's invitation, the same form for a first password.
+pub(crate) async fn view_undangan_get(
+    State(state): State<AppState>,
+    shell: Shell,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, WebError> {
+    link_get(&state, shell, LinkKind::Invitation, &query.token).await
+}
+
+async fn link_get(
+    state: &AppState,
+    shell: Shell,
+    kind: LinkKind,
+    token: &str,
+) -> Result<Response, WebError> {
+    match link_worth(state, kind, token).await? {
         ResetLink::Valid(user) => {
-            let token = query.token.trim().to_owned();
+            let token = token.trim().to_owned();
             set_form(
-                &state,
+                state,
                 shell,
                 StatusCode::OK,
+                kind,
                 &token,
                 user,
                 FormErrors::new(),
             )
             .await
         }
-        other => bad_link(shell, other),
+        other => bad_link(shell, kind, other),
     }
 }
 
@@ -358,10 +390,30 @@ pub(crate) async fn view_lupa_sandi_atur_post(
     ClientAddress(address): ClientAddress,
     Form(form): Form<SetForm>,
 ) -> Result<Response, WebError> {
+    link_post(&state, shell, LinkKind::Reset, address, form).await
+}
+
+/// `POST /undangan`: an invited user sets their first password, once.
+pub(crate) async fn view_undangan_post(
+    State(state): State<AppState>,
+    shell: Shell,
+    ClientAddress(address): ClientAddress,
+    Form(form): Form<SetForm>,
+) -> Result<Response, WebError> {
+    link_post(&state, shell, LinkKind::Invitation, address, form).await
+}
+
+async fn link_post(
+    state: &AppState,
+    shell: Shell,
+    kind: LinkKind,
+    address: String,
+    form: SetForm,
+) -> Result<Response, WebError> {
     let tr = shell.tr;
-    let user = match link_worth(&state, &form.token).await? {
+    let user = match link_worth(state, kind, &form.token).await? {
         ResetLink::Valid(user) => user,
-        other => return bad_link(shell, other),
+        other => return bad_link(shell, kind, other),
     };
     let token = form.token.trim().to_owned();
     let mut errors = FormErrors::new();
@@ -371,9 +423,10 @@ pub(crate) async fn view_lupa_sandi_atur_post(
     }
     if !errors.is_empty() {
         return set_form(
-            &state,
+            state,
             shell,
             StatusCode::UNPROCESSABLE_ENTITY,
+            kind,
             &token,
             user,
             errors,
@@ -393,10 +446,10 @@ pub(crate) async fn view_lupa_sandi_atur_post(
     let now = services.clock.now();
     match services
         .store
-        .recover_password(&token_hash(&token), &hash, &source, now)
+        .set_password_by_link(kind, &token_hash(&token), &hash, &source, now)
         .await?
     {
         ResetLink::Valid(_) => Ok(Redirect::to("/masuk?sandi=1").into_response()),
-        other => bad_link(shell, other),
+        other => bad_link(shell, kind, other),
     }
 }

@@ -1,6 +1,7 @@
 //! `/masuk` (sign in) and `/keluar` (sign out). Sign-in checks the failed-login limit first,
 //! then the password (argon2, off the async threads), records the outcome as an audit event
-//! and starts a fresh session. It must never say which of username and password was wrong,
+//! and starts a fresh session, or, for a user with TOTP or whose role needs it, the second
+//! step (`pages/two_factor.rs`) on a fresh session that is not signed in yet. It must never say which of username and password was wrong,
 //! never redirect outside this site, and never keep a password past the request.
 
 use askama::Template;
@@ -12,7 +13,7 @@ use pelihara_store::AuditSource;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::{self, ClientAddress, CurrentUser};
+use crate::auth::{self, ClientAddress, CurrentUser, PendingSignIn};
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
@@ -20,6 +21,7 @@ use crate::lang::local_path;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
+use crate::totp;
 
 /// Longer usernames are not looked up (and not stored whole in the audit trail).
 const USERNAME_MAX: usize = 64;
@@ -55,6 +57,12 @@ pub(crate) struct SignInQuery {
     /// Set after a password was set through a recovery link, to say so.
     #[serde(default)]
     sandi: Option<String>,
+    /// Set after the setup created the first administrator, to say so.
+    #[serde(default)]
+    siap: Option<String>,
+    /// Set when a second step ended unfinished: `habis` (too slow), `coba` (too many codes).
+    #[serde(default)]
+    langkah: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,7 +77,7 @@ pub(crate) struct SignInForm {
 
 /// Where to go after signing in: `next` when it is a page of this site (not the sign-in
 /// page itself), otherwise the user's home: the admin pages for admins, the inbox for others.
-fn destination(next: &str, role: Role) -> String {
+pub(crate) fn destination(next: &str, role: Role) -> String {
     let next = local_path(next.trim());
     let path = next.split(['?', '#']).next().unwrap_or_default();
     if next != "/" && path != "/masuk" && path != "/keluar" {
@@ -125,19 +133,20 @@ pub(crate) async fn view_sign_in_get(
     if let Some(user) = user {
         return Ok(Redirect::to(&destination(&next, user.role())).into_response());
     }
-    let notice = match (&query.keluar, &query.sandi) {
-        (Some(_), _) => Some(shell.tr.t("auth-signed-out")),
-        (None, Some(_)) => Some(shell.tr.t("auth-password-recovered")),
-        (None, None) => None,
+    let notice = match (&query.keluar, &query.sandi, &query.siap) {
+        (Some(_), _, _) => Some(shell.tr.t("auth-signed-out")),
+        (None, Some(_), _) => Some(shell.tr.t("auth-password-recovered")),
+        (None, None, Some(_)) => Some(shell.tr.t("setup-done")),
+        (None, None, None) => None,
     };
-    render_form(
-        shell,
-        StatusCode::OK,
-        String::new(),
-        next,
-        FormErrors::new(),
-        notice,
-    )
+    // An unfinished second step is said as an error: the password must be typed again.
+    let mut errors = FormErrors::new();
+    match query.langkah.as_deref() {
+        Some("habis") => errors.form(shell.tr.t("totp-pending-expired")),
+        Some("coba") => errors.form(shell.tr.t("totp-pending-too-many")),
+        _ => {}
+    }
+    render_form(shell, StatusCode::OK, String::new(), next, errors, notice)
 }
 
 /// `POST /masuk`: checks the limit, then the password; starts the session or says why not.
@@ -217,6 +226,32 @@ pub(crate) async fn view_sign_in_post(
     match stored {
         // An operator of a deactivated OPD is refused like a disabled account.
         Some(stored) if matches && stored.may_sign_in() => {
+            // A second step follows for users with TOTP, and for users whose role needs it
+            // (they enrol first); the session is not signed in until it is done.
+            let has_totp = store.totp(stored.user.id).await?.is_some();
+            let required = !has_totp
+                && store
+                    .totp_required_roles()
+                    .await?
+                    .contains(&stored.user.role);
+            if has_totp || required {
+                let pending = PendingSignIn {
+                    user_id: stored.user.id,
+                    enrol: required,
+                    secret: required.then(totp::new_secret),
+                    since_ms: now.timestamp_millis(),
+                    attempts: 0,
+                    next: form.next,
+                    password_seal: auth::password_seal(&stored.password_hash),
+                };
+                auth::begin_pending(&session, &pending).await?;
+                let second_step = if required {
+                    "/masuk/atur-kode"
+                } else {
+                    "/masuk/kode"
+                };
+                return Ok(Redirect::to(second_step).into_response());
+            }
             let source = AuditSource {
                 actor_id: Some(stored.user.id),
                 actor_name: stored.user.full_name.clone(),
@@ -296,6 +331,8 @@ fn locked(
 /// that no longer count. A failure here is logged; it must not fail the sign-in.
 async fn sweep(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
     let store = &state.services().store;
+    // Session expiry is stamped by tower-sessions from the system clock, not the pages'
+    // `Clock` (which tests move), so expired sessions are judged by the system clock too.
     if let Err(error) = store.delete_expired_sessions(chrono::Utc::now()).await {
         tracing::warn!(%error, "sweeping expired sessions");
     }

@@ -92,7 +92,7 @@ async fn issuing_office(state: &AppState) -> Result<String, WebError> {
     let office = kop.office.trim();
     let government = kop.government.trim();
     Ok(match (office.is_empty(), government.is_empty()) {
-        (true, _) => state.config().office_name.clone(),
+        (true, _) => state.office_name(),
         (false, true) => office.to_owned(),
         (false, false) => format!("{office}, {government}"),
     })

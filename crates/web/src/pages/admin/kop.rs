@@ -215,7 +215,14 @@ async fn printable(
 }
 
 /// Checks a text field: required or not, and its length; records the message.
-fn check(errors: &mut FormErrors, tr: Tr, name: &str, value: &str, required: bool, max: usize) {
+pub(crate) fn check(
+    errors: &mut FormErrors,
+    tr: Tr,
+    name: &str,
+    value: &str,
+    required: bool,
+    max: usize,
+) {
     if required && value.is_empty() {
         errors.field(name, tr.t("admin-error-required"));
     } else if too_long(value, max) {
@@ -238,6 +245,7 @@ pub(crate) async fn view_admin_kop_post(
     let mut form = Kop {
         government: sent.text("government"),
         office: sent.text("office"),
+        short_name: sent.text("short_name"),
         address: sent.text("address"),
         phone: sent.text("phone"),
         email: sent.text("email"),
@@ -253,6 +261,7 @@ pub(crate) async fn view_admin_kop_post(
     let mut errors = FormErrors::new();
     check(&mut errors, tr, "government", &form.government, true, 120);
     check(&mut errors, tr, "office", &form.office, true, 120);
+    check(&mut errors, tr, "short_name", &form.short_name, false, 40);
     check(&mut errors, tr, "address", &form.address, true, 200);
     check(&mut errors, tr, "phone", &form.phone, false, 60);
     check(&mut errors, tr, "email", &form.email, false, 120);
@@ -318,11 +327,12 @@ pub(crate) async fn view_admin_kop_post(
             services.clock.now(),
         )
         .await?;
+    state.set_office_name(form.office_name());
     Ok(done(PATH, "kop-saved"))
 }
 
 /// The shape of an address (something@domain.tld, no spaces); delivery is not our concern.
-fn looks_like_email(text: &str) -> bool {
+pub(crate) fn looks_like_email(text: &str) -> bool {
     match text.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

@@ -1,6 +1,7 @@
 //! The admin pages (role Admin only, through the `AdminUser` extractor): users, delegations
 //! to acting officials, OPDs, the holiday table, the letterhead (kop) of documents, the
-//! SOPs the office runs and the service accounts other systems act as (`service_accounts`). Each
+//! SOPs the office runs, which roles must sign in with TOTP (`security`) and the service
+//! accounts other systems act as (`service_accounts`). Each
 //! page lists and has a form; a form with bad input is shown again with what was typed and a
 //! message next to each wrong field, and changes nothing. They must never write anything but through the store's audited functions.
 
@@ -8,7 +9,9 @@ pub(crate) mod delegations;
 pub(crate) mod holidays;
 pub(crate) mod kop;
 pub(crate) mod opds;
+pub(crate) mod people;
 pub(crate) mod register_settings;
+pub(crate) mod security;
 pub(crate) mod service_accounts;
 pub(crate) mod sops;
 pub(crate) mod users;
@@ -34,11 +37,13 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/pengguna", "admin-tab-users"),
         ("/admin/delegasi", "admin-tab-delegations"),
         ("/admin/opd", "admin-tab-opds"),
+        ("/admin/impor", "admin-tab-import"),
         ("/admin/libur", "admin-tab-holidays"),
         ("/admin/pemeliharaan", "admin-tab-register"),
         ("/admin/notifikasi", "notif-admin-tab"),
         ("/admin/kop", "admin-tab-kop"),
         ("/admin/sop", "admin-tab-sops"),
+        ("/admin/keamanan", "admin-tab-security"),
         ("/admin/akun-layanan", "admin-tab-service-accounts"),
     ]
     .into_iter()
@@ -96,6 +101,8 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
     let key = match code? {
         "user-created" => "admin-notice-user-created",
         "user-enabled" => "admin-notice-user-enabled",
+        "assessor-granted" => "admin-notice-assessor-granted",
+        "assessor-revoked" => "admin-notice-assessor-revoked",
         "user-disabled" => "admin-notice-user-disabled",
         "delegation-created" => "admin-notice-delegation-created",
         "delegation-revoked" => "admin-notice-delegation-revoked",
@@ -113,6 +120,7 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "register-policy-saved" => "register-policy-saved",
         "register-networks-saved" => "register-networks-saved",
         "kop-saved" => "admin-notice-kop-saved",
+        "security-saved" => "totp-admin-saved",
         "service-account-created" => "admin-notice-service-account-created",
         "service-token-revoked" => "admin-notice-service-token-revoked",
         _ => return None,

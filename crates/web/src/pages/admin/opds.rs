@@ -121,7 +121,7 @@ pub(crate) async fn view_admin_opds_get(
     .await
 }
 
-fn valid_code(code: &str) -> bool {
+pub(crate) fn valid_code(code: &str) -> bool {
     (2..=20).contains(&code.len())
         && code
             .chars()

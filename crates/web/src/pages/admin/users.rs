@@ -61,6 +61,10 @@ struct UserRow {
     /// An operator whose OPD was deactivated: enabled, but may not sign in.
     opd_inactive: bool,
     is_self: bool,
+    /// Holds the SOP monitoring assessor grant (`/laporan/monitoring-sop`).
+    assessor: bool,
+    /// The grant may be given to this person (staff or an auditor).
+    may_assess: bool,
 }
 
 /// An option of a select or a checkbox group.
@@ -115,6 +119,7 @@ async fn render(
     let services = state.services();
     let users = services.store.list_users().await?;
     let opds = services.store.list_opds().await?;
+    let assessors = services.store.assessors().await?;
     let rows = users
         .into_iter()
         .map(|stored| {
@@ -137,6 +142,8 @@ async fn render(
             UserRow {
                 id: user.id.to_string(),
                 is_self: user.id == admin.0.actor.user.id,
+                assessor: assessors.contains(&user.id),
+                may_assess: pelihara_domain::monitoring::may_be_assessor(user.role),
                 full_name: user.full_name,
                 username: user.username,
                 role: role_label(tr, user.role),
@@ -243,11 +250,11 @@ pub(crate) fn valid_username(username: &str) -> bool {
 }
 
 /// A NIP (civil servant number) has 18 digits.
-fn valid_nip(nip: &str) -> bool {
+pub(crate) fn valid_nip(nip: &str) -> bool {
     nip.len() == 18 && nip.chars().all(|c| c.is_ascii_digit())
 }
 
-fn valid_email(email: &str) -> bool {
+pub(crate) fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };
@@ -456,6 +463,43 @@ pub(crate) async fn view_admin_user_active_post(
             "user-enabled"
         } else {
             "user-disabled"
+        },
+    ))
+}
+
+/// `POST /admin/pengguna/{id}/penilai`: gives (`grant=1`) or takes back (`grant=0`) the SOP
+/// monitoring assessor grant of a staff member or an auditor, audited. Other roles are
+/// refused with a message; nothing changes.
+pub(crate) async fn view_admin_user_assessor_post(
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(data): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let data = FormData(data);
+    let id = UserId::parse(&id).ok_or(WebError::NotFound)?;
+    let granted = match data.text("grant").as_str() {
+        "1" => true,
+        "0" => false,
+        _ => return Err(WebError::bad_request("web-error-bad-request")),
+    };
+    let stored = services.store.user(id).await?.ok_or(WebError::NotFound)?;
+    if granted && !pelihara_domain::monitoring::may_be_assessor(stored.user.role) {
+        return Err(WebError::BadRequest(UserMessage::new(
+            "admin-error-assessor-role",
+        )));
+    }
+    services
+        .store
+        .set_assessor(id, granted, &admin.0.audit_source(), services.clock.now())
+        .await?;
+    Ok(done(
+        PATH,
+        if granted {
+            "assessor-granted"
+        } else {
+            "assessor-revoked"
         },
     ))
 }

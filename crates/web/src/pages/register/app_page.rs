@@ -240,11 +240,11 @@ pub(crate) async fn view_aplikasi_detail_get(
             ),
         ),
         fact(
-            "register-field-dinkominfo_contact",
+            "register-field-office_contact",
             &contact(
-                &app.dinkominfo_contact_name,
-                &app.dinkominfo_contact_phone,
-                &app.dinkominfo_contact_email,
+                &app.office_contact_name,
+                &app.office_contact_phone,
+                &app.office_contact_email,
             ),
         ),
         fact(

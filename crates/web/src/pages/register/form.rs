@@ -42,11 +42,11 @@ pub(crate) struct AppForm {
     #[serde(default)]
     pub(crate) opd_contact_email: String,
     #[serde(default)]
-    pub(crate) dinkominfo_contact_name: String,
+    pub(crate) office_contact_name: String,
     #[serde(default)]
-    pub(crate) dinkominfo_contact_phone: String,
+    pub(crate) office_contact_phone: String,
     #[serde(default)]
-    pub(crate) dinkominfo_contact_email: String,
+    pub(crate) office_contact_email: String,
     #[serde(default)]
     pub(crate) status: String,
     #[serde(default)]
@@ -69,9 +69,9 @@ impl AppForm {
             opd_contact_name: app.opd_contact_name.clone(),
             opd_contact_phone: app.opd_contact_phone.clone(),
             opd_contact_email: app.opd_contact_email.clone(),
-            dinkominfo_contact_name: app.dinkominfo_contact_name.clone(),
-            dinkominfo_contact_phone: app.dinkominfo_contact_phone.clone(),
-            dinkominfo_contact_email: app.dinkominfo_contact_email.clone(),
+            office_contact_name: app.office_contact_name.clone(),
+            office_contact_phone: app.office_contact_phone.clone(),
+            office_contact_email: app.office_contact_email.clone(),
             status: app.status.clone(),
             maintenance_interval_months: app
                 .maintenance_interval_months
@@ -107,9 +107,9 @@ impl AppForm {
             opd_contact_name: self.opd_contact_name.clone(),
             opd_contact_phone: self.opd_contact_phone.clone(),
             opd_contact_email: self.opd_contact_email.clone(),
-            dinkominfo_contact_name: self.dinkominfo_contact_name.clone(),
-            dinkominfo_contact_phone: self.dinkominfo_contact_phone.clone(),
-            dinkominfo_contact_email: self.dinkominfo_contact_email.clone(),
+            office_contact_name: self.office_contact_name.clone(),
+            office_contact_phone: self.office_contact_phone.clone(),
+            office_contact_email: self.office_contact_email.clone(),
             status: self.status.clone(),
             maintenance_interval_months,
             notes: self.notes.clone(),
@@ -162,9 +162,9 @@ const TEXT_FIELDS: [(&str, &str); 15] = [
     ("opd_contact_name", "text"),
     ("opd_contact_phone", "tel"),
     ("opd_contact_email", "email"),
-    ("dinkominfo_contact_name", "text"),
-    ("dinkominfo_contact_phone", "tel"),
-    ("dinkominfo_contact_email", "email"),
+    ("office_contact_name", "text"),
+    ("office_contact_phone", "tel"),
+    ("office_contact_email", "email"),
     ("maintenance_interval_months", "number"),
     ("notes", "textarea"),
 ];
@@ -181,9 +181,9 @@ fn form_value<'a>(form: &'a AppForm, name: &str) -> &'a str {
         "opd_contact_name" => &form.opd_contact_name,
         "opd_contact_phone" => &form.opd_contact_phone,
         "opd_contact_email" => &form.opd_contact_email,
-        "dinkominfo_contact_name" => &form.dinkominfo_contact_name,
-        "dinkominfo_contact_phone" => &form.dinkominfo_contact_phone,
-        "dinkominfo_contact_email" => &form.dinkominfo_contact_email,
+        "office_contact_name" => &form.office_contact_name,
+        "office_contact_phone" => &form.office_contact_phone,
+        "office_contact_email" => &form.office_contact_email,
         "maintenance_interval_months" => &form.maintenance_interval_months,
         "notes" => &form.notes,
         _ => "",

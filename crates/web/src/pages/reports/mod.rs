@@ -1,5 +1,6 @@
 //! The report pages (issue 15): Mutu Baku compliance (`/laporan/mutu-baku`, `compliance`),
-//! periodic maintenance coverage (`/laporan/pemeliharaan`, `coverage`) and what they share
+//! periodic maintenance coverage (`/laporan/pemeliharaan`, `coverage`), the SOP monitoring
+//! form of PermenPAN-RB 35/2012 (`/laporan/monitoring-sop`, `monitoring`) and what they share
 //! with the dashboard: the period chooser, whose figures a person sees
 //! (`pelihara_domain::report::report_scope`), the wording of shares and working times, the
 //! server-rendered SVG charts (`charts`) and the downloads. Every figure comes from one of the
@@ -8,6 +9,7 @@
 pub(crate) mod charts;
 pub(crate) mod compliance;
 pub(crate) mod coverage;
+pub(crate) mod monitoring;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -62,6 +64,13 @@ pub(crate) struct ReportContext {
     /// The scope and narrowing, worded ("Semua OPD", "Dinas Kesehatan").
     pub scope_label: String,
     pub sop_label: String,
+}
+
+impl ReportContext {
+    /// Whether the figures are the whole office's (the monitoring form's tab is shown).
+    pub(crate) fn office(&self) -> bool {
+        self.scope == ReportScope::Office
+    }
 }
 
 /// Bounds what a person may type into the narrowing fields.

@@ -226,7 +226,7 @@ async fn view(
         .collect();
     let kop = Kop::load(services).await?;
     let unit = match kop.office.trim() {
-        "" => app.config().office_name.clone(),
+        "" => app.office_name(),
         office => office.to_owned(),
     };
     Ok((
