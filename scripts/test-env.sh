@@ -20,9 +20,12 @@
 #   PELIHARA_TEST_PYTHON              a python3 that imports aiosmtpd
 #   PELIHARA_TEST_SMTP_SINK           scripts/smtp-sink.py, for tests that start their own sink
 #   CHROMIUM, CHROMEDRIVER            /usr/bin/chromium, /usr/bin/chromedriver
+#   PELIHARA_TEST_SCHEMATHESIS        the `st` command of schemathesis (pinned version, in its
+#                                     own virtualenv under $PELIHARA_TEST_TOOLS_DIR)
 #
 # Knobs: PELIHARA_TEST_ENV_DIR (state folder, default <repo>/target/test-env),
-#        PELIHARA_PG_BIN (default /usr/lib/postgresql/15/bin).
+#        PELIHARA_PG_BIN (default /usr/lib/postgresql/15/bin),
+#        PELIHARA_TEST_TOOLS_DIR (kept across runs, default ~/.cache/pelihara-test).
 set -euo pipefail
 # runuser and useradd live in sbin, which a non-login PATH may lack.
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -105,6 +108,29 @@ install_packages() {
     fi
     aiosmtpd_python >/dev/null || die "no python3 can import aiosmtpd"
     [[ -x $PG_BIN/initdb ]] || die "no PostgreSQL server binaries in $PG_BIN"
+}
+
+# The schema-based fuzzer the API test runs (crates/web/tests/http/fuzz.rs), pinned, in a
+# virtualenv of its own that outlives the services: installed once, then only checked.
+SCHEMATHESIS_VERSION=4.32.5
+TOOLS_DIR=${PELIHARA_TEST_TOOLS_DIR:-${HOME:-/root}/.cache/pelihara-test}
+SCHEMATHESIS_VENV=$TOOLS_DIR/schemathesis-$SCHEMATHESIS_VERSION
+
+install_schemathesis() {
+    local st=$SCHEMATHESIS_VENV/bin/st
+    if [[ -x $st ]] && "$st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+        return 0
+    fi
+    log "installing schemathesis $SCHEMATHESIS_VERSION into $SCHEMATHESIS_VENV"
+    rm -rf "$SCHEMATHESIS_VENV"
+    mkdir -p "$TOOLS_DIR"
+    python3 -m venv "$SCHEMATHESIS_VENV" >&2 ||
+        { as_root apt-get install -y -qq --no-install-recommends python3-venv >&2 &&
+            python3 -m venv "$SCHEMATHESIS_VENV" >&2; } ||
+        die "cannot make a python virtualenv for schemathesis"
+    "$SCHEMATHESIS_VENV/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION" >&2 ||
+        die "cannot install schemathesis $SCHEMATHESIS_VERSION"
+    "$st" --version >/dev/null || die "schemathesis does not run"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -255,6 +281,7 @@ export PELIHARA_TEST_PYTHON='$python'
 export PELIHARA_TEST_SMTP_SINK='$REPO/scripts/smtp-sink.py'
 export CHROMIUM='/usr/bin/chromium'
 export CHROMEDRIVER='/usr/bin/chromedriver'
+export PELIHARA_TEST_SCHEMATHESIS='$SCHEMATHESIS_VENV/bin/st'
 EOF
     mv "$ENV_FILE.partial" "$ENV_FILE"
 }
@@ -289,6 +316,7 @@ start_services() {
     PG_ROOT='' PG_PORT='' SMTP_PID=''
 
     install_packages
+    install_schemathesis
     # With `set -e` any failure exits: leave nothing half started behind.
     trap 'log "start failed: cleaning up"; stop_services' EXIT
     start_postgres

@@ -21,6 +21,10 @@ mod register_journey;
 #[path = "api.rs"]
 mod api_journey;
 
+// The API against schemathesis, generating requests from the OpenAPI description.
+#[path = "fuzz.rs"]
+mod fuzz;
+
 // The other shipped SOPs, loaded on the admin page and walked by every position.
 #[path = "other_sops.rs"]
 mod other_sops;

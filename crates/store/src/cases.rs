@@ -526,7 +526,7 @@ async fn write_submission(
 ) -> Result<Transition> {
     let case = &transition.case;
     if let Some(key) = &with.idempotency {
-        crate::tokens::claim_idempotency_key(conn, key, case.id, now).await?;
+        crate::tokens::claim_idempotency_key(conn, key, case.id.0, now).await?;
     }
     let app = case.app_id.map(|id| id.to_string());
     if let Some(fields) = &with.proposed_app {
@@ -619,6 +619,17 @@ async fn write_submission(
         .await?;
     }
     Ok(transition)
+}
+
+/// What an API action brings besides its command (see [`Store::act_on_with`]).
+#[derive(Debug, Clone, Default)]
+pub struct ActWith {
+    /// The case version the client read (`If-Match`): the action is written over exactly this
+    /// version, or refused with [`StoreError::Stale`].
+    pub expected_version: Option<i64>,
+    /// The API's `Idempotency-Key`, claimed with the action: a second action under the same
+    /// key writes nothing and fails with `Duplicate` (the caller then answers as the first).
+    pub idempotency: Option<crate::tokens::IdempotencyKey>,
 }
 
 impl Store {
@@ -736,7 +747,46 @@ impl Store {
         now: DateTime<Utc>,
         source: &AuditSource,
     ) -> Result<CaseState> {
+        self.act_on_with(
+            catalog,
+            calendar,
+            agenda_format,
+            state,
+            actor,
+            expected_task,
+            command,
+            ActWith::default(),
+            now,
+            source,
+        )
+        .await
+    }
+
+    /// [`Store::act_on`] with what an API action brings ([`ActWith`]): pinned to the version
+    /// the client read, the action is written over that version or not at all
+    /// ([`StoreError::Stale`], never retried on a newer state); its `Idempotency-Key` is
+    /// claimed in the same write, so a retry, or two at once, act once.
+    #[allow(clippy::too_many_arguments)] // As `act_on`, with the API's extras.
+    pub async fn act_on_with(
+        &self,
+        catalog: &SopCatalog,
+        calendar: &WorkingCalendar,
+        agenda_format: &AgendaFormat,
+        state: CaseState,
+        actor: &Actor,
+        expected_task: Option<TaskId>,
+        command: Command,
+        with: ActWith,
+        now: DateTime<Utc>,
+        source: &AuditSource,
+    ) -> Result<CaseState> {
         let case_id = state.case.id;
+        if with
+            .expected_version
+            .is_some_and(|expected| expected != state.case.version)
+        {
+            return Err(StoreError::Stale);
+        }
         let mut known = Some(state);
         for _attempt in 0..5 {
             let state = match known.take() {
@@ -769,10 +819,11 @@ impl Store {
             let existing: HashSet<TaskId> = state.tasks.iter().map(|task| task.id).collect();
             let (backend, agenda_format, job_source) =
                 (self.backend, agenda_format.clone(), source.clone());
+            let idempotency = with.idempotency.clone();
             let written = self
                 .write_job(move |mut conn| -> JobFuture<'_, Option<Transition>> {
                     Box::pin(async move {
-                        write_transition(
+                        let written = write_transition(
                             &mut conn,
                             backend,
                             before_version,
@@ -782,7 +833,14 @@ impl Store {
                             &job_source,
                             now,
                         )
-                        .await
+                        .await?;
+                        // The key is claimed only with a transition written: a stale attempt
+                        // leaves it free for the retry that follows.
+                        if let (Keep::Commit(Some(_)), Some(key)) = (&written, &idempotency) {
+                            crate::tokens::claim_idempotency_key(&mut conn, key, case_id.0, now)
+                                .await?;
+                        }
+                        Ok(written)
                     })
                 })
                 .await?;
@@ -792,6 +850,8 @@ impl Store {
                     merge(&mut state, transition);
                     return Ok(state);
                 }
+                // Pinned to the version read: someone else changed it, so nothing is done.
+                None if with.expected_version.is_some() => return Err(StoreError::Stale),
                 // Someone else changed the case: read it again and ask the engine anew.
                 None => continue,
             }

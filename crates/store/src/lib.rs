@@ -51,7 +51,7 @@ use sqlx::{AnyPool, Executor};
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
-pub use cases::{CaseSummary, InboxItem, SubmitWith};
+pub use cases::{ActWith, CaseSummary, InboxItem, SubmitWith};
 pub use clock::Clock;
 pub use compliance::{
     CaseComplianceRow, ComplianceRow, CoverageRow, DrillPage, DrillRow, Figure, GroupKey, Grouping,
@@ -59,7 +59,9 @@ pub use compliance::{
 };
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
-pub use tokens::{IdempotencyKey, IdempotentSubmission, NewToken, StoredToken, TokenScope};
+pub use tokens::{
+    IdempotencyKey, IdempotencyKind, IdempotentSubmission, NewToken, StoredToken, TokenScope,
+};
 pub use totp::{StoredTotp, TOTP_REQUIRED_BY_DEFAULT, TOTP_REQUIRED_ROLES_SETTING};
 pub use writer::GroupCommitStats;
 
@@ -92,6 +94,10 @@ pub enum StoreError {
     UnknownSop(String),
     #[error("{0} already exists")]
     Duplicate(&'static str),
+    /// An action pinned to a version of the case (`ActWith::expected_version`) found the
+    /// case at another version: nothing was written.
+    #[error("the case is no longer at the version named")]
+    Stale,
     /// A copy's target database already holds an installation (`copy_everything_into`).
     #[error("the target database is in use: {0}")]
     TargetInUse(String),

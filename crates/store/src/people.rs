@@ -41,6 +41,9 @@ pub struct StoredUser {
     pub lang: String,
     /// False when the user's OPD has been deactivated (true for users without an OPD).
     pub opd_active: bool,
+    /// A service account (migration 0028): works only through its API tokens, never with a
+    /// password.
+    pub service_account: bool,
 }
 
 impl StoredUser {
@@ -49,6 +52,21 @@ impl StoredUser {
         self.user.active && self.opd_active
     }
 }
+
+/// A service account to create: another system's user, bound to an OPD (as its operator) or
+/// acting for staff positions (e.g. an intake system for the Pelaksana). It has no password
+/// and no email.
+#[derive(Debug, Clone)]
+pub struct NewServiceAccount {
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub positions: Vec<String>,
+    pub opd_id: Option<OpdId>,
+}
+
+/// The password hash of a service account: not a PHC string, so no password ever matches it.
+pub const NO_PASSWORD: &str = "!service-account";
 
 /// What an admin may change about a user (the username and NIP stay as created: the
 /// username is how people sign in, the NIP is the civil servant's own number).
@@ -103,13 +121,15 @@ fn user_from_row(row: &impl Columns) -> Result<StoredUser> {
         password_hash: row.column("password_hash")?,
         lang: row.column("lang")?,
         opd_active: row.column::<i64>("opd_active")? != 0,
+        service_account: row.column::<i64>("service_account")? != 0,
     })
 }
 
 /// The user columns, qualified for a query `from users u left join opds o on o.id = u.opd_id`
 /// (the OPD's activeness decides whether its operators may sign in).
 const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.nip, u.email, u.role, u.positions, \
-     u.opd_id, u.active, u.password_hash, u.lang, coalesce(o.active, 1) as opd_active";
+     u.opd_id, u.active, u.password_hash, u.lang, coalesce(o.active, 1) as opd_active, \
+     u.service_account";
 const USER_FROM: &str = "from users u left join opds o on o.id = u.opd_id";
 
 fn delegation_from_row(row: &impl Columns) -> Result<Delegation> {
@@ -232,6 +252,58 @@ impl Store {
         })
         .await?;
         Ok(id)
+    }
+
+    /// Creates a service account ([`NewServiceAccount`]), audited as
+    /// `service_account.create`. `Duplicate("username")` when the name is taken.
+    pub async fn create_service_account(
+        &self,
+        new: NewServiceAccount,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<UserId> {
+        let id = UserId::random();
+        let detail = serde_json::json!({
+            "user_id": id,
+            "username": new.username,
+            "role": new.role.code(),
+            "positions": new.positions,
+            "opd_id": new.opd_id,
+        });
+        let change = Change {
+            source,
+            at: now,
+            action: "service_account.create",
+            detail,
+        };
+        let user = NewUser {
+            username: new.username,
+            full_name: new.full_name,
+            nip: None,
+            email: None,
+            role: new.role,
+            positions: new.positions,
+            opd_id: new.opd_id,
+            password_hash: NO_PASSWORD.to_owned(),
+        };
+        self.write_with_event(change, async |tx| {
+            insert_user(tx, id, &user, now).await?;
+            sqlx::query("update users set service_account = 1 where id = $1")
+                .bind(id.to_string())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+        .await?;
+        Ok(id)
+    }
+
+    /// The service accounts, by name.
+    pub async fn service_accounts(&self) -> Result<Vec<StoredUser>> {
+        let query = format!(
+            "select {USER_COLUMNS} {USER_FROM} where u.service_account = 1 order by u.full_name"
+        );
+        self.read_all(&query, Vec::new()).await
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<StoredUser>> {
@@ -386,11 +458,18 @@ impl Store {
             detail: serde_json::json!({ "user_id": id }),
         };
         self.write_with_event(change, async |tx| {
-            sqlx::query("update users set password_hash = $1 where id = $2")
-                .bind(password_hash.to_owned())
-                .bind(id.to_string())
-                .execute(&mut **tx)
-                .await?;
+            // A service account never gets a password: nothing is written, nor its event.
+            let set = sqlx::query(
+                "update users set password_hash = $1 where id = $2 and service_account = 0",
+            )
+            .bind(password_hash.to_owned())
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            if set == 0 {
+                return Err(pelihara_domain::Refusal::NotFound.into());
+            }
             end_sessions_of(tx, id).await?;
             Ok(())
         })

@@ -283,6 +283,21 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<AppId> {
+        self.create_register_app_with(opd_id, fields, None, source, now)
+            .await
+    }
+
+    /// [`Store::create_register_app`] claiming the API's `Idempotency-Key` in the same write:
+    /// a second app under the same key writes nothing and fails with `Duplicate` (the caller
+    /// then finds the first app).
+    pub async fn create_register_app_with(
+        &self,
+        opd_id: OpdId,
+        fields: &AppFields,
+        idempotency: Option<crate::tokens::IdempotencyKey>,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<AppId> {
         let id = AppId::random();
         let change = Change {
             source,
@@ -291,7 +306,11 @@ impl Store {
             detail: serde_json::json!({ "app_id": id, "opd_id": opd_id, "name": fields.name, "url": fields.url }),
         };
         self.write_with_event(change, async |tx| {
-            insert_app(&mut WriteConn::Sqlx(tx), id, opd_id, fields, now).await
+            let mut conn = WriteConn::Sqlx(tx);
+            if let Some(key) = &idempotency {
+                crate::tokens::claim_idempotency_key(&mut conn, key, id.0, now).await?;
+            }
+            insert_app(&mut conn, id, opd_id, fields, now).await
         })
         .await?;
         Ok(id)

@@ -136,8 +136,39 @@ pub struct NewToken {
 /// How often the last-used time is written for a token in steady use.
 const LAST_USED_EVERY: Duration = Duration::minutes(1);
 
-/// An `Idempotency-Key` claimed by a submission, written in the submission's own write (see
-/// `SubmitWith::idempotency`).
+/// What an `Idempotency-Key` made (migration 0028).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdempotencyKind {
+    /// A submitted case (`SubmitWith::idempotency`).
+    Submission,
+    /// An action on a case (`ActWith::idempotency`).
+    Action,
+    /// An app of the register (`Store::create_register_app_with`).
+    App,
+}
+
+impl IdempotencyKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            IdempotencyKind::Submission => "case",
+            IdempotencyKind::Action => "action",
+            IdempotencyKind::App => "app",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<IdempotencyKind> {
+        [
+            IdempotencyKind::Submission,
+            IdempotencyKind::Action,
+            IdempotencyKind::App,
+        ]
+        .into_iter()
+        .find(|kind| kind.code() == code)
+    }
+}
+
+/// An `Idempotency-Key` claimed by what a request makes, written in that very write (see
+/// `SubmitWith::idempotency`, `ActWith::idempotency`, `Store::create_register_app_with`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyKey {
     /// The user the key belongs to (whichever of their tokens sent it).
@@ -145,41 +176,55 @@ pub struct IdempotencyKey {
     pub key: String,
     /// SHA-256 of what the request carried, to tell a retry from another request.
     pub request_hash: String,
+    pub kind: IdempotencyKind,
 }
 
-/// The submission that claimed an idempotency key.
+/// What claimed an idempotency key: the request's hash and what it made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotentSubmission {
     pub request_hash: String,
-    pub case_id: CaseId,
+    pub kind: IdempotencyKind,
+    /// The case (a submission, an action) or the app the first request made or changed.
+    pub target: Uuid,
+}
+
+impl IdempotentSubmission {
+    /// The case, for a submission or an action.
+    pub fn case_id(&self) -> CaseId {
+        CaseId(self.target)
+    }
 }
 
 impl FromColumns for IdempotentSubmission {
     fn from_columns(row: &impl Columns) -> Result<IdempotentSubmission> {
+        let kind: String = row.column("kind")?;
         Ok(IdempotentSubmission {
             request_hash: row.column("request_hash")?,
-            case_id: CaseId(uuid(&row.column::<String>("case_id")?)?),
+            kind: IdempotencyKind::from_code(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("idempotency kind {kind:?}")))?,
+            target: uuid(&row.column::<String>("target_id")?)?,
         })
     }
 }
 
-/// Claims `key` for the case being written, inside the submission's write: `Duplicate` (and
-/// the whole submission rolled back) when the key was claimed already.
+/// Claims `key` for the case or app being written (`target`), inside that write: `Duplicate`
+/// (and the whole write rolled back) when the key was claimed already.
 pub(crate) async fn claim_idempotency_key(
     conn: &mut crate::write_conn::WriteConn<'_>,
     key: &IdempotencyKey,
-    case: CaseId,
+    target: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let inserted = conn
         .execute(
-            "insert into api_idempotency (owner_id, key, request_hash, case_id, created_at) \
-             values ($1, $2, $3, $4, $5) on conflict (owner_id, key) do nothing",
+            "insert into api_idempotency (owner_id, key, request_hash, target_id, kind, \
+             created_at) values ($1, $2, $3, $4, $5, $6) on conflict (owner_id, key) do nothing",
             vec![
                 key.owner.to_string().into(),
                 key.key.clone().into(),
                 key.request_hash.clone().into(),
-                case.to_string().into(),
+                target.to_string().into(),
+                key.kind.code().into(),
                 millis(now).into(),
             ],
         )
@@ -356,14 +401,15 @@ impl Store {
         Ok(())
     }
 
-    /// The submission that claimed `key` for `owner`, if any.
+    /// What claimed `key` for `owner`, if anything did.
     pub async fn idempotent_submission(
         &self,
         owner: UserId,
         key: &str,
     ) -> Result<Option<IdempotentSubmission>> {
         self.read_optional(
-            "select request_hash, case_id from api_idempotency where owner_id = $1 and key = $2",
+            "select request_hash, kind, target_id from api_idempotency \
+             where owner_id = $1 and key = $2",
             vec![owner.to_string().into(), key.into()],
         )
         .await

@@ -186,6 +186,23 @@ fn routes() -> Router<AppState> {
                 .post(pages::admin::sops::view_admin_sop_post),
         )
         .route(
+            "/admin/akun-layanan",
+            get(pages::admin::service_accounts::view_admin_akun_layanan_get)
+                .post(pages::admin::service_accounts::view_admin_akun_layanan_post),
+        )
+        .route(
+            "/admin/akun-layanan/{id}",
+            get(pages::admin::service_accounts::view_admin_akun_layanan_one_get),
+        )
+        .route(
+            "/admin/akun-layanan/{id}/token",
+            post(pages::admin::service_accounts::view_admin_akun_layanan_token_post),
+        )
+        .route(
+            "/admin/akun-layanan/{id}/token/{token}/cabut",
+            post(pages::admin::service_accounts::view_admin_akun_layanan_revoke_post),
+        )
+        .route(
             "/admin/sop/{code}/{version}",
             get(pages::admin::sops::view_admin_sop_version_get),
         )

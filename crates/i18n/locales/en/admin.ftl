@@ -253,3 +253,30 @@ admin-error-assessor-role = Only staff or auditors can be appointed SOP assessor
 admin-assessor-badge = SOP assessor
 admin-assessor-grant = Appoint SOP assessor
 admin-assessor-revoke = Revoke SOP assessor
+
+# Service accounts (pages/admin/service_accounts.rs).
+admin-tab-service-accounts = Service accounts
+admin-title-service-accounts = Service accounts
+admin-service-intro = A service account lets another system (an OPD's application, an intake system for letters) work with Pelihara through the API. It has no password and cannot sign in on the sign-in page; it works only with the tokens you issue, with the rights of the OPD or position it acts for.
+admin-service-count = { $count ->
+    [one] { $count } service account
+   *[other] { $count } service accounts
+}
+admin-service-empty = No service accounts yet.
+admin-service-col-acts-for = Acts as
+admin-service-tokens = Tokens
+admin-service-new = Add a service account
+admin-service-name-help = The system's name, e.g. "Dinkes correspondence system". It is recorded in the requests' history.
+admin-service-binding = Acts as
+admin-service-binding-none = Choose an OPD or a position
+admin-service-binding-help = For an OPD: the system submits and sees that OPD's requests only. For a position: the system works that position's steps.
+admin-service-bind-opd = Operator of { $name }
+admin-service-bind-position = Position { $name }
+admin-service-create = Save service account
+admin-service-error-binding = Choose an active OPD or a position from the list.
+admin-service-account-intro = This service account's tokens act with the rights of the OPD or position above, limited to their scopes. Every issue and revocation is recorded in the audit trail under your name.
+admin-service-token-created = This service account's new token
+admin-service-token-list = This service account's tokens
+admin-service-token-none = This service account has no tokens yet.
+admin-notice-service-account-created = Service account saved. Issue its token below.
+admin-notice-service-token-revoked = Token revoked. The next request with it is refused.

@@ -246,3 +246,27 @@ admin-error-assessor-role = Penilai SOP hanya dapat ditunjuk dari staf atau audi
 admin-assessor-badge = Penilai SOP
 admin-assessor-grant = Tunjuk penilai SOP
 admin-assessor-revoke = Cabut penilai SOP
+
+# Service accounts (pages/admin/service_accounts.rs).
+admin-tab-service-accounts = Akun layanan
+admin-title-service-accounts = Akun layanan
+admin-service-intro = Akun layanan dipakai sistem lain (aplikasi OPD, sistem penerimaan surat) untuk bekerja dengan Pelihara melalui API. Akun ini tidak memiliki kata sandi dan tidak dapat masuk lewat halaman masuk; ia bekerja hanya dengan token yang Anda terbitkan, dengan hak OPD atau jabatan yang diwakilinya.
+admin-service-count = { $count } akun layanan
+admin-service-empty = Belum ada akun layanan.
+admin-service-col-acts-for = Bertindak sebagai
+admin-service-tokens = Token
+admin-service-new = Tambah akun layanan
+admin-service-name-help = Nama sistemnya, misalnya "Sistem persuratan Dinkes". Nama ini tercatat di riwayat permohonan.
+admin-service-binding = Bertindak sebagai
+admin-service-binding-none = Pilih OPD atau jabatan
+admin-service-binding-help = Untuk OPD: sistem mengajukan dan melihat permohonan OPD itu saja. Untuk jabatan: sistem mengerjakan langkah jabatan itu.
+admin-service-bind-opd = Operator { $name }
+admin-service-bind-position = Jabatan { $name }
+admin-service-create = Simpan akun layanan
+admin-service-error-binding = Pilih OPD aktif atau jabatan dari daftar.
+admin-service-account-intro = Token akun layanan ini bertindak dengan hak OPD atau jabatan di atas, dibatasi cakupannya. Setiap penerbitan dan pencabutan tercatat di jejak audit atas nama Anda.
+admin-service-token-created = Token baru akun layanan ini
+admin-service-token-list = Token akun layanan ini
+admin-service-token-none = Akun layanan ini belum memiliki token.
+admin-notice-service-account-created = Akun layanan tersimpan. Terbitkan tokennya di bawah.
+admin-notice-service-token-revoked = Token dicabut. Permintaan berikutnya dengan token itu ditolak.

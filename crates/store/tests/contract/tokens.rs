@@ -4,9 +4,12 @@
 //! `Idempotency-Key` writes nothing and names the first case.
 
 use chrono::Duration;
-use pelihara_store::{IdempotencyKey, NewToken, StoreError, SubmitWith, TokenScope};
+use pelihara_domain::Command;
+use pelihara_store::{
+    ActWith, IdempotencyKey, IdempotencyKind, NewToken, StoreError, SubmitWith, TokenScope,
+};
 
-use super::{Harness, harness, wib};
+use super::{Harness, harness, register, wib};
 
 fn new_token(h: &Harness, prefix: &str, hash: &str) -> NewToken {
     NewToken {
@@ -146,6 +149,7 @@ async fn an_idempotency_key_makes_one_case(h: Harness) {
         owner: h.operator.user.id,
         key: "surat-440-17".into(),
         request_hash: "h1".into(),
+        kind: IdempotencyKind::Submission,
     };
     let with = || SubmitWith {
         idempotency: Some(key.clone()),
@@ -195,7 +199,8 @@ async fn an_idempotency_key_makes_one_case(h: Harness) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(claimed.case_id, first.case.id);
+    assert_eq!(claimed.case_id(), first.case.id);
+    assert_eq!(claimed.kind, IdempotencyKind::Submission);
     assert_eq!(claimed.request_hash, "h1");
     // Keys are per user: another user's same key is theirs.
     assert!(
@@ -207,7 +212,243 @@ async fn an_idempotency_key_makes_one_case(h: Harness) {
     );
 }
 
+/// An action pinned to the version the client read is written over that version or not at
+/// all: when the case moved on between the client's read and the write, the store does not
+/// retry on the newer state (which an unpinned action does), and writes nothing.
+async fn a_pinned_action_lands_only_on_the_version_it_named(h: Harness) {
+    let t = wib(2026, 11, 2, 9, 0);
+    let case = h.submit(t).await;
+    let read = h.store.case_state(case.case.id).await.unwrap().unwrap();
+    let version = read.case.version;
+    // Meanwhile the Pelaksana claims the task: a new version, the registration still open.
+    h.act(case.case.id, &h.pelaksana, t, Command::Claim).await;
+    let events = h.store.verify_audit().await.unwrap().events;
+    let pinned = ActWith {
+        expected_version: Some(version),
+        idempotency: None,
+    };
+    let stale = h
+        .store
+        .act_on_with(
+            &h.catalog,
+            &h.calendar,
+            &h.agenda,
+            read.clone(),
+            &h.pelaksana,
+            None,
+            register(),
+            pinned,
+            t,
+            &h.source(&h.pelaksana),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Stale), "{stale}");
+    let now = h.store.case_state(case.case.id).await.unwrap().unwrap();
+    assert_eq!(now.case.version, version + 1);
+    assert!(now.case.agenda.is_none(), "not registered");
+    assert_eq!(h.store.verify_audit().await.unwrap().events, events);
+    // Named with the current version, it is taken.
+    let current = ActWith {
+        expected_version: Some(now.case.version),
+        idempotency: None,
+    };
+    let acted = h
+        .store
+        .act_on_with(
+            &h.catalog,
+            &h.calendar,
+            &h.agenda,
+            now.clone(),
+            &h.pelaksana,
+            None,
+            register(),
+            current,
+            t,
+            &h.source(&h.pelaksana),
+        )
+        .await
+        .unwrap();
+    assert!(acted.case.agenda.is_some());
+}
+
+/// An action's `Idempotency-Key` is claimed with the action: the same key again acts on
+/// nothing (`Duplicate`), names the case, and writes no event.
+async fn an_idempotency_key_takes_one_action(h: Harness) {
+    let t = wib(2026, 11, 2, 9, 0);
+    let case = h.submit(t).await;
+    let key = IdempotencyKey {
+        owner: h.pelaksana.user.id,
+        key: "register-1".into(),
+        request_hash: "a1".into(),
+        kind: IdempotencyKind::Action,
+    };
+    let with = || ActWith {
+        expected_version: None,
+        idempotency: Some(key.clone()),
+    };
+    let state = h.store.case_state(case.case.id).await.unwrap().unwrap();
+    h.store
+        .act_on_with(
+            &h.catalog,
+            &h.calendar,
+            &h.agenda,
+            state,
+            &h.pelaksana,
+            None,
+            Command::Claim,
+            with(),
+            t,
+            &h.source(&h.pelaksana),
+        )
+        .await
+        .unwrap();
+    let events = h.store.verify_audit().await.unwrap().events;
+    let state = h.store.case_state(case.case.id).await.unwrap().unwrap();
+    let version = state.case.version;
+    let again = h
+        .store
+        .act_on_with(
+            &h.catalog,
+            &h.calendar,
+            &h.agenda,
+            state,
+            &h.pelaksana,
+            None,
+            register(),
+            with(),
+            t,
+            &h.source(&h.pelaksana),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, StoreError::Duplicate("idempotency key")),
+        "{again}"
+    );
+    assert_eq!(h.store.verify_audit().await.unwrap().events, events);
+    let after = h.store.case_state(case.case.id).await.unwrap().unwrap();
+    assert_eq!(after.case.version, version, "nothing written");
+    let claimed = h
+        .store
+        .idempotent_submission(h.pelaksana.user.id, "register-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.kind, IdempotencyKind::Action);
+    assert_eq!(claimed.case_id(), case.case.id);
+}
+
+/// A new app of the register claims its key in the same write: the same key again adds
+/// nothing and names the first app.
+async fn an_idempotency_key_adds_one_app(h: Harness) {
+    let t = wib(2026, 11, 2, 9, 0);
+    let key = IdempotencyKey {
+        owner: h.pelaksana.user.id,
+        key: "app-1".into(),
+        request_hash: "b1".into(),
+        kind: IdempotencyKind::App,
+    };
+    let fields = pelihara_domain::register::AppFields {
+        name: "E-Kinerja".into(),
+        status: "active".into(),
+        ..Default::default()
+    };
+    let source = h.source(&h.pelaksana);
+    let before = h.store.list_apps(None).await.unwrap().len();
+    let first = h
+        .store
+        .create_register_app_with(h.opd, &fields, Some(key.clone()), &source, t)
+        .await
+        .unwrap();
+    let events = h.store.verify_audit().await.unwrap().events;
+    let again = h
+        .store
+        .create_register_app_with(h.opd, &fields, Some(key), &source, t)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, StoreError::Duplicate("idempotency key")),
+        "{again}"
+    );
+    assert_eq!(h.store.verify_audit().await.unwrap().events, events);
+    assert_eq!(h.store.list_apps(None).await.unwrap().len(), before + 1);
+    let claimed = h
+        .store
+        .idempotent_submission(h.pelaksana.user.id, "app-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (claimed.kind, claimed.target),
+        (IdempotencyKind::App, first.0)
+    );
+}
+
+/// A service account is a user without a password: no password matches its hash, none can be
+/// set, and its creation is audited.
+async fn a_service_account_never_has_a_password(h: Harness) {
+    let t = wib(2026, 11, 2, 9, 0);
+    let admin = h.source(&h.pelaksana);
+    let events = h.store.verify_audit().await.unwrap().events;
+    let id = h
+        .store
+        .create_service_account(
+            pelihara_store::people::NewServiceAccount {
+                username: "sistem.dinkes".into(),
+                full_name: "Sistem persuratan Dinkes".into(),
+                role: pelihara_domain::Role::OpdOperator,
+                positions: Vec::new(),
+                opd_id: Some(h.opd),
+            },
+            &admin,
+            t,
+        )
+        .await
+        .unwrap();
+    assert_eq!(h.store.verify_audit().await.unwrap().events, events + 1);
+    let stored = h.store.user(id).await.unwrap().unwrap();
+    assert!(stored.service_account && stored.may_sign_in());
+    assert_eq!(stored.password_hash, pelihara_store::people::NO_PASSWORD);
+    assert_eq!(stored.email, None);
+    let listed = h.store.service_accounts().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].user.id, id);
+    // No password is ever set on it; nothing is written.
+    let refused = h
+        .store
+        .set_password(id, "$argon2id$v=19$...", false, &admin, t)
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Refused(_)), "{refused}");
+    assert_eq!(h.store.verify_audit().await.unwrap().events, events + 1);
+    // Its name is taken like any user's.
+    let clash = h
+        .store
+        .create_service_account(
+            pelihara_store::people::NewServiceAccount {
+                username: "sistem.dinkes".into(),
+                full_name: "Lain".into(),
+                role: pelihara_domain::Role::Staff,
+                positions: vec!["pelaksana".into()],
+                opd_id: None,
+            },
+            &admin,
+            t,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(clash, StoreError::Duplicate(_)), "{clash}");
+    // An ordinary user is no service account.
+    let operator = h.store.user(h.operator.user.id).await.unwrap().unwrap();
+    assert!(!operator.service_account);
+}
+
 contract!(
     tokens_work_until_revoked_or_expired,
+    an_idempotency_key_adds_one_app,
+    a_service_account_never_has_a_password,
     an_idempotency_key_makes_one_case,
+    a_pinned_action_lands_only_on_the_version_it_named,
+    an_idempotency_key_takes_one_action,
 );

@@ -16,12 +16,16 @@ use chrono::{DateTime, Utc};
 use pelihara_domain::{AppId, CaseState, CaseStatus, OpdId, Refusal, SubmitInput, TaskId};
 use pelihara_i18n::t;
 use pelihara_sop::{Need, Requester};
-use pelihara_store::{CaseCursor, CaseFilter, CaseSummary, IdempotencyKey, StoreError, TokenScope};
+use pelihara_store::{
+    ActWith, CaseCursor, CaseFilter, CaseSummary, IdempotencyKey, IdempotencyKind, StoreError,
+    TokenScope,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use super::caller::ApiCaller;
+use super::paging::{add_field, page_request};
 use super::problem::{ActedBy, Problem, ProblemKind};
 pub use super::problem::{ApiError, ApiResult};
 use crate::error::WebError;
@@ -36,9 +40,6 @@ use crate::pages::cases::new_request::{
 use crate::pages::documents::DocumentQuery;
 use crate::pages::load_visible;
 use crate::state::{AppState, Services};
-
-/// The most cases one page of the list holds.
-const MAX_LIMIT: i64 = 200;
 
 /// The longest `Idempotency-Key` accepted.
 const MAX_IDEMPOTENCY_KEY: usize = 200;
@@ -139,14 +140,6 @@ fn moment(
     }
 }
 
-/// Adds `field` to the validation problem being built.
-fn add_field(problem: &mut Option<Problem>, caller: &ApiCaller, field: &str, detail: String) {
-    let current = problem
-        .take()
-        .unwrap_or_else(|| caller.problem(ProblemKind::Validation));
-    *problem = Some(current.with_field(field, detail));
-}
-
 /// `GET /api/v1/cases`: the cases the caller may see, newest first, a page at a time.
 #[utoipa::path(
     get,
@@ -199,30 +192,13 @@ pub async fn list_cases(
     };
     let asked_opd = id_of(query.opd.as_deref(), "opd").map(OpdId);
     let app = id_of(query.app.as_deref(), "app").map(AppId);
-    let after = match query.cursor.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(text) => {
-            let cursor = CaseCursor::parse(text);
-            if cursor.is_none() {
-                add_field(
-                    &mut problem,
-                    &caller,
-                    "cursor",
-                    t(caller.lang, "api-error-unknown-value"),
-                );
-            }
-            cursor
-        }
-    };
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        add_field(
-            &mut problem,
-            &caller,
-            "limit",
-            t(caller.lang, "api-error-limit"),
-        );
-    }
+    let (after, limit) = page_request(
+        query.cursor.as_deref(),
+        query.limit,
+        CaseCursor::parse,
+        &mut problem,
+        &caller,
+    );
     let submitted_from = moment(
         query.submitted_from.as_deref(),
         "submitted_from",
@@ -355,7 +331,7 @@ pub struct CaseJson {
 }
 
 /// A value's serde code (`"open"`, `"perform"`): the domain's own names.
-fn code_of(value: &impl Serialize) -> String {
+pub(crate) fn code_of(value: &impl Serialize) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(code)) => code,
         Ok(other) => other.to_string(),
@@ -580,7 +556,10 @@ fn request_hash(form: &MultipartForm, letter_sha256: Option<&str>) -> String {
 }
 
 /// The `Idempotency-Key` header, if sent; a problem when it is malformed.
-fn idempotency_key(headers: &HeaderMap, caller: &ApiCaller) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(
+    headers: &HeaderMap,
+    caller: &ApiCaller,
+) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
@@ -600,28 +579,53 @@ fn idempotency_key(headers: &HeaderMap, caller: &ApiCaller) -> Result<Option<Str
     Ok(Some(key.to_owned()))
 }
 
-/// The answer to a retry: the case the key's first request made, as it is now.
+/// `Ok` when what claimed the key is this very request (a retry): the same kind of request
+/// with the same hash; otherwise the 422 problem of a key used for another request.
+pub(crate) fn same_request(
+    caller: &ApiCaller,
+    claimed: &pelihara_store::IdempotentSubmission,
+    kind: IdempotencyKind,
+    request_hash: &str,
+) -> Result<(), ApiError> {
+    if claimed.kind == kind && claimed.request_hash == request_hash {
+        return Ok(());
+    }
+    Err(caller
+        .problem(ProblemKind::IdempotencyKeyReused)
+        .with_field(
+            "Idempotency-Key",
+            t(caller.lang, "api-error-idempotency-reused"),
+        )
+        .into())
+}
+
+/// Marks an answer as the replay of a key's first request.
+pub(crate) fn mark_replayed(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+}
+
+/// The answer to a retry of a submission or an action: the case the key's first request made
+/// or acted on, as it is now (201 for a submission, 200 for an action).
 async fn replay(
     services: &Services,
     caller: &ApiCaller,
     claimed: pelihara_store::IdempotentSubmission,
+    kind: IdempotencyKind,
     request_hash: &str,
 ) -> ApiResult {
-    if claimed.request_hash != request_hash {
-        return Err(caller
-            .problem(ProblemKind::IdempotencyKeyReused)
-            .with_field(
-                "Idempotency-Key",
-                t(caller.lang, "api-error-idempotency-reused"),
-            )
-            .into());
+    same_request(caller, &claimed, kind, request_hash)?;
+    let case = load_visible(services, &caller.user, &claimed.case_id().to_string()).await?;
+    let status = match kind {
+        IdempotencyKind::Submission => StatusCode::CREATED,
+        _ => StatusCode::OK,
+    };
+    let mut response = case_response(&case, status);
+    mark_replayed(&mut response);
+    if kind == IdempotencyKind::Submission {
+        set_location(&mut response, &case);
     }
-    let case = load_visible(services, &caller.user, &claimed.case_id.to_string()).await?;
-    let mut response = case_response(&case, StatusCode::CREATED);
-    response
-        .headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    set_location(&mut response, &case);
     Ok(response)
 }
 
@@ -679,7 +683,14 @@ pub async fn submit_case(
             .idempotent_submission(actor.user.id, key)
             .await?
     {
-        return replay(services, &caller, claimed, &hash).await;
+        return replay(
+            services,
+            &caller,
+            claimed,
+            IdempotencyKind::Submission,
+            &hash,
+        )
+        .await;
     }
     let sop = chosen_sop(&startable, form.text("sop").trim(), false)?;
     let Some(sop) = sop else {
@@ -764,6 +775,7 @@ pub async fn submit_case(
             owner: actor.user.id,
             key: key.clone(),
             request_hash: hash.clone(),
+            kind: IdempotencyKind::Submission,
         }),
         ..Default::default()
     };
@@ -788,7 +800,14 @@ pub async fn submit_case(
                 .idempotent_submission(actor.user.id, &key)
                 .await?
                 .ok_or(WebError::NotFound)?;
-            replay(services, &caller, claimed, &hash).await
+            replay(
+                services,
+                &caller,
+                claimed,
+                IdempotencyKind::Submission,
+                &hash,
+            )
+            .await
         }
         Err(other) => Err(WebError::internal(other).into()),
     }
@@ -948,9 +967,33 @@ fn last_actor(state: &CaseState) -> Option<ActedBy> {
         })
 }
 
+/// A hash of what an action carried, to tell a retry from another request under the same
+/// `Idempotency-Key`: the case, the version named and the body as sent.
+fn action_hash(case_id: &str, expected_version: Option<i64>, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"action\0");
+    hasher.update(case_id.trim().as_bytes());
+    hasher.update([0]);
+    hasher.update(expected_version.map(|v| v.to_string()).unwrap_or_default());
+    hasher.update([0]);
+    hasher.update(body);
+    hex::encode(hasher.finalize())
+}
+
+/// The 412 of an action on a version that is no longer current, naming who acted meanwhile.
+fn stale_problem(caller: &ApiCaller, current: &CaseState) -> ApiError {
+    caller
+        .problem(ProblemKind::PreconditionFailed)
+        .with_detail(t(caller.lang, "api-error-stale"))
+        .with_acted_by(last_actor(current))
+        .into()
+}
+
 /// `POST /api/v1/cases/{id}/actions`: takes an action on the case, exactly as the case page's
 /// forms do (the engine decides; a refused action changes nothing). With `If-Match` the
-/// action is taken only on that version of the case: 412 with who acted meanwhile otherwise.
+/// action is taken only on that version of the case: 412 with who acted meanwhile otherwise,
+/// even when the case changes between the check and the write. With `Idempotency-Key` a
+/// retry acts once: it answers with the case as it is now (`Idempotent-Replayed: true`).
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/actions",
@@ -958,6 +1001,7 @@ fn last_actor(state: &CaseState) -> Option<ActedBy> {
     params(
         ("id" = String, Path, description = "The case id"),
         ("If-Match" = Option<String>, Header, description = "The case's `ETag` as read"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any unique text up to 200 characters; a retry with the same key acts once and returns the case"),
     ),
     request_body(content = ActionRequest, content_type = "application/json"),
     responses(
@@ -969,7 +1013,8 @@ fn last_actor(state: &CaseState) -> Option<ActedBy> {
         (status = 404, description = "No such case, or one the caller may not see", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Someone else took the step first (`acted_by`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "`If-Match` names a stale version (`acted_by`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong, or the case rules refuse the action", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong, the case rules refuse the action, or the key was used for another request", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = ["act"]))
 )]
@@ -984,16 +1029,22 @@ pub async fn act_on_case(
     let services = state.services();
     let lang = caller.lang;
     let expected_version = if_match(&headers, &caller)?;
+    let key = idempotency_key(&headers, &caller)?;
     let case = load_visible(services, &caller.user, &id).await?;
+    let hash = action_hash(&id, expected_version, &body);
+    let owner = caller.user.actor.user.id;
+    // A retry of an action taken already: its answer, before the version it named is checked
+    // (that version is stale now, by the very action).
+    if let Some(key) = &key
+        && let Some(claimed) = services.store.idempotent_submission(owner, key).await?
+    {
+        return replay(services, &caller, claimed, IdempotencyKind::Action, &hash).await;
+    }
     let request: ActionRequest = super::read_json(&headers, &body, &caller)?;
     if let Some(expected) = expected_version
         && expected != case.case.version
     {
-        return Err(caller
-            .problem(ProblemKind::PreconditionFailed)
-            .with_detail(t(lang, "api-error-stale"))
-            .with_acted_by(last_actor(&case))
-            .into());
+        return Err(stale_problem(&caller, &case));
     }
     let command = command_from(services, &request, None).map_err(|field| {
         let name = if field == "aksi" { "action" } else { field };
@@ -1015,9 +1066,19 @@ pub async fn act_on_case(
         })?),
     };
     let source = caller.audit_source();
+    let with = ActWith {
+        expected_version,
+        idempotency: key.clone().map(|key| IdempotencyKey {
+            owner,
+            key,
+            request_hash: hash.clone(),
+            kind: IdempotencyKind::Action,
+        }),
+    };
+    let case_id = case.case.id;
     let outcome = services
         .store
-        .act_on(
+        .act_on_with(
             &services.catalog.snapshot(),
             &services.calendar,
             &services.agenda,
@@ -1025,6 +1086,7 @@ pub async fn act_on_case(
             &caller.user.actor,
             expected_task,
             command,
+            with,
             services.clock.now(),
             &source,
         )
@@ -1035,6 +1097,25 @@ pub async fn act_on_case(
             Ok(case_response(&acted, StatusCode::OK))
         }
         Err(StoreError::Refused(refusal)) => Err(refusal_problem(&caller, &refusal).into()),
+        // The case moved on between the check above and the write: nothing was done.
+        Err(StoreError::Stale) => {
+            let current = services
+                .store
+                .case_state(case_id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            Err(stale_problem(&caller, &current))
+        }
+        // The same key's other request won the race: answer as it did.
+        Err(StoreError::Duplicate("idempotency key")) => {
+            let key = key.unwrap_or_default();
+            let claimed = services
+                .store
+                .idempotent_submission(owner, &key)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            replay(services, &caller, claimed, IdempotencyKind::Action, &hash).await
+        }
         Err(other) => Err(WebError::internal(other).into()),
     }
 }

@@ -1,16 +1,23 @@
 //! The JSON API under `/api/v1`, a floor above the shell beside the pages: the same store,
 //! engine and visibility rule as the pages (`load_visible`, the engine's commands), for
 //! programs that hold a token instead of a session. `caller` (who calls: `Authorization:
-//! Bearer`, scopes, the rate limit), `problem` (RFC 9457 errors), `cases`, `notifications`,
-//! `sops`, `tracking` (the public tracking, described here, answered by its page).
+//! Bearer`, scopes, the rate limit), `problem` (RFC 9457 errors), `paging` (the lists'
+//! cursor paging and field-by-field validation), `cases`, `apps` (the register),
+//! `notifications`, `reports` (the dashboard and Mutu Baku compliance), `sops`, `tracking`
+//! (the public tracking by number), and `docs` (the documentation page read from the same
+//! description).
 //! The OpenAPI 3.1 description is generated from the handlers' own annotations
 //! (`utoipa`), so it cannot drift from them, and is served at `/api/openapi.json`. It must
 //! never decide a case rule nor hold SQL; the shell never imports it.
 
+pub mod apps;
 pub mod caller;
 pub mod cases;
+pub mod docs;
 pub mod notifications;
+pub mod paging;
 pub mod problem;
+pub mod reports;
 pub mod sops;
 pub mod tracking;
 
@@ -41,15 +48,19 @@ const MAX_JSON_BYTES: usize = 256 * 1024;
 #[openapi(
     info(
         title = "Pelihara API",
-        description = "The requests (cases), the register and notifications of Pelihara, on the \
-            same rules as its pages. Authenticate with `Authorization: Bearer <token>`; create a \
-            token on your account page (`/akun/token`). Errors are `application/problem+json` \
-            (RFC 9457) in the language of `Accept-Language` (Indonesian or English). Ids are \
-            strings; moments are RFC 3339 with their time zone.",
+        description = "The requests (cases), the register of apps and websites, reports and \
+            notifications of Pelihara, on the same rules as its pages. Authenticate with \
+            `Authorization: Bearer <token>`; create a token on your account page \
+            (`/akun/token`), or ask the administrator for a service account's. Errors are \
+            `application/problem+json` (RFC 9457) in the language of `Accept-Language` \
+            (Indonesian or English). Ids are strings; moments are RFC 3339 in UTC. Every POST \
+            takes an `Idempotency-Key`.",
     ),
     modifiers(&BearerScheme),
     tags(
         (name = "cases", description = "Requests: list, read, submit, act"),
+        (name = "register", description = "The register of apps and websites: list, read, add, change, maintenance history"),
+        (name = "reports", description = "The dashboard's figures and the Mutu Baku compliance per step, for a period"),
         (name = "notifications", description = "The caller's notifications"),
         (name = "sops", description = "The SOP versions, as JSON and as flowcharts"),
         (name = "tracking", description = "Public tracking by the receipt's number (no token)"),
@@ -87,6 +98,11 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::get_letter))
         .routes(routes!(cases::get_document))
         .routes(routes!(cases::act_on_case))
+        .routes(routes!(apps::list_apps, apps::create_app))
+        .routes(routes!(apps::get_app, apps::update_app))
+        .routes(routes!(apps::app_history))
+        .routes(routes!(reports::dashboard))
+        .routes(routes!(reports::compliance))
         .routes(routes!(notifications::list_notifications))
         .routes(routes!(notifications::unread_count))
         .routes(routes!(sops::list_sops))
@@ -121,6 +137,8 @@ pub(crate) fn routes() -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
     router
         .route(OPENAPI_PATH, get(view_openapi_get))
+        .route(docs::DOCS_PATH, get(docs::view_api_dokumentasi_get))
+        .route("/api", get(docs::view_api_get))
         .route("/api/{*rest}", axum::routing::any(view_api_not_found))
 }
 

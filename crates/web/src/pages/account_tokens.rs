@@ -33,16 +33,16 @@ pub const MAX_LIVE_TOKENS: i64 = 20;
 /// The longest token name.
 const MAX_NAME: usize = 80;
 
-/// A row of the token list.
-struct TokenRow {
-    id: String,
-    name: String,
-    prefix: String,
-    scopes: String,
-    expires: String,
-    last_used: String,
+/// A row of a token list (this page's, and a service account's on the admin page).
+pub(crate) struct TokenRow {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: String,
+    pub expires: String,
+    pub last_used: String,
     /// `live`, `expired` or `revoked`.
-    status: &'static str,
+    pub status: &'static str,
 }
 
 #[derive(Template)]
@@ -75,7 +75,7 @@ fn offered_scopes(role: Role) -> Vec<TokenScope> {
         .collect()
 }
 
-fn row(
+pub(crate) fn row(
     tr: Tr,
     state: &AppState,
     token: &StoredToken,
@@ -144,14 +144,7 @@ async fn render(
                 selected: shown.chosen_scopes.iter().any(|code| code == scope.code()),
             })
             .collect(),
-        validities: VALIDITY_DAYS
-            .iter()
-            .map(|days| Choice {
-                value: days.to_string(),
-                label: tr.t1("account-token-days", "days", days),
-                selected: shown.validity == days.to_string(),
-            })
-            .collect(),
+        validities: validity_choices(tr, &shown.validity),
         errors: shown.errors,
     };
     let response = page_or_partial(shell, partial, |shell, partial| TokensPage {
@@ -214,6 +207,66 @@ pub(crate) async fn view_akun_token_post(
     let tr = shell.tr;
     let services = state.services();
     let data = FormData(data);
+    let now = services.clock.now();
+    let user_id = user.actor.user.id;
+    let mut errors = FormErrors::new();
+    let read = read_token_form(tr, &data, &offered_scopes(user.role()), &mut errors);
+    if services.store.live_token_count(user_id, now).await? >= MAX_LIVE_TOKENS {
+        errors.form(tr.t1("account-token-error-too-many", "max", MAX_LIVE_TOKENS));
+    }
+    let TokenForm {
+        name,
+        chosen,
+        validity,
+        request,
+    } = read;
+    let shown = |status, errors, created| Shown {
+        status,
+        notice: None,
+        created,
+        name: name.clone(),
+        chosen_scopes: chosen.clone(),
+        validity: validity.clone(),
+        errors,
+    };
+    let Some(request) = request.filter(|_| errors.is_empty()) else {
+        return render(
+            shell,
+            &state,
+            &user,
+            shown(StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+        )
+        .await;
+    };
+    let secret = mint_for(&state, user_id, request, &user.audit_source()).await?;
+    let mut shown = shown(StatusCode::CREATED, FormErrors::new(), Some(secret));
+    shown.name = String::new();
+    render(shell, &state, &user, shown).await
+}
+
+/// A token's name, scopes and validity as chosen on a form.
+pub(crate) struct TokenRequest {
+    pub name: String,
+    pub scopes: Vec<TokenScope>,
+    pub days: i64,
+}
+
+/// A token form as sent: what to show again, and the request when it is right.
+pub(crate) struct TokenForm {
+    pub name: String,
+    pub chosen: Vec<String>,
+    pub validity: String,
+    pub request: Option<TokenRequest>,
+}
+
+/// Reads a token form (`name`, `scopes`, `validity`) against the scopes `offered`; what is
+/// wrong goes to `errors`, field by field.
+pub(crate) fn read_token_form(
+    tr: Tr,
+    data: &FormData,
+    offered: &[TokenScope],
+    errors: &mut FormErrors,
+) -> TokenForm {
     let name = data.raw("name").trim().to_owned();
     let chosen: Vec<String> = data
         .0
@@ -222,11 +275,9 @@ pub(crate) async fn view_akun_token_post(
         .map(|(_, value)| value.clone())
         .collect();
     let validity = data.raw("validity");
-    let mut errors = FormErrors::new();
     if name.is_empty() || name.chars().count() > MAX_NAME {
         errors.field("name", tr.t("account-token-error-name"));
     }
-    let offered = offered_scopes(user.role());
     let scopes: Vec<TokenScope> = chosen
         .iter()
         .filter_map(|code| TokenScope::from_code(code))
@@ -243,29 +294,42 @@ pub(crate) async fn view_akun_token_post(
     if days.is_none() {
         errors.field("validity", tr.t("account-token-error-expiry"));
     }
-    let now = services.clock.now();
-    let user_id = user.actor.user.id;
-    if services.store.live_token_count(user_id, now).await? >= MAX_LIVE_TOKENS {
-        errors.form(tr.t1("account-token-error-too-many", "max", MAX_LIVE_TOKENS));
-    }
-    let shown = |status, errors, created| Shown {
-        status,
-        notice: None,
-        created,
+    let request = days.map(|days| TokenRequest {
         name: name.clone(),
-        chosen_scopes: chosen.clone(),
-        validity: validity.clone(),
-        errors,
-    };
-    let Some(days) = days.filter(|_| errors.is_empty()) else {
-        return render(
-            shell,
-            &state,
-            &user,
-            shown(StatusCode::UNPROCESSABLE_ENTITY, errors, None),
-        )
-        .await;
-    };
+        scopes,
+        days,
+    });
+    TokenForm {
+        name,
+        chosen,
+        validity,
+        request,
+    }
+}
+
+/// The validities offered, `chosen` selected.
+pub(crate) fn validity_choices(tr: Tr, chosen: &str) -> Vec<Choice> {
+    VALIDITY_DAYS
+        .iter()
+        .map(|days| Choice {
+            value: days.to_string(),
+            label: tr.t1("account-token-days", "days", days),
+            selected: chosen == days.to_string(),
+        })
+        .collect()
+}
+
+/// Makes a token for `user_id` as requested and returns its secret, to be shown once. The
+/// store gets only its hash and prefix; `source` is who made it (the user, or an admin for a
+/// service account).
+pub(crate) async fn mint_for(
+    state: &AppState,
+    user_id: pelihara_domain::UserId,
+    request: TokenRequest,
+    source: &pelihara_store::AuditSource,
+) -> Result<String, WebError> {
+    let services = state.services();
+    let now = services.clock.now();
     // A prefix is 32 random bits: a clash is rare, and then another is drawn.
     for _attempt in 0..3 {
         let minted = mint_token();
@@ -273,20 +337,12 @@ pub(crate) async fn view_akun_token_post(
             user_id,
             prefix: minted.prefix.clone(),
             secret_hash: minted.secret_hash.clone(),
-            name: name.clone(),
-            scopes: scopes.clone(),
-            expires_at: now + Duration::days(days),
+            name: request.name.clone(),
+            scopes: request.scopes.clone(),
+            expires_at: now + Duration::days(request.days),
         };
-        match services
-            .store
-            .create_token(new, &user.audit_source(), now)
-            .await
-        {
-            Ok(_) => {
-                let mut shown = shown(StatusCode::CREATED, FormErrors::new(), Some(minted.token));
-                shown.name = String::new();
-                return render(shell, &state, &user, shown).await;
-            }
+        match services.store.create_token(new, source, now).await {
+            Ok(_) => return Ok(minted.token),
             Err(StoreError::Duplicate(_)) => continue,
             Err(other) => return Err(other.into()),
         }

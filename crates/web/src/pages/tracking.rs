@@ -1,6 +1,7 @@
-//! `GET /lacak` (the form and, with `?nomor=`, its answer), `GET /lacak/{code}` (what the
-//! receipt's QR code opens) and `GET /api/v1/lacak/{code}` (the same as JSON): public tracking
-//! of a request by its tracking number, signed in or not.
+//! `GET /lacak` (the form and, with `?nomor=`, its answer) and `GET /lacak/{code}` (what the
+//! receipt's QR code opens): public tracking of a request by its tracking number, signed in or
+//! not. The lookup and what the public may see are shared with the API's
+//! `GET /api/v1/lacak/{code}` (`api::tracking`).
 //!
 //! It must never show more than the request's SOP, its status and each step's number,
 //! activity (from the SOP version the case follows), state and dates: no names, OPD, app,
@@ -11,7 +12,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use pelihara_domain::{CaseState, parse_tracking_code};
 use pelihara_i18n::format_datetime;
@@ -37,28 +38,28 @@ pub const MISS_LIMIT: usize = 20;
 pub const MISS_WINDOW: Duration = Duration::minutes(15);
 
 /// One step as the public sees it.
-struct PublicStep {
-    no: u32,
-    activity: String,
+pub(crate) struct PublicStep {
+    pub no: u32,
+    pub activity: String,
     /// done | current | returned | waiting | skipped
-    status: &'static str,
-    started_at: Option<DateTime<Utc>>,
-    completed_at: Option<DateTime<Utc>>,
-    due_at: Option<DateTime<Utc>>,
+    pub status: &'static str,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 /// Everything the public may learn of a request.
-struct PublicProgress {
-    tracking_code: String,
-    sop_title: String,
-    sop_version: u32,
-    status: &'static str,
-    submitted_at: DateTime<Utc>,
-    closed_at: Option<DateTime<Utc>>,
-    steps: Vec<PublicStep>,
+pub(crate) struct PublicProgress {
+    pub tracking_code: String,
+    pub sop_title: String,
+    pub sop_version: u32,
+    pub status: &'static str,
+    pub submitted_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub steps: Vec<PublicStep>,
 }
 
-enum Lookup {
+pub(crate) enum Lookup {
     Found(Box<PublicProgress>),
     NotFound,
     /// Too many misses: wait this long.
@@ -67,7 +68,11 @@ enum Lookup {
 
 /// Reads what the public may see of the case with the tracking number typed as `typed`, under
 /// the client's limit on misses.
-async fn lookup(state: &AppState, typed: &str, address: &str) -> Result<Lookup, WebError> {
+pub(crate) async fn lookup(
+    state: &AppState,
+    typed: &str,
+    address: &str,
+) -> Result<Lookup, WebError> {
     let services = state.services();
     let store = &services.store;
     let now = services.clock.now();
@@ -314,89 +319,4 @@ pub(crate) async fn view_lacak_code_get(
 ) -> Result<Response, WebError> {
     let found = lookup(&state, &code, &address).await?;
     render_page(&state, shell, &code, Some(found))
-}
-
-/// An RFC 9457 problem: `application/problem+json` with type, title, status and detail.
-fn problem(status: StatusCode, title: String, detail: String) -> Response {
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": title,
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    response
-}
-
-/// `GET /api/v1/lacak/{code}`: the same answer as JSON, instants in RFC 3339 in the office's
-/// zone, labels in the request's language; problems (RFC 9457) for not found and limited.
-pub(crate) async fn api_lacak_get(
-    State(state): State<AppState>,
-    shell: Shell,
-    ClientAddress(address): ClientAddress,
-    Path(code): Path<String>,
-) -> Result<Response, WebError> {
-    let tr = shell.tr;
-    let zone = state.services().calendar.time_zone;
-    let instant = |at: Option<DateTime<Utc>>| at.map(|at| at.with_timezone(&zone).to_rfc3339());
-    match lookup(&state, &code, &address).await? {
-        Lookup::NotFound => Ok(problem(
-            StatusCode::NOT_FOUND,
-            tr.t("track-not-found-title"),
-            tr.t("track-not-found"),
-        )),
-        Lookup::Limited(wait) => {
-            let detail = pelihara_i18n::t_args(
-                tr.lang(),
-                "track-limited",
-                &[(
-                    "minutes",
-                    pelihara_i18n::num(auth::minutes_to_wait(wait) as f64),
-                )],
-            );
-            let mut response = problem(
-                StatusCode::TOO_MANY_REQUESTS,
-                tr.t("track-limited-title"),
-                detail,
-            );
-            set_retry_after(&mut response, wait);
-            Ok(response)
-        }
-        Lookup::Found(progress) => {
-            let steps: Vec<serde_json::Value> = progress
-                .steps
-                .iter()
-                .map(|step| {
-                    serde_json::json!({
-                        "no": step.no,
-                        "activity": step.activity,
-                        "state": step.status,
-                        "state_label": tr.t(&format!("web-step-{}", step.status)),
-                        "started_at": instant(step.started_at),
-                        "completed_at": instant(step.completed_at),
-                        "due_at": instant(step.due_at),
-                    })
-                })
-                .collect();
-            let body = serde_json::json!({
-                "tracking_code": progress.tracking_code,
-                "sop": { "title": progress.sop_title, "version": progress.sop_version },
-                "status": progress.status,
-                "status_label": tr.t(&format!("status-{}", progress.status)),
-                "submitted_at": instant(Some(progress.submitted_at)),
-                "closed_at": instant(progress.closed_at),
-                "steps": steps,
-            });
-            let mut response = body.to_string().into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            Ok(response)
-        }
-    }
 }

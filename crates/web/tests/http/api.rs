@@ -1220,3 +1220,766 @@ async fn sops_are_read_as_json_and_as_a_flowchart() {
         .await
         .problem(StatusCode::NOT_FOUND);
 }
+
+impl Api {
+    async fn send_json(
+        &self,
+        method: Method,
+        token: &str,
+        uri: &str,
+        key: Option<&str>,
+        body: &Value,
+    ) -> Answer {
+        let mut builder =
+            Api::request(method, uri, Some(token)).header(header::CONTENT_TYPE, "application/json");
+        if let Some(key) = key {
+            builder = builder.header("idempotency-key", key);
+        }
+        self.send(builder.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    async fn app_count(&self) -> usize {
+        self.test
+            .services
+            .store
+            .list_apps(None)
+            .await
+            .unwrap()
+            .len()
+    }
+
+    /// The id of the other OPD's app.
+    async fn other_app_id(&self) -> String {
+        self.test
+            .services
+            .store
+            .list_apps(Some(self.people.other_opd))
+            .await
+            .unwrap()[0]
+            .id
+            .to_string()
+    }
+
+    /// Every item of a list, following `next_cursor` a page of `limit` at a time.
+    async fn all_pages(&self, token: &str, path: &str, limit: usize) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _page in 0..50 {
+            let mut uri = format!("{path}?limit={limit}");
+            if let Some(cursor) = &cursor {
+                uri.push_str(&format!("&cursor={cursor}"));
+            }
+            let page = self.get(token, &uri).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+            let json = page.json();
+            let got = json["items"].as_array().unwrap();
+            assert!(got.len() <= limit);
+            items.extend(got.iter().cloned());
+            match json["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return items,
+            }
+        }
+        panic!("no last page");
+    }
+}
+
+fn field_of(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|error| error["field"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_register_is_listed_read_added_and_changed_on_the_pages_rules() {
+    let api = api().await;
+    let keeper = api
+        .token("pelaksana", &[TokenScope::Read, TokenScope::Register], 30)
+        .await;
+    let operator = api
+        .token("op.dinkes", &[TokenScope::Read, TokenScope::Register], 30)
+        .await;
+    let opd = api.people.opd.to_string();
+    let new_app = serde_json::json!({
+        "opd_id": opd, "name": "E-Kinerja Dinkes", "url": "https://ekinerja.demakkab.go.id",
+        "stack": "Laravel", "maintenance_interval_months": 6,
+    });
+
+    // Added with a key: 201; the retry returns the same app and adds none.
+    let before = api.app_count().await;
+    let made = api
+        .send_json(
+            Method::POST,
+            &keeper,
+            "/api/v1/apps",
+            Some("app-1"),
+            &new_app,
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let app = made.json();
+    let id = app["id"].as_str().unwrap().to_owned();
+    assert_eq!(made.header("location"), format!("/api/v1/apps/{id}"));
+    assert_eq!(app["name"], "E-Kinerja Dinkes");
+    assert_eq!(app["status"], "active");
+    assert_eq!(app["maintenance_interval_months"], 6);
+    assert_eq!(app["opd_code"], "DINKES");
+    let retry = api
+        .send_json(
+            Method::POST,
+            &keeper,
+            "/api/v1/apps",
+            Some("app-1"),
+            &new_app,
+        )
+        .await;
+    assert_eq!(retry.status, StatusCode::CREATED);
+    assert_eq!(retry.header("idempotent-replayed"), "true");
+    assert_eq!(retry.json()["id"], id.as_str());
+    assert_eq!(api.app_count().await, before + 1);
+    // The same key for another app: 422 naming the key, nothing added.
+    let other = serde_json::json!({ "opd_id": opd, "name": "Lain" });
+    let reused = api
+        .send_json(Method::POST, &keeper, "/api/v1/apps", Some("app-1"), &other)
+        .await;
+    assert_eq!(
+        field_of(&reused.problem(StatusCode::UNPROCESSABLE_ENTITY)),
+        ["Idempotency-Key"]
+    );
+    // Audited as the token of its user.
+    let events = api.test.services.store.recent_events(5).await.unwrap();
+    let created = events
+        .iter()
+        .find(|event| event.action == "app.create")
+        .unwrap();
+    assert!(
+        created.actor_name.starts_with("token plh_")
+            && created.actor_name.ends_with(" of Staf pelaksana"),
+        "{}",
+        created.actor_name
+    );
+
+    // Bad fields: every one named, in the language asked for; nothing added.
+    let bad = serde_json::json!({ "opd_id": "nope", "name": "", "url": "ftp://x",
+        "opd_contact_email": "bukan-email", "maintenance_interval_months": 500 });
+    let answer = api
+        .send(
+            Api::request(Method::POST, "/api/v1/apps", Some(&keeper))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ACCEPT_LANGUAGE, "en")
+                .body(Body::from(bad.to_string()))
+                .unwrap(),
+        )
+        .await;
+    let problem = answer.problem(StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = field_of(&problem);
+    for field in [
+        "opd_id",
+        "name",
+        "url",
+        "opd_contact_email",
+        "maintenance_interval_months",
+    ] {
+        assert!(fields.iter().any(|f| f == field), "{field} in {problem}");
+    }
+    assert_eq!(problem["title"], "The request has invalid fields");
+    // An unknown field, or a body that is not JSON, is named too.
+    let unknown = api
+        .send_json(
+            Method::POST,
+            &keeper,
+            "/api/v1/apps",
+            None,
+            &serde_json::json!({ "opd_id": opd, "name": "X", "colour": "red" }),
+        )
+        .await;
+    assert_eq!(
+        field_of(&unknown.problem(StatusCode::BAD_REQUEST)),
+        ["colour"]
+    );
+    assert_eq!(api.app_count().await, before + 1);
+
+    // Changed: only the fields sent; a bad one changes nothing.
+    let patched = api
+        .send_json(
+            Method::PATCH,
+            &keeper,
+            &format!("/api/v1/apps/{id}"),
+            None,
+            &serde_json::json!({ "name": "E-Kinerja", "maintenance_interval_months": null }),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
+    let json = patched.json();
+    assert_eq!(json["name"], "E-Kinerja");
+    assert_eq!(json["stack"], "Laravel", "left as it was");
+    assert!(json["maintenance_interval_months"].is_null());
+    let refused = api
+        .send_json(
+            Method::PATCH,
+            &keeper,
+            &format!("/api/v1/apps/{id}"),
+            None,
+            &serde_json::json!({ "name": "Z", "status": "gone" }),
+        )
+        .await;
+    assert_eq!(
+        field_of(&refused.problem(StatusCode::UNPROCESSABLE_ENTITY)),
+        ["status"]
+    );
+    assert_eq!(
+        api.get(&keeper, &format!("/api/v1/apps/{id}")).await.json()["name"],
+        "E-Kinerja"
+    );
+
+    // The list, a page at a time: the pages together are the register, by name.
+    let all = api.all_pages(&keeper, "/api/v1/apps", 1).await;
+    assert_eq!(all.len(), api.app_count().await);
+    let names: Vec<String> = all
+        .iter()
+        .map(|app| app["name"].as_str().unwrap().to_lowercase())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let filtered = api
+        .get(&keeper, "/api/v1/apps?q=kinerja&status=active")
+        .await
+        .json();
+    assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
+    let wrong = api
+        .get(
+            &keeper,
+            "/api/v1/apps?status=gone&due=never&limit=0&cursor=zz",
+        )
+        .await;
+    let fields = field_of(&wrong.problem(StatusCode::UNPROCESSABLE_ENTITY));
+    for field in ["status", "due", "limit", "cursor"] {
+        assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+    }
+
+    // An OPD's token sees its OPD's apps only; another OPD's app is a 404 everywhere.
+    let own = api.all_pages(&operator, "/api/v1/apps", 50).await;
+    assert!(!own.is_empty());
+    assert!(own.iter().all(|app| app["opd_id"] == opd.as_str()));
+    let elsewhere = api.other_app_id().await;
+    let asked = api
+        .get(
+            &operator,
+            &format!("/api/v1/apps?opd={}", api.people.other_opd),
+        )
+        .await
+        .json();
+    assert!(
+        asked["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|app| app["opd_id"] == opd.as_str())
+    );
+    for uri in [
+        format!("/api/v1/apps/{elsewhere}"),
+        format!("/api/v1/apps/{elsewhere}/history"),
+        format!("/api/v1/apps/{}", uuid_like()),
+    ] {
+        api.get(&operator, &uri)
+            .await
+            .problem(StatusCode::NOT_FOUND);
+    }
+    api.send_json(
+        Method::PATCH,
+        &operator,
+        &format!("/api/v1/apps/{elsewhere}"),
+        None,
+        &serde_json::json!({ "name": "Diambil" }),
+    )
+    .await
+    .problem(StatusCode::NOT_FOUND);
+    // An operator keeps no register: 403 on their own OPD's app and on a new one.
+    let forbidden = api
+        .send_json(
+            Method::PATCH,
+            &operator,
+            &format!("/api/v1/apps/{id}"),
+            None,
+            &serde_json::json!({ "name": "Diambil" }),
+        )
+        .await;
+    forbidden.problem(StatusCode::FORBIDDEN);
+    api.send_json(Method::POST, &operator, "/api/v1/apps", None, &new_app)
+        .await
+        .problem(StatusCode::FORBIDDEN);
+    // The wrong scope: a read-only token writes nothing.
+    let reader = api.token("pelaksana", &[TokenScope::Read], 30).await;
+    let scoped = api
+        .send_json(Method::POST, &reader, "/api/v1/apps", None, &new_app)
+        .await;
+    scoped.problem(StatusCode::FORBIDDEN);
+    assert!(
+        scoped
+            .header("www-authenticate")
+            .contains("scope=\"register\"")
+    );
+    assert_eq!(api.app_count().await, before + 1);
+
+    // The maintenance history: the requests about the app, newest first.
+    let submitter = api
+        .token("op.dinkes", &[TokenScope::Read, TokenScope::Submit], 30)
+        .await;
+    let case = api.submit_ok(&submitter, "Perbaikan SIMPUS").await;
+    let simpus = api.app_id().await;
+    let history = api
+        .get(&operator, &format!("/api/v1/apps/{simpus}/history"))
+        .await;
+    assert_eq!(history.status, StatusCode::OK, "{}", history.text());
+    let items = history.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["case_id"], case["id"]);
+    assert_eq!(items[0]["status"], "open");
+    assert_eq!(
+        items[0]["href"],
+        format!("/api/v1/cases/{}", case["id"].as_str().unwrap())
+    );
+
+    // A revoked token, and an expired one, are 401.
+    let tokens = api
+        .test
+        .services
+        .store
+        .tokens_of(api.people.staff_in("pelaksana"))
+        .await
+        .unwrap();
+    let now = api.test.services.clock.now();
+    for token in &tokens {
+        api.test
+            .services
+            .store
+            .revoke_token(token.user_id, token.id, &AuditSource::cli("test"), now)
+            .await
+            .unwrap();
+    }
+    api.get(&keeper, "/api/v1/apps")
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+    api.clock.advance(Duration::days(31));
+    api.get(&operator, &format!("/api/v1/apps/{simpus}"))
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn reports_are_the_dashboards_figures_for_the_callers_scope() {
+    let api = api().await;
+    let dinkes = api
+        .token("op.dinkes", &[TokenScope::Read, TokenScope::Submit], 30)
+        .await;
+    let disdik = api
+        .token("op.disdik", &[TokenScope::Read, TokenScope::Submit], 30)
+        .await;
+    let pelaksana = api
+        .token("pelaksana", &[TokenScope::Read, TokenScope::Act], 30)
+        .await;
+    let kadis = api.token("kepala_dinas", &[TokenScope::Read], 30).await;
+    let case = api.submit_ok(&dinkes, "Perbaikan formulir").await;
+    // The other OPD's request, on its own app.
+    let other_app = api.other_app_id().await;
+    let other = api
+        .submit(
+            &disdik,
+            Some("disdik-1"),
+            &[
+                Part::Text("app_id", &other_app),
+                Part::Text("subject", "PPDB"),
+                Part::Text("description", "Pendaftaran macet"),
+                Part::File("letter", "surat.pdf", pdf()),
+            ],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
+    api.clock.advance(Duration::minutes(10));
+    let registered = api
+        .act(
+            &pelaksana,
+            case["id"].as_str().unwrap(),
+            None,
+            walk()[0].1.clone(),
+        )
+        .await;
+    assert_eq!(registered.status, StatusCode::OK, "{}", registered.text());
+
+    // The office sees both requests; March 2026 is the period asked.
+    let office = api
+        .get(&kadis, "/api/v1/reports/dashboard?period=bulan-2026-3")
+        .await;
+    assert_eq!(office.status, StatusCode::OK, "{}", office.text());
+    let office = office.json();
+    assert_eq!(office["period"]["code"], "bulan-2026-3");
+    assert_eq!(office["period"]["first_day"], "2026-03-01");
+    assert_eq!(office["period"]["last_day"], "2026-03-31");
+    assert!(office["period"]["opd_id"].is_null());
+    assert_eq!(office["submitted"], 2);
+    assert_eq!(office["in_progress"], 2);
+    let by_step: u64 = office["in_progress_by_step"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| step["cases"].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_step, 2);
+    let march = office["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|month| month["month"] == "2026-03")
+        .unwrap();
+    assert_eq!(march["submitted"], 2);
+    // An OPD's token gets its OPD's figures, whatever OPD it asks for.
+    let own = api
+        .get(
+            &dinkes,
+            &format!(
+                "/api/v1/reports/dashboard?period=bulan-2026-3&opd={}",
+                api.people.other_opd
+            ),
+        )
+        .await
+        .json();
+    assert_eq!(own["period"]["opd_id"], api.people.opd.to_string().as_str());
+    assert_eq!(own["submitted"], 1);
+    let theirs = api
+        .get(&disdik, "/api/v1/reports/dashboard?period=bulan-2026-3")
+        .await
+        .json();
+    assert_eq!(theirs["submitted"], 1);
+
+    // Compliance per step: the registration (step 2, 5 working minutes) took 10 minutes, so it
+    // finished outside its standard; the dashboard's share counts the same tasks.
+    let compliance = api
+        .get(&kadis, "/api/v1/reports/compliance?period=bulan-2026-3")
+        .await;
+    assert_eq!(compliance.status, StatusCode::OK, "{}", compliance.text());
+    let steps = compliance.json()["steps"].as_array().unwrap().clone();
+    let registration = steps.iter().find(|step| step["step_no"] == 2).unwrap();
+    assert_eq!(registration["finished"], 1, "{steps:?}");
+    assert_eq!(registration["within_standard"], 0);
+    assert_eq!(registration["standard"], 5.0);
+    assert_eq!(registration["median"], 10.0);
+    assert_eq!(registration["median_permille"], 2000);
+    assert!(!registration["activity"].as_str().unwrap().is_empty());
+    assert!(registration["standard_unit"].is_string());
+    let finished: u64 = steps
+        .iter()
+        .map(|step| step["finished"].as_u64().unwrap())
+        .sum();
+    assert_eq!(office["finished_tasks"], finished);
+    // The other OPD's token: its request was not registered.
+    let theirs = api
+        .get(&disdik, "/api/v1/reports/compliance?period=bulan-2026-3")
+        .await
+        .json();
+    assert!(
+        theirs["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|step| step["step_no"] != 2 || step["finished"] == 0),
+        "{theirs}"
+    );
+
+    // Parameters that are wrong are named.
+    for (uri, field) in [
+        ("/api/v1/reports/dashboard?period=bulan-2026-13", "period"),
+        (
+            "/api/v1/reports/compliance?period=tanggal&from=kemarin&to=2026-03-02",
+            "from",
+        ),
+        (
+            "/api/v1/reports/compliance?period=tanggal&from=2026-03-05&to=2026-03-01",
+            "to",
+        ),
+        ("/api/v1/reports/dashboard?sop=tidak-ada", "sop"),
+        ("/api/v1/reports/dashboard?opd=bukan-id", "opd"),
+    ] {
+        let answer = api.get(&kadis, uri).await;
+        assert_eq!(
+            field_of(&answer.problem(StatusCode::UNPROCESSABLE_ENTITY)),
+            [field],
+            "{uri}"
+        );
+    }
+    // The wrong scope.
+    let act_only = api.token("kepala_dinas", &[TokenScope::Act], 30).await;
+    api.get(&act_only, "/api/v1/reports/dashboard")
+        .await
+        .problem(StatusCode::FORBIDDEN);
+    // A revoked token, then an expired one: 401.
+    let store = &api.test.services.store;
+    let now = api.test.services.clock.now();
+    for token in store
+        .tokens_of(api.people.staff_in("kepala_dinas"))
+        .await
+        .unwrap()
+    {
+        store
+            .revoke_token(token.user_id, token.id, &AuditSource::cli("test"), now)
+            .await
+            .unwrap();
+    }
+    api.get(&kadis, "/api/v1/reports/compliance")
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+    api.clock.advance(Duration::days(31));
+    api.get(&dinkes, "/api/v1/reports/dashboard")
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_action_retried_under_its_key_is_taken_once() {
+    let api = api().await;
+    let operator = api
+        .token("op.dinkes", &[TokenScope::Read, TokenScope::Submit], 30)
+        .await;
+    let pelaksana = api
+        .token("pelaksana", &[TokenScope::Read, TokenScope::Act], 30)
+        .await;
+    let case = api.submit_ok(&operator, "Perbaikan").await;
+    let id = case["id"].as_str().unwrap();
+    let version = case["version"].as_i64().unwrap();
+    let body = walk()[0].1.clone();
+    let act = |key: &'static str, body: Value, if_match: Option<String>| {
+        let mut builder = Api::request(
+            Method::POST,
+            &format!("/api/v1/cases/{id}/actions"),
+            Some(&pelaksana),
+        )
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", key);
+        if let Some(version) = if_match {
+            builder = builder.header(header::IF_MATCH, version);
+        }
+        builder.body(Body::from(body.to_string())).unwrap()
+    };
+    let first = api
+        .send(act("reg-1", body.clone(), Some(format!("\"{version}\""))))
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    let after = first.json();
+    // The retry (with the If-Match it was sent with, stale now) answers as the first did and
+    // takes nothing again.
+    let retry = api
+        .send(act("reg-1", body.clone(), Some(format!("\"{version}\""))))
+        .await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.text());
+    assert_eq!(retry.header("idempotent-replayed"), "true");
+    let replayed = retry.json();
+    assert_eq!(replayed["version"], after["version"]);
+    assert_eq!(replayed["records"], after["records"]);
+    assert_eq!(retry.header("etag"), first.header("etag"));
+    // The key with another action: 422 naming the key, nothing taken.
+    let other = api
+        .send(act("reg-1", serde_json::json!({ "action": "claim" }), None))
+        .await;
+    assert_eq!(
+        field_of(&other.problem(StatusCode::UNPROCESSABLE_ENTITY)),
+        ["Idempotency-Key"]
+    );
+    let now = api
+        .get(&pelaksana, &format!("/api/v1/cases/{id}"))
+        .await
+        .json();
+    assert_eq!(now["version"], after["version"]);
+    // A stale If-Match under a new key is still refused with who acted.
+    let stale = api
+        .send(act("reg-2", body, Some(format!("\"{version}\""))))
+        .await;
+    let problem = stale.problem(StatusCode::PRECONDITION_FAILED);
+    assert_eq!(problem["acted_by"]["name"], "Staf pelaksana");
+}
+
+#[tokio::test]
+async fn service_accounts_are_made_by_the_admin_and_work_only_with_tokens() {
+    let api = api().await;
+    let admin = testing::sign_in(&api.router, "admin", TEST_PASSWORD).await;
+    let post = |uri: &str, body: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::HOST, TEST_HOST)
+            .header(header::ORIGIN, format!("https://{TEST_HOST}"))
+            .header(header::COOKIE, &admin)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let page = |uri: &str, cookie: &str| {
+        Request::builder()
+            .uri(uri)
+            .header(header::HOST, TEST_HOST)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // Bad input: each field named, nothing made.
+    let refused = api
+        .send(post(
+            "/admin/akun-layanan",
+            "username=A+B&full_name=&binding=opd:x",
+        ))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text();
+    assert!(html.contains("Gunakan 3–40 huruf kecil"), "{html}");
+    assert!(html.contains("Wajib diisi."));
+    assert!(html.contains("Pilih OPD aktif atau jabatan"));
+    assert!(
+        api.test
+            .services
+            .store
+            .service_accounts()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Made for the OPD: no password works for it.
+    let made = api
+        .send(post(
+            "/admin/akun-layanan",
+            &format!(
+                "username=sistem.dinkes&full_name=Sistem+persuratan+Dinkes&binding=opd:{}",
+                api.people.opd
+            ),
+        ))
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    let account = &api.test.services.store.service_accounts().await.unwrap()[0];
+    assert_eq!(account.user.opd_id, Some(api.people.opd));
+    let location = made.header("location");
+    assert!(location.starts_with(&format!("/admin/akun-layanan/{}", account.user.id)));
+    assert!(
+        testing::try_sign_in(&api.router, "sistem.dinkes", "")
+            .await
+            .is_err(),
+        "no empty password"
+    );
+    assert!(
+        testing::try_sign_in(&api.router, "sistem.dinkes", "!service-account")
+            .await
+            .is_err(),
+        "nor the marker"
+    );
+
+    // A token issued: shown once, audited as the admin's act, working with its scopes.
+    let issued = api
+        .send(post(
+            &format!("/admin/akun-layanan/{}/token", account.user.id),
+            "name=Persuratan&scopes=read&scopes=submit&validity=365",
+        ))
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.text());
+    let token = shown_token(&issued.text());
+    let events = api.test.services.store.recent_events(3).await.unwrap();
+    let created = events
+        .iter()
+        .find(|event| event.action == "token.create")
+        .unwrap();
+    assert_eq!(created.actor_name, "Admin Uji");
+    let case = api.submit_ok(&token, "Dari sistem persuratan").await;
+    assert_eq!(case["opd_id"], api.people.opd.to_string().as_str());
+    let listed = api
+        .send(page(
+            &format!("/admin/akun-layanan/{}", account.user.id),
+            &admin,
+        ))
+        .await;
+    assert!(listed.text().contains(&token[..12]));
+    assert!(!listed.text().contains(&token[13..]), "shown once");
+    // The admin scope is not offered to a service account.
+    let scoped = api
+        .send(post(
+            &format!("/admin/akun-layanan/{}/token", account.user.id),
+            "name=x&scopes=admin&validity=30",
+        ))
+        .await;
+    assert_eq!(scoped.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Revoked: the next request is refused.
+    let stored = api
+        .test
+        .services
+        .store
+        .tokens_of(account.user.id)
+        .await
+        .unwrap();
+    let revoked = api
+        .send(post(
+            &format!(
+                "/admin/akun-layanan/{}/token/{}/cabut",
+                account.user.id, stored[0].id
+            ),
+            "",
+        ))
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    api.get(&token, "/api/v1/cases")
+        .await
+        .problem(StatusCode::UNAUTHORIZED);
+    // Another user is no service account here: 404; and only an admin sees the pages.
+    let other = api
+        .send(page(
+            &format!("/admin/akun-layanan/{}", api.people.operator),
+            &admin,
+        ))
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let operator = testing::sign_in(&api.router, "op.dinkes", TEST_PASSWORD).await;
+    let barred = api.send(page("/admin/akun-layanan", &operator)).await;
+    assert!(
+        barred.status == StatusCode::FORBIDDEN || barred.status == StatusCode::NOT_FOUND,
+        "{}",
+        barred.status
+    );
+}
+
+#[tokio::test]
+async fn the_documentation_page_is_read_from_the_description() {
+    let api = api().await;
+    let answer = api
+        .send(
+            Api::request(Method::GET, "/api/dokumentasi", None)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let html = answer.text();
+    for expected in [
+        "/api/v1/apps/{id}/history",
+        "/api/v1/reports/compliance",
+        "/api/v1/lacak/{code}",
+        "curl -X POST",
+        "Idempotency-Key",
+        "tasks[].step_no",
+    ] {
+        assert!(html.contains(expected), "{expected} missing");
+    }
+    // Nothing from elsewhere: no script and no address but our own.
+    assert!(!html.contains("cdn"), "a CDN");
+    assert!(!html.contains("<script src=\"http"), "a third-party script");
+    let lead = api
+        .send(
+            Api::request(Method::GET, "/api", None)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(lead.header("location"), "/api/dokumentasi");
+}

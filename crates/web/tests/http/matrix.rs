@@ -99,6 +99,8 @@ struct Seeded {
     draft: String,
     skm_invitation: String,
     tracking: String,
+    service_account: String,
+    service_token: String,
 }
 
 async fn seed(site: &Site) -> Seeded {
@@ -167,6 +169,39 @@ async fn seed(site: &Site) -> Seeded {
         .await
         .unwrap()
         .expect("a new notification")
+        .to_string();
+
+    // A service account and its token: the admin's service-account pages.
+    let service_account = store
+        .create_service_account(
+            pelihara_store::people::NewServiceAccount {
+                username: "sistem.layanan".into(),
+                full_name: "Sistem layanan".into(),
+                role: pelihara_domain::Role::OpdOperator,
+                positions: Vec::new(),
+                opd_id: Some(site.people().opd),
+            },
+            &system,
+            now,
+        )
+        .await
+        .unwrap();
+    let service_token = store
+        .create_token(
+            pelihara_store::tokens::NewToken {
+                user_id: service_account,
+                prefix: "plh_0e0e0e0e".into(),
+                secret_hash: "e".repeat(64),
+                name: "Sistem layanan".into(),
+                scopes: vec![pelihara_store::tokens::TokenScope::Read],
+                expires_at: now + chrono::Duration::days(30),
+            },
+            &system,
+            now,
+        )
+        .await
+        .unwrap()
+        .id
         .to_string();
 
     // The DINKES operator's API token (theirs alone).
@@ -247,6 +282,8 @@ async fn seed(site: &Site) -> Seeded {
         draft,
         skm_invitation: uuid::Uuid::new_v4().to_string(),
         tracking: state.case.tracking_code.clone(),
+        service_account: service_account.to_string(),
+        service_token,
     }
 }
 
@@ -267,6 +304,8 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
         draft,
         skm_invitation,
         tracking,
+        service_account,
+        service_token,
     } = seeded;
     let year = "2026";
     let row = |method, route: &'static str, uri: String, may| Row {
@@ -405,6 +444,36 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
             PostForm,
             "/admin/delegasi/{id}/cabut",
             format!("/admin/delegasi/{delegation}/cabut"),
+            ADMIN,
+        ),
+        row(
+            Get,
+            "/admin/akun-layanan",
+            "/admin/akun-layanan".into(),
+            ADMIN,
+        ),
+        row(
+            PostForm,
+            "/admin/akun-layanan",
+            "/admin/akun-layanan".into(),
+            ADMIN,
+        ),
+        row(
+            Get,
+            "/admin/akun-layanan/{id}",
+            format!("/admin/akun-layanan/{service_account}"),
+            ADMIN,
+        ),
+        row(
+            PostForm,
+            "/admin/akun-layanan/{id}/token",
+            format!("/admin/akun-layanan/{service_account}/token"),
+            ADMIN,
+        ),
+        row(
+            PostForm,
+            "/admin/akun-layanan/{id}/token/{token}/cabut",
+            format!("/admin/akun-layanan/{service_account}/token/{service_token}/cabut"),
             ADMIN,
         ),
         row(Get, "/admin/opd", "/admin/opd".into(), ADMIN),

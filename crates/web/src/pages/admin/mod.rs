@@ -1,6 +1,7 @@
 //! The admin pages (role Admin only, through the `AdminUser` extractor): users, delegations
-//! to acting officials, OPDs, the holiday table, the letterhead (kop) of documents and the
-//! SOPs the office runs, and which roles must sign in with TOTP (`security`). Each
+//! to acting officials, OPDs, the holiday table, the letterhead (kop) of documents, the
+//! SOPs the office runs, which roles must sign in with TOTP (`security`) and the service
+//! accounts other systems act as (`service_accounts`). Each
 //! page lists and has a form; a form with bad input is shown again with what was typed and a
 //! message next to each wrong field, and changes nothing. They must never write anything but through the store's audited functions.
 
@@ -11,6 +12,7 @@ pub(crate) mod opds;
 pub(crate) mod people;
 pub(crate) mod register_settings;
 pub(crate) mod security;
+pub(crate) mod service_accounts;
 pub(crate) mod sops;
 pub(crate) mod users;
 
@@ -42,6 +44,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/kop", "admin-tab-kop"),
         ("/admin/sop", "admin-tab-sops"),
         ("/admin/keamanan", "admin-tab-security"),
+        ("/admin/akun-layanan", "admin-tab-service-accounts"),
     ]
     .into_iter()
     .map(|(href, key)| AdminTab {
@@ -118,6 +121,8 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "register-networks-saved" => "register-networks-saved",
         "kop-saved" => "admin-notice-kop-saved",
         "security-saved" => "totp-admin-saved",
+        "service-account-created" => "admin-notice-service-account-created",
+        "service-token-revoked" => "admin-notice-service-token-revoked",
         _ => return None,
     };
     Some(tr.t(key))

@@ -258,7 +258,7 @@ pub(crate) async fn view_dasbor_get(
 
 /// The months the charts show: the period's own when it spans at least three, else the six
 /// ending with it.
-fn chart_months(period: &Period) -> Vec<Period> {
+pub(crate) fn chart_months(period: &Period) -> Vec<Period> {
     let own = period.months();
     if own.len() >= 3 {
         own.into_iter().take(24).collect()

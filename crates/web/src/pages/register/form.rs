@@ -20,43 +20,43 @@ use crate::state::{AppState, Services};
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct AppForm {
     #[serde(default)]
-    opd_id: String,
+    pub(crate) opd_id: String,
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    url: String,
+    pub(crate) url: String,
     #[serde(default)]
-    domain: String,
+    pub(crate) domain: String,
     #[serde(default)]
-    hosting: String,
+    pub(crate) hosting: String,
     #[serde(default)]
-    hosting_location: String,
+    pub(crate) hosting_location: String,
     #[serde(default)]
-    hosting_environment: String,
+    pub(crate) hosting_environment: String,
     #[serde(default)]
-    stack: String,
+    pub(crate) stack: String,
     #[serde(default)]
-    opd_contact_name: String,
+    pub(crate) opd_contact_name: String,
     #[serde(default)]
-    opd_contact_phone: String,
+    pub(crate) opd_contact_phone: String,
     #[serde(default)]
-    opd_contact_email: String,
+    pub(crate) opd_contact_email: String,
     #[serde(default)]
-    office_contact_name: String,
+    pub(crate) office_contact_name: String,
     #[serde(default)]
-    office_contact_phone: String,
+    pub(crate) office_contact_phone: String,
     #[serde(default)]
-    office_contact_email: String,
+    pub(crate) office_contact_email: String,
     #[serde(default)]
-    status: String,
+    pub(crate) status: String,
     #[serde(default)]
-    maintenance_interval_months: String,
+    pub(crate) maintenance_interval_months: String,
     #[serde(default)]
-    notes: String,
+    pub(crate) notes: String,
 }
 
 impl AppForm {
-    fn from_app(app: &App) -> AppForm {
+    pub(crate) fn from_app(app: &App) -> AppForm {
         AppForm {
             opd_id: app.opd_id.to_string(),
             name: app.name.clone(),
@@ -82,7 +82,7 @@ impl AppForm {
     }
 
     /// The typed fields, and the problems with them by field name (i18n keys).
-    fn read(&self) -> (AppFields, Vec<(&'static str, &'static str)>) {
+    pub(crate) fn read(&self) -> (AppFields, Vec<(&'static str, &'static str)>) {
         let mut problems = Vec::new();
         let interval = self.maintenance_interval_months.trim();
         let maintenance_interval_months = if interval.is_empty() {
@@ -307,7 +307,7 @@ pub(crate) async fn view_aplikasi_baru_get(
 
 /// The OPD chosen on the form, if it exists and is active (or is `current`, the OPD of the
 /// app being edited, even if it was deactivated since).
-async fn chosen_opd(
+pub(crate) async fn chosen_opd(
     services: &Services,
     form: &AppForm,
     current: Option<OpdId>,

@@ -20,18 +20,18 @@ use crate::state::{AppState, Services};
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ListQuery {
     #[serde(default)]
-    opd: String,
+    pub(crate) opd: String,
     #[serde(default)]
-    status: String,
+    pub(crate) status: String,
     #[serde(default)]
-    due: String,
+    pub(crate) due: String,
     #[serde(default)]
-    health: String,
+    pub(crate) health: String,
     #[serde(default)]
-    q: String,
+    pub(crate) q: String,
     /// The page of the list (1 first); out of range reads as the nearest page.
     #[serde(default)]
-    halaman: Option<usize>,
+    pub(crate) halaman: Option<usize>,
 }
 
 /// Apps shown on one page of the list: the page stays a few hundred KB whatever the size of
@@ -113,7 +113,7 @@ struct RegisterPage {
 }
 
 /// The register rows a user may see under a query, with their due dates, filtered by due.
-pub(super) async fn visible_rows(
+pub(crate) async fn visible_rows(
     services: &Services,
     actor: &Actor,
     query: &ListQuery,
