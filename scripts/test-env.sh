@@ -110,7 +110,7 @@ install_packages() {
     [[ -x $PG_BIN/initdb ]] || die "no PostgreSQL server binaries in $PG_BIN"
 }
 
-# The schema-based fuzzer the API test runs (crates/web/tests/http/fuzz.rs), pinned, in a
+# The schema-based fuzzer the API test runs (crates/e2e/tests/fuzz.rs), pinned, in a
 # virtualenv of its own that outlives the services: installed once, then only checked.
 SCHEMATHESIS_VERSION=4.32.5
 TOOLS_DIR=${PELIHARA_TEST_TOOLS_DIR:-${HOME:-/root}/.cache/pelihara-test}
