@@ -72,7 +72,7 @@ async fn post(router: &Router, uri: &str, pairs: &[(&str, &str)]) -> Got {
 
 /// The router of `site` with an SMTP client for `port` (a port nobody listens on when the
 /// mail itself does not matter: sending fails in the background, the answer does not change).
-fn with_mailer(site: &Site, port: u16) -> Router {
+pub(super) fn with_mailer(site: &Site, port: u16) -> Router {
     let state = AppState::new(
         WebConfig {
             office_name: "Dinas Komunikasi dan Informatika Kabupaten Demak".to_owned(),
@@ -406,7 +406,7 @@ async fn an_expired_or_unknown_link_is_refused_with_a_clear_message() {
 }
 
 /// The test environment's shared SMTP sink: host, port and the Maildir it files into.
-fn smtp_sink() -> Option<(String, u16, PathBuf)> {
+pub(super) fn smtp_sink() -> Option<(String, u16, PathBuf)> {
     let (Ok(host), Ok(port), Ok(maildir)) = (
         std::env::var("PELIHARA_TEST_SMTP_HOST"),
         std::env::var("PELIHARA_TEST_SMTP_PORT"),
@@ -423,7 +423,7 @@ fn smtp_sink() -> Option<(String, u16, PathBuf)> {
 
 /// The plain-text part of the mail to `address` in the Maildir, decoded by Python's own email
 /// package (an independent reader); waits for it up to ten seconds.
-fn mail_to(maildir: &Path, address: &str) -> String {
+pub(super) fn mail_to(maildir: &Path, address: &str) -> String {
     let python = std::env::var("PELIHARA_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let script = r#"
 import email, email.policy, os, sys
@@ -527,7 +527,7 @@ async fn the_mailed_link_sets_a_new_password_and_only_its_hash_is_stored() {
     testing::sign_in(&router, "budi", NEW_PASSWORD).await;
 }
 
-fn uuid_like() -> String {
+pub(super) fn uuid_like() -> String {
     format!(
         "{:x}",
         std::time::SystemTime::now()

@@ -504,3 +504,96 @@ async fn an_expired_invitation_is_refused() {
     assert_eq!(expired.status, StatusCode::GONE);
     assert!(expired.body.contains("kedaluwarsa"));
 }
+
+/// A multipart form with one sheet under `field`, as a browser sends it.
+fn sheet_upload(field: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----pelihara-sheet-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn an_invitation_is_mailed_when_the_server_sends_mail() {
+    let Some((_host, port, maildir)) = super::recovery::smtp_sink() else {
+        return;
+    };
+    let site = site().await;
+    let router = super::recovery::with_mailer(&site, port);
+    let admin = site.cookie("admin").await;
+    let address = format!("wulan.{}@contoh.go.id", super::recovery::uuid_like());
+    let sheet = format!(
+        "Nama;Nama Pengguna;Peran;Email\n\
+         Wulan Auditor;wulan.auditor;Auditor;{address}\n\
+         Tanpa Surel;tanpa.surel;Auditor;\n"
+    );
+    let (content_type, body) = sheet_upload("user_file", "pengguna.csv", sheet.as_bytes());
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/admin/impor")
+        .header(header::HOST, TEST_HOST)
+        .header(header::ORIGIN, format!("https://{TEST_HOST}"))
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, &admin)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let imported = send(&router, request).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    // Mailed to the one with an address; the other's link is on the page to hand over.
+    assert!(imported.body.contains(&format!("Dikirim ke {address}")));
+    let links = invitation_links(&imported.body);
+    assert_eq!(links.len(), 1, "{}", imported.body);
+    let handed_over = imported
+        .body
+        .split("data-username=\"tanpa.surel\"")
+        .nth(1)
+        .unwrap();
+    assert!(handed_over.trim_start().starts_with('>'));
+    assert!(
+        handed_over
+            .split("</li>")
+            .next()
+            .unwrap()
+            .contains(&links[0])
+    );
+
+    let mail = {
+        let address = address.clone();
+        tokio::task::spawn_blocking(move || super::recovery::mail_to(&maildir, &address))
+            .await
+            .unwrap()
+    };
+    assert!(mail.starts_with("Undangan ke Pelihara\n"), "{mail}");
+    assert!(mail.contains("Yth. Wulan Auditor,"), "{mail}");
+    assert!(mail.contains("wulan.auditor"), "{mail}");
+    assert!(mail.contains("7 hari"), "{mail}");
+    let prefix = format!("https://{TEST_HOST}/undangan?token=");
+    let start = mail.find(&prefix).expect("the link") + prefix.len();
+    let token: String = mail[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 64, "{mail}");
+    assert!(
+        !links.iter().any(|link| link.contains(&token)),
+        "not shown too"
+    );
+    let password = "sandi-wulan-auditor";
+    let set = post(
+        &router,
+        "/undangan",
+        &[
+            ("token", token.as_str()),
+            ("new_password", password),
+            ("new_password_again", password),
+        ],
+    )
+    .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    testing::sign_in(&router, "wulan.auditor", password).await;
+}
