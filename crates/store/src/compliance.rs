@@ -207,25 +207,26 @@ pub struct Figure {
     pub outcome: Outcome,
 }
 
-/// Where a drill-down page ends: the next starts after this task (newest first).
+/// Where a drill-down page ends: the next starts after this task or case (newest first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TaskCursor {
+pub struct DrillCursor {
     pub at: DateTime<Utc>,
-    pub id: TaskId,
+    /// The last task's (or case's) id: ties of `at` are broken by it.
+    pub id: uuid::Uuid,
 }
 
-impl TaskCursor {
-    /// The cursor as a URL query value: `{epoch milliseconds}.{task id}`.
+impl DrillCursor {
+    /// The cursor as a URL query value: `{epoch milliseconds}.{id}`.
     pub fn token(&self) -> String {
         format!("{}.{}", millis(self.at), self.id)
     }
 
-    /// Reads [`TaskCursor::token`]'s form; `None` for anything else.
-    pub fn parse(text: &str) -> Option<TaskCursor> {
+    /// Reads [`DrillCursor::token`]'s form; `None` for anything else.
+    pub fn parse(text: &str) -> Option<DrillCursor> {
         let (at, id) = text.trim().split_once('.')?;
-        Some(TaskCursor {
+        Some(DrillCursor {
             at: DateTime::from_timestamp_millis(at.parse().ok()?)?,
-            id: TaskId(uuid::Uuid::parse_str(id).ok()?),
+            id: uuid::Uuid::parse_str(id).ok()?,
         })
     }
 }
@@ -256,7 +257,36 @@ pub struct DrillRow {
 #[derive(Debug, Clone)]
 pub struct DrillPage {
     pub rows: Vec<DrillRow>,
-    pub next: Option<TaskCursor>,
+    pub next: Option<DrillCursor>,
+}
+
+/// Which of an SOP version's whole cases a drill-down lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFigure {
+    pub sop_code: String,
+    pub sop_version: u32,
+    /// [`Outcome::Finished`], [`Outcome::Met`] or [`Outcome::Missed`]: cases have no open side
+    /// in this table (they count when done).
+    pub outcome: Outcome,
+}
+
+/// One whole case behind a figure: its working time against the sum of its standards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDrillRow {
+    pub case_id: CaseId,
+    pub tracking_code: String,
+    pub subject: String,
+    pub opd_name: String,
+    pub closed_at: DateTime<Utc>,
+    pub actual_seconds: i64,
+    pub standard_seconds: i64,
+}
+
+/// A page of a whole-case drill-down.
+#[derive(Debug, Clone)]
+pub struct CaseDrillPage {
+    pub rows: Vec<CaseDrillRow>,
+    pub next: Option<DrillCursor>,
 }
 
 /// Cases in progress at one step (status `open`) or returned to the requester (status
@@ -424,6 +454,32 @@ fn spread(row: &sqlx::any::AnyRow, median: &str, p90: &str) -> Result<Spread> {
     })
 }
 
+/// Each case done in the period with its working time and the sum of its steps' standards,
+/// in seconds: `(case_id, sop_code, sop_version, actual, standard)`. The working time is the
+/// sum over the steps it ran of their longest task (a step run twice counted twice), the
+/// standard each step's once. Values: `$1` from, `$2` until, `$3` the seconds a working day
+/// is worth; `conditions` narrow the cases (`c.`) and tasks (`t.`) with values from `$4`.
+fn case_spans(conditions: &str) -> String {
+    format!(
+        "with o as (select t.case_id, c.sop_code, c.sop_version, t.step_no, \
+         max(t.actual_seconds) as a, \
+         max(case t.standard_unit when 'working_minutes' then t.standard_micros / 1000000 * 60 \
+         when 'working_days' then t.standard_micros / 1000000 * $3 \
+         else t.standard_micros / 1000000 * 86400 end) as s \
+         from cases c join tasks t on t.case_id = c.id \
+         where c.closed_at >= $1 and c.closed_at < $2 and c.status = 'done' \
+         and t.state = 'done' and t.standard_micros > 0 and t.actual_seconds is not null\
+         {conditions} \
+         group by t.case_id, c.sop_code, c.sop_version, t.step_no, t.opened_at), \
+         st as (select case_id, step_no, max(s) as s from o group by case_id, step_no), \
+         k as (select case_id, max(sop_code) as sop_code, max(sop_version) as sop_version, \
+         cast(sum(a) as bigint) as actual from o group by case_id), \
+         ks as (select case_id, cast(sum(s) as bigint) as standard from st group by case_id) \
+         select k.case_id, k.sop_code, k.sop_version, k.actual, ks.standard \
+         from k join ks on ks.case_id = k.case_id where ks.standard > 0"
+    )
+}
+
 impl Store {
     /// The task compliance table of `filter`'s period grouped by `grouping`, rows in key
     /// order (a group with only finished or only open tasks has zeros on the other side).
@@ -537,24 +593,11 @@ impl Store {
         working_day_seconds: i64,
     ) -> Result<Vec<CaseComplianceRow>> {
         let (conditions, scope_binds) = scope(filter, "c.", "opd_id", 4);
+        let spans = case_spans(&conditions);
         let d = format!(
-            "with o as (select t.case_id, c.sop_code, c.sop_version, t.step_no, \
-             max(t.actual_seconds) as a, \
-             max(case t.standard_unit when 'working_minutes' then t.standard_micros / 1000000 * 60 \
-             when 'working_days' then t.standard_micros / 1000000 * $3 \
-             else t.standard_micros / 1000000 * 86400 end) as s \
-             from cases c join tasks t on t.case_id = c.id \
-             where c.closed_at >= $1 and c.closed_at < $2 and c.status = 'done' \
-             and t.state = 'done' and t.standard_micros > 0 and t.actual_seconds is not null\
-             {conditions} \
-             group by t.case_id, c.sop_code, c.sop_version, t.step_no, t.opened_at), \
-             st as (select case_id, step_no, max(s) as s from o group by case_id, step_no), \
-             k as (select case_id, max(sop_code) as sop_code, max(sop_version) as sop_version, \
-             cast(sum(a) as bigint) as actual from o group by case_id), \
-             ks as (select case_id, cast(sum(s) as bigint) as standard from st group by case_id) \
-             select k.sop_code as g1, k.sop_version as g2, cast(0 as bigint) as g3, '' as u, \
-             ks.standard as s, k.actual as v, k.actual * 1000 / ks.standard as r \
-             from k join ks on ks.case_id = k.case_id where ks.standard > 0"
+            "select cs.sop_code as g1, cs.sop_version as g2, cast(0 as bigint) as g3, '' as u, \
+             cs.standard as s, cs.actual as v, cs.actual * 1000 / cs.standard as r \
+             from ({spans}) cs"
         );
         // `spread_query` wraps this in `with d as (...)`: a `with` inside a CTE runs on both.
         let query = spread_query(&d, 0);
@@ -581,6 +624,86 @@ impl Store {
             .collect()
     }
 
+    /// The whole cases behind one figure of [`Store::case_compliance`], newest first (by
+    /// their closing), `limit` a page, after `after`.
+    pub async fn compliance_cases(
+        &self,
+        filter: &ReportFilter,
+        figure: &CaseFigure,
+        working_day_seconds: i64,
+        after: Option<DrillCursor>,
+        limit: i64,
+    ) -> Result<CaseDrillPage> {
+        let limit = limit.clamp(1, 200);
+        let (mut conditions, mut binds) = scope(filter, "c.", "opd_id", 4);
+        let mut next = 4 + binds.len();
+        // The SOP version inside the spans: only its cases are summed.
+        conditions.push_str(&format!(
+            " and c.sop_code = ${next} and c.sop_version = ${}",
+            next + 1
+        ));
+        binds.push(Bind::Text(figure.sop_code.clone()));
+        binds.push(Bind::Int(i64::from(figure.sop_version)));
+        next += 2;
+        let spans = case_spans(&conditions);
+        let mut outer = match figure.outcome {
+            Outcome::Met => " and cs.actual <= cs.standard".to_owned(),
+            Outcome::Missed => " and cs.actual > cs.standard".to_owned(),
+            _ => String::new(),
+        };
+        if let Some(cursor) = after {
+            outer.push_str(&format!(
+                " and c.closed_at <= ${next} and (c.closed_at < ${next} or c.id < ${})",
+                next + 1
+            ));
+            binds.push(Bind::Int(millis(cursor.at)));
+            binds.push(Bind::Text(cursor.id.to_string()));
+            next += 2;
+        }
+        let query = format!(
+            "select c.id, c.tracking_code, c.subject, coalesce(op.name, '') as opd_name, \
+             c.closed_at, cs.actual, cs.standard \
+             from ({spans}) cs join cases c on c.id = cs.case_id \
+             left join opds op on op.id = c.opd_id \
+             where 1 = 1{outer} order by c.closed_at desc, c.id desc limit ${next}"
+        );
+        let mut all = vec![
+            Bind::Int(millis(filter.from)),
+            Bind::Int(millis(filter.until)),
+            Bind::Int(working_day_seconds),
+        ];
+        all.extend(binds);
+        all.push(Bind::Int(limit + 1));
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), all)
+            .fetch_all(self.reader())
+            .await?;
+        let mut rows = rows
+            .iter()
+            .map(|row| {
+                Ok(CaseDrillRow {
+                    case_id: CaseId(uuid(&row.try_get::<String, _>("id")?)?),
+                    tracking_code: row.try_get("tracking_code")?,
+                    subject: row.try_get("subject")?,
+                    opd_name: row.try_get("opd_name")?,
+                    closed_at: instant(row.try_get("closed_at")?)?,
+                    actual_seconds: row.try_get("actual")?,
+                    standard_seconds: row.try_get("standard")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let page = usize::try_from(limit).unwrap_or(usize::MAX);
+        let next = if rows.len() > page {
+            rows.truncate(page);
+            rows.last().map(|row| DrillCursor {
+                at: row.closed_at,
+                id: row.case_id.0,
+            })
+        } else {
+            None
+        };
+        Ok(CaseDrillPage { rows, next })
+    }
+
     /// The tasks behind one figure of a compliance table, newest first (finished ones by
     /// completion, open ones by opening), `limit` a page, after `after`.
     pub async fn compliance_tasks(
@@ -588,7 +711,7 @@ impl Store {
         filter: &ReportFilter,
         figure: &Figure,
         now: DateTime<Utc>,
-        after: Option<TaskCursor>,
+        after: Option<DrillCursor>,
         limit: i64,
     ) -> Result<DrillPage> {
         let (grouping, key, outcome) = (figure.grouping, &figure.key, figure.outcome);
@@ -685,13 +808,13 @@ impl Store {
         let page = usize::try_from(limit).unwrap_or(usize::MAX);
         let next = if rows.len() > page {
             rows.truncate(page);
-            rows.last().map(|row| TaskCursor {
+            rows.last().map(|row| DrillCursor {
                 at: if outcome.is_open() {
                     row.opened_at
                 } else {
                     row.completed_at.unwrap_or(row.opened_at)
                 },
-                id: row.task_id,
+                id: row.task_id.0,
             })
         } else {
             None

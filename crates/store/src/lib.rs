@@ -54,8 +54,9 @@ pub use case_list::{CaseCursor, CaseFilter, CasePage};
 pub use cases::{ActWith, CaseSummary, InboxItem, SubmitWith};
 pub use clock::Clock;
 pub use compliance::{
-    CaseComplianceRow, ComplianceRow, CoverageRow, DrillPage, DrillRow, Figure, GroupKey, Grouping,
-    Outcome, PeriodCounts, ProgressCount, ReportFilter, Spread, TaskCursor, UncoveredApp,
+    CaseComplianceRow, CaseDrillPage, CaseDrillRow, CaseFigure, ComplianceRow, CoverageRow,
+    DrillCursor, DrillPage, DrillRow, Figure, GroupKey, Grouping, Outcome, PeriodCounts,
+    ProgressCount, ReportFilter, Spread, UncoveredApp,
 };
 pub use documents::{IssuedDocument, NewIssuedDocument};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};

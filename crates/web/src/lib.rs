@@ -290,7 +290,11 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/laporan/mutu-baku/tugas",
-            get(pages::reports::compliance::view_laporan_mutu_baku_tugas_get),
+            get(pages::reports::drill::view_laporan_mutu_baku_tugas_get),
+        )
+        .route(
+            "/laporan/mutu-baku/permohonan",
+            get(pages::reports::drill::view_laporan_mutu_baku_permohonan_get),
         )
         .route(
             "/laporan/pemeliharaan",

@@ -68,6 +68,14 @@ report-drill-met = Tasks within Mutu Baku
 report-drill-missed = Tasks over Mutu Baku
 report-drill-open = Tasks still open
 report-drill-overdue = Tasks overdue now
+report-drill-cases-finished = Requests done
+report-drill-cases-met = Requests within the sum of Mutu Baku
+report-drill-cases-missed = Requests over the sum of Mutu Baku
+report-cases-missed-n = { $count } { $count ->
+    [one] request
+   *[other] requests
+} over
+report-col-closed = Done on
 coverage-title = Periodic maintenance coverage
 coverage-window = { $from } – { $until }
 coverage-window-label = 12 months

@@ -1,5 +1,5 @@
 //! Mutu Baku compliance counted by the database (`Store::compliance`, `case_compliance`,
-//! `compliance_tasks`, the dashboard's counts): every figure is compared with a value worked
+//! `compliance_tasks`, `compliance_cases`, the dashboard's counts): every figure is compared with a value worked
 //! out by hand below, on SQLite and PostgreSQL. The office is open Monday to Friday
 //! 07:30-16:00 WIB; 2 November 2026 is a Monday, so the minutes between two moments of that
 //! morning are working minutes.
@@ -10,8 +10,8 @@
 use chrono::{DateTime, Utc};
 use pelihara_domain::*;
 use pelihara_store::{
-    CaseComplianceRow, Figure, GroupKey, Grouping, Outcome, PeriodCounts, ProgressCount,
-    ReportFilter, Spread,
+    CaseComplianceRow, CaseFigure, Figure, GroupKey, Grouping, Outcome, PeriodCounts,
+    ProgressCount, ReportFilter, Spread,
 };
 
 use super::{Harness, dispose, harness, register, wib};
@@ -284,7 +284,7 @@ async fn drill_down_lists_the_tasks_behind_a_figure(h: Harness) {
     assert_eq!(first.rows.len(), 1);
     assert_eq!(first.rows[0].case_id, cases[3]);
     assert_eq!(first.rows[0].actual_micros, Some(20_000_000));
-    let cursor = pelihara_store::TaskCursor::parse(&first.next.unwrap().token()).unwrap();
+    let cursor = pelihara_store::DrillCursor::parse(&first.next.unwrap().token()).unwrap();
     let second = h
         .store
         .compliance_tasks(
@@ -418,9 +418,9 @@ async fn walk_to_done(h: &Harness, submitted: DateTime<Utc>, registered: DateTim
 async fn whole_case_compliance_sums_steps(h: Harness) {
     // F registered at once (0 s), G an hour late (3 600 s), H two hours late (7 200 s).
     let t = wib(2026, 11, 2, 8, 0);
-    walk_to_done(&h, t, t).await;
-    walk_to_done(&h, t, wib(2026, 11, 2, 9, 0)).await;
-    walk_to_done(&h, t, wib(2026, 11, 2, 10, 0)).await;
+    let f = walk_to_done(&h, t, t).await;
+    let g = walk_to_done(&h, t, wib(2026, 11, 2, 9, 0)).await;
+    let hh = walk_to_done(&h, t, wib(2026, 11, 2, 10, 0)).await;
     // The standards of steps 1-9, each once: 10 + 5 + 10 + 10 + 10 + 60 minutes = 6 300 s,
     // and 2 + 30 + 2 working days. With an office day of 30 600 s (07:30-16:00):
     // 6 300 + 34 x 30 600 = 1 046 700 s; all three within; 3 600 000 / 1 046 700 = 3.4 -> 3,
@@ -446,6 +446,84 @@ async fn whole_case_compliance_sums_steps(h: Harness) {
     let rows = h.store.case_compliance(&november(None), 1).await.unwrap();
     assert_eq!((rows[0].cases, rows[0].met), (3, 2));
     assert_eq!(rows[0].ratio_permille, spread(568, 1136));
+    // The cases behind those figures, newest first: H is the one over, G and F within.
+    let figure = |outcome| CaseFigure {
+        sop_code: SOP.into(),
+        sop_version: 1,
+        outcome,
+    };
+    let missed = h
+        .store
+        .compliance_cases(&november(None), &figure(Outcome::Missed), 1, None, 50)
+        .await
+        .unwrap();
+    assert_eq!(missed.rows.len(), 1);
+    assert_eq!(missed.rows[0].case_id, hh);
+    assert_eq!(
+        (
+            missed.rows[0].actual_seconds,
+            missed.rows[0].standard_seconds
+        ),
+        (7_200, 6_334)
+    );
+    assert!(missed.next.is_none());
+    let met = h
+        .store
+        .compliance_cases(&november(None), &figure(Outcome::Met), 1, None, 50)
+        .await
+        .unwrap();
+    let ids: Vec<CaseId> = met.rows.iter().map(|row| row.case_id).collect();
+    assert_eq!(ids, vec![g, f]);
+    // All three, two to a page: the cursor picks up after the second.
+    let first = h
+        .store
+        .compliance_cases(&november(None), &figure(Outcome::Finished), 1, None, 2)
+        .await
+        .unwrap();
+    let ids: Vec<CaseId> = first.rows.iter().map(|row| row.case_id).collect();
+    assert_eq!(ids, vec![hh, g]);
+    let cursor = pelihara_store::DrillCursor::parse(&first.next.unwrap().token()).unwrap();
+    let second = h
+        .store
+        .compliance_cases(
+            &november(None),
+            &figure(Outcome::Finished),
+            1,
+            Some(cursor),
+            2,
+        )
+        .await
+        .unwrap();
+    let ids: Vec<CaseId> = second.rows.iter().map(|row| row.case_id).collect();
+    assert_eq!(ids, vec![f]);
+    assert!(second.next.is_none());
+    // Another version, and another OPD's scope, list nothing.
+    let other_version = CaseFigure {
+        sop_version: 2,
+        ..figure(Outcome::Finished)
+    };
+    assert!(
+        h.store
+            .compliance_cases(&november(None), &other_version, 1, None, 50)
+            .await
+            .unwrap()
+            .rows
+            .is_empty()
+    );
+    assert!(
+        h.store
+            .compliance_cases(
+                &november(Some(h.other_opd)),
+                &figure(Outcome::Finished),
+                1,
+                None,
+                50
+            )
+            .await
+            .unwrap()
+            .rows
+            .is_empty()
+    );
     // No case of DISDIK.
     assert!(
         h.store

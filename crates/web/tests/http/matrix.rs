@@ -663,6 +663,12 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
         ),
         row(
             Get,
+            "/laporan/mutu-baku/permohonan",
+            "/laporan/mutu-baku/permohonan?k_sop=x&k_versi=1&hasil=finished".into(),
+            SIGNED_IN,
+        ),
+        row(
+            Get,
             "/laporan/pemeliharaan",
             "/laporan/pemeliharaan".into(),
             SIGNED_IN,

@@ -361,3 +361,50 @@ async fn a_bad_period_is_a_clear_message_and_coverage_lists_the_unmaintained() {
         .collect();
     assert_eq!(apps, vec!["Website Lama"]);
 }
+
+/// The per-case table's figures lead to the cases behind them: a request walked to done this
+/// month is listed under its SOP version's "done" figure, linked to its case page, and not
+/// under the other outcome; an unknown outcome is a 404.
+#[tokio::test]
+async fn the_whole_case_figures_drill_down_to_their_cases() {
+    let site = Site::around(testing::services().await).await;
+    let case = super::skm::accepted_case(&site).await;
+    let head = site.cookie("kepala_dinas").await;
+    let report = site.get(&head, "/laporan/mutu-baku").await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let start = report.body.find("id=\"cases-title\"").unwrap();
+    let link = report.body[start..]
+        .split("href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert!(
+        link.starts_with("/laporan/mutu-baku/permohonan?") && link.ends_with("&hasil=finished"),
+        "{link}"
+    );
+    let done = site.get(&head, &link).await;
+    assert_eq!(done.status, StatusCode::OK, "{link}");
+    assert!(done.body.contains(&format!("/permohonan/{case}")));
+    assert!(text(&done.body).contains("Permohonan selesai"));
+    // Walked in seconds, the case is within the sum of its standards: not among the missed.
+    let missed = site
+        .get(&head, &link.replace("hasil=finished", "hasil=missed"))
+        .await;
+    assert_eq!(missed.status, StatusCode::OK);
+    assert!(!missed.body.contains(&format!("/permohonan/{case}")));
+    let met = site
+        .get(&head, &link.replace("hasil=finished", "hasil=met"))
+        .await;
+    assert!(met.body.contains(&format!("/permohonan/{case}")));
+    // Open is not an outcome of whole cases.
+    let open = site
+        .get(&head, &link.replace("hasil=finished", "hasil=open"))
+        .await;
+    assert_eq!(open.status, StatusCode::NOT_FOUND);
+    // Another OPD's operator sees their own scope: the case is not theirs.
+    let other = site.cookie("op.disdik").await;
+    let theirs = site.get(&other, &link).await;
+    assert!(!theirs.body.contains(&format!("/permohonan/{case}")));
+}

@@ -41,7 +41,7 @@ impl MovingClock {
 }
 
 /// Walks a case through every step by posting the forms, up to the OPD's acceptance.
-async fn accepted_case(site: &Site) -> CaseId {
+pub(super) async fn accepted_case(site: &Site) -> CaseId {
     let case = site.submit().await;
     let steps: Vec<(&str, Vec<Part<'_>>)> = vec![
         (

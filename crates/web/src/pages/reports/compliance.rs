@@ -1,7 +1,7 @@
 //! `GET /laporan/mutu-baku`: Mutu Baku compliance for a period, per SOP step, position,
 //! person or OPD (`?kelompok=`), and per whole case, with CSV/XLSX/PDF downloads
-//! (`?format=`); `GET /laporan/mutu-baku/tugas`: the tasks behind one figure (drill-down),
-//! a page at a time. Figures are the store's SQL aggregates; names of steps and positions come
+//! (`?format=`); the drill-downs behind its figures are in [`super::drill`]. Figures are the
+//! store's SQL aggregates; names of steps and positions come
 //! from the SOP versions. An operator sees their OPD's figures only (`report_scope`).
 
 use askama::Template;
@@ -10,9 +10,7 @@ use axum::response::Response;
 use pelihara_domain::report::office_day_seconds;
 use pelihara_register::report::{Cell, Table, table_csv, tables_xlsx};
 use pelihara_register::sheet::CsvOptions;
-use pelihara_store::{
-    CaseComplianceRow, ComplianceRow, Figure, GroupKey, Grouping, Outcome, SopCatalog, TaskCursor,
-};
+use pelihara_store::{CaseComplianceRow, ComplianceRow, GroupKey, Grouping, SopCatalog};
 use serde::Deserialize;
 
 use super::charts::{Chart, ShareBar, share_bars};
@@ -66,6 +64,9 @@ pub(crate) struct RowView {
 pub(crate) struct CaseRowView {
     pub label: String,
     pub cases: u64,
+    pub missed: u64,
+    /// The drill-down link of this row without its outcome (`&hasil=` is added).
+    pub drill: String,
     pub share: String,
     pub median: String,
     pub p90: String,
@@ -135,7 +136,7 @@ pub(crate) async fn step_label(
 }
 
 /// The name of a row's key (position, person, OPD).
-async fn key_label(
+pub(super) async fn key_label(
     services: &Services,
     tr: Tr,
     catalog: &SopCatalog,
@@ -160,7 +161,7 @@ async fn key_label(
     })
 }
 
-fn drill_key(grouping: Grouping, key: &GroupKey) -> String {
+pub(super) fn drill_key(grouping: Grouping, key: &GroupKey) -> String {
     match grouping {
         Grouping::Step => format!(
             "k_sop={}&k_versi={}&k_langkah={}",
@@ -255,7 +256,7 @@ async fn case_rows(
         .await?;
     let mut views = Vec::new();
     for row in &cases {
-        views.push(case_view(services, tr, row).await?);
+        views.push(case_view(services, tr, ctx, row).await?);
     }
     Ok((views, cases.iter().map(|row| row.met).sum()))
 }
@@ -263,6 +264,7 @@ async fn case_rows(
 async fn case_view(
     services: &Services,
     tr: Tr,
+    ctx: &ReportContext,
     row: &CaseComplianceRow,
 ) -> Result<CaseRowView, WebError> {
     let label = services
@@ -276,6 +278,11 @@ async fn case_view(
     Ok(CaseRowView {
         label,
         cases: row.cases,
+        missed: row.cases - row.met,
+        drill: format!(
+            "/laporan/mutu-baku/permohonan?{}&k_sop={}&k_versi={}",
+            ctx.query, row.sop_code, row.sop_version
+        ),
         share: share(tr, row.met, row.cases),
         median: hours(tr, row.actual_seconds.median),
         p90: hours(tr, row.actual_seconds.p90),
@@ -506,191 +513,4 @@ fn figures(tr: Tr, totals: &Totals) -> Vec<(String, String)> {
         (tr.t("report-tile-overdue"), totals.overdue.to_string()),
         (tr.t("report-tile-cases-share"), totals.cases_share.clone()),
     ]
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct DrillQuery {
-    #[serde(flatten)]
-    period: PeriodQuery,
-    #[serde(default)]
-    kelompok: String,
-    #[serde(default)]
-    k_sop: String,
-    #[serde(default)]
-    k_versi: String,
-    #[serde(default)]
-    k_langkah: String,
-    #[serde(default)]
-    k: String,
-    /// `finished`, `met`, `missed`, `open` or `overdue`.
-    #[serde(default)]
-    hasil: String,
-    #[serde(default)]
-    setelah: String,
-}
-
-struct DrillRowView {
-    case_id: String,
-    tracking_code: String,
-    subject: String,
-    opd_name: String,
-    step: String,
-    person: String,
-    when: String,
-    actual: String,
-    standard: String,
-    overdue: bool,
-}
-
-#[derive(Template)]
-#[template(path = "report_drill_partial.html")]
-struct DrillPartial {
-    tr: Tr,
-    title: String,
-    subtitle: String,
-    back: String,
-    rows: Vec<DrillRowView>,
-    next_link: String,
-    open_side: bool,
-}
-
-#[derive(Template)]
-#[template(path = "report_drill.html")]
-struct DrillPage {
-    shell: Shell,
-    tr: Tr,
-    partial: DrillPartial,
-}
-
-/// How many tasks a drill-down page lists.
-const DRILL_PAGE: i64 = 50;
-
-/// `GET /laporan/mutu-baku/tugas`: the tasks (with their cases) behind one figure.
-pub(crate) async fn view_laporan_mutu_baku_tugas_get(
-    State(state): State<AppState>,
-    shell: Shell,
-    user: CurrentUser,
-    Query(query): Query<DrillQuery>,
-) -> Result<Response, WebError> {
-    let services = state.services();
-    let tr = shell.tr;
-    let ctx = report_context(services, tr, &user.actor, &query.period).await?;
-    let grouping = Grouping::from_code(query.kelompok.trim()).ok_or(WebError::NotFound)?;
-    let outcome = Outcome::from_code(query.hasil.trim()).ok_or(WebError::NotFound)?;
-    let bounded = |text: &str| text.trim().chars().take(100).collect::<String>();
-    let key = match grouping {
-        Grouping::Step => GroupKey {
-            sop_code: bounded(&query.k_sop),
-            sop_version: query
-                .k_versi
-                .trim()
-                .parse()
-                .map_err(|_| WebError::NotFound)?,
-            step_no: query
-                .k_langkah
-                .trim()
-                .parse()
-                .map_err(|_| WebError::NotFound)?,
-            key: String::new(),
-        },
-        _ => GroupKey {
-            key: bounded(&query.k),
-            ..GroupKey::default()
-        },
-    };
-    let now = services.clock.now();
-    let after = TaskCursor::parse(&query.setelah);
-    let page = services
-        .store
-        .compliance_tasks(
-            &ctx.filter,
-            &Figure {
-                grouping,
-                key: key.clone(),
-                outcome,
-            },
-            now,
-            after,
-            DRILL_PAGE,
-        )
-        .await?;
-    let catalog = services.catalog.snapshot();
-    let group_label = match grouping {
-        Grouping::Step => {
-            step_label(services, &key.sop_code, key.sop_version, key.step_no)
-                .await?
-                .0
-        }
-        _ => {
-            let row = ComplianceRow {
-                group: key.clone(),
-                name: page
-                    .rows
-                    .first()
-                    .map(|row| row.person.clone())
-                    .unwrap_or_default(),
-                ..ComplianceRow::default()
-            };
-            key_label(services, tr, &catalog, grouping, &row).await?
-        }
-    };
-    let mut rows = Vec::new();
-    for row in &page.rows {
-        let step = step_label(services, &row.sop_code, row.sop_version, row.step_no)
-            .await?
-            .0;
-        let moment = if outcome == Outcome::Open || outcome == Outcome::Overdue {
-            Some(row.opened_at)
-        } else {
-            row.completed_at
-        };
-        rows.push(DrillRowView {
-            case_id: row.case_id.to_string(),
-            tracking_code: row.tracking_code.clone(),
-            subject: row.subject.clone(),
-            opd_name: row.opd_name.clone(),
-            step,
-            person: if row.person.is_empty() {
-                tr.t("report-nobody-yet")
-            } else {
-                row.person.clone()
-            },
-            when: moment
-                .map(|at| {
-                    pelihara_i18n::format_datetime(tr.lang(), services.calendar.time_zone, at)
-                })
-                .unwrap_or_default(),
-            actual: amount(tr, row.standard_unit.as_deref(), row.actual_micros),
-            standard: amount(tr, row.standard_unit.as_deref(), row.standard_micros),
-            overdue: row.due_at.is_some_and(|due| due < now) && row.completed_at.is_none(),
-        });
-    }
-    let base = format!(
-        "/laporan/mutu-baku/tugas?{}&kelompok={}&{}&hasil={}",
-        ctx.query,
-        grouping.code(),
-        drill_key(grouping, &key),
-        outcome.code()
-    );
-    let partial = DrillPartial {
-        tr,
-        title: tr.t(&format!("report-drill-{}", outcome.code())),
-        subtitle: format!("{group_label} · {}", ctx.label),
-        back: format!(
-            "/laporan/mutu-baku?{}&kelompok={}",
-            ctx.query,
-            grouping.code()
-        ),
-        rows,
-        next_link: page
-            .next
-            .map(|next| format!("{base}&setelah={}", next.token()))
-            .unwrap_or_default(),
-        open_side: matches!(outcome, Outcome::Open | Outcome::Overdue),
-    };
-    page_or_partial(shell, partial, |shell, partial| DrillPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
 }

@@ -9,6 +9,7 @@
 pub(crate) mod charts;
 pub(crate) mod compliance;
 pub(crate) mod coverage;
+pub(crate) mod drill;
 pub(crate) mod monitoring;
 
 use axum::http::{HeaderValue, header};
