@@ -53,4 +53,25 @@
       showOfflineToast();
     }
   });
+
+  // A strip of tabs that scrolls sideways on a narrow screen starts at its first tab; bring
+  // the current one into view so the reader sees where they are (the page does not move).
+  function revealActiveTabs(root) {
+    root.querySelectorAll(".nav-tabs.overflow-x-auto").forEach(function (strip) {
+      var active = strip.querySelector(".nav-link.active");
+      if (!active) {
+        return;
+      }
+      var overhang = active.getBoundingClientRect().right - strip.getBoundingClientRect().right;
+      if (overhang > 0) {
+        strip.scrollLeft += overhang + 16;
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    revealActiveTabs(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    revealActiveTabs(event.detail.target);
+  });
 })();

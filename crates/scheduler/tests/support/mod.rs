@@ -266,6 +266,91 @@ impl Bench {
             .unwrap()
     }
 
+    /// One action on a case by `actor` at `now`.
+    pub async fn act(
+        &self,
+        case: CaseId,
+        actor: &Actor,
+        command: Command,
+        now: DateTime<Utc>,
+    ) -> CaseState {
+        self.store
+            .act(
+                &self.catalog.snapshot(),
+                &self.calendar,
+                &AgendaFormat::default(),
+                case,
+                actor,
+                None,
+                command,
+                now,
+                &self.source(actor),
+            )
+            .await
+            .unwrap()
+    }
+
+    /// Submits a request at `now` and walks it through every step to the OPD's acceptance,
+    /// all at that moment: the case is done and its survey invitation written.
+    pub async fn accepted(&self, now: DateTime<Utc>) -> CaseId {
+        let case = self.submit(now).await.case.id;
+        self.register(case, now).await;
+        for actor in [&self.kadis, &self.sekretaris, &self.kabid] {
+            let dispose = Command::Dispose {
+                instructions: vec!["Tindak lanjuti".into()],
+                note: "Mohon segera".into(),
+            };
+            self.act(case, actor, dispose, now).await;
+        }
+        let steps = [
+            (
+                &self.subkoor,
+                Command::Analyse {
+                    findings: "Query lambat".into(),
+                    verdict: Verdict::Maintainable,
+                    recommendation: String::new(),
+                },
+            ),
+            (
+                &self.pelaksana,
+                Command::Maintain {
+                    work_log: "Indeks ditambah".into(),
+                    result: "Laporan cepat".into(),
+                    version: "1.4".into(),
+                },
+            ),
+            (
+                &self.pelaksana,
+                Command::Host(HostingRecord {
+                    server: "srv-01".into(),
+                    domain: "simpus.example.org".into(),
+                    network_officer: "Joko".into(),
+                    deployed: true,
+                    ..HostingRecord::default()
+                }),
+            ),
+            (
+                &self.subkoor,
+                Command::Present {
+                    held_at: now,
+                    place: "Ruang rapat".into(),
+                    attendees: "Dinkes".into(),
+                    summary: "Dipaparkan".into(),
+                },
+            ),
+            (
+                &self.operator,
+                Command::Accept {
+                    note: "Terima kasih".into(),
+                },
+            ),
+        ];
+        for (actor, command) in steps {
+            self.act(case, actor, command, now).await;
+        }
+        case
+    }
+
     pub fn config(&self, node: &str) -> SchedulerConfig {
         let mut config = SchedulerConfig::new(node);
         // Nothing leaves this machine in tests unless a test says so.

@@ -242,6 +242,13 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
         page.body
     );
     assert!(!page.body.contains("id=\"monitoring-sign\""));
+    // The work unit is a field of the form, not also a fact above it.
+    assert_eq!(
+        page.body.matches(">Unit kerja<").count(),
+        1,
+        "{}",
+        page.body
+    );
 
     // Bad input: every field says what is wrong, nothing is stored.
     let mut bad = fields("", &"x".repeat(1001));
@@ -340,6 +347,8 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     assert!(page.body.contains("data-status=\"signed\""));
     assert!(!page.body.contains("id=\"monitoring-form\""));
     assert!(page.body.contains("Percepat registrasi surat masuk"));
+    // Signed, the work unit is one of the facts (there is no field any more).
+    assert_eq!(page.body.matches(">Unit kerja<").count(), 1);
     let seal = &signed.content_sha256.clone().unwrap()[..16];
     assert!(page.body.contains(seal));
 

@@ -594,6 +594,11 @@ async fn render(
                 .as_ref()
                 .map(|(name, nip)| (name.as_str(), nip.as_str())),
         );
+        if partial.editable {
+            // The form's own field shows the work unit; the facts above it need not repeat it.
+            let unit_label = tr.t("monitoring-unit");
+            partial.facts.retain(|(label, _)| *label != unit_label);
+        }
         partial.unit = draft.unit.clone();
         let paraf = stored
             .as_ref()
