@@ -107,7 +107,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 /// The system clock, not the pages' `Clock`: the refresh stamp is compared with the session's
 /// expiry, which tower-sessions sets from the system clock.
 fn system_millis() -> i64 {
-    Utc::now().timestamp_millis()
+    pelihara_store::Clock::system_now().timestamp_millis()
 }
 
 fn session_error(error: tower_sessions::session::Error) -> WebError {

@@ -77,7 +77,7 @@ fn offset_instant(moment: DateTime<Utc>) -> session_store::Result<OffsetDateTime
 /// The system clock, as tower-sessions uses for every record's expiry (a moved test clock
 /// would otherwise find every fresh session expired).
 fn now() -> DateTime<Utc> {
-    chrono_instant(OffsetDateTime::now_utc())
+    pelihara_store::Clock::system_now()
 }
 
 /// The user a record belongs to, stored beside it so that disabling a user ends their sessions.

@@ -333,7 +333,10 @@ async fn sweep(state: &AppState, now: chrono::DateTime<chrono::Utc>) {
     let store = &state.services().store;
     // Session expiry is stamped by tower-sessions from the system clock, not the pages'
     // `Clock` (which tests move), so expired sessions are judged by the system clock too.
-    if let Err(error) = store.delete_expired_sessions(chrono::Utc::now()).await {
+    if let Err(error) = store
+        .delete_expired_sessions(pelihara_store::Clock::system_now())
+        .await
+    {
         tracing::warn!(%error, "sweeping expired sessions");
     }
     if let Err(error) = store

@@ -1,7 +1,9 @@
-//! The SOP files are the only place that knows an SOP: no SOP code, actor id or position code
-//! of a shipped SOP is written as a string literal in the web, scheduler, documents or binary
-//! crates, outside their tests and the demo. And the office is data: no office, government or
-//! region a shipped SOP names appears in any crate's code, templates or messages.
+//! Rules the code keeps, checked by reading it. The SOP files are the only place that knows an
+//! SOP: no SOP code, actor id or position code of a shipped SOP is written as a string literal
+//! in the web, scheduler, documents or binary crates, outside their tests and the demo. The
+//! office is data: no office, government or region a shipped SOP names appears in any crate's
+//! code, templates or messages. And time has one source: no crate but the binary reads the
+//! system clock except through `pelihara_store::Clock`.
 
 // A failed assertion is the report this test gives.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
@@ -217,5 +219,46 @@ fn no_office_government_or_region_is_named_in_the_crates() {
         found.is_empty(),
         "an office's name written in code (it is data: the SOP header, the letterhead on \
          /admin/kop, the demo): {found:#?}"
+    );
+}
+
+/// Calls that read the wall clock directly.
+const CLOCK_READS: &[&str] = &[
+    "Utc::now(",
+    "SystemTime::now(",
+    "OffsetDateTime::now_utc(",
+    "Local::now(",
+];
+
+#[test]
+fn only_the_one_clock_reads_the_system_time() {
+    let root = workspace();
+    let clock = root.join("crates/store/src/clock.rs");
+    // The binary's commands are the edge where "now" enters (a command runs once, now).
+    let binary = root.join("crates/pelihara");
+    let mut found = Vec::new();
+    for file in files_of_every_crate() {
+        if file == clock || file.starts_with(&binary) {
+            continue;
+        }
+        if file.extension().is_none_or(|extension| extension != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for (number, line) in code_lines(without_test_module(&text)) {
+            if CLOCK_READS.iter().any(|read| line.contains(read)) {
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.strip_prefix(&root).unwrap_or(&file).display(),
+                    number + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "read the time through pelihara_store::Clock:\n{}",
+        found.join("\n")
     );
 }
