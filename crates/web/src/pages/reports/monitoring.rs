@@ -1138,6 +1138,7 @@ async fn issued_pdf(
             Some(issued) => services
                 .blobs
                 .get(&issued.sha256)
+                .await
                 .map_err(WebError::internal),
             None => Ok(None),
         }
@@ -1169,7 +1170,7 @@ async fn issued_pdf(
         issued_at: now,
     };
     let setting = Setting {
-        letterhead: kop.letterhead(services)?,
+        letterhead: kop.letterhead(services).await?,
         lang: tr.lang(),
         time_zone: services.calendar.time_zone,
         paper,
@@ -1183,6 +1184,7 @@ async fn issued_pdf(
     let digest = services
         .blobs
         .put(&rendered.pdf)
+        .await
         .map_err(WebError::internal)?;
     services
         .store
