@@ -42,6 +42,16 @@ struct Node {
     address: String,
 }
 
+/// A node the test did not stop (it failed half-way) is killed, not left running.
+impl Drop for Node {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Node {
     /// Waits for the node's address line; `Err` with its exit status when it ended first.
     fn started(mut child: Child) -> Result<Node, String> {
