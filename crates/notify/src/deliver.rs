@@ -224,6 +224,21 @@ pub async fn deliver_due(
     Ok(report)
 }
 
+/// Sends every due delivery of one configured channel once (nothing for in-app or a channel
+/// this server lacks): what the server's per-channel delivery loops run, so a channel whose
+/// server never answers holds up only its own loop.
+pub async fn deliver_channel_due(
+    store: &Store,
+    sender: &Sender,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<DeliveryReport, StoreError> {
+    if channel == Channel::InApp || !sender.channels().contains(&channel) {
+        return Ok(DeliveryReport::default());
+    }
+    deliver_channel(store, sender, channel, now).await
+}
+
 /// One channel's due deliveries, one after another.
 async fn deliver_channel(
     store: &Store,

@@ -6,10 +6,11 @@
 //! It must never read the clock itself (time comes from the injected [`Clock`]) nor rely on
 //! the lease for correctness: every sweep is idempotent on its own (notifications are unique
 //! per recipient and dedupe key), the lease only saves work. A node that dies mid-job leaves
-//! the lease to run out; another node then takes the job again. Delivery has a loop of its
-//! own and a short lease renewed often (`delivery_lease_ttl`, renewed every third), so a
-//! node killed while it delivers hands the deliveries over within seconds, and no other job
-//! (a health check taking minutes) keeps them waiting.
+//! the lease to run out; another node then takes the job again. Each delivery channel has a
+//! loop and a lease of its own, short and renewed often (`delivery_lease_ttl`, renewed every
+//! third), so a node killed while it delivers hands the deliveries over within seconds, and
+//! neither another job (a health check taking minutes) nor another channel (an SMTP server
+//! that never answers) keeps them waiting.
 
 mod digest;
 mod maintenance;
@@ -23,7 +24,7 @@ use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
 use pelihara_notify::Sender;
 use pelihara_sop::SopDefinition;
-use pelihara_store::notifications::NewNotification;
+use pelihara_store::notifications::{Channel, NewNotification};
 use pelihara_store::{AuditSource, SharedCatalog, Store, StoreError};
 
 /// The clock the scheduler reads (one type with the pages': `pelihara_store::Clock`).
@@ -49,8 +50,13 @@ pub enum Job {
     HealthChecks,
     /// The daily digest for leadership.
     Digest,
-    /// Sending pending email and webhook deliveries.
+    /// Sending pending email and webhook deliveries, every channel in one run.
     Delivery,
+    /// Sending pending email only: the server's email loop, under a lease of its own.
+    EmailDelivery,
+    /// Sending pending webhooks only: the server's webhook loop, under a lease of its own, so
+    /// an SMTP server that never answers never holds up a webhook.
+    WebhookDelivery,
 }
 
 impl Job {
@@ -70,6 +76,8 @@ impl Job {
             Job::HealthChecks => "health_checks",
             Job::Digest => "digest",
             Job::Delivery => "delivery",
+            Job::EmailDelivery => "delivery_email",
+            Job::WebhookDelivery => "delivery_webhook",
         }
     }
 }
@@ -129,7 +137,7 @@ impl SchedulerConfig {
     /// How long `job`'s lease lasts if its holder dies.
     pub fn lease_ttl_of(&self, job: Job) -> chrono::Duration {
         match job {
-            Job::Delivery => self.delivery_lease_ttl,
+            Job::Delivery | Job::EmailDelivery | Job::WebhookDelivery => self.delivery_lease_ttl,
             _ => self.lease_ttl,
         }
     }
@@ -140,7 +148,7 @@ impl SchedulerConfig {
             Job::Maintenance => Some(self.maintenance_every),
             Job::HealthChecks => self.health_checks_every,
             Job::Digest => Some(self.digest_check_every),
-            Job::Delivery => Some(self.delivery_every),
+            Job::Delivery | Job::EmailDelivery | Job::WebhookDelivery => Some(self.delivery_every),
         }
     }
 }
@@ -298,6 +306,16 @@ impl Scheduler {
                     pelihara_notify::deliver_due(&context.store, &context.sender, now).await?;
                 report.sent
             }
+            Job::EmailDelivery | Job::WebhookDelivery => {
+                let channel = if job == Job::EmailDelivery {
+                    Channel::Email
+                } else {
+                    Channel::Webhook
+                };
+                pelihara_notify::deliver_channel_due(&context.store, &context.sender, channel, now)
+                    .await?
+                    .sent
+            }
         })
     }
 
@@ -319,9 +337,10 @@ impl Scheduler {
         outcomes
     }
 
-    /// Runs the loops in the background until [`Running::stop`]: delivery on its own loop
-    /// (`delivery_tick`), the other jobs on the other (`tick`), so a long job never holds up
-    /// the deliveries.
+    /// Runs the loops in the background until [`Running::stop`]: each channel this server
+    /// sends through on a delivery loop of its own (`delivery_tick`, its own lease), the other
+    /// jobs on one more (`tick`), so neither a long job nor another channel's silent server
+    /// holds up a delivery.
     pub fn spawn(self) -> Running {
         const OTHERS: [Job; 4] = [
             Job::Reminders,
@@ -330,10 +349,17 @@ impl Scheduler {
             Job::Digest,
         ];
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let loops = [
-            (self.context.config.tick, &OTHERS[..]),
-            (self.context.config.delivery_tick, &[Job::Delivery][..]),
-        ];
+        let channels = self.context.sender.channels();
+        let mut loops = vec![(self.context.config.tick, &OTHERS[..])];
+        if channels.contains(&Channel::Email) {
+            loops.push((self.context.config.delivery_tick, &[Job::EmailDelivery][..]));
+        }
+        if channels.contains(&Channel::Webhook) {
+            loops.push((
+                self.context.config.delivery_tick,
+                &[Job::WebhookDelivery][..],
+            ));
+        }
         let tasks = loops
             .into_iter()
             .map(|(every, jobs)| {

@@ -364,6 +364,53 @@ async fn a_hanging_smtp_server_never_delays_the_webhook(b: Bench) {
     hole.abort();
 }
 
+/// The server's delivery loops, email and webhook, run under leases of their own. With the
+/// SMTP server never answering, the email loop waits out its timeout while the webhook loop,
+/// offered meanwhile, sends at once. (One delivery job for both channels made a webhook that
+/// came after a sweep began wait for the email's timeout, 20 s in production, on every sweep
+/// with an email due.)
+async fn the_webhook_loop_never_waits_for_a_silent_smtp_server(b: Bench) {
+    let (smtp_port, hook_port) = (free_port(), free_port());
+    let hole = black_hole(smtp_port).await;
+    let received = Received::default();
+    let _receiver = receiver(hook_port, received.clone()).await;
+    let mut sender = email_sender(smtp_port, "node-a", StdDuration::from_secs(4));
+    sender.webhook = webhook_sender(hook_port, "rahasia").webhook;
+    webhook_on_for_the_pelaksana(&b).await;
+    let submitted = wib(2026, 12, 4, 15, 50, 0);
+    b.submit(submitted).await;
+    let scheduler = b.scheduler(
+        b.config("node-a"),
+        sender,
+        TestClock::new(submitted).clock(),
+    );
+    assert_eq!(scheduler.run(Job::Reminders, submitted).await.unwrap(), 1);
+    let emailing = {
+        let scheduler = scheduler.clone();
+        tokio::spawn(async move { scheduler.offer(Job::EmailDelivery, submitted).await })
+    };
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    let started = Instant::now();
+    assert_eq!(
+        scheduler
+            .offer(Job::WebhookDelivery, submitted)
+            .await
+            .unwrap(),
+        JobOutcome::Ran(1)
+    );
+    let waited = started.elapsed();
+    assert_eq!(received.0.lock().unwrap().len(), 1);
+    assert!(
+        waited < StdDuration::from_secs(2),
+        "the webhook waited {waited:?}"
+    );
+    // The email loop is still waiting on the server meanwhile, under its own lease; its
+    // email is retried later.
+    assert!(!emailing.is_finished());
+    assert_eq!(emailing.await.unwrap().unwrap(), JobOutcome::Ran(0));
+    hole.abort();
+}
+
 /// Three emails due and an SMTP server that accepts and never answers: the first waits out the
 /// timeout, the other two are handed back untried (no attempt counted) instead of each waiting
 /// as long.
@@ -637,6 +684,18 @@ async fn a_node_killed_while_delivering_is_taken_over_within_seconds(b: Bench) {
     let json: serde_json::Value = serde_json::from_slice(&got[0].0).unwrap();
     assert_eq!(json["delivery_id"], in_flight[0].id.to_string());
     server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_webhook_loop_never_waits_for_a_silent_smtp_server() {
+    the_webhook_loop_never_waits_for_a_silent_smtp_server(bench("sqlite").await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_the_webhook_loop_never_waits_for_a_silent_smtp_server() {
+    if let Some(b) = bench("postgres").await {
+        the_webhook_loop_never_waits_for_a_silent_smtp_server(b).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
