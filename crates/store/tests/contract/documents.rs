@@ -207,6 +207,16 @@ async fn another_node_reads_the_documents(h: Harness) {
             assert_eq!(h.blobs.digests().await.unwrap(), vec![digest.clone()]);
             // Nothing was written to either folder.
             assert_eq!(std::fs::read_dir(other_folder.path()).unwrap().count(), 0);
+            // A data folder that still holds documents (kept there before the database held
+            // them) hands them over once: the second start copies nothing.
+            let old_folder = tempfile::tempdir().unwrap();
+            let folder = pelihara_store::BlobStore::new(old_folder.path());
+            let old_letter = b"%PDF-1.7 surat lama".to_vec();
+            let old_digest = folder.put(&old_letter).await.unwrap();
+            folder.put(&letter).await.unwrap();
+            assert_eq!(other_blobs.adopt(&folder).await.unwrap(), 1);
+            assert_eq!(other_blobs.adopt(&folder).await.unwrap(), 0);
+            assert_eq!(h.blobs.get(&old_digest).await.unwrap(), Some(old_letter));
         }
         pelihara_store::Backend::Sqlite => {
             assert!(!other_blobs.in_database());
