@@ -2,7 +2,11 @@
 //! each through its channel, and records the outcome (sent; failed with the next attempt per
 //! the retry policy; skipped because the recipient turned the channel off or has no address).
 //! It must never hold a delivery without a lease or drop one: every claimed delivery ends
-//! marked, and a node that dies mid-way leaves the lease to run out.
+//! marked, and a node that dies mid-way leaves the lease to run out. The lease is short
+//! (`claim_lease`) and renewed every third of it while the channel sends, so a killed node's
+//! deliveries are taken by another within seconds. Delivery is therefore at least once: a
+//! message in flight when its node died is sent again, with the same delivery id (the
+//! webhook's `delivery_id`, the email's Message-ID) for the receiver to drop the repeat.
 
 use std::time::Duration;
 
@@ -29,7 +33,8 @@ pub struct Sender {
     /// This process, as lease holder.
     pub node: String,
     pub retry: RetryPolicy,
-    /// How long a claimed delivery is this node's before another may take it.
+    /// How long a claimed delivery is this node's before another may take it; renewed every
+    /// third of it while the node sends.
     pub claim_lease: chrono::Duration,
     /// At most this many deliveries per channel per sweep.
     pub batch: i64,
@@ -50,7 +55,7 @@ impl Sender {
             time_zone: chrono_tz::Asia::Jakarta,
             node: node.to_owned(),
             retry: RetryPolicy::default(),
-            claim_lease: chrono::Duration::minutes(5),
+            claim_lease: chrono::Duration::seconds(15),
             batch: 50,
         })
     }
@@ -219,6 +224,21 @@ pub async fn deliver_due(
     Ok(report)
 }
 
+/// Sends every due delivery of one configured channel once (nothing for in-app or a channel
+/// this server lacks): what the server's per-channel delivery loops run, so a channel whose
+/// server never answers holds up only its own loop.
+pub async fn deliver_channel_due(
+    store: &Store,
+    sender: &Sender,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<DeliveryReport, StoreError> {
+    if channel == Channel::InApp || !sender.channels().contains(&channel) {
+        return Ok(DeliveryReport::default());
+    }
+    deliver_channel(store, sender, channel, now).await
+}
+
 /// One channel's due deliveries, one after another.
 async fn deliver_channel(
     store: &Store,
@@ -230,6 +250,7 @@ async fn deliver_channel(
     let claimed = store
         .claim_due_deliveries(channel, &sender.node, now, sender.claim_lease, sender.batch)
         .await?;
+    let _renewing = (!claimed.is_empty()).then(|| renew_claims(store, sender, channel, now));
     // A failure that took the channel's whole timeout means its server does not answer: the
     // rest of the batch would each wait as long (a batch of 50 took half an hour), so they
     // are handed back untried for the next sweep.
@@ -278,6 +299,43 @@ async fn deliver_channel(
         }
     }
     Ok(report)
+}
+
+/// Ends a background task when dropped (however the sweep ends).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Keeps this node's claims on `channel` alive while it sends: every third of the claim
+/// lease they are moved on to a full lease from then (the sweep's `now` plus the time spent).
+fn renew_claims(
+    store: &Store,
+    sender: &Sender,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> AbortOnDrop {
+    let (store, node, lease) = (store.clone(), sender.node.clone(), sender.claim_lease);
+    let every = (lease / 3)
+        .to_std()
+        .unwrap_or(Duration::from_secs(5))
+        .max(Duration::from_millis(100));
+    let started = std::time::Instant::now();
+    AbortOnDrop(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let spent = chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+            if let Err(error) = store
+                .renew_delivery_claims(channel, &node, now + spent + lease)
+                .await
+            {
+                tracing::warn!(channel = channel.code(), %error, "renewing delivery claims");
+            }
+        }
+    }))
 }
 
 /// A default SMTP deadline for settings read from flags.

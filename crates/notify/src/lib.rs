@@ -12,7 +12,9 @@ pub mod email;
 pub mod webhook;
 
 pub use compose::{Message, body, link, message, title};
-pub use deliver::{DEFAULT_TIMEOUT, DeliveryReport, Sender, WebhookPayload, deliver_due};
+pub use deliver::{
+    DEFAULT_TIMEOUT, DeliveryReport, Sender, WebhookPayload, deliver_channel_due, deliver_due,
+};
 pub use email::{
     Composed, EmailSettings, Mailer, SmtpSecurity, invitation_mail, password_reset_mail,
 };

@@ -3,8 +3,8 @@
 //! a manifest with the SHA-256 of every file), and putting it into a fresh data folder after
 //! checking every hash. The snapshot is taken first: a document is written before the
 //! transaction that refers to it commits, so every document the copy names is already on
-//! disk when the documents are copied. PostgreSQL installations use `pg_dump` plus the
-//! documents folder (docs/backup.md).
+//! disk when the documents are copied. PostgreSQL installations keep their documents in the
+//! database, so `pg_dump` copies everything (docs/backup.md).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -73,7 +73,7 @@ pub async fn backup(database: &DatabaseArgs, to: &Path, lang: Lang) -> anyhow::R
     let mut files = vec![file_entry(to, DATABASE)?];
     let source = runtime::documents_dir(&database.data);
     let blobs = BlobStore::new(&source);
-    for digest in blobs.digests()? {
+    for digest in blobs.digests().await? {
         let inside = BlobStore::relative_path(&digest)?;
         let relative = format!("documents/{}", inside.display());
         let target = to.join(&relative);

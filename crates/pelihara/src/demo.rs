@@ -193,7 +193,7 @@ impl Demo {
     ) -> anyhow::Result<CaseId> {
         let actor = self.actor(operator).await?;
         let letter = demo_letter(subject);
-        let sha256 = self.blobs.put(&letter)?;
+        let sha256 = self.blobs.put(&letter).await?;
         let sop = self
             .catalog
             .current("pemeliharaan-aplikasi-website")
@@ -392,7 +392,7 @@ pub async fn seed(
     let demo = Demo {
         catalog,
         calendar: store.working_calendar().await?,
-        blobs: BlobStore::new(runtime::documents_dir(data_dir)),
+        blobs: BlobStore::for_store(&store, runtime::documents_dir(data_dir)),
         agenda: AgendaFormat::default(),
         store,
     };

@@ -117,6 +117,10 @@ enum Command {
         /// The PostgreSQL database: postgres://USER:PASSWORD@HOST/DB, new and empty.
         #[arg(long)]
         to: String,
+        /// The SQLite installation's documents folder (default: `documents` beside the
+        /// database file, as in a data folder); they move into the database.
+        #[arg(long)]
+        documents: Option<PathBuf>,
     },
     /// The audit trail.
     Audit {
@@ -380,9 +384,11 @@ fn main() -> anyhow::Result<ExitCode> {
             serve(url, data, listen, None, *notify, lang).await
         }),
         Command::Admin { command } => runtime()?.block_on(admin_cmd::run(command, lang)),
-        Command::Migrate { from, to } => {
-            runtime()?.block_on(migrate_cmd::migrate(&from, &to, lang))
-        }
+        Command::Migrate {
+            from,
+            to,
+            documents,
+        } => runtime()?.block_on(migrate_cmd::migrate(&from, &to, documents.as_deref(), lang)),
         Command::Backup { to, database } => {
             runtime()?.block_on(backup_cmd::backup(&database, &to, lang))
         }

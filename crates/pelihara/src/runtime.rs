@@ -79,15 +79,28 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// The services of a running server, on the real clock. Temporaries a crash left in the
-/// document store are removed first.
+/// The services of a running server, on the real clock. Documents are in the database on
+/// PostgreSQL (every node reads them there) and in the data folder on SQLite. Temporaries a
+/// crash left in the data folder are removed first; on PostgreSQL, documents the folder still
+/// holds (kept there before the database held them) are copied into the database.
 pub async fn services(store: Store, data_dir: &Path) -> anyhow::Result<Services> {
-    let blobs = BlobStore::new(documents_dir(data_dir));
-    let swept = blobs
+    let folder = BlobStore::new(documents_dir(data_dir));
+    let swept = folder
         .sweep_temporaries()
         .context("removing temporaries left in the document store")?;
     if swept > 0 {
         tracing::info!(swept, "removed temporaries left by an earlier run");
+    }
+    let blobs = BlobStore::for_store(&store, documents_dir(data_dir));
+    let adopted = blobs
+        .adopt(&folder)
+        .await
+        .context("copying the data folder's documents into the database")?;
+    if adopted > 0 {
+        tracing::info!(
+            adopted,
+            "copied documents of the data folder into the database"
+        );
     }
     Ok(Services {
         catalog: store.shared_catalog().await?,

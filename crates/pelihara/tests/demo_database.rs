@@ -1,5 +1,7 @@
 //! `pelihara demo --database postgres://...`: the demo seeds an empty PostgreSQL database and
-//! serves it, and refuses a database that already has users rather than emptying it.
+//! serves it, and refuses a database that already has users rather than emptying it. Its
+//! users' email addresses are reserved example domains (RFC 2606), so a demo copy served with
+//! a mail relay mails nobody real; its letters are in the database, not the data folder.
 
 // A failed assertion is the report this test gives.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
@@ -45,8 +47,29 @@ fn the_demo_seeds_an_empty_postgresql_database_and_refuses_one_with_users() {
     assert_eq!(support::failed_sign_in(&address, "kadis"), Some(401));
     let (users, cases) = runtime.block_on(async {
         let store = pelihara_store::Store::open(&url).await.unwrap();
+        let people = store.list_users().await.unwrap();
+        for person in &people {
+            let Some(email) = &person.email else { continue };
+            let domain = email.rsplit_once('@').map_or("", |(_, domain)| domain);
+            let reserved = ["example", "example.org", "example.com", "example.net"]
+                .iter()
+                .any(|reserved| domain == *reserved || domain.ends_with(&format!(".{reserved}")));
+            assert!(
+                reserved,
+                "{} has a real-looking address {email}",
+                person.user.username
+            );
+        }
+        let letters = pelihara_store::BlobStore::for_store(&store, work.path().join("none"))
+            .digests()
+            .await
+            .unwrap();
+        assert!(
+            !letters.is_empty(),
+            "the demo's letters are in the database"
+        );
         let counts = (
-            store.list_users().await.unwrap().len(),
+            people.len(),
             store.list_cases(None, 100_000).await.unwrap().len(),
         );
         store.close().await;

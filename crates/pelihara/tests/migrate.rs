@@ -1,6 +1,7 @@
 //! `pelihara migrate`: a demo installation on SQLite moved into an empty PostgreSQL database
 //! keeps every case, user, task and document reference, and its audit chain verifies there;
-//! a second move into the same database is refused and changes nothing.
+//! the documents (files in the data folder) move into the database, where every node reads
+//! them; a second move into the same database is refused and changes nothing.
 
 // A failed assertion is the report this test gives.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
@@ -87,6 +88,22 @@ fn a_sqlite_installation_moves_to_postgresql_whole_and_only_once() {
     assert_eq!(here, there);
     let verified = pelihara(&["audit", "verify", "--database", &target]);
     assert!(verified.status.success(), "{verified:?}");
+    // Every document of the folder is in the target's database, byte for byte.
+    runtime.block_on(async {
+        let folder = pelihara_store::BlobStore::new(data.join("documents"));
+        let store = pelihara_store::Store::open(&target).await.unwrap();
+        let moved = pelihara_store::BlobStore::for_store(&store, work.path().join("elsewhere"));
+        let digests = folder.digests().await.unwrap();
+        assert!(!digests.is_empty(), "the demo stores letters");
+        assert_eq!(moved.digests().await.unwrap(), digests);
+        for digest in &digests {
+            assert_eq!(
+                moved.get(digest).await.unwrap(),
+                folder.get(digest).await.unwrap()
+            );
+        }
+        store.close().await;
+    });
 
     // The target is in use now: a second move is refused and writes nothing.
     let again = pelihara(&["migrate", "--from", &source, "--to", &target]);

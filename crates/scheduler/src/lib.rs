@@ -6,7 +6,11 @@
 //! It must never read the clock itself (time comes from the injected [`Clock`]) nor rely on
 //! the lease for correctness: every sweep is idempotent on its own (notifications are unique
 //! per recipient and dedupe key), the lease only saves work. A node that dies mid-job leaves
-//! the lease to run out; another node then takes the job again.
+//! the lease to run out; another node then takes the job again. Each delivery channel has a
+//! loop and a lease of its own, short and renewed often (`delivery_lease_ttl`, renewed every
+//! third), so a node killed while it delivers hands the deliveries over within seconds, and
+//! neither another job (a health check taking minutes) nor another channel (an SMTP server
+//! that never answers) keeps them waiting.
 
 mod digest;
 mod maintenance;
@@ -20,7 +24,7 @@ use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
 use pelihara_notify::Sender;
 use pelihara_sop::SopDefinition;
-use pelihara_store::notifications::NewNotification;
+use pelihara_store::notifications::{Channel, NewNotification};
 use pelihara_store::{AuditSource, SharedCatalog, Store, StoreError};
 
 /// The clock the scheduler reads (one type with the pages': `pelihara_store::Clock`).
@@ -46,8 +50,13 @@ pub enum Job {
     HealthChecks,
     /// The daily digest for leadership.
     Digest,
-    /// Sending pending email and webhook deliveries.
+    /// Sending pending email and webhook deliveries, every channel in one run.
     Delivery,
+    /// Sending pending email only: the server's email loop, under a lease of its own.
+    EmailDelivery,
+    /// Sending pending webhooks only: the server's webhook loop, under a lease of its own, so
+    /// an SMTP server that never answers never holds up a webhook.
+    WebhookDelivery,
 }
 
 impl Job {
@@ -67,6 +76,8 @@ impl Job {
             Job::HealthChecks => "health_checks",
             Job::Digest => "digest",
             Job::Delivery => "delivery",
+            Job::EmailDelivery => "delivery_email",
+            Job::WebhookDelivery => "delivery_webhook",
         }
     }
 }
@@ -81,6 +92,11 @@ pub struct SchedulerConfig {
     pub tick: std::time::Duration,
     /// How long a taken job lease lasts if its holder dies.
     pub lease_ttl: chrono::Duration,
+    /// The delivery job's lease: short, so a killed node's deliveries move on within
+    /// seconds (renewed every third of it while the node delivers).
+    pub delivery_lease_ttl: chrono::Duration,
+    /// How often the delivery loop offers the delivery job (beside the other jobs' loop).
+    pub delivery_tick: std::time::Duration,
     pub reminders_every: chrono::Duration,
     pub maintenance_every: chrono::Duration,
     /// `None`: no scheduled health checks.
@@ -104,6 +120,8 @@ impl SchedulerConfig {
             node: node.to_owned(),
             tick: std::time::Duration::from_secs(15),
             lease_ttl: chrono::Duration::minutes(5),
+            delivery_lease_ttl: chrono::Duration::seconds(15),
+            delivery_tick: std::time::Duration::from_secs(2),
             reminders_every: chrono::Duration::minutes(1),
             maintenance_every: chrono::Duration::hours(1),
             health_checks_every: Some(chrono::Duration::hours(6)),
@@ -116,13 +134,21 @@ impl SchedulerConfig {
         }
     }
 
+    /// How long `job`'s lease lasts if its holder dies.
+    pub fn lease_ttl_of(&self, job: Job) -> chrono::Duration {
+        match job {
+            Job::Delivery | Job::EmailDelivery | Job::WebhookDelivery => self.delivery_lease_ttl,
+            _ => self.lease_ttl,
+        }
+    }
+
     fn interval(&self, job: Job) -> Option<chrono::Duration> {
         match job {
             Job::Reminders => Some(self.reminders_every),
             Job::Maintenance => Some(self.maintenance_every),
             Job::HealthChecks => self.health_checks_every,
             Job::Digest => Some(self.digest_check_every),
-            Job::Delivery => Some(self.delivery_every),
+            Job::Delivery | Job::EmailDelivery | Job::WebhookDelivery => Some(self.delivery_every),
         }
     }
 }
@@ -210,7 +236,7 @@ impl Scheduler {
         };
         let store = &self.context.store;
         let Some(lease) = store
-            .try_acquire_lease(job.name(), &config.node, now, config.lease_ttl)
+            .try_acquire_lease(job.name(), &config.node, now, config.lease_ttl_of(job))
             .await?
         else {
             return Ok(JobOutcome::Held);
@@ -227,7 +253,7 @@ impl Scheduler {
         let keepalive = {
             let store = store.clone();
             let clock = self.clock.clone();
-            let (node, ttl) = (config.node.clone(), config.lease_ttl);
+            let (node, ttl) = (config.node.clone(), config.lease_ttl_of(job));
             let every = (ttl / 3)
                 .to_std()
                 .unwrap_or(std::time::Duration::from_secs(60));
@@ -280,14 +306,29 @@ impl Scheduler {
                     pelihara_notify::deliver_due(&context.store, &context.sender, now).await?;
                 report.sent
             }
+            Job::EmailDelivery | Job::WebhookDelivery => {
+                let channel = if job == Job::EmailDelivery {
+                    Channel::Email
+                } else {
+                    Channel::Webhook
+                };
+                pelihara_notify::deliver_channel_due(&context.store, &context.sender, channel, now)
+                    .await?
+                    .sent
+            }
         })
     }
 
     /// Offers every job once at the clock's now; errors are logged, never stop the others.
     pub async fn tick(&self) -> Vec<(Job, JobOutcome)> {
+        self.tick_jobs(&Job::ALL).await
+    }
+
+    /// Offers `jobs` once, in order, at the clock's now.
+    async fn tick_jobs(&self, jobs: &[Job]) -> Vec<(Job, JobOutcome)> {
         let now = self.clock.now();
         let mut outcomes = Vec::new();
-        for job in Job::ALL {
+        for &job in jobs {
             match self.offer(job, now).await {
                 Ok(outcome) => outcomes.push((job, outcome)),
                 Err(error) => tracing::warn!(job = job.name(), %error, "scheduled job failed"),
@@ -296,41 +337,69 @@ impl Scheduler {
         outcomes
     }
 
-    /// Runs the loop in the background until [`Running::stop`].
+    /// Runs the loops in the background until [`Running::stop`]: each channel this server
+    /// sends through on a delivery loop of its own (`delivery_tick`, its own lease), the other
+    /// jobs on one more (`tick`), so neither a long job nor another channel's silent server
+    /// holds up a delivery.
     pub fn spawn(self) -> Running {
-        let (stop, mut stopped) = tokio::sync::watch::channel(false);
-        let task = tokio::spawn(async move {
-            let mut interval = tokio::time::interval(self.context.config.tick);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                // A stop is seen between ticks only: a tick in progress finishes and gives
-                // its leases back, so another node takes the jobs at once.
-                tokio::select! {
-                    _ = interval.tick() => {}
-                    _ = stopped.changed() => break,
-                }
-                if *stopped.borrow() {
-                    break;
-                }
-                self.tick().await;
-            }
-        });
-        Running { stop, task }
+        const OTHERS: [Job; 4] = [
+            Job::Reminders,
+            Job::Maintenance,
+            Job::HealthChecks,
+            Job::Digest,
+        ];
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let channels = self.context.sender.channels();
+        let mut loops = vec![(self.context.config.tick, &OTHERS[..])];
+        if channels.contains(&Channel::Email) {
+            loops.push((self.context.config.delivery_tick, &[Job::EmailDelivery][..]));
+        }
+        if channels.contains(&Channel::Webhook) {
+            loops.push((
+                self.context.config.delivery_tick,
+                &[Job::WebhookDelivery][..],
+            ));
+        }
+        let tasks = loops
+            .into_iter()
+            .map(|(every, jobs)| {
+                let (scheduler, mut stopped) = (self.clone(), stopped.clone());
+                tokio::spawn(async move {
+                    let mut interval = tokio::time::interval(every);
+                    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    loop {
+                        // A stop is seen between ticks only: a tick in progress finishes and
+                        // gives its leases back, so another node takes the jobs at once.
+                        tokio::select! {
+                            _ = interval.tick() => {}
+                            _ = stopped.changed() => break,
+                        }
+                        if *stopped.borrow() {
+                            break;
+                        }
+                        scheduler.tick_jobs(jobs).await;
+                    }
+                })
+            })
+            .collect();
+        Running { stop, tasks }
     }
 }
 
 /// A scheduler loop running in the background.
 pub struct Running {
     stop: tokio::sync::watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Running {
-    /// Ends the loop and waits for it: the tick in progress, if any, finishes first.
+    /// Ends the loops and waits for them: the ticks in progress, if any, finish first.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        if let Err(error) = self.task.await {
-            tracing::warn!(%error, "the scheduler loop ended abnormally");
+        for task in self.tasks {
+            if let Err(error) = task.await {
+                tracing::warn!(%error, "the scheduler loop ended abnormally");
+            }
         }
     }
 }

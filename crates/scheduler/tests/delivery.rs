@@ -1,7 +1,8 @@
 //! Delivery through real servers: an SMTP sink (aiosmtpd, started by the test) receives the
 //! Indonesian mail with both parts and the link; a local webhook receiver gets signed JSON
 //! after having been down (retried with backoff, delivered once); an SMTP server that hangs
-//! never holds up a case action, and the mail goes out once it answers.
+//! never holds up a case action, and the mail goes out once it answers; a node killed while it
+//! delivers is taken over within seconds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,7 +20,7 @@ use axum::http::HeaderMap;
 use chrono::Duration;
 use hmac::{Hmac, Mac};
 use pelihara_notify::{EmailSettings, Sender, SmtpSecurity, WebhookSettings};
-use pelihara_scheduler::Job;
+use pelihara_scheduler::{Job, JobOutcome};
 use pelihara_store::notifications::{Channel, ChannelPreferences, DeliveryFilter, DeliveryStatus};
 use support::{Bench, TestClock, bench, wib};
 
@@ -363,6 +364,53 @@ async fn a_hanging_smtp_server_never_delays_the_webhook(b: Bench) {
     hole.abort();
 }
 
+/// The server's delivery loops, email and webhook, run under leases of their own. With the
+/// SMTP server never answering, the email loop waits out its timeout while the webhook loop,
+/// offered meanwhile, sends at once. (One delivery job for both channels made a webhook that
+/// came after a sweep began wait for the email's timeout, 20 s in production, on every sweep
+/// with an email due.)
+async fn the_webhook_loop_never_waits_for_a_silent_smtp_server(b: Bench) {
+    let (smtp_port, hook_port) = (free_port(), free_port());
+    let hole = black_hole(smtp_port).await;
+    let received = Received::default();
+    let _receiver = receiver(hook_port, received.clone()).await;
+    let mut sender = email_sender(smtp_port, "node-a", StdDuration::from_secs(4));
+    sender.webhook = webhook_sender(hook_port, "rahasia").webhook;
+    webhook_on_for_the_pelaksana(&b).await;
+    let submitted = wib(2026, 12, 4, 15, 50, 0);
+    b.submit(submitted).await;
+    let scheduler = b.scheduler(
+        b.config("node-a"),
+        sender,
+        TestClock::new(submitted).clock(),
+    );
+    assert_eq!(scheduler.run(Job::Reminders, submitted).await.unwrap(), 1);
+    let emailing = {
+        let scheduler = scheduler.clone();
+        tokio::spawn(async move { scheduler.offer(Job::EmailDelivery, submitted).await })
+    };
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    let started = Instant::now();
+    assert_eq!(
+        scheduler
+            .offer(Job::WebhookDelivery, submitted)
+            .await
+            .unwrap(),
+        JobOutcome::Ran(1)
+    );
+    let waited = started.elapsed();
+    assert_eq!(received.0.lock().unwrap().len(), 1);
+    assert!(
+        waited < StdDuration::from_secs(2),
+        "the webhook waited {waited:?}"
+    );
+    // The email loop is still waiting on the server meanwhile, under its own lease; its
+    // email is retried later.
+    assert!(!emailing.is_finished());
+    assert_eq!(emailing.await.unwrap().unwrap(), JobOutcome::Ran(0));
+    hole.abort();
+}
+
 /// Three emails due and an SMTP server that accepts and never answers: the first waits out the
 /// timeout, the other two are handed back untried (no attempt counted) instead of each waiting
 /// as long.
@@ -578,6 +626,89 @@ async fn two_nodes_sending_at_once_post_each_delivery_once(b: Bench) {
     assert_eq!(got.len(), 12, "each delivery posted once");
     assert_eq!(ids.len(), 12);
     server.abort();
+}
+
+/// A node killed while it delivers holds the delivery job's lease and its claim on the delivery
+/// in flight, and renews neither again. Another node takes both over within seconds (they used
+/// to last 5 minutes, which stopped every email and webhook that long) and sends the same
+/// delivery, with the same id: at least once.
+async fn a_node_killed_while_delivering_is_taken_over_within_seconds(b: Bench) {
+    let received = Received::default();
+    let port = free_port();
+    let server = receiver(port, received.clone()).await;
+    webhook_on_for_the_pelaksana(&b).await;
+    let submitted = wib(2026, 12, 4, 15, 50, 0);
+    b.submit(submitted).await;
+    let clock = TestClock::new(submitted);
+    let dead = webhook_sender(port, "s");
+    let config = b.config("node-b");
+    let maker = b.scheduler(b.config("node-a"), dead.clone(), clock.clock());
+    assert_eq!(maker.run(Job::Reminders, submitted).await.unwrap(), 1);
+    // node-a took the job and the delivery, then was killed before sending it.
+    let ttl = config.lease_ttl_of(Job::Delivery);
+    assert!(ttl <= Duration::seconds(15), "{ttl}");
+    assert!(
+        b.store
+            .try_acquire_lease(Job::Delivery.name(), "node-a", submitted, ttl)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let in_flight = b
+        .store
+        .claim_due_deliveries(Channel::Webhook, "node-a", submitted, dead.claim_lease, 50)
+        .await
+        .unwrap();
+    assert_eq!(in_flight.len(), 1);
+    let mut survivor_sender = webhook_sender(port, "s");
+    survivor_sender.node = "node-b".into();
+    let survivor = b.scheduler(config, survivor_sender, clock.clock());
+    assert_eq!(
+        survivor
+            .offer(Job::Delivery, submitted + Duration::seconds(5))
+            .await
+            .unwrap(),
+        JobOutcome::Held,
+        "the lease is still node-a's"
+    );
+    assert_eq!(
+        survivor
+            .offer(Job::Delivery, submitted + Duration::seconds(30))
+            .await
+            .unwrap(),
+        JobOutcome::Ran(1),
+        "taken over within 30 seconds"
+    );
+    let got = received.0.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let json: serde_json::Value = serde_json::from_slice(&got[0].0).unwrap();
+    assert_eq!(json["delivery_id"], in_flight[0].id.to_string());
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_webhook_loop_never_waits_for_a_silent_smtp_server() {
+    the_webhook_loop_never_waits_for_a_silent_smtp_server(bench("sqlite").await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_the_webhook_loop_never_waits_for_a_silent_smtp_server() {
+    if let Some(b) = bench("postgres").await {
+        the_webhook_loop_never_waits_for_a_silent_smtp_server(b).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_node_killed_while_delivering_is_taken_over_within_seconds() {
+    a_node_killed_while_delivering_is_taken_over_within_seconds(bench("sqlite").await.unwrap())
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_node_killed_while_delivering_is_taken_over_within_seconds() {
+    if let Some(b) = bench("postgres").await {
+        a_node_killed_while_delivering_is_taken_over_within_seconds(b).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

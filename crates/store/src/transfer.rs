@@ -6,12 +6,24 @@
 //! own schema (its tables, columns, types and foreign keys) rather than a list kept in code, so
 //! a new migration needs no change here; both backends' migrations keep the same tables and
 //! columns, and the copy refuses a table the source lacks.
+//!
+//! The documents travel in the same transaction: SQLite keeps them as files in the data
+//! folder, PostgreSQL in `document_blobs` (every node reads them there), so the folder's
+//! documents are written into the target's table before the commit.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::{Acquire, Row};
 
+use crate::blobs::{BlobError, BlobStore, insert_blob};
 use crate::{Backend, Result, Store, StoreError};
+
+fn blob_error(error: BlobError) -> StoreError {
+    match error {
+        BlobError::Database(error) => StoreError::Database(error),
+        other => StoreError::Corrupt(format!("reading the documents to move: {other}")),
+    }
+}
 
 /// What was copied: each table with its number of rows, in the order they were copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,14 +34,27 @@ pub struct TransferReport {
 /// A column of the target and how its values travel.
 struct Column {
     name: String,
-    integer: bool,
+    kind: Kind,
+}
+
+/// How a column's values are read and bound.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Integer,
+    Text,
+    Bytes,
 }
 
 impl Store {
     /// Copies everything this SQLite store holds into `target`, a freshly migrated PostgreSQL
-    /// database with no users, cases or audit events. Refuses any other pairing or a target
-    /// that is in use, and writes nothing then.
-    pub async fn copy_everything_into(&self, target: &Store) -> Result<TransferReport> {
+    /// database with no users, cases or audit events, and the documents of `documents` (the
+    /// SQLite installation's folder) into the target's `document_blobs`. Refuses any other
+    /// pairing or a target that is in use, and writes nothing then.
+    pub async fn copy_everything_into(
+        &self,
+        target: &Store,
+        documents: &BlobStore,
+    ) -> Result<TransferReport> {
         if self.backend() != Backend::Sqlite || target.backend() != Backend::Postgres {
             return Err(StoreError::UnsupportedUrl);
         }
@@ -80,15 +105,38 @@ impl Store {
             for row in &rows {
                 let mut statement = sqlx::query(sqlx::AssertSqlSafe(insert.clone()));
                 for (index, column) in columns.iter().enumerate() {
-                    statement = if column.integer {
-                        statement.bind(row.try_get::<Option<i64>, _>(index)?)
-                    } else {
-                        statement.bind(row.try_get::<Option<String>, _>(index)?)
+                    statement = match column.kind {
+                        Kind::Integer => statement.bind(row.try_get::<Option<i64>, _>(index)?),
+                        Kind::Text => statement.bind(row.try_get::<Option<String>, _>(index)?),
+                        Kind::Bytes => statement.bind(row.try_get::<Option<Vec<u8>>, _>(index)?),
                     };
                 }
                 statement.execute(&mut *tx).await?;
             }
             report.tables.push((table.clone(), rows.len() as u64));
+        }
+        // The documents, one at a time (each at most an upload's size), each checked against
+        // its name: a damaged file would otherwise travel under a digest it does not have.
+        let mut moved = 0_u64;
+        for digest in documents.digests().await.map_err(blob_error)? {
+            let Some(bytes) = documents.get(&digest).await.map_err(blob_error)? else {
+                continue;
+            };
+            if BlobStore::digest(&bytes) != digest {
+                return Err(StoreError::Corrupt(format!(
+                    "the document {digest} does not match its name"
+                )));
+            }
+            insert_blob(&mut *tx, &digest, &bytes).await?;
+            moved += 1;
+        }
+        match report
+            .tables
+            .iter_mut()
+            .find(|(table, _)| table == "document_blobs")
+        {
+            Some((_, rows)) => *rows += moved,
+            None => report.tables.push(("document_blobs".to_owned(), moved)),
         }
         for (table, _) in &tables {
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -138,16 +186,20 @@ async fn copy_order(target: &Store) -> Result<Vec<(String, Vec<Column>)>> {
     for row in &rows {
         let (table, name, kind): (String, String, String) =
             (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-        let integer = matches!(kind.as_str(), "bigint" | "integer" | "smallint");
-        if !integer && kind != "text" {
-            return Err(StoreError::Corrupt(format!(
-                "{table}.{name} is {kind}: the copy knows text and integers only"
-            )));
-        }
+        let kind = match kind.as_str() {
+            "bigint" | "integer" | "smallint" => Kind::Integer,
+            "text" => Kind::Text,
+            "bytea" => Kind::Bytes,
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "{table}.{name} is {kind}: the copy knows text, integers and bytes only"
+                )));
+            }
+        };
         columns
             .entry(table)
             .or_default()
-            .push(Column { name, integer });
+            .push(Column { name, kind });
     }
     let references = sqlx::query(
         "select tc.table_name::text, ccu.table_name::text \

@@ -238,7 +238,7 @@ async fn harness(backend: &str) -> Option<Harness> {
     let mut people = people.into_iter();
     let mut next = || people.next().unwrap();
     Some(Harness {
-        blobs: BlobStore::new(dir.path().join("documents")),
+        blobs: BlobStore::for_store(&store, dir.path().join("documents")),
         url,
         _dir: dir,
         store,
@@ -269,7 +269,7 @@ impl Harness {
     }
 
     async fn submit(&self, now: DateTime<Utc>) -> CaseState {
-        let input = self.submit_input();
+        let input = self.submit_input().await;
         self.store
             .submit_case(
                 &self.sop,
@@ -284,9 +284,9 @@ impl Harness {
     }
 
     /// A request for the harness app with a fresh letter and tracking code.
-    fn submit_input(&self) -> SubmitInput {
+    async fn submit_input(&self) -> SubmitInput {
         let bytes = format!("%PDF-1.7 surat {}", uuid::Uuid::new_v4()).into_bytes();
-        let sha256 = self.blobs.put(&bytes).unwrap();
+        let sha256 = self.blobs.put(&bytes).await.unwrap();
         SubmitInput {
             opd_id: Some(self.opd),
             app_id: Some(self.app),
@@ -453,6 +453,7 @@ async fn whole_sop_walk(h: Harness) {
     assert!(
         h.blobs
             .get(&stored.case.letter.as_ref().unwrap().sha256)
+            .await
             .unwrap()
             .is_some()
     );
@@ -483,7 +484,7 @@ async fn detours(h: Harness) {
         Refusal::WaitingOnOpd
     );
     let bytes = b"%PDF-1.7 surat bertanda tangan".to_vec();
-    let sha256 = h.blobs.put(&bytes).unwrap();
+    let sha256 = h.blobs.put(&bytes).await.unwrap();
     let letter = DocumentRef {
         sha256: sha256.clone(),
         file_name: "surat-ttd.pdf".into(),

@@ -128,7 +128,7 @@ fn register() -> Command {
 impl Harness {
     async fn submit(&self) -> CaseId {
         let bytes = format!("%PDF-1.7 surat {}", uuid::Uuid::new_v4()).into_bytes();
-        let sha256 = self.blobs.put(&bytes).unwrap();
+        let sha256 = self.blobs.put(&bytes).await.unwrap();
         let input = SubmitInput {
             opd_id: Some(self.opd),
             app_id: Some(self.app),

@@ -40,7 +40,7 @@ pub async fn services_with_clock(clock: Clock) -> TestServices {
     let calendar = store.working_calendar().await.expect("the calendar");
     TestServices {
         services: Services {
-            blobs: BlobStore::new(folder.path().join("documents")),
+            blobs: BlobStore::for_store(&store, folder.path().join("documents")),
             catalog,
             calendar: Arc::new(calendar),
             agenda: AgendaFormat::default(),

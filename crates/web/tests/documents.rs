@@ -779,6 +779,7 @@ async fn documents_are_issued_when_the_case_moves_not_when_downloaded() {
         .services
         .blobs
         .get(&sheet.sha256)
+        .await
         .unwrap()
         .unwrap();
     let text = pdf_text(&blob);
@@ -839,6 +840,7 @@ async fn actions_answer_before_their_documents_and_queued_actions_issue_once() {
         .services
         .blobs
         .get(&sheet.sha256)
+        .await
         .unwrap()
         .unwrap();
     assert!(pdf_text(&blob).contains("Disposisi 1 dari Kepala Dinas"));
@@ -894,7 +896,7 @@ async fn a_failed_render_never_fails_the_action_and_the_download_issues_later() 
     let services = &site.test.services;
     let admin = pelihara_store::AuditSource::cli("test");
     // A letterhead whose logo typst cannot draw (bytes put there behind the form's back).
-    let broken = services.blobs.put(b"this is no image").unwrap();
+    let broken = services.blobs.put(b"this is no image").await.unwrap();
     let kop = pelihara_web::Kop {
         logo_sha256: Some(broken),
         ..office_kop()
@@ -1186,6 +1188,7 @@ async fn the_letterhead_and_its_logo_print_on_the_next_documents() {
         .services
         .blobs
         .get(&issued.sha256)
+        .await
         .unwrap()
         .unwrap();
     assert!((page_height_pt(&pdf) - 935.4).abs() < 1.0);
@@ -1352,13 +1355,14 @@ async fn the_control_card_is_reissued_when_its_handler_changes() {
         ],
     )
     .await;
-    let card_text = |issue: &pelihara_store::IssuedDocument| {
+    let card_text = async |issue: &pelihara_store::IssuedDocument| {
         pdf_text(
             &site
                 .test
                 .services
                 .blobs
                 .get(&issue.sha256)
+                .await
                 .unwrap()
                 .unwrap(),
         )
@@ -1366,7 +1370,7 @@ async fn the_control_card_is_reissued_when_its_handler_changes() {
     let first = history(&site, "kartu-kendali", case).await;
     assert_eq!(first.len(), 1);
     // Nobody processes the request before a disposition says who.
-    let text = card_text(&first[0]);
+    let text = card_text(&first[0]).await;
     assert!(text.contains("Pengolah — Paraf"), "{text}");
 
     // The head of office claims the task to dispose it: disposing is not processing, so the
@@ -1383,7 +1387,7 @@ async fn the_control_card_is_reissued_when_its_handler_changes() {
     .await;
     let cards = history(&site, "kartu-kendali", case).await;
     assert_eq!(cards.len(), 2);
-    let text = card_text(&cards[1]);
+    let text = card_text(&cards[1]).await;
     assert!(text.contains("Pengolah Sekretaris Dinas Paraf"), "{text}");
 
     // Its holder takes it up: no record the sheet prints, but the card names them now.
@@ -1394,7 +1398,7 @@ async fn the_control_card_is_reissued_when_its_handler_changes() {
         cards[1].superseded_by.as_deref(),
         Some(cards[2].id.as_str())
     );
-    let text = card_text(&cards[2]);
+    let text = card_text(&cards[2]).await;
     assert!(
         text.contains("Pengolah Sekretaris Dinas dikerjakan oleh Staf sekretaris Paraf"),
         "{text}"

@@ -182,7 +182,7 @@ pub async fn bench(backend: &str) -> Option<Bench> {
     let mut people = people.into_iter();
     let mut next = || people.next().unwrap();
     Some(Bench {
-        blobs: BlobStore::new(dir.path().join("documents")),
+        blobs: BlobStore::for_store(&store, dir.path().join("documents")),
         url,
         dir,
         store,
@@ -212,7 +212,7 @@ impl Bench {
     /// Submits a request at `now`: step 2 (Pelaksana, 5 working minutes) opens.
     pub async fn submit(&self, now: DateTime<Utc>) -> CaseState {
         let bytes = format!("%PDF-1.7 surat {}", uuid::Uuid::new_v4()).into_bytes();
-        let sha256 = self.blobs.put(&bytes).unwrap();
+        let sha256 = self.blobs.put(&bytes).await.unwrap();
         let input = SubmitInput {
             opd_id: Some(self.opd),
             app_id: Some(self.app),

@@ -237,6 +237,29 @@ impl Store {
         Ok(Some(status))
     }
 
+    /// Moves this node's pending claims on `channel` on to `until` while it still sends them
+    /// (a claim lease is short so that a dead node's are taken soon); returns how many.
+    pub async fn renew_delivery_claims(
+        &self,
+        channel: Channel,
+        node: &str,
+        until: DateTime<Utc>,
+    ) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "update notification_deliveries set claimed_until = $1 \
+             where claimed_by = $2 and channel = $3 and status = 'pending' \
+             and claimed_until is not null",
+        )
+        .bind(millis(until))
+        .bind(node.to_owned())
+        .bind(channel.code())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(updated.rows_affected())
+    }
+
     /// Hands a claimed delivery back untried: due again at once, no attempt counted. `false`
     /// when this node no longer holds it.
     pub async fn release_delivery(&self, id: DeliveryId, node: &str) -> Result<bool> {

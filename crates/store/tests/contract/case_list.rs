@@ -65,7 +65,7 @@ async fn the_request_list_pages_and_filters_in_the_database(h: Harness) {
     }
     for minutes in [1, 5, 20] {
         let at = t + Duration::minutes(minutes);
-        let mut input = h.submit_input();
+        let mut input = h.submit_input().await;
         input.opd_id = Some(h.other_opd);
         input.app_id = Some(other_app);
         let case = h

@@ -61,7 +61,7 @@ async fn submit_other(h: &Harness, at: DateTime<Utc>) -> CaseId {
         )
         .await
         .unwrap();
-    let mut input = h.submit_input();
+    let mut input = h.submit_input().await;
     input.opd_id = Some(h.other_opd);
     input.app_id = Some(other_app);
     h.store

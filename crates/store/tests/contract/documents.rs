@@ -1,7 +1,9 @@
 //! The contract of issued documents on both backends: a re-issue supersedes the earlier issue
 //! and both stay verifiable (lookup by id, the PDF by its hash, the audit event carrying the
 //! hash), another paper size is another document, and many issues of one document at once
-//! leave exactly one current with every other one superseded along a single chain.
+//! leave exactly one current with every other one superseded along a single chain. On
+//! PostgreSQL the PDFs themselves are in the database: another node, with a data folder of its
+//! own, reads the same bytes.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -11,7 +13,13 @@ use pelihara_store::NewIssuedDocument;
 
 use super::{Harness, harness, wib};
 
-fn new_issue(h: &Harness, id: &str, subject: &str, paper: &str, pdf: &[u8]) -> NewIssuedDocument {
+async fn new_issue(
+    h: &Harness,
+    id: &str,
+    subject: &str,
+    paper: &str,
+    pdf: &[u8],
+) -> NewIssuedDocument {
     NewIssuedDocument {
         id: id.to_owned(),
         kind: "kartu-kendali".to_owned(),
@@ -19,7 +27,7 @@ fn new_issue(h: &Harness, id: &str, subject: &str, paper: &str, pdf: &[u8]) -> N
         subject: subject.to_owned(),
         paper: paper.to_owned(),
         number: "0001/000.5.2.3/2026".to_owned(),
-        sha256: h.blobs.put(pdf).unwrap(),
+        sha256: h.blobs.put(pdf).await.unwrap(),
         source_version: 1,
     }
 }
@@ -31,15 +39,15 @@ async fn issue_supersede_and_both_verify(h: Harness) {
     let source = h.source(&h.pelaksana);
     let events_before = h.store.verify_audit().await.unwrap().events;
 
-    let mut first = new_issue(&h, "a1", &subject, "a4", b"%PDF-1.7 kartu kendali v1");
+    let mut first = new_issue(&h, "a1", &subject, "a4", b"%PDF-1.7 kartu kendali v1").await;
     first.case_id = Some(case.id);
     h.store.issue_document(&source, &first, t0).await.unwrap();
     // The same card on folio paper is a document of its own.
-    let mut folio = new_issue(&h, "f1", &subject, "f4", b"%PDF-1.7 kartu kendali folio");
+    let mut folio = new_issue(&h, "f1", &subject, "f4", b"%PDF-1.7 kartu kendali folio").await;
     folio.case_id = Some(case.id);
     h.store.issue_document(&source, &folio, t0).await.unwrap();
     let t1 = t0 + Duration::minutes(30);
-    let mut second = new_issue(&h, "a2", &subject, "a4", b"%PDF-1.7 kartu kendali v2");
+    let mut second = new_issue(&h, "a2", &subject, "a4", b"%PDF-1.7 kartu kendali v2").await;
     second.case_id = Some(case.id);
     second.source_version = 2;
     h.store.issue_document(&source, &second, t1).await.unwrap();
@@ -57,11 +65,11 @@ async fn issue_supersede_and_both_verify(h: Harness) {
     assert_ne!(old.sha256, new.sha256);
     // Both stay verifiable: each id still leads to its own PDF, byte for byte.
     assert_eq!(
-        h.blobs.get(&old.sha256).unwrap().unwrap(),
+        h.blobs.get(&old.sha256).await.unwrap().unwrap(),
         b"%PDF-1.7 kartu kendali v1"
     );
     assert_eq!(
-        h.blobs.get(&new.sha256).unwrap().unwrap(),
+        h.blobs.get(&new.sha256).await.unwrap().unwrap(),
         b"%PDF-1.7 kartu kendali v2"
     );
     let current = h
@@ -114,7 +122,7 @@ async fn simultaneous_issues_leave_exactly_one_current(h: Harness) {
     let subject = "race:id";
     let events_before = h.store.verify_audit().await.unwrap().events;
     // One issue exists already; twenty more race to supersede it.
-    let seed = new_issue(&h, "r00", subject, "a4", b"%PDF-1.7 race 0");
+    let seed = new_issue(&h, "r00", subject, "a4", b"%PDF-1.7 race 0").await;
     h.store
         .issue_document(&h.source(&h.pelaksana), &seed, t)
         .await
@@ -125,7 +133,7 @@ async fn simultaneous_issues_leave_exactly_one_current(h: Harness) {
         let h = h.clone();
         handles.push(tokio::spawn(async move {
             let pdf = format!("%PDF-1.7 race {n}").into_bytes();
-            let issue = new_issue(&h, &format!("r{n:02}"), subject, "a4", &pdf);
+            let issue = new_issue(&h, &format!("r{n:02}"), subject, "a4", &pdf).await;
             h.store
                 .issue_document(&h.source(&h.pelaksana), &issue, t)
                 .await
@@ -177,7 +185,50 @@ async fn simultaneous_issues_leave_exactly_one_current(h: Harness) {
     assert_eq!(report.first_bad, None);
 }
 
+/// A second node on the same database with a data folder of its own (another machine): on
+/// PostgreSQL it reads every document the first stored, byte for byte, with no shared disk;
+/// on SQLite (one node) the documents are files in the data folder.
+async fn another_node_reads_the_documents(h: Harness) {
+    let letter = b"%PDF-1.7 surat permohonan".to_vec();
+    let digest = h.blobs.put(&letter).await.unwrap();
+    let other_folder = tempfile::tempdir().unwrap();
+    let other = pelihara_store::Store::open(&h.url).await.unwrap();
+    let other_blobs = pelihara_store::BlobStore::for_store(&other, other_folder.path());
+    match h.store.backend() {
+        pelihara_store::Backend::Postgres => {
+            assert!(other_blobs.in_database());
+            assert_eq!(
+                other_blobs.get(&digest).await.unwrap(),
+                Some(letter.clone())
+            );
+            assert_eq!(other_blobs.digests().await.unwrap(), vec![digest.clone()]);
+            // Stored twice (both nodes at once): one row, the same bytes.
+            assert_eq!(other_blobs.put(&letter).await.unwrap(), digest);
+            assert_eq!(h.blobs.digests().await.unwrap(), vec![digest.clone()]);
+            // Nothing was written to either folder.
+            assert_eq!(std::fs::read_dir(other_folder.path()).unwrap().count(), 0);
+            // A data folder that still holds documents (kept there before the database held
+            // them) hands them over once: the second start copies nothing.
+            let old_folder = tempfile::tempdir().unwrap();
+            let folder = pelihara_store::BlobStore::new(old_folder.path());
+            let old_letter = b"%PDF-1.7 surat lama".to_vec();
+            let old_digest = folder.put(&old_letter).await.unwrap();
+            folder.put(&letter).await.unwrap();
+            assert_eq!(other_blobs.adopt(&folder).await.unwrap(), 1);
+            assert_eq!(other_blobs.adopt(&folder).await.unwrap(), 0);
+            assert_eq!(h.blobs.get(&old_digest).await.unwrap(), Some(old_letter));
+        }
+        pelihara_store::Backend::Sqlite => {
+            assert!(!other_blobs.in_database());
+            assert_eq!(h.blobs.get(&digest).await.unwrap(), Some(letter.clone()));
+            assert_eq!(other_blobs.get(&digest).await.unwrap(), None);
+        }
+    }
+    other.close().await;
+}
+
 contract!(
+    another_node_reads_the_documents,
     issue_supersede_and_both_verify,
     simultaneous_issues_leave_exactly_one_current,
 );

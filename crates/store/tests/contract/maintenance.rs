@@ -314,7 +314,7 @@ async fn drafts_never_sit_beside_an_open_case(h: Harness) {
             &h.sop,
             &h.calendar,
             &h.operator,
-            h.submit_input(),
+            h.submit_input().await,
             SubmitWith {
                 draft: Some(second),
                 ..SubmitWith::default()
@@ -400,7 +400,7 @@ async fn a_proposed_app_is_stored_with_its_request_or_not_at_all(h: Harness) {
     // neither the app nor the case nor any event is left.
     let taken = h.submit(at).await.case.tracking_code;
     let before = h.store.verify_audit().await.unwrap().events;
-    let mut input = h.submit_input();
+    let mut input = h.submit_input().await;
     input.tracking_code = taken;
     let refused = h
         .store
@@ -427,7 +427,7 @@ async fn a_proposed_app_is_stored_with_its_request_or_not_at_all(h: Harness) {
     assert_eq!(h.store.verify_audit().await.unwrap().events, before);
 
     // A request the engine refuses writes nothing either.
-    let mut input = h.submit_input();
+    let mut input = h.submit_input().await;
     input.subject = String::new();
     let refused = h
         .store
@@ -455,7 +455,7 @@ async fn a_proposed_app_is_stored_with_its_request_or_not_at_all(h: Harness) {
             &h.sop,
             &h.calendar,
             &h.operator,
-            h.submit_input(),
+            h.submit_input().await,
             SubmitWith {
                 proposed_app: Some(proposed("SIPANDU")),
                 ..SubmitWith::default()
@@ -519,7 +519,7 @@ async fn a_draft_closes_with_the_case_it_became_or_stays_open(h: Harness) {
     };
     let before = h.store.verify_audit().await.unwrap().events;
     // The database refuses the case: the draft stays open, nothing is written.
-    let mut input = h.submit_input();
+    let mut input = h.submit_input().await;
     input.tracking_code = old.tracking_code.clone();
     assert!(
         confirm(input, draft)
@@ -539,7 +539,7 @@ async fn a_draft_closes_with_the_case_it_became_or_stays_open(h: Harness) {
             .await
             .unwrap()
     );
-    let refused = confirm(h.submit_input(), draft).await.unwrap_err();
+    let refused = confirm(h.submit_input().await, draft).await.unwrap_err();
     assert!(
         matches!(refused, StoreError::Refused(Refusal::Conflict)),
         "{refused:?}"
@@ -551,7 +551,11 @@ async fn a_draft_closes_with_the_case_it_became_or_stays_open(h: Harness) {
         panic!("expected a second draft");
     };
     let before = h.store.verify_audit().await.unwrap().events;
-    let case = confirm(h.submit_input(), draft).await.unwrap().case.id;
+    let case = confirm(h.submit_input().await, draft)
+        .await
+        .unwrap()
+        .case
+        .id;
     let confirmed = h.store.maintenance_draft(draft).await.unwrap().unwrap();
     assert_eq!(confirmed.state, DraftState::Confirmed);
     assert_eq!(confirmed.case_id, Some(case));
@@ -573,7 +577,7 @@ async fn submissions_racing_draft_preparations_leave_no_draft_beside_a_case(h: H
         for n in 0..20 {
             let (h, start) = (Arc::clone(&h), Arc::clone(&start));
             tasks.push(tokio::spawn(async move {
-                let input = h.submit_input();
+                let input = h.submit_input().await;
                 start.wait().await;
                 if n % 2 == 0 {
                     h.store
@@ -657,7 +661,7 @@ async fn submissions_and_drafts_wait_for_the_apps_row_lock(h: Harness) {
                         &worker.sop,
                         &worker.calendar,
                         &worker.operator,
-                        worker.submit_input(),
+                        worker.submit_input().await,
                         at,
                         &worker.source(&worker.operator),
                     )

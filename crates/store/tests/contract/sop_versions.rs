@@ -52,7 +52,7 @@ impl Harness {
                 &sop,
                 &self.calendar,
                 &self.operator,
-                self.submit_input(),
+                self.submit_input().await,
                 at,
                 &self.source(&self.operator),
             )

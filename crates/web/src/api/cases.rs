@@ -768,7 +768,7 @@ pub async fn submit_case(
         if let Err(refusal) = pelihara_domain::submit(context, actor, input.clone()) {
             return Err(refused(&refusal));
         }
-        letter.keep(services)?;
+        letter.keep(services).await?;
     }
     let with = pelihara_store::SubmitWith {
         idempotency: key.as_ref().map(|key| IdempotencyKey {

@@ -153,11 +153,12 @@ impl Kop {
     }
 
     /// The letterhead as documents print it, with the logo's bytes from the document store.
-    pub(crate) fn letterhead(&self, services: &Services) -> Result<Letterhead, WebError> {
+    pub(crate) async fn letterhead(&self, services: &Services) -> Result<Letterhead, WebError> {
         let logo = match &self.logo_sha256 {
             Some(digest) => services
                 .blobs
                 .get(digest.trim())
+                .await
                 .map_err(WebError::internal)?,
             None => None,
         };
@@ -758,6 +759,7 @@ async fn current_bytes(
         Some(current) if current.source_version == revision => services
             .blobs
             .get(&current.sha256)
+            .await
             .map_err(WebError::internal),
         _ => Ok(None),
     }
@@ -799,7 +801,7 @@ pub(crate) async fn current_or_issue(
 
     let now = services.clock.now();
     let kop = Kop::load(services).await?;
-    let letterhead = kop.letterhead(services)?;
+    let letterhead = kop.letterhead(services).await?;
     let names = names(services, state).await?;
     let tr = Tr::new(lang);
     let Some((mut inputs, number)) = inputs(
@@ -847,6 +849,7 @@ pub(crate) async fn current_or_issue(
     let digest = services
         .blobs
         .put(&rendered.pdf)
+        .await
         .map_err(WebError::internal)?;
     services
         .store

@@ -695,7 +695,7 @@ async fn submit_through_the_store(site: &Site, n: u32) -> CaseId {
         .unwrap();
     let sop = services.catalog.snapshot().current_all().remove(0);
     let bytes = pdf();
-    let sha256 = services.blobs.put(&bytes).unwrap();
+    let sha256 = services.blobs.put(&bytes).await.unwrap();
     let app = pelihara_domain::AppId::parse(&site.app_id().await);
     let input = pelihara_domain::SubmitInput {
         opd_id: Some(site.people.opd),

@@ -66,6 +66,7 @@ async fn render(
             .services()
             .blobs
             .get(digest)
+            .await
             .map_err(WebError::internal)?
             .map(|bytes| logo_summary(&bytes)),
         None => None,
@@ -316,7 +317,13 @@ pub(crate) async fn view_admin_kop_post(
     }
     if let Some(bytes) = new_logo {
         // Durability before acknowledgement: the logo is on disk before the setting names it.
-        form.logo_sha256 = Some(services.blobs.put(&bytes).map_err(WebError::internal)?);
+        form.logo_sha256 = Some(
+            services
+                .blobs
+                .put(&bytes)
+                .await
+                .map_err(WebError::internal)?,
+        );
     }
     services
         .store

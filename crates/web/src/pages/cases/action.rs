@@ -219,7 +219,7 @@ pub(crate) async fn view_permohonan_aksi_post(
         };
         match pelihara_domain::apply(context, &case, &user.actor, expected_task, command.clone()) {
             Ok(_) => {
-                letter.keep(services)?;
+                letter.keep(services).await?;
                 None
             }
             Err(refusal) => Some(Err(StoreError::Refused(refusal))),

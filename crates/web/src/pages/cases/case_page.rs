@@ -577,6 +577,7 @@ pub(crate) async fn letter_response(
     let bytes = services
         .blobs
         .get(&letter.sha256)
+        .await
         .map_err(WebError::internal)?
         .ok_or(WebError::NotFound)?;
     let disposition = super::letter::letter_disposition(&letter.file_name, &bytes);

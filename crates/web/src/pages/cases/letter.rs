@@ -56,8 +56,12 @@ pub(crate) struct CheckedLetter<'a> {
 
 impl CheckedLetter<'_> {
     /// Stores the letter durably; done before the write that refers to it commits.
-    pub(crate) fn keep(&self, services: &Services) -> Result<(), WebError> {
-        services.blobs.put(self.bytes).map_err(WebError::internal)?;
+    pub(crate) async fn keep(&self, services: &Services) -> Result<(), WebError> {
+        services
+            .blobs
+            .put(self.bytes)
+            .await
+            .map_err(WebError::internal)?;
         Ok(())
     }
 }

@@ -455,7 +455,7 @@ pub(crate) async fn view_permohonan_baru_post(
             partial.place_refusal(&refusal, tr);
             return rerender(partial, shell);
         }
-        letter.keep(services)?;
+        letter.keep(services).await?;
     }
     match services
         .store

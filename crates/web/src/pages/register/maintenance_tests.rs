@@ -612,7 +612,7 @@ async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
         .snapshot()
         .current("pemeliharaan-aplikasi-website")
         .unwrap();
-    let sha256 = services.blobs.put(LETTER).unwrap();
+    let sha256 = services.blobs.put(LETTER).await.unwrap();
     let case = store
         .submit_case(
             &sop,

@@ -320,7 +320,7 @@ async fn record_pdf(
     };
     let kop = crate::pages::documents::Kop::load(services).await?;
     let setting = Setting {
-        letterhead: kop.letterhead(services)?,
+        letterhead: kop.letterhead(services).await?,
         lang,
         time_zone: services.calendar.time_zone,
         paper: kop.paper(),

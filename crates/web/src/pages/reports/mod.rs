@@ -393,7 +393,7 @@ pub(crate) async fn tables_pdf(
     };
     let kop = crate::pages::documents::Kop::load(services).await?;
     let setting = pelihara_docs::Setting {
-        letterhead: kop.letterhead(services)?,
+        letterhead: kop.letterhead(services).await?,
         lang,
         time_zone: services.calendar.time_zone,
         paper: kop.paper(),

@@ -1143,6 +1143,7 @@ async fn issued_pdf(
             Some(issued) => services
                 .blobs
                 .get(&issued.sha256)
+                .await
                 .map_err(WebError::internal),
             None => Ok(None),
         }
@@ -1174,7 +1175,7 @@ async fn issued_pdf(
         issued_at: now,
     };
     let setting = Setting {
-        letterhead: kop.letterhead(services)?,
+        letterhead: kop.letterhead(services).await?,
         lang: tr.lang(),
         time_zone: services.calendar.time_zone,
         paper,
@@ -1188,6 +1189,7 @@ async fn issued_pdf(
     let digest = services
         .blobs
         .put(&rendered.pdf)
+        .await
         .map_err(WebError::internal)?;
     services
         .store

@@ -567,7 +567,7 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
                 format_datetime(tr.lang(), tz, services.clock.now()),
             );
             let setting = Setting {
-                letterhead: kop.letterhead(services)?,
+                letterhead: kop.letterhead(services).await?,
                 lang: tr.lang(),
                 time_zone: tz,
                 paper: kop.paper(),
