@@ -14,14 +14,11 @@ mod people;
 mod skm;
 mod tasks;
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
-use pelihara_calendar::WorkingCalendar;
 use pelihara_notify::Sender;
 use pelihara_sop::SopDefinition;
 use pelihara_store::notifications::NewNotification;
-use pelihara_store::{AuditSource, SharedCatalog, Store, StoreError};
+use pelihara_store::{AuditSource, SharedCalendar, SharedCatalog, Store, StoreError};
 
 /// The clock the scheduler reads (one type with the pages': `pelihara_store::Clock`).
 pub use pelihara_store::Clock;
@@ -149,7 +146,8 @@ pub(crate) fn positions_named(
 pub struct Context {
     pub store: Store,
     pub catalog: SharedCatalog,
-    pub calendar: Arc<WorkingCalendar>,
+    /// Refreshed at every tick, so a holiday edit on any node reaches the sweeps.
+    pub calendar: SharedCalendar,
     pub sender: Sender,
     pub config: SchedulerConfig,
 }
@@ -286,6 +284,7 @@ impl Scheduler {
     /// Offers every job once at the clock's now; errors are logged, never stop the others.
     pub async fn tick(&self) -> Vec<(Job, JobOutcome)> {
         let now = self.clock.now();
+        self.follow_the_calendar(now).await;
         let mut outcomes = Vec::new();
         for job in Job::ALL {
             match self.offer(job, now).await {
@@ -294,6 +293,25 @@ impl Scheduler {
             }
         }
         outcomes
+    }
+
+    /// Reads the calendar again when a holiday edit (on any node) changed it, and moves the
+    /// open tasks' due moments if the node that edited stopped before it did. Errors are
+    /// logged: the sweeps go on with the calendar they have.
+    pub async fn follow_the_calendar(&self, now: DateTime<Utc>) {
+        let context = &self.context;
+        if let Err(error) = context.calendar.refresh(&context.store).await {
+            tracing::warn!(%error, "refreshing the working calendar");
+        }
+        match context
+            .store
+            .move_due_moments_if_behind(&context.source(), now)
+            .await
+        {
+            Ok(Some(moved)) => tracing::info!(moved, "due moments moved after a holiday edit"),
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "moving due moments after a holiday edit"),
+        }
     }
 
     /// Runs the loop in the background until [`Running::stop`].

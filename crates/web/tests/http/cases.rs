@@ -715,7 +715,7 @@ async fn submit_through_the_store(site: &Site, n: u32) -> CaseId {
         .store
         .submit_case(
             &sop,
-            &services.calendar,
+            &services.calendar.snapshot(),
             &operator,
             input,
             services.clock.now(),
@@ -748,7 +748,7 @@ async fn the_request_list_pages_and_filters() {
         .store
         .act(
             &services.catalog.snapshot(),
-            &services.calendar,
+            &services.calendar.snapshot(),
             &services.agenda,
             withdrawn,
             &operator,

@@ -28,6 +28,7 @@ fn parse_local_datetime(services: &Services, text: &str) -> Option<DateTime<Utc>
     let naive = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()?;
     services
         .calendar
+        .snapshot()
         .time_zone
         .from_local_datetime(&naive)
         .single()
@@ -214,7 +215,7 @@ pub(crate) async fn view_permohonan_aksi_post(
             .ok_or(WebError::NotFound)?;
         let context = pelihara_domain::Context {
             sop: &sop,
-            calendar: &services.calendar,
+            calendar: &services.calendar.snapshot(),
             now: services.clock.now(),
         };
         match pelihara_domain::apply(context, &case, &user.actor, expected_task, command.clone()) {
@@ -234,7 +235,7 @@ pub(crate) async fn view_permohonan_aksi_post(
                 .store
                 .act_on(
                     &services.catalog.snapshot(),
-                    &services.calendar,
+                    &services.calendar.snapshot(),
                     &services.agenda,
                     case,
                     &user.actor,

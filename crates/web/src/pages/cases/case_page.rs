@@ -507,7 +507,7 @@ pub(super) async fn render_case(
         today: services
             .clock
             .now()
-            .with_timezone(&services.calendar.time_zone)
+            .with_timezone(&services.calendar.snapshot().time_zone)
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
     };

@@ -616,7 +616,7 @@ async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
     let case = store
         .submit_case(
             &sop,
-            &services.calendar,
+            &services.calendar.snapshot(),
             &operator,
             SubmitInput {
                 opd_id: Some(w.opd),
@@ -700,7 +700,7 @@ async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
         store
             .act(
                 &services.catalog.snapshot(),
-                &services.calendar,
+                &services.calendar.snapshot(),
                 &services.agenda,
                 case,
                 &person,

@@ -80,7 +80,7 @@ pub(crate) fn due_of(
     row: &RegisterRow,
 ) -> Option<MaintenanceDue> {
     maintenance_due(
-        &services.calendar,
+        &services.calendar.snapshot(),
         row.status(),
         row.app.created_at,
         row.last_maintained_at,
@@ -91,7 +91,7 @@ pub(crate) fn due_of(
 }
 
 fn when(services: &Services, lang: Lang, instant: DateTime<Utc>) -> String {
-    format_datetime(lang, services.calendar.time_zone, instant)
+    format_datetime(lang, services.calendar.snapshot().time_zone, instant)
 }
 
 /// The CSS modifier of a due badge (the SLA badge colours).

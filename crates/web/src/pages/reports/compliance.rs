@@ -251,7 +251,10 @@ async fn case_rows(
 ) -> Result<(Vec<CaseRowView>, u64), WebError> {
     let cases = services
         .store
-        .case_compliance(&ctx.filter, office_day_seconds(&services.calendar))
+        .case_compliance(
+            &ctx.filter,
+            office_day_seconds(&services.calendar.snapshot()),
+        )
         .await?;
     let mut views = Vec::new();
     for row in &cases {
@@ -657,7 +660,11 @@ pub(crate) async fn view_laporan_mutu_baku_tugas_get(
             },
             when: moment
                 .map(|at| {
-                    pelihara_i18n::format_datetime(tr.lang(), services.calendar.time_zone, at)
+                    pelihara_i18n::format_datetime(
+                        tr.lang(),
+                        services.calendar.snapshot().time_zone,
+                        at,
+                    )
                 })
                 .unwrap_or_default(),
             actual: amount(tr, row.standard_unit.as_deref(), row.actual_micros),
