@@ -18,6 +18,8 @@ pub(crate) mod record;
 #[cfg(test)]
 mod maintenance_tests;
 #[cfg(test)]
+mod record_tests;
+#[cfg(test)]
 mod tests;
 
 use chrono::{DateTime, Utc};
