@@ -574,7 +574,26 @@ async fn the_whole_sop_is_walked_by_posting_the_forms() {
     for (who, parts) in &steps {
         let reply = site.act(who, case, parts).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{who}: {}", reply.body);
+        // Every step's page confirms the action, not only the submission's (issue 18, 15).
+        assert_eq!(reply.location, format!("/permohonan/{case}?tersimpan=1"));
+        let cookie = site.cookie(who).await;
+        let page = site.get(&cookie, &reply.location).await;
+        assert!(
+            page.body.contains(
+                "role=\"status\" id=\"action-recorded\">Tindakan Anda tersimpan dan tercatat"
+            ),
+            "{who}: {}",
+            page.body
+        );
     }
+    // Opened without the redirect's mark, the page confirms nothing.
+    let plain = site
+        .get(
+            &site.cookie("pelaksana").await,
+            &format!("/permohonan/{case}"),
+        )
+        .await;
+    assert!(!plain.body.contains("action-recorded"));
     let state = site.state(case).await;
     assert_eq!(state.case.status, CaseStatus::Done);
     let pelaksana = site.cookie("pelaksana").await;
@@ -809,4 +828,47 @@ async fn the_request_list_pages_and_filters() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("Permohonan nomor"));
+}
+
+/// Issue 18, item 17: "Ambil tugas ini" tells colleagues a task is taken, so it is offered
+/// only where a colleague holds the same position: never to the Head alone in his office,
+/// and to the Pelaksana once a second Pelaksana exists.
+#[tokio::test]
+async fn taking_a_task_is_offered_only_where_the_position_is_shared() {
+    let site = site().await;
+    let case = site.submit().await;
+    let claim = "name=\"aksi\" value=\"claim\"";
+    let pelaksana = site.cookie("pelaksana").await;
+    let page = site.get(&pelaksana, &format!("/permohonan/{case}")).await;
+    assert!(!page.body.contains(claim), "the only Pelaksana");
+
+    testing::seed_staff(
+        &site.test.services,
+        &[("pelaksana.dua".to_owned(), vec!["pelaksana".to_owned()])],
+    )
+    .await;
+    let page = site.get(&pelaksana, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains(claim), "two hold the position now");
+    let second = site.cookie("pelaksana.dua").await;
+    let page = site.get(&second, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains(claim));
+
+    // Registered: the Head, the only one in his position, disposes without a claim button.
+    let reply = site
+        .act(
+            "pelaksana",
+            case,
+            &[
+                Part::Text("aksi", "register"),
+                Part::Text("classification", "000.5.2.3"),
+                Part::Text("letter_number", "440/1/2026"),
+                Part::Text("letter_date", "2026-01-05"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let head = site.cookie("kepala_dinas").await;
+    let page = site.get(&head, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains("name=\"aksi\" value=\"dispose\""));
+    assert!(!page.body.contains(claim), "the only Kepala Dinas");
 }

@@ -11,7 +11,7 @@ use pelihara_domain::{
 };
 use pelihara_store::StoreError;
 
-use super::case_page::render_case;
+use super::case_page::{Shown, render_case};
 use super::letter::{check_letter, read_form};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -175,7 +175,7 @@ pub(crate) async fn view_permohonan_aksi_post(
             &user,
             case,
             message,
-            false,
+            Shown::Plain,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -198,7 +198,7 @@ pub(crate) async fn view_permohonan_aksi_post(
                 &user,
                 case,
                 message,
-                false,
+                Shown::Plain,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
@@ -253,7 +253,9 @@ pub(crate) async fn view_permohonan_aksi_post(
             // acara after acceptance, issued in the background; the action has committed
             // whatever happens to them.
             crate::pages::documents::issue_after_action(&state, &acted, &user.audit_source());
-            Ok(Redirect::to(&format!("/permohonan/{case_id}")).into_response())
+            // The page it lands on says the action was recorded (`role=status`), as the
+            // submission's does: a reload alone told nobody anything.
+            Ok(Redirect::to(&format!("/permohonan/{case_id}?tersimpan=1")).into_response())
         }
         Err(StoreError::Refused(Refusal::NotFound)) => Err(WebError::NotFound),
         Err(StoreError::Refused(refusal)) => {
@@ -269,7 +271,7 @@ pub(crate) async fn view_permohonan_aksi_post(
                 &user,
                 fresh,
                 refusal.message(tr.lang()),
-                false,
+                Shown::Plain,
                 status,
             )
             .await
