@@ -374,6 +374,14 @@ async fn a_bad_new_request_keeps_what_was_typed_and_creates_nothing() {
     );
 }
 
+/// Step 2's registration form as the Pelaksana fills it in.
+const REGISTRATION: [Part<'static>; 4] = [
+    Part::Text("aksi", "register"),
+    Part::Text("classification", "000.5.2.3"),
+    Part::Text("letter_number", "440/1/2026"),
+    Part::Text("letter_date", "2026-01-05"),
+];
+
 #[tokio::test]
 async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
     let site = site().await;
@@ -405,6 +413,12 @@ async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
         "{}",
         reply.body
     );
+    // The reason takes the focus, so nobody is left at the top of the page (item 21).
+    assert!(
+        reply
+            .body
+            .contains(r#"role="alert" id="action-message" tabindex="-1" autofocus>"#)
+    );
     assert_eq!(site.state(case).await.case.current_step, 2);
     // An unreadable date names the field.
     let reply = site
@@ -422,28 +436,12 @@ async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Tanggal surat tidak dapat dibaca"));
     // The Head may not register: refused, nothing changes.
-    let reply = site
-        .act(
-            "kepala_dinas",
-            case,
-            &[
-                Part::Text("aksi", "register"),
-                Part::Text("classification", "000.5.2.3"),
-                Part::Text("letter_number", "440/1/2026"),
-                Part::Text("letter_date", "2026-01-05"),
-            ],
-        )
-        .await;
+    let reply = site.act("kepala_dinas", case, &REGISTRATION).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(site.state(case).await.case.current_step, 2);
 
     // The Pelaksana registers; the same form sent again is told who did it.
-    let form = [
-        Part::Text("aksi", "register"),
-        Part::Text("classification", "000.5.2.3"),
-        Part::Text("letter_number", "440/1/2026"),
-        Part::Text("letter_date", "2026-01-05"),
-    ];
+    let form = REGISTRATION;
     let step_2 = site.state(case).await.active_task().unwrap().id.to_string();
     let reply = site.act("pelaksana", case, &form).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
@@ -586,6 +584,19 @@ async fn the_whole_sop_is_walked_by_posting_the_forms() {
             page.body
         );
     }
+    // In English the SOP's Indonesian step titles say which language they are in (item 21).
+    let english = site
+        .get(
+            &site.cookie("pelaksana").await,
+            &format!("/permohonan/{case}?lang=en"),
+        )
+        .await;
+    assert!(english.body.contains("<html lang=\"en\""));
+    assert!(
+        english
+            .body
+            .contains("class=\"pl-stepper-title\" lang=\"id\">")
+    );
     // Opened without the redirect's mark, the page confirms nothing.
     let plain = site
         .get(
@@ -854,18 +865,7 @@ async fn taking_a_task_is_offered_only_where_the_position_is_shared() {
     assert!(page.body.contains(claim));
 
     // Registered: the Head, the only one in his position, disposes without a claim button.
-    let reply = site
-        .act(
-            "pelaksana",
-            case,
-            &[
-                Part::Text("aksi", "register"),
-                Part::Text("classification", "000.5.2.3"),
-                Part::Text("letter_number", "440/1/2026"),
-                Part::Text("letter_date", "2026-01-05"),
-            ],
-        )
-        .await;
+    let reply = site.act("pelaksana", case, &REGISTRATION).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let head = site.cookie("kepala_dinas").await;
     let page = site.get(&head, &format!("/permohonan/{case}")).await;
