@@ -21,6 +21,7 @@ use serde_json::json;
 use crate::audit::{AuditSource, Change};
 use crate::cases::TASK_COLUMNS;
 use crate::codec::millis;
+use crate::writer::{JobFuture, Keep};
 use crate::{Result, Store, StoreError};
 
 /// The setting counting holiday edits (a whole number; absent = 0).
@@ -142,8 +143,8 @@ impl Store {
     /// Recomputes the due moment of every open task that has one on the store's calendar as
     /// it is now, and writes the ones that moved (only where the task still carries the
     /// moment read, so a task an action changed meanwhile keeps the action's). One audit event
-    /// (`calendar.due_moments_moved`) counts and names them. The reminder schedule follows by
-    /// its trigger. Returns how many moved.
+    /// (`calendar.due_moments_moved`) counts and names them; none when nothing moved. The
+    /// reminder schedule follows by its trigger. Returns how many moved.
     pub async fn move_due_moments(
         &self,
         source: &AuditSource,
@@ -177,6 +178,23 @@ impl Store {
             if !full {
                 break;
             }
+        }
+        if moved.is_empty() {
+            // Nothing moved, nothing to audit: only the revision the due moments follow.
+            let revision = revision.to_string();
+            self.write_job(move |mut conn| -> JobFuture<'_, ()> {
+                Box::pin(async move {
+                    conn.execute(
+                        "insert into settings (key, value) values ($1, $2) on conflict (key) \
+                         do update set value = excluded.value",
+                        vec![DUE_MOMENTS_REVISION_SETTING.into(), revision.into()],
+                    )
+                    .await?;
+                    Ok(Keep::Commit(()))
+                })
+            })
+            .await?;
+            return Ok(0);
         }
         let named: Vec<_> = moved
             .iter()
