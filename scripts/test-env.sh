@@ -22,6 +22,8 @@
 #   CHROMIUM, CHROMEDRIVER            /usr/bin/chromium, /usr/bin/chromedriver
 #   PELIHARA_TEST_SCHEMATHESIS        the `st` command of schemathesis (pinned version, in its
 #                                     own virtualenv under $PELIHARA_TEST_TOOLS_DIR)
+#   PELIHARA_TEST_AXE                 axe.min.js of axe-core (pinned version, installed with npm
+#                                     under $PELIHARA_TEST_TOOLS_DIR), injected by the browser tests
 #
 # Knobs: PELIHARA_TEST_ENV_DIR (state folder, default <repo>/target/test-env),
 #        PELIHARA_PG_BIN (default /usr/lib/postgresql/15/bin),
@@ -79,6 +81,8 @@ aiosmtpd_python() {
 install_packages() {
     # make and gcc build the C the workspace links (SQLite, jemalloc).
     local wanted=(make gcc chromium chromium-driver poppler-utils qpdf fonts-dejavu-core)
+    # npm installs axe-core (install_axe); a machine with its own node keeps it.
+    command -v npm >/dev/null || wanted+=(npm)
     [[ -x $PG_BIN/initdb ]] || wanted+=(postgresql-15)
     aiosmtpd_python >/dev/null || wanted+=(python3-aiosmtpd)
 
@@ -131,6 +135,24 @@ install_schemathesis() {
     "$SCHEMATHESIS_VENV/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION" >&2 ||
         die "cannot install schemathesis $SCHEMATHESIS_VERSION"
     "$st" --version >/dev/null || die "schemathesis does not run"
+}
+
+# The accessibility checker the browser tests inject into every page they walk
+# (crates/e2e/tests/accessibility.rs): axe-core, pinned, its own npm prefix beside schemathesis.
+AXE_VERSION=4.11.0
+AXE_PREFIX=$TOOLS_DIR/axe-core-$AXE_VERSION
+AXE_SCRIPT=$AXE_PREFIX/node_modules/axe-core/axe.min.js
+
+install_axe() {
+    if [[ -s $AXE_SCRIPT ]] && grep -q "axe v$AXE_VERSION" "$AXE_SCRIPT"; then
+        return 0
+    fi
+    log "installing axe-core $AXE_VERSION into $AXE_PREFIX"
+    rm -rf "$AXE_PREFIX"
+    mkdir -p "$AXE_PREFIX"
+    npm install --prefix "$AXE_PREFIX" --no-audit --no-fund --no-save --loglevel=error \
+        "axe-core@$AXE_VERSION" >&2 || die "cannot install axe-core $AXE_VERSION"
+    grep -q "axe v$AXE_VERSION" "$AXE_SCRIPT" || die "axe-core $AXE_VERSION has no $AXE_SCRIPT"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -282,6 +304,7 @@ export PELIHARA_TEST_SMTP_SINK='$REPO/scripts/smtp-sink.py'
 export CHROMIUM='/usr/bin/chromium'
 export CHROMEDRIVER='/usr/bin/chromedriver'
 export PELIHARA_TEST_SCHEMATHESIS='$SCHEMATHESIS_VENV/bin/st'
+export PELIHARA_TEST_AXE='$AXE_SCRIPT'
 EOF
     mv "$ENV_FILE.partial" "$ENV_FILE"
 }
@@ -317,6 +340,7 @@ start_services() {
 
     install_packages
     install_schemathesis
+    install_axe
     # With `set -e` any failure exits: leave nothing half started behind.
     trap 'log "start failed: cleaning up"; stop_services' EXIT
     start_postgres

@@ -291,7 +291,7 @@ async fn sweep_a_week_ahead(url: &str) -> anyhow::Result<(u64, u32, f64)> {
         pelihara_scheduler::Context {
             store: store.clone(),
             catalog: store.shared_catalog().await?,
-            calendar: Arc::new(store.working_calendar().await?),
+            calendar: store.shared_calendar().await?,
             sender: pelihara_notify::Sender::new(None, None, "http://127.0.0.1", "bench")?,
             config: pelihara_scheduler::SchedulerConfig::new("bench"),
         },
@@ -392,7 +392,7 @@ async fn measure_scale(
         pelihara_scheduler::Context {
             store: store.clone(),
             catalog: catalog.clone(),
-            calendar: calendar.clone(),
+            calendar: pelihara_store::SharedCalendar::fixed((*calendar).clone()),
             sender: pelihara_notify::Sender::new(None, None, "http://127.0.0.1", "bench")?,
             config,
         },

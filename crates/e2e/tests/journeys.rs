@@ -40,6 +40,9 @@ mod first_run;
 // The satisfaction survey from the berita acara's link, and the SKM report with its exports.
 #[path = "skm.rs"]
 mod skm;
+// Every main page of every role through axe-core at 1366 and 390 px, and what a phone shows.
+#[path = "accessibility.rs"]
+mod accessibility;
 // Two-factor sign-in: TOTP turned on on the account page, a code, then a recovery code.
 #[path = "totp.rs"]
 mod totp_journey;

@@ -151,7 +151,7 @@ pub fn start(
     };
     let mut sender = Sender::new(email.as_ref(), webhook, public_url, &node)
         .context("setting up the notification channels")?;
-    sender.time_zone = services.calendar.time_zone;
+    sender.time_zone = services.calendar.snapshot().time_zone;
     let mut config = SchedulerConfig::new(&node);
     config.due_soon_percent = args.due_soon_percent;
     config.escalation_grace_minutes = args.escalation_grace_minutes;

@@ -605,7 +605,7 @@ async fn monitoring_form(data_dir: &Path, store: &Store, now: DateTime<Utc>) -> 
         .set_assessor(kabid.id, true, &AuditSource::cli("demo"), now)
         .await?;
     let services = runtime::services(store.clone(), data_dir).await?;
-    let half = HalfYear::of(services.calendar.local_date(now)).previous();
+    let half = HalfYear::of(services.calendar.snapshot().local_date(now)).previous();
     let Some(mut draft) = pelihara_web::monitoring_proposal(
         &services,
         pelihara_i18n::Lang::Id,

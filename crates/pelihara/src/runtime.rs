@@ -2,7 +2,6 @@
 //! needs are built from an opened store.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context as _;
 use pelihara_domain::agenda::AgendaFormat;
@@ -104,7 +103,7 @@ pub async fn services(store: Store, data_dir: &Path) -> anyhow::Result<Services>
     }
     Ok(Services {
         catalog: store.shared_catalog().await?,
-        calendar: Arc::new(store.working_calendar().await?),
+        calendar: store.shared_calendar().await?,
         agenda: AgendaFormat::default(),
         blobs,
         clock: Clock::system(),
@@ -112,14 +111,16 @@ pub async fn services(store: Store, data_dir: &Path) -> anyhow::Result<Services>
     })
 }
 
-/// How often a server looks for SOP versions another node loaded, published or retired (a
-/// node that does it itself sees it at once).
-const CATALOG_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often a server looks for SOP versions another node loaded, published or retired, and
+/// for holidays another node added or removed (a node that does it itself sees it at once).
+/// Each look is one small read when nothing changed.
+const CATALOG_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Keeps the server's SOP catalog in step with the database while the server runs; a failed
-/// look (the database away for a moment) is tried again at the next tick.
+/// Keeps the server's SOP catalog and working calendar in step with the database while the
+/// server runs; a failed look (the database away for a moment) is tried again at the next tick.
 pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
     let catalog = services.catalog.clone();
+    let calendar = services.calendar.clone();
     let store = services.store.clone();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(CATALOG_REFRESH);
@@ -128,6 +129,9 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
             ticks.tick().await;
             if let Err(error) = catalog.refresh(&store).await {
                 tracing::warn!(%error, "refreshing the SOP catalog");
+            }
+            if let Err(error) = calendar.refresh(&store).await {
+                tracing::warn!(%error, "refreshing the working calendar");
             }
         }
     })

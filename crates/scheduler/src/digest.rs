@@ -29,7 +29,7 @@ fn at_local(
 
 /// Sends today's digest if today is a working day and its time has come.
 pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, StoreError> {
-    let calendar = context.calendar.as_ref();
+    let calendar = &*context.calendar.snapshot();
     let config = &context.config;
     let today = calendar.local_date(now);
     if !calendar.is_working_day(today) {

@@ -18,14 +18,11 @@ mod people;
 mod skm;
 mod tasks;
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
-use pelihara_calendar::WorkingCalendar;
 use pelihara_notify::Sender;
 use pelihara_sop::SopDefinition;
 use pelihara_store::notifications::{Channel, NewNotification};
-use pelihara_store::{AuditSource, SharedCatalog, Store, StoreError};
+use pelihara_store::{AuditSource, SharedCalendar, SharedCatalog, Store, StoreError};
 
 /// The clock the scheduler reads (one type with the pages': `pelihara_store::Clock`).
 pub use pelihara_store::Clock;
@@ -175,7 +172,8 @@ pub(crate) fn positions_named(
 pub struct Context {
     pub store: Store,
     pub catalog: SharedCatalog,
-    pub calendar: Arc<WorkingCalendar>,
+    /// Refreshed at every tick, so a holiday edit on any node reaches the sweeps.
+    pub calendar: SharedCalendar,
     pub sender: Sender,
     pub config: SchedulerConfig,
 }
@@ -327,6 +325,10 @@ impl Scheduler {
     /// Offers `jobs` once, in order, at the clock's now.
     async fn tick_jobs(&self, jobs: &[Job]) -> Vec<(Job, JobOutcome)> {
         let now = self.clock.now();
+        // The jobs that compute due moments follow holiday edits; a delivery loop need not.
+        if jobs.contains(&Job::Reminders) {
+            self.follow_the_calendar(now).await;
+        }
         let mut outcomes = Vec::new();
         for &job in jobs {
             match self.offer(job, now).await {
@@ -335,6 +337,25 @@ impl Scheduler {
             }
         }
         outcomes
+    }
+
+    /// Reads the calendar again when a holiday edit (on any node) changed it, and moves the
+    /// open tasks' due moments if the node that edited stopped before it did. Errors are
+    /// logged: the sweeps go on with the calendar they have.
+    pub async fn follow_the_calendar(&self, now: DateTime<Utc>) {
+        let context = &self.context;
+        if let Err(error) = context.calendar.refresh(&context.store).await {
+            tracing::warn!(%error, "refreshing the working calendar");
+        }
+        match context
+            .store
+            .move_due_moments_if_behind(&context.source(), now)
+            .await
+        {
+            Ok(Some(moved)) => tracing::info!(moved, "due moments moved after a holiday edit"),
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "moving due moments after a holiday edit"),
+        }
     }
 
     /// Runs the loops in the background until [`Running::stop`]: each channel this server

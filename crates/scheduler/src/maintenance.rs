@@ -30,7 +30,7 @@ fn register_notified(context: &Context) -> Vec<String> {
 /// Announces apps that became due soon or overdue; returns how many notifications were new.
 pub(crate) async fn sweep_due(context: &Context, now: DateTime<Utc>) -> Result<u32, StoreError> {
     let store = &context.store;
-    let calendar = context.calendar.as_ref();
+    let calendar = &*context.calendar.snapshot();
     let months = interval_months(context);
     let policy = store.maintenance_policy(months).await?;
     let people = People::load(store).await?;

@@ -189,7 +189,7 @@ fn notifications_due(
     now: DateTime<Utc>,
 ) -> Vec<NewNotification> {
     let config = &context.config;
-    let calendar = context.calendar.as_ref();
+    let calendar = &*context.calendar.snapshot();
     let task = &item.task;
     let detail = detail(item, sop);
     let assignees = people.assignees(task, item.opd_id, now);
@@ -285,7 +285,7 @@ fn notifications_due(
 /// next run evaluates them again (and the dedupe keys keep it from repeating anything).
 pub(crate) async fn sweep(context: &Context, now: DateTime<Utc>) -> Result<u32, StoreError> {
     let config = &context.config;
-    let calendar = context.calendar.as_ref();
+    let calendar = &*context.calendar.snapshot();
     let people = People::load(&context.store).await?;
     let mut made = 0;
     let mut after: Option<ReminderCursor> = None;

@@ -67,7 +67,7 @@ pub struct CaseSummary {
     pub due_at: Option<DateTime<Utc>>,
 }
 
-const TASK_COLUMNS: &str = "id, case_id, step_no, stage, position, opd_id, claimed_by, \
+pub(crate) const TASK_COLUMNS: &str = "id, case_id, step_no, stage, position, opd_id, claimed_by, \
     claimed_by_name, state, opened_at, seen_at, standard_json, pauses_json, due_at, completed_at, \
     completed_by, completed_by_name, acting_json, actual_seconds, actual_in_unit_micros";
 

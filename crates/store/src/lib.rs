@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod blobs;
 mod bootstrap;
+pub mod calendar;
 pub mod case_list;
 pub mod cases;
 pub mod clock;
@@ -50,6 +51,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditSource, StoredEvent, VerifyProblem, VerifyReport};
 pub use blobs::{BlobError, BlobStore};
+pub use calendar::SharedCalendar;
 pub use case_list::{CaseCursor, CaseFilter, CasePage};
 pub use cases::{ActWith, CaseSummary, InboxItem, SubmitWith};
 pub use clock::Clock;

@@ -1,4 +1,6 @@
-//! Reference data an admin edits at run time: the holiday table and key/value settings.
+//! Reference data an admin edits at run time: the holiday table and key/value settings. A
+//! holiday edit counts the calendar's revision up and moves the open tasks' due moments it
+//! changes (see `calendar`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pelihara_calendar::{Holiday, HolidayKind};
@@ -8,7 +10,7 @@ use crate::audit::{AuditSource, Change};
 use crate::{Result, Store, StoreError};
 
 impl Store {
-    /// Replaces the holiday table.
+    /// Replaces the holiday table, then moves the due moments it changes.
     pub async fn replace_holidays(
         &self,
         holidays: &[Holiday],
@@ -34,14 +36,16 @@ impl Store {
                     .execute(&mut **tx)
                     .await?;
             }
+            Store::count_calendar_revision(tx).await?;
             Ok(())
         })
         .await?;
+        self.move_due_moments(source, now).await?;
         Ok(())
     }
 
-    /// Adds one holiday; a date already in the table is a unique violation
-    /// ([`StoreError::is_unique_violation`]) and changes nothing.
+    /// Adds one holiday, then moves the due moments it changes; a date already in the table
+    /// is a unique violation ([`StoreError::is_unique_violation`]) and changes nothing.
     pub async fn add_holiday(
         &self,
         holiday: &Holiday,
@@ -68,12 +72,16 @@ impl Store {
                     .execute(&mut **tx)
                     .await;
             crate::duplicate_as(inserted, "holiday")?;
+            Store::count_calendar_revision(tx).await?;
             Ok(())
         })
-        .await
+        .await?;
+        self.move_due_moments(source, now).await?;
+        Ok(())
     }
 
-    /// Removes the holiday on `date`; `false` (and no event) when there is none.
+    /// Removes the holiday on `date`, then moves the due moments it changes; `false` (and no
+    /// event) when there is none.
     pub async fn delete_holiday(
         &self,
         date: NaiveDate,
@@ -99,9 +107,11 @@ impl Store {
                 .bind(date.to_string())
                 .execute(&mut **tx)
                 .await?;
+            Store::count_calendar_revision(tx).await?;
             Ok(())
         })
         .await?;
+        self.move_due_moments(source, now).await?;
         Ok(true)
     }
 

@@ -49,6 +49,9 @@ macro_rules! contract {
     };
 }
 
+// The working calendar read from the database on every node; holiday edits move due moments.
+#[path = "contract/calendar.rs"]
+mod calendar_contract;
 #[path = "contract/case_list.rs"]
 mod case_list_contract;
 #[path = "contract/compliance.rs"]

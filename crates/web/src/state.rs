@@ -5,9 +5,8 @@
 use std::sync::{Arc, OnceLock, Weak};
 
 use axum::extract::FromRef;
-use pelihara_calendar::WorkingCalendar;
 use pelihara_domain::agenda::AgendaFormat;
-use pelihara_store::{BlobStore, SharedCatalog, Store};
+use pelihara_store::{BlobStore, SharedCalendar, SharedCatalog, Store};
 
 /// The clock the pages read (one type with the scheduler's: `pelihara_store::Clock`).
 pub use pelihara_store::Clock;
@@ -85,7 +84,9 @@ pub enum SetupError {
 pub struct Services {
     pub store: Store,
     pub catalog: SharedCatalog,
-    pub calendar: Arc<WorkingCalendar>,
+    /// The working calendar, rebuilt when a holiday edit (here or on another node) changed
+    /// it: read `calendar.snapshot()` once per request.
+    pub calendar: SharedCalendar,
     pub agenda: AgendaFormat,
     pub blobs: BlobStore,
     pub clock: Clock,

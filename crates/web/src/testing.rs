@@ -7,8 +7,6 @@
 // Test setup cannot go on without its database: failing loudly is the report a test wants.
 #![allow(clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
@@ -37,12 +35,12 @@ pub async fn services_with_clock(clock: Clock) -> TestServices {
         .await
         .expect("the shipped SOP and holidays");
     let catalog = store.shared_catalog().await.expect("the SOP catalog");
-    let calendar = store.working_calendar().await.expect("the calendar");
+    let calendar = store.shared_calendar().await.expect("the calendar");
     TestServices {
         services: Services {
             blobs: BlobStore::for_store(&store, folder.path().join("documents")),
             catalog,
-            calendar: Arc::new(calendar),
+            calendar,
             agenda: AgendaFormat::default(),
             clock,
             store,

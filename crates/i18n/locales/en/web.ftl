@@ -36,3 +36,4 @@ web-error-internal-title = Something went wrong
 web-error-internal = An error occurred in the system. Please try again; if it happens again, contact the admin and quote the request id below.
 web-error-offline-title = Not connected
 web-error-offline = The server cannot be reached. Check your network, then try again.
+web-action-recorded = Your action was saved and recorded in the request's history.

@@ -36,3 +36,4 @@ web-error-internal-title = Terjadi gangguan
 web-error-internal = Terjadi kesalahan pada sistem. Silakan coba lagi; bila berulang, hubungi admin dan sebutkan kode permintaan di bawah ini.
 web-error-offline-title = Tidak terhubung
 web-error-offline = Server tidak dapat dihubungi. Periksa jaringan Anda, lalu coba lagi.
+web-action-recorded = Tindakan Anda tersimpan dan tercatat di riwayat permohonan.

@@ -363,7 +363,7 @@ impl Bench {
             Context {
                 store: self.store.clone(),
                 catalog: self.catalog.clone(),
-                calendar: self.calendar.clone(),
+                calendar: pelihara_store::SharedCalendar::fixed((*self.calendar).clone()),
                 sender,
                 config,
             },

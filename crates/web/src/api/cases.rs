@@ -762,7 +762,7 @@ pub async fn submit_case(
     if let Some(letter) = &letter {
         let context = pelihara_domain::Context {
             sop: &sop,
-            calendar: &services.calendar,
+            calendar: &services.calendar.snapshot(),
             now,
         };
         if let Err(refusal) = pelihara_domain::submit(context, actor, input.clone()) {
@@ -782,7 +782,15 @@ pub async fn submit_case(
     let source = caller.audit_source();
     match services
         .store
-        .submit_request(&sop, &services.calendar, actor, input, with, now, &source)
+        .submit_request(
+            &sop,
+            &services.calendar.snapshot(),
+            actor,
+            input,
+            with,
+            now,
+            &source,
+        )
         .await
     {
         Ok(submitted) => {
@@ -1080,7 +1088,7 @@ pub async fn act_on_case(
         .store
         .act_on_with(
             &services.catalog.snapshot(),
-            &services.calendar,
+            &services.calendar.snapshot(),
             &services.agenda,
             case,
             &caller.user.actor,

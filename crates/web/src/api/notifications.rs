@@ -112,7 +112,7 @@ pub async fn list_notifications(
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let unread = services.store.unread_count(user).await?;
-    let tz = services.calendar.time_zone;
+    let tz = services.calendar.snapshot().time_zone;
     let items = rows
         .iter()
         .map(|notification| NotificationJson {

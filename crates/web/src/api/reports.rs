@@ -81,7 +81,10 @@ async fn context(
         text(&query.sop),
         text(&query.opd),
     );
-    let today = services.calendar.local_date(services.clock.now());
+    let today = services
+        .calendar
+        .snapshot()
+        .local_date(services.clock.now());
     if let Err(wrong) = Period::parse(&period, &from, &to, today) {
         let field = match wrong {
             PeriodProblem::Date | PeriodProblem::Order | PeriodProblem::TooLong
@@ -237,7 +240,7 @@ pub async fn dashboard(
     let (finished_tasks, within_standard) = store.finished_within_standard(&ctx.filter).await?;
     let mut months = Vec::new();
     for month in crate::pages::cases::dashboard::chart_months(&ctx.period) {
-        let (from, until) = month.bounds(&services.calendar);
+        let (from, until) = month.bounds(&services.calendar.snapshot());
         let filter = ReportFilter {
             from,
             until,

@@ -81,7 +81,7 @@ pub(crate) fn row(
     token: &StoredToken,
     now: chrono::DateTime<chrono::Utc>,
 ) -> TokenRow {
-    let tz = state.services().calendar.time_zone;
+    let tz = state.services().calendar.snapshot().time_zone;
     TokenRow {
         id: token.id.to_string(),
         name: token.name.clone(),

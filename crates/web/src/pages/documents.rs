@@ -832,7 +832,7 @@ pub(crate) async fn current_or_issue(
     let setting = Setting {
         letterhead,
         lang,
-        time_zone: services.calendar.time_zone,
+        time_zone: services.calendar.snapshot().time_zone,
         paper,
     };
     let rendered = render_for(waiting, move || {

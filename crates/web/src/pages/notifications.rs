@@ -105,11 +105,11 @@ fn page_number(text: Option<&str>) -> i64 {
 }
 
 fn when(services: &Services, tr: Tr, instant: chrono::DateTime<chrono::Utc>) -> String {
-    format_datetime(tr.lang(), services.calendar.time_zone, instant)
+    format_datetime(tr.lang(), services.calendar.snapshot().time_zone, instant)
 }
 
 fn row(services: &Services, tr: Tr, notification: &Notification) -> NotificationRow {
-    let tz = services.calendar.time_zone;
+    let tz = services.calendar.snapshot().time_zone;
     NotificationRow {
         id: notification.id.to_string(),
         title: pelihara_notify::title(tr.lang(), tz, notification),

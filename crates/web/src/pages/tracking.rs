@@ -208,7 +208,7 @@ fn render_page(
     lookup: Option<Lookup>,
 ) -> Result<Response, WebError> {
     let tr = shell.tr;
-    let zone = state.services().calendar.time_zone;
+    let zone = state.services().calendar.snapshot().time_zone;
     let when = |at: DateTime<Utc>| format_datetime(tr.lang(), zone, at);
     let mut partial = TrackingPartial {
         tr,

@@ -135,7 +135,7 @@ fn partial(
         number: document.number.clone(),
         issued_at: format_datetime(
             tr.lang(),
-            state.services().calendar.time_zone,
+            state.services().calendar.snapshot().time_zone,
             document.issued_at,
         ),
         office,

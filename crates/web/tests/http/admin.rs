@@ -1105,6 +1105,8 @@ async fn users_change_their_own_password_on_the_account_page() {
             !html.contains(new) && !html.contains(TEST_PASSWORD),
             "never echoed"
         );
+        // The field in error is marked for assistive technology (issue 18, item 21).
+        assert!(html.contains(r#"aria-invalid="true""#), "{body}");
     }
     assert_eq!(sessions_of(&site, user).await, 2, "nothing changed");
     let answer = post(

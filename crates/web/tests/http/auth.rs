@@ -276,6 +276,16 @@ async fn wrong_credentials_do_not_say_which_part_was_wrong() {
     assert!(html.contains("Nama pengguna wajib diisi."));
     assert!(html.contains("Kata sandi wajib diisi."));
     assert!(html.contains("is-invalid"));
+    // Assistive technology is told too (issue 18, item 21): each field is marked invalid and
+    // described by its message, and a summary is announced.
+    assert!(
+        html.contains(r#"aria-invalid="true" aria-describedby="username-error""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"aria-invalid="true" aria-describedby="password-error""#));
+    assert!(
+        html.contains(r#"role="alert" id="sign-in-errors">Periksa isian yang ditandai di bawah."#)
+    );
     assert_eq!(last_actions(&site, 1).await, before);
 }
 

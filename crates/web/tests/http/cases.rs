@@ -374,6 +374,14 @@ async fn a_bad_new_request_keeps_what_was_typed_and_creates_nothing() {
     );
 }
 
+/// Step 2's registration form as the Pelaksana fills it in.
+const REGISTRATION: [Part<'static>; 4] = [
+    Part::Text("aksi", "register"),
+    Part::Text("classification", "000.5.2.3"),
+    Part::Text("letter_number", "440/1/2026"),
+    Part::Text("letter_date", "2026-01-05"),
+];
+
 #[tokio::test]
 async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
     let site = site().await;
@@ -405,6 +413,12 @@ async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
         "{}",
         reply.body
     );
+    // The reason takes the focus, so nobody is left at the top of the page (item 21).
+    assert!(
+        reply
+            .body
+            .contains(r#"role="alert" id="action-message" tabindex="-1" autofocus>"#)
+    );
     assert_eq!(site.state(case).await.case.current_step, 2);
     // An unreadable date names the field.
     let reply = site
@@ -422,28 +436,12 @@ async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Tanggal surat tidak dapat dibaca"));
     // The Head may not register: refused, nothing changes.
-    let reply = site
-        .act(
-            "kepala_dinas",
-            case,
-            &[
-                Part::Text("aksi", "register"),
-                Part::Text("classification", "000.5.2.3"),
-                Part::Text("letter_number", "440/1/2026"),
-                Part::Text("letter_date", "2026-01-05"),
-            ],
-        )
-        .await;
+    let reply = site.act("kepala_dinas", case, &REGISTRATION).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(site.state(case).await.case.current_step, 2);
 
     // The Pelaksana registers; the same form sent again is told who did it.
-    let form = [
-        Part::Text("aksi", "register"),
-        Part::Text("classification", "000.5.2.3"),
-        Part::Text("letter_number", "440/1/2026"),
-        Part::Text("letter_date", "2026-01-05"),
-    ];
+    let form = REGISTRATION;
     let step_2 = site.state(case).await.active_task().unwrap().id.to_string();
     let reply = site.act("pelaksana", case, &form).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
@@ -574,7 +572,39 @@ async fn the_whole_sop_is_walked_by_posting_the_forms() {
     for (who, parts) in &steps {
         let reply = site.act(who, case, parts).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{who}: {}", reply.body);
+        // Every step's page confirms the action, not only the submission's (issue 18, 15).
+        assert_eq!(reply.location, format!("/permohonan/{case}?tersimpan=1"));
+        let cookie = site.cookie(who).await;
+        let page = site.get(&cookie, &reply.location).await;
+        assert!(
+            page.body.contains(
+                "role=\"status\" id=\"action-recorded\">Tindakan Anda tersimpan dan tercatat"
+            ),
+            "{who}: {}",
+            page.body
+        );
     }
+    // In English the SOP's Indonesian step titles say which language they are in (item 21).
+    let english = site
+        .get(
+            &site.cookie("pelaksana").await,
+            &format!("/permohonan/{case}?lang=en"),
+        )
+        .await;
+    assert!(english.body.contains("<html lang=\"en\""));
+    assert!(
+        english
+            .body
+            .contains("class=\"pl-stepper-title\" lang=\"id\">")
+    );
+    // Opened without the redirect's mark, the page confirms nothing.
+    let plain = site
+        .get(
+            &site.cookie("pelaksana").await,
+            &format!("/permohonan/{case}"),
+        )
+        .await;
+    assert!(!plain.body.contains("action-recorded"));
     let state = site.state(case).await;
     assert_eq!(state.case.status, CaseStatus::Done);
     let pelaksana = site.cookie("pelaksana").await;
@@ -715,7 +745,7 @@ async fn submit_through_the_store(site: &Site, n: u32) -> CaseId {
         .store
         .submit_case(
             &sop,
-            &services.calendar,
+            &services.calendar.snapshot(),
             &operator,
             input,
             services.clock.now(),
@@ -748,7 +778,7 @@ async fn the_request_list_pages_and_filters() {
         .store
         .act(
             &services.catalog.snapshot(),
-            &services.calendar,
+            &services.calendar.snapshot(),
             &services.agenda,
             withdrawn,
             &operator,
@@ -809,4 +839,36 @@ async fn the_request_list_pages_and_filters() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("Permohonan nomor"));
+}
+
+/// Issue 18, item 17: "Ambil tugas ini" tells colleagues a task is taken, so it is offered
+/// only where a colleague holds the same position: never to the Head alone in his office,
+/// and to the Pelaksana once a second Pelaksana exists.
+#[tokio::test]
+async fn taking_a_task_is_offered_only_where_the_position_is_shared() {
+    let site = site().await;
+    let case = site.submit().await;
+    let claim = "name=\"aksi\" value=\"claim\"";
+    let pelaksana = site.cookie("pelaksana").await;
+    let page = site.get(&pelaksana, &format!("/permohonan/{case}")).await;
+    assert!(!page.body.contains(claim), "the only Pelaksana");
+
+    testing::seed_staff(
+        &site.test.services,
+        &[("pelaksana.dua".to_owned(), vec!["pelaksana".to_owned()])],
+    )
+    .await;
+    let page = site.get(&pelaksana, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains(claim), "two hold the position now");
+    let second = site.cookie("pelaksana.dua").await;
+    let page = site.get(&second, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains(claim));
+
+    // Registered: the Head, the only one in his position, disposes without a claim button.
+    let reply = site.act("pelaksana", case, &REGISTRATION).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let head = site.cookie("kepala_dinas").await;
+    let page = site.get(&head, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains("name=\"aksi\" value=\"dispose\""));
+    assert!(!page.body.contains(claim), "the only Kepala Dinas");
 }

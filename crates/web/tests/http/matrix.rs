@@ -256,7 +256,7 @@ async fn seed(site: &Site) -> Seeded {
     let draft = match store
         .prepare_maintenance_draft(
             archive,
-            &services.calendar,
+            &services.calendar.snapshot(),
             &policy,
             now + chrono::Duration::days(400),
             pelihara_store::maintenance::DraftOrigin::Manual,

@@ -119,6 +119,7 @@ fn start_of_day(services: &Services, date: NaiveDate) -> Option<DateTime<Utc>> {
     let midnight = date.and_hms_opt(0, 0, 0)?;
     services
         .calendar
+        .snapshot()
         .time_zone
         .from_local_datetime(&midnight)
         .earliest()
@@ -128,7 +129,7 @@ fn start_of_day(services: &Services, date: NaiveDate) -> Option<DateTime<Utc>> {
 /// The day in the office's time zone that `instant` falls on.
 fn local_date(services: &Services, instant: DateTime<Utc>) -> NaiveDate {
     instant
-        .with_timezone(&services.calendar.time_zone)
+        .with_timezone(&services.calendar.snapshot().time_zone)
         .date_naive()
 }
 

@@ -152,7 +152,7 @@ fn this_year(state: &AppState) -> i32 {
     services
         .clock
         .now()
-        .with_timezone(&services.calendar.time_zone)
+        .with_timezone(&services.calendar.snapshot().time_zone)
         .year()
 }
 
@@ -231,7 +231,11 @@ pub(crate) async fn view_admin_holidays_post(
             .add_holiday(&holiday, &admin.0.audit_source(), services.clock.now())
             .await
         {
-            Ok(()) => return Ok(back_to_year(date.year(), "holiday-added")),
+            Ok(()) => {
+                // This node's pages count with the new day at once; others within seconds.
+                services.calendar.refresh(&services.store).await?;
+                return Ok(back_to_year(date.year(), "holiday-added"));
+            }
             Err(error) if error.is_unique_violation() => {
                 errors.field("date", tr.t("admin-error-holiday-taken"));
             }
@@ -270,5 +274,6 @@ pub(crate) async fn view_admin_holiday_remove_post(
     if !removed {
         return Err(WebError::NotFound);
     }
+    services.calendar.refresh(&services.store).await?;
     Ok(back_to_year(date.year(), "holiday-removed"))
 }

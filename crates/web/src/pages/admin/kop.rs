@@ -289,7 +289,7 @@ pub(crate) async fn view_admin_kop_post(
                 if printable(
                     &form,
                     bytes.clone(),
-                    services.calendar.time_zone,
+                    services.calendar.snapshot().time_zone,
                     services.clock.now(),
                 )
                 .await?

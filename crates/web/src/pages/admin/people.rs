@@ -481,7 +481,10 @@ pub(crate) async fn view_admin_ekspor_get(
     } else {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     };
-    let today = services.calendar.local_date(services.clock.now());
+    let today = services
+        .calendar
+        .snapshot()
+        .local_date(services.clock.now());
     let stem = file.split('.').next().unwrap_or("data");
     let disposition = format!(
         "attachment; filename=\"{stem}-{}.{extension}\"",

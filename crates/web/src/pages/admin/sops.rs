@@ -88,7 +88,8 @@ pub(crate) struct NoticeQuery {
 }
 
 fn version_row(tr: Tr, services: &Services, stored: &StoredSop, title: String) -> VersionRow {
-    let when = |instant| format_datetime(tr.lang(), services.calendar.time_zone, instant);
+    let when =
+        |instant| format_datetime(tr.lang(), services.calendar.snapshot().time_zone, instant);
     VersionRow {
         code: stored.code.clone(),
         version: stored.version,

@@ -11,7 +11,7 @@ use pelihara_domain::{
 };
 use pelihara_store::StoreError;
 
-use super::case_page::render_case;
+use super::case_page::{Shown, render_case};
 use super::letter::{check_letter, read_form};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -28,6 +28,7 @@ fn parse_local_datetime(services: &Services, text: &str) -> Option<DateTime<Utc>
     let naive = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()?;
     services
         .calendar
+        .snapshot()
         .time_zone
         .from_local_datetime(&naive)
         .single()
@@ -174,7 +175,7 @@ pub(crate) async fn view_permohonan_aksi_post(
             &user,
             case,
             message,
-            false,
+            Shown::Plain,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -197,7 +198,7 @@ pub(crate) async fn view_permohonan_aksi_post(
                 &user,
                 case,
                 message,
-                false,
+                Shown::Plain,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
@@ -214,7 +215,7 @@ pub(crate) async fn view_permohonan_aksi_post(
             .ok_or(WebError::NotFound)?;
         let context = pelihara_domain::Context {
             sop: &sop,
-            calendar: &services.calendar,
+            calendar: &services.calendar.snapshot(),
             now: services.clock.now(),
         };
         match pelihara_domain::apply(context, &case, &user.actor, expected_task, command.clone()) {
@@ -234,7 +235,7 @@ pub(crate) async fn view_permohonan_aksi_post(
                 .store
                 .act_on(
                     &services.catalog.snapshot(),
-                    &services.calendar,
+                    &services.calendar.snapshot(),
                     &services.agenda,
                     case,
                     &user.actor,
@@ -252,7 +253,9 @@ pub(crate) async fn view_permohonan_aksi_post(
             // acara after acceptance, issued in the background; the action has committed
             // whatever happens to them.
             crate::pages::documents::issue_after_action(&state, &acted, &user.audit_source());
-            Ok(Redirect::to(&format!("/permohonan/{case_id}")).into_response())
+            // The page it lands on says the action was recorded (`role=status`), as the
+            // submission's does: a reload alone told nobody anything.
+            Ok(Redirect::to(&format!("/permohonan/{case_id}?tersimpan=1")).into_response())
         }
         Err(StoreError::Refused(Refusal::NotFound)) => Err(WebError::NotFound),
         Err(StoreError::Refused(refusal)) => {
@@ -268,7 +271,7 @@ pub(crate) async fn view_permohonan_aksi_post(
                 &user,
                 fresh,
                 refusal.message(tr.lang()),
-                false,
+                Shown::Plain,
                 status,
             )
             .await

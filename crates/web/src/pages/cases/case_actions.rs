@@ -71,7 +71,7 @@ pub(super) fn actions_for(
 ) -> Actions {
     let ctx = pelihara_domain::Context {
         sop,
-        calendar: &services.calendar,
+        calendar: &services.calendar.snapshot(),
         now: services.clock.now(),
     };
     // The engine says what this person may do; the page only lays it out.

@@ -115,6 +115,8 @@ struct CasePartial {
     actions: Actions,
     message: String,
     created: bool,
+    /// An action of this person was just recorded (the redirect after it says so).
+    recorded: bool,
     today: String,
     /// `a4` or `f4`: the paper the documents' second link offers, the one the office's
     /// default (the plain link) is not.
@@ -420,13 +422,40 @@ fn step_views(
         .collect()
 }
 
+/// Whether more than one active person holds the position of the task `task_id` of `state`
+/// in their own right (so claiming it tells someone something).
+async fn shared_position(
+    services: &Services,
+    state: &CaseState,
+    task_id: &str,
+) -> Result<bool, WebError> {
+    let Some(task) = state
+        .tasks
+        .iter()
+        .find(|task| task.id.to_string() == task_id)
+    else {
+        return Ok(true);
+    };
+    Ok(services.store.holders_of(&task.position).await?.len() > 1)
+}
+
+/// What the case page confirms above everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shown {
+    Plain,
+    /// The request was just submitted: its receipt.
+    Created,
+    /// An action was just recorded.
+    Recorded,
+}
+
 pub(super) async fn render_case(
     services: &Services,
     shell: Shell,
     user: &CurrentUser,
     state: CaseState,
     message: String,
-    created: bool,
+    shown: Shown,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let tr = shell.tr;
@@ -448,6 +477,12 @@ pub(super) async fn render_case(
         None => None,
     };
     let origin = requester.into_iter().chain(app_name).collect();
+    let mut actions = actions_for(services, &sop, &state, &user.actor);
+    if actions.claim && !shared_position(services, &state, &actions.task_id).await? {
+        // Taking a task tells colleagues it is yours: a position one person holds (the Head,
+        // the Secretary) has nobody to tell, so the button would only puzzle them.
+        actions.claim = false;
+    }
     let intake = sop
         .intake
         .fields
@@ -501,13 +536,14 @@ pub(super) async fn render_case(
             .rev()
             .map(|entry| entry_view(services, tr, entry))
             .collect(),
-        actions: actions_for(services, &sop, &state, &user.actor),
+        actions,
         message,
-        created,
+        created: shown == Shown::Created,
+        recorded: shown == Shown::Recorded,
         today: services
             .clock
             .now()
-            .with_timezone(&services.calendar.time_zone)
+            .with_timezone(&services.calendar.snapshot().time_zone)
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
     };
@@ -522,6 +558,8 @@ pub(super) async fn render_case(
 #[derive(serde::Deserialize)]
 pub(crate) struct CaseQuery {
     baru: Option<String>,
+    /// Set by the redirect after an action was recorded.
+    tersimpan: Option<String>,
 }
 
 pub(crate) async fn view_permohonan_detail_get(
@@ -544,13 +582,20 @@ pub(crate) async fn view_permohonan_detail_get(
             .mark_task_seen(task.id, services.clock.now())
             .await?;
     }
+    let shown = if query.baru.is_some() {
+        Shown::Created
+    } else if query.tersimpan.is_some() {
+        Shown::Recorded
+    } else {
+        Shown::Plain
+    };
     render_case(
         services,
         shell,
         &user,
         case,
         String::new(),
-        query.baru.is_some(),
+        shown,
         StatusCode::OK,
     )
     .await

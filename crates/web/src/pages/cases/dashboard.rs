@@ -165,14 +165,18 @@ pub(crate) async fn view_dasbor_get(
             opd_name: row.opd_name,
             step_no: row.step_no,
             due: row.due_at.map_or_else(String::new, |due| {
-                pelihara_i18n::format_datetime(tr.lang(), services.calendar.time_zone, due)
+                pelihara_i18n::format_datetime(
+                    tr.lang(),
+                    services.calendar.snapshot().time_zone,
+                    due,
+                )
             }),
         })
         .collect();
     let months = chart_months(&ctx.period);
     let mut month_rows = Vec::new();
     for month in &months {
-        let (from, until) = month.bounds(&services.calendar);
+        let (from, until) = month.bounds(&services.calendar.snapshot());
         let filter = ReportFilter {
             from,
             until,

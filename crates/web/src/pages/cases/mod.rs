@@ -24,13 +24,13 @@ use crate::lang::Tr;
 use crate::state::Services;
 
 fn when(services: &Services, lang: Lang, instant: DateTime<Utc>) -> String {
-    format_datetime(lang, services.calendar.time_zone, instant)
+    format_datetime(lang, services.calendar.snapshot().time_zone, instant)
 }
 
 /// The SLA badge of a task: its CSS modifier and its label.
 fn badge(services: &Services, sop: &SopDefinition, tr: Tr, task: &Task) -> (String, String) {
     let state = sla::state(
-        &services.calendar,
+        &services.calendar.snapshot(),
         task,
         services.clock.now(),
         sop.settings.due_soon_percent,

@@ -448,7 +448,7 @@ pub(crate) async fn view_permohonan_baru_post(
     if let Some(letter) = &letter {
         let context = pelihara_domain::Context {
             sop: &sop,
-            calendar: &services.calendar,
+            calendar: &services.calendar.snapshot(),
             now,
         };
         if let Err(refusal) = pelihara_domain::submit(context, &user.actor, input.clone()) {
@@ -461,7 +461,7 @@ pub(crate) async fn view_permohonan_baru_post(
         .store
         .submit_request(
             &sop,
-            &services.calendar,
+            &services.calendar.snapshot(),
             &user.actor,
             input,
             with,

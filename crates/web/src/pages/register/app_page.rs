@@ -128,7 +128,9 @@ pub(crate) async fn view_aplikasi_detail_get(
     let history = services.store.maintenance_history(app.id).await?;
     let history_years: Vec<i32> = history
         .iter()
-        .map(|case| chrono::Datelike::year(&services.calendar.local_date(case.submitted_at)))
+        .map(|case| {
+            chrono::Datelike::year(&services.calendar.snapshot().local_date(case.submitted_at))
+        })
         .collect();
     let history = history
         .into_iter()
@@ -138,10 +140,13 @@ pub(crate) async fn view_aplikasi_detail_get(
             subject: case.subject,
             status_code: case.status.code().to_owned(),
             status_label: tr.t(&format!("status-{}", case.status.code())),
-            submitted: format_date(lang, services.calendar.local_date(case.submitted_at)),
+            submitted: format_date(
+                lang,
+                services.calendar.snapshot().local_date(case.submitted_at),
+            ),
             closed: case
                 .closed_at
-                .map(|at| format_date(lang, services.calendar.local_date(at)))
+                .map(|at| format_date(lang, services.calendar.snapshot().local_date(at)))
                 .unwrap_or_default(),
             verdict: case
                 .verdict
@@ -197,7 +202,7 @@ pub(crate) async fn view_aplikasi_detail_get(
             tls_issuer: check.tls_issuer.unwrap_or_default(),
             tls_expires: check
                 .tls_expires_at
-                .map(|at| format_date(lang, services.calendar.local_date(at)))
+                .map(|at| format_date(lang, services.calendar.snapshot().local_date(at)))
                 .unwrap_or_default(),
             error: check
                 .error
@@ -249,7 +254,10 @@ pub(crate) async fn view_aplikasi_detail_get(
         ),
         fact(
             "register-field-registered",
-            &format_date(lang, services.calendar.local_date(app.created_at)),
+            &format_date(
+                lang,
+                services.calendar.snapshot().local_date(app.created_at),
+            ),
         ),
     ];
     let status = row.status();
@@ -300,7 +308,10 @@ pub(crate) async fn view_aplikasi_detail_get(
             tr.t1(
                 "register-draft-waiting",
                 "date",
-                format_date(lang, services.calendar.local_date(draft.created_at)),
+                format_date(
+                    lang,
+                    services.calendar.snapshot().local_date(draft.created_at),
+                ),
             )
         }),
         may_prepare: open_draft.is_none()

@@ -38,12 +38,15 @@ pub(crate) async fn view_aplikasi_ekspor_get(
             fields: fields_of(&row.app),
             last_maintained: row
                 .last_maintained_at
-                .map(|at| services.calendar.local_date(at)),
+                .map(|at| services.calendar.snapshot().local_date(at)),
             due: due.map(|d| d.due),
             due_state: due.map(|d| d.state),
         })
         .collect();
-    let today = services.calendar.local_date(services.clock.now());
+    let today = services
+        .calendar
+        .snapshot()
+        .local_date(services.clock.now());
     let (bytes, media_type, extension) = match query.format.as_str() {
         "xlsx" => (
             sheet::export_xlsx(&export).map_err(WebError::internal)?,

@@ -227,7 +227,7 @@ pub(crate) async fn view_aplikasi_get(
                 status_label: tr.t(status.message_key()),
                 last_maintained: row
                     .last_maintained_at
-                    .map(|at| format_date(lang, services.calendar.local_date(at)))
+                    .map(|at| format_date(lang, services.calendar.snapshot().local_date(at)))
                     .unwrap_or_else(|| tr.t("register-never-maintained")),
                 due: due.map(|d| format_date(lang, d.due)).unwrap_or_default(),
                 due_css: due_badge(tr, due, row.open_cases).0,

@@ -39,7 +39,7 @@ pub(crate) async fn view_aplikasi_draf_post(
         .store
         .prepare_maintenance_draft(
             app,
-            &services.calendar,
+            &services.calendar.snapshot(),
             &policy,
             services.clock.now(),
             DraftOrigin::Manual,
@@ -139,7 +139,7 @@ fn draft_row(services: &Services, tr: Tr, actor: &Actor, draft: MaintenanceDraft
                     "date",
                     pelihara_i18n::arg(format_date(
                         tr.lang(),
-                        services.calendar.local_date(draft.created_at),
+                        services.calendar.snapshot().local_date(draft.created_at),
                     )),
                 ),
                 ("who", pelihara_i18n::arg(who)),

@@ -24,21 +24,21 @@ use crate::testing::{
     TEST_HOST, TEST_PASSWORD, TestServices, router, seed_people, services_with_clock, sign_in,
 };
 
-struct Reply {
-    status: StatusCode,
-    location: String,
-    body: String,
-    bytes: Vec<u8>,
+pub(super) struct Reply {
+    pub(super) status: StatusCode,
+    pub(super) location: String,
+    pub(super) body: String,
+    pub(super) bytes: Vec<u8>,
 }
 
-struct World {
-    test: TestServices,
-    router: Router,
-    now: Arc<Mutex<DateTime<Utc>>>,
-    opd: OpdId,
+pub(super) struct World {
+    pub(super) test: TestServices,
+    pub(super) router: Router,
+    pub(super) now: Arc<Mutex<DateTime<Utc>>>,
+    pub(super) opd: OpdId,
 }
 
-fn wib(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+pub(super) fn wib(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     FixedOffset::east_opt(7 * 3600)
         .unwrap()
         .with_ymd_and_hms(y, m, d, h, 0, 0)
@@ -47,9 +47,9 @@ fn wib(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-const LETTER: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+pub(super) const LETTER: &[u8] = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
-async fn world() -> World {
+pub(super) async fn world() -> World {
     let now = Arc::new(Mutex::new(wib(2026, 11, 2, 9)));
     let clock_now = Arc::clone(&now);
     let test = services_with_clock(Clock::from_fn(move || *clock_now.lock().unwrap())).await;
@@ -76,15 +76,15 @@ fn encode(value: &str) -> String {
 }
 
 impl World {
-    fn services(&self) -> &Services {
+    pub(super) fn services(&self) -> &Services {
         &self.test.services
     }
 
-    fn set_now(&self, at: DateTime<Utc>) {
+    pub(super) fn set_now(&self, at: DateTime<Utc>) {
         *self.now.lock().unwrap() = at;
     }
 
-    async fn add(&self, opd: OpdId, name: &str) -> AppId {
+    pub(super) async fn add(&self, opd: OpdId, name: &str) -> AppId {
         let fields = AppFields {
             name: name.into(),
             url: format!("https://{}.demakkab.go.id", name.to_lowercase()),
@@ -99,7 +99,7 @@ impl World {
             .unwrap()
     }
 
-    async fn send(&self, request: Request<Body>) -> Reply {
+    pub(super) async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let location = response
@@ -119,7 +119,7 @@ impl World {
         }
     }
 
-    async fn get(&self, cookie: &str, uri: &str) -> Reply {
+    pub(super) async fn get(&self, cookie: &str, uri: &str) -> Reply {
         self.send(
             Request::builder()
                 .uri(uri)
@@ -131,7 +131,13 @@ impl World {
         .await
     }
 
-    async fn post(&self, cookie: &str, uri: &str, content_type: &str, body: Vec<u8>) -> Reply {
+    pub(super) async fn post(
+        &self,
+        cookie: &str,
+        uri: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
         self.send(
             Request::builder()
                 .method(Method::POST)
@@ -147,7 +153,7 @@ impl World {
         .await
     }
 
-    async fn post_form(&self, cookie: &str, uri: &str, pairs: &[(&str, &str)]) -> Reply {
+    pub(super) async fn post_form(&self, cookie: &str, uri: &str, pairs: &[(&str, &str)]) -> Reply {
         let body = pairs
             .iter()
             .map(|(name, value)| format!("{name}={}", encode(value)))
@@ -163,7 +169,7 @@ impl World {
     }
 
     /// The new-request form, with the letter when `letter` is set.
-    async fn submit_request(
+    pub(super) async fn submit_request(
         &self,
         cookie: &str,
         pairs: &[(&str, &str)],
@@ -200,7 +206,7 @@ impl World {
         .await
     }
 
-    async fn sign_in(&self, username: &str) -> String {
+    pub(super) async fn sign_in(&self, username: &str) -> String {
         sign_in(&self.router, username, TEST_PASSWORD).await
     }
 }
@@ -588,261 +594,4 @@ async fn the_admin_sets_the_policy_and_the_allow_list_and_bad_input_changes_noth
         .await;
     assert!(page.body.contains("Daftar jaringan intranet disimpan."));
     assert!(page.body.contains("10.20.0.0/16\n192.168.5.10</textarea>"));
-}
-
-/// Walks one request for `app` through the whole SOP at the given moments (each step one
-/// moment later), through the store as the pages would.
-async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
-    use pelihara_domain::*;
-    let services = w.services();
-    let store = &services.store;
-    let people = store.list_users().await.unwrap();
-    let actor = async |username: &str| {
-        let id = people
-            .iter()
-            .find(|stored| stored.user.username == username)
-            .unwrap()
-            .user
-            .id;
-        store.actor(id).await.unwrap().unwrap()
-    };
-    let operator = actor("op.dinkes").await;
-    let sop = services
-        .catalog
-        .snapshot()
-        .current("pemeliharaan-aplikasi-website")
-        .unwrap();
-    let sha256 = services.blobs.put(LETTER).await.unwrap();
-    let case = store
-        .submit_case(
-            &sop,
-            &services.calendar,
-            &operator,
-            SubmitInput {
-                opd_id: Some(w.opd),
-                app_id: Some(app),
-                subject: "Pemeliharaan SIMPUS".into(),
-                description: "Laporan gagal diunduh".into(),
-                letter: Some(DocumentRef {
-                    sha256,
-                    file_name: "surat.pdf".into(),
-                    size: LETTER.len() as u64,
-                    media_type: "application/pdf".into(),
-                }),
-                intake: Default::default(),
-                tracking_code: new_tracking_code(),
-            },
-            moments[0],
-            &AuditSource::cli("test"),
-        )
-        .await
-        .unwrap()
-        .case
-        .id;
-    let steps: Vec<(&str, Command)> = vec![
-        (
-            "pelaksana",
-            Command::Register(RegisterInput {
-                classification: "000.5.2.3".into(),
-                urgency: Urgency::Biasa,
-                confidentiality: Confidentiality::Biasa,
-                letter_number: "440/12/2027".into(),
-                letter_date: chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
-            }),
-        ),
-        ("kepala_dinas", dispose()),
-        ("sekretaris", dispose()),
-        ("kabid_aptika", dispose()),
-        (
-            "subkoor_spa",
-            Command::Analyse {
-                findings: "Versi PHP usang".into(),
-                verdict: Verdict::Maintainable,
-                recommendation: String::new(),
-            },
-        ),
-        (
-            "pelaksana",
-            Command::Maintain {
-                work_log: "Pembaruan".into(),
-                result: "PHP 8.3 dan perbaikan unduhan".into(),
-                version: "2.1".into(),
-            },
-        ),
-        (
-            "pelaksana",
-            Command::Host(HostingRecord {
-                server: "srv-02".into(),
-                domain: "simpus.demakkab.go.id".into(),
-                network_officer: "Joko".into(),
-                deployed: true,
-                ..HostingRecord::default()
-            }),
-        ),
-        (
-            "subkoor_spa",
-            Command::Present {
-                held_at: moments[8],
-                place: "Ruang rapat".into(),
-                attendees: "Dinkes".into(),
-                summary: "Dipaparkan".into(),
-            },
-        ),
-        (
-            "op.dinkes",
-            Command::Accept {
-                note: "Diterima".into(),
-            },
-        ),
-    ];
-    for (index, (who, command)) in steps.into_iter().enumerate() {
-        let person = actor(who).await;
-        store
-            .act(
-                &services.catalog.snapshot(),
-                &services.calendar,
-                &services.agenda,
-                case,
-                &person,
-                None,
-                command,
-                moments[index + 1],
-                &AuditSource::cli("test"),
-            )
-            .await
-            .unwrap();
-    }
-}
-
-fn dispose() -> pelihara_domain::Command {
-    pelihara_domain::Command::Dispose {
-        instructions: vec!["Tindak lanjuti".into()],
-        note: "Mohon segera".into(),
-    }
-}
-
-#[tokio::test]
-async fn the_yearly_record_lists_each_case_with_step_times_against_the_standard() {
-    let w = world().await;
-    let app = w.add(w.opd, "SIMPUS").await;
-    // Monday 1 March 2027 from 08.00 WIB: registration after 2 working hours (standard:
-    // minutes, so beyond it), maintenance on the 5th.
-    let moments = [
-        wib(2027, 3, 1, 8),
-        wib(2027, 3, 1, 10),
-        wib(2027, 3, 1, 11),
-        wib(2027, 3, 1, 12),
-        wib(2027, 3, 1, 13),
-        wib(2027, 3, 2, 9),
-        wib(2027, 3, 5, 9),
-        wib(2027, 3, 5, 10),
-        wib(2027, 3, 8, 9),
-        wib(2027, 3, 8, 11),
-    ];
-    maintained(&w, app, &moments).await;
-    w.set_now(wib(2027, 3, 9, 9));
-    let operator = w.sign_in("op.dinkes").await;
-    let other = w.sign_in("op.disdik").await;
-    let page = w
-        .get(&operator, &format!("/aplikasi/{app}/pemeliharaan/2027"))
-        .await;
-    assert_eq!(page.status, StatusCode::OK);
-    for text in [
-        "Data Pemeliharaan 2027",
-        "Pemeliharaan SIMPUS",
-        "Dapat dipelihara",
-        "PHP 8.3 dan perbaikan unduhan",
-        "srv-02 · simpus.demakkab.go.id",
-        "Staf pelaksana",
-        "2 jam 0 menit",
-        "melebihi",
-        "sesuai",
-    ] {
-        assert!(page.body.contains(text), "{text} missing: {}", page.body);
-    }
-    let app_page = w.get(&operator, &format!("/aplikasi/{app}")).await;
-    assert!(
-        app_page
-            .body
-            .contains(&format!("/aplikasi/{app}/pemeliharaan/2027"))
-    );
-    let empty = w
-        .get(&operator, &format!("/aplikasi/{app}/pemeliharaan/2026"))
-        .await;
-    assert!(
-        empty
-            .body
-            .contains("Tidak ada permohonan pemeliharaan pada tahun 2026.")
-    );
-    let hidden = w
-        .get(&other, &format!("/aplikasi/{app}/pemeliharaan/2027"))
-        .await;
-    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
-
-    let csv = w
-        .get(
-            &operator,
-            &format!("/aplikasi/{app}/pemeliharaan/2027?format=csv"),
-        )
-        .await;
-    assert_eq!(csv.status, StatusCode::OK);
-    assert!(csv.body.contains("Kode pelacakan"));
-    // Step 2 (registration, 5 working minutes) took two working hours; step 7 (30 working
-    // days) three days.
-    assert!(
-        csv.body
-            .contains("2 jam 0 menit / 5 menit kerja (melebihi)"),
-        "{}",
-        csv.body
-    );
-    assert!(csv.body.contains("3,0 hari / 30 hari kerja (sesuai)"));
-    assert_eq!(
-        csv.body.lines().count(),
-        1 + 10,
-        "a header and one line per step (step 1 to 9, step 9 twice: present and decide)"
-    );
-    let xlsx = w
-        .send(
-            Request::builder()
-                .uri(format!("/aplikasi/{app}/pemeliharaan/2027?format=xlsx"))
-                .header(header::HOST, TEST_HOST)
-                .header(header::COOKIE, &operator)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(xlsx.status, StatusCode::OK);
-    assert!(xlsx.bytes.starts_with(b"PK"), "a zip container");
-
-    // The printable record: its text read back with pdftotext.
-    let pdf = w
-        .get(
-            &operator,
-            &format!("/aplikasi/{app}/pemeliharaan/2027?format=pdf"),
-        )
-        .await;
-    assert_eq!(pdf.status, StatusCode::OK);
-    assert!(pdf.bytes.starts_with(b"%PDF-"));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("record.pdf");
-    std::fs::write(&path, &pdf.bytes).unwrap();
-    let output = std::process::Command::new("pdftotext")
-        .args(["-layout", path.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext");
-    let text = String::from_utf8(output.stdout).unwrap();
-    for expected in [
-        "DATA PEMELIHARAAN APLIKASI/WEBSITE 2027",
-        "SIMPUS",
-        "Dinas Kesehatan",
-        "Pemeliharaan SIMPUS",
-        "PHP 8.3 dan perbaikan unduhan",
-        "srv-02 · simpus.demakkab.go.id",
-        "2 jam 0 menit",
-        "5 menit kerja",
-        "melebihi",
-        "Operator Dinkes",
-    ] {
-        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
-    }
 }

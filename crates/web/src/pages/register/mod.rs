@@ -18,6 +18,8 @@ pub(crate) mod record;
 #[cfg(test)]
 mod maintenance_tests;
 #[cfg(test)]
+mod record_tests;
+#[cfg(test)]
 mod tests;
 
 use chrono::{DateTime, Utc};
@@ -80,7 +82,7 @@ pub(crate) fn due_of(
     row: &RegisterRow,
 ) -> Option<MaintenanceDue> {
     maintenance_due(
-        &services.calendar,
+        &services.calendar.snapshot(),
         row.status(),
         row.app.created_at,
         row.last_maintained_at,
@@ -91,7 +93,7 @@ pub(crate) fn due_of(
 }
 
 fn when(services: &Services, lang: Lang, instant: DateTime<Utc>) -> String {
-    format_datetime(lang, services.calendar.time_zone, instant)
+    format_datetime(lang, services.calendar.snapshot().time_zone, instant)
 }
 
 /// The CSS modifier of a due badge (the SLA badge colours).

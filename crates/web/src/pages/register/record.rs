@@ -86,7 +86,13 @@ pub(crate) async fn record_cases(
     let mut out = Vec::new();
     // Oldest first: a record reads in the order things happened.
     for case in history.into_iter().rev() {
-        if services.calendar.local_date(case.submitted_at).year() != year {
+        if services
+            .calendar
+            .snapshot()
+            .local_date(case.submitted_at)
+            .year()
+            != year
+        {
             continue;
         }
         let Some(state) = services.store.case_state(case.case_id).await? else {
@@ -171,8 +177,10 @@ pub(crate) async fn record_cases(
                 .map(|agenda| agenda.number.clone())
                 .unwrap_or_default(),
             subject: case.subject,
-            submitted: Some(services.calendar.local_date(case.submitted_at)),
-            closed: case.closed_at.map(|at| services.calendar.local_date(at)),
+            submitted: Some(services.calendar.snapshot().local_date(case.submitted_at)),
+            closed: case
+                .closed_at
+                .map(|at| services.calendar.snapshot().local_date(at)),
             status: tr.t(&format!("status-{}", case.status.code())),
             verdict: case
                 .verdict
@@ -310,7 +318,7 @@ async fn record_pdf(
                 "{} · {}",
                 pelihara_i18n::format_datetime(
                     lang,
-                    services.calendar.time_zone,
+                    services.calendar.snapshot().time_zone,
                     services.clock.now()
                 ),
                 user.actor.user.full_name
@@ -322,7 +330,7 @@ async fn record_pdf(
     let setting = Setting {
         letterhead: kop.letterhead(services).await?,
         lang,
-        time_zone: services.calendar.time_zone,
+        time_zone: services.calendar.snapshot().time_zone,
         paper: kop.paper(),
     };
     crate::pages::documents::off_runtime(move || {

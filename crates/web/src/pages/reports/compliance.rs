@@ -252,7 +252,10 @@ async fn case_rows(
 ) -> Result<(Vec<CaseRowView>, u64), WebError> {
     let cases = services
         .store
-        .case_compliance(&ctx.filter, office_day_seconds(&services.calendar))
+        .case_compliance(
+            &ctx.filter,
+            office_day_seconds(&services.calendar.snapshot()),
+        )
         .await?;
     let mut views = Vec::new();
     for row in &cases {

@@ -91,7 +91,7 @@ pub(crate) async fn view_laporan_pemeliharaan_get(
     let since = until
         .checked_sub_months(Months::new(WINDOW_MONTHS))
         .unwrap_or(until);
-    let tz = services.calendar.time_zone;
+    let tz = services.calendar.snapshot().time_zone;
     let opd = ctx.filter.opd;
     let rows = services
         .store

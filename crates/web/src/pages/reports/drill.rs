@@ -170,7 +170,11 @@ pub(crate) async fn view_laporan_mutu_baku_tugas_get(
             },
             when: moment
                 .map(|at| {
-                    pelihara_i18n::format_datetime(tr.lang(), services.calendar.time_zone, at)
+                    pelihara_i18n::format_datetime(
+                        tr.lang(),
+                        services.calendar.snapshot().time_zone,
+                        at,
+                    )
                 })
                 .unwrap_or_default(),
             actual: amount(tr, row.standard_unit.as_deref(), row.actual_micros),
@@ -233,12 +237,13 @@ pub(crate) async fn view_laporan_mutu_baku_permohonan_get(
             .map_err(|_| WebError::NotFound)?,
         outcome,
     };
+    let calendar = services.calendar.snapshot();
     let page = services
         .store
         .compliance_cases(
             &ctx.filter,
             &figure,
-            office_day_seconds(&services.calendar),
+            office_day_seconds(&calendar),
             DrillCursor::parse(&query.setelah),
             DRILL_PAGE,
         )
@@ -261,11 +266,7 @@ pub(crate) async fn view_laporan_mutu_baku_permohonan_get(
             opd_name: row.opd_name.clone(),
             step: String::new(),
             person: String::new(),
-            when: pelihara_i18n::format_datetime(
-                tr.lang(),
-                services.calendar.time_zone,
-                row.closed_at,
-            ),
+            when: pelihara_i18n::format_datetime(tr.lang(), calendar.time_zone, row.closed_at),
             actual: hours(tr, Some(row.actual_seconds)),
             standard: hours(tr, Some(row.standard_seconds)),
             overdue: false,

@@ -168,7 +168,7 @@ pub(crate) async fn report_context(
 ) -> Result<ReportContext, WebError> {
     let scope = report_scope(actor).ok_or(WebError::NotFound)?;
     let now = services.clock.now();
-    let today = services.calendar.local_date(now);
+    let today = services.calendar.snapshot().local_date(now);
     let bounded = |text: &str| text.chars().take(MAX_FIELD).collect::<String>();
     let period = Period::parse(
         &bounded(&query.periode),
@@ -193,7 +193,7 @@ pub(crate) async fn report_context(
             OpdId::parse(&bounded(&query.opd)).filter(|id| opds.iter().any(|opd| opd.id == *id))
         }
     };
-    let (from, until) = period.bounds(&services.calendar);
+    let (from, until) = period.bounds(&services.calendar.snapshot());
     let filter = ReportFilter {
         from,
         until,
@@ -383,7 +383,7 @@ pub(crate) async fn tables_pdf(
                 "{} · {}",
                 pelihara_i18n::format_datetime(
                     lang,
-                    services.calendar.time_zone,
+                    services.calendar.snapshot().time_zone,
                     services.clock.now()
                 ),
                 actor.user.full_name
@@ -395,7 +395,7 @@ pub(crate) async fn tables_pdf(
     let setting = pelihara_docs::Setting {
         letterhead: kop.letterhead(services).await?,
         lang,
-        time_zone: services.calendar.time_zone,
+        time_zone: services.calendar.snapshot().time_zone,
         paper: kop.paper(),
     };
     crate::pages::documents::off_runtime(move || pelihara_docs::render_report(&doc, &setting))

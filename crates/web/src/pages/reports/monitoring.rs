@@ -213,7 +213,7 @@ async fn propose_rows(
     threshold_percent: u32,
 ) -> Result<Vec<MonitoringRow>, WebError> {
     let period = half.period().ok_or(WebError::NotFound)?;
-    let (from, until) = period.bounds(&services.calendar);
+    let (from, until) = period.bounds(&services.calendar.snapshot());
     let filter = ReportFilter {
         from,
         until,
@@ -358,7 +358,10 @@ fn choose(
     semester: &str,
 ) -> Result<Option<(Arc<SopDefinition>, HalfYear)>, WebError> {
     let catalog = services.catalog.snapshot();
-    let today = services.calendar.local_date(services.clock.now());
+    let today = services
+        .calendar
+        .snapshot()
+        .local_date(services.clock.now());
     let half = if semester.trim().is_empty() {
         HalfYear::of(today).previous()
     } else {
@@ -433,7 +436,11 @@ fn signed_text(services: &Services, tr: Tr, form: &MonitoringForm) -> String {
             ("name", arg(&form.assessor_name)),
             (
                 "at",
-                arg(format_datetime(tr.lang(), services.calendar.time_zone, at)),
+                arg(format_datetime(
+                    tr.lang(),
+                    services.calendar.snapshot().time_zone,
+                    at,
+                )),
             ),
         ],
     )
@@ -537,7 +544,10 @@ async fn render(
                 selected: choice.header.code == sop.header.code,
             })
             .collect();
-        let today = services.calendar.local_date(services.clock.now());
+        let today = services
+            .calendar
+            .snapshot()
+            .local_date(services.clock.now());
         let mut offered = HalfYear::of(today);
         let mut halves = Vec::new();
         for _ in 0..HALF_YEARS_OFFERED {
@@ -641,7 +651,7 @@ async fn render(
                             "at",
                             arg(format_datetime(
                                 tr.lang(),
-                                services.calendar.time_zone,
+                                services.calendar.snapshot().time_zone,
                                 form.updated_at,
                             )),
                         ),
@@ -1039,7 +1049,7 @@ fn printed(
     };
     let when = form.signed_at.unwrap_or(form.updated_at);
     let local = when
-        .with_timezone(&services.calendar.time_zone)
+        .with_timezone(&services.calendar.snapshot().time_zone)
         .date_naive();
     let place_date = if place.trim().is_empty() {
         format_date(lang, local)
@@ -1177,7 +1187,7 @@ async fn issued_pdf(
     let setting = Setting {
         letterhead: kop.letterhead(services).await?,
         lang: tr.lang(),
-        time_zone: services.calendar.time_zone,
+        time_zone: services.calendar.snapshot().time_zone,
         paper,
     };
     let rendered = off_runtime(move || {

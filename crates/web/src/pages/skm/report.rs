@@ -206,7 +206,7 @@ async fn view(
     query: &PeriodQuery,
 ) -> Result<(Period, ReportView), WebError> {
     let services = app.services();
-    let tz = services.calendar.time_zone;
+    let tz = services.calendar.snapshot().time_zone;
     let today = services.clock.now().with_timezone(&tz).date_naive();
     let period =
         Period::parse(query, today).ok_or_else(|| WebError::bad_request("skm-error-period"))?;
@@ -560,7 +560,7 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
         "pdf" => {
             let services = app.services();
             let kop = Kop::load(services).await?;
-            let tz = services.calendar.time_zone;
+            let tz = services.calendar.snapshot().time_zone;
             let printed = tr.t1(
                 "skm-printed",
                 "date",

@@ -110,7 +110,7 @@ fn partial(
     access: &Access,
     invitation: Option<&SkmInvitation>,
 ) -> SurveyPartial {
-    let tz = app.services().calendar.time_zone;
+    let tz = app.services().calendar.snapshot().time_zone;
     let (intro, expires) = match invitation {
         Some(invitation) => (
             tr.t2(
@@ -387,7 +387,7 @@ pub(crate) async fn view_survei_get(
     };
     let services = app.services();
     let tr = shell.tr;
-    let tz = services.calendar.time_zone;
+    let tz = services.calendar.snapshot().time_zone;
     let now = services.clock.now();
     let rows = services
         .store
