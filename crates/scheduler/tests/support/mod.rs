@@ -244,26 +244,14 @@ impl Bench {
     }
 
     pub async fn register(&self, case: CaseId, now: DateTime<Utc>) -> CaseState {
-        self.store
-            .act(
-                &self.catalog.snapshot(),
-                &self.calendar,
-                &AgendaFormat::default(),
-                case,
-                &self.pelaksana,
-                None,
-                Command::Register(RegisterInput {
-                    classification: "000.5.2.3".into(),
-                    urgency: Urgency::Biasa,
-                    confidentiality: Confidentiality::Biasa,
-                    letter_number: "440/123/2026".into(),
-                    letter_date: NaiveDate::from_ymd_opt(2026, 10, 30).unwrap(),
-                }),
-                now,
-                &self.source(&self.pelaksana),
-            )
-            .await
-            .unwrap()
+        let register = Command::Register(RegisterInput {
+            classification: "000.5.2.3".into(),
+            urgency: Urgency::Biasa,
+            confidentiality: Confidentiality::Biasa,
+            letter_number: "440/123/2026".into(),
+            letter_date: NaiveDate::from_ymd_opt(2026, 10, 30).unwrap(),
+        });
+        self.act(case, &self.pelaksana, register, now).await
     }
 
     /// One action on a case by `actor` at `now`.
