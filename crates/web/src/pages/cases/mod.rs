@@ -9,6 +9,7 @@ pub(crate) mod action;
 pub(crate) mod case_actions;
 pub(crate) mod case_page;
 pub(crate) mod dashboard;
+pub(crate) mod entries;
 pub(crate) mod inbox;
 pub(crate) mod letter;
 pub(crate) mod list;
