@@ -31,7 +31,15 @@ function argument(name) {
 const moduleDir = argument('--module-dir');
 const portFile = argument('--port-file');
 const require = createRequire(join(moduleDir, 'package.json'));
-const { default: Provider } = await import(pathToFileURL(require.resolve('oidc-provider')).href);
+const { default: Provider, interactionPolicy } = await import(
+  pathToFileURL(require.resolve('oidc-provider')).href
+);
+
+// The package asks every native client for consent (a native app's redirect can be claimed by
+// another app); the office's own client is a web server on loopback here, so that check goes,
+// as a real office's provider shows no consent page for its own applications.
+const policy = interactionPolicy.base();
+policy.get('consent').checks.remove('native_client_prompt');
 
 export const CLIENT_ID = 'pelihara-test';
 export const CLIENT_SECRET = 'pelihara-test-secret';
@@ -75,6 +83,7 @@ const configuration = {
     },
   ],
   pkce: { required: () => true },
+  interactions: { policy },
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],

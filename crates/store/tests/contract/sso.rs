@@ -52,10 +52,10 @@ async fn a_claim_names_an_account_or_none(h: Harness) {
         .await
         .unwrap();
     // Two accounts share an email: it names neither.
-    for username in ["budi", "budi2"] {
+    for username in ["pegawai-a", "pegawai-b"] {
         h.store
             .create_user(
-                new_user(username, &format!("1990{username}"), "budi@example.go.id"),
+                new_user(username, &format!("nip-{username}"), "budi@example.go.id"),
                 &system,
                 now,
             )
@@ -95,7 +95,11 @@ async fn a_claim_names_an_account_or_none(h: Harness) {
     assert!(ids(SsoClaim::Nip, "").await.is_empty());
     assert!(ids(SsoClaim::Username, "sistem-lain").await.is_empty());
     // The NIP of one is not the username of another.
-    assert!(ids(SsoClaim::Username, "198703122010012001").await.is_empty());
+    assert!(
+        ids(SsoClaim::Username, "198703122010012001")
+            .await
+            .is_empty()
+    );
 }
 
 contract!(
