@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Test environment: installs the system packages the tests use and starts the services they
-# talk to (a private PostgreSQL 15 cluster and an SMTP sink), both on loopback only.
+# talk to (a private PostgreSQL 15 cluster, an SMTP sink and an OpenID Connect provider), all
+# on loopback only.
 # It must never touch a PostgreSQL cluster or process it did not start itself.
 #
 # Usage: scripts/test-env.sh start|stop|status|env
@@ -24,6 +25,10 @@
 #                                     own virtualenv under $PELIHARA_TEST_TOOLS_DIR)
 #   PELIHARA_TEST_AXE                 axe.min.js of axe-core (pinned version, installed with npm
 #                                     under $PELIHARA_TEST_TOOLS_DIR), injected by the browser tests
+#   PELIHARA_TEST_OIDC_ISSUER         a real OpenID Connect provider (npm `oidc-provider`, pinned,
+#                                     under $PELIHARA_TEST_TOOLS_DIR; scripts/oidc-provider.mjs)
+#   PELIHARA_TEST_OIDC_CLIENT_ID/_SECRET  its client for Pelihara (redirect URI
+#                                     http://127.0.0.1:<any port>/masuk/sso/kembali, PKCE)
 #
 # Knobs: PELIHARA_TEST_ENV_DIR (state folder, default <repo>/target/test-env),
 #        PELIHARA_PG_BIN (default /usr/lib/postgresql/15/bin),
@@ -81,8 +86,9 @@ aiosmtpd_python() {
 install_packages() {
     # make and gcc build the C the workspace links (SQLite, jemalloc).
     local wanted=(make gcc chromium chromium-driver poppler-utils qpdf fonts-dejavu-core)
-    # npm installs axe-core (install_axe); a machine with its own node keeps it.
-    command -v npm >/dev/null || wanted+=(npm)
+    # Node.js runs the OpenID Connect provider and npm installs it and axe-core; a machine
+    # may have them from elsewhere.
+    command -v node >/dev/null && command -v npm >/dev/null || wanted+=(nodejs npm)
     [[ -x $PG_BIN/initdb ]] || wanted+=(postgresql-15)
     aiosmtpd_python >/dev/null || wanted+=(python3-aiosmtpd)
 
@@ -155,6 +161,31 @@ install_axe() {
     grep -q "axe v$AXE_VERSION" "$AXE_SCRIPT" || die "axe-core $AXE_VERSION has no $AXE_SCRIPT"
 }
 
+# The OpenID Connect provider the single sign-on tests sign in through (crates/e2e/tests/sso.rs),
+# pinned, in a folder of its own beside schemathesis: installed once, then only checked.
+OIDC_PROVIDER_VERSION=9.13.3
+OIDC_PROVIDER_DIR=$TOOLS_DIR/oidc-provider-$OIDC_PROVIDER_VERSION
+OIDC_CLIENT_ID=pelihara-test
+OIDC_CLIENT_SECRET=pelihara-test-secret # Test-only, public: scripts/oidc-provider.mjs.
+
+install_oidc_provider() {
+    local installed=$OIDC_PROVIDER_DIR/node_modules/oidc-provider/package.json
+    if [[ -f $installed ]] && grep -q "\"version\": \"$OIDC_PROVIDER_VERSION\"" "$installed"; then
+        return 0
+    fi
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+    [[ $major -ge 20 ]] || die "oidc-provider $OIDC_PROVIDER_VERSION needs Node.js 20 or later (found $major)"
+    log "installing oidc-provider $OIDC_PROVIDER_VERSION into $OIDC_PROVIDER_DIR"
+    rm -rf "$OIDC_PROVIDER_DIR"
+    mkdir -p "$OIDC_PROVIDER_DIR"
+    printf '{ "private": true }\n' >"$OIDC_PROVIDER_DIR/package.json"
+    (cd "$OIDC_PROVIDER_DIR" && npm install --no-audit --no-fund --omit=dev --save-exact \
+        "oidc-provider@$OIDC_PROVIDER_VERSION" >&2) ||
+        die "cannot install oidc-provider $OIDC_PROVIDER_VERSION"
+    [[ -f $installed ]] || die "oidc-provider is not where it was installed"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Services
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +211,7 @@ pg_owner() {
 }
 
 read_state() {
-    PG_ROOT='' PG_PORT='' SMTP_PID=''
+    PG_ROOT='' PG_PORT='' SMTP_PID='' OIDC_PID=''
     if [[ -f $STATE_FILE ]]; then
         # shellcheck source=/dev/null
         source "$STATE_FILE"
@@ -195,6 +226,26 @@ postgres_running() {
 smtp_running() {
     [[ -n $SMTP_PID ]] && kill -0 "$SMTP_PID" 2>/dev/null &&
         grep -q smtp-sink "/proc/$SMTP_PID/cmdline" 2>/dev/null
+}
+
+oidc_running() {
+    [[ -n $OIDC_PID ]] && kill -0 "$OIDC_PID" 2>/dev/null &&
+        grep -q oidc-provider "/proc/$OIDC_PID/cmdline" 2>/dev/null
+}
+
+start_oidc() {
+    rm -f "$STATE_DIR/oidc.port"
+    nohup node "$REPO/scripts/oidc-provider.mjs" --module-dir "$OIDC_PROVIDER_DIR" \
+        --port-file "$STATE_DIR/oidc.port" </dev/null >"$STATE_DIR/oidc.log" 2>&1 9>&- &
+    OIDC_PID=$!
+    record_state
+    for _ in $(seq 1 200); do
+        [[ -s $STATE_DIR/oidc.port ]] && break
+        kill -0 "$OIDC_PID" 2>/dev/null || die "OpenID provider exited: see $STATE_DIR/oidc.log"
+        sleep 0.1
+    done
+    [[ -s $STATE_DIR/oidc.port ]] || die "OpenID provider did not report its port within 20 s"
+    log "OpenID provider on http://127.0.0.1:$(cat "$STATE_DIR/oidc.port")"
 }
 
 start_postgres() {
@@ -267,7 +318,7 @@ EOF
 start_smtp() {
     local python
     python=$(aiosmtpd_python) || die "no python3 can import aiosmtpd"
-    rm -f "$STATE_DIR/smtp.port"
+    rm -f "$STATE_DIR/smtp.port" "$STATE_DIR/oidc.port"
     nohup "$python" "$REPO/scripts/smtp-sink.py" --maildir "$STATE_DIR/mail" \
         --port-file "$STATE_DIR/smtp.port" </dev/null >"$STATE_DIR/smtp.log" 2>&1 9>&- &
     SMTP_PID=$!
@@ -286,6 +337,7 @@ record_state() {
 PG_ROOT='$PG_ROOT'
 PG_PORT='$PG_PORT'
 SMTP_PID='$SMTP_PID'
+OIDC_PID='$OIDC_PID'
 EOF
 }
 
@@ -305,6 +357,9 @@ export CHROMIUM='/usr/bin/chromium'
 export CHROMEDRIVER='/usr/bin/chromedriver'
 export PELIHARA_TEST_SCHEMATHESIS='$SCHEMATHESIS_VENV/bin/st'
 export PELIHARA_TEST_AXE='$AXE_SCRIPT'
+export PELIHARA_TEST_OIDC_ISSUER='http://127.0.0.1:$(cat "$STATE_DIR/oidc.port")'
+export PELIHARA_TEST_OIDC_CLIENT_ID='$OIDC_CLIENT_ID'
+export PELIHARA_TEST_OIDC_CLIENT_SECRET='$OIDC_CLIENT_SECRET'
 EOF
     mv "$ENV_FILE.partial" "$ENV_FILE"
 }
@@ -314,6 +369,10 @@ stop_services() {
     if [[ -n $SMTP_PID ]] && smtp_running; then
         kill "$SMTP_PID" 2>/dev/null || true
         log "stopped SMTP sink (pid $SMTP_PID)"
+    fi
+    if [[ -n $OIDC_PID ]] && oidc_running; then
+        kill "$OIDC_PID" 2>/dev/null || true
+        log "stopped OpenID provider (pid $OIDC_PID)"
     fi
     if [[ -n $PG_ROOT && -d $PG_ROOT ]]; then
         if postgres_running; then
@@ -329,22 +388,24 @@ stop_services() {
 
 start_services() {
     read_state
-    if [[ -f $ENV_FILE ]] && postgres_running && smtp_running; then
+    if [[ -f $ENV_FILE ]] && postgres_running && smtp_running && oidc_running; then
         log "reusing the running services"
         cat "$ENV_FILE"
         return 0
     fi
     # Anything half alive from an earlier run is ours: clear it and start clean.
     stop_services 2>/dev/null
-    PG_ROOT='' PG_PORT='' SMTP_PID=''
+    PG_ROOT='' PG_PORT='' SMTP_PID='' OIDC_PID=''
 
     install_packages
     install_schemathesis
     install_axe
+    install_oidc_provider
     # With `set -e` any failure exits: leave nothing half started behind.
     trap 'log "start failed: cleaning up"; stop_services' EXIT
     start_postgres
     start_smtp
+    start_oidc
     write_env
     trap - EXIT
     cat "$ENV_FILE"
@@ -361,11 +422,12 @@ main() {
         stop) stop_services ;;
         status)
             read_state
-            postgres_running && smtp_running
+            postgres_running && smtp_running && oidc_running
             ;;
         env)
             read_state
-            postgres_running && smtp_running && [[ -f $ENV_FILE ]] || die "services are not running"
+            postgres_running && smtp_running && oidc_running && [[ -f $ENV_FILE ]] ||
+                die "services are not running"
             cat "$ENV_FILE"
             ;;
         *) die "unknown command '$command' (start|stop|status|env)" ;;

@@ -46,6 +46,9 @@ mod accessibility;
 // Two-factor sign-in: TOTP turned on on the account page, a code, then a recovery code.
 #[path = "totp.rs"]
 mod totp_journey;
+// Single sign-on through the test environment's real OpenID Connect provider.
+#[path = "sso.rs"]
+mod sso_journey;
 
 use chrono::{Duration, TimeZone, Utc};
 use fantoccini::Locator;

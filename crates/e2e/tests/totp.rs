@@ -193,6 +193,12 @@ async fn a_user_turns_on_totp_and_signs_in_with_a_code_then_a_recovery_code() {
     press(&browser, &t(Lang::Id, "totp-enable")).await;
     browser.wait_for_text(&t(Lang::Id, "totp-codes-once")).await;
     assert_eq!(browser.visible("#recovery-codes code").await.len(), 10);
+    // Signed in by now: the header is the account's, not a guest's.
+    assert_eq!(
+        text_of(&browser, ".pl-user-name").await,
+        "Staf kepala_dinas",
+        "the signed-in header above the recovery codes"
+    );
     both_widths(&mut browser, "totp-08-enrolled-codes").await;
     browser
         .click_link_with_text(&t(Lang::Id, "totp-continue"))

@@ -22,6 +22,7 @@ mod demo;
 mod migrate_cmd;
 mod runtime;
 mod sop_cmd;
+mod sso_args;
 
 #[derive(Parser)]
 #[command(
@@ -81,6 +82,8 @@ enum Command {
             value_delimiter = ','
         )]
         trusted_proxies: Vec<String>,
+        #[command(flatten)]
+        sso: sso_args::SsoArgs,
         // Boxed: the many notification flags would make every other command as large.
         #[command(flatten)]
         notify: Box<background::NotifyArgs>,
@@ -146,6 +149,8 @@ struct Listen {
     public_url: Option<String>,
     /// The reverse proxies in front of it.
     trusted_proxies: pelihara_web::client_address::TrustedProxies,
+    /// The single sign-on provider, if any.
+    sso: Option<pelihara_web::sso::SsoSettings>,
 }
 
 async fn serve(
@@ -155,6 +160,7 @@ async fn serve(
         address: listen,
         public_url,
         trusted_proxies,
+        sso,
     }: Listen,
     banner: Option<String>,
     notify: background::NotifyArgs,
@@ -187,6 +193,11 @@ async fn serve(
         state.set_mailer(
             pelihara_notify::Mailer::new(&settings).context("setting up the SMTP client")?,
         );
+    }
+    if let Some(sso) = sso {
+        let issuer = sso.issuer.clone();
+        state.set_sso(sso).context("the single sign-on provider")?;
+        tracing::info!(%issuer, "single sign-on configured");
     }
     println!("Pelihara: {public_url}/  (data: {})", data.display());
     if let Some(banner) = banner {
@@ -351,6 +362,7 @@ fn main() -> anyhow::Result<ExitCode> {
                 address: format!("127.0.0.1:{port}"),
                 public_url: None,
                 trusted_proxies: Default::default(),
+                sso: None,
             };
             serve(
                 url,
@@ -368,6 +380,7 @@ fn main() -> anyhow::Result<ExitCode> {
             listen,
             public_url,
             trusted_proxies,
+            sso,
             notify,
         } => runtime()?.block_on(async move {
             let trusted_proxies = pelihara_web::client_address::TrustedProxies::parse(
@@ -380,6 +393,7 @@ fn main() -> anyhow::Result<ExitCode> {
                 address: listen,
                 public_url,
                 trusted_proxies,
+                sso: sso.settings()?,
             };
             serve(url, data, listen, None, *notify, lang).await
         }),

@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod setup;
 pub mod skm;
 pub mod sops;
+pub mod sso;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod throttle;

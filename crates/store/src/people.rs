@@ -127,10 +127,10 @@ fn user_from_row(row: &impl Columns) -> Result<StoredUser> {
 
 /// The user columns, qualified for a query `from users u left join opds o on o.id = u.opd_id`
 /// (the OPD's activeness decides whether its operators may sign in).
-const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.nip, u.email, u.role, u.positions, \
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.full_name, u.nip, u.email, u.role, u.positions, \
      u.opd_id, u.active, u.password_hash, u.lang, coalesce(o.active, 1) as opd_active, \
      u.service_account";
-const USER_FROM: &str = "from users u left join opds o on o.id = u.opd_id";
+pub(crate) const USER_FROM: &str = "from users u left join opds o on o.id = u.opd_id";
 
 fn delegation_from_row(row: &impl Columns) -> Result<Delegation> {
     let kind: String = row.column("kind")?;

@@ -4,6 +4,7 @@
 //! user's password, and an imported account cannot be signed into before its owner sets one.
 //! The caller checks every row first (crates/register reads the sheet, the web front applies
 //! the form's rules); this module writes, and refuses what changed meanwhile.
+//! An invitation expired or lost is issued again (`reissue_invitation`): the old link spent.
 
 use std::collections::HashMap;
 
@@ -14,7 +15,7 @@ use sqlx::Row;
 use crate::audit::{AuditSource, Change};
 use crate::codec::{millis, uuid};
 use crate::people::NewUser;
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 /// The password hash of an account whose owner has not set a password yet: no argon2 string,
 /// so no password ever matches it.
@@ -188,5 +189,72 @@ impl Store {
                 ))
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// A new invitation for a user who has not set a password yet (imported and never
+    /// accepted): in one transaction every unspent invitation of theirs is spent (the old link,
+    /// expired or lost, no longer works) and the new one, by its token's hash, works until
+    /// `expires_at`, with `user.invitation_reissued`. `false`, and nothing written, for a user
+    /// who has a password (or a service account) or does not exist.
+    pub async fn reissue_invitation(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        match self.user(user).await? {
+            Some(stored) if stored.password_hash == NO_PASSWORD_YET => {}
+            _ => return Ok(false),
+        }
+        let change = Change {
+            source,
+            at: now,
+            action: "user.invitation_reissued",
+            detail: serde_json::json!({ "user_id": user, "expires_at": expires_at }),
+        };
+        let token_hash = token_hash.to_owned();
+        let written = self
+            .write_with_event(change, async |tx| {
+                // Guarded by the state read above: a password set meanwhile changes nothing.
+                let invited =
+                    sqlx::query("select 1 as one from users where id = $1 and password_hash = $2")
+                        .bind(user.to_string())
+                        .bind(NO_PASSWORD_YET.to_owned())
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                if invited.is_none() {
+                    return Err(Refusal::Conflict.into());
+                }
+                sqlx::query(
+                    "update password_resets set used_at = $1 \
+                     where user_id = $2 and kind = 'invitation' and used_at is null",
+                )
+                .bind(millis(now))
+                .bind(user.to_string())
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "insert into password_resets \
+                     (token_hash, user_id, created_at, expires_at, kind) \
+                     values ($1, $2, $3, $4, 'invitation')",
+                )
+                .bind(token_hash.clone())
+                .bind(user.to_string())
+                .bind(millis(now))
+                .bind(millis(expires_at))
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            })
+            .await;
+        match written {
+            Ok(()) => Ok(true),
+            Err(StoreError::Refused(Refusal::Conflict)) => Ok(false),
+            Err(error) => Err(error),
+        }
     }
 }

@@ -223,6 +223,27 @@ impl Store {
             .await
     }
 
+    /// [`Store::record_sign_in`] through single sign-on: the event says so and names the
+    /// provider's subject and the claim that matched the account.
+    pub async fn record_sso_sign_in(
+        &self,
+        username: &str,
+        client: &str,
+        subject: &str,
+        claim: &str,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let detail = serde_json::json!({
+            "username": attempt_key(username),
+            "via": "sso",
+            "subject": subject,
+            "claim": claim,
+        });
+        self.record_sign_in_with(username, client, detail, source, now)
+            .await
+    }
+
     async fn record_sign_in_with(
         &self,
         username: &str,

@@ -93,6 +93,8 @@ mod tokens_contract;
 #[path = "contract/setup.rs"]
 mod setup_contract;
 // Two-factor sign-in: TOTP steps used once, recovery codes once, the roles' requirement.
+#[path = "contract/sso.rs"]
+mod sso_contract;
 #[path = "contract/totp.rs"]
 mod totp_contract;
 

@@ -9,7 +9,7 @@
 //! trusted reverse proxies), `session_store` (sessions
 //! in the database), `auth` (who is signed in: `CurrentUser`, `AdminUser`, passwords, the
 //! failed-login limit, the sign-in waiting for its second step), `totp` (TOTP codes and
-//! recovery codes), `people` (position and role names, the user menu), `bell` (the
+//! recovery codes), `sso` (the OpenID Connect provider: discovery, PKCE, token checks), `people` (position and role names, the user menu), `bell` (the
 //! notification bell of the top bar), `htmx` (its headers), `shell` (what every template gets:
 //! `Shell`), `error` (`WebError`), `error_page` (the layer that renders errors) and `forms`
 //! (field errors). The pages, above: `pages` (one module per page or route family), and beside
@@ -32,6 +32,7 @@ pub mod people;
 pub mod security;
 pub mod session_store;
 pub mod shell;
+pub mod sso;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -87,6 +88,12 @@ fn routes() -> Router<AppState> {
             get(pages::two_factor::view_masuk_atur_kode_get)
                 .post(pages::two_factor::view_masuk_atur_kode_post),
         )
+        .route("/masuk/sso", get(pages::sso::view_masuk_sso_get))
+        // `sso::CALLBACK_PATH`, spelled out for the route matrix that reads this file.
+        .route(
+            "/masuk/sso/kembali",
+            get(pages::sso::view_masuk_sso_kembali_get),
+        )
         .route("/keluar", post(pages::sign_in::view_sign_out_post))
         .route(
             "/lupa-sandi",
@@ -135,6 +142,15 @@ fn routes() -> Router<AppState> {
         .route(
             "/admin/pengguna/{id}/sandi",
             post(pages::admin::users::view_admin_user_password_post),
+        )
+        .route(
+            "/admin/pengguna/{id}/undangan",
+            post(pages::admin::users::view_admin_user_undangan_post),
+        )
+        .route(
+            "/admin/pengguna/{id}/dua-langkah",
+            get(pages::admin::users::view_admin_user_dua_langkah_get)
+                .post(pages::admin::users::view_admin_user_dua_langkah_post),
         )
         .route(
             "/admin/pengguna/{id}/nonaktifkan",
@@ -272,6 +288,10 @@ fn routes() -> Router<AppState> {
             "/admin/keamanan",
             get(pages::admin::security::view_admin_keamanan_get)
                 .post(pages::admin::security::view_admin_keamanan_post),
+        )
+        .route(
+            "/admin/keamanan/sso",
+            post(pages::admin::security::view_admin_keamanan_sso_post),
         )
         .route(
             "/akun/token",

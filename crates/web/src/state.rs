@@ -122,6 +122,8 @@ struct Inner {
     /// The office's name in the page header: `config.office_name` at start, replaced when this
     /// node stores a new identity (the setup, the letterhead page).
     office_name: std::sync::RwLock<String>,
+    /// The single sign-on provider, once the binary configured one (`sso.rs`).
+    sso: OnceLock<crate::sso::Sso>,
 }
 
 impl Drop for Inner {
@@ -165,6 +167,7 @@ impl AppState {
                 requests,
                 document_locks: Arc::new(DocumentLocks::default()),
                 mailer: OnceLock::new(),
+                sso: OnceLock::new(),
                 office_name: std::sync::RwLock::new(config.office_name.clone()),
                 config,
             }),
@@ -222,6 +225,22 @@ impl AppState {
 
     pub(crate) fn mailer(&self) -> Option<&pelihara_notify::Mailer> {
         self.inner.mailer.get()
+    }
+
+    /// Configures single sign-on with `settings` (checked, nobody contacted yet): the sign-in
+    /// page offers it from the next request on. Only the first call counts.
+    pub fn set_sso(
+        &self,
+        settings: crate::sso::SsoSettings,
+    ) -> Result<(), crate::sso::SsoSetupError> {
+        let sso = crate::sso::Sso::new(settings, &self.inner.public_origin)?;
+        let _ = self.inner.sso.set(sso);
+        Ok(())
+    }
+
+    /// The single sign-on provider, when one is configured.
+    pub(crate) fn sso(&self) -> Option<&crate::sso::Sso> {
+        self.inner.sso.get()
     }
 
     pub(crate) fn document_locks(&self) -> &Arc<DocumentLocks> {

@@ -41,15 +41,24 @@ pub struct Server {
 impl Server {
     /// The server on the system clock.
     pub async fn start() -> Server {
-        Server::start_with(pelihara_web::testing::services().await).await
+        Server::start_with(pelihara_web::testing::services().await, None).await
+    }
+
+    /// The server with single sign-on through `sso` (the test environment's provider).
+    pub async fn start_with_sso(sso: pelihara_web::sso::SsoSettings) -> Server {
+        Server::start_with(pelihara_web::testing::services().await, Some(sso)).await
     }
 
     /// The server on `clock` (case deadlines and SLA badges follow it; sessions do not).
     pub async fn start_with_clock(clock: Clock) -> Server {
-        Server::start_with(pelihara_web::testing::services_with_clock(clock).await).await
+        Server::start_with(
+            pelihara_web::testing::services_with_clock(clock).await,
+            None,
+        )
+        .await
     }
 
-    async fn start_with(test: TestServices) -> Server {
+    async fn start_with(test: TestServices, sso: Option<pelihara_web::sso::SsoSettings>) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a loopback port for the server");
@@ -65,7 +74,13 @@ impl Server {
             test.services.clone(),
         )
         .expect("a valid web configuration");
-        let app = router(state);
+        if let Some(sso) = sso {
+            state
+                .set_sso(sso)
+                .expect("a valid single sign-on configuration");
+        }
+        // With connect info, as `pelihara serve`: the audit trail records the client's address.
+        let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("the server runs");
         });

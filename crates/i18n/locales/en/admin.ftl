@@ -283,3 +283,21 @@ admin-service-token-list = This service account's tokens
 admin-service-token-none = This service account has no tokens yet.
 admin-notice-service-account-created = Service account saved. Issue its token below.
 admin-notice-service-token-revoked = Token revoked. The next request with it is refused.
+
+admin-totp-on-help = On. When the user lost both their authenticator app and their recovery codes, you can turn it off.
+admin-totp-off = Off.
+admin-totp-reset = Turn off two-step verification
+admin-error-totp-self = Turn off your own two-step verification on the My account page (with your password or a code).
+admin-confirm-totp-reset-title = Turn off two-step verification for { $name }?
+admin-confirm-totp-reset-codes = Their authenticator app and recovery codes stop working.
+admin-confirm-totp-reset-next = They next sign in with their password alone, or enrol again at once if their role requires it.
+admin-confirm-totp-reset-when = Do it only after making sure yourself that the request comes from this user. It is recorded in the audit trail.
+admin-notice-totp-reset = Two-step verification of this user is turned off.
+admin-notice-totp-none = This user does not use two-step verification; nothing was changed.
+
+admin-invitation = Invitation
+admin-invitation-help = This user has not set their password yet. When their invitation link expired or was lost, send a new one: the old link stops working.
+admin-invitation-resend = Send the invitation again
+admin-error-not-invited = This user has set their password already; there is no invitation to send again.
+admin-notice-invitation-mailed = A new invitation was sent to the user's email; the old link no longer works.
+admin-notice-invitation-link = A new invitation was made; the old link no longer works. Hand this link to the user (shown once, valid 7 days): { $link }

@@ -273,3 +273,21 @@ admin-service-token-list = Token akun layanan ini
 admin-service-token-none = Akun layanan ini belum memiliki token.
 admin-notice-service-account-created = Akun layanan tersimpan. Terbitkan tokennya di bawah.
 admin-notice-service-token-revoked = Token dicabut. Permintaan berikutnya dengan token itu ditolak.
+
+admin-totp-on-help = Aktif. Bila pengguna kehilangan aplikasi autentikator dan kode pemulihannya, Anda dapat mematikannya.
+admin-totp-off = Tidak aktif.
+admin-totp-reset = Matikan verifikasi dua langkah
+admin-error-totp-self = Matikan verifikasi dua langkah Anda sendiri di halaman Akun saya (dengan kata sandi atau kode).
+admin-confirm-totp-reset-title = Matikan verifikasi dua langkah { $name }?
+admin-confirm-totp-reset-codes = Aplikasi autentikator dan kode pemulihannya tidak berlaku lagi.
+admin-confirm-totp-reset-next = Ia masuk berikutnya dengan kata sandi saja, atau langsung mengaktifkannya lagi bila perannya mewajibkan.
+admin-confirm-totp-reset-when = Lakukan hanya setelah memastikan sendiri bahwa yang meminta memang pengguna ini. Tindakan ini tercatat di jejak audit.
+admin-notice-totp-reset = Verifikasi dua langkah pengguna ini dimatikan.
+admin-notice-totp-none = Pengguna ini tidak memakai verifikasi dua langkah; tidak ada yang diubah.
+
+admin-invitation = Undangan
+admin-invitation-help = Pengguna ini belum mengatur kata sandinya. Bila tautan undangannya kedaluwarsa atau hilang, kirim yang baru: tautan lama tidak berlaku lagi.
+admin-invitation-resend = Kirim ulang undangan
+admin-error-not-invited = Pengguna ini sudah mengatur kata sandinya; tidak ada undangan untuk dikirim ulang.
+admin-notice-invitation-mailed = Undangan baru dikirim ke email pengguna; tautan lama tidak berlaku lagi.
+admin-notice-invitation-link = Undangan baru dibuat; tautan lama tidak berlaku lagi. Serahkan tautan ini kepada pengguna (hanya ditampilkan sekali, berlaku 7 hari): { $link }

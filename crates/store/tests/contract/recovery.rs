@@ -1,7 +1,8 @@
 //! The contract of password recovery, on both backends: a link is found by its token's hash
 //! (valid, expired, spent, unknown, or unknown once its user is disabled); using it sets the
 //! password, ends every session of the user, spends every other link of theirs and appends
-//! one event, in one write, exactly once; and accounts are found by email.
+//! one event, in one write, exactly once; and accounts are found by email. An invitation
+//! issued again spends the old one, and only for a user who has no password yet.
 
 use chrono::Duration;
 use pelihara_domain::Role;
@@ -216,9 +217,97 @@ async fn accounts_are_found_by_email(h: Harness) {
     );
 }
 
+async fn an_invitation_issued_again_spends_the_old_one(h: Harness) {
+    use pelihara_store::people_import::NO_PASSWORD_YET;
+    use pelihara_store::recovery::LinkKind;
+    let now = wib(2026, 11, 2, 8, 0);
+    let system = AuditSource::cli("test");
+    let invited = h
+        .store
+        .create_user(
+            NewUser {
+                username: "diundang".into(),
+                full_name: "Pegawai Diundang".into(),
+                nip: None,
+                email: None,
+                role: Role::Staff,
+                positions: vec!["pelaksana".into()],
+                opd_id: None,
+                password_hash: NO_PASSWORD_YET.into(),
+            },
+            &system,
+            now,
+        )
+        .await
+        .unwrap();
+    let week = now + Duration::days(7);
+    assert!(
+        h.store
+            .reissue_invitation(invited, "first", week, &system, now)
+            .await
+            .unwrap()
+    );
+    let later = now + Duration::days(8);
+    assert_eq!(
+        h.store
+            .password_link(LinkKind::Invitation, "first", later)
+            .await
+            .unwrap(),
+        ResetLink::Expired
+    );
+    assert!(
+        h.store
+            .reissue_invitation(invited, "second", later + Duration::days(7), &system, later)
+            .await
+            .unwrap()
+    );
+    let event = &h.store.recent_events(1).await.unwrap()[0];
+    assert_eq!(event.action, "user.invitation_reissued");
+    assert_eq!(
+        h.store
+            .password_link(LinkKind::Invitation, "first", later)
+            .await
+            .unwrap(),
+        ResetLink::Spent
+    );
+    assert_eq!(
+        h.store
+            .password_link(LinkKind::Invitation, "second", later)
+            .await
+            .unwrap(),
+        ResetLink::Valid(invited)
+    );
+    // Accepted: nothing left to issue again, nothing written.
+    assert_eq!(
+        h.store
+            .set_password_by_link(LinkKind::Invitation, "second", "a-hash", &system, later)
+            .await
+            .unwrap(),
+        ResetLink::Valid(invited)
+    );
+    assert!(
+        !h.store
+            .reissue_invitation(invited, "third", later + Duration::days(7), &system, later)
+            .await
+            .unwrap()
+    );
+    // Nor for someone with a password, or nobody.
+    assert!(
+        !h.store
+            .reissue_invitation(h.pelaksana.user.id, "fourth", week, &system, now)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        h.store.recent_events(1).await.unwrap()[0].action,
+        "user.invitation_accepted"
+    );
+}
+
 contract!(
     a_link_sets_the_password_once_and_spends_the_others,
     accounts_are_found_by_email,
+    an_invitation_issued_again_spends_the_old_one,
 );
 
 mod racing {

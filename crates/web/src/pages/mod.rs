@@ -18,6 +18,7 @@ pub(crate) mod reports;
 pub mod setup;
 pub(crate) mod sign_in;
 pub(crate) mod skm;
+pub(crate) mod sso;
 pub(crate) mod tracking;
 pub(crate) mod two_factor;
 pub(crate) mod verify;

@@ -45,6 +45,8 @@ struct SignInPartial {
     /// Shown above the form: "you have signed out".
     notice: Option<String>,
     lang_links: Vec<(String, String, bool)>,
+    /// The single sign-on button's text ("Masuk dengan SSO"), when a provider is configured.
+    sso: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +91,32 @@ pub(crate) fn destination(next: &str, role: Role) -> String {
     }
 }
 
+/// The text of the single sign-on button, when a provider is configured: its display name, or
+/// "SSO".
+pub(crate) fn sso_label(state: &AppState, tr: Tr) -> Option<String> {
+    let sso = state.sso()?;
+    let name = sso.display_name().unwrap_or("SSO");
+    Some(pelihara_i18n::t_args(
+        tr.lang(),
+        "sso-sign-in-with",
+        &[("provider", pelihara_i18n::arg(name))],
+    ))
+}
+
+/// The sign-in page with a form-wide message: how single sign-on's refusals are said.
+pub(crate) fn refused(
+    shell: Shell,
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    message: String,
+) -> Result<Response, WebError> {
+    let mut errors = FormErrors::new();
+    errors.form(message);
+    let sso = sso_label(state, shell.tr);
+    render_form(shell, status, String::new(), next, errors, None, sso)
+}
+
 fn render_form(
     shell: Shell,
     status: StatusCode,
@@ -96,6 +124,7 @@ fn render_form(
     next: String,
     errors: FormErrors,
     notice: Option<String>,
+    sso: Option<String>,
 ) -> Result<Response, WebError> {
     let lang_links = [("id", "Bahasa Indonesia"), ("en", "English")]
         .into_iter()
@@ -114,6 +143,7 @@ fn render_form(
         errors,
         notice,
         lang_links,
+        sso,
     };
     let response = page_or_partial(shell, partial, |shell, partial| SignInPage {
         tr: shell.tr,
@@ -126,6 +156,7 @@ fn render_form(
 /// `GET /masuk`: the sign-in form; a signed-in user goes straight on.
 pub(crate) async fn view_sign_in_get(
     shell: Shell,
+    State(state): State<AppState>,
     user: Option<CurrentUser>,
     Query(query): Query<SignInQuery>,
 ) -> Result<Response, WebError> {
@@ -146,7 +177,16 @@ pub(crate) async fn view_sign_in_get(
         Some("coba") => errors.form(shell.tr.t("totp-pending-too-many")),
         _ => {}
     }
-    render_form(shell, StatusCode::OK, String::new(), next, errors, notice)
+    let sso = sso_label(&state, shell.tr);
+    render_form(
+        shell,
+        StatusCode::OK,
+        String::new(),
+        next,
+        errors,
+        notice,
+        sso,
+    )
 }
 
 /// `POST /masuk`: checks the limit, then the password; starts the session or says why not.
@@ -174,6 +214,7 @@ pub(crate) async fn view_sign_in_post(
         errors.field("password", tr.t("auth-password-required"));
     }
     if !errors.is_empty() {
+        let sso = sso_label(&state, tr);
         return render_form(
             shell,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -181,6 +222,7 @@ pub(crate) async fn view_sign_in_post(
             form.next,
             errors,
             None,
+            sso,
         );
     }
 
@@ -203,7 +245,13 @@ pub(crate) async fn view_sign_in_post(
                 now,
             )
             .await?;
-        return locked(shell, username, form.next, auth::minutes_to_wait(wait));
+        return locked(
+            shell,
+            &state,
+            username,
+            form.next,
+            auth::minutes_to_wait(wait),
+        );
     }
 
     let stored = if username.chars().count() > USERNAME_MAX {
@@ -225,6 +273,31 @@ pub(crate) async fn view_sign_in_post(
 
     match stored {
         // An operator of a deactivated OPD is refused like a disabled account.
+        // With a provider configured and the policy so, office staff sign in through it; a
+        // right password is refused (said only after it proved right, so it tells nothing).
+        Some(stored)
+            if matches
+                && stored.may_sign_in()
+                && stored.user.role != Role::OpdOperator
+                && state.sso().is_some()
+                && !store.sso_policy().await?.staff_password =>
+        {
+            store
+                .record_event(
+                    &guest,
+                    "auth.sign_in_failed",
+                    serde_json::json!({ "username": username, "reason": "password_off_for_staff" }),
+                    now,
+                )
+                .await?;
+            refused(
+                shell,
+                &state,
+                StatusCode::FORBIDDEN,
+                form.next,
+                tr.t("sso-password-off"),
+            )
+        }
         Some(stored) if matches && stored.may_sign_in() => {
             // A second step follows for users with TOTP, and for users whose role needs it
             // (they enrol first); the session is not signed in until it is done.
@@ -283,10 +356,17 @@ pub(crate) async fn view_sign_in_post(
             failures.push(now);
             from_client.push(now);
             if let Some(wait) = auth::wait_before_trying(&failures, &from_client, now) {
-                return locked(shell, username, form.next, auth::minutes_to_wait(wait));
+                return locked(
+                    shell,
+                    &state,
+                    username,
+                    form.next,
+                    auth::minutes_to_wait(wait),
+                );
             }
             let mut errors = FormErrors::new();
             errors.form(tr.t("auth-wrong-credentials"));
+            let sso = sso_label(&state, tr);
             render_form(
                 shell,
                 StatusCode::UNAUTHORIZED,
@@ -294,6 +374,7 @@ pub(crate) async fn view_sign_in_post(
                 form.next,
                 errors,
                 None,
+                sso,
             )
         }
     }
@@ -302,6 +383,7 @@ pub(crate) async fn view_sign_in_post(
 /// The answer while an account is refused: 429 with the minutes to wait.
 fn locked(
     shell: Shell,
+    state: &AppState,
     username: String,
     next: String,
     minutes: i64,
@@ -313,6 +395,7 @@ fn locked(
         "auth-locked",
         &[("minutes", pelihara_i18n::num(minutes as f64))],
     ));
+    let sso = sso_label(state, shell.tr);
     let mut response = render_form(
         shell,
         StatusCode::TOO_MANY_REQUESTS,
@@ -320,6 +403,7 @@ fn locked(
         next,
         errors,
         None,
+        sso,
     )?;
     if let Ok(value) = HeaderValue::from_str(&(minutes * 60).to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -487,6 +487,16 @@ pub(crate) async fn view_masuk_atur_kode_post(
         .store
         .record_second_factor_sign_in(&username, &client, "totp_enrolled", &source, now)
         .await?;
+    // The request came in signed out; the codes are shown to someone now signed in, under the
+    // header of their account.
+    let mut shell = shell;
+    if let Some(actor) = services.store.actor(user.user.id).await? {
+        let current = crate::auth::CurrentUser {
+            actor,
+            address: address.clone(),
+        };
+        shell.show_user(&current, &state);
+    }
     let partial = TwoFactorPartial {
         tr: shell.tr,
         mode: "codes",

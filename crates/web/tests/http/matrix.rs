@@ -393,6 +393,14 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
             "/masuk/atur-kode".into(),
             SIGNED_IN,
         ),
+        // Single sign-on: without a provider configured (as here) there is none, for anybody.
+        row(Get, "/masuk/sso", "/masuk/sso".into(), &[]),
+        row(
+            Get,
+            "/masuk/sso/kembali",
+            "/masuk/sso/kembali?code=x&state=y".into(),
+            &[],
+        ),
         // Administration.
         row(Get, "/admin/pengguna", "/admin/pengguna".into(), ADMIN),
         row(PostForm, "/admin/pengguna", "/admin/pengguna".into(), ADMIN),
@@ -418,6 +426,24 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
             PostForm,
             "/admin/pengguna/{id}/sandi",
             format!("/admin/pengguna/{victim_user}/sandi"),
+            ADMIN,
+        ),
+        row(
+            Get,
+            "/admin/pengguna/{id}/dua-langkah",
+            format!("/admin/pengguna/{victim_user}/dua-langkah"),
+            ADMIN,
+        ),
+        row(
+            PostForm,
+            "/admin/pengguna/{id}/dua-langkah",
+            format!("/admin/pengguna/{victim_user}/dua-langkah"),
+            ADMIN,
+        ),
+        row(
+            PostForm,
+            "/admin/pengguna/{id}/undangan",
+            format!("/admin/pengguna/{victim_user}/undangan"),
             ADMIN,
         ),
         row(
@@ -567,6 +593,12 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
         ),
         row(Get, "/admin/keamanan", "/admin/keamanan".into(), ADMIN),
         row(PostForm, "/admin/keamanan", "/admin/keamanan".into(), ADMIN),
+        row(
+            PostForm,
+            "/admin/keamanan/sso",
+            "/admin/keamanan/sso".into(),
+            ADMIN,
+        ),
         row(
             PostForm,
             "/admin/pengguna/{id}/penilai",

@@ -597,3 +597,114 @@ async fn an_invitation_is_mailed_when_the_server_sends_mail() {
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
     testing::sign_in(&router, "wulan.auditor", password).await;
 }
+
+#[tokio::test]
+async fn a_lost_invitation_is_sent_again_and_the_old_link_refused() {
+    use pelihara_store::AuditSource;
+    use pelihara_store::people::NewUser;
+    use pelihara_store::people_import::NO_PASSWORD_YET;
+    use pelihara_web::pages::recovery::token_hash;
+
+    let test = testing::services().await;
+    let services = &test.services;
+    testing::seed_people(services).await;
+    let router = testing::router(services);
+    let now = services.clock.now();
+    let system = AuditSource::cli("test");
+    // An imported user whose first invitation was lost (no mail server here).
+    let invited = services
+        .store
+        .create_user(
+            NewUser {
+                username: "budi".into(),
+                full_name: "Budi Diundang".into(),
+                nip: None,
+                email: None,
+                role: pelihara_domain::Role::Staff,
+                positions: vec!["pelaksana".into()],
+                opd_id: None,
+                password_hash: NO_PASSWORD_YET.into(),
+            },
+            &system,
+            now,
+        )
+        .await
+        .unwrap();
+    // A token of the shape the server makes (64 hex digits), so only its state decides.
+    let lost = "ab".repeat(32);
+    let lost = lost.as_str();
+    assert!(
+        services
+            .store
+            .reissue_invitation(
+                invited,
+                &token_hash(lost),
+                now + Duration::days(7),
+                &system,
+                now
+            )
+            .await
+            .unwrap()
+    );
+    let admin = testing::sign_in(&router, "admin", TEST_PASSWORD).await;
+    let page = get(&router, &format!("/admin/pengguna/{invited}"), &admin).await;
+    assert!(
+        page.body
+            .contains(&format!("/admin/pengguna/{invited}/undangan"))
+    );
+
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/admin/pengguna/{invited}/undangan"))
+        .header(header::HOST, TEST_HOST)
+        .header(header::ORIGIN, format!("https://{TEST_HOST}"))
+        .header(header::COOKIE, admin.as_str())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .unwrap();
+    let resent = send(&router, request).await;
+    assert_eq!(resent.status, StatusCode::OK, "{}", resent.body);
+    let marker = "/undangan?token=";
+    let at = resent.body.find(marker).expect("the new link, shown once") + marker.len();
+    let token: String = resent.body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let link = format!("https://{TEST_HOST}{marker}{token}");
+    let event = services.store.recent_events(1).await.unwrap().remove(0);
+    assert_eq!(event.action, "user.invitation_reissued");
+    assert_eq!(event.actor_name, "Admin Uji");
+
+    // The old link is refused, the new one opens the form.
+    assert_eq!(
+        get(&router, &format!("/undangan?token={lost}"), "")
+            .await
+            .status,
+        StatusCode::GONE
+    );
+    let form = get(&router, &path_of(&link), "").await;
+    assert_eq!(form.status, StatusCode::OK, "{link}");
+    assert!(form.body.contains("budi"));
+
+    // Someone with a password has no invitation to send again.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!(
+            "/admin/pengguna/{}/undangan",
+            services
+                .store
+                .user_by_username("pelaksana")
+                .await
+                .unwrap()
+                .unwrap()
+                .user
+                .id
+        ))
+        .header(header::HOST, TEST_HOST)
+        .header(header::ORIGIN, format!("https://{TEST_HOST}"))
+        .header(header::COOKIE, admin.as_str())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&router, request).await.status, StatusCode::BAD_REQUEST);
+}

@@ -377,8 +377,17 @@ async fn a_role_that_needs_totp_enrols_right_after_the_password() {
     let admin = testing::sign_in(&site.router, "admin", TEST_PASSWORD).await;
     let page = get(&site.router, "/admin/keamanan", Some(&admin)).await;
     assert_eq!(page.status, StatusCode::OK);
+    // The roles' boxes only: the page's single sign-on form has ticks of its own.
     assert!(
-        !page.text().contains("checked"),
+        !page
+            .text()
+            .split("<input")
+            .filter(|input| input.contains(r#"name="totp_roles""#))
+            .any(|input| input
+                .split('>')
+                .next()
+                .unwrap_or_default()
+                .contains("checked")),
         "the test seed requires nobody"
     );
     let answer = post(
@@ -540,4 +549,62 @@ async fn administrators_need_it_by_default_and_tokens_do_not() {
         .unwrap();
     let answer = super::send(router.clone(), request).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+}
+
+#[tokio::test]
+async fn the_administrator_turns_off_a_users_totp_but_not_their_own() {
+    let site = site().await;
+    let store = &site.test.services.store;
+    let user = site.people.staff_in("pelaksana");
+    enable(&site, user).await;
+    let admin = testing::sign_in(&site.router, "admin", TEST_PASSWORD).await;
+    let path = format!("/admin/pengguna/{user}/dua-langkah");
+
+    let page = get(
+        &site.router,
+        &format!("/admin/pengguna/{user}"),
+        Some(&admin),
+    )
+    .await;
+    assert!(page.text().contains(&path), "the edit page offers it");
+    // First a page that says what it does; nothing changed yet.
+    let confirm = get(&site.router, &path, Some(&admin)).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.text().contains("Matikan verifikasi dua langkah"));
+    assert!(store.totp(user).await.unwrap().is_some());
+    // Someone not an administrator cannot.
+    let staff = testing::sign_in(&site.router, "kepala_dinas", TEST_PASSWORD).await;
+    let refused = post(&site.router, &path, Some(&staff), "confirm=1").await;
+    assert_ne!(refused.status, StatusCode::SEE_OTHER);
+    assert!(store.totp(user).await.unwrap().is_some());
+
+    let done = post(&site.router, &path, Some(&admin), "confirm=1").await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(done.header("location").ends_with("?ok=totp-reset"));
+    assert!(store.totp(user).await.unwrap().is_none());
+    let event = last_event(&site).await;
+    assert_eq!(event.action, "auth.totp_disabled");
+    assert_eq!(event.actor_id, Some(site.people.admin));
+    // The password alone signs them in now.
+    let (answer, _) = password(&site, "pelaksana").await;
+    assert_eq!(answer.header("location"), "/tugas");
+    // Nothing left to turn off: said so, nothing written.
+    let again = post(&site.router, &path, Some(&admin), "confirm=1").await;
+    assert!(again.header("location").ends_with("?ok=totp-none"));
+    assert_eq!(last_event(&site).await.action, "auth.sign_in");
+
+    // Not their own: the account page asks for a password or a code first.
+    enable(&site, site.people.admin).await;
+    let own = format!("/admin/pengguna/{}/dua-langkah", site.people.admin);
+    assert_eq!(
+        get(&site.router, &own, Some(&admin)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        post(&site.router, &own, Some(&admin), "confirm=1")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert!(store.totp(site.people.admin).await.unwrap().is_some());
 }

@@ -10,6 +10,7 @@ use pelihara_domain::{OpdId, Role, UserId};
 use pelihara_store::people::{NewUser, Opd, UserEdit};
 use serde::Deserialize;
 
+use super::people::INVITATION_VALID;
 use super::{
     AdminTab, ConfirmPartial, FormData, confirm_page, confirmed, done, notice, tabs, too_long,
 };
@@ -18,6 +19,7 @@ use crate::error::{UserMessage, WebError};
 use crate::forms::FormErrors;
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
+use crate::pages::recovery::{new_token, token_hash};
 use crate::people::{position_label, role_label, sop_positions};
 use crate::shell::Shell;
 use crate::state::AppState;
@@ -574,6 +576,11 @@ struct UserEditPartial {
     /// The password reset form's own errors (it is a separate form on the page).
     password_errors: FormErrors,
     nip_editable: bool,
+    /// Whether the user has two-step verification on (the admin may turn it off for them).
+    totp_on: bool,
+    /// Whether the user was invited and has not set a password yet (the admin may invite them
+    /// again).
+    invited: bool,
 }
 
 /// What the edit page shows: the stored user, the form as typed and the errors of each form.
@@ -597,6 +604,7 @@ async fn render_edit(
     let opds = services.store.list_opds().await?;
     let user = &view.stored.user;
     let (roles, positions, opds) = choices(tr, services, &view.form, &opds, user.opd_id);
+    let totp_on = services.store.totp(user.id).await?.is_some();
     let partial = UserEditPartial {
         tr,
         tabs: tabs(tr, PATH),
@@ -614,6 +622,8 @@ async fn render_edit(
         errors: view.errors,
         password_errors: view.password_errors,
         nip_editable: false,
+        totp_on,
+        invited: view.stored.password_hash == pelihara_store::people_import::NO_PASSWORD_YET,
     };
     let response = page_or_partial(shell, partial, |shell, partial| UserEditPage {
         tr: shell.tr,
@@ -796,6 +806,136 @@ pub(crate) async fn view_admin_user_password_post(
         &format!("{PATH}/{}", stored.user.id),
         "password-reset",
     ))
+}
+
+/// `GET /admin/pengguna/{id}/dua-langkah`: what turning off this user's two-step verification
+/// does, and the button that does it. Not for the admin's own (the account page asks for a
+/// password or a code first).
+pub(crate) async fn view_admin_user_dua_langkah_get(
+    shell: Shell,
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let stored = stored_user(&state, &id).await?;
+    if stored.user.id == admin.0.actor.user.id {
+        return Err(WebError::bad_request("admin-error-totp-self"));
+    }
+    let name = format!("{} ({})", stored.user.full_name, stored.user.username);
+    confirm_page(
+        shell,
+        ConfirmPartial {
+            tr,
+            tabs: tabs(tr, PATH),
+            notice: None,
+            title: tr.t1("admin-confirm-totp-reset-title", "name", &name),
+            consequences: vec![
+                tr.t("admin-confirm-totp-reset-codes"),
+                tr.t("admin-confirm-totp-reset-next"),
+                tr.t("admin-confirm-totp-reset-when"),
+            ],
+            action: format!("{PATH}/{}/dua-langkah", stored.user.id),
+            fields: vec![("confirm", "1")],
+            confirm_label: tr.t("admin-totp-reset"),
+            cancel_href: PATH,
+        },
+    )
+}
+
+/// `POST /admin/pengguna/{id}/dua-langkah`: turns the user's two-step verification off (the
+/// store's audited `disable_totp`, as `pelihara admin reset-totp` does), for a user who lost
+/// both their authenticator and their recovery codes. Not for the admin's own.
+pub(crate) async fn view_admin_user_dua_langkah_post(
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let stored = stored_user(&state, &id).await?;
+    if stored.user.id == admin.0.actor.user.id {
+        return Err(WebError::bad_request("admin-error-totp-self"));
+    }
+    let reset = services
+        .store
+        .disable_totp(
+            stored.user.id,
+            &admin.0.audit_source(),
+            services.clock.now(),
+        )
+        .await?;
+    Ok(done(
+        &format!("{PATH}/{}", stored.user.id),
+        if reset { "totp-reset" } else { "totp-none" },
+    ))
+}
+
+/// `POST /admin/pengguna/{id}/undangan`: a new invitation for a user who has not set a
+/// password yet (the first one expired or was lost): the old link stops working, the new one
+/// works for [`INVITATION_VALID`]. Mailed when SMTP is configured and the user has an email;
+/// otherwise the link is shown once on the user's page for the administrator to hand over.
+pub(crate) async fn view_admin_user_undangan_post(
+    shell: Shell,
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let tr = shell.tr;
+    let services = state.services();
+    let stored = stored_user(&state, &id).await?;
+    let token = new_token();
+    let now = services.clock.now();
+    if !services
+        .store
+        .reissue_invitation(
+            stored.user.id,
+            &token_hash(&token),
+            now + INVITATION_VALID,
+            &admin.0.audit_source(),
+            now,
+        )
+        .await?
+    {
+        return Err(WebError::bad_request("admin-error-not-invited"));
+    }
+    let base = state
+        .config()
+        .public_base_url
+        .trim()
+        .trim_end_matches('/')
+        .to_owned();
+    let link = format!("{base}/undangan?token={token}");
+    let email = stored.email.clone().unwrap_or_default();
+    if let (Some(mailer), false) = (state.mailer().cloned(), email.trim().is_empty()) {
+        let mail = pelihara_notify::invitation_mail(
+            tr.lang(),
+            &stored.user.full_name,
+            &state.office_name(),
+            &stored.user.username,
+            &link,
+            INVITATION_VALID.num_days(),
+        );
+        let name = stored.user.full_name.clone();
+        let key = format!("invitation-{}", &token_hash(&token)[..16]);
+        // In the background, as the import does: a slow mail server does not hold the page.
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send_composed(&name, &email, &mail, &key).await {
+                tracing::warn!(%error, "invitation mail not sent");
+            }
+        });
+        return Ok(done(
+            &format!("{PATH}/{}", stored.user.id),
+            "invitation-mailed",
+        ));
+    }
+    let notice_text = Some(tr.t1("admin-notice-invitation-link", "link", &link));
+    let view = EditView {
+        form: form_of(&stored),
+        stored,
+        errors: FormErrors::new(),
+        password_errors: FormErrors::new(),
+    };
+    render_edit(shell, &state, &admin, StatusCode::OK, view, notice_text).await
 }
 
 #[cfg(test)]
