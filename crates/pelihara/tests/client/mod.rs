@@ -120,9 +120,14 @@ pub fn request(
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).ok()?;
     if let Some((_, bytes)) = body {
-        // A server that answers early (a refused upload) may close before the body is sent:
-        // its answer is still read below.
-        let _ = stream.write_all(bytes);
+        // A server that answers early (a refused upload) closes before the body is sent;
+        // writing on would only make its kernel reset the connection and lose the answer.
+        // So write in pieces and stop once an answer is waiting.
+        for piece in bytes.chunks(256 * 1024) {
+            if stream.write_all(piece).is_err() || answered(&stream) {
+                break;
+            }
+        }
     }
     let mut reader = BufReader::new(stream);
     let mut status_line = String::new();
@@ -153,6 +158,17 @@ pub fn request(
         headers,
         body,
     })
+}
+
+/// Whether the server has begun to answer (without waiting).
+fn answered(stream: &TcpStream) -> bool {
+    let mut byte = [0u8; 1];
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let waiting = matches!(stream.peek(&mut byte), Ok(n) if n > 0);
+    let _ = stream.set_nonblocking(false);
+    waiting
 }
 
 fn dechunk(mut raw: &[u8]) -> Vec<u8> {
@@ -256,11 +272,16 @@ impl Server {
 
     /// The resident set of the process now, in bytes (from /proc).
     pub fn rss_bytes(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
-        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kb * 1024)
+        rss_of(self.child.id())
     }
+}
+
+/// The resident set of process `pid` now, in bytes (`VmRSS` of /proc/PID/status).
+pub fn rss_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// The ids (UUIDs) that follow `prefix` in a page, in order, without repeats.
