@@ -1037,7 +1037,10 @@ mod tests {
                     let mut basis = calendar.start_of_day(date(2016, 1, 1)).unwrap();
                     while basis < now {
                         // Two instants a day: the first and the last of the local day.
-                        for instant in [basis, basis + chrono::TimeDelta::hours(24) - chrono::TimeDelta::seconds(1)] {
+                        for instant in [
+                            basis,
+                            basis + chrono::TimeDelta::hours(24) - chrono::TimeDelta::seconds(1),
+                        ] {
                             let expected = maintenance_due(
                                 &calendar,
                                 AppStatus::Active,
@@ -1056,7 +1059,10 @@ mod tests {
                             } else {
                                 DueState::Current
                             };
-                            assert_eq!(by_bounds, expected, "{instant} + {months} at {now}, {reminder} days");
+                            assert_eq!(
+                                by_bounds, expected,
+                                "{instant} + {months} at {now}, {reminder} days"
+                            );
                         }
                         basis += chrono::TimeDelta::days(1);
                     }

@@ -75,7 +75,10 @@ pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
                 }
                 (terminate, interrupt) => {
                     let error = terminate.err().or(interrupt.err());
-                    tracing::warn!(?error, "cannot listen for SIGTERM; only Ctrl-C stops gracefully");
+                    tracing::warn!(
+                        ?error,
+                        "cannot listen for SIGTERM; only Ctrl-C stops gracefully"
+                    );
                     let _ = tokio::signal::ctrl_c().await;
                 }
             }

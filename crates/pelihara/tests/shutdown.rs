@@ -147,7 +147,11 @@ fn documents(folder: &std::path::Path) -> (Vec<String>, usize) {
     let mut kept = Vec::new();
     let mut temporaries = 0;
     for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
-        for file in std::fs::read_dir(entry.path()).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(entry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let name = file.file_name().to_string_lossy().into_owned();
             if name.starts_with(".upload-") {
                 temporaries += 1;
@@ -184,8 +188,8 @@ fn sigterm_during_uploads_keeps_every_acknowledged_request_and_leaves_no_tempora
                 (address.clone(), stop.clone(), acknowledged.clone());
             std::thread::spawn(move || {
                 let cookie = client::sign_in(&address, operator).unwrap();
-                let list = client::request(&address, "GET", "/aplikasi", Some(&cookie), None)
-                    .unwrap();
+                let list =
+                    client::request(&address, "GET", "/aplikasi", Some(&cookie), None).unwrap();
                 let app = client::ids_after(&list.text(), "/aplikasi/").remove(0);
                 let mut attempt = 0;
                 while !stop.load(Ordering::Relaxed) {
@@ -233,7 +237,11 @@ fn sigterm_during_uploads_keeps_every_acknowledged_request_and_leaves_no_tempora
     }
     assert!(exit.success(), "exit status {exit:?}");
     let acknowledged = acknowledged.lock().unwrap().clone();
-    assert!(acknowledged.len() >= 15, "{} acknowledged", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 15,
+        "{} acknowledged",
+        acknowledged.len()
+    );
 
     // No temporary left by the stop itself.
     let (files, temporaries) = documents(&data.join("documents"));
@@ -289,6 +297,9 @@ fn sigterm_right_after_the_address_line_stops_gracefully() {
         let exit = server.wait().unwrap();
         assert!(exit.success(), "exit status {exit:?}");
         let rest: Vec<String> = lines.map_while(Result::ok).collect();
-        assert!(rest.iter().any(|line| line == "Pelihara stopped."), "{rest:?}");
+        assert!(
+            rest.iter().any(|line| line == "Pelihara stopped."),
+            "{rest:?}"
+        );
     }
 }

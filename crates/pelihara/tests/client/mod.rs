@@ -100,6 +100,18 @@ pub fn request(
     cookie: Option<&str>,
     body: Option<(&str, &[u8])>,
 ) -> Option<Reply> {
+    let cookie = cookie.map(|cookie| ("Cookie", cookie));
+    request_with(address, method, path, cookie.as_slice(), body)
+}
+
+/// [`request`] with other headers (an API token) instead of the cookie.
+pub fn request_with(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &[u8])>,
+) -> Option<Reply> {
     let mut stream = TcpStream::connect(address).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
@@ -108,8 +120,8 @@ pub fn request(
         "{method} {path} HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\n\
          Sec-Fetch-Site: same-origin\r\nConnection: close\r\n"
     );
-    if let Some(cookie) = cookie {
-        head.push_str(&format!("Cookie: {cookie}\r\n"));
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     if let Some((content_type, bytes)) = body {
         head.push_str(&format!(
@@ -231,7 +243,9 @@ pub fn start(args: &[&str], extra_env: &[(&str, &str)]) -> Server {
     for (name, value) in extra_env {
         command.env(name, value);
     }
-    let mut child = command.spawn().unwrap_or_else(|error| panic!("{args:?}: {error}"));
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|error| panic!("{args:?}: {error}"));
     let Some(stdout) = child.stdout.take() else {
         panic!("no stdout");
     };

@@ -400,8 +400,7 @@ async fn the_due_filter_in_sql_picks_what_maintenance_due_says(h: Harness) {
                 .iter()
                 .chain([&default_interval])
                 .map(|months| {
-                    let bounds =
-                        due_bounds(&h.calendar, *months, reminder, now).unwrap();
+                    let bounds = due_bounds(&h.calendar, *months, reminder, now).unwrap();
                     (*months, bounds)
                 })
                 .collect();
