@@ -459,7 +459,9 @@ fn every_route_refuses_the_corpus(database: Option<String>) {
     // Letters of a new request: the wrong content, over the letter's limit, a control
     // character in a field.
     let html = b"<!doctype html><html><script>alert(1)</script></html>".to_vec();
-    let letters: [(&str, &str, &str, Vec<u8>, &[&str]); 4] = [
+    // (what, file name, subject, bytes, what the answer says)
+    type Letter<'a> = (&'a str, &'a str, &'a str, Vec<u8>, &'a [&'a str]);
+    let letters: [Letter; 4] = [
         (
             "an HTML page sent as application/pdf",
             "surat.pdf",
@@ -503,10 +505,80 @@ fn every_route_refuses_the_corpus(database: Option<String>) {
         );
         refused(what, "/permohonan/baru", &reply, says);
     }
+    // The same letters with the OPD's resubmission of the demo's returned request (a case
+    // action); a control character in its note.
+    let returning = client::sign_in(&address, "op.dukcapil").expect("op.dukcapil signs in");
+    let cases = client::request(&address, "GET", "/permohonan", Some(&returning), None).unwrap();
+    let (case, task) = client::ids_after(&cases.text(), "/permohonan/")
+        .into_iter()
+        .find_map(|case| {
+            let page = client::request(
+                &address,
+                "GET",
+                &format!("/permohonan/{case}"),
+                Some(&returning),
+                None,
+            )?
+            .text();
+            let form = page.split(r#"value="resubmit""#).nth(1)?;
+            let task = client::ids_after(form, r#"name="task_id" value=""#)
+                .into_iter()
+                .next()?;
+            Some((case, task))
+        })
+        .expect("the demo's returned request, with its resubmission form");
+    let action = format!("/permohonan/{case}/aksi");
+    let resubmissions: [(&str, &str, Vec<u8>, &[&str]); 3] = [
+        (
+            "an HTML page as the new letter",
+            "Sudah ditandatangani",
+            b"<!doctype html><script>alert(1)</script>".to_vec(),
+            &["PDF"],
+        ),
+        (
+            "an 11 MB new letter",
+            "Sudah ditandatangani",
+            big_pdf(11 << 20),
+            &["10 MB"],
+        ),
+        (
+            "a NUL in the note",
+            "Sudah\u{0}ditandatangani",
+            PLAIN_PDF.to_vec(),
+            &["karakter kendali"],
+        ),
+    ];
+    for (what, note, bytes, says) in resubmissions {
+        let reply = upload(
+            &server,
+            &returning,
+            &action,
+            &[
+                Part::Text("aksi", "resubmit"),
+                Part::Text("task_id", &task),
+                Part::Text("note", note),
+                Part::File("letter", "surat.pdf", "application/pdf", &bytes),
+            ],
+        );
+        refused(what, &action, &reply, says);
+    }
+    // Still waiting for its resubmission.
+    let page = client::request(
+        &address,
+        "GET",
+        &format!("/permohonan/{case}"),
+        Some(&returning),
+        None,
+    )
+    .unwrap()
+    .text();
+    assert!(page.contains(r#"value="resubmit""#));
+
     // 60 MB, past the server's body limit, through every upload route.
     let huge = big_pdf(60 << 20);
     for (route, cookie, field) in [
         ("/permohonan/baru", &operator, "letter"),
+        (action.as_str(), &returning, "letter"),
         ("/aplikasi/impor", &pelaksana, "file"),
         ("/admin/impor", &admin, "opd_file"),
     ] {
@@ -558,6 +630,44 @@ fn every_route_refuses_the_corpus(database: Option<String>) {
         assert!(disposition.starts_with("attachment;"), "{disposition}");
         assert!(!disposition.contains("%E2%80%AE"), "{disposition}");
         assert_eq!(letter.header("x-content-type-options"), Some("nosniff"));
+    }
+
+    // The probe's NUL probes, which were 500s on PostgreSQL: the sign-in's user name before
+    // anyone signs in, a search of the register, an admin's form.
+    let form = |fields: &[(&str, &str)]| client::urlencoded(fields);
+    let urlencoded = "application/x-www-form-urlencoded";
+    // (method, path, cookie, body, what the answer says)
+    type Probe<'a> = (&'a str, &'a str, Option<&'a str>, Option<Vec<u8>>, &'a str);
+    let probes: [Probe; 3] = [
+        (
+            "POST",
+            "/masuk",
+            None,
+            Some(form(&[("username", "ad\u{0}min"), ("password", "x")])),
+            "«username»",
+        ),
+        ("GET", "/aplikasi?q=a%00b", Some(&operator), None, "«q»"),
+        (
+            "POST",
+            "/admin/opd",
+            Some(&admin),
+            Some(form(&[
+                ("code", "DISKOMINFO"),
+                ("name", "Dinas\u{1}Kominfo"),
+            ])),
+            "«name»",
+        ),
+    ];
+    for (method, path, cookie, body, says) in probes {
+        let reply = client::request(
+            &address,
+            method,
+            path,
+            cookie,
+            body.as_deref().map(|body| (urlencoded, body)),
+        )
+        .unwrap();
+        refused("a control character", path, &reply, &[says]);
     }
 
     // The JSON API: a NUL or an escape in a field is a 400 naming it (PostgreSQL refuses a
