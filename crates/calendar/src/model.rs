@@ -231,6 +231,12 @@ impl WorkingCalendar {
         t.with_timezone(&self.time_zone).date_naive()
     }
 
+    /// The first instant of local day `date`: `local_date(t) < date` exactly when `t` is
+    /// before it.
+    pub fn start_of_day(&self, date: NaiveDate) -> Option<DateTime<Utc>> {
+        from_seconds(self.local_midnight(date)?)
+    }
+
     /// Office hours of `date` as Unix seconds, `[open, close)`.
     pub(crate) fn office_window(&self, date: NaiveDate) -> Option<(i64, i64)> {
         if !self.is_working_day(date) {

@@ -256,6 +256,64 @@ pub fn maintenance_due(
     })
 }
 
+/// Where the basis of an app with a given interval must lie for each due state at one moment,
+/// so that a list can filter by state in SQL instead of computing every app's due date: an
+/// active app whose basis instant (last maintenance, else registration) is before
+/// `overdue_before` is overdue, before `due_soon_before` (and not overdue) due soon, and from
+/// `due_soon_before` on current: exactly what [`maintenance_due`] says of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueBounds {
+    pub overdue_before: DateTime<Utc>,
+    pub due_soon_before: DateTime<Utc>,
+}
+
+/// The latest basis date whose due date (`basis + months`) is on or before `last_due`.
+fn latest_basis(last_due: NaiveDate, months: u32) -> Option<NaiveDate> {
+    let mut basis = last_due.checked_sub_months(Months::new(months))?;
+    // Month ends clamp (31 March - 1 month = 28 February, whose due date is 28 March): step
+    // to the exact edge. A few days at most either way.
+    for _ in 0..8 {
+        match basis.succ_opt() {
+            Some(next) if due_date(next, months).is_some_and(|due| due <= last_due) => {
+                basis = next;
+            }
+            _ => break,
+        }
+    }
+    while due_date(basis, months).is_none_or(|due| due > last_due) {
+        basis = basis.pred_opt()?;
+    }
+    Some(basis)
+}
+
+/// [`DueBounds`] for apps maintained every `interval_months`, at `now`. `None` only at the
+/// calendar's ends.
+pub fn due_bounds(
+    calendar: &WorkingCalendar,
+    interval_months: u32,
+    reminder_days: u32,
+    now: DateTime<Utc>,
+) -> Option<DueBounds> {
+    let today = calendar.local_date(now);
+    // Overdue: the (moved) due date is before today. The latest such due date: yesterday,
+    // or earlier when the office was closed on the days just before today.
+    let mut last_overdue = today.pred_opt()?;
+    for _ in 0..=MAX_CLOSED_RUN {
+        if effective_due_date(calendar, last_overdue) < today {
+            break;
+        }
+        last_overdue = last_overdue.pred_opt()?;
+    }
+    // Due soon or worse: the due date itself within the reminder window.
+    let last_due_soon = today.checked_add_days(chrono::Days::new(u64::from(reminder_days)))?;
+    let start_of_day_after =
+        |basis: NaiveDate| -> Option<DateTime<Utc>> { calendar.start_of_day(basis.succ_opt()?) };
+    Some(DueBounds {
+        overdue_before: start_of_day_after(latest_basis(last_overdue, interval_months)?)?,
+        due_soon_before: start_of_day_after(latest_basis(last_due_soon, interval_months)?)?,
+    })
+}
+
 /// What is wrong with a register entry, field by field, as i18n keys.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FieldProblems(pub Vec<(&'static str, &'static str)>);
@@ -955,5 +1013,61 @@ mod tests {
         unnamed.settings.register_keepers.clear();
         let roles = RegisterRoles::of_sop(&unnamed);
         assert_eq!(roles.preparers, ["subkoor_spa", "pelaksana"]);
+    }
+
+    #[test]
+    fn due_bounds_split_apps_as_maintenance_due_does() {
+        // Every basis day over three years, against "now"s around Lebaran, a year end, a
+        // month end and a leap day, for several intervals and reminder windows: the bounds
+        // put each app in the state maintenance_due gives it.
+        let calendar = WorkingCalendar::indonesia_default().unwrap();
+        let nows = [
+            Jakarta.with_ymd_and_hms(2026, 3, 23, 8, 0, 0).unwrap(),
+            Jakarta.with_ymd_and_hms(2026, 3, 30, 0, 0, 0).unwrap(),
+            Jakarta.with_ymd_and_hms(2026, 12, 28, 23, 59, 59).unwrap(),
+            Jakarta.with_ymd_and_hms(2027, 1, 4, 9, 0, 0).unwrap(),
+            Jakarta.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap(),
+            Jakarta.with_ymd_and_hms(2028, 2, 29, 6, 0, 0).unwrap(),
+        ];
+        for now in nows.map(|now| now.with_timezone(&Utc)) {
+            for months in [1, 3, 6, 12, 13, 120] {
+                for reminder in [0, 7, 30, 366] {
+                    let bounds = due_bounds(&calendar, months, reminder, now).unwrap();
+                    assert!(bounds.overdue_before <= bounds.due_soon_before);
+                    let mut basis = calendar.start_of_day(date(2016, 1, 1)).unwrap();
+                    while basis < now {
+                        // Two instants a day: the first and the last of the local day.
+                        for instant in [
+                            basis,
+                            basis + chrono::TimeDelta::hours(24) - chrono::TimeDelta::seconds(1),
+                        ] {
+                            let expected = maintenance_due(
+                                &calendar,
+                                AppStatus::Active,
+                                instant,
+                                None,
+                                months,
+                                reminder,
+                                now,
+                            )
+                            .unwrap()
+                            .state;
+                            let by_bounds = if instant < bounds.overdue_before {
+                                DueState::Overdue
+                            } else if instant < bounds.due_soon_before {
+                                DueState::DueSoon
+                            } else {
+                                DueState::Current
+                            };
+                            assert_eq!(
+                                by_bounds, expected,
+                                "{instant} + {months} at {now}, {reminder} days"
+                            );
+                        }
+                        basis += chrono::TimeDelta::days(1);
+                    }
+                }
+            }
+        }
     }
 }

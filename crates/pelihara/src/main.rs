@@ -199,6 +199,8 @@ async fn serve(
         state.set_sso(sso).context("the single sign-on provider")?;
         tracing::info!(%issuer, "single sign-on configured");
     }
+    // Listening for SIGTERM/SIGINT from here on: the next line tells a supervisor it is up.
+    let stop_requested = runtime::shutdown_signal();
     println!("Pelihara: {public_url}/  (data: {})", data.display());
     if let Some(banner) = banner {
         println!("{banner}");
@@ -230,7 +232,7 @@ async fn serve(
     // the writer commit and sync what it acknowledged, and exit 0.
     let (signalled, mut signal) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        runtime::shutdown_signal().await;
+        stop_requested.await;
         let _ = signalled.send(true);
     });
     let deadline = async move {

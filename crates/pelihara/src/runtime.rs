@@ -54,27 +54,40 @@ pub async fn open_store(url: &str) -> anyhow::Result<Store> {
 /// How long requests in flight may take to finish once the server is asked to stop.
 pub const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// Resolves when the process is asked to stop: SIGTERM (service managers) or SIGINT (Ctrl-C).
-pub async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// A future that resolves when the process is asked to stop: SIGTERM (service managers) or
+/// SIGINT (Ctrl-C). The handlers are in place when this returns, not when the future is
+/// first polled: a signal between the "Pelihara: http://..." line (which a supervisor reads
+/// as ready) and the first request is a graceful stop too, never the default of dying at once.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = terminate.recv() => {}
+        use tokio::signal::unix::{SignalKind, signal};
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            match (terminate, interrupt) {
+                (Ok(mut terminate), Ok(mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
                 }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops gracefully");
-                let _ = interrupt.await;
+                (terminate, interrupt) => {
+                    let error = terminate.err().or(interrupt.err());
+                    tracing::warn!(
+                        ?error,
+                        "cannot listen for SIGTERM; only Ctrl-C stops gracefully"
+                    );
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = interrupt.await;
+        async move {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

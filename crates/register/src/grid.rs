@@ -6,7 +6,7 @@
 //! limits hold for all of them; callers run it off the async threads (it is CPU work).
 //! Knows nothing of what the columns mean.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 
@@ -120,7 +120,46 @@ pub fn read_csv(bytes: &[u8], limit: RowLimit) -> Result<Grid, Vec<ImportError>>
         }
         rows.push(record.iter().map(str::to_owned).collect::<Vec<_>>());
     }
-    Ok(Grid { rows, offset: 0 })
+    without_control_characters(Grid { rows, offset: 0 })
+}
+
+/// The grid, or an error for each cell (at most ten) holding a control character (NUL and the
+/// other C0 controls but tab and line breaks, DEL, C1): no field of Pelihara takes one, and
+/// PostgreSQL refuses a NUL in text, so such a sheet is refused whole, as a form is.
+fn without_control_characters(grid: Grid) -> Result<Grid, Vec<ImportError>> {
+    let header = grid.rows.first();
+    let errors: Vec<ImportError> = grid
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(index, row)| {
+            row.iter()
+                .enumerate()
+                .filter(|(_, cell)| {
+                    cell.chars()
+                        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                })
+                .map(move |(column, _)| (index, column))
+        })
+        .take(10)
+        .map(|(index, column)| {
+            let name = header
+                .and_then(|header| header.get(column))
+                .filter(|name| !name.chars().any(char::is_control))
+                .cloned()
+                .unwrap_or_else(|| (column + 1).to_string());
+            ImportError::cell(
+                grid.row_number(index),
+                &name,
+                "register-import-control-character",
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(grid)
+    } else {
+        Err(errors)
+    }
 }
 
 fn cell_text(cell: &Data) -> String {
@@ -145,7 +184,8 @@ fn cell_text(cell: &Data) -> String {
 /// Reads the first worksheet of an XLSX workbook, cell by cell as the file lists them, so
 /// that what it holds is bounded by the limits above and never by the area the cells span
 /// (a sheet with cells in A2 and XFD1048576 is two cells, not seventeen billion). An archive
-/// that declares more than MAX_XLSX_UNPACKED_BYTES is refused before anything is unpacked.
+/// that declares more than MAX_XLSX_UNPACKED_BYTES is refused before anything is unpacked,
+/// and one that unpacks to more than it (whatever it declares) before it is parsed.
 pub fn read_xlsx(bytes: &[u8], limit: RowLimit) -> Result<Grid, Vec<ImportError>> {
     let not_xlsx = || vec![ImportError::file("register-import-not-xlsx")];
     // The sizes the archive's central directory declares (written for every part, also by
@@ -156,13 +196,30 @@ pub fn read_xlsx(bytes: &[u8], limit: RowLimit) -> Result<Grid, Vec<ImportError>
         let part = archive.by_index_raw(index).map_err(|_| not_xlsx())?;
         unpacked = unpacked.saturating_add(part.size());
     }
-    if unpacked > MAX_XLSX_UNPACKED_BYTES {
+    let too_large = || {
         let mebibytes =
             usize::try_from(MAX_XLSX_UNPACKED_BYTES / (1024 * 1024)).unwrap_or(usize::MAX);
-        return Err(vec![ImportError::over(
+        vec![ImportError::over(
             "register-import-unpacks-too-large",
             mebibytes,
-        )]);
+        )]
+    };
+    if unpacked > MAX_XLSX_UNPACKED_BYTES {
+        return Err(too_large());
+    }
+    // The declared sizes are the archive's word: a bomb declares a few bytes and unpacks to
+    // gigabytes. Unpack every part once into nothing, counting, and stop at the limit; only
+    // then may the reader (which holds the shared strings whole) open it.
+    let mut budget = MAX_XLSX_UNPACKED_BYTES;
+    for index in 0..archive.len() {
+        let part = archive.by_index(index).map_err(|_| not_xlsx())?;
+        let read = std::io::copy(&mut part.take(budget + 1), &mut std::io::sink());
+        match read {
+            Ok(read) if read > budget => return Err(too_large()),
+            Ok(read) => budget -= read,
+            // A part whose data does not match its checksum or size.
+            Err(_) => return Err(not_xlsx()),
+        }
     }
     let mut workbook: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
@@ -220,7 +277,7 @@ pub fn read_xlsx(bytes: &[u8], limit: RowLimit) -> Result<Grid, Vec<ImportError>
         .iter()
         .take_while(|row| row.iter().all(|c| c.trim().is_empty()))
         .count();
-    Ok(Grid {
+    without_control_characters(Grid {
         rows: grid.split_off(lead),
         offset: lead,
     })

@@ -396,3 +396,70 @@ fn a_field_with_the_other_separator_stays_one_quoted_field() {
     assert!(text.contains(";\"catatan,=1+1\""), "{text}");
     assert!(!text.contains(";catatan,=1+1"), "{text}");
 }
+
+#[test]
+fn a_cell_with_a_control_character_is_refused_by_row_and_column() {
+    // PostgreSQL refuses a NUL in text (the import ended in a 500 there) and SQLite stored it.
+    let (map, _, _) = opds();
+    let file = "Nama Aplikasi;Kode OPD\nSIM\u{0}PUS;DINKES\nSIAK;DIN\u{1b}KES\nSIMPEG;DINKES\n";
+    let errors = import_csv(file.as_bytes(), &map).unwrap_err();
+    let found: Vec<(usize, Option<&str>, &str)> = errors
+        .iter()
+        .map(|error| (error.row, error.column.as_deref(), error.key))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                2,
+                Some("Nama Aplikasi"),
+                "register-import-control-character"
+            ),
+            (3, Some("Kode OPD"), "register-import-control-character"),
+        ]
+    );
+    // Tabs and line breaks inside a quoted cell are text.
+    let file = "Nama Aplikasi;Kode OPD;Catatan\nSIMPUS;DINKES;\"baris satu\nbaris\tdua\"\n";
+    assert_eq!(import_csv(file.as_bytes(), &map).unwrap().len(), 1);
+}
+
+#[test]
+fn an_xlsx_that_unpacks_past_the_limit_is_refused_whatever_it_declares() {
+    use std::io::Write;
+    let (map, _, _) = opds();
+    // A worksheet of 60 MB (one repeated row), its size in both zip headers rewritten to 2 KB.
+    let mut xml = String::from(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    let row = r#"<row><c t="inlineStr"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c></row>"#;
+    while xml.len() < 60 << 20 {
+        xml.push_str(row);
+    }
+    xml.push_str("</sheetData></worksheet>");
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    let mut archive = zip.finish().unwrap().into_inner();
+    let name = b"xl/worksheets/sheet1.xml";
+    for at in 0..archive.len().saturating_sub(46 + name.len()) {
+        let (size_at, name_at) = match &archive[at..at + 4] {
+            b"PK\x03\x04" => (at + 22, at + 30),
+            b"PK\x01\x02" => (at + 24, at + 46),
+            _ => continue,
+        };
+        if &archive[name_at..name_at + name.len()] == name {
+            archive[size_at..size_at + 4].copy_from_slice(&2_048u32.to_le_bytes());
+        }
+    }
+    let errors = import_xlsx(&archive, &map).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        matches!(
+            errors[0].key,
+            "register-import-not-xlsx" | "register-import-unpacks-too-large"
+        ),
+        "{errors:?}"
+    );
+}

@@ -5,7 +5,9 @@
 //! this module only reads what they are computed from. Never decides who may see or edit.
 
 use chrono::{DateTime, Utc};
-use pelihara_domain::register::{AppFields, AppStatus, HealthCheck, HealthFilter};
+use pelihara_domain::register::{
+    AppFields, AppStatus, DueBounds, DueState, HealthCheck, HealthFilter,
+};
 use pelihara_domain::{
     AppId, CaseId, CaseStatus, HostingRecord, OpdId, Problem, Record, Refusal, Verdict,
 };
@@ -181,9 +183,7 @@ impl Store {
     }
 }
 
-/// What a register list is narrowed to. Due state is not here: it depends on the clock and
-/// the calendar, so [`Store::register`] returns what it is computed from and the caller
-/// (through `pelihara_domain::register::maintenance_due`) filters.
+/// What a register list is narrowed to.
 #[derive(Debug, Clone, Default)]
 pub struct RegisterFilter {
     pub opd: Option<OpdId>,
@@ -192,6 +192,51 @@ pub struct RegisterFilter {
     pub health: Option<HealthFilter>,
     /// Words matched, case-insensitively, against the name, address, domain and technology.
     pub search: Option<String>,
+    /// Active apps in one due state, by where their basis lies.
+    pub due: Option<DueFilter>,
+}
+
+/// Active apps in one due state. The state depends on the clock and the calendar, which the
+/// store does not hold: the caller gives, for every interval in use
+/// ([`Store::register_intervals`] and the default), the basis instants of each state
+/// (`pelihara_domain::register::due_bounds`), and the store compares each app's basis (its
+/// last maintenance, else its registration) with its interval's bounds in SQL.
+#[derive(Debug, Clone)]
+pub struct DueFilter {
+    pub state: DueState,
+    /// The interval of an app without its own.
+    pub default_interval: u32,
+    /// (interval in months, its bounds); an interval missing here matches nothing.
+    pub bounds: Vec<(u32, DueBounds)>,
+}
+
+impl DueFilter {
+    /// The SQL condition on the row `a` (numbers only, nothing from a person).
+    fn condition(&self) -> String {
+        let interval = format!(
+            "(case when a.maintenance_interval_months > 0 then a.maintenance_interval_months \
+             else {} end)",
+            self.default_interval
+        );
+        let bound = |pick: fn(&DueBounds) -> DateTime<Utc>| {
+            let mut sql = format!("(case {interval}");
+            for (months, bounds) in &self.bounds {
+                sql.push_str(&format!(" when {months} then {}", millis(pick(bounds))));
+            }
+            sql.push_str(" end)");
+            sql
+        };
+        let basis = "coalesce((select max(c.closed_at) from cases c where c.app_id = a.id \
+             and c.status = 'done' and c.counts_as_maintenance = 1), a.created_at)";
+        let overdue = bound(|bounds| bounds.overdue_before);
+        let due_soon = bound(|bounds| bounds.due_soon_before);
+        let within = match self.state {
+            DueState::Overdue => format!("{basis} < {overdue}"),
+            DueState::DueSoon => format!("{basis} >= {overdue} and {basis} < {due_soon}"),
+            DueState::Current => format!("{basis} >= {due_soon}"),
+        };
+        format!("(a.status = 'active' and {within})")
+    }
 }
 
 /// One line of the register: the app, its OPD, when it was last maintained and how its last
@@ -461,6 +506,9 @@ impl Store {
                  or lower(o.name) like {p} escape '\\')"
             ));
         }
+        if let Some(due) = &filter.due {
+            conditions.push(due.condition());
+        }
         let filter_sql = if conditions.is_empty() {
             String::new()
         } else {
@@ -491,6 +539,20 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// The maintenance intervals apps set for themselves (months, each once): with the
+    /// default, the intervals a [`DueFilter`] needs bounds for.
+    pub async fn register_intervals(&self) -> Result<Vec<u32>> {
+        let rows = sqlx::query(
+            "select distinct maintenance_interval_months as months from apps \
+             where maintenance_interval_months > 0",
+        )
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|row| to_u32(row.try_get("months")?, "interval"))
+            .collect()
     }
 
     /// Every case of an app, newest first, with its verdict and maintenance result.

@@ -21,15 +21,20 @@ use crate::state::AppState;
 const TOAST_CONTAINER: &str = "#toasts";
 
 /// A report for an error response that did not come from a `WebError`: axum's rejections
-/// (malformed form, wrong method), the body limit, the cross-site check, a caught panic.
-fn report_for_status(status: StatusCode) -> ErrorReport {
+/// (malformed form, wrong method), the body limit (whose message names it), the cross-site
+/// check, a caught panic.
+fn report_for_status(status: StatusCode, upload_limit_bytes: usize) -> ErrorReport {
     let message = |key: &str| Some(UserMessage::new(key));
     match status {
         StatusCode::NOT_FOUND => report(ErrorKind::NotFound, None),
         StatusCode::FORBIDDEN => report(ErrorKind::Forbidden, None),
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            report(ErrorKind::BadRequest, message("web-error-too-large"))
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => report(
+            ErrorKind::BadRequest,
+            Some(
+                UserMessage::new("web-error-too-large")
+                    .arg("mb", upload_limit_bytes / (1024 * 1024)),
+            ),
+        ),
         StatusCode::METHOD_NOT_ALLOWED => {
             report(ErrorKind::BadRequest, message("web-error-method"))
         }
@@ -104,7 +109,9 @@ pub(crate) async fn render_errors(
 
     let report = match response.extensions().get::<ErrorReport>() {
         Some(report) => report.clone(),
-        None if needs_rendering(&response) => report_for_status(response.status()),
+        None if needs_rendering(&response) => {
+            report_for_status(response.status(), state.config().upload_limit_bytes)
+        }
         None => return response,
     };
     let status = response.status();

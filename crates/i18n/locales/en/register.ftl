@@ -17,6 +17,7 @@ register-error-opd = Unknown OPD.
 register-import-not-utf8 = The CSV file must be UTF-8 encoded.
 register-import-not-csv = The file is not a readable CSV.
 register-import-not-xlsx = The file is not a readable XLSX workbook.
+register-import-control-character = Holds a control character (such as NUL) that cannot be stored; remove it and upload again.
 register-import-empty = The file holds no application rows.
 register-import-duplicate-column = This column appears twice.
 register-import-unknown-column = Unknown column.

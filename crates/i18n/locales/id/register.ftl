@@ -17,6 +17,7 @@ register-error-opd = OPD tidak dikenal.
 register-import-not-utf8 = Berkas CSV harus berenkode UTF-8.
 register-import-not-csv = Berkas bukan CSV yang dapat dibaca.
 register-import-not-xlsx = Berkas bukan lembar kerja XLSX yang dapat dibaca.
+register-import-control-character = Berisi karakter kendali (misalnya NUL) yang tidak dapat disimpan; hapus karakter itu lalu unggah lagi.
 register-import-empty = Berkas tidak berisi baris aplikasi.
 register-import-duplicate-column = Kolom ini muncul dua kali.
 register-import-unknown-column = Kolom tidak dikenal.

@@ -1,15 +1,17 @@
 //! The contract of the app register on both backends: every field round-trips, the list
 //! filters (OPD, status, health, search words with `%` and `_` taken literally), an app's
 //! maintenance history and last hosting record come from its done cases, health checks are
-//! kept newest first, and an import with one failing row adds nothing.
+//! kept newest first, an import with one failing row adds nothing, and the due filter in SQL
+//! picks the apps the domain's rule puts in each state.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pelihara_domain::register::{
-    AppFields, AppStatus, DueState, HealthCheck, HealthFilter, maintenance_due,
+    AppFields, AppStatus, DueState, HealthCheck, HealthFilter, due_bounds, interval_months,
+    maintenance_due,
 };
 use pelihara_domain::*;
 use pelihara_store::AuditSource;
-use pelihara_store::register::RegisterFilter;
+use pelihara_store::register::{DueFilter, RegisterFilter};
 
 use super::{Harness, harness, wib};
 
@@ -359,7 +361,89 @@ async fn an_import_with_a_failing_row_adds_nothing(h: Harness) {
     assert_eq!(report.first_bad, None);
 }
 
+/// The register's due filter runs in SQL on the bounds `due_bounds` gives; it must pick
+/// exactly the apps `maintenance_due` puts in each state: registered over two years at all
+/// hours, with their own intervals or the default, one maintained since, one retired.
+async fn the_due_filter_in_sql_picks_what_maintenance_due_says(h: Harness) {
+    let system = AuditSource::cli("test");
+    let start = wib(2026, 11, 2, 9, 0);
+    let intervals = [None, Some(6), Some(3), Some(12), Some(24), Some(1)];
+    for k in 0..60_i64 {
+        let mut app = fields(&format!("App{k:02}"));
+        app.maintenance_interval_months = intervals[k as usize % intervals.len()];
+        if k % 17 == 5 {
+            app.status = "retired".into();
+        }
+        let registered = start - Duration::hours(13 * 24 + 7) * k as i32;
+        h.store
+            .create_register_app(h.opd, &app, &system, registered)
+            .await
+            .unwrap();
+    }
+    // The harness app was registered at `start`; maintained a day later.
+    maintained_case(&h, wib(2026, 11, 3, 9, 0), "Selesai", "srv-01").await;
+
+    let default_interval = 12;
+    let mut in_use = h.store.register_intervals().await.unwrap();
+    in_use.sort_unstable();
+    assert_eq!(in_use, [1, 3, 6, 12, 24]);
+    let all = h.store.register(&RegisterFilter::default()).await.unwrap();
+    for now in [
+        wib(2026, 12, 31, 23, 30),
+        wib(2027, 3, 1, 0, 30),
+        wib(2027, 5, 3, 9, 0),
+        wib(2027, 11, 11, 9, 0),
+        wib(2028, 1, 2, 9, 0),
+    ] {
+        for reminder in [0, 30, 90] {
+            let bounds: Vec<_> = in_use
+                .iter()
+                .chain([&default_interval])
+                .map(|months| {
+                    let bounds = due_bounds(&h.calendar, *months, reminder, now).unwrap();
+                    (*months, bounds)
+                })
+                .collect();
+            for state in DueState::ALL {
+                let mut expected: Vec<String> = all
+                    .iter()
+                    .filter(|row| {
+                        maintenance_due(
+                            &h.calendar,
+                            row.status(),
+                            row.app.created_at,
+                            row.last_maintained_at,
+                            interval_months(row.app.maintenance_interval_months, default_interval),
+                            reminder,
+                            now,
+                        )
+                        .is_some_and(|due| due.state == state)
+                    })
+                    .map(|row| row.app.name.clone())
+                    .collect();
+                expected.sort();
+                let due = DueFilter {
+                    state,
+                    default_interval,
+                    bounds: bounds.clone(),
+                };
+                let mut found = names(
+                    &h,
+                    RegisterFilter {
+                        due: Some(due),
+                        ..filter()
+                    },
+                )
+                .await;
+                found.sort();
+                assert_eq!(found, expected, "{state:?} at {now}, {reminder} days");
+            }
+        }
+    }
+}
+
 contract!(
+    the_due_filter_in_sql_picks_what_maintenance_due_says,
     register_fields_round_trip_and_filter,
     history_and_hosting_come_from_done_cases,
     health_checks_are_kept_newest_first,

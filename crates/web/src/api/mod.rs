@@ -149,6 +149,27 @@ async fn view_api_not_found(headers: HeaderMap) -> Problem {
 
 /// Reads a JSON body: `Content-Type: application/json` and within the limit, or a problem
 /// (415, 413, or 400 naming the field serde could not read).
+/// The first field (its key, or `within` for a value outside an object) whose key or text
+/// holds a control character, anywhere in `value`.
+fn field_with_control_character(value: &serde_json::Value, within: &str) -> Option<String> {
+    use crate::input_guard::has_control_characters;
+    let clean = |key: &str| key.chars().filter(|c| !c.is_control()).take(60).collect();
+    match value {
+        serde_json::Value::String(text) => has_control_characters(text).then(|| within.to_owned()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .find_map(|item| field_with_control_character(item, within)),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if has_control_characters(key) {
+                Some(clean(key))
+            } else {
+                field_with_control_character(item, key)
+            }
+        }),
+        _ => None,
+    }
+}
+
 pub(crate) fn read_json<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
@@ -169,6 +190,21 @@ pub(crate) fn read_json<T: DeserializeOwned>(
     }
     if body.len() > MAX_JSON_BYTES {
         return Err(caller.problem(ProblemKind::TooLarge).into());
+    }
+    // As for forms (`input_guard`): no field takes a control character. PostgreSQL refuses
+    // a NUL in text, which ended in a 500 there and was stored on SQLite.
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body)
+        && let Some(field) = field_with_control_character(&value, "body")
+    {
+        let message = pelihara_i18n::t_args(
+            caller.lang,
+            "web-error-control-character",
+            &[("field", pelihara_i18n::arg(&field))],
+        );
+        return Err(caller
+            .problem(ProblemKind::BadRequest)
+            .with_field(field, message)
+            .into());
     }
     serde_json::from_slice(body).map_err(|error| {
         // serde names an unknown or mistyped field in its message: name it as the field.

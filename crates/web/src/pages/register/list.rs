@@ -1,12 +1,16 @@
-//! `GET /aplikasi`, the register's list: filters, search, due badges and health.
+//! `GET /aplikasi`, the register's list: filters (the due state's in SQL), search, due badges
+//! and health.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use pelihara_domain::register::{AppStatus, DueState, HealthFilter, MaintenanceDue};
+use pelihara_domain::register::{
+    AppStatus, DueState, HealthFilter, MaintenanceDue, MaintenancePolicy, due_bounds,
+    interval_months,
+};
 use pelihara_domain::{Actor, OpdId};
 use pelihara_i18n::format_date;
-use pelihara_store::register::{RegisterFilter, RegisterRow};
+use pelihara_store::register::{DueFilter, RegisterFilter, RegisterRow};
 use serde::Deserialize;
 
 use super::{Choice, due_badge, due_of, may_edit, own_opd, policy};
@@ -126,9 +130,16 @@ pub(crate) async fn visible_rows(
         status: AppStatus::from_code(&query.status),
         health: HealthFilter::from_code(&query.health),
         search: Some(query.q.trim().to_owned()).filter(|q| !q.is_empty()),
+        due: None,
     };
-    let due_filter = DueState::from_code(&query.due);
     let policy = policy(services).await?;
+    let filter = RegisterFilter {
+        due: match DueState::from_code(&query.due) {
+            Some(state) => Some(due_filter(services, &policy, state).await?),
+            None => None,
+        },
+        ..filter
+    };
     let rows = services.store.register(&filter).await?;
     Ok(rows
         .into_iter()
@@ -136,8 +147,34 @@ pub(crate) async fn visible_rows(
             let due = due_of(services, &policy, &row);
             (row, due)
         })
-        .filter(|(_, due)| due_filter.is_none_or(|wanted| due.is_some_and(|d| d.state == wanted)))
         .collect())
+}
+
+/// The register's filter by due state, worked out in SQL: for the default interval and every
+/// interval an app sets, where the basis of an app in `state` lies now.
+async fn due_filter(
+    services: &Services,
+    policy: &MaintenancePolicy,
+    state: DueState,
+) -> Result<DueFilter, WebError> {
+    let default_interval = interval_months(None, policy.interval_months);
+    let mut intervals = services.store.register_intervals().await?;
+    intervals.push(default_interval);
+    intervals.sort_unstable();
+    intervals.dedup();
+    let now = services.clock.now();
+    let calendar = services.calendar.snapshot();
+    let bounds = intervals
+        .into_iter()
+        .filter_map(|months| {
+            due_bounds(&calendar, months, policy.reminder_days, now).map(|bounds| (months, bounds))
+        })
+        .collect();
+    Ok(DueFilter {
+        state,
+        default_interval,
+        bounds,
+    })
 }
 
 pub(crate) async fn view_aplikasi_get(
