@@ -227,6 +227,50 @@ impl PendingSignIn {
     }
 }
 
+/// Which second step a sign-in of `stored` needs once its first (a password, or the single
+/// sign-on provider) is done: `Some(false)` a code (the user has TOTP), `Some(true)` enrolling
+/// (no TOTP but their role needs it), `None` none.
+pub(crate) async fn second_step_needed(
+    store: &pelihara_store::Store,
+    stored: &pelihara_store::people::StoredUser,
+) -> Result<Option<bool>, WebError> {
+    if store.totp(stored.user.id).await?.is_some() {
+        return Ok(Some(false));
+    }
+    let required = store
+        .totp_required_roles()
+        .await?
+        .contains(&stored.user.role);
+    Ok(required.then_some(true))
+}
+
+/// Starts the second step [`second_step_needed`] named for `stored` and answers with its page:
+/// the session stays signed out until the step is done, then goes to `next`.
+pub(crate) async fn begin_second_step(
+    session: &Session,
+    stored: &pelihara_store::people::StoredUser,
+    enrol: bool,
+    next: String,
+    now: DateTime<Utc>,
+) -> Result<Response, WebError> {
+    let pending = PendingSignIn {
+        user_id: stored.user.id,
+        enrol,
+        secret: enrol.then(crate::totp::new_secret),
+        since_ms: now.timestamp_millis(),
+        attempts: 0,
+        next,
+        password_seal: password_seal(&stored.password_hash),
+    };
+    begin_pending(session, &pending).await?;
+    let page = if enrol {
+        "/masuk/atur-kode"
+    } else {
+        "/masuk/kode"
+    };
+    Ok(Redirect::to(page).into_response())
+}
+
 /// Starts the second step of a sign-in on a new session id; the session stays signed out.
 pub(crate) async fn begin_pending(
     session: &Session,

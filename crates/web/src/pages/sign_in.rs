@@ -13,7 +13,7 @@ use pelihara_store::AuditSource;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::{self, ClientAddress, CurrentUser, PendingSignIn};
+use crate::auth::{self, ClientAddress, CurrentUser};
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
@@ -21,7 +21,6 @@ use crate::lang::local_path;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
-use crate::totp;
 
 /// Longer usernames are not looked up (and not stored whole in the audit trail).
 const USERNAME_MAX: usize = 64;
@@ -301,29 +300,8 @@ pub(crate) async fn view_sign_in_post(
         Some(stored) if matches && stored.may_sign_in() => {
             // A second step follows for users with TOTP, and for users whose role needs it
             // (they enrol first); the session is not signed in until it is done.
-            let has_totp = store.totp(stored.user.id).await?.is_some();
-            let required = !has_totp
-                && store
-                    .totp_required_roles()
-                    .await?
-                    .contains(&stored.user.role);
-            if has_totp || required {
-                let pending = PendingSignIn {
-                    user_id: stored.user.id,
-                    enrol: required,
-                    secret: required.then(totp::new_secret),
-                    since_ms: now.timestamp_millis(),
-                    attempts: 0,
-                    next: form.next,
-                    password_seal: auth::password_seal(&stored.password_hash),
-                };
-                auth::begin_pending(&session, &pending).await?;
-                let second_step = if required {
-                    "/masuk/atur-kode"
-                } else {
-                    "/masuk/kode"
-                };
-                return Ok(Redirect::to(second_step).into_response());
+            if let Some(enrol) = auth::second_step_needed(store, &stored).await? {
+                return auth::begin_second_step(&session, &stored, enrol, form.next, now).await;
             }
             let source = AuditSource {
                 actor_id: Some(stored.user.id),

@@ -18,13 +18,12 @@ use pelihara_store::sso::SsoClaim;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::auth::{self, ClientAddress, CurrentUser, PendingSignIn};
+use crate::auth::{self, ClientAddress, CurrentUser};
 use crate::error::WebError;
 use crate::pages::sign_in::{destination, refused};
 use crate::shell::Shell;
 use crate::sso::{Identity, PendingSso, same_state};
 use crate::state::AppState;
-use crate::totp;
 
 /// The session key of a sign-in on its way through the provider.
 const PENDING_SSO_KEY: &str = "pending_sso";
@@ -160,9 +159,7 @@ pub(crate) async fn view_masuk_sso_kembali_get(
     let client = auth::client_key(&address);
     // The provider proved who this is; Pelihara's own second step still applies, as after a
     // password: Pelihara cannot see what the provider asked for.
-    let has_totp = store.totp(user.user.id).await?.is_some();
-    let required = !has_totp && store.totp_required_roles().await?.contains(&user.user.role);
-    if has_totp || required {
+    if let Some(enrol) = auth::second_step_needed(store, &user).await? {
         store
             .record_event(
                 &source,
@@ -171,27 +168,12 @@ pub(crate) async fn view_masuk_sso_kembali_get(
                     "username": user.user.username,
                     "subject": identity.subject,
                     "claim": claim.code(),
-                    "second_step": if required { "enrol" } else { "code" },
+                    "second_step": if enrol { "enrol" } else { "code" },
                 }),
                 now,
             )
             .await?;
-        let pending = PendingSignIn {
-            user_id: user.user.id,
-            enrol: required,
-            secret: required.then(totp::new_secret),
-            since_ms: now.timestamp_millis(),
-            attempts: 0,
-            next,
-            password_seal: auth::password_seal(&user.password_hash),
-        };
-        auth::begin_pending(&session, &pending).await?;
-        let second_step = if required {
-            "/masuk/atur-kode"
-        } else {
-            "/masuk/kode"
-        };
-        return Ok(Redirect::to(second_step).into_response());
+        return auth::begin_second_step(&session, &user, enrol, next, now).await;
     }
     auth::start_session(&session, user.user.id).await?;
     store
