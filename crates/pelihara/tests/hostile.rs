@@ -268,7 +268,9 @@ fn hostile_sheets() -> Vec<Hostile> {
 
 // --- the server and what it holds --------------------------------------------------------
 
-/// What the database and the document folder hold: cases, apps, OPDs, users, files.
+/// What the database and the document store hold: cases, apps, OPDs, users, and documents
+/// (every file in the document folder, temporaries included, plus on PostgreSQL the
+/// documents stored in the database).
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 struct Holdings {
     cases: usize,
@@ -299,6 +301,13 @@ fn holdings(url: &str, data: &Path) -> Holdings {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let store = pelihara_store::Store::open(url).await.unwrap();
+        let documents = data.join("documents");
+        let blobs = pelihara_store::BlobStore::for_store(&store, &documents);
+        let in_database = if blobs.in_database() {
+            blobs.digests().await.unwrap().len()
+        } else {
+            0
+        };
         let held = Holdings {
             cases: store.list_cases(None, 1_000_000).await.unwrap().len(),
             apps: store
@@ -308,7 +317,7 @@ fn holdings(url: &str, data: &Path) -> Holdings {
                 .len(),
             opds: store.list_opds().await.unwrap().len(),
             users: store.list_users().await.unwrap().len(),
-            files: files_in(&data.join("documents")),
+            files: files_in(&documents) + in_database,
         };
         store.close().await;
         held
