@@ -392,6 +392,33 @@ pub fn mint_token() -> MintedToken {
 
 /// The SHA-256 (lowercase hex) of a token as sent: what the database keeps and looks up.
 /// A secret of 32 random bytes needs no slow hash: nobody can guess it from its digest.
+/// Checks a new password against the rules (the same for a first password, a reset and a
+/// change by the user), recording the message under `field`.
+pub(crate) fn check_password(
+    tr: crate::lang::Tr,
+    password: &str,
+    field: &str,
+    errors: &mut crate::forms::FormErrors,
+) {
+    if password.chars().count() < PASSWORD_MIN {
+        errors.field(
+            field,
+            tr.t1("admin-error-password-short", "min", PASSWORD_MIN),
+        );
+    } else if password.chars().count() > PASSWORD_MAX {
+        errors.field(field, tr.t1("admin-error-too-long", "max", PASSWORD_MAX));
+    }
+}
+
+/// A new secret token for a link sent to one person (password reset, invitation, setup): 32
+/// random bytes, hex. Only its [`token_hash`] is stored.
+pub(crate) fn new_token() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(token.as_bytes()))

@@ -10,12 +10,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use crate::auth::check_password;
 use crate::auth::{self, CurrentUser, hash_password, verify_password};
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
 use crate::pages::admin::FormData;
-use crate::pages::admin::users::check_password;
 use crate::pages::page_or_partial;
 use crate::people::role_label;
 use crate::shell::Shell;

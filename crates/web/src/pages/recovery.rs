@@ -7,7 +7,6 @@
 //! (the store gets their SHA-256 and argon2 hashes), and never send more than a few links to
 //! one account or take more than a few requests from one network.
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -17,13 +16,11 @@ use pelihara_store::AuditSource;
 use pelihara_store::people::StoredUser;
 use pelihara_store::recovery::{LinkKind, ResetLink};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
-use crate::auth::{self, ClientAddress, PASSWORD_MIN};
+use crate::auth::{self, ClientAddress, PASSWORD_MIN, check_password, new_token, token_hash};
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
-use crate::pages::admin::users::check_password;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
@@ -46,17 +43,6 @@ const IDENTIFIER_MAX: usize = 254;
 const ACCOUNTS_PER_EMAIL: i64 = 5;
 /// A link's token: 32 random bytes as 64 hex digits. Longer text is no token.
 const TOKEN_LEN: usize = 64;
-
-/// The SHA-256 (hex) of a link's token: all the database ever holds of it.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-pub(crate) fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
 
 #[derive(Template)]
 #[template(path = "recovery.html")]

@@ -17,15 +17,17 @@ use pelihara_store::setup::{OfficeSetting, SetupLink};
 use pelihara_store::{AuditSource, StoreError};
 use serde::Deserialize;
 
+use crate::auth::check_password;
 use crate::auth::{self, ClientAddress, PASSWORD_MIN};
+use crate::auth::{new_token, token_hash};
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
 use crate::pages::admin::kop::{check as check_text, looks_like_email};
-use crate::pages::admin::users::{check_password, valid_email, valid_nip, valid_username};
+use crate::pages::admin::users::{valid_email, valid_nip, valid_username};
 use crate::pages::documents::{KOP_SETTING, Kop};
 use crate::pages::page_or_partial;
-use crate::pages::recovery::{new_token, token_hash, well_formed};
+use crate::pages::recovery::well_formed;
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
 

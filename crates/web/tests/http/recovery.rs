@@ -15,7 +15,7 @@ use pelihara_domain::{Role, UserId};
 use pelihara_notify::{EmailSettings, Mailer, SmtpSecurity};
 use pelihara_store::AuditSource;
 use pelihara_store::people::NewUser;
-use pelihara_web::pages::recovery::token_hash;
+use pelihara_web::auth::token_hash;
 use pelihara_web::testing::{self, TEST_HOST, TEST_PASSWORD};
 use pelihara_web::{AppState, WebConfig};
 use tower::ServiceExt;

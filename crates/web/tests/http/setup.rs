@@ -603,7 +603,7 @@ async fn a_lost_invitation_is_sent_again_and_the_old_link_refused() {
     use pelihara_store::AuditSource;
     use pelihara_store::people::NewUser;
     use pelihara_store::people_import::NO_PASSWORD_YET;
-    use pelihara_web::pages::recovery::token_hash;
+    use pelihara_web::auth::token_hash;
 
     let test = testing::services().await;
     let services = &test.services;

@@ -14,7 +14,6 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
 use pelihara_domain::Role;
 use pelihara_register::grid::ImportError;
 use pelihara_register::people::{
@@ -26,21 +25,19 @@ use pelihara_store::people::NewUser;
 use pelihara_store::people_import::{ImportedUser, NewOpdRow, PeopleImport};
 
 use super::opds::valid_code;
-use super::users::{valid_email, valid_nip, valid_username};
+use super::users::{INVITATION_VALID, valid_email, valid_nip, valid_username};
 use super::{AdminTab, tabs, too_long};
 use crate::auth::AdminUser;
+use crate::auth::{new_token, token_hash};
 use crate::error::WebError;
 use crate::forms::read_multipart;
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::pages::recovery::{new_token, token_hash};
 use crate::people::sop_positions;
 use crate::shell::Shell;
 use crate::state::AppState;
 
 const PATH: &str = "/admin/impor";
-/// How long an invitation works: a week, time for the link to reach its owner by hand.
-pub const INVITATION_VALID: Duration = Duration::days(7);
 /// The largest sheet file read (a regency's staff fit in far less).
 const SHEET_MAX_BYTES: usize = 5 * 1024 * 1024;
 

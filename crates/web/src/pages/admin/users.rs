@@ -10,19 +10,21 @@ use pelihara_domain::{OpdId, Role, UserId};
 use pelihara_store::people::{NewUser, Opd, UserEdit};
 use serde::Deserialize;
 
-use super::people::INVITATION_VALID;
 use super::{
     AdminTab, ConfirmPartial, FormData, confirm_page, confirmed, done, notice, tabs, too_long,
 };
-use crate::auth::{AdminUser, PASSWORD_MAX, PASSWORD_MIN, hash_password};
+use crate::auth::{AdminUser, check_password, hash_password};
+use crate::auth::{new_token, token_hash};
 use crate::error::{UserMessage, WebError};
 use crate::forms::FormErrors;
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
-use crate::pages::recovery::{new_token, token_hash};
 use crate::people::{position_label, role_label, sop_positions};
 use crate::shell::Shell;
 use crate::state::AppState;
+
+/// How long an invitation works: a week, time for the link to reach its owner by hand.
+pub const INVITATION_VALID: chrono::Duration = chrono::Duration::days(7);
 
 const PATH: &str = "/admin/pengguna";
 const ROLES: [Role; 4] = [Role::Staff, Role::OpdOperator, Role::Auditor, Role::Admin];
@@ -266,19 +268,6 @@ pub(crate) fn valid_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && !domain.contains('@')
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// Checks a new password against the rules (the same for a first password, a reset and a
-/// change by the user), recording the message under `field`.
-pub(crate) fn check_password(tr: Tr, password: &str, field: &str, errors: &mut FormErrors) {
-    if password.chars().count() < PASSWORD_MIN {
-        errors.field(
-            field,
-            tr.t1("admin-error-password-short", "min", PASSWORD_MIN),
-        );
-    } else if too_long(password, PASSWORD_MAX) {
-        errors.field(field, tr.t1("admin-error-too-long", "max", PASSWORD_MAX));
-    }
 }
 
 /// Checks what creating and editing share: name, email, role, positions and OPD. An OPD is
