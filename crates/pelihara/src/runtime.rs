@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use pelihara_domain::agenda::AgendaFormat;
+use pelihara_domain::report::office_day_seconds;
 use pelihara_store::{BlobStore, Store};
 use pelihara_web::{Clock, Services};
 
@@ -130,7 +131,7 @@ pub async fn services(store: Store, data_dir: &Path) -> anyhow::Result<Services>
 const CATALOG_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Keeps the server's SOP catalog and working calendar in step with the database while the
-/// server runs; a failed look (the database away for a moment) is tried again at the next tick.
+/// server runs, and the whole-case report figures counted with the office's working day; a failed look (the database away for a moment) is tried again at the next tick.
 pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
     let catalog = services.catalog.clone();
     let calendar = services.calendar.clone();
@@ -145,6 +146,14 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
             }
             if let Err(error) = calendar.refresh(&store).await {
                 tracing::warn!(%error, "refreshing the working calendar");
+            }
+            // The whole-case figures are counted with the office's working day: again when it
+            // changed, or the first time (the reports count from the tasks meanwhile).
+            let working_day = office_day_seconds(&calendar.snapshot());
+            match store.ensure_report_basis(working_day).await {
+                Ok(true) => tracing::info!(working_day, "counted the whole cases' figures"),
+                Ok(false) => {}
+                Err(error) => tracing::warn!(%error, "counting the whole cases' figures"),
             }
         }
     })

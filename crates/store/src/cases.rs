@@ -492,6 +492,12 @@ async fn write_transition(
         return Ok(Keep::Discard(None));
     }
     write_rest(conn, backend, &existing, &transition, source, now).await?;
+    // The whole case's figures, counted once its last task is written (a closed case takes no
+    // further transition).
+    if transition.case.status == CaseStatus::Done {
+        crate::report_rollups::count_case_done(conn, backend, &transition.case.id.to_string())
+            .await?;
+    }
     // The OPD's acceptance invites it to the satisfaction survey in the same transaction.
     crate::skm::invite_on_acceptance(conn, &transition, now).await?;
     Ok(Keep::Commit(Some(transition)))

@@ -3,21 +3,24 @@
 //! (how many, how many within it, the median and 90th percentile of the working time), the
 //! ones opened in it that are still open and overdue now, the same per whole case, and the
 //! cases in progress and closed; and the register's maintenance coverage (active apps
-//! maintained within a window, per OPD, and the ones that were not). Every figure is one SQL
-//! aggregate over the columns of
-//! migration 0018; nothing here loads cases or tasks into memory to count them.
+//! maintained within a window, per OPD, and the ones that were not). Every figure is SQL
+//! aggregates over the columns of migration 0018 and the rollups of migration 0032; nothing
+//! here loads cases or tasks into memory to count them.
 //!
-//! **Percentiles** are nearest-rank, the same on both backends (SQLite has no
-//! `percentile_cont`): of `n` values in ascending order, the p-th percentile is the value at
-//! rank `ceil(p * n / 100)` (1-based): the median at `ceil(n / 2)`, the 90th percentile at
-//! `ceil(9 * n / 10)`. They are read with `row_number()` and `count(*)` over the group.
-//! A ratio to the standard is in permille, rounded down (`actual * 1000 / standard`).
+//! **Percentiles** are nearest-rank over the working time's bins (see `report_rollups`): of
+//! `n` values in ascending order, the p-th percentile is the bin of the value at rank
+//! `ceil(p * n / 100)` (1-based): the median at `ceil(n / 2)`, the 90th percentile at
+//! `ceil(9 * n / 10)`, read as the bin's lower edge. A ratio to the standard is in permille,
+//! rounded down (`actual * 1000 / standard`). The finished side and the counts of cases come
+//! from the rollups the database keeps (migration 0032); the open side, the drill-downs and
+//! the figures of "now" read the tasks and cases by their indexes.
 
 use chrono::{DateTime, Utc};
 use pelihara_domain::{AppId, CaseId, CaseStatus, OpdId, TaskId};
 use sqlx::Row;
 
 use crate::codec::{from_code, instant, millis, opt_instant, uuid};
+use crate::report_rollups::{Bin, spread_of};
 use crate::{Result, Store, StoreError};
 
 /// Which tasks and cases a report counts.
@@ -64,29 +67,6 @@ impl Grouping {
         ]
         .into_iter()
         .find(|grouping| grouping.code() == code)
-    }
-
-    /// The three grouping columns `(g1 text, g2 bigint, g3 bigint)` of a task row; `open`:
-    /// for the open side (the holder rather than the finisher).
-    fn columns(self, prefix: &str, open: bool) -> String {
-        let p = prefix;
-        match self {
-            Grouping::Step => format!("{p}sop_code as g1, {p}sop_version as g2, {p}step_no as g3"),
-            Grouping::Position => {
-                format!("{p}position as g1, cast(0 as bigint) as g2, cast(0 as bigint) as g3")
-            }
-            Grouping::Person if open => {
-                format!(
-                    "coalesce({p}claimed_by, '') as g1, cast(0 as bigint) as g2, cast(0 as bigint) as g3"
-                )
-            }
-            Grouping::Person => format!(
-                "coalesce({p}completed_by, '') as g1, cast(0 as bigint) as g2, cast(0 as bigint) as g3"
-            ),
-            Grouping::Opd => format!(
-                "coalesce({p}case_opd_id, '') as g1, cast(0 as bigint) as g2, cast(0 as bigint) as g3"
-            ),
-        }
     }
 }
 
@@ -309,13 +289,13 @@ fn small(value: i64, what: &str) -> Result<u32> {
 }
 
 /// A value bound to a report query, in order.
-enum Bind {
+pub(crate) enum Bind {
     Int(i64),
     Text(String),
 }
 
 /// The scope conditions of a report (`and ...`), numbered from `next`, with their values.
-fn scope(
+pub(crate) fn scope(
     filter: &ReportFilter,
     prefix: &str,
     opd_column: &str,
@@ -336,32 +316,7 @@ fn scope(
     (conditions, binds)
 }
 
-/// The nearest-rank spread and the counts over a CTE `d(g1, g2, g3, v, s, r)` (value,
-/// standard in the value's scale, ratio in permille); `met` compares `v` with `s + slack`.
-fn spread_query(d: &str, slack: i64) -> String {
-    format!(
-        "with d as ({d}), \
-         rv as (select g1, g2, g3, v, row_number() over (partition by g1, g2, g3 order by v) as k, \
-         count(*) over (partition by g1, g2, g3) as n from d), \
-         rr as (select g1, g2, g3, r, row_number() over (partition by g1, g2, g3 order by r) as k, \
-         count(*) over (partition by g1, g2, g3) as n from d), \
-         pv as (select g1, g2, g3, max(case when k = (n + 1) / 2 then v end) as median_v, \
-         max(case when k = (9 * n + 9) / 10 then v end) as p90_v from rv group by g1, g2, g3), \
-         pr as (select g1, g2, g3, max(case when k = (n + 1) / 2 then r end) as median_r, \
-         max(case when k = (9 * n + 9) / 10 then r end) as p90_r from rr group by g1, g2, g3), \
-         a as (select g1, g2, g3, count(*) as finished, \
-         sum(case when v <= s + {slack} then 1 else 0 end) as met, max(u) as u, max(s) as s \
-         from d group by g1, g2, g3) \
-         select a.g1, a.g2, a.g3, a.finished, a.met, a.u, a.s, pv.median_v, pv.p90_v, \
-         pr.median_r, pr.p90_r, coalesce(us.full_name, '') as name \
-         from a join pv on pv.g1 = a.g1 and pv.g2 = a.g2 and pv.g3 = a.g3 \
-         join pr on pr.g1 = a.g1 and pr.g2 = a.g2 and pr.g3 = a.g3 \
-         left join users us on us.id = a.g1 \
-         order by a.g1, a.g2, a.g3"
-    )
-}
-
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
     binds: Vec<Bind>,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
@@ -372,47 +327,6 @@ fn bind_all<'q>(
         };
     }
     statement
-}
-
-/// The done side of a task compliance table: the query and its values.
-fn finished_query(filter: &ReportFilter, grouping: Grouping) -> (String, Vec<Bind>) {
-    let (conditions, scope_binds) = scope(filter, "", "case_opd_id", 3);
-    let d = format!(
-        "select {columns}, standard_unit as u, standard_micros as s, \
-         actual_in_unit_micros as v, actual_in_unit_micros * 1000 / standard_micros as r \
-         from tasks where state = 'done' and completed_at >= $1 and completed_at < $2 \
-         and standard_micros > 0 and actual_in_unit_micros is not null{conditions}",
-        columns = grouping.columns("", false)
-    );
-    let mut binds = vec![
-        Bind::Int(millis(filter.from)),
-        Bind::Int(millis(filter.until)),
-    ];
-    binds.extend(scope_binds);
-    (spread_query(&d, 1), binds)
-}
-
-/// The open side of a task compliance table.
-fn open_query(
-    filter: &ReportFilter,
-    grouping: Grouping,
-    now: DateTime<Utc>,
-) -> (String, Vec<Bind>) {
-    let (conditions, scope_binds) = scope(filter, "", "case_opd_id", 4);
-    let query = format!(
-        "select {columns}, count(*) as open_tasks, \
-         sum(case when state = 'open' and due_at < $3 then 1 else 0 end) as overdue \
-         from tasks where state in ('open', 'paused') and opened_at >= $1 and opened_at < $2 \
-         and standard_micros > 0{conditions} group by g1, g2, g3",
-        columns = grouping.columns("", true)
-    );
-    let mut binds = vec![
-        Bind::Int(millis(filter.from)),
-        Bind::Int(millis(filter.until)),
-        Bind::Int(millis(now)),
-    ];
-    binds.extend(scope_binds);
-    (query, binds)
 }
 
 /// The columns every drill-down query selects.
@@ -447,19 +361,12 @@ fn drill_row(row: &sqlx::any::AnyRow) -> Result<DrillRow> {
     })
 }
 
-fn spread(row: &sqlx::any::AnyRow, median: &str, p90: &str) -> Result<Spread> {
-    Ok(Spread {
-        median: row.try_get(median)?,
-        p90: row.try_get(p90)?,
-    })
-}
-
 /// Each case done in the period with its working time and the sum of its steps' standards,
 /// in seconds: `(case_id, sop_code, sop_version, actual, standard)`. The working time is the
 /// sum over the steps it ran of their longest task (a step run twice counted twice), the
 /// standard each step's once. Values: `$1` from, `$2` until, `$3` the seconds a working day
 /// is worth; `conditions` narrow the cases (`c.`) and tasks (`t.`) with values from `$4`.
-fn case_spans(conditions: &str) -> String {
+pub(crate) fn case_spans(conditions: &str) -> String {
     format!(
         "with o as (select t.case_id, c.sop_code, c.sop_version, t.step_no, \
          max(t.actual_seconds) as a, \
@@ -491,71 +398,65 @@ impl Store {
     ) -> Result<Vec<ComplianceRow>> {
         let mut rows: std::collections::BTreeMap<GroupKey, ComplianceRow> =
             std::collections::BTreeMap::new();
-        let (query, binds) = finished_query(filter, grouping);
-        let finished = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
-            .fetch_all(self.reader())
-            .await?;
-        for row in &finished {
-            let group = GroupKey::from_columns(
-                grouping,
-                row.try_get("g1")?,
-                row.try_get("g2")?,
-                row.try_get("g3")?,
-            );
+        let histogram = self.task_histogram(filter, grouping.code()).await?;
+        for group in histogram.chunk_by(|a, b| (&a.g1, a.g2, a.g3) == (&b.g1, b.g2, b.g3)) {
+            let first = &group[0];
+            let bins: Vec<Bin> = group.iter().map(|row| row.bin).collect();
+            let key = GroupKey::from_columns(grouping, first.g1.clone(), first.g2, first.g3);
+            let ratio = spread_of(&bins);
             let step = grouping == Grouping::Step;
+            // A step's working time at a percentile: the ratio's bin of its one standard.
+            let in_unit = |permille: Option<i64>| {
+                permille.map(|permille| {
+                    i64::try_from(i128::from(permille) * i128::from(first.standard) / 1000)
+                        .unwrap_or(i64::MAX)
+                })
+            };
             rows.insert(
-                group.clone(),
+                key.clone(),
                 ComplianceRow {
-                    group,
-                    name: row.try_get("name")?,
-                    standard_unit: if step { row.try_get("u")? } else { None },
-                    standard_micros: if step { row.try_get("s")? } else { None },
-                    finished: count(row.try_get("finished")?),
-                    met: count(row.try_get("met")?),
+                    group: key,
+                    name: String::new(),
+                    standard_unit: step.then(|| first.unit.clone()),
+                    standard_micros: step.then_some(first.standard),
+                    finished: bins.iter().map(|bin| bin.count).sum(),
+                    met: bins.iter().map(|bin| bin.met).sum(),
                     actual_micros: if step {
-                        spread(row, "median_v", "p90_v")?
+                        Spread {
+                            median: in_unit(ratio.median),
+                            p90: in_unit(ratio.p90),
+                        }
                     } else {
                         Spread::default()
                     },
-                    ratio_permille: spread(row, "median_r", "p90_r")?,
+                    ratio_permille: ratio,
                     open: 0,
                     overdue: 0,
                 },
             );
         }
-        let (query, binds) = open_query(filter, grouping, now);
-        let open = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
-            .fetch_all(self.reader())
-            .await?;
-        let mut missing_names = Vec::new();
-        for row in &open {
-            let group = GroupKey::from_columns(
-                grouping,
-                row.try_get("g1")?,
-                row.try_get("g2")?,
-                row.try_get("g3")?,
-            );
-            let entry = rows.entry(group.clone()).or_insert_with(|| {
-                if grouping == Grouping::Person && !group.key.is_empty() {
-                    missing_names.push(group.key.clone());
-                }
-                ComplianceRow {
-                    group,
-                    ..ComplianceRow::default()
-                }
+        for open in self
+            .open_counts(filter, grouping.code(), millis(now))
+            .await?
+        {
+            let group = GroupKey::from_columns(grouping, open.g1, open.g2, open.g3);
+            let entry = rows.entry(group.clone()).or_insert_with(|| ComplianceRow {
+                group,
+                ..ComplianceRow::default()
             });
-            entry.open = count(row.try_get("open_tasks")?);
-            entry.overdue = count(row.try_get("overdue")?);
+            entry.open = open.open;
+            entry.overdue = open.overdue;
         }
-        // A person who only holds open tasks in the period: their name, one read each.
-        for id in missing_names {
-            let name: Option<String> = sqlx::query("select full_name from users where id = $1")
-                .bind(id.clone())
-                .fetch_optional(self.reader())
-                .await?
-                .map(|row| row.try_get("full_name"))
-                .transpose()?;
-            if let Some(row) = rows.values_mut().find(|row| row.group.key == id) {
+        // The people's names, one read each (a table has as many rows as the office has
+        // people who worked in the period).
+        if grouping == Grouping::Person {
+            for row in rows.values_mut().filter(|row| !row.group.key.is_empty()) {
+                let name: Option<String> = sqlx::query("select full_name from users where id = $1")
+                    .bind(row.group.key.clone())
+                    .fetch_optional(self.reader())
+                    .await?
+                    .map(|found| found.try_get("full_name"))
+                    .transpose()?;
                 row.name = name.unwrap_or_default();
             }
         }
@@ -592,36 +493,28 @@ impl Store {
         filter: &ReportFilter,
         working_day_seconds: i64,
     ) -> Result<Vec<CaseComplianceRow>> {
-        let (conditions, scope_binds) = scope(filter, "c.", "opd_id", 4);
-        let spans = case_spans(&conditions);
-        let d = format!(
-            "select cs.sop_code as g1, cs.sop_version as g2, cast(0 as bigint) as g3, '' as u, \
-             cs.standard as s, cs.actual as v, cs.actual * 1000 / cs.standard as r \
-             from ({spans}) cs"
-        );
-        // `spread_query` wraps this in `with d as (...)`: a `with` inside a CTE runs on both.
-        let query = spread_query(&d, 0);
-        let mut binds = vec![
-            Bind::Int(millis(filter.from)),
-            Bind::Int(millis(filter.until)),
-            Bind::Int(working_day_seconds),
-        ];
-        binds.extend(scope_binds);
-        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
-            .fetch_all(self.reader())
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(CaseComplianceRow {
-                    sop_code: row.try_get("g1")?,
-                    sop_version: small(row.try_get("g2")?, "SOP version")?,
-                    cases: count(row.try_get("finished")?),
-                    met: count(row.try_get("met")?),
-                    actual_seconds: spread(row, "median_v", "p90_v")?,
-                    ratio_permille: spread(row, "median_r", "p90_r")?,
-                })
+        let histogram = self.case_histogram(filter, working_day_seconds).await?;
+        Ok(histogram
+            .chunk_by(|a, b| (&a.sop, a.sop_version) == (&b.sop, b.sop_version))
+            .map(|version| {
+                let of_kind = |kind: &str| -> Vec<Bin> {
+                    version
+                        .iter()
+                        .filter(|row| row.kind == kind)
+                        .map(|row| row.bin)
+                        .collect()
+                };
+                let (ratio, seconds) = (of_kind("r"), of_kind("s"));
+                CaseComplianceRow {
+                    sop_code: version[0].sop.clone(),
+                    sop_version: u32::try_from(version[0].sop_version).unwrap_or(0),
+                    cases: ratio.iter().map(|bin| bin.count).sum(),
+                    met: ratio.iter().map(|bin| bin.met).sum(),
+                    actual_seconds: spread_of(&seconds),
+                    ratio_permille: spread_of(&ratio),
+                }
             })
-            .collect()
+            .collect())
     }
 
     /// The whole cases behind one figure of [`Store::case_compliance`], newest first (by
@@ -825,23 +718,24 @@ impl Store {
     /// The cases in progress now (open, by step) and returned to the requester, per SOP
     /// version, narrowed like a report (the period does not apply).
     pub async fn cases_in_progress(&self, filter: &ReportFilter) -> Result<Vec<ProgressCount>> {
-        let (conditions, binds) = scope(filter, "", "opd_id", 1);
-        let query = format!(
-            "select sop_code, sop_version, status, current_step, count(*) as cases from cases \
-             where status in ('open', 'returned'){conditions} \
-             group by sop_code, sop_version, status, current_step \
-             order by sop_code, sop_version, current_step, status"
-        );
-        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
-            .fetch_all(self.reader())
-            .await?;
+        // The counts the database keeps per OPD ('' every one) as cases move (migration 0032).
+        let rows = sqlx::query(
+            "select sop, sop_version, status, step, cast(sum(cases) as bigint) as cases \
+             from report_progress where opd = $1 and ($2 = '' or sop = $2) \
+             group by sop, sop_version, status, step having sum(cases) > 0 \
+             order by sop, sop_version, step, status",
+        )
+        .bind(filter.opd.map(|opd| opd.to_string()).unwrap_or_default())
+        .bind(filter.sop_code.clone().unwrap_or_default())
+        .fetch_all(self.reader())
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(ProgressCount {
-                    sop_code: row.try_get("sop_code")?,
+                    sop_code: row.try_get("sop")?,
                     sop_version: small(row.try_get("sop_version")?, "SOP version")?,
                     status: from_code(&row.try_get::<String, _>("status")?)?,
-                    step_no: small(row.try_get("current_step")?, "step")?,
+                    step_no: small(row.try_get("step")?, "step")?,
                     cases: count(row.try_get("cases")?),
                 })
             })
@@ -876,59 +770,19 @@ impl Store {
     /// How many cases have a task open past its due moment at `now` (the period does not
     /// apply).
     pub async fn overdue_cases(&self, filter: &ReportFilter, now: DateTime<Utc>) -> Result<u64> {
-        let (conditions, binds) = scope(filter, "", "case_opd_id", 2);
-        let query = format!(
-            "select count(distinct case_id) as cases from tasks \
-             where state = 'open' and due_at < $1{conditions}"
-        );
-        let mut all = vec![Bind::Int(millis(now))];
-        all.extend(binds);
-        let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), all)
-            .fetch_one(self.reader())
-            .await?;
-        Ok(count(row.try_get("cases")?))
+        self.overdue_case_count(filter, millis(now)).await
     }
 
     /// Cases submitted in the period, and the ones closed in it by how they ended.
     pub async fn cases_in_period(&self, filter: &ReportFilter) -> Result<PeriodCounts> {
-        let (conditions, binds) = scope(filter, "", "opd_id", 3);
-        let period = vec![
-            Bind::Int(millis(filter.from)),
-            Bind::Int(millis(filter.until)),
-        ];
-        let submitted = format!(
-            "select count(*) as cases from cases where submitted_at >= $1 and submitted_at < $2\
-             {conditions}"
-        );
-        let mut all = period;
-        all.extend(binds);
-        let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(submitted)), all)
-            .fetch_one(self.reader())
-            .await?;
-        let mut counts = PeriodCounts {
-            submitted: count(row.try_get("cases")?),
-            ..PeriodCounts::default()
-        };
-        let (conditions, binds) = scope(filter, "", "opd_id", 3);
-        let closed = format!(
-            "select status, count(*) as cases from cases where closed_at >= $1 \
-             and closed_at < $2{conditions} group by status"
-        );
-        let mut all = vec![
-            Bind::Int(millis(filter.from)),
-            Bind::Int(millis(filter.until)),
-        ];
-        all.extend(binds);
-        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(closed)), all)
-            .fetch_all(self.reader())
-            .await?;
-        for row in &rows {
-            let cases = count(row.try_get("cases")?);
-            match from_code::<CaseStatus>(&row.try_get::<String, _>("status")?)? {
-                CaseStatus::Done => counts.done = cases,
-                CaseStatus::Rejected => counts.rejected = cases,
-                CaseStatus::Withdrawn => counts.withdrawn = cases,
-                CaseStatus::Open | CaseStatus::Returned => {}
+        let mut counts = PeriodCounts::default();
+        for (what, cases) in self.case_counts(filter).await? {
+            match what.as_str() {
+                "submitted" => counts.submitted = cases,
+                "done" => counts.done = cases,
+                "rejected" => counts.rejected = cases,
+                "withdrawn" => counts.withdrawn = cases,
+                _ => {}
             }
         }
         Ok(counts)
@@ -937,22 +791,10 @@ impl Store {
     /// Tasks with a standard finished in the period and how many within it (the trend's
     /// point for one month).
     pub async fn finished_within_standard(&self, filter: &ReportFilter) -> Result<(u64, u64)> {
-        let (conditions, binds) = scope(filter, "", "case_opd_id", 3);
-        let query = format!(
-            "select count(*) as finished, \
-             coalesce(sum(case when actual_in_unit_micros <= standard_micros + 1 then 1 else 0 end), 0) \
-             as met from tasks where state = 'done' and completed_at >= $1 and completed_at < $2 \
-             and standard_micros > 0 and actual_in_unit_micros is not null{conditions}"
-        );
-        let mut all = vec![
-            Bind::Int(millis(filter.from)),
-            Bind::Int(millis(filter.until)),
-        ];
-        all.extend(binds);
-        let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), all)
-            .fetch_one(self.reader())
-            .await?;
-        Ok((count(row.try_get("finished")?), count(row.try_get("met")?)))
+        let histogram = self.task_histogram(filter, Grouping::Step.code()).await?;
+        Ok(histogram.iter().fold((0, 0), |(finished, met), row| {
+            (finished + row.bin.count, met + row.bin.met)
+        }))
     }
 }
 

@@ -29,6 +29,7 @@ pub mod recovery;
 pub mod reference;
 pub mod register;
 pub mod reminders;
+mod report_rollups;
 pub mod sessions;
 pub mod setup;
 pub mod skm;

@@ -416,6 +416,10 @@ async fn walk_to_done(h: &Harness, submitted: DateTime<Utc>, registered: DateTim
 }
 
 async fn whole_case_compliance_sums_steps(h: Harness) {
+    // The whole cases are counted with an office day of 30 600 s as each finishes (the
+    // rollup); a report asked with another day counts them from their tasks.
+    assert!(h.store.ensure_report_basis(30_600).await.unwrap());
+    assert!(!h.store.ensure_report_basis(30_600).await.unwrap());
     // F registered at once (0 s), G an hour late (3 600 s), H two hours late (7 200 s).
     let t = wib(2026, 11, 2, 8, 0);
     let f = walk_to_done(&h, t, t).await;
@@ -424,7 +428,8 @@ async fn whole_case_compliance_sums_steps(h: Harness) {
     // The standards of steps 1-9, each once: 10 + 5 + 10 + 10 + 10 + 60 minutes = 6 300 s,
     // and 2 + 30 + 2 working days. With an office day of 30 600 s (07:30-16:00):
     // 6 300 + 34 x 30 600 = 1 046 700 s; all three within; 3 600 000 / 1 046 700 = 3.4 -> 3,
-    // 7 200 000 / 1 046 700 = 6.9 -> 6 permille.
+    // 7 200 000 / 1 046 700 = 6.9 -> 6 permille, both in the bin of 0 to 1 % (0); the working
+    // times 0, 3 600 and 7 200 s are whole quarter hours, their own bins.
     let rows = h
         .store
         .case_compliance(&november(None), 30_600)
@@ -438,14 +443,27 @@ async fn whole_case_compliance_sums_steps(h: Harness) {
             cases: 3,
             met: 3,
             actual_seconds: spread(3_600, 7_200),
-            ratio_permille: spread(3, 6),
+            ratio_permille: spread(0, 0),
         }]
     );
     // Worth 1 s a working day, the standard is 6 300 + 34 = 6 334 s: H's 7 200 s misses it;
-    // 3 600 000 / 6 334 = 568.4 -> 568, 7 200 000 / 6 334 = 1136.7 -> 1136.
+    // 3 600 000 / 6 334 = 568.4 -> 568, 7 200 000 / 6 334 = 1136.7 -> 1136: bins 560, 1130.
     let rows = h.store.case_compliance(&november(None), 1).await.unwrap();
     assert_eq!((rows[0].cases, rows[0].met), (3, 2));
-    assert_eq!(rows[0].ratio_permille, spread(568, 1136));
+    assert_eq!(rows[0].ratio_permille, spread(560, 1130));
+    // Counted again with that day, the rollup gives the same figures.
+    assert!(h.store.ensure_report_basis(1).await.unwrap());
+    assert_eq!(
+        h.store.case_compliance(&november(None), 1).await.unwrap(),
+        rows
+    );
+    // So does a cut of the period into whole UTC days and edges only.
+    let morning = ReportFilter {
+        from: wib(2026, 11, 2, 7, 0),
+        until: wib(2026, 11, 2, 12, 0),
+        ..november(None)
+    };
+    assert_eq!(h.store.case_compliance(&morning, 1).await.unwrap(), rows);
     // The cases behind those figures, newest first: H is the one over, G and F within.
     let figure = |outcome| CaseFigure {
         sop_code: SOP.into(),
@@ -679,6 +697,88 @@ async fn maintenance_coverage_per_opd(h: Harness) {
     );
 }
 
+/// The figures of the same tasks and cases, read through whole UTC months, through whole days
+/// with hours at the edges, and through the edges alone (counted from the tasks and cases
+/// themselves), are the same: the rollups the database keeps agree with what they count.
+async fn rollups_and_tasks_agree_at_any_cut(h: Harness) {
+    let (_, now) = scene(&h).await;
+    let utc = |y, m, d| {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, y, m, d, 0, 0, 0)
+            .single()
+            .unwrap()
+    };
+    // The scene's November tasks lie between 08:00 and 08:25 WIB on 2 November.
+    let cuts = |opd: Option<OpdId>, sop: Option<&str>| {
+        [
+            (wib(2026, 11, 1, 0, 0), wib(2026, 12, 1, 0, 0)),
+            (utc(2026, 11, 1), utc(2026, 12, 1)),
+            (wib(2026, 11, 2, 7, 0), wib(2026, 11, 2, 9, 0)),
+            (wib(2026, 11, 1, 12, 0), wib(2026, 11, 20, 9, 0)),
+        ]
+        .map(|(from, until)| ReportFilter {
+            from,
+            until,
+            opd,
+            sop_code: sop.map(str::to_owned),
+        })
+    };
+    let mut compared = 0;
+    for (opd, sop) in [
+        (None, None),
+        (Some(h.opd), None),
+        (None, Some(SOP)),
+        (Some(h.other_opd), Some(SOP)),
+        (None, Some("sop-lain")),
+    ] {
+        let filters = cuts(opd, sop);
+        for grouping in [
+            Grouping::Step,
+            Grouping::Position,
+            Grouping::Person,
+            Grouping::Opd,
+        ] {
+            let first = h
+                .store
+                .compliance(&filters[0], grouping, now)
+                .await
+                .unwrap();
+            assert_eq!(first.is_empty(), sop == Some("sop-lain"), "{grouping:?}");
+            for filter in &filters[1..] {
+                let other = h.store.compliance(filter, grouping, now).await.unwrap();
+                assert_eq!(other, first, "{grouping:?} {opd:?} {sop:?} {filter:?}");
+                compared += 1;
+            }
+        }
+        let counts = h.store.cases_in_period(&filters[0]).await.unwrap();
+        let within = h.store.finished_within_standard(&filters[0]).await.unwrap();
+        for filter in &filters[1..] {
+            assert_eq!(h.store.cases_in_period(filter).await.unwrap(), counts);
+            assert_eq!(
+                h.store.finished_within_standard(filter).await.unwrap(),
+                within
+            );
+        }
+    }
+    assert_eq!(compared, 5 * 4 * 3);
+    // Every OPD, every SOP: the five cases submitted on 2 November, none closed; the
+    // finished tasks are the five submissions (step 1, met), five registrations (3, 5, 7, 20
+    // and 10 min against 5: two met) and A's disposition (21 min against 10, missed).
+    let all = cuts(None, None);
+    for filter in &all {
+        assert_eq!(
+            h.store.cases_in_period(filter).await.unwrap(),
+            PeriodCounts {
+                submitted: 5,
+                ..PeriodCounts::default()
+            }
+        );
+        assert_eq!(
+            h.store.finished_within_standard(filter).await.unwrap(),
+            (11, 7)
+        );
+    }
+}
+
 contract!(
     maintenance_coverage_per_opd,
     compliance_per_step_counts_shares_and_percentiles,
@@ -686,4 +786,5 @@ contract!(
     drill_down_lists_the_tasks_behind_a_figure,
     whole_case_compliance_sums_steps,
     dashboard_counts_agree_by_status_and_step,
+    rollups_and_tasks_agree_at_any_cut,
 );
