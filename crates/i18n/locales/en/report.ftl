@@ -1,7 +1,7 @@
 # Reports (issue 15): Mutu Baku compliance, the dashboard's period, maintenance coverage.
 report-nav = Reports
 report-compliance-title = Mutu Baku compliance
-report-compliance-note = Counted from the tasks finished in the period (working time on the office calendar, time waiting on the OPD excluded) against their step's Mutu Baku standard; "overdue now" from the tasks opened in the period that are still open past their due moment. Median and 90th percentile are nearest-rank: of n sorted values, the median is the ⌈n/2⌉-th and P90 the ⌈9n/10⌉-th. Per request: working time from submission to done (the sum of the steps it ran) against the sum of its steps' standards; a working day counts as the office's longest day.
+report-compliance-note = Counted from the tasks finished in the period (working time on the office calendar, time waiting on the OPD excluded) against their step's Mutu Baku standard; "overdue now" from the tasks opened in the period that are still open past their due moment. Median and 90th percentile are nearest-rank: of n sorted values, the median is the ⌈n/2⌉-th and P90 the ⌈9n/10⌉-th, rounded down to its class: a multiple of 1% of the standard up to 200%, of 10% up to 1000% (working time per request: a multiple of 15 minutes). Per request: working time from submission to done (the sum of the steps it ran) against the sum of its steps' standards; a working day counts as the office's longest day.
 report-period = Period
 report-period-from = From
 report-period-until = Until

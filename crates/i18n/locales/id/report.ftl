@@ -1,7 +1,7 @@
 # Reports (issue 15): Mutu Baku compliance, the dashboard's period, maintenance coverage.
 report-nav = Laporan
 report-compliance-title = Kepatuhan Mutu Baku
-report-compliance-note = Dihitung dari tugas yang selesai dalam periode (waktu kerja menurut kalender kantor, jeda menunggu OPD tidak dihitung) dibandingkan dengan Mutu Baku langkahnya; "terlambat sekarang" dari tugas yang dibuka dalam periode dan masih terbuka melewati batas waktunya. Median dan persentil ke-90 memakai peringkat terdekat: dari n nilai berurutan, median adalah nilai ke-⌈n/2⌉ dan P90 nilai ke-⌈9n/10⌉. Per permohonan: waktu kerja dari pengajuan sampai selesai (jumlah langkah yang dijalani) dibandingkan dengan jumlah Mutu Baku langkah-langkahnya; satu hari kerja dihitung sepanjang hari kantor terpanjang.
+report-compliance-note = Dihitung dari tugas yang selesai dalam periode (waktu kerja menurut kalender kantor, jeda menunggu OPD tidak dihitung) dibandingkan dengan Mutu Baku langkahnya; "terlambat sekarang" dari tugas yang dibuka dalam periode dan masih terbuka melewati batas waktunya. Median dan persentil ke-90 memakai peringkat terdekat: dari n nilai berurutan, median adalah nilai ke-⌈n/2⌉ dan P90 nilai ke-⌈9n/10⌉, dibulatkan ke bawah ke kelasnya: kelipatan 1% dari Mutu Baku sampai 200%, 10% sampai 1000% (waktu kerja per permohonan: kelipatan 15 menit). Per permohonan: waktu kerja dari pengajuan sampai selesai (jumlah langkah yang dijalani) dibandingkan dengan jumlah Mutu Baku langkah-langkahnya; satu hari kerja dihitung sepanjang hari kantor terpanjang.
 report-period = Periode
 report-period-from = Dari tanggal
 report-period-until = Sampai tanggal

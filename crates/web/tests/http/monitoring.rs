@@ -468,3 +468,54 @@ async fn the_admin_sets_the_threshold_the_next_proposal_uses() {
     assert!(page.body.contains("SOP Monitoring Form"), "{}", page.body);
     assert!(page.body.contains("Not running well"));
 }
+
+/// A half-year that ran two versions of the SOP: the proposal counts a step's tasks under
+/// both (the earlier version's step doing the same activity), and shows the newest version's
+/// median. Version 1: registered after 30 minutes (missed); version 2, published in April:
+/// registered after 3 minutes (met). Step 2: 2 tasks, 1 within, 50 %.
+#[tokio::test]
+async fn the_proposal_counts_every_version_that_ran_in_the_half_year() {
+    let (site, clock) = site_with_history().await;
+    let admin = site.cookie("admin").await;
+    let code = "pemeliharaan-aplikasi-website";
+    clock.set(wib(2026, 4, 1, 9, 0));
+    let shipped = include_str!("../../../../sop/pemeliharaan-aplikasi-website.toml");
+    let second = shipped.replacen("\nversion = 1\n", "\nversion = 2\n", 1);
+    let reply = site
+        .post(
+            &admin,
+            "/admin/sop",
+            &[Part::File("file", "v2.toml", second.into_bytes())],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let reply = site
+        .post(&admin, &format!("/admin/sop/{code}/2/terbitkan"), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    clock.set(wib(2026, 4, 2, 9, 0));
+    let case = site.submit().await;
+    clock.set(wib(2026, 4, 2, 9, 3));
+    let reply = site
+        .act(
+            "pelaksana",
+            case,
+            &[
+                Part::Text("aksi", "register"),
+                Part::Text("classification", "000.5.2.3"),
+                Part::Text("letter_number", "440/2/2026"),
+                Part::Text("letter_date", "2026-04-01"),
+                Part::Text("urgency", "segera"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    clock.set(wib(2026, 7, 15, 9, 0));
+    let auditor = site.cookie("auditor").await;
+    let page = site.get(&auditor, PAGE).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // 3 minutes of 5: 600 permille, its own bin, so the median reads 3 minutes.
+    assert!(page.body.contains(
+        "Di bawah ambang: 2 tugas selesai; 50,0 % dalam Mutu Baku (ambang 80 %); median 3 menit, Mutu Baku 5 menit."
+    ), "{}", page.body);
+}

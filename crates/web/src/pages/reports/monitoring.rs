@@ -32,7 +32,7 @@ use pelihara_sop::{SopDefinition, StepKind};
 use pelihara_store::monitoring::{
     Assessor, MonitoringDraft, MonitoringForm, SaveOutcome, SignOutcome,
 };
-use pelihara_store::{Grouping, NewIssuedDocument, ReportFilter};
+use pelihara_store::{ComplianceRow, Grouping, NewIssuedDocument, ReportFilter};
 use serde::Deserialize;
 
 use super::{XLSX, amount, download, period_label, share};
@@ -224,16 +224,41 @@ async fn propose_rows(
         .store
         .compliance(&filter, Grouping::Step, services.clock.now())
         .await?;
+    let catalog = services.catalog.snapshot();
+    // A step's tasks under every version that ran in the half-year: an earlier version's step
+    // counts as this one when it does the same activity (numbers may move between versions).
+    let same_step = |row: &ComplianceRow, no: u32, procedure: &str| {
+        if row.group.sop_version == sop.header.version {
+            return row.group.step_no == no;
+        }
+        catalog
+            .get(&sop.header.code, row.group.sop_version)
+            .and_then(|version| {
+                version
+                    .steps
+                    .iter()
+                    .find(|step| step.no == row.group.step_no)
+                    .map(|step| step.activity == procedure)
+            })
+            .unwrap_or(false)
+    };
     let lang = tr.lang();
     Ok(procedures(sop)
         .into_iter()
         .map(|(no, procedure)| {
-            let row = figures
+            let rows: Vec<&ComplianceRow> = figures
                 .iter()
-                .find(|row| row.group.sop_version == sop.header.version && row.group.step_no == no);
+                .filter(|row| same_step(row, no, &procedure))
+                .collect();
+            // The median shown: the newest version's with tasks (medians do not add up).
+            let row = rows
+                .iter()
+                .filter(|row| row.finished > 0)
+                .max_by_key(|row| row.group.sop_version)
+                .copied();
             let step = StepFigures {
-                finished: row.map_or(0, |row| row.finished),
-                met: row.map_or(0, |row| row.met),
+                finished: rows.iter().map(|row| row.finished).sum(),
+                met: rows.iter().map(|row| row.met).sum(),
             };
             let assessment = propose(step, threshold_percent);
             let note = match row {
