@@ -302,6 +302,38 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
         .unwrap();
     assert!(footer.contains(OFFICE), "{footer}");
 
+    // The office's working time and agenda numbers on its identity page: a bad format is
+    // said next to its field and nothing is saved; then the office's own rules are.
+    browser.goto("/admin/kop").await;
+    browser
+        .wait_for_text(&t(Lang::Id, "admin-kop-rules-title"))
+        .await;
+    browser.fill("close_4", "11:30").await;
+    browser.fill("agenda_format", "{nomor}/{tahun}").await;
+    browser.press(&t(Lang::Id, "admin-kop-save")).await;
+    browser.wait_for_text("Bagian {nomor} tidak dikenal").await;
+    browser.screenshot("first-run-identity-error-1366").await;
+    browser.resize(390, 844).await;
+    browser.screenshot("first-run-identity-error-390").await;
+    browser.resize(1366, 900).await;
+    browser
+        .fill("agenda_format", "{seq:3}/{kode}/DISKOMINFO/{tahun}")
+        .await;
+    browser.press(&t(Lang::Id, "admin-kop-save")).await;
+    browser
+        .wait_for_text(&t(Lang::Id, "admin-notice-kop-saved"))
+        .await;
+    let close_friday = browser
+        .client
+        .find(Locator::Id("close_4"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(close_friday.as_deref(), Some("11:30"));
+    browser.screenshot("first-run-identity-saved-1366").await;
+
     // The bulk set-up: an OPD sheet and a user sheet.
     let sheets = tempfile::tempdir().unwrap();
     let opd_sheet = sheets.path().join("opd.csv");

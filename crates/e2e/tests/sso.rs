@@ -326,6 +326,22 @@ async fn a_staff_member_signs_in_through_the_provider() {
     browser.screenshot("sso-03-admin").await;
     browser.resize(390, 844).await;
     browser.screenshot("sso-03-admin-390").await;
+    // Sari's account is bound to the provider's subject of that first sign-in; her page says
+    // so and offers to remove the binding.
+    browser.resize(1366, 900).await;
+    let sari = sari(&server).await;
+    browser
+        .goto(&format!("/admin/pengguna/{}", sari.user.id))
+        .await;
+    browser
+        .wait_for_text(&t(Lang::Id, "admin-sso-subject-title"))
+        .await;
+    let section = browser.visible("#sso-subject").await;
+    assert_eq!(section.len(), 1);
+    assert!(section[0].text().await.unwrap().contains("sari"));
+    browser.screenshot("sso-04-bound-subject").await;
+    browser.resize(390, 844).await;
+    browser.screenshot("sso-04-bound-subject-390").await;
     browser.close().await;
 }
 

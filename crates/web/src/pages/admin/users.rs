@@ -598,11 +598,7 @@ async fn render_edit(
     let totp_on = services.store.totp(user.id).await?.is_some();
     let time_zone = services.calendar.snapshot().time_zone;
     let sso_subject = services.store.sso_subject(user.id).await?.map(|bound| {
-        let since = bound
-            .bound_at
-            .with_timezone(&time_zone)
-            .format("%d-%m-%Y %H:%M")
-            .to_string();
+        let since = pelihara_i18n::format_datetime(tr.lang(), time_zone, bound.bound_at);
         (bound.subject, bound.issuer, since)
     });
     let partial = UserEditPartial {
