@@ -1,13 +1,20 @@
 //! A new office installs Pelihara from nothing, with the real `pelihara serve` binary on an
 //! empty data folder: the setup link read from the server's output creates the administrator
 //! and the identity of an office other than Demak's; the page header names it; the
-//! administrator imports OPDs and users from sheets; an invited user opens their link from
-//! the result page, sets a password and signs in; the setup link no longer works. The pages
-//! are looked at at 1366 and 390 px.
+//! administrator imports OPDs and users from sheets, and the invitation mailed to one of them
+//! (read from the test environment's SMTP sink) names the new office; an invited user opens
+//! their link from the result page, sets a password and signs in, turns on two-step
+//! verification in their account, signs out and signs in again with a code; they submit a
+//! request, and its receipt (a PDF, read back with pdftotext) carries the new office's
+//! letterhead, not Demak's; the setup link no longer works. The pages are looked at at 1366
+//! and 390 px.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use pelihara_i18n::{Lang, t};
@@ -40,6 +47,86 @@ fn pelihara_binary() -> Option<PathBuf> {
     None
 }
 
+/// The test environment's SMTP sink: its port and the Maildir it files into.
+fn smtp_sink() -> Option<(String, PathBuf)> {
+    match (
+        std::env::var("PELIHARA_TEST_SMTP_PORT"),
+        std::env::var("PELIHARA_TEST_SMTP_MAILDIR"),
+    ) {
+        (Ok(port), Ok(maildir)) => Some((port, PathBuf::from(maildir))),
+        _ => {
+            let why = "PELIHARA_TEST_SMTP_PORT is not set (scripts/test-env.sh start)";
+            assert!(!in_ci(), "{why}");
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
+/// The subject and plain-text part of the mail to `address` in the Maildir, decoded by
+/// Python's own email package (an independent reader); waits for it up to twenty seconds.
+fn mail_to(maildir: &Path, address: &str) -> String {
+    let script = r#"
+import email, email.policy, os, sys
+new = os.path.join(sys.argv[1], "new")
+for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
+    with open(os.path.join(new, name), "rb") as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    if sys.argv[2] in str(m["to"]):
+        print(str(m["subject"]))
+        print(m.get_body(preferencelist=("plain",)).get_content())
+        break
+"#;
+    let python = std::env::var("PELIHARA_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let output = Command::new(&python)
+            .arg("-c")
+            .arg(script)
+            .arg(maildir)
+            .arg(address)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = String::from_utf8(output.stdout).unwrap();
+        if !text.is_empty() {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "no mail to {address}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The text of a PDF, by pdftotext (poppler-utils), words separated by single spaces.
+fn pdf_text(pdf: &[u8]) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("dokumen.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success());
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A TOTP code of `secret`, `steps_ahead` 30-second steps from now (the authenticator app).
+fn totp_code(secret: &str, steps_ahead: i64) -> String {
+    let step = pelihara_web::totp::step_at(chrono::Utc::now().timestamp()) + steps_ahead;
+    format!(
+        "{:06}",
+        pelihara_web::totp::code_at(secret, step).expect("a base32 secret")
+    )
+}
+
 /// The server as an operator starts it; stopped (SIGTERM) when dropped.
 struct RealServer(Child);
 
@@ -57,6 +144,15 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
     let Some(binary) = pelihara_binary() else {
         return;
     };
+    let Some((smtp_port, maildir)) = smtp_sink() else {
+        return;
+    };
+    // An address of this run only: the sink's Maildir keeps earlier runs' mail.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let auditor_email = format!("budi.{nanos}@semarangkota.go.id");
     let data = tempfile::tempdir().unwrap();
     let mut child = Command::new(&binary)
         .args([
@@ -70,7 +166,16 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
         .env_remove("PELIHARA_DATABASE_URL")
         .env_remove("PELIHARA_LANG")
         .env_remove("PELIHARA_PUBLIC_URL")
-        .env_remove("PELIHARA_SMTP_HOST")
+        // The office's mail server: the test environment's sink.
+        .env("PELIHARA_SMTP_HOST", "127.0.0.1")
+        .env("PELIHARA_SMTP_PORT", &smtp_port)
+        .env("PELIHARA_SMTP_SECURITY", "none")
+        .env(
+            "PELIHARA_SMTP_FROM",
+            "Pelihara Diskominfo <pelihara@semarangkota.go.id>",
+        )
+        .env_remove("PELIHARA_SMTP_USERNAME")
+        .env_remove("PELIHARA_SMTP_PASSWORD")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -197,6 +302,38 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
         .unwrap();
     assert!(footer.contains(OFFICE), "{footer}");
 
+    // The office's working time and agenda numbers on its identity page: a bad format is
+    // said next to its field and nothing is saved; then the office's own rules are.
+    browser.goto("/admin/kop").await;
+    browser
+        .wait_for_text(&t(Lang::Id, "admin-kop-rules-title"))
+        .await;
+    browser.fill("close_4", "11:30").await;
+    browser.fill("agenda_format", "{nomor}/{tahun}").await;
+    browser.press(&t(Lang::Id, "admin-kop-save")).await;
+    browser.wait_for_text("Bagian {nomor} tidak dikenal").await;
+    browser.screenshot("first-run-identity-error-1366").await;
+    browser.resize(390, 844).await;
+    browser.screenshot("first-run-identity-error-390").await;
+    browser.resize(1366, 900).await;
+    browser
+        .fill("agenda_format", "{seq:3}/{kode}/DISKOMINFO/{tahun}")
+        .await;
+    browser.press(&t(Lang::Id, "admin-kop-save")).await;
+    browser
+        .wait_for_text(&t(Lang::Id, "admin-notice-kop-saved"))
+        .await;
+    let close_friday = browser
+        .client
+        .find(Locator::Id("close_4"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(close_friday.as_deref(), Some("11:30"));
+    browser.screenshot("first-run-identity-saved-1366").await;
+
     // The bulk set-up: an OPD sheet and a user sheet.
     let sheets = tempfile::tempdir().unwrap();
     let opd_sheet = sheets.path().join("opd.csv");
@@ -210,10 +347,12 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
     let user_sheet = sheets.path().join("pengguna.csv");
     std::fs::write(
         &user_sheet,
-        "Nama;Nama Pengguna;NIP;Peran;Kode Jabatan;Kode OPD;Email;Telepon\n\
-         Agus Operator;op.dinkes;;Operator OPD;;DINKES;;081234567890\n\
-         Sri Pelaksana;sri.pelaksana;198001012005012001;Staf;pelaksana;;;\n\
-         Budi Auditor;budi.auditor;;Auditor;;;;\n",
+        format!(
+            "Nama;Nama Pengguna;NIP;Peran;Kode Jabatan;Kode OPD;Email;Telepon\n\
+             Agus Operator;op.dinkes;;Operator OPD;;DINKES;;081234567890\n\
+             Sri Pelaksana;sri.pelaksana;198001012005012001;Staf;pelaksana;;;\n\
+             Budi Auditor;budi.auditor;;Auditor;;;{auditor_email};\n"
+        ),
     )
     .unwrap();
     browser.goto("/admin/impor").await;
@@ -248,11 +387,35 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
         .unwrap()
         .expect("a link");
     let invitation_path = invitation.strip_prefix(&base).unwrap().to_owned();
+    // Budi has an email address: his invitation went by mail, and it names the new office.
+    let mail = mail_to(&maildir, &auditor_email);
+    assert!(mail.contains(OFFICE), "{mail}");
+    assert!(mail.contains("budi.auditor"), "{mail}");
+    assert!(!mail.contains("Demak"), "{mail}");
     // The OPDs are there for the other admin pages.
     browser.goto("/admin/opd").await;
     browser
         .wait_for_text("Dinas Kependudukan dan Pencatatan Sipil")
         .await;
+    // The register: an app of the health office, for the operator's request below.
+    let register_sheet = sheets.path().join("aplikasi.csv");
+    std::fs::write(
+        &register_sheet,
+        "Nama Aplikasi;Kode OPD;URL\nSIMPUS Semarang;DINKES;https://simpus.semarangkota.go.id\n",
+    )
+    .unwrap();
+    browser.goto("/aplikasi/impor").await;
+    browser.upload("file", &register_sheet).await;
+    browser
+        .click_button_with_text(&t(Lang::Id, "register-import"))
+        .await;
+    browser
+        .wait_for_path("the register after the import", |path| {
+            !path.starts_with("/aplikasi/impor")
+        })
+        .await;
+    browser.goto("/aplikasi").await;
+    browser.wait_for_text("SIMPUS Semarang").await;
 
     // The invited operator, on their own browser session: sets a password and signs in.
     browser.forget_cookies().await;
@@ -275,6 +438,87 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
     // The operator's own account: their name in the user menu, their tasks.
     browser.wait_for_text("Agus Operator").await;
     assert_eq!(browser.path().await, "/tugas");
+
+    // They turn on two-step verification in their account, with the app's first code.
+    browser.goto("/akun/dua-langkah").await;
+    browser
+        .wait_for_text(&t(Lang::Id, "totp-enrol-title"))
+        .await;
+    let secret = browser
+        .client
+        .find(Locator::Css("#totp-secret"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .replace(' ', "");
+    browser.fill("code", &totp_code(&secret, 0)).await;
+    browser.press(&t(Lang::Id, "totp-enable")).await;
+    browser.wait_for_text(&t(Lang::Id, "totp-codes-once")).await;
+    browser.screenshot("first-run-totp-on-1366").await;
+    // Signed out, the password alone is not enough: the next code signs them in (the one
+    // used to turn it on is spent).
+    browser.press(&t(Lang::Id, "auth-sign-out")).await;
+    browser
+        .wait_for_path("signed out", |path| path.starts_with("/masuk"))
+        .await;
+    browser.goto("/masuk").await;
+    browser.fill("username", "op.dinkes").await;
+    browser.fill("password", USER_PASSWORD).await;
+    browser.press(&t(Lang::Id, "auth-sign-in")).await;
+    browser
+        .wait_for_path("the second step", |path| path == "/masuk/kode")
+        .await;
+    browser.resize(390, 844).await;
+    browser.screenshot("first-run-code-asked-390").await;
+    browser.resize(1366, 900).await;
+    browser.fill("code", &totp_code(&secret, 1)).await;
+    browser.press(&t(Lang::Id, "auth-sign-in")).await;
+    browser
+        .wait_for_path("signed in with a code", |path| path == "/tugas")
+        .await;
+    browser.wait_for_text("Agus Operator").await;
+
+    // A request of the health office; its receipt is an official document with the new
+    // office's letterhead.
+    let letter = sheets.path().join("surat.pdf");
+    std::fs::write(&letter, crate::support::pdf::letter("Surat permohonan")).unwrap();
+    browser.goto("/permohonan/baru").await;
+    browser
+        .wait_for_text(&t(Lang::Id, "web-title-request_new"))
+        .await;
+    browser.fill("app_id", "SIMPUS Semarang").await;
+    browser
+        .fill("subject", "Perbaikan formulir pendaftaran SIMPUS")
+        .await;
+    browser
+        .fill("description", "Formulir pendaftaran pasien gagal disimpan.")
+        .await;
+    browser.upload("letter", &letter).await;
+    browser
+        .click_button_with_text(&t(Lang::Id, "web-submit-request"))
+        .await;
+    let case_page = browser
+        .wait_for_path("the new case page", |path| {
+            path.starts_with("/permohonan/") && path.ends_with("?baru=1")
+        })
+        .await;
+    let case_page = case_page.split('?').next().unwrap().to_owned();
+    let (status, receipt) = browser
+        .download(&format!("{case_page}/dokumen/tanda-terima"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(receipt.starts_with(b"%PDF-"));
+    let printed = pdf_text(&receipt);
+    for expected in [
+        "PEMERINTAH KOTA SEMARANG",
+        "DINAS KOMUNIKASI DAN INFORMATIKA",
+        "Jalan Pemuda Nomor 148, Semarang",
+    ] {
+        assert!(printed.contains(expected), "{expected:?} in {printed}");
+    }
+    assert!(!printed.to_lowercase().contains("demak"), "{printed}");
 
     // The links were for once: the invitation and the setup link are gone (410).
     browser.forget_cookies().await;

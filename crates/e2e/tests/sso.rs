@@ -6,7 +6,8 @@
 //! is refused with the clear message; a replayed answer is refused, in the same browser and in
 //! another; an answer with another state is refused; an ID token with another nonce is
 //! refused; with passwords off for staff, a staff password is refused while an OPD operator
-//! still signs in with one. Screenshots of the sign-in page and the admin's policy at 1366
+//! still signs in with one; the subject of an account's first sign-in is bound to it, another
+//! subject naming the account is refused, and the administrator removes the binding. Screenshots of the sign-in page and the admin's policy at 1366
 //! and 390 px.
 
 use std::collections::HashMap;
@@ -325,6 +326,22 @@ async fn a_staff_member_signs_in_through_the_provider() {
     browser.screenshot("sso-03-admin").await;
     browser.resize(390, 844).await;
     browser.screenshot("sso-03-admin-390").await;
+    // Sari's account is bound to the provider's subject of that first sign-in; her page says
+    // so and offers to remove the binding.
+    browser.resize(1366, 900).await;
+    let sari = sari(&server).await;
+    browser
+        .goto(&format!("/admin/pengguna/{}", sari.user.id))
+        .await;
+    browser
+        .wait_for_text(&t(Lang::Id, "admin-sso-subject-title"))
+        .await;
+    let section = browser.visible("#sso-subject").await;
+    assert_eq!(section.len(), 1);
+    assert!(section[0].text().await.unwrap().contains("sari"));
+    browser.screenshot("sso-04-bound-subject").await;
+    browser.resize(390, 844).await;
+    browser.screenshot("sso-04-bound-subject-390").await;
     browser.close().await;
 }
 
@@ -506,4 +523,166 @@ async fn passwords_off_for_staff_leave_operators_theirs() {
     let callback = answer_of_provider(&mut staff, &server, "sari", |url| url).await;
     assert_eq!(staff.get(&callback).await.status, 303);
     assert!(signed_in(&mut staff, &server).await);
+}
+
+/// Sari's Pelihara account.
+async fn sari(server: &Server) -> pelihara_store::people::StoredUser {
+    server
+        .test
+        .services
+        .store
+        .user_by_username("sari")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The subject of an account's first sign-in through the provider is bound to it; a sign-in
+/// whose claim names the account with another subject is refused with the clear message and
+/// audited; the administrator removes the binding (audited) and the next sign-in binds again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_subject_is_bound_and_another_is_refused() {
+    let Some(server) = server().await else {
+        return;
+    };
+    let store = &server.test.services.store;
+    let issuer = std::env::var("PELIHARA_TEST_OIDC_ISSUER").unwrap();
+    let account = sari(&server).await;
+    assert_eq!(store.sso_subject(account.user.id).await.unwrap(), None);
+
+    // The first sign-in binds the provider's subject `sari`.
+    let mut agent = Agent::new();
+    let callback = answer_of_provider(&mut agent, &server, "sari", |url| url).await;
+    let first = agent.get(&callback).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    assert!(signed_in(&mut agent, &server).await);
+    let bound = store.sso_subject(account.user.id).await.unwrap().unwrap();
+    assert_eq!(
+        (bound.issuer.as_str(), bound.subject.as_str()),
+        (issuer.as_str(), "sari")
+    );
+    let events = store.recent_events(5).await.unwrap();
+    let event = events
+        .iter()
+        .find(|event| event.action == "auth.sso_bound")
+        .expect("the binding is audited");
+    assert_eq!(event.detail["subject"], "sari");
+    assert_eq!(event.actor_name, SARI_NAME);
+    // The same subject again: signed in, nothing bound anew.
+    let mut again = Agent::new();
+    let callback = answer_of_provider(&mut again, &server, "sari", |url| url).await;
+    assert_eq!(again.get(&callback).await.status, 303);
+    assert!(signed_in(&mut again, &server).await);
+
+    // The account bound to another provider account (its owner changed accounts there, or
+    // someone else's account came to carry Sari's NIP): `sari` is refused, clearly, audited.
+    store
+        .unbind_sso_subject(
+            account.user.id,
+            &AuditSource::cli("test"),
+            server.test.services.clock.now(),
+        )
+        .await
+        .unwrap();
+    store
+        .bind_sso_subject(
+            account.user.id,
+            &issuer,
+            "akun-lama",
+            &AuditSource::cli("test"),
+            server.test.services.clock.now(),
+        )
+        .await
+        .unwrap();
+    let mut refused = Agent::new();
+    let callback = answer_of_provider(&mut refused, &server, "sari", |url| url).await;
+    let answer = refused.get(&callback).await;
+    assert_eq!(answer.status, 403, "{}", answer.body);
+    assert!(
+        answer.body.contains(&t(Lang::Id, "sso-subject-mismatch")),
+        "{}",
+        answer.body
+    );
+    assert!(!signed_in(&mut refused, &server).await);
+    let (action, detail, address) = last_event(&server).await;
+    assert_eq!(action, "auth.sso_refused");
+    assert_eq!(detail["reason"], "subject_mismatch");
+    assert_eq!(detail["subject"], "sari");
+    assert_eq!(detail["username"], "sari");
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+    assert_eq!(
+        store
+            .sso_subject(account.user.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .subject,
+        "akun-lama"
+    );
+
+    // The administrator sees the binding on the user's page and removes it.
+    let mut admin = Agent::new();
+    let signed = admin
+        .post(
+            &format!("{}/masuk", server.base),
+            &server.base,
+            &[
+                ("username", "admin"),
+                ("password", TEST_PASSWORD),
+                ("next", ""),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    let page = admin
+        .get(&format!(
+            "{}/admin/pengguna/{}",
+            server.base, account.user.id
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("akun-lama"), "{}", page.body);
+    assert!(page.body.contains(&t(Lang::Id, "admin-sso-unbind")));
+    let unbound = admin
+        .post(
+            &format!(
+                "{}/admin/pengguna/{}/sso-lepas",
+                server.base, account.user.id
+            ),
+            &server.base,
+            &[],
+        )
+        .await;
+    assert_eq!(unbound.status, 303, "{}", unbound.body);
+    let (action, detail, _) = last_event(&server).await;
+    assert_eq!(action, "auth.sso_unbound");
+    assert_eq!(detail["subject"], "akun-lama");
+    assert_eq!(store.sso_subject(account.user.id).await.unwrap(), None);
+    // Not an administrator's: Sari cannot remove it herself.
+    let own = again
+        .post(
+            &format!(
+                "{}/admin/pengguna/{}/sso-lepas",
+                server.base, account.user.id
+            ),
+            &server.base,
+            &[],
+        )
+        .await;
+    assert_ne!(own.status, 303);
+
+    // The next sign-in binds `sari` again.
+    let mut back = Agent::new();
+    let callback = answer_of_provider(&mut back, &server, "sari", |url| url).await;
+    assert_eq!(back.get(&callback).await.status, 303);
+    assert!(signed_in(&mut back, &server).await);
+    assert_eq!(
+        store
+            .sso_subject(account.user.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .subject,
+        "sari"
+    );
 }

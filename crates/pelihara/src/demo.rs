@@ -380,10 +380,15 @@ pub async fn seed(
         email: "dinkominfo@demakkab.go.id".into(),
         website: "dinkominfo.demakkab.go.id".into(),
         short_name: "Dinkominfo".into(),
+        // Western Indonesian time, the civil-service week, the default agenda numbers: stated,
+        // so the identity page shows what the office works by.
+        time_zone: "Asia/Jakarta".into(),
+        week: Some(pelihara_calendar::WeekSchedule::default()),
+        agenda_format: AgendaFormat::default().as_str().to_owned(),
         ..pelihara_web::Kop::from_sop_header(&sop.header)
     };
     store
-        .set_setting(pelihara_web::KOP_SETTING, &kop.to_json(), &system, now)
+        .set_office_identity(&kop.to_value(), &system, now)
         .await?;
     // Every demo login is printed with one shared password: asking the demo's admin for a
     // TOTP code would only hide the admin pages. The demo says so when it starts
@@ -393,7 +398,7 @@ pub async fn seed(
         catalog,
         calendar: store.working_calendar().await?,
         blobs: BlobStore::for_store(&store, runtime::documents_dir(data_dir)),
-        agenda: AgendaFormat::default(),
+        agenda: store.office_identity().await?.rules.agenda,
         store,
     };
     let app = |opd: usize, app: usize| {

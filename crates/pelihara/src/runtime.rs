@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use pelihara_domain::agenda::AgendaFormat;
 use pelihara_domain::report::office_day_seconds;
 use pelihara_store::{BlobStore, Store};
 use pelihara_web::{Clock, Services};
@@ -118,23 +117,27 @@ pub async fn services(store: Store, data_dir: &Path) -> anyhow::Result<Services>
     Ok(Services {
         catalog: store.shared_catalog().await?,
         calendar: store.shared_calendar().await?,
-        agenda: AgendaFormat::default(),
+        identity: store.shared_identity().await?,
         blobs,
         clock: Clock::system(),
         store,
     })
 }
 
-/// How often a server looks for SOP versions another node loaded, published or retired, and
-/// for holidays another node added or removed (a node that does it itself sees it at once).
+/// How often a server looks for SOP versions another node loaded, published or retired, for
+/// holidays another node added or removed, and for a new office identity (name, time zone,
+/// working hours, agenda number format) (a node that does it itself sees it at once).
 /// Each look is one small read when nothing changed.
 const CATALOG_REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Keeps the server's SOP catalog and working calendar in step with the database while the
-/// server runs, and the whole-case report figures counted with the office's working day; a failed look (the database away for a moment) is tried again at the next tick.
+/// Keeps the server's SOP catalog, working calendar and office identity in step with the
+/// database while the server runs, and the whole-case report figures counted with the
+/// office's working day; a failed look (the database away for a moment) is tried again at
+/// the next tick.
 pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
     let catalog = services.catalog.clone();
     let calendar = services.calendar.clone();
+    let identity = services.identity.clone();
     let store = services.store.clone();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(CATALOG_REFRESH);
@@ -146,6 +149,9 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
             }
             if let Err(error) = calendar.refresh(&store).await {
                 tracing::warn!(%error, "refreshing the working calendar");
+            }
+            if let Err(error) = identity.refresh(&store).await {
+                tracing::warn!(%error, "refreshing the office identity");
             }
             // The whole-case figures are counted with the office's working day: again when it
             // changed, or the first time (the reports count from the tasks meanwhile).
@@ -161,9 +167,8 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
 
 /// The office's name as the pages show it: from the letterhead the admin keeps on /admin/kop
 /// when one is stored, else from the SOPs the office runs (their header's office and
-/// government), so the binary names no office. Read at start; the node that stores a new
-/// identity (the setup page, /admin/kop) shows it at once, other nodes after a restart
-/// (documents read it at once everywhere).
+/// government), so the binary names no office. Read at start as the fallback; once an
+/// identity is stored every node shows its name (`Services::identity`, kept fresh).
 pub async fn office_name(services: &Services) -> anyhow::Result<String> {
     let kop = pelihara_web::Kop::load(services)
         .await

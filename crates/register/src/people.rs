@@ -2,7 +2,7 @@
 //! XLSX, bounded by [`crate::grid`]) into rows with their spreadsheet row numbers, and writing
 //! the same sheets (CSV and XLSX, every text cell guarded against formulas) so that an export
 //! is a template an import reads. Only what a sheet alone can tell is checked here (columns,
-//! required cells, a known role, a value twice in one sheet); the rules of an account (user
+//! required cells, a known role, a known status, a value twice in one sheet); the rules of an account (user
 //! name and NIP formats, positions, an OPD that exists) are the caller's, which also knows the
 //! database. Any error returns every error and no rows. Never touches the database.
 
@@ -60,6 +60,8 @@ pub struct OpdRow {
     pub row: usize,
     pub code: String,
     pub name: String,
+    /// The `Status` cell: inactive OPDs are added deactivated; an empty cell is active.
+    pub active: bool,
 }
 
 /// A user read from a sheet, at spreadsheet row `row`. Empty text is an empty cell.
@@ -74,6 +76,8 @@ pub struct UserRow {
     pub opd_code: String,
     pub email: String,
     pub phone: String,
+    /// The `Status` cell: an inactive account is added deactivated; an empty cell is active.
+    pub active: bool,
 }
 
 /// The OPD and user sheets' header texts, in order (for the import page and the tests).
@@ -98,6 +102,43 @@ pub fn role_from_sheet(text: &str) -> Option<Role> {
                     .into_iter()
                     .any(|lang| t(lang, &key).eq_ignore_ascii_case(text))
         })
+}
+
+/// A status as a sheet names it: its label in either language ("Aktif", "Nonaktif", "Active",
+/// "Inactive", as the export writes it) or its code (`active`, `inactive`), case ignored; an
+/// empty cell is active. `None` for anything else.
+pub fn status_from_sheet(text: &str) -> Option<bool> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(true);
+    }
+    [(true, "active"), (false, "inactive")]
+        .into_iter()
+        .find(|(_, code)| {
+            let key = format!("people-status-{code}");
+            code.eq_ignore_ascii_case(text)
+                || [Lang::Id, Lang::En]
+                    .into_iter()
+                    .any(|lang| t(lang, &key).eq_ignore_ascii_case(text))
+        })
+        .map(|(active, _)| active)
+}
+
+/// The status of row `row` (column `column`), or its error.
+fn status_cell(
+    errors: &mut Vec<ImportError>,
+    row: usize,
+    column: &'static str,
+    text: &str,
+) -> bool {
+    status_from_sheet(text).unwrap_or_else(|| {
+        errors.push(ImportError::cell(
+            row,
+            column,
+            "people-import-unknown-status",
+        ));
+        true
+    })
 }
 
 /// Maps a grid's header to column positions: every title of `known` (case ignored) at most
@@ -189,7 +230,13 @@ pub fn read_opds(bytes: &[u8], file_name: &str) -> Result<Vec<OpdRow>, Vec<Impor
         if name.is_empty() {
             errors.push(ImportError::cell(row, OPD_NAME, "people-import-required"));
         }
-        rows.push(OpdRow { row, code, name });
+        let active = status_cell(&mut errors, row, OPD_STATUS, &cell(OPD_STATUS));
+        rows.push(OpdRow {
+            row,
+            code,
+            name,
+            active,
+        });
     }
     finish(rows, errors, &grid)
 }
@@ -233,6 +280,7 @@ pub fn read_users(bytes: &[u8], file_name: &str) -> Result<Vec<UserRow>, Vec<Imp
                 "people-import-unknown-role",
             ));
         }
+        let active = status_cell(&mut errors, row, USER_STATUS, &cell(USER_STATUS));
         let positions = cell(USER_POSITIONS)
             .split([',', ';', ' ', '\n'])
             .filter(|position| !position.trim().is_empty())
@@ -248,6 +296,7 @@ pub fn read_users(bytes: &[u8], file_name: &str) -> Result<Vec<UserRow>, Vec<Imp
             opd_code: cell(USER_OPD),
             email: cell(USER_EMAIL),
             phone: cell(USER_PHONE),
+            active,
         });
     }
     finish(rows, errors, &grid)

@@ -167,19 +167,70 @@ fn exports_are_read_back_by_the_import() {
         assert_eq!(rows[0].phone, "+62811", "{name}");
         assert_eq!(rows[1].role, Role::OpdOperator, "{name}");
         assert_eq!(rows[1].opd_code, "DINKES", "{name}");
+        // The status is exported and read back.
+        assert!(rows[0].active, "{name}");
+        assert!(!rows[1].active, "{name}");
     }
-    let opds = vec![OpdExportRow {
-        code: "DINKES".into(),
-        name: "@Dinas Kesehatan".into(),
-        active: true,
-    }];
+    let opds = vec![
+        OpdExportRow {
+            code: "DINKES".into(),
+            name: "@Dinas Kesehatan".into(),
+            active: true,
+        },
+        OpdExportRow {
+            code: "DISARSIP".into(),
+            name: "Dinas Arsip".into(),
+            active: false,
+        },
+    ];
     for (bytes, name) in [
         (export_opds_csv(&opds).unwrap(), "opd.csv"),
         (export_opds_xlsx(&opds).unwrap(), "opd.xlsx"),
     ] {
         let rows = read_opds(&bytes, name).unwrap();
-        assert_eq!(rows.len(), 1);
+        assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].code, "DINKES");
         assert_eq!(rows[0].name, "@Dinas Kesehatan");
+        assert!(rows[0].active);
+        assert!(!rows[1].active, "{name}");
     }
+}
+
+#[test]
+fn the_status_column_is_read_in_either_language_and_a_bad_one_is_a_row_error() {
+    let csv = "Kode OPD;Nama OPD;Status
+               DINKES;Dinas Kesehatan;Aktif
+               DISARSIP;Dinas Arsip;nonaktif
+               DISDIK;Dinas Pendidikan;Inactive
+               DISPERKIM;Dinas Perumahan;
+               DPU;Dinas PU;active
+";
+    let rows = read_opds(csv.as_bytes(), "opd.csv").unwrap();
+    let active: Vec<bool> = rows.iter().map(|row| row.active).collect();
+    assert_eq!(active, vec![true, false, false, true, true]);
+
+    let csv = "Nama;Nama Pengguna;Peran;Status
+               A;a.satu;Auditor;Nonaktif
+               B;b.dua;Auditor;Active
+";
+    let rows = read_users(csv.as_bytes(), "pengguna.csv").unwrap();
+    assert!(!rows[0].active);
+    assert!(rows[1].active);
+
+    // Anything else names the row and the column, and no row is returned.
+    let csv = "Nama;Nama Pengguna;Peran;Status
+               A;a.satu;Auditor;Aktif
+               B;b.dua;Auditor;Cuti
+";
+    assert_eq!(
+        read_users(csv.as_bytes(), "pengguna.csv").unwrap_err(),
+        vec![error(3, "Status", "people-import-unknown-status")]
+    );
+    let csv = "Kode OPD;Nama OPD;Status
+DINKES;Dinas Kesehatan;ya
+";
+    assert_eq!(
+        read_opds(csv.as_bytes(), "opd.csv").unwrap_err(),
+        vec![error(2, "Status", "people-import-unknown-status")]
+    );
 }

@@ -187,6 +187,19 @@ impl Context {
         }
     }
 
+    /// The sender, writing times in the office's time zone as the calendar has it now: the
+    /// administrator may change the zone while the server runs (the office's identity).
+    fn current_sender(&self) -> std::borrow::Cow<'_, Sender> {
+        let zone = self.calendar.snapshot().time_zone;
+        if zone == self.sender.time_zone {
+            std::borrow::Cow::Borrowed(&self.sender)
+        } else {
+            let mut sender = self.sender.clone();
+            sender.time_zone = zone;
+            std::borrow::Cow::Owned(sender)
+        }
+    }
+
     /// Records a notification through the channels this server has; `true` if it was new.
     async fn notify(&self, new: &NewNotification, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let channels = self.sender.channels();
@@ -301,7 +314,8 @@ impl Scheduler {
             Job::Digest => digest::sweep(context, now).await?,
             Job::Delivery => {
                 let report =
-                    pelihara_notify::deliver_due(&context.store, &context.sender, now).await?;
+                    pelihara_notify::deliver_due(&context.store, &context.current_sender(), now)
+                        .await?;
                 report.sent
             }
             Job::EmailDelivery | Job::WebhookDelivery => {
@@ -310,9 +324,14 @@ impl Scheduler {
                 } else {
                     Channel::Webhook
                 };
-                pelihara_notify::deliver_channel_due(&context.store, &context.sender, channel, now)
-                    .await?
-                    .sent
+                pelihara_notify::deliver_channel_due(
+                    &context.store,
+                    &context.current_sender(),
+                    channel,
+                    now,
+                )
+                .await?
+                .sent
             }
         })
     }

@@ -76,11 +76,15 @@ impl Store {
         Ok(())
     }
 
-    /// The office's working calendar with the holidays kept in the store.
+    /// The office's working calendar: the time zone and working hours of its identity, the
+    /// holidays kept in the store.
     pub async fn working_calendar(&self) -> Result<WorkingCalendar> {
-        let mut calendar = WorkingCalendar::indonesia_default()
-            .map_err(|error| StoreError::Corrupt(format!("default calendar: {error:?}")))?;
-        calendar.set_holidays(self.holidays().await?);
-        Ok(calendar)
+        // The office's time zone and working hours from its identity (defaults until set).
+        let rules = self.office_identity().await?.rules;
+        Ok(WorkingCalendar::new(
+            rules.time_zone,
+            rules.week,
+            self.holidays().await?,
+        ))
     }
 }

@@ -19,6 +19,7 @@ pub mod compliance;
 pub mod documents;
 #[cfg(feature = "generate")]
 pub mod generate;
+pub mod identity;
 pub mod maintenance;
 pub mod monitoring;
 pub mod notifications;
@@ -63,6 +64,7 @@ pub use compliance::{
     ProgressCount, ReportFilter, Spread, UncoveredApp,
 };
 pub use documents::{IssuedDocument, NewIssuedDocument};
+pub use identity::{OfficeIdentity, OfficeRules, SharedIdentity};
 pub use sops::{SharedCatalog, SopCatalog, SopLoad, SopVersionState, StoredSop};
 pub use tokens::{
     IdempotencyKey, IdempotencyKind, IdempotentSubmission, NewToken, StoredToken, TokenScope,

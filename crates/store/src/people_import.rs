@@ -26,6 +26,8 @@ pub const NO_PASSWORD_YET: &str = "!invited";
 pub struct NewOpdRow {
     pub code: String,
     pub name: String,
+    /// False: the OPD is added deactivated (the sheet's Status column).
+    pub active: bool,
 }
 
 /// A user a sheet adds. `opd_code` names an OPD that exists and is active, or one the same
@@ -36,8 +38,11 @@ pub struct ImportedUser {
     pub opd_code: Option<String>,
     /// A phone number for the webhook channel (WhatsApp/Telegram gateways); may be empty.
     pub phone: String,
-    /// SHA-256 (hex) of the invitation link's token.
-    pub invitation_hash: String,
+    /// SHA-256 (hex) of the invitation link's token; `None` for an account added inactive,
+    /// which nobody is invited to (an administrator activates it and invites then).
+    pub invitation_hash: Option<String>,
+    /// False: the account is added deactivated (the sheet's Status column).
+    pub active: bool,
 }
 
 /// One import: its OPDs, its users and until when the invitations work.
@@ -72,6 +77,7 @@ impl Store {
         let detail = serde_json::json!({
             "opds": import.opds.iter().zip(&opd_ids).map(|(opd, id)| serde_json::json!({
                 "opd_id": id, "code": opd.code.trim(), "name": opd.name.trim(),
+                "active": opd.active,
             })).collect::<Vec<_>>(),
             "users": import.users.iter().zip(&user_ids).map(|(row, id)| serde_json::json!({
                 "user_id": id,
@@ -79,6 +85,8 @@ impl Store {
                 "role": row.user.role.code(),
                 "positions": row.user.positions,
                 "opd_code": row.opd_code,
+                "active": row.active,
+                "invited": row.invitation_hash.is_some(),
             })).collect::<Vec<_>>(),
             "invitations_expire_at": import.invitations_expire_at,
         });
@@ -94,13 +102,15 @@ impl Store {
             // Codes compare without case, as the sheet reader compares them.
             let mut codes: HashMap<String, OpdId> = HashMap::new();
             for (opd, id) in import.opds.iter().zip(&opd_ids_written) {
-                let inserted =
-                    sqlx::query("insert into opds (id, code, name, active) values ($1, $2, $3, 1)")
-                        .bind(id.to_string())
-                        .bind(opd.code.trim().to_owned())
-                        .bind(opd.name.trim().to_owned())
-                        .execute(&mut **tx)
-                        .await;
+                let inserted = sqlx::query(
+                    "insert into opds (id, code, name, active) values ($1, $2, $3, $4)",
+                )
+                .bind(id.to_string())
+                .bind(opd.code.trim().to_owned())
+                .bind(opd.name.trim().to_owned())
+                .bind(i64::from(opd.active))
+                .execute(&mut **tx)
+                .await;
                 crate::duplicate_as(inserted, "opd_code")?;
                 codes.insert(opd.code.trim().to_uppercase(), *id);
             }
@@ -138,6 +148,12 @@ impl Store {
                     ..row.user.clone()
                 };
                 crate::people::insert_user(tx, *id, &new, now).await?;
+                if !row.active {
+                    sqlx::query("update users set active = 0 where id = $1")
+                        .bind(id.to_string())
+                        .execute(&mut **tx)
+                        .await?;
+                }
                 if !row.phone.trim().is_empty() {
                     // The defaults of a user without a row (email on, webhook off), with the
                     // number the webhook gateway addresses.
@@ -152,12 +168,15 @@ impl Store {
                     .execute(&mut **tx)
                     .await?;
                 }
+                let Some(invitation_hash) = &row.invitation_hash else {
+                    continue;
+                };
                 sqlx::query(
                     "insert into password_resets \
                      (token_hash, user_id, created_at, expires_at, kind) \
                      values ($1, $2, $3, $4, 'invitation')",
                 )
-                .bind(row.invitation_hash.clone())
+                .bind(invitation_hash.clone())
                 .bind(id.to_string())
                 .bind(millis(now))
                 .bind(millis(import.invitations_expire_at))

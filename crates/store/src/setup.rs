@@ -163,6 +163,12 @@ impl Store {
                 .bind(office.value.clone())
                 .execute(&mut **tx)
                 .await?;
+                // Every node shows the new office from its next look, without a restart.
+                Store::count_identity_revision(tx).await?;
+                if office.key == crate::identity::OFFICE_IDENTITY_SETTING {
+                    // Its time zone or hours may differ from the defaults counted so far.
+                    Store::count_calendar_revision(tx).await?;
+                }
                 Ok(())
             })
             .await;

@@ -5,12 +5,19 @@
 //! a password while a provider is configured (OPD operators always may). A change of policy is
 //! audited (`auth.sso_policy_changed`, before and after). It must never create an account: a
 //! claim that names no account, or more than one, names none.
+//!
+//! An account is bound to the provider's subject (issuer and `sub`, migration 0033) at its
+//! first sign-in through it (`auth.sso_bound`); afterwards a claim naming the account is only
+//! accepted with that subject, and an administrator can remove the binding
+//! (`auth.sso_unbound`).
 
 use chrono::{DateTime, Utc};
+use pelihara_domain::UserId;
+use sqlx::Row;
 
 use crate::audit::{AuditSource, Change};
 use crate::people::StoredUser;
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 /// The setting naming the matching claim (`nip`, `email` or `username`).
 pub const SSO_CLAIM_SETTING: &str = "auth.sso_claim";
@@ -154,5 +161,137 @@ impl Store {
             from = crate::people::USER_FROM,
         );
         self.read_all(&query, vec![value.into()]).await
+    }
+}
+
+/// What a sign-in through the provider found of the account's bound subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SsoBinding {
+    /// The account had none: this subject is bound to it from now on (audited).
+    Bound,
+    /// The account is bound to this very subject.
+    Same,
+    /// The account is bound to another subject (or this subject to another account): the
+    /// sign-in must be refused.
+    Other,
+}
+
+/// The subject an account is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundSubject {
+    pub issuer: String,
+    pub subject: String,
+    pub bound_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// The subject `user` is bound to, if any.
+    pub async fn sso_subject(&self, user: UserId) -> Result<Option<BoundSubject>> {
+        let row =
+            sqlx::query("select issuer, subject, bound_at from sso_subjects where user_id = $1")
+                .bind(user.to_string())
+                .fetch_optional(self.reader())
+                .await?;
+        row.map(|row| {
+            Ok(BoundSubject {
+                issuer: row.try_get("issuer")?,
+                subject: row.try_get("subject")?,
+                bound_at: crate::codec::instant(row.try_get("bound_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Checks the provider's subject (`issuer`, `subject`) against the one `user` is bound to,
+    /// and binds it when the account has none yet, with the audit event `auth.sso_bound`
+    /// (by `source`, the person signing in). Two first sign-ins at once bind one subject: the
+    /// other sees it as `Same` or `Other`.
+    pub async fn bind_sso_subject(
+        &self,
+        user: UserId,
+        issuer: &str,
+        subject: &str,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<SsoBinding> {
+        let compare = |bound: &BoundSubject| {
+            if bound.issuer == issuer && bound.subject == subject {
+                SsoBinding::Same
+            } else {
+                SsoBinding::Other
+            }
+        };
+        if let Some(bound) = self.sso_subject(user).await? {
+            return Ok(compare(&bound));
+        }
+        let change = Change {
+            source,
+            at: now,
+            action: "auth.sso_bound",
+            detail: serde_json::json!({
+                "user_id": user,
+                "issuer": issuer,
+                "subject": subject,
+            }),
+        };
+        let (issuer_owned, subject_owned) = (issuer.to_owned(), subject.to_owned());
+        let written = self
+            .write_with_event(change, async |tx| {
+                let inserted = sqlx::query(
+                    "insert into sso_subjects (user_id, issuer, subject, bound_at) \
+                     values ($1, $2, $3, $4)",
+                )
+                .bind(user.to_string())
+                .bind(issuer_owned.clone())
+                .bind(subject_owned.clone())
+                .bind(crate::codec::millis(now))
+                .execute(&mut **tx)
+                .await;
+                crate::duplicate_as(inserted, "sso_subject")?;
+                Ok(())
+            })
+            .await;
+        match written {
+            Ok(()) => Ok(SsoBinding::Bound),
+            // Another sign-in bound this account first, or this subject belongs to another.
+            Err(StoreError::Duplicate("sso_subject")) => Ok(self
+                .sso_subject(user)
+                .await?
+                .map_or(SsoBinding::Other, |bound| compare(&bound))),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Removes the subject `user` is bound to, with the audit event `auth.sso_unbound` naming
+    /// it; the account's next sign-in through the provider binds a subject again. Returns
+    /// whether there was one.
+    pub async fn unbind_sso_subject(
+        &self,
+        user: UserId,
+        source: &AuditSource,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let Some(bound) = self.sso_subject(user).await? else {
+            return Ok(false);
+        };
+        let change = Change {
+            source,
+            at: now,
+            action: "auth.sso_unbound",
+            detail: serde_json::json!({
+                "user_id": user,
+                "issuer": bound.issuer,
+                "subject": bound.subject,
+            }),
+        };
+        self.write_with_event(change, async |tx| {
+            sqlx::query("delete from sso_subjects where user_id = $1")
+                .bind(user.to_string())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+        .await?;
+        Ok(true)
     }
 }

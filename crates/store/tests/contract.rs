@@ -59,6 +59,9 @@ mod compliance_contract;
 #[path = "contract/documents.rs"]
 mod documents_contract;
 // Cases of other SOPs: no OPD, no app, no letter, the start form's fields.
+// The office's identity (name, time zone, working hours, agenda format) on every node.
+#[path = "contract/identity.rs"]
+mod identity_contract;
 #[path = "contract/intake.rs"]
 mod intake_contract;
 #[path = "contract/maintenance.rs"]

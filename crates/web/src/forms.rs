@@ -37,6 +37,11 @@ impl FormErrors {
         self.fields.is_empty() && self.form.is_empty()
     }
 
+    /// How many messages were recorded (a check can tell whether it added any).
+    pub fn len(&self) -> usize {
+        self.fields.len() + self.form.len()
+    }
+
     /// The message for `field`, if any: `{% if let Some(message) = errors.of("name") %}`.
     pub fn of(&self, field: &str) -> Option<&str> {
         self.fields

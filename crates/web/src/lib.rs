@@ -148,6 +148,10 @@ fn routes() -> Router<AppState> {
             post(pages::admin::users::view_admin_user_undangan_post),
         )
         .route(
+            "/admin/pengguna/{id}/sso-lepas",
+            post(pages::admin::users::view_admin_user_sso_lepas_post),
+        )
+        .route(
             "/admin/pengguna/{id}/dua-langkah",
             get(pages::admin::users::view_admin_user_dua_langkah_get)
                 .post(pages::admin::users::view_admin_user_dua_langkah_post),

@@ -5,8 +5,7 @@
 use std::sync::{Arc, OnceLock, Weak};
 
 use axum::extract::FromRef;
-use pelihara_domain::agenda::AgendaFormat;
-use pelihara_store::{BlobStore, SharedCalendar, SharedCatalog, Store};
+use pelihara_store::{BlobStore, SharedCalendar, SharedCatalog, SharedIdentity, Store};
 
 /// The clock the pages read (one type with the scheduler's: `pelihara_store::Clock`).
 pub use pelihara_store::Clock;
@@ -17,7 +16,7 @@ use crate::document_queue::{DocumentLocks, DocumentQueue, InFlight, RequestsInFl
 /// Settings of the web front, cloned into every request through [`AppState`].
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// The office that runs Pelihara, shown in the top bar, e.g.
+    /// The office's name the top bar shows while no identity names one (the SOPs' office), e.g.
     /// "Dinas Komunikasi dan Informatika Kabupaten Demak".
     pub office_name: String,
     /// Where users reach Pelihara, e.g. `https://pelihara.demakkab.go.id`. Its origin is trusted
@@ -79,7 +78,8 @@ pub enum SetupError {
 }
 
 /// What pages work with: the store, the SOP versions cases follow, the working calendar, the
-/// agenda number format, the document store and the clock.
+/// office's identity (its name and rules: the agenda number format), the document store and
+/// the clock.
 #[derive(Clone)]
 pub struct Services {
     pub store: Store,
@@ -87,7 +87,9 @@ pub struct Services {
     /// The working calendar, rebuilt when a holiday edit (here or on another node) changed
     /// it: read `calendar.snapshot()` once per request.
     pub calendar: SharedCalendar,
-    pub agenda: AgendaFormat,
+    /// The office's identity, reread when it was stored again (here or on another node): read
+    /// `identity.snapshot()` once per request.
+    pub identity: SharedIdentity,
     pub blobs: BlobStore,
     pub clock: Clock,
 }
@@ -119,9 +121,6 @@ struct Inner {
     document_locks: Arc<DocumentLocks>,
     /// The SMTP client password-recovery mail goes out by, once the binary configured one.
     mailer: OnceLock<pelihara_notify::Mailer>,
-    /// The office's name in the page header: `config.office_name` at start, replaced when this
-    /// node stores a new identity (the setup, the letterhead page).
-    office_name: std::sync::RwLock<String>,
     /// The single sign-on provider, once the binary configured one (`sso.rs`).
     sso: OnceLock<crate::sso::Sso>,
 }
@@ -168,7 +167,6 @@ impl AppState {
                 document_locks: Arc::new(DocumentLocks::default()),
                 mailer: OnceLock::new(),
                 sso: OnceLock::new(),
-                office_name: std::sync::RwLock::new(config.office_name.clone()),
                 config,
             }),
         })
@@ -187,22 +185,15 @@ impl AppState {
         &self.inner.config
     }
 
-    /// The office's name as the page header shows it now.
+    /// The office's name as the page header shows it now: the stored identity's, else the
+    /// configured one. Every node follows a new identity within seconds (`SharedIdentity`).
     pub fn office_name(&self) -> String {
         self.inner
-            .office_name
-            .read()
-            .map(|name| name.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
-    }
-
-    /// Shows `name` in the page header from the next request on (after the setup or a new
-    /// letterhead on this node; other nodes read it at their next start).
-    pub fn set_office_name(&self, name: String) {
-        match self.inner.office_name.write() {
-            Ok(mut current) => *current = name,
-            Err(poisoned) => *poisoned.into_inner() = name,
-        }
+            .services
+            .identity
+            .snapshot()
+            .office_name()
+            .unwrap_or_else(|| self.inner.config.office_name.clone())
     }
 
     pub fn assets(&self) -> &Arc<AssetTable> {

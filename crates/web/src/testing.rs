@@ -10,7 +10,6 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use pelihara_domain::agenda::AgendaFormat;
 use pelihara_domain::{OpdId, Role, UserId};
 use pelihara_store::people::NewUser;
 use pelihara_store::{AuditSource, BlobStore, Store};
@@ -36,12 +35,13 @@ pub async fn services_with_clock(clock: Clock) -> TestServices {
         .expect("the shipped SOP and holidays");
     let catalog = store.shared_catalog().await.expect("the SOP catalog");
     let calendar = store.shared_calendar().await.expect("the calendar");
+    let identity = store.shared_identity().await.expect("the office identity");
     TestServices {
         services: Services {
             blobs: BlobStore::for_store(&store, folder.path().join("documents")),
             catalog,
             calendar,
-            agenda: AgendaFormat::default(),
+            identity,
             clock,
             store,
         },

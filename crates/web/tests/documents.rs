@@ -997,7 +997,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 type Parts = Vec<(String, Option<String>, Vec<u8>)>;
 
 fn kop_form(office: &str, paper: &str) -> Parts {
-    vec![
+    let mut form = vec![
         text("government", "Pemerintah Kabupaten Demak"),
         text("office", office),
         text("address", "Jalan Kyai Singkil Nomor 7, Demak 59511"),
@@ -1006,7 +1006,27 @@ fn kop_form(office: &str, paper: &str) -> Parts {
         text("website", "dinkominfo.demakkab.go.id"),
         text("place", "Demak"),
         text("paper", paper),
-    ]
+        text("time_zone", "Asia/Jakarta"),
+        text("agenda_format", "{seq:4}/{kode}/{tahun}"),
+    ];
+    // The civil-service week: Monday to Friday 07:30-16:00, the weekend closed.
+    for day in 0..7 {
+        let (open, close) = if day < 5 {
+            ("07:30", "16:00")
+        } else {
+            ("", "")
+        };
+        form.push(text(&format!("open_{day}"), open));
+        form.push(text(&format!("close_{day}"), close));
+    }
+    form
+}
+
+/// `form` with the field `name` set to `value` (added when it is not there).
+fn with_field(mut form: Parts, name: &str, value: &str) -> Parts {
+    form.retain(|(field, _, _)| field != name);
+    form.push(text(name, value));
+    form
 }
 
 fn with_logo(mut form: Parts, name: &str, bytes: Vec<u8>) -> Parts {
@@ -1135,6 +1155,49 @@ async fn bad_letterhead_input_changes_nothing() {
             },
             "Alamat email tidak valid.",
         ),
+        (
+            "a time zone outside Indonesia",
+            with_field(kop_form("Dinas X", "a4"), "time_zone", "Europe/Berlin"),
+            "Pilih salah satu pilihan",
+        ),
+        (
+            "an opening time without a closing time",
+            with_field(kop_form("Dinas X", "a4"), "close_2", ""),
+            "Isi jam buka dan jam tutup, atau kosongkan keduanya",
+        ),
+        (
+            "a closing time before the opening",
+            with_field(kop_form("Dinas X", "a4"), "close_0", "07:00"),
+            "Jam tutup harus setelah jam buka.",
+        ),
+        (
+            "a time that is not one",
+            with_field(kop_form("Dinas X", "a4"), "open_1", "pagi"),
+            "Tulis jam dalam bentuk JJ:MM",
+        ),
+        (
+            "a week without an open day",
+            (0..5).fold(kop_form("Dinas X", "a4"), |form, day| {
+                let form = with_field(form, &format!("open_{day}"), "");
+                with_field(form, &format!("close_{day}"), "")
+            }),
+            "Kantor harus buka setidaknya satu hari",
+        ),
+        (
+            "an agenda format without a sequence",
+            with_field(kop_form("Dinas X", "a4"), "agenda_format", "{kode}/{tahun}"),
+            "Format harus memuat {seq}",
+        ),
+        (
+            "an agenda format with an unknown part",
+            with_field(kop_form("Dinas X", "a4"), "agenda_format", "{seq}/{nomor}"),
+            "Bagian {nomor} tidak dikenal",
+        ),
+        (
+            "an empty agenda format",
+            with_field(kop_form("Dinas X", "a4"), "agenda_format", " "),
+            "Wajib diisi.",
+        ),
     ];
     for (what, form, message) in cases {
         let reply = site.post(Some(&admin), "/admin/kop", &form).await;
@@ -1176,7 +1239,7 @@ async fn the_letterhead_and_its_logo_print_on_the_next_documents() {
     assert_eq!(stored["logo_sha256"], sha256(&logo));
     assert_eq!(stored["paper"], "f4");
     let events = site.test.services.store.recent_events(1).await.unwrap();
-    assert_eq!(events[0].action, "setting.set");
+    assert_eq!(events[0].action, "office.identity_changed");
 
     // The next receipt is on F4 (215 × 330 mm = 935 pt high) with the new kop and the logo.
     let case = site.submit().await;
@@ -1235,6 +1298,122 @@ async fn the_letterhead_and_its_logo_print_on_the_next_documents() {
         serde_json::from_str(&stored_kop(&site).await.unwrap()).unwrap();
     assert_eq!(stored["logo_sha256"], serde_json::Value::Null);
     assert_eq!(stored["paper"], "a4");
+}
+
+/// The open task of `case` and its due moment.
+async fn open_task(site: &Site, case: CaseId) -> pelihara_domain::Task {
+    let state = site
+        .test
+        .services
+        .store
+        .case_state(case)
+        .await
+        .unwrap()
+        .unwrap();
+    state
+        .tasks
+        .into_iter()
+        .find(|task| task.state == TaskState::Open)
+        .expect("an open task")
+}
+
+/// The office's rules are data of its identity: a new time zone and working hours move the
+/// open tasks' due moments (audited, as a holiday edit does), the next agenda number follows
+/// the new format, and another node shows the new office after its next look, without a
+/// restart.
+#[tokio::test]
+async fn the_office_rules_move_deadlines_and_number_agendas() {
+    let site = site().await;
+    let admin = site.cookie("admin").await;
+    // Another node's copy, read before the change.
+    let other_node = site.test.services.store.shared_identity().await.unwrap();
+    let case = site.submit().await;
+    let before = open_task(&site, case).await.due_at.expect("a due moment");
+
+    // Eastern Indonesian time, open on Sunday mornings only (whatever the test's clock, the
+    // old due moment, on a weekday, cannot stay), another agenda format.
+    let mut form = kop_form("Dinas Arsip dan Perpustakaan", "a4");
+    form = with_field(form, "time_zone", "Asia/Jayapura");
+    for day in 0..5 {
+        form = with_field(form, &format!("open_{day}"), "");
+        form = with_field(form, &format!("close_{day}"), "");
+    }
+    form = with_field(form, "open_6", "07:30");
+    form = with_field(form, "close_6", "12:00");
+    form = with_field(form, "agenda_format", "B-{seq:3}/ARSIP/{bulan}/{tahun}");
+    let reply = site.post(Some(&admin), "/admin/kop", &form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+
+    let calendar = site.test.services.calendar.snapshot();
+    assert_eq!(calendar.time_zone.name(), "Asia/Jayapura");
+    let half_day = |h: u32, m: u32| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    assert_eq!(
+        calendar.week.hours(chrono::Weekday::Sun),
+        Some((half_day(7, 30), half_day(12, 0)))
+    );
+    assert_eq!(calendar.week.hours(chrono::Weekday::Mon), None);
+    let task = open_task(&site, case).await;
+    let after = task.due_at.expect("still a due moment");
+    assert_ne!(after, before, "the due moment moved");
+    assert_eq!(
+        pelihara_domain::sla::due(&calendar, &task),
+        Some(after),
+        "computed on the new calendar"
+    );
+    let actions: Vec<String> = site
+        .test
+        .services
+        .store
+        .recent_events(5)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.action)
+        .collect();
+    assert!(
+        actions.contains(&"office.identity_changed".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"calendar.due_moments_moved".to_owned()),
+        "{actions:?}"
+    );
+
+    // The form shows the rules in force, and this node's header the new office.
+    let page = site.get(Some(&admin), "/admin/kop").await.text();
+    assert!(page.contains("Dinas Arsip dan Perpustakaan Kabupaten Demak"));
+    assert!(page.contains("value=\"Asia/Jayapura\" selected"), "{page}");
+    assert!(
+        page.contains("id=\"close_6\" name=\"close_6\" type=\"time\" step=\"60\" value=\"12:00\"")
+    );
+    assert!(page.contains("id=\"close_0\" name=\"close_0\" type=\"time\" step=\"60\" value=\"\""));
+    assert!(page.contains("value=\"B-{seq:3}/ARSIP/{bulan}/{tahun}\""));
+
+    // Another node: the old name until its look at the store, the new one after it.
+    let new_name = "Dinas Arsip dan Perpustakaan Kabupaten Demak".to_owned();
+    assert_ne!(other_node.snapshot().office_name(), Some(new_name.clone()));
+    assert!(other_node.refresh(&site.test.services.store).await.unwrap());
+    assert_eq!(other_node.snapshot().office_name(), Some(new_name));
+    assert_eq!(
+        other_node.snapshot().rules.agenda.as_str(),
+        "B-{seq:3}/ARSIP/{bulan}/{tahun}"
+    );
+
+    // The next registered letter is numbered by the new format.
+    site.act(
+        "pelaksana",
+        case,
+        &[
+            ("aksi", "register"),
+            ("classification", "000.5.2.3"),
+            ("letter_number", "440/1/2026"),
+            ("letter_date", "2026-01-05"),
+            ("urgency", "segera"),
+        ],
+    )
+    .await;
+    let number = state_agenda(&site, case).await;
+    assert!(number.starts_with("B-001/ARSIP/"), "{number}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ people-import-empty = The sheet has no data rows.
 people-import-required = Required.
 people-import-duplicate = This value is already in an earlier row.
 people-import-unknown-role = Unknown role; use Administrator, Auditor, Staf or Operator OPD.
+people-import-unknown-status = Unknown status; use Active or Inactive (empty means Active).
 people-import-unknown-position = A position code the SOPs in force do not know.
 people-import-too-long = Too long.
 people-import-too-large = The file is too large (at most 5 MB).
@@ -56,6 +57,7 @@ people-links-once = The invitation links below are shown only once: hand them to
 people-invitation = Invitation
 people-link-of = Invitation link of { $name }
 people-mailed-to = Sent to { $address }
+people-added-inactive = Added inactive: not invited yet. Activate the account, then send an invitation from the users page.
 
 invitation-title = Invitation to Pelihara
 invitation-set-title = Create your password

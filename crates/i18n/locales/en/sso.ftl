@@ -11,6 +11,7 @@ sso-claim-missing = The SSO service did not send the data used to match your acc
 sso-unknown = Your SSO account is not linked to any Pelihara account. Pelihara never creates accounts by itself: ask the administrator to register you with the same NIP, email or username.
 sso-ambiguous = The data from the SSO service matches more than one Pelihara account, so it cannot be used. Contact the administrator.
 sso-inactive = Your Pelihara account is disabled. Contact the administrator.
+sso-subject-mismatch = This Pelihara account is linked to another single sign-on account, so signing in was refused. If your single sign-on account really changed, ask the administrator to remove the link of your account.
 sso-password-off = Office staff sign in with SSO; signing in with a password is for OPD operators only.
 
 sso-admin-title = Sign in with SSO

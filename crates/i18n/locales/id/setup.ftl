@@ -45,6 +45,7 @@ people-import-empty = Lembar tidak berisi baris data.
 people-import-required = Wajib diisi.
 people-import-duplicate = Nilai ini sudah ada di baris sebelumnya.
 people-import-unknown-role = Peran tidak dikenal; gunakan Administrator, Auditor, Staf atau Operator OPD.
+people-import-unknown-status = Status tidak dikenal; gunakan Aktif atau Nonaktif (kosong berarti Aktif).
 people-import-unknown-position = Kode jabatan tidak dikenal oleh SOP yang berlaku.
 people-import-too-long = Terlalu panjang.
 people-import-too-large = Berkas terlalu besar (paling besar 5 MB).
@@ -56,6 +57,7 @@ people-links-once = Tautan undangan di bawah ini hanya ditampilkan sekali: serah
 people-invitation = Undangan
 people-link-of = Tautan undangan { $name }
 people-mailed-to = Dikirim ke { $address }
+people-added-inactive = Ditambahkan nonaktif: belum diundang. Aktifkan akunnya lalu kirim undangan dari halaman pengguna.
 
 invitation-title = Undangan Pelihara
 invitation-set-title = Buat kata sandi Anda

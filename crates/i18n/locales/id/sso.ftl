@@ -11,6 +11,7 @@ sso-claim-missing = Layanan SSO tidak mengirimkan data yang dipakai untuk mencoc
 sso-unknown = Akun SSO Anda belum terhubung dengan akun Pelihara mana pun. Pelihara tidak membuat akun sendiri: minta administrator mendaftarkan Anda dengan NIP, email atau nama pengguna yang sama.
 sso-ambiguous = Data dari layanan SSO cocok dengan lebih dari satu akun Pelihara, sehingga tidak dapat dipakai. Hubungi administrator.
 sso-inactive = Akun Pelihara Anda sedang dinonaktifkan. Hubungi administrator.
+sso-subject-mismatch = Akun Pelihara ini sudah terhubung dengan akun SSO lain, sehingga masuk ditolak. Bila akun SSO Anda memang berganti, minta administrator melepas tautan SSO akun Anda.
 sso-password-off = Staf kantor masuk dengan SSO; masuk dengan kata sandi hanya untuk operator OPD.
 
 sso-admin-title = Masuk dengan SSO

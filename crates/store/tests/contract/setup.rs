@@ -19,6 +19,7 @@ contract!(
     workers = 4;
     the_setup_link_creates_the_first_administrator_once,
     an_import_is_written_whole_or_not_at_all,
+    an_import_adds_inactive_opds_and_accounts_as_inactive,
 );
 
 fn admin(username: &str) -> NewUser {
@@ -176,8 +177,75 @@ fn imported(username: &str, opd_code: Option<&str>, hash: &str) -> ImportedUser 
         },
         opd_code: opd_code.map(str::to_owned),
         phone: "081234567890".to_owned(),
-        invitation_hash: hash.to_owned(),
+        invitation_hash: Some(hash.to_owned()),
+        active: true,
     }
+}
+
+/// The sheet's Status column: an OPD and an account added inactive are stored deactivated,
+/// and nobody is invited to the inactive account; the audit event says so.
+async fn an_import_adds_inactive_opds_and_accounts_as_inactive(h: Harness) {
+    let now = wib(2026, 12, 7, 9, 0);
+    let admin_source = AuditSource::cli("admin");
+    let mut retired = imported("staf.lama", None, "unused");
+    retired.invitation_hash = None;
+    retired.active = false;
+    let written = h
+        .store
+        .import_people(
+            PeopleImport {
+                opds: vec![
+                    NewOpdRow {
+                        code: "DISARSIP".into(),
+                        name: "Dinas Arsip".into(),
+                        active: false,
+                    },
+                    NewOpdRow {
+                        code: "DISPERKIM".into(),
+                        name: "Dinas Perumahan".into(),
+                        active: true,
+                    },
+                ],
+                users: vec![retired, imported("auditor.baru", None, "inv-9")],
+                invitations_expire_at: now + Duration::days(7),
+            },
+            &admin_source,
+            now,
+        )
+        .await
+        .unwrap();
+    let archive = h.store.opd(written.opds[0]).await.unwrap().unwrap();
+    assert!(!archive.active);
+    assert!(h.store.opd(written.opds[1]).await.unwrap().unwrap().active);
+    let old = h
+        .store
+        .user_by_username("staf.lama")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!old.user.active);
+    assert!(!old.may_sign_in());
+    let new = h
+        .store
+        .user_by_username("auditor.baru")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(new.user.active);
+    // Only the active account has an invitation.
+    assert!(matches!(
+        h.store
+            .password_link(LinkKind::Invitation, "inv-9", now)
+            .await
+            .unwrap(),
+        ResetLink::Valid(_)
+    ));
+    let event = &h.store.recent_events(1).await.unwrap()[0];
+    assert_eq!(event.action, "people.import");
+    assert_eq!(event.detail["opds"][0]["active"], false);
+    assert_eq!(event.detail["users"][0]["active"], false);
+    assert_eq!(event.detail["users"][0]["invited"], false);
+    assert_eq!(event.detail["users"][1]["invited"], true);
 }
 
 async fn an_import_is_written_whole_or_not_at_all(h: Harness) {
@@ -201,6 +269,7 @@ async fn an_import_is_written_whole_or_not_at_all(h: Harness) {
                 opds: vec![NewOpdRow {
                     code: "DISKOMINFO".into(),
                     name: "Dinas Kominfo".into(),
+                    active: true,
                 }],
                 users: vec![
                     imported("op.kominfo", Some("diskominfo"), "inv-1"),
@@ -252,6 +321,7 @@ async fn an_import_is_written_whole_or_not_at_all(h: Harness) {
                 opds: vec![NewOpdRow {
                     code: "DISKOMINFO".into(),
                     name: "Dinas Kominfo".into(),
+                    active: true,
                 }],
                 users: vec![
                     imported("op.kominfo", Some("diskominfo"), "inv-1"),

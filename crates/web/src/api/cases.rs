@@ -1089,7 +1089,7 @@ pub async fn act_on_case(
         .act_on_with(
             &services.catalog.snapshot(),
             &services.calendar.snapshot(),
-            &services.agenda,
+            &services.identity.snapshot().rules.agenda,
             case,
             &caller.user.actor,
             expected_task,

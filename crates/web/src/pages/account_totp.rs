@@ -115,7 +115,7 @@ async fn render(
             .map(|stored| {
                 pelihara_i18n::format_datetime(
                     tr.lang(),
-                    chrono_tz::Asia::Jakarta,
+                    state.services().calendar.snapshot().time_zone,
                     stored.enabled_at,
                 )
             })

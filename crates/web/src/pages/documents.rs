@@ -42,10 +42,12 @@ use crate::pages::load_visible;
 use crate::state::{AppState, Services};
 
 /// The setting (in the `settings` table, JSON) that holds the letterhead: see [`Kop`].
-pub const KOP_SETTING: &str = "docs.kop";
+pub const KOP_SETTING: &str = pelihara_store::identity::OFFICE_IDENTITY_SETTING;
 
-/// The letterhead and print defaults an admin sets on `/admin/kop`, stored as one JSON
-/// setting so that a change is one audited write. Until an admin stores one, the office and
+/// The office's identity an admin sets on `/admin/kop`: the letterhead, the print defaults and
+/// the office's rules (time zone, working hours, agenda number format, which the store reads
+/// from the same setting: `pelihara_store::identity`), stored as one JSON setting so that a
+/// change is one audited write. Until an admin stores one, the office and
 /// government named in the header of the SOP in force stand in ([`Kop::from_sop_header`]):
 /// the code names no office.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -68,6 +70,12 @@ pub struct Kop {
     pub paper: String,
     /// SHA-256 of the emblem (checked PNG or SVG) in the document store.
     pub logo_sha256: Option<String>,
+    /// The IANA name of the office's time zone ("Asia/Jakarta"); empty = the default.
+    pub time_zone: String,
+    /// Office hours Monday to Sunday; `None` = the civil-service week.
+    pub week: Option<pelihara_calendar::WeekSchedule>,
+    /// The agenda number format (`{seq:4}/{kode}/{tahun}`); empty = the default.
+    pub agenda_format: String,
 }
 
 impl Kop {
@@ -77,6 +85,11 @@ impl Kop {
 
     /// The setting's stored text.
     pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// The setting's value.
+    pub fn to_value(&self) -> serde_json::Value {
         serde_json::json!({
             "government": self.government,
             "office": self.office,
@@ -88,8 +101,15 @@ impl Kop {
             "place": self.place,
             "paper": self.paper,
             "logo_sha256": self.logo_sha256,
+            "time_zone": self.time_zone,
+            "week": self.week,
+            "agenda_format": self.agenda_format,
         })
-        .to_string()
+    }
+
+    /// The office's rules this identity names (the defaults for what it leaves empty).
+    pub fn rules(&self) -> pelihara_store::OfficeRules {
+        pelihara_store::OfficeRules::from_identity(&self.to_value())
     }
 
     /// The stored setting, or, when none is stored, the letterhead the SOP in force names.
@@ -129,14 +149,7 @@ impl Kop {
     /// The office's name for the page header: "Dinas Komunikasi dan Informatika Kabupaten
     /// Demak" (the office "of" its government's region).
     pub fn office_name(&self) -> String {
-        let region = self
-            .government
-            .trim()
-            .strip_prefix("Pemerintah ")
-            .unwrap_or(self.government.trim());
-        format!("{} {}", self.office.trim(), region)
-            .trim()
-            .to_owned()
+        pelihara_store::identity::office_display_name(&self.government, &self.office)
     }
 
     /// The letterhead the admin stored, if any; a setting that cannot be read (edited by

@@ -142,7 +142,8 @@ impl SetupForm {
         }
     }
 
-    /// The letterhead this form describes (A4, no emblem yet: /admin/kop adds one).
+    /// The identity this form describes (A4, no emblem yet, the default time zone, working
+    /// hours and agenda numbers: /admin/kop changes them).
     fn kop(&self) -> Kop {
         Kop {
             government: self.government.clone(),
@@ -155,6 +156,7 @@ impl SetupForm {
             place: self.place.clone(),
             paper: Paper::A4.code().to_owned(),
             logo_sha256: None,
+            ..Kop::default()
         }
     }
 }
@@ -347,7 +349,9 @@ pub(crate) async fn view_pasang_post(
         .await;
     match done {
         Ok(Ok(_)) => {
-            state.set_office_name(kop.office_name());
+            // This node's header names the new office at once; others within seconds.
+            services.identity.refresh(&services.store).await?;
+            services.calendar.refresh(&services.store).await?;
             Ok(Redirect::to("/masuk?siap=1").into_response())
         }
         Ok(Err(link)) => bad_link(shell, link),

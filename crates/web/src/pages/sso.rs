@@ -4,7 +4,9 @@
 //! replayed answer finds nothing), its state must be this session's, and the provider's tokens
 //! are checked by `sso.rs`. The account is the one existing Pelihara account whose claim
 //! (NIP, email or username, the administrator's policy) matches; none, or two, is a refusal
-//! with a clear message: nobody is ever created here. Then the same as after a right password:
+//! with a clear message: nobody is ever created here. The account's first sign-in through the
+//! provider binds its subject (issuer and `sub`); a later one with another subject is refused
+//! and audited (an administrator removes the binding on the user's page). Then the same as after a right password:
 //! the second step (TOTP) for a user who has it or whose role needs it, since Pelihara cannot
 //! know what the provider asked for, or a new session id and the user's home. Every outcome,
 //! success or refusal, is audited with who and the client's address.
@@ -14,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use pelihara_store::AuditSource;
-use pelihara_store::sso::SsoClaim;
+use pelihara_store::sso::{SsoBinding, SsoClaim};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -156,6 +158,38 @@ pub(crate) async fn view_masuk_sso_kembali_get(
         actor_name: user.user.full_name.clone(),
         address: address.clone(),
     };
+    // The account keeps the subject of its first sign-in through the provider: another
+    // provider account that comes to carry this NIP or email is not this person.
+    let issuer = state
+        .sso()
+        .map(|sso| sso.issuer().to_owned())
+        .unwrap_or_default();
+    let binding = store
+        .bind_sso_subject(user.user.id, &issuer, &identity.subject, &source, now)
+        .await?;
+    if binding == SsoBinding::Other {
+        let subject: String = identity.subject.chars().take(CLAIM_MAX).collect();
+        store
+            .record_event(
+                &guest,
+                "auth.sso_refused",
+                serde_json::json!({
+                    "reason": "subject_mismatch",
+                    "username": user.user.username,
+                    "subject": subject,
+                    "claim": claim.code(),
+                }),
+                now,
+            )
+            .await?;
+        return refused(
+            shell.clone(),
+            &state,
+            StatusCode::FORBIDDEN,
+            next,
+            shell.tr.t("sso-subject-mismatch"),
+        );
+    }
     let client = auth::client_key(&address);
     // The provider proved who this is; Pelihara's own second step still applies, as after a
     // password: Pelihara cannot see what the provider asked for.

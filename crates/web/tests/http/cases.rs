@@ -779,7 +779,7 @@ async fn the_request_list_pages_and_filters() {
         .act(
             &services.catalog.snapshot(),
             &services.calendar.snapshot(),
-            &services.agenda,
+            &services.identity.snapshot().rules.agenda,
             withdrawn,
             &operator,
             None,

@@ -442,6 +442,12 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
         ),
         row(
             PostForm,
+            "/admin/pengguna/{id}/sso-lepas",
+            format!("/admin/pengguna/{victim_user}/sso-lepas"),
+            ADMIN,
+        ),
+        row(
+            PostForm,
             "/admin/pengguna/{id}/undangan",
             format!("/admin/pengguna/{victim_user}/undangan"),
             ADMIN,

@@ -281,6 +281,111 @@ fn invitation_links(body: &str) -> Vec<String> {
 
 const OPD_SHEET: &str = "Kode OPD;Nama OPD\nDISKOMINFO;Dinas Komunikasi dan Informatika\n";
 
+/// The sheets' Status column: a value the import does not know is a row error and nothing is
+/// written; "Nonaktif" adds the OPD or the account deactivated (no invitation for such an
+/// account); the export writes the status back.
+#[tokio::test]
+async fn the_import_honours_the_status_column() {
+    let site = site().await;
+    let admin = site.cookie("admin").await;
+    let store = &site.test.services.store;
+    let users_before = store.list_users().await.unwrap().len();
+    let opds = "Kode OPD;Nama OPD;Status
+DISARSIP;Dinas Arsip;Nonaktif
+DISPERKIM;Dinas Perumahan;Aktif
+";
+    let bad = "Nama;Nama Pengguna;Peran;Status
+Ani;ani.baru;Auditor;Aktif
+Budi;budi.lama;Auditor;Pensiun
+";
+    let refused = site
+        .post(
+            &admin,
+            "/admin/impor",
+            &[
+                Part::File("opd_file", "opd.csv", opds.as_bytes().to_vec()),
+                Part::File("user_file", "pengguna.csv", bad.as_bytes().to_vec()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("<td>3</td><td>Status</td>"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("Status tidak dikenal"));
+    assert!(
+        store
+            .list_opds()
+            .await
+            .unwrap()
+            .iter()
+            .all(|opd| opd.code != "DISARSIP")
+    );
+    assert_eq!(store.list_users().await.unwrap().len(), users_before);
+
+    let good = "Nama;Nama Pengguna;Peran;Status
+Ani;ani.baru;Auditor;Aktif
+Budi;budi.lama;Auditor;Nonaktif
+";
+    let imported = site
+        .post(
+            &admin,
+            "/admin/impor",
+            &[
+                Part::File("opd_file", "opd.csv", opds.as_bytes().to_vec()),
+                Part::File("user_file", "pengguna.csv", good.as_bytes().to_vec()),
+            ],
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.body);
+    assert_eq!(
+        invitation_links(&imported.body).len(),
+        1,
+        "{}",
+        imported.body
+    );
+    assert!(imported.body.contains("Ditambahkan nonaktif"));
+    let listed = store.list_opds().await.unwrap();
+    let archive = listed.iter().find(|opd| opd.code == "DISARSIP").unwrap();
+    assert!(!archive.active);
+    assert!(
+        listed
+            .iter()
+            .find(|opd| opd.code == "DISPERKIM")
+            .unwrap()
+            .active
+    );
+    let old = store.user_by_username("budi.lama").await.unwrap().unwrap();
+    assert!(!old.user.active);
+    assert!(
+        store
+            .user_by_username("ani.baru")
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .active
+    );
+
+    let users = site.get(&admin, "/admin/ekspor/pengguna.csv").await;
+    assert_eq!(users.status, StatusCode::OK);
+    let line = users
+        .body
+        .lines()
+        .find(|line| line.contains("budi.lama"))
+        .unwrap()
+        .to_owned();
+    assert!(line.ends_with("\"Nonaktif\""), "{line}");
+    let opd_sheet = site.get(&admin, "/admin/ekspor/opd.csv").await.body;
+    let line = opd_sheet
+        .lines()
+        .find(|line| line.contains("DISARSIP"))
+        .unwrap();
+    assert!(line.ends_with("\"Nonaktif\""), "{line}");
+}
+
 #[tokio::test]
 async fn an_import_is_all_or_nothing_and_each_invitation_works_once() {
     let site = site().await;

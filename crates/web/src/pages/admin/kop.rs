@@ -1,17 +1,23 @@
-//! `/admin/kop`: the letterhead (kop surat) the official documents print: regency, office,
-//! address, phone, e-mail, website, the place documents are made, the default paper and the
-//! emblem (PNG or SVG, checked by content and by a trial render, size-limited). A form with
-//! any bad field changes nothing: the logo is only kept and the setting only written once
-//! every field is right, in one audited setting write. It must never write but through the
+//! `/admin/kop`: the office's identity. The letterhead (kop surat) the official documents
+//! print: regency, office, address, phone, e-mail, website, the place documents are made, the
+//! default paper and the emblem (PNG or SVG, checked by content and by a trial render,
+//! size-limited); and the office's rules: its time zone and working hours (the calendar every
+//! deadline is counted in) and the agenda number format of incoming letters. A form with any
+//! bad field changes nothing: the logo is only kept and the identity only written once every
+//! field is right, in one audited write (`Store::set_office_identity`, which also moves open
+//! tasks' due moments when the hours or the zone changed). It must never write but through the
 //! store's audited functions, and never keep a logo typst cannot print.
 
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
+use pelihara_calendar::WeekSchedule;
 use pelihara_docs::{Document, Issue, LOGO_MAX_BYTES, LogoFormat, Paper, Receipt, Setting};
+use pelihara_domain::agenda::{AgendaFormat, AgendaFormatError};
 use pelihara_i18n::Lang;
+use pelihara_store::identity::OFFICE_TIME_ZONES;
 use serde::Deserialize;
 
 use super::{AdminTab, done, notice, tabs, too_long};
@@ -19,7 +25,7 @@ use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
-use crate::pages::documents::{KOP_SETTING, Kop, off_runtime};
+use crate::pages::documents::{Kop, off_runtime};
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
@@ -43,7 +49,60 @@ struct KopPartial {
     form: Kop,
     /// "PNG, 12 KB" when a logo is set.
     logo: Option<String>,
+    /// The time zones offered: (IANA name, label).
+    zones: Vec<(String, String)>,
+    /// The chosen time zone's IANA name.
+    zone: String,
+    /// Monday to Sunday as the form shows them (what is stored, or what was typed).
+    hours: Vec<DayHours>,
+    /// The agenda number format, and a number it makes (when it is valid).
+    agenda_format: String,
+    agenda_example: Option<String>,
     errors: FormErrors,
+}
+
+/// One weekday's row of the working-hours table: empty times mean closed.
+pub(crate) struct DayHours {
+    /// 0 = Monday, as `WeekSchedule` indexes.
+    index: usize,
+    name: String,
+    open: String,
+    close: String,
+}
+
+/// The message keys of the weekdays, Monday first.
+const WEEKDAY_KEYS: [&str; 7] = [
+    "admin-weekday-mon",
+    "admin-weekday-tue",
+    "admin-weekday-wed",
+    "admin-weekday-thu",
+    "admin-weekday-fri",
+    "admin-weekday-sat",
+    "admin-weekday-sun",
+];
+
+/// What the form shows of the office's rules: what the stored identity names, or typed text.
+struct RulesForm {
+    zone: String,
+    hours: [(String, String); 7],
+    agenda_format: String,
+}
+
+impl RulesForm {
+    /// The rules in force (defaults filled in for what the identity leaves empty).
+    fn of(kop: &Kop) -> RulesForm {
+        let rules = kop.rules();
+        let hhmm = |time: NaiveTime| time.format("%H:%M").to_string();
+        let hours = rules.week.days().map(|day| match day {
+            Some((open, close)) => (hhmm(open), hhmm(close)),
+            None => (String::new(), String::new()),
+        });
+        RulesForm {
+            zone: rules.time_zone.name().to_owned(),
+            hours,
+            agenda_format: rules.agenda.as_str().to_owned(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,10 +116,39 @@ async fn render(
     state: &AppState,
     status: StatusCode,
     form: Kop,
+    rules: RulesForm,
     errors: FormErrors,
     notice_text: Option<String>,
 ) -> Result<Response, WebError> {
     let tr = shell.tr;
+    let zones = OFFICE_TIME_ZONES
+        .iter()
+        .map(|zone| {
+            let key = format!(
+                "admin-kop-zone-{}",
+                zone.name().replace('/', "-").to_lowercase()
+            );
+            (zone.name().to_owned(), tr.t(&key))
+        })
+        .collect();
+    let hours = rules
+        .hours
+        .into_iter()
+        .enumerate()
+        .map(|(index, (open, close))| DayHours {
+            index,
+            name: tr.t(WEEKDAY_KEYS[index]),
+            open,
+            close,
+        })
+        .collect();
+    let now = state.services().clock.now();
+    let agenda_example = AgendaFormat::parse(&rules.agenda_format)
+        .ok()
+        .map(|format| {
+            use chrono::Datelike;
+            format.render(7, "000.5.2.3", now.year(), now.month())
+        });
     let logo = match &form.logo_sha256 {
         Some(digest) => state
             .services()
@@ -77,6 +165,11 @@ async fn render(
         notice: notice_text,
         form,
         logo,
+        zones,
+        zone: rules.zone,
+        hours,
+        agenda_format: rules.agenda_format,
+        agenda_example,
         errors,
     };
     let response = page_or_partial(shell, partial, |shell, partial| KopPage {
@@ -105,11 +198,13 @@ pub(crate) async fn view_admin_kop_get(
 ) -> Result<Response, WebError> {
     let notice_text = notice(shell.tr, query.ok.as_deref());
     let kop = Kop::load(state.services()).await?;
+    let rules = RulesForm::of(&kop);
     render(
         shell,
         &state,
         StatusCode::OK,
         kop,
+        rules,
         FormErrors::new(),
         notice_text,
     )
@@ -258,6 +353,19 @@ pub(crate) async fn view_admin_kop_post(
         } else {
             current.logo_sha256.clone()
         },
+        time_zone: String::new(),
+        week: None,
+        agenda_format: String::new(),
+    };
+    let rules = RulesForm {
+        zone: sent.text("time_zone"),
+        hours: std::array::from_fn(|day| {
+            (
+                sent.text(&format!("open_{day}")),
+                sent.text(&format!("close_{day}")),
+            )
+        }),
+        agenda_format: sent.text("agenda_format"),
     };
     let mut errors = FormErrors::new();
     check(&mut errors, tr, "government", &form.government, true, 120);
@@ -274,6 +382,11 @@ pub(crate) async fn view_admin_kop_post(
     if Paper::from_code(&form.paper).is_none() {
         errors.field("paper", tr.t("admin-error-choose"));
         form.paper = current.paper.clone();
+    }
+    if let Some((zone, week, agenda)) = check_rules(&mut errors, tr, &rules) {
+        form.time_zone = zone;
+        form.week = Some(week);
+        form.agenda_format = agenda;
     }
     let mut new_logo = None;
     if sent.logo_too_large {
@@ -310,6 +423,7 @@ pub(crate) async fn view_admin_kop_post(
             &state,
             StatusCode::UNPROCESSABLE_ENTITY,
             form,
+            rules,
             errors,
             None,
         )
@@ -325,17 +439,85 @@ pub(crate) async fn view_admin_kop_post(
                 .map_err(WebError::internal)?,
         );
     }
-    services
+    let written = services
         .store
-        .set_setting(
-            KOP_SETTING,
-            &form.to_json(),
+        .set_office_identity(
+            &form.to_value(),
             &admin.0.audit_source(),
             services.clock.now(),
         )
         .await?;
-    state.set_office_name(form.office_name());
+    // This node's header, documents and deadlines follow at once; other nodes within seconds.
+    services.identity.refresh(&services.store).await?;
+    if written.calendar_changed {
+        services.calendar.refresh(&services.store).await?;
+    }
     Ok(done(PATH, "kop-saved"))
+}
+
+/// Checks the office's rules field by field: a time zone offered, each weekday either closed
+/// (both times empty) or open before it closes in whole minutes, at least one open day, and an
+/// agenda number format with a sequence and known placeholders. Returns them when all is right.
+fn check_rules(
+    errors: &mut FormErrors,
+    tr: Tr,
+    rules: &RulesForm,
+) -> Option<(String, WeekSchedule, String)> {
+    let before = errors.len();
+    let zone = OFFICE_TIME_ZONES
+        .iter()
+        .find(|zone| zone.name() == rules.zone)
+        .map(|zone| zone.name().to_owned());
+    if zone.is_none() {
+        errors.field("time_zone", tr.t("admin-error-choose"));
+    }
+    let time = |text: &str| NaiveTime::parse_from_str(text, "%H:%M").ok();
+    let mut days = [None; 7];
+    for (index, (open, close)) in rules.hours.iter().enumerate() {
+        let (open_field, close_field) = (format!("open_{index}"), format!("close_{index}"));
+        match (open.is_empty(), close.is_empty()) {
+            (true, true) => continue,
+            (false, true) => errors.field(&close_field, tr.t("admin-kop-error-hours-both")),
+            (true, false) => errors.field(&open_field, tr.t("admin-kop-error-hours-both")),
+            (false, false) => match (time(open), time(close)) {
+                (None, _) => errors.field(&open_field, tr.t("admin-kop-error-time")),
+                (_, None) => errors.field(&close_field, tr.t("admin-kop-error-time")),
+                (Some(from), Some(until)) if from >= until => {
+                    errors.field(&close_field, tr.t("admin-kop-error-hours-order"));
+                }
+                (Some(from), Some(until)) => days[index] = Some((from, until)),
+            },
+        }
+    }
+    let week = WeekSchedule::new(days).ok();
+    if errors.len() == before && !week.as_ref().is_some_and(WeekSchedule::has_open_day) {
+        errors.field("open_0", tr.t("admin-kop-error-no-open-day"));
+    }
+    let format = rules.agenda_format.as_str();
+    let mut agenda = None;
+    if format.is_empty() {
+        errors.field("agenda_format", tr.t("admin-error-required"));
+    } else if too_long(format, 80) {
+        errors.field("agenda_format", tr.t1("admin-error-too-long", "max", 80));
+    } else {
+        match AgendaFormat::parse(format) {
+            Ok(parsed) => agenda = Some(parsed.as_str().to_owned()),
+            Err(AgendaFormatError::MissingSequence) => {
+                errors.field("agenda_format", tr.t("admin-kop-error-agenda-seq"));
+            }
+            Err(AgendaFormatError::UnknownPlaceholder(name)) => errors.field(
+                "agenda_format",
+                tr.t1("admin-kop-error-agenda-placeholder", "name", name),
+            ),
+            Err(AgendaFormatError::Unclosed) => {
+                errors.field("agenda_format", tr.t("admin-kop-error-agenda-unclosed"));
+            }
+        }
+    }
+    if errors.len() != before {
+        return None;
+    }
+    Some((zone?, week?, agenda?))
 }
 
 /// The shape of an address (something@domain.tld, no spaces); delivery is not our concern.

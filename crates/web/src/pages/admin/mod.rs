@@ -115,6 +115,8 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "totp-reset" => "admin-notice-totp-reset",
         "invitation-mailed" => "admin-notice-invitation-mailed",
         "totp-none" => "admin-notice-totp-none",
+        "sso-unbound" => "admin-notice-sso-unbound",
+        "sso-none" => "admin-notice-sso-none",
         "holiday-added" => "admin-notice-holiday-added",
         "holiday-removed" => "admin-notice-holiday-removed",
         "sop-loaded" => "admin-notice-sop-loaded",

@@ -63,6 +63,9 @@ struct InvitedView {
     link: Option<String>,
     /// The address it was mailed to.
     mailed_to: Option<String>,
+    /// Added inactive (the sheet's Status): nobody is invited until an administrator
+    /// activates the account.
+    inactive: bool,
 }
 
 #[derive(Template)]
@@ -300,7 +303,12 @@ pub(crate) async fn view_admin_impor_post(
     }
 
     let now = services.clock.now();
-    let tokens: Vec<String> = read.users.iter().map(|_| new_token()).collect();
+    // Only accounts added active are invited.
+    let tokens: Vec<Option<String>> = read
+        .users
+        .iter()
+        .map(|row| row.active.then(new_token))
+        .collect();
     let import = PeopleImport {
         opds: read
             .opds
@@ -308,6 +316,7 @@ pub(crate) async fn view_admin_impor_post(
             .map(|row| NewOpdRow {
                 code: row.code.to_uppercase(),
                 name: row.name.clone(),
+                active: row.active,
             })
             .collect(),
         users: read
@@ -327,7 +336,8 @@ pub(crate) async fn view_admin_impor_post(
                 },
                 opd_code: (!row.opd_code.is_empty()).then(|| row.opd_code.to_uppercase()),
                 phone: row.phone.clone(),
-                invitation_hash: token_hash(token),
+                invitation_hash: token.as_deref().map(token_hash),
+                active: row.active,
             })
             .collect(),
         invitations_expire_at: now + INVITATION_VALID,
@@ -356,6 +366,16 @@ pub(crate) async fn view_admin_impor_post(
     let mailer = state.mailer().cloned();
     let mut invited = Vec::new();
     for (row, token) in read.users.iter().zip(tokens) {
+        let Some(token) = token else {
+            invited.push(InvitedView {
+                full_name: row.full_name.clone(),
+                username: row.username.clone(),
+                link: None,
+                mailed_to: None,
+                inactive: true,
+            });
+            continue;
+        };
         let link = format!("{base}/undangan?token={token}");
         match (&mailer, row.email.is_empty()) {
             (Some(mailer), false) => {
@@ -382,6 +402,7 @@ pub(crate) async fn view_admin_impor_post(
                     username: row.username.clone(),
                     link: None,
                     mailed_to: Some(row.email.clone()),
+                    inactive: false,
                 });
             }
             _ => invited.push(InvitedView {
@@ -389,6 +410,7 @@ pub(crate) async fn view_admin_impor_post(
                 username: row.username.clone(),
                 link: Some(link),
                 mailed_to: None,
+                inactive: false,
             }),
         }
     }

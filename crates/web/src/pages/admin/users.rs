@@ -570,6 +570,8 @@ struct UserEditPartial {
     /// Whether the user was invited and has not set a password yet (the admin may invite them
     /// again).
     invited: bool,
+    /// The single sign-on subject the account is bound to: (subject, issuer, since).
+    sso_subject: Option<(String, String, String)>,
 }
 
 /// What the edit page shows: the stored user, the form as typed and the errors of each form.
@@ -594,6 +596,11 @@ async fn render_edit(
     let user = &view.stored.user;
     let (roles, positions, opds) = choices(tr, services, &view.form, &opds, user.opd_id);
     let totp_on = services.store.totp(user.id).await?.is_some();
+    let time_zone = services.calendar.snapshot().time_zone;
+    let sso_subject = services.store.sso_subject(user.id).await?.map(|bound| {
+        let since = pelihara_i18n::format_datetime(tr.lang(), time_zone, bound.bound_at);
+        (bound.subject, bound.issuer, since)
+    });
     let partial = UserEditPartial {
         tr,
         tabs: tabs(tr, PATH),
@@ -613,6 +620,7 @@ async fn render_edit(
         nip_editable: false,
         totp_on,
         invited: view.stored.password_hash == pelihara_store::people_import::NO_PASSWORD_YET,
+        sso_subject,
     };
     let response = page_or_partial(shell, partial, |shell, partial| UserEditPage {
         tr: shell.tr,
@@ -856,6 +864,30 @@ pub(crate) async fn view_admin_user_dua_langkah_post(
     Ok(done(
         &format!("{PATH}/{}", stored.user.id),
         if reset { "totp-reset" } else { "totp-none" },
+    ))
+}
+
+/// `POST /admin/pengguna/{id}/sso-lepas`: removes the single sign-on subject the account is
+/// bound to (the store's audited `unbind_sso_subject`), when the person's provider account
+/// changed: their next sign-in through the provider binds the new one.
+pub(crate) async fn view_admin_user_sso_lepas_post(
+    admin: AdminUser,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let services = state.services();
+    let stored = stored_user(&state, &id).await?;
+    let removed = services
+        .store
+        .unbind_sso_subject(
+            stored.user.id,
+            &admin.0.audit_source(),
+            services.clock.now(),
+        )
+        .await?;
+    Ok(done(
+        &format!("{PATH}/{}", stored.user.id),
+        if removed { "sso-unbound" } else { "sso-none" },
     ))
 }
 

@@ -236,7 +236,7 @@ pub(crate) async fn view_permohonan_aksi_post(
                 .act_on(
                     &services.catalog.snapshot(),
                     &services.calendar.snapshot(),
-                    &services.agenda,
+                    &services.identity.snapshot().rules.agenda,
                     case,
                     &user.actor,
                     expected_task,

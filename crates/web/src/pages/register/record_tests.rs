@@ -124,7 +124,7 @@ async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
             .act(
                 &services.catalog.snapshot(),
                 &services.calendar.snapshot(),
-                &services.agenda,
+                &services.identity.snapshot().rules.agenda,
                 case,
                 &person,
                 None,
