@@ -441,7 +441,7 @@ impl Store {
                 }
                 if let Some(document) = document {
                     record_issue(
-                        &mut WriteConn::Sqlx(&mut **tx),
+                        &mut WriteConn::Sqlx(tx),
                         backend,
                         source,
                         document,
