@@ -440,14 +440,7 @@ impl Store {
                     return Err(StoreError::Duplicate("monitoring signature"));
                 }
                 if let Some(document) = document {
-                    record_issue(
-                        &mut WriteConn::Sqlx(tx),
-                        backend,
-                        source,
-                        document,
-                        now,
-                    )
-                    .await?;
+                    record_issue(&mut WriteConn::Sqlx(tx), backend, source, document, now).await?;
                 }
                 Ok(())
             })
