@@ -287,9 +287,12 @@ fn dispose() -> Command {
 }
 
 /// Fills a fresh database with the demo organisation and requests; returns the logins.
+/// `public_base_url`: where the demo serves (the signed monitoring form's PDF prints it in
+/// its verification QR).
 pub async fn seed(
     data_dir: &Path,
     store: Store,
+    public_base_url: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<(String, String, String)>> {
     let system = AuditSource::cli("demo");
@@ -589,7 +592,7 @@ pub async fn seed(
         .collect();
     finished_over_months(&demo, &finished_apps, now).await?;
     skm_history(&demo.store, now).await?;
-    monitoring_form(data_dir, &demo.store, now).await?;
+    monitoring_form(data_dir, &demo.store, public_base_url, now).await?;
     Ok(logins)
 }
 
@@ -597,7 +600,12 @@ pub async fn seed(
 /// assessor, who took the page's proposal (from the months of finished requests above),
 /// judged the steps without tasks by observation, wrote the actions for the steps below the
 /// threshold, saved and paraf-signed it.
-async fn monitoring_form(data_dir: &Path, store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+async fn monitoring_form(
+    data_dir: &Path,
+    store: &Store,
+    public_base_url: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     use pelihara_domain::monitoring::{Assessment, HalfYear};
     use pelihara_store::monitoring::{Assessor, SaveOutcome, SignOutcome};
 
@@ -651,9 +659,19 @@ async fn monitoring_form(data_dir: &Path, store: &Store, now: DateTime<Utc>) -> 
     else {
         anyhow::bail!("the demo's monitoring form was not saved");
     };
-    match store
-        .sign_monitoring_form(form.id, form.revision, &assessor, &source, now)
-        .await?
+    // Signed as on the page: the form's PDF is issued with the signature.
+    match pelihara_web::sign_and_issue(
+        &services,
+        public_base_url,
+        pelihara_web::Tr::new(pelihara_i18n::Lang::Id),
+        &form,
+        form.revision,
+        &assessor,
+        &source,
+        now,
+    )
+    .await
+    .map_err(|error| anyhow::anyhow!("signing the monitoring form: {error}"))?
     {
         SignOutcome::Signed(_) => Ok(()),
         other => anyhow::bail!("the demo's monitoring form was not signed: {other:?}"),

@@ -349,7 +349,8 @@ fn main() -> anyhow::Result<ExitCode> {
                 store.close().await;
                 anyhow::bail!("{}", pelihara_i18n::t(lang, "admin-cli-demo-not-empty"));
             }
-            let logins = demo::seed(&data, store.clone(), chrono::Utc::now()).await?;
+            let public_url = format!("http://127.0.0.1:{port}");
+            let logins = demo::seed(&data, store.clone(), &public_url, chrono::Utc::now()).await?;
             store.close().await;
             let mut banner = format!(
                 "Login demo (kata sandi semua akun: {}):\n",

@@ -220,13 +220,33 @@ impl Store {
 
     /// The last `limit` events, newest first (what just happened: tests, an admin's view).
     pub async fn recent_events(&self, limit: i64) -> Result<Vec<StoredEvent>> {
-        let rows = sqlx::query(
-            "select seq, at, actor_id, actor_name, action, detail_json, source \
-             from audit_events order by seq desc limit $1",
-        )
-        .bind(limit)
-        .fetch_all(self.reader())
-        .await?;
+        self.events_before(None, limit).await
+    }
+
+    /// At most `limit` events older than the one numbered `before` (the newest when `None`),
+    /// newest first: a page of the audit trail, read by its primary key.
+    pub async fn events_before(&self, before: Option<i64>, limit: i64) -> Result<Vec<StoredEvent>> {
+        let rows = match before {
+            Some(before) => {
+                sqlx::query(
+                    "select seq, at, actor_id, actor_name, action, detail_json, source \
+                     from audit_events where seq < $1 order by seq desc limit $2",
+                )
+                .bind(before)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "select seq, at, actor_id, actor_name, action, detail_json, source \
+                     from audit_events order by seq desc limit $1",
+                )
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?
+            }
+        };
         rows.iter()
             .map(|row| {
                 let actor_id: Option<String> = row.try_get("actor_id")?;

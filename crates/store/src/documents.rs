@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{AuditSource, NewEvent, append};
 use crate::codec::{instant, millis, uuid};
+use crate::write_conn::WriteConn;
 use crate::writer::{JobFuture, Keep};
 use crate::{Backend, Result, Store};
 
@@ -75,6 +76,76 @@ fn from_row(row: &AnyRow) -> Result<IssuedDocument> {
     })
 }
 
+/// What an issue's audit event records of the document.
+pub(crate) fn issue_detail(document: &NewIssuedDocument) -> serde_json::Value {
+    json!({
+        "id": document.id,
+        "kind": document.kind,
+        "case_id": document.case_id.map(|id| id.to_string()),
+        "subject": document.subject,
+        "paper": document.paper,
+        "number": document.number,
+        "sha256": document.sha256,
+        "source_version": document.source_version,
+    })
+}
+
+/// Records `document` as issued and supersedes the earlier current issue of the same document
+/// (kind, subject, paper), inside the caller's transaction; the caller appends the audit event
+/// that names it.
+pub(crate) async fn record_issue(
+    conn: &mut WriteConn<'_>,
+    backend: Backend,
+    source: &AuditSource,
+    document: &NewIssuedDocument,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // Two issues of one document at once must leave exactly one current. SQLite
+    // has one writer; on PostgreSQL (read committed) the second transaction's
+    // supersede would not see the first's uncommitted row, so issuers queue on a
+    // table lock that conflicts only with itself and writers, never with the
+    // readers of the verification page.
+    if backend == Backend::Postgres {
+        conn.execute(
+            "lock table issued_documents in share row exclusive mode",
+            Vec::new(),
+        )
+        .await?;
+    }
+    // Insert first: `superseded_by` refers to the new row.
+    conn.execute(
+        "insert into issued_documents (id, kind, case_id, subject, paper, number, \
+             issued_at, issued_by, sha256, source_version, superseded_by) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, null)",
+        vec![
+            document.id.clone().into(),
+            document.kind.clone().into(),
+            document.case_id.map(|id| id.to_string()).into(),
+            document.subject.clone().into(),
+            document.paper.clone().into(),
+            document.number.clone().into(),
+            millis(now).into(),
+            source.actor_id.map(|id| id.to_string()).into(),
+            document.sha256.clone().into(),
+            document.source_version.into(),
+        ],
+    )
+    .await?;
+    conn.execute(
+        "update issued_documents set superseded_by = $1 \
+             where kind = $2 and subject = $3 and paper = $4 and superseded_by is null \
+             and id <> $1",
+        vec![
+            document.id.clone().into(),
+            document.kind.clone().into(),
+            document.subject.clone().into(),
+            document.paper.clone().into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Records an issue and marks every earlier current issue of the same document (kind,
     /// subject, paper) as superseded by it, in one transaction with the audit event
@@ -85,65 +156,14 @@ impl Store {
         document: &NewIssuedDocument,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let detail = json!({
-            "id": document.id,
-            "kind": document.kind,
-            "case_id": document.case_id.map(|id| id.to_string()),
-            "subject": document.subject,
-            "paper": document.paper,
-            "number": document.number,
-            "sha256": document.sha256,
-            "source_version": document.source_version,
-        });
+        let detail = issue_detail(document);
         let backend = self.backend;
         let (source, document) = (source.clone(), document.clone());
         // A write job: on SQLite it shares the group commit (and its one fsync) with the case
         // actions of the moment, instead of a transaction and an fsync of its own.
         self.write_job(move |mut conn| -> JobFuture<'_, ()> {
             Box::pin(async move {
-                // Two issues of one document at once must leave exactly one current. SQLite
-                // has one writer; on PostgreSQL (read committed) the second transaction's
-                // supersede would not see the first's uncommitted row, so issuers queue on a
-                // table lock that conflicts only with itself and writers, never with the
-                // readers of the verification page.
-                if backend == Backend::Postgres {
-                    conn.execute(
-                        "lock table issued_documents in share row exclusive mode",
-                        Vec::new(),
-                    )
-                    .await?;
-                }
-                // Insert first: `superseded_by` refers to the new row.
-                conn.execute(
-                    "insert into issued_documents (id, kind, case_id, subject, paper, number, \
-                     issued_at, issued_by, sha256, source_version, superseded_by) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, null)",
-                    vec![
-                        document.id.clone().into(),
-                        document.kind.clone().into(),
-                        document.case_id.map(|id| id.to_string()).into(),
-                        document.subject.clone().into(),
-                        document.paper.clone().into(),
-                        document.number.clone().into(),
-                        millis(now).into(),
-                        source.actor_id.map(|id| id.to_string()).into(),
-                        document.sha256.clone().into(),
-                        document.source_version.into(),
-                    ],
-                )
-                .await?;
-                conn.execute(
-                    "update issued_documents set superseded_by = $1 \
-                     where kind = $2 and subject = $3 and paper = $4 and superseded_by is null \
-                     and id <> $1",
-                    vec![
-                        document.id.clone().into(),
-                        document.kind.clone().into(),
-                        document.subject.clone().into(),
-                        document.paper.clone().into(),
-                    ],
-                )
-                .await?;
+                record_issue(&mut conn, backend, &source, &document, now).await?;
                 append(
                     &mut conn,
                     backend,

@@ -2,6 +2,7 @@
 //! the admin gives, and one form per SOP and half-year, saved as a draft (each save names the
 //! revision it edited, so a stale save is refused) and paraf-signed once: the signature stores
 //! the SHA-256 of the form's content and seals the row (a trigger refuses any later change).
+//! The signature may carry the form's issued PDF, recorded in the same transaction.
 //! Every write appends its audit event in the same transaction. This module never proposes an
 //! assessment (that is `pelihara_domain::monitoring` and the web's wording) and never renders.
 
@@ -14,6 +15,8 @@ use uuid::Uuid;
 
 use crate::audit::{AuditSource, Change};
 use crate::codec::{from_json, instant, millis, opt_instant, to_json, uuid};
+use crate::documents::{NewIssuedDocument, issue_detail, record_issue};
+use crate::write_conn::WriteConn;
 use crate::{Result, Store, StoreError};
 
 /// A stored monitoring form.
@@ -372,13 +375,17 @@ impl Store {
 
     /// Paraf-signs the form `id` as it stands at `revision`, by `assessor`: stamps the moment
     /// and the SHA-256 of its content (with the signer as assessor) and appends
-    /// `monitoring.sign` holding that hash, in one transaction. Of several signatures at once
-    /// exactly one is stored; the others change nothing.
+    /// `monitoring.sign` holding that hash, in one transaction. With `document` (the signed
+    /// form's PDF, rendered beforehand and already in the document store) its issue is
+    /// recorded in that same transaction and named by the same event, so a signed form never
+    /// lacks its document. Of several signatures at once exactly one is stored; the others
+    /// change nothing (their document is not recorded).
     pub async fn sign_monitoring_form(
         &self,
         id: Uuid,
         revision: i64,
         assessor: &Assessor,
+        document: Option<&NewIssuedDocument>,
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<SignOutcome> {
@@ -409,8 +416,10 @@ impl Store {
                 "semester": form.half.semester,
                 "revision": revision,
                 "sha256": sha256,
+                "document": document.map(issue_detail),
             }),
         };
+        let backend = self.backend;
         let result = self
             .write_with_event(change, async |tx| {
                 let signed = sqlx::query(
@@ -429,6 +438,9 @@ impl Store {
                 .await?;
                 if signed.rows_affected() != 1 {
                     return Err(StoreError::Duplicate("monitoring signature"));
+                }
+                if let Some(document) = document {
+                    record_issue(&mut WriteConn::Sqlx(tx), backend, source, document, now).await?;
                 }
                 Ok(())
             })

@@ -830,6 +830,31 @@ async fn audit_trail_detects_tampering(h: Harness) {
     assert_eq!(report.first_bad, Some((5, VerifyProblem::ContentChanged)));
 }
 
+/// The audit page reads the trail a page at a time, newest first, by sequence number: the
+/// pages follow one another without a gap or an overlap and end at the first event.
+async fn the_audit_trail_reads_in_pages_newest_first(h: Harness) {
+    let t = wib(2026, 11, 2, 8, 0);
+    h.to_analysis(t).await;
+    let total = h.store.verify_audit().await.unwrap().events;
+    assert!(total >= 15);
+    let newest = h.store.events_before(None, 4).await.unwrap();
+    assert_eq!(
+        newest.iter().map(|event| event.seq).collect::<Vec<_>>(),
+        (total - 3..=total).rev().collect::<Vec<_>>()
+    );
+    assert_eq!(newest, h.store.recent_events(4).await.unwrap());
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = h.store.events_before(before, 4).await.unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.seq);
+        seen.extend(page.iter().map(|event| event.seq));
+    }
+    assert_eq!(seen, (1..=total).rev().collect::<Vec<_>>());
+    assert!(h.store.events_before(Some(1), 4).await.unwrap().is_empty());
+}
+
 async fn audit_trail_detects_deletion_swap_insertion_and_truncation(h: Harness) {
     let t = wib(2026, 11, 2, 8, 0);
     h.to_analysis(t).await;
@@ -940,5 +965,6 @@ contract!(
     agenda_numbers_have_no_gaps_or_duplicates,
     audit_trail_detects_tampering,
     audit_trail_detects_deletion_swap_insertion_and_truncation,
+    the_audit_trail_reads_in_pages_newest_first,
     nobody_sees_another_opds_case,
 );

@@ -11,8 +11,8 @@
 //! failed-login limit, the sign-in waiting for its second step), `totp` (TOTP codes and
 //! recovery codes), `sso` (the OpenID Connect provider: discovery, PKCE, token checks), `people` (position and role names, the user menu), `bell` (the
 //! notification bell of the top bar), `htmx` (its headers), `shell` (what every template gets:
-//! `Shell`), `error` (`WebError`), `error_page` (the layer that renders errors) and `forms`
-//! (field errors). The pages, above: `pages` (one module per page or route family), and beside
+//! `Shell`), `error` (`WebError`), `error_page` (the layer that renders errors), `exports` (every
+//! exported file recorded in the audit trail before it is handed out) and `forms` (field errors). The pages, above: `pages` (one module per page or route family), and beside
 //! them the JSON API, `api` (`/api/v1`, tokens, problems, the OpenAPI description).
 
 pub mod api;
@@ -23,6 +23,7 @@ pub mod client_address;
 pub(crate) mod document_queue;
 pub mod error;
 pub(crate) mod error_page;
+pub mod exports;
 pub mod forms;
 pub(crate) mod htmx;
 pub(crate) mod input_guard;
@@ -54,7 +55,7 @@ pub use error::{UserMessage, WebError};
 pub use lang::Tr;
 /// The letterhead setting documents print (the demo seeds it; `/admin/kop` edits it).
 pub use pages::documents::{KOP_SETTING, Kop};
-pub use pages::reports::monitoring::monitoring_proposal;
+pub use pages::reports::monitoring::{monitoring_proposal, sign_and_issue};
 pub use people::UserMenu;
 pub use shell::{NavLink, Shell};
 pub use state::{AppState, Clock, Services, SetupError, WebConfig};
@@ -412,6 +413,10 @@ fn routes() -> Router<AppState> {
         .route(
             "/permohonan/draf/{id}/buang",
             post(pages::register::maintenance::view_permohonan_draf_buang_post),
+        )
+        .route(
+            "/admin/jejak-audit",
+            get(pages::admin::audit::view_admin_jejak_audit_get),
         )
         .route(
             "/admin/pemeliharaan",

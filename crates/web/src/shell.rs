@@ -184,8 +184,10 @@ fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
         });
     }
     if role == Some(Role::Auditor) {
-        // Auditors read the notification delivery log, the one admin page open to them.
+        // Auditors read the notification delivery log and the audit trail, the admin pages
+        // open to them.
         links.push(link("/admin/notifikasi", "notif-admin-nav"));
+        links.push(link("/admin/jejak-audit", "audit-nav"));
     }
     if role == Some(Role::Admin) {
         // One entry for the admin pages; they share a tab bar of their own.

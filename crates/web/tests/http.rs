@@ -24,6 +24,9 @@ mod auth;
 #[path = "http/cases.rs"]
 mod cases;
 // Starting cases of other SOPs: the intake form, its refusals, the SOP chooser.
+// Every export recorded in the audit trail; the audit page words it.
+#[path = "http/exports.rs"]
+mod exports;
 #[path = "http/intake.rs"]
 mod intake;
 // The bell, the notification list, channel settings and the delivery log.

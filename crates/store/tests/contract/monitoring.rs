@@ -5,8 +5,8 @@
 //! at once exactly one stored.
 
 use pelihara_domain::monitoring::{Assessment, HalfYear, MonitoringRow};
-use pelihara_store::AuditSource;
 use pelihara_store::monitoring::{Assessor, MonitoringDraft, SaveOutcome, SignOutcome};
+use pelihara_store::{AuditSource, NewIssuedDocument};
 use sqlx::Connection;
 
 use super::{Harness, harness, wib};
@@ -169,14 +169,14 @@ async fn a_draft_is_saved_edited_and_signed_once(h: Harness) {
     let t2 = t1 + chrono::Duration::minutes(5);
     assert_eq!(
         h.store
-            .sign_monitoring_form(second.id, 1, &assessor(&h), &source(&h), t2)
+            .sign_monitoring_form(second.id, 1, &assessor(&h), None, &source(&h), t2)
             .await
             .unwrap(),
         SignOutcome::Stale
     );
     let signed = h
         .store
-        .sign_monitoring_form(second.id, 2, &assessor(&h), &source(&h), t2)
+        .sign_monitoring_form(second.id, 2, &assessor(&h), None, &source(&h), t2)
         .await
         .unwrap();
     let SignOutcome::Signed(sealed) = signed else {
@@ -212,14 +212,21 @@ async fn a_draft_is_saved_edited_and_signed_once(h: Harness) {
     );
     assert_eq!(
         h.store
-            .sign_monitoring_form(second.id, 2, &assessor(&h), &source(&h), t3)
+            .sign_monitoring_form(second.id, 2, &assessor(&h), None, &source(&h), t3)
             .await
             .unwrap(),
         SignOutcome::AlreadySigned
     );
     assert_eq!(
         h.store
-            .sign_monitoring_form(uuid::Uuid::new_v4(), 1, &assessor(&h), &source(&h), t3)
+            .sign_monitoring_form(
+                uuid::Uuid::new_v4(),
+                1,
+                &assessor(&h),
+                None,
+                &source(&h),
+                t3
+            )
             .await
             .unwrap(),
         SignOutcome::Missing
@@ -260,29 +267,77 @@ async fn of_simultaneous_signatures_exactly_one_wins(h: Harness) {
         panic!("not saved");
     };
     let (id, revision) = (form.id, form.revision);
+    // Each signer brings the PDF it rendered of the form as it would seal it: only the
+    // winner's issue is recorded, in the signature's own transaction and event.
+    let subject = format!("monitoring-sop:{id}:id");
+    let document = |attempt: i64| NewIssuedDocument {
+        id: format!("sign-{attempt}"),
+        kind: "monitoring-sop".into(),
+        case_id: None,
+        subject: subject.clone(),
+        paper: "a4".into(),
+        number: format!("MON {attempt}"),
+        sha256: format!("{attempt:064x}"),
+        source_version: 0,
+    };
     let mut handles = Vec::new();
     for attempt in 0..8_i64 {
         let store = h.store.clone();
         let signer = assessor(&h);
         let source = source(&h);
+        let document = document(attempt);
         let at = t0 + chrono::Duration::seconds(attempt + 1);
         handles.push(tokio::spawn(async move {
-            store
-                .sign_monitoring_form(id, revision, &signer, &source, at)
+            let outcome = store
+                .sign_monitoring_form(id, revision, &signer, Some(&document), &source, at)
                 .await
-                .unwrap()
+                .unwrap();
+            (outcome, document.id)
         }));
     }
-    let mut signed = 0;
+    let mut signed = Vec::new();
     for handle in handles {
         match handle.await.unwrap() {
-            SignOutcome::Signed(_) => signed += 1,
-            SignOutcome::AlreadySigned => {}
-            other => panic!("unexpected {other:?}"),
+            (SignOutcome::Signed(_), document) => signed.push(document),
+            (SignOutcome::AlreadySigned, _) => {}
+            (other, _) => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!(signed, 1);
+    assert_eq!(signed.len(), 1);
     assert_eq!(actions(&h, "monitoring.sign").await, 1);
+    let issued = h
+        .store
+        .current_issued_document("monitoring-sop", &subject, "a4")
+        .await
+        .unwrap()
+        .expect("the signature issued its document");
+    assert_eq!(issued.id, signed[0]);
+    assert_eq!(
+        h.store
+            .issued_document_history("monitoring-sop", &subject, "a4")
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the losers' documents are not recorded"
+    );
+    let events = h.store.recent_events(5).await.unwrap();
+    let sign = events
+        .iter()
+        .find(|event| event.action == "monitoring.sign")
+        .unwrap();
+    assert_eq!(
+        sign.detail["document"]["id"].as_str(),
+        Some(issued.id.as_str())
+    );
+    assert_eq!(
+        sign.detail["document"]["sha256"].as_str(),
+        Some(issued.sha256.as_str())
+    );
+    assert!(
+        events.iter().all(|event| event.action != "document.issue"),
+        "one event for the signature and its document"
+    );
     let stored = h
         .store
         .monitoring_form_by_id(form.id)

@@ -571,6 +571,13 @@ fn rows(seeded: &Seeded, asset: &str) -> Vec<Row> {
             "/admin/notifikasi".into(),
             &[Who::Admin, Who::Auditor],
         ),
+        // The audit trail: the auditor reads it too.
+        row(
+            Get,
+            "/admin/jejak-audit",
+            "/admin/jejak-audit".into(),
+            &[Who::Admin, Who::Auditor],
+        ),
         row(
             Get,
             "/admin/pemeliharaan",

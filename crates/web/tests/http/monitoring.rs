@@ -315,6 +315,28 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
     let signed = store.monitoring_form(code, half).await.unwrap().unwrap();
     assert_eq!(signed.signed_at, Some(wib(2026, 7, 15, 10, 0)));
     assert!(signed.seal_holds());
+    // The signature issued the form's PDF in the same step: it verifies at /verifikasi before
+    // anyone downloads it, and the signature's one event names it.
+    let subject = format!("monitoring-sop:{id}:id");
+    let at_signing = store
+        .current_issued_document("monitoring-sop", &subject, "a4")
+        .await
+        .unwrap()
+        .expect("the document is issued when the form is signed");
+    assert_eq!(at_signing.issued_at, wib(2026, 7, 15, 10, 0));
+    let verify = site
+        .get("", &format!("/verifikasi/{}", at_signing.id))
+        .await;
+    assert_eq!(verify.status, StatusCode::OK);
+    assert!(verify.body.contains(&at_signing.sha256), "{}", verify.body);
+    let sign_event = store
+        .recent_events(5)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|event| event.action == "monitoring.sign")
+        .unwrap();
+    assert_eq!(sign_event.detail["document"]["id"], at_signing.id.as_str());
     // After the signature nothing changes.
     let reply = post(&site, &kabid, PAGE, &fields("2", "Sesudah")).await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
@@ -382,6 +404,16 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
         .unwrap()
         .unwrap();
     assert_eq!(issued.sha256, pelihara_docs::sha256_hex(&pdf));
+    // The download handed out the document issued at the signature, not a new one.
+    assert_eq!(issued, at_signing);
+    assert_eq!(
+        store
+            .issued_document_history("monitoring-sop", &subject, "a4")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(
         text.contains(&issued.id),
         "the verification address is printed: {text}"

@@ -1,10 +1,12 @@
 //! The admin pages (role Admin only, through the `AdminUser` extractor): users, delegations
 //! to acting officials, OPDs, the holiday table, the letterhead (kop) of documents, the
-//! SOPs the office runs, which roles must sign in with TOTP (`security`) and the service
-//! accounts other systems act as (`service_accounts`). Each
+//! SOPs the office runs, which roles must sign in with TOTP (`security`), the service
+//! accounts other systems act as (`service_accounts`) and the audit trail (`audit`, read by the
+//! auditor too). Each
 //! page lists and has a form; a form with bad input is shown again with what was typed and a
 //! message next to each wrong field, and changes nothing. They must never write anything but through the store's audited functions.
 
+pub(crate) mod audit;
 pub(crate) mod delegations;
 pub(crate) mod holidays;
 pub(crate) mod kop;
@@ -41,6 +43,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/libur", "admin-tab-holidays"),
         ("/admin/pemeliharaan", "admin-tab-register"),
         ("/admin/notifikasi", "notif-admin-tab"),
+        ("/admin/jejak-audit", "audit-tab"),
         ("/admin/kop", "admin-tab-kop"),
         ("/admin/sop", "admin-tab-sops"),
         ("/admin/keamanan", "admin-tab-security"),

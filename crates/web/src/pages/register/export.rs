@@ -1,8 +1,8 @@
-//! `GET /aplikasi/ekspor`: the register as the list filters it, in CSV or XLSX.
+//! `GET /aplikasi/ekspor`: the register as the list filters it, in CSV or XLSX, recorded in
+//! the audit trail with those filters (`crate::exports`).
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use pelihara_register::sheet::{self, CsvOptions, ExportRow};
 use serde::Deserialize;
 
@@ -10,6 +10,7 @@ use super::fields_of;
 use super::list::{ListQuery, visible_rows};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::exports::{Export, ExportFile, deliver};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -47,34 +48,30 @@ pub(crate) async fn view_aplikasi_ekspor_get(
         .calendar
         .snapshot()
         .local_date(services.clock.now());
-    let (bytes, media_type, extension) = match query.format.as_str() {
-        "xlsx" => (
+    let stem = format!("data-pemeliharaan-{}", today.format("%Y-%m-%d"));
+    let file = match query.format.as_str() {
+        "xlsx" => ExportFile::xlsx(
             sheet::export_xlsx(&export).map_err(WebError::internal)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
+            &stem,
         ),
         "csv" => {
             let options = CsvOptions {
                 delimiter: if query.sep == "koma" { b',' } else { b';' },
                 bom: true,
             };
-            (
+            ExportFile::csv(
                 sheet::export_csv(&export, options).map_err(WebError::internal)?,
-                "text/csv; charset=utf-8",
-                "csv",
+                &stem,
             )
         }
         _ => return Err(WebError::NotFound),
     };
-    let disposition = format!(
-        "attachment; filename=\"data-pemeliharaan-{}.{extension}\"",
-        today.format("%Y-%m-%d")
-    );
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let list = &query.list;
+    let recorded = Export::new("register")
+        .filter("opd", &list.opd)
+        .filter("status", &list.status)
+        .filter("due", &list.due)
+        .filter("health", &list.health)
+        .filter("q", &list.q);
+    deliver(services, &user, recorded, file).await
 }

@@ -8,9 +8,9 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::Datelike;
+use pelihara_domain::report::{Period, PeriodKind};
 use pelihara_domain::{Record, TaskStandard, TaskState, Verdict};
 use pelihara_i18n::{Lang, format_date};
 use pelihara_register::record::{RecordCase, RecordStep, record_csv, record_xlsx};
@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::exports::{Export, ExportFile, deliver};
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
@@ -400,24 +401,34 @@ pub(crate) async fn view_aplikasi_pemeliharaan_get(
             })
             .collect::<String>()
     );
-    let download = |bytes: Vec<u8>, media: &'static str, extension: &str| {
-        let disposition = format!("attachment; filename=\"{file_stem}.{extension}\"");
-        let mut response = bytes.into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
-        if let Ok(value) = HeaderValue::from_str(&disposition) {
-            headers.insert(header::CONTENT_DISPOSITION, value);
-        }
-        response
+    let export = || {
+        let export = Export::new("data-pemeliharaan");
+        let export = match Period::of(PeriodKind::Year, year, 0) {
+            Ok(period) => export.period(period.code(), period.start, period.last()),
+            Err(_) => export,
+        };
+        export.filter("aplikasi", row.app.id).filter("tahun", year)
     };
     match query.format.as_str() {
         "csv" => {
             let bytes = record_csv(&cases, CsvOptions::default()).map_err(WebError::internal)?;
-            return Ok(download(bytes, "text/csv; charset=utf-8", "csv"));
+            return deliver(
+                services,
+                &user,
+                export(),
+                ExportFile::csv(bytes, &file_stem),
+            )
+            .await;
         }
         "pdf" => {
             let bytes = record_pdf(services, tr, &row, year, &cases, &user).await?;
-            return Ok(download(bytes, "application/pdf", "pdf"));
+            return deliver(
+                services,
+                &user,
+                export(),
+                ExportFile::pdf(bytes, &file_stem),
+            )
+            .await;
         }
         "xlsx" => {
             let title = tr.t1(
@@ -426,11 +437,13 @@ pub(crate) async fn view_aplikasi_pemeliharaan_get(
                 format!("{} {year}", row.app.name),
             );
             let bytes = record_xlsx(&title, &cases).map_err(WebError::internal)?;
-            return Ok(download(
-                bytes,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "xlsx",
-            ));
+            return deliver(
+                services,
+                &user,
+                export(),
+                ExportFile::xlsx(bytes, &file_stem),
+            )
+            .await;
         }
         _ => {}
     }

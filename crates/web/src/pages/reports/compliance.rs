@@ -15,11 +15,12 @@ use serde::Deserialize;
 
 use super::charts::{Chart, ShareBar, share_bars};
 use super::{
-    PeriodQuery, ReportContext, XLSX, amount, download, hours, of_standard, percent,
-    report_context, share, tables_pdf,
+    PeriodQuery, ReportContext, amount, hours, of_standard, percent, report_context, share,
+    tables_pdf,
 };
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::exports::{ExportFile, deliver};
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
 use crate::people::position_label;
@@ -426,22 +427,31 @@ pub(crate) async fn view_laporan_mutu_baku_get(
     let (cases, case_met) = case_rows(services, tr, &ctx).await?;
     let totals = totals(tr, &rows, &cases, case_met);
     let file_stem = format!("mutu-baku-{}", ctx.period.code());
+    let export = || ctx.export("mutu-baku").filter("kelompok", grouping.code());
     match query.format.as_str() {
         "" => {}
         "csv" => {
             let tables = tables(tr, grouping, &rows, &cases);
             let bytes = table_csv(&tables[0], CsvOptions::default()).map_err(WebError::internal)?;
-            return Ok(download(
-                bytes,
-                "text/csv; charset=utf-8",
-                &format!("{file_stem}.csv"),
-            ));
+            return deliver(
+                services,
+                &user,
+                export(),
+                ExportFile::csv(bytes, &file_stem),
+            )
+            .await;
         }
         "xlsx" => {
             let heading = format!("{} · {}", tr.t("report-compliance-title"), ctx.label);
             let bytes = tables_xlsx(&heading, &tables(tr, grouping, &rows, &cases))
                 .map_err(WebError::internal)?;
-            return Ok(download(bytes, XLSX, &format!("{file_stem}.xlsx")));
+            return deliver(
+                services,
+                &user,
+                export(),
+                ExportFile::xlsx(bytes, &file_stem),
+            )
+            .await;
         }
         "pdf" => {
             let facts = vec![
@@ -461,11 +471,13 @@ pub(crate) async fn view_laporan_mutu_baku_get(
                 tr.t("report-compliance-note"),
             )
             .await?;
-            return Ok(download(
-                bytes,
-                "application/pdf",
-                &format!("{file_stem}.pdf"),
-            ));
+            return deliver(
+                services,
+                &user,
+                export(),
+                ExportFile::pdf(bytes, &file_stem),
+            )
+            .await;
         }
         _ => return Err(WebError::NotFound),
     }

@@ -15,11 +15,10 @@ use pelihara_register::sheet::CsvOptions;
 use serde::Deserialize;
 
 use super::charts::{ShareBar, share_bars};
-use super::{
-    PeriodQuery, ReportContext, XLSX, download, percent, report_context, share, tables_pdf,
-};
+use super::{PeriodQuery, ReportContext, percent, report_context, share, tables_pdf};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::exports::{ExportFile, deliver};
 use crate::lang::Tr;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
@@ -188,20 +187,17 @@ pub(crate) async fn view_laporan_pemeliharaan_get(
     ];
     let total_share = share(tr, maintained, apps);
     let stem = format!("cakupan-pemeliharaan-{}", ctx.period.code());
+    let export = || ctx.export("cakupan-pemeliharaan");
     match query.format.as_str() {
         "" => {}
         "csv" => {
             let bytes = table_csv(&tables[0], CsvOptions::default()).map_err(WebError::internal)?;
-            return Ok(download(
-                bytes,
-                "text/csv; charset=utf-8",
-                &format!("{stem}.csv"),
-            ));
+            return deliver(services, &user, export(), ExportFile::csv(bytes, &stem)).await;
         }
         "xlsx" => {
             let heading = format!("{} · {window}", tr.t("coverage-title"));
             let bytes = tables_xlsx(&heading, &tables).map_err(WebError::internal)?;
-            return Ok(download(bytes, XLSX, &format!("{stem}.xlsx")));
+            return deliver(services, &user, export(), ExportFile::xlsx(bytes, &stem)).await;
         }
         "pdf" => {
             let bytes = tables_pdf(
@@ -222,7 +218,7 @@ pub(crate) async fn view_laporan_pemeliharaan_get(
                 tr.t("coverage-note"),
             )
             .await?;
-            return Ok(download(bytes, "application/pdf", &format!("{stem}.pdf")));
+            return deliver(services, &user, export(), ExportFile::pdf(bytes, &stem)).await;
         }
         _ => return Err(WebError::NotFound),
     }

@@ -12,8 +12,6 @@ pub(crate) mod coverage;
 pub(crate) mod drill;
 pub(crate) mod monitoring;
 
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use pelihara_domain::report::{Period, PeriodKind, ReportScope, report_scope};
 use pelihara_domain::{Actor, OpdId};
@@ -23,6 +21,7 @@ use pelihara_store::ReportFilter;
 use serde::Deserialize;
 
 use crate::error::WebError;
+use crate::exports::Export;
 use crate::lang::Tr;
 use crate::pages::admin::users::Choice;
 use crate::state::Services;
@@ -71,6 +70,21 @@ impl ReportContext {
     /// Whether the figures are the whole office's (the monitoring form's tab is shown).
     pub(crate) fn office(&self) -> bool {
         self.scope == ReportScope::Office
+    }
+
+    /// What an export of `report` records in the audit trail: the period, the SOP and the
+    /// OPD it was narrowed to.
+    pub(crate) fn export(&self, report: &'static str) -> Export {
+        Export::new(report)
+            .period(self.period.code(), self.period.start, self.period.last())
+            .filter("sop", self.filter.sop_code.clone().unwrap_or_default())
+            .filter(
+                "opd",
+                self.filter
+                    .opd
+                    .map(|opd| opd.to_string())
+                    .unwrap_or_default(),
+            )
     }
 }
 
@@ -330,19 +344,6 @@ pub(crate) fn hours(tr: Tr, seconds: Option<i64>) -> String {
         },
     )
 }
-
-/// A file to download, named `{stem}.{extension}`.
-pub(crate) fn download(bytes: Vec<u8>, media: &'static str, file_name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
-pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The tables of a report as a PDF (landscape, with the letterhead), rendered off the
 /// runtime. `figures`: the headline figures (label, value).

@@ -32,18 +32,19 @@ use pelihara_sop::{SopDefinition, StepKind};
 use pelihara_store::monitoring::{
     Assessor, MonitoringDraft, MonitoringForm, SaveOutcome, SignOutcome,
 };
-use pelihara_store::{ComplianceRow, Grouping, NewIssuedDocument, ReportFilter};
+use pelihara_store::{AuditSource, ComplianceRow, Grouping, NewIssuedDocument, ReportFilter};
 use serde::Deserialize;
 
-use super::{XLSX, amount, download, period_label, share};
+use super::{amount, period_label, share};
 use crate::auth::CurrentUser;
 use crate::document_queue::DocumentLocks;
 use crate::error::WebError;
+use crate::exports::{Export, ExportFile, deliver};
 use crate::forms::FormErrors;
 use crate::lang::Tr;
 use crate::pages::admin::FormData;
 use crate::pages::admin::users::Choice;
-use crate::pages::documents::{Kop, off_runtime, pdf_response};
+use crate::pages::documents::{Kop, off_runtime};
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
@@ -956,16 +957,17 @@ pub(crate) async fn view_laporan_monitoring_sop_paraf_post(
         )
         .await;
     }
-    let outcome = services
-        .store
-        .sign_monitoring_form(
-            id,
-            revision,
-            &assessor,
-            &user.audit_source(),
-            services.clock.now(),
-        )
-        .await?;
+    let outcome = sign_and_issue(
+        services,
+        &state.config().public_base_url,
+        tr,
+        &form,
+        revision,
+        &assessor,
+        &user.audit_source(),
+        services.clock.now(),
+    )
+    .await?;
     let problem = match outcome {
         SignOutcome::Signed(_) => return Ok(back_to(&form.sop_code, form.half, "signed")),
         SignOutcome::Missing => return Err(WebError::NotFound),
@@ -1156,45 +1158,35 @@ fn printed(
     (doc, sheet)
 }
 
-/// The issued PDF of a signed form in `tr`'s language: the current issue, or a new one (the
-/// form is sealed, so one issue per language and paper stays current).
-async fn issued_pdf(
-    state: &AppState,
+/// A signed form's PDF as issued: its bytes and the issue to record.
+struct IssuedPdf {
+    pdf: Vec<u8>,
+    document: NewIssuedDocument,
+}
+
+/// The document's subject: one per form and language (and paper, beside it).
+fn subject_of(form: &MonitoringForm, tr: Tr) -> String {
+    format!(
+        "{}:{}:{}",
+        DocumentKind::MonitoringForm.code(),
+        form.id,
+        tr.lang().code()
+    )
+}
+
+/// Renders the signed `form` in `tr`'s language as a document issued at `now` (a fresh
+/// verification id, the QR of `/verifikasi`) and keeps the PDF in the document store, so that
+/// it is on disk (or in the database) before its issue is recorded. Records nothing.
+async fn render_issue(
+    services: &Services,
+    public_base_url: &str,
     tr: Tr,
     form: &MonitoringForm,
-    user: &CurrentUser,
-) -> Result<Vec<u8>, WebError> {
-    let services = state.services();
+    now: DateTime<Utc>,
+) -> Result<IssuedPdf, WebError> {
     let kop = Kop::load(services).await?;
     let paper = kop.paper();
     let kind = DocumentKind::MonitoringForm;
-    let subject = format!("{}:{}:{}", kind.code(), form.id, tr.lang().code());
-    let current = async || -> Result<Option<Vec<u8>>, WebError> {
-        match services
-            .store
-            .current_issued_document(kind.code(), &subject, paper.code())
-            .await?
-        {
-            Some(issued) => services
-                .blobs
-                .get(&issued.sha256)
-                .await
-                .map_err(WebError::internal),
-            None => Ok(None),
-        }
-    };
-    if let Some(bytes) = current().await? {
-        return Ok(bytes);
-    }
-    let _held = DocumentLocks::lock(
-        state.document_locks(),
-        format!("{}\n{subject}\n{}", kind.code(), paper.code()),
-    )
-    .await;
-    if let Some(bytes) = current().await? {
-        return Ok(bytes);
-    }
-    let now: DateTime<Utc> = services.clock.now();
     let (doc, _) = printed(services, tr, form, &kop.place);
     let number = format!(
         "{} / MON / {} / {}",
@@ -1204,7 +1196,7 @@ async fn issued_pdf(
     );
     let verification_id = pelihara_docs::new_verification_id();
     let issue = Issue {
-        verify_url: pelihara_docs::verify_url(&state.config().public_base_url, &verification_id),
+        verify_url: pelihara_docs::verify_url(public_base_url, &verification_id),
         id: verification_id.clone(),
         number: number.clone(),
         issued_at: now,
@@ -1220,30 +1212,120 @@ async fn issued_pdf(
     })
     .await?
     .map_err(WebError::internal)?;
-    // Durability before acknowledgement: the PDF is on disk before its issue is recorded.
+    // Durability before acknowledgement: the PDF is kept before its issue is recorded.
     let digest = services
         .blobs
         .put(&rendered.pdf)
         .await
         .map_err(WebError::internal)?;
-    services
+    Ok(IssuedPdf {
+        pdf: rendered.pdf,
+        document: NewIssuedDocument {
+            id: verification_id,
+            kind: kind.code().to_owned(),
+            case_id: None,
+            subject: subject_of(form, tr),
+            paper: paper.code().to_owned(),
+            number,
+            sha256: digest,
+            source_version: 0,
+        },
+    })
+}
+
+/// Paraf-signs `form` (as read at `revision`) by `assessor` and issues its PDF in the same
+/// step: the PDF of the form exactly as the signature seals it (signer, moment, seal) is
+/// rendered first, off the writer, and kept in the document store; then the signature and
+/// the document's issue are stored in ONE transaction with one audit event
+/// (`Store::sign_monitoring_form`). So a signed form is verifiable at `/verifikasi` from the
+/// moment it is signed and never lacks its document, whatever stops when; a failed render
+/// signs nothing. The PDF is in `tr`'s language (the signer's); a download in the other
+/// language issues that one at its first download.
+#[allow(clippy::too_many_arguments)] // Each is one part of the signature.
+pub async fn sign_and_issue(
+    services: &Services,
+    public_base_url: &str,
+    tr: Tr,
+    form: &MonitoringForm,
+    revision: i64,
+    assessor: &Assessor,
+    source: &AuditSource,
+    now: DateTime<Utc>,
+) -> Result<SignOutcome, WebError> {
+    if form.signed_at.is_some() {
+        return Ok(SignOutcome::AlreadySigned);
+    }
+    if form.revision != revision {
+        return Ok(SignOutcome::Stale);
+    }
+    // The store keeps instants in milliseconds: the PDF prints the moment stored.
+    let now = DateTime::<Utc>::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
+    let mut sealed = form.clone();
+    sealed.assessor_id = assessor.id;
+    sealed.assessor_name = assessor.name.clone();
+    sealed.assessor_nip = assessor.nip.clone();
+    sealed.signed_at = Some(now);
+    sealed.content_sha256 = Some(sealed.seal(now));
+    let issued = render_issue(services, public_base_url, tr, &sealed, now).await?;
+    Ok(services
         .store
-        .issue_document(
-            &user.audit_source(),
-            &NewIssuedDocument {
-                id: verification_id,
-                kind: kind.code().to_owned(),
-                case_id: None,
-                subject,
-                paper: paper.code().to_owned(),
-                number,
-                sha256: digest,
-                source_version: 0,
-            },
+        .sign_monitoring_form(
+            form.id,
+            revision,
+            assessor,
+            Some(&issued.document),
+            source,
             now,
         )
+        .await?)
+}
+
+/// The issued PDF of a signed form in `tr`'s language: the current issue (the one made at
+/// the signature, for the signer's language), or a new one (the form is sealed, so one issue
+/// per language and paper stays current). Returns the PDF and its verification id.
+async fn issued_pdf(
+    state: &AppState,
+    tr: Tr,
+    form: &MonitoringForm,
+    user: &CurrentUser,
+) -> Result<(Vec<u8>, String), WebError> {
+    let services = state.services();
+    let paper = Kop::load(services).await?.paper();
+    let kind = DocumentKind::MonitoringForm;
+    let subject = subject_of(form, tr);
+    let current = async || -> Result<Option<(Vec<u8>, String)>, WebError> {
+        match services
+            .store
+            .current_issued_document(kind.code(), &subject, paper.code())
+            .await?
+        {
+            Some(issued) => Ok(services
+                .blobs
+                .get(&issued.sha256)
+                .await
+                .map_err(WebError::internal)?
+                .map(|bytes| (bytes, issued.id))),
+            None => Ok(None),
+        }
+    };
+    if let Some(found) = current().await? {
+        return Ok(found);
+    }
+    let _held = DocumentLocks::lock(
+        state.document_locks(),
+        format!("{}\n{subject}\n{}", kind.code(), paper.code()),
+    )
+    .await;
+    if let Some(found) = current().await? {
+        return Ok(found);
+    }
+    let now: DateTime<Utc> = services.clock.now();
+    let issued = render_issue(services, &state.config().public_base_url, tr, form, now).await?;
+    services
+        .store
+        .issue_document(&user.audit_source(), &issued.document, now)
         .await?;
-    Ok(rendered.pdf)
+    Ok((issued.pdf, issued.document.id))
 }
 
 /// `GET /laporan/monitoring-sop/{id}/ekspor/{format}`: the form as XLSX (a draft too) or as
@@ -1268,16 +1350,34 @@ pub(crate) async fn view_laporan_monitoring_sop_ekspor_get(
         form.sop_code, form.half.year, form.half.semester
     )
     .replace(['"', '\\', '/'], "_");
+    let export = || {
+        let export = Export::new("monitoring-sop");
+        let export = match form.half.period() {
+            Some(period) => export.period(period.code(), period.start, period.last()),
+            None => export,
+        };
+        export
+            .filter("sop", &form.sop_code)
+            .filter("semester", half_code(form.half))
+            .filter("formulir", form.id)
+    };
     match format.as_str() {
         "xlsx" => {
             let kop = Kop::load(services).await?;
             let (_, sheet) = printed(services, tr, &form, &kop.place);
             let bytes = monitoring_xlsx(&sheet).map_err(WebError::internal)?;
-            Ok(download(bytes, XLSX, &format!("{stem}.xlsx")))
+            deliver(services, &user, export(), ExportFile::xlsx(bytes, &stem)).await
         }
         "pdf" if form.signed_at.is_some() => {
-            let pdf = issued_pdf(&state, tr, &form, &user).await?;
-            Ok(pdf_response(pdf, &format!("{stem}.pdf")))
+            let (pdf, document) = issued_pdf(&state, tr, &form, &user).await?;
+            let export = export().filter("dokumen", document);
+            deliver(
+                services,
+                &user,
+                export,
+                ExportFile::pdf(pdf, &stem).inline(),
+            )
+            .await
         }
         _ => Err(WebError::NotFound),
     }

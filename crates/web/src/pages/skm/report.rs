@@ -7,8 +7,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use pelihara_docs::{Setting, SkmReportDoc};
@@ -20,6 +19,7 @@ use pelihara_register::skm::{SkmLine, SkmSheet, SkmValue};
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::exports::{Export, ExportFile, deliver};
 use crate::lang::Tr;
 use crate::pages::documents::{Kop, off_runtime};
 use crate::pages::page_or_partial;
@@ -517,16 +517,6 @@ fn document(tr: Tr, report: &ReportView, printed: String) -> SkmReportDoc {
     }
 }
 
-fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
 pub(crate) async fn view_laporan_skm_ekspor_get(
     State(app): State<AppState>,
     shell: Shell,
@@ -538,27 +528,27 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
     let tr = shell.tr;
     let (period, report) = view(&app, tr, &query).await?;
     let name = format!("skm-{}", period.query().replace(['&', '='], "-"));
+    let services = app.services();
+    let last = period.until.pred_opt().unwrap_or(period.until);
+    // The same codes as the other reports' periods (`bulan-2026-11`, `tahun-2026`, `tanggal`).
+    let code = match period.kind {
+        "tahun" => format!("tahun-{}", period.year),
+        "tanggal" => "tanggal".to_owned(),
+        kind => format!("{kind}-{}-{}", period.year, period.part),
+    };
+    let export = Export::new("skm").period(code, period.from, last);
     match format.as_str() {
         "csv" => {
             let bytes = pelihara_register::skm::skm_csv(&sheet(tr, &report), CsvOptions::default())
                 .map_err(WebError::internal)?;
-            Ok(download(
-                bytes,
-                "text/csv; charset=utf-8",
-                &format!("{name}.csv"),
-            ))
+            deliver(services, &user, export, ExportFile::csv(bytes, &name)).await
         }
         "xlsx" => {
             let bytes = pelihara_register::skm::skm_xlsx(&sheet(tr, &report))
                 .map_err(WebError::internal)?;
-            Ok(download(
-                bytes,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{name}.xlsx"),
-            ))
+            deliver(services, &user, export, ExportFile::xlsx(bytes, &name)).await
         }
         "pdf" => {
-            let services = app.services();
             let kop = Kop::load(services).await?;
             let tz = services.calendar.snapshot().time_zone;
             let printed = tr.t1(
@@ -576,7 +566,7 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
             let pdf = off_runtime(move || pelihara_docs::render_skm_report(&doc, &setting))
                 .await?
                 .map_err(WebError::internal)?;
-            Ok(download(pdf, "application/pdf", &format!("{name}.pdf")))
+            deliver(services, &user, export, ExportFile::pdf(pdf, &name)).await
         }
         _ => Err(WebError::NotFound),
     }
