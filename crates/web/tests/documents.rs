@@ -43,7 +43,7 @@ fn letter_pdf() -> Vec<u8> {
 }
 
 fn multipart(parts: &[(&str, Option<&str>, Vec<u8>)]) -> (String, Vec<u8>) {
-    let boundary = "----pelihara-docs-boundary";
+    let boundary = "----pelihara-documents-boundary";
     let mut body = Vec::new();
     for (name, file_name, bytes) in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
@@ -269,7 +269,7 @@ fn verification_id(pdf: &[u8]) -> String {
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    pelihara_docs::sha256_hex(bytes)
+    pelihara_documents::sha256_hex(bytes)
 }
 
 /// The letterhead the shipped SOP's header implies (what prints before an admin sets one).
@@ -1091,7 +1091,7 @@ async fn bad_letterhead_input_changes_nothing() {
         .events;
 
     let mut oversized = png(4, 4);
-    oversized.resize(pelihara_docs::LOGO_MAX_BYTES + 10, 0);
+    oversized.resize(pelihara_documents::LOGO_MAX_BYTES + 10, 0);
     // A PNG signature and header with no image data: passes the header check, fails to draw.
     let mut truncated = png(4, 4);
     truncated.truncate(33);

@@ -1,4 +1,4 @@
-# Words of the official PDF documents (crate pelihara-docs) and of the public verification
+# Words of the official PDF documents (crate pelihara-documents) and of the public verification
 # page (crates/web, pages/verify.rs and pages/documents.rs).
 
 docs-kind-lembar-disposisi = Disposition sheet

@@ -24,7 +24,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use pelihara_docs::{
+use pelihara_documents::{
     ActingFor, AnalysisPart, ControlCard, DispositionLevel, DispositionNote, DispositionSheet,
     Document, DocumentKind, HostingPart, Issue, Letter, Letterhead, MaintenancePart,
     MaintenanceReport, Paper, Party, PresentationPart, Receipt, Setting, Signoff,
@@ -355,7 +355,7 @@ fn revision(kind: DocumentKind, state: &CaseState) -> i64 {
     // the eager issue after any action and the download both re-issue it exactly when it
     // changed.
     let handler = card_handler(state);
-    let digest = pelihara_docs::sha256_hex(
+    let digest = pelihara_documents::sha256_hex(
         format!(
             "{count}\n{}\n{}",
             handler.position,
@@ -515,7 +515,7 @@ fn inputs(
         DocumentKind::Receipt => Some((
             Inputs::Receipt(Receipt {
                 tracking_code: case.tracking_code.clone(),
-                tracking_url: pelihara_docs::tracking_url(public_base_url, &case.tracking_code),
+                tracking_url: pelihara_documents::tracking_url(public_base_url, &case.tracking_code),
                 opd: names.opd.clone(),
                 app: names.app.clone(),
                 subject: case.subject.clone(),
@@ -822,9 +822,9 @@ pub(crate) async fn current_or_issue(
     if let Inputs::Report(report) = &mut inputs {
         report.survey = crate::pages::skm::survey::link_for_document(app, case.id, now).await?;
     }
-    let verification_id = pelihara_docs::new_verification_id();
+    let verification_id = pelihara_documents::new_verification_id();
     let issue = Issue {
-        verify_url: pelihara_docs::verify_url(&app.config().public_base_url, &verification_id),
+        verify_url: pelihara_documents::verify_url(&app.config().public_base_url, &verification_id),
         id: verification_id.clone(),
         number: number.clone(),
         issued_at: now,
@@ -836,7 +836,7 @@ pub(crate) async fn current_or_issue(
         paper,
     };
     let rendered = render_for(waiting, move || {
-        pelihara_docs::render(inputs.document(), &setting, &issue)
+        pelihara_documents::render(inputs.document(), &setting, &issue)
     })
     .await?
     .map_err(WebError::internal)?;

@@ -11,7 +11,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
-use pelihara_docs::Paper;
+use pelihara_documents::Paper;
 use pelihara_store::people::NewUser;
 use pelihara_store::setup::{OfficeSetting, SetupLink};
 use pelihara_store::{AuditSource, StoreError};

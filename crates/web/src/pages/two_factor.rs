@@ -34,7 +34,7 @@ pub(crate) const ISSUER: &str = "Pelihara";
 
 /// The QR code and the secret of an authenticator being enrolled.
 pub(crate) struct EnrolBox {
-    /// An inline SVG (from `pelihara_docs::qr_svg`: only shapes, no text from the user).
+    /// An inline SVG (from `pelihara_documents::qr_svg`: only shapes, no text from the user).
     pub qr: String,
     /// The secret in groups of four, for typing it in by hand.
     pub secret: String,
@@ -46,7 +46,7 @@ impl EnrolBox {
     pub fn new(username: &str, secret: &str) -> Result<EnrolBox, WebError> {
         let uri = totp::otpauth_uri(ISSUER, username, secret);
         let svg =
-            pelihara_docs::qr_svg(&uri).map_err(|error| WebError::internal(error.to_string()))?;
+            pelihara_documents::qr_svg(&uri).map_err(|error| WebError::internal(error.to_string()))?;
         // The XML declaration has no place inside HTML.
         let qr = match svg.find("<svg") {
             Some(start) => svg[start..].to_owned(),

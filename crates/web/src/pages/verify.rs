@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pelihara_docs::DocumentKind;
+use pelihara_documents::DocumentKind;
 use pelihara_i18n::format_datetime;
 use pelihara_store::IssuedDocument;
 
@@ -50,7 +50,7 @@ struct VerifyPartial {
 
 async fn lookup(state: &AppState, id: &str) -> Result<Option<IssuedDocument>, WebError> {
     // Malformed ids never reach the database.
-    if !pelihara_docs::is_verification_id(id) {
+    if !pelihara_documents::is_verification_id(id) {
         return Ok(None);
     }
     state
@@ -191,7 +191,7 @@ pub(crate) async fn view_verifikasi_post(
                 .bytes()
                 .await
                 .map_err(|_| WebError::bad_request("docs-verify-upload-failed"))?;
-            uploaded = Some(pelihara_docs::sha256_hex(&bytes));
+            uploaded = Some(pelihara_documents::sha256_hex(&bytes));
         }
     }
     let office = issuing_office(&state).await?;

@@ -381,7 +381,7 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(issued.sha256, pelihara_docs::sha256_hex(&pdf));
+    assert_eq!(issued.sha256, pelihara_documents::sha256_hex(&pdf));
     assert!(
         text.contains(&issued.id),
         "the verification address is printed: {text}"

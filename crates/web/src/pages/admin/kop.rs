@@ -10,7 +10,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use pelihara_docs::{Document, Issue, LOGO_MAX_BYTES, LogoFormat, Paper, Receipt, Setting};
+use pelihara_documents::{Document, Issue, LOGO_MAX_BYTES, LogoFormat, Paper, Receipt, Setting};
 use pelihara_i18n::Lang;
 use serde::Deserialize;
 
@@ -88,7 +88,7 @@ async fn render(
 }
 
 fn logo_summary(bytes: &[u8]) -> String {
-    let format = match pelihara_docs::check_logo(bytes) {
+    let format = match pelihara_documents::check_logo(bytes) {
         Ok(LogoFormat::Png) => "PNG",
         Ok(LogoFormat::Svg) => "SVG",
         Err(_) => "?",
@@ -175,7 +175,7 @@ async fn printable(
     now: DateTime<Utc>,
 ) -> Result<bool, WebError> {
     let setting = Setting {
-        letterhead: pelihara_docs::Letterhead {
+        letterhead: pelihara_documents::Letterhead {
             government: kop.government.clone(),
             office: kop.office.clone(),
             address: kop.address.clone(),
@@ -207,7 +207,7 @@ async fn printable(
         issued_at: now,
     };
     let rendered =
-        off_runtime(move || pelihara_docs::render(Document::Receipt(&receipt), &setting, &issue))
+        off_runtime(move || pelihara_documents::render(Document::Receipt(&receipt), &setting, &issue))
             .await?;
     if let Err(error) = &rendered {
         tracing::info!(%error, "an uploaded logo was refused: it does not render");
@@ -279,10 +279,10 @@ pub(crate) async fn view_admin_kop_post(
     if sent.logo_too_large {
         errors.field(
             "logo",
-            tr.t(pelihara_docs::LogoError::TooLarge.message_key()),
+            tr.t(pelihara_documents::LogoError::TooLarge.message_key()),
         );
     } else if let Some(bytes) = sent.logo {
-        match pelihara_docs::check_logo(&bytes) {
+        match pelihara_documents::check_logo(&bytes) {
             Err(error) => errors.field("logo", tr.t(error.message_key())),
             // The trial render only once the rest is right: it is the expensive check.
             Ok(_) if errors.is_empty() => {

@@ -211,7 +211,7 @@ async fn record_pdf(
     cases: &[RecordCase],
     user: &CurrentUser,
 ) -> Result<Vec<u8>, WebError> {
-    use pelihara_docs::{MaintenanceRecordDoc, RecordCaseDoc, Setting};
+    use pelihara_documents::{MaintenanceRecordDoc, RecordCaseDoc, Setting};
     let lang = tr.lang();
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| format_date(lang, d)).unwrap_or_default();
     let dash = |text: &str| {
@@ -334,7 +334,7 @@ async fn record_pdf(
         paper: kop.paper(),
     };
     crate::pages::documents::off_runtime(move || {
-        pelihara_docs::render_maintenance_record(&doc, &setting)
+        pelihara_documents::render_maintenance_record(&doc, &setting)
     })
     .await?
     .map_err(WebError::internal)

@@ -18,7 +18,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use pelihara_docs::{
+use pelihara_documents::{
     Document, DocumentKind, Issue, MonitoringFormDoc, MonitoringHeaders, MonitoringRowDoc, Setting,
 };
 use pelihara_domain::Role;
@@ -1177,9 +1177,9 @@ async fn issued_pdf(
         roman(form.half.semester),
         form.half.year
     );
-    let verification_id = pelihara_docs::new_verification_id();
+    let verification_id = pelihara_documents::new_verification_id();
     let issue = Issue {
-        verify_url: pelihara_docs::verify_url(&state.config().public_base_url, &verification_id),
+        verify_url: pelihara_documents::verify_url(&state.config().public_base_url, &verification_id),
         id: verification_id.clone(),
         number: number.clone(),
         issued_at: now,
@@ -1191,7 +1191,7 @@ async fn issued_pdf(
         paper,
     };
     let rendered = off_runtime(move || {
-        pelihara_docs::render(Document::MonitoringForm(&doc), &setting, &issue)
+        pelihara_documents::render(Document::MonitoringForm(&doc), &setting, &issue)
     })
     .await?
     .map_err(WebError::internal)?;

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use pelihara_docs::{Setting, SkmReportDoc};
+use pelihara_documents::{Setting, SkmReportDoc};
 use pelihara_domain::Role;
 use pelihara_domain::skm::{Fraction, SkmResult, result};
 use pelihara_i18n::{format_date, format_datetime};
@@ -573,7 +573,7 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
                 paper: kop.paper(),
             };
             let doc = document(tr, &report, printed);
-            let pdf = off_runtime(move || pelihara_docs::render_skm_report(&doc, &setting))
+            let pdf = off_runtime(move || pelihara_documents::render_skm_report(&doc, &setting))
                 .await?
                 .map_err(WebError::internal)?;
             Ok(download(pdf, "application/pdf", &format!("{name}.pdf")))

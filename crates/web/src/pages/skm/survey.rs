@@ -423,7 +423,7 @@ pub(crate) async fn link_for_document(
     app: &AppState,
     case: pelihara_domain::CaseId,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<pelihara_docs::SurveyInvite>, WebError> {
+) -> Result<Option<pelihara_documents::SurveyInvite>, WebError> {
     let store = &app.services().store;
     let Some(invitation) = store.skm_invitation_for_case(case).await? else {
         return Ok(None);
@@ -436,7 +436,7 @@ pub(crate) async fn link_for_document(
         .add_skm_link(invitation.id, &token_sha256(&token), now)
         .await?;
     let base = app.config().public_base_url.trim().trim_end_matches('/');
-    Ok(Some(pelihara_docs::SurveyInvite {
+    Ok(Some(pelihara_documents::SurveyInvite {
         url: format!("{base}/survei/{token}"),
         until: invitation.expires_at,
     }))

@@ -8,7 +8,7 @@ mod fixture;
 
 use std::time::{Duration, Instant};
 
-use pelihara_docs::*;
+use pelihara_documents::*;
 
 /// Resident set size in bytes, from /proc/self/statm (pages × page size 4 KiB on Linux x86-64
 /// and aarch64 defaults).

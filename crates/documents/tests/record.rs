@@ -9,7 +9,7 @@ mod fixture;
 
 use std::process::Command;
 
-use pelihara_docs::{
+use pelihara_documents::{
     MaintenanceRecordDoc, Paper, RecordCaseDoc, ReportDoc, ReportTableDoc, Setting,
     render_maintenance_record, render_report,
 };

@@ -9,12 +9,12 @@ mod fixture;
 
 use std::process::Command;
 
-use pelihara_docs::*;
+use pelihara_documents::*;
 
 fn keep(name: &str, pdf: &[u8]) -> std::path::PathBuf {
     let dir = match std::env::var_os("PELIHARA_DOCS_OUT") {
         Some(dir) => std::path::PathBuf::from(dir),
-        None => std::env::temp_dir().join(format!("pelihara-docs-{}", std::process::id())),
+        None => std::env::temp_dir().join(format!("pelihara-documents-{}", std::process::id())),
     };
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
