@@ -69,7 +69,7 @@ pub(crate) fn compile(
             ]),
         ),
         (
-            "kop",
+            "letterhead",
             dict(vec![
                 ("government", text(&letterhead.government)),
                 ("office", text(&letterhead.office)),

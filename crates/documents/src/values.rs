@@ -85,9 +85,9 @@ fn labels(lang: Lang) -> Dict {
 fn contact_items(lang: Lang, letterhead: &Letterhead) -> Value {
     array(
         [
-            ("docs-kop-phone", &letterhead.phone),
-            ("docs-kop-email", &letterhead.email),
-            ("docs-kop-website", &letterhead.website),
+            ("docs-letterhead-phone", &letterhead.phone),
+            ("docs-letterhead-email", &letterhead.email),
+            ("docs-letterhead-website", &letterhead.website),
         ]
         .into_iter()
         .filter(|(_, value)| !value.trim().is_empty())
@@ -733,7 +733,7 @@ pub fn inputs(document: Document<'_>, setting: &Setting, issue: &Issue) -> Resul
             ]),
         ),
         (
-            "kop",
+            "letterhead",
             dict([
                 ("government", text(&letterhead.government)),
                 ("office", text(&letterhead.office)),

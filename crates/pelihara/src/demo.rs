@@ -374,16 +374,16 @@ pub async fn seed(
     let sop = catalog
         .current("pemeliharaan-aplikasi-website")
         .context("shipped SOP")?;
-    let kop = pelihara_web::Kop {
+    let letterhead_setting = pelihara_web::LetterheadSetting {
         address: "Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511".into(),
         phone: "(0291) 685877".into(),
         email: "dinkominfo@demakkab.go.id".into(),
         website: "dinkominfo.demakkab.go.id".into(),
         short_name: "Dinkominfo".into(),
-        ..pelihara_web::Kop::from_sop_header(&sop.header)
+        ..pelihara_web::LetterheadSetting::from_sop_header(&sop.header)
     };
     store
-        .set_setting(pelihara_web::KOP_SETTING, &kop.to_json(), &system, now)
+        .set_setting(pelihara_web::LETTERHEAD_SETTING, &letterhead_setting.to_json(), &system, now)
         .await?;
     // Every demo login is printed with one shared password: asking the demo's admin for a
     // TOTP code would only hide the admin pages. The demo says so when it starts

@@ -156,10 +156,10 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
 /// identity (the setup page, /admin/kop) shows it at once, other nodes after a restart
 /// (documents read it at once everywhere).
 pub async fn office_name(services: &Services) -> anyhow::Result<String> {
-    let kop = pelihara_web::Kop::load(services)
+    let letterhead_setting = pelihara_web::LetterheadSetting::load(services)
         .await
         .map_err(|error| anyhow::anyhow!("reading the stored letterhead: {error}"))?;
-    let name = kop.office_name();
+    let name = letterhead_setting.office_name();
     anyhow::ensure!(!name.is_empty(), "no SOP is in force to name the office");
     Ok(name)
 }

@@ -53,7 +53,7 @@ pub use auth::CurrentUser;
 pub use error::{UserMessage, WebError};
 pub use lang::Tr;
 /// The letterhead setting documents print (the demo seeds it; `/admin/kop` edits it).
-pub use pages::documents::{KOP_SETTING, Kop};
+pub use pages::documents::{LETTERHEAD_SETTING, LetterheadSetting};
 pub use pages::reports::monitoring::monitoring_proposal;
 pub use people::UserMenu;
 pub use shell::{NavLink, Shell};
@@ -194,7 +194,7 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/admin/kop",
-            get(pages::admin::kop::view_admin_kop_get).post(pages::admin::kop::view_admin_kop_post),
+            get(pages::admin::letterhead::view_admin_letterhead_get).post(pages::admin::letterhead::view_admin_letterhead_post),
         )
         .route(
             "/admin/sop",

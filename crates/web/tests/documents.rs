@@ -273,9 +273,9 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 /// The letterhead the shipped SOP's header implies (what prints before an admin sets one).
-fn office_kop() -> pelihara_web::Kop {
+fn office_kop() -> pelihara_web::LetterheadSetting {
     let sop = pelihara_sop::parse_definition("shipped", pelihara_sop::SHIPPED_SOP).unwrap();
-    pelihara_web::Kop::from_sop_header(&sop.header)
+    pelihara_web::LetterheadSetting::from_sop_header(&sop.header)
 }
 
 #[tokio::test]
@@ -897,15 +897,15 @@ async fn a_failed_render_never_fails_the_action_and_the_download_issues_later() 
     let admin = pelihara_store::AuditSource::cli("test");
     // A letterhead whose logo typst cannot draw (bytes put there behind the form's back).
     let broken = services.blobs.put(b"this is no image").await.unwrap();
-    let kop = pelihara_web::Kop {
+    let letterhead_setting = pelihara_web::LetterheadSetting {
         logo_sha256: Some(broken),
         ..office_kop()
     };
     services
         .store
         .set_setting(
-            pelihara_web::KOP_SETTING,
-            &kop.to_json(),
+            pelihara_web::LETTERHEAD_SETTING,
+            &letterhead_setting.to_json(),
             &admin,
             services.clock.now(),
         )
@@ -927,7 +927,7 @@ async fn a_failed_render_never_fails_the_action_and_the_download_issues_later() 
     services
         .store
         .set_setting(
-            pelihara_web::KOP_SETTING,
+            pelihara_web::LETTERHEAD_SETTING,
             &office_kop().to_json(),
             &admin,
             services.clock.now(),
@@ -1018,7 +1018,7 @@ async fn stored_kop(site: &Site) -> Option<String> {
     site.test
         .services
         .store
-        .setting(pelihara_web::KOP_SETTING)
+        .setting(pelihara_web::LETTERHEAD_SETTING)
         .await
         .unwrap()
 }
@@ -1240,13 +1240,13 @@ async fn the_letterhead_and_its_logo_print_on_the_next_documents() {
 // ---------------------------------------------------------------------------------------------
 // H6b: the office on the verification page, the second paper link, the card's handler
 
-async fn set_kop(site: &Site, kop: &pelihara_web::Kop) {
+async fn set_letterhead_setting(site: &Site, letterhead_setting: &pelihara_web::LetterheadSetting) {
     let services = &site.test.services;
     services
         .store
         .set_setting(
-            pelihara_web::KOP_SETTING,
-            &kop.to_json(),
+            pelihara_web::LETTERHEAD_SETTING,
+            &letterhead_setting.to_json(),
             &pelihara_store::AuditSource::cli("test"),
             services.clock.now(),
         )
@@ -1257,9 +1257,9 @@ async fn set_kop(site: &Site, kop: &pelihara_web::Kop) {
 #[tokio::test]
 async fn the_verification_page_names_the_office_of_the_letterhead() {
     let site = site().await;
-    set_kop(
+    set_letterhead_setting(
         &site,
-        &pelihara_web::Kop {
+        &pelihara_web::LetterheadSetting {
             government: "Pemerintah Kabupaten Contoh".into(),
             office: "Dinas Kominfo Contoh".into(),
             ..office_kop()
@@ -1282,9 +1282,9 @@ async fn the_verification_page_names_the_office_of_the_letterhead() {
     );
 
     // A letterhead without an office falls back to the configured name.
-    set_kop(
+    set_letterhead_setting(
         &site,
-        &pelihara_web::Kop {
+        &pelihara_web::LetterheadSetting {
             office: " ".into(),
             ..office_kop()
         },
@@ -1318,9 +1318,9 @@ async fn the_second_download_link_offers_the_paper_the_office_does_not_use() {
     assert!(!page.contains(&link("a4")), "{page}");
 
     // F4 as the office's paper: the second link offers A4, never a duplicate F4.
-    set_kop(
+    set_letterhead_setting(
         &site,
-        &pelihara_web::Kop {
+        &pelihara_web::LetterheadSetting {
             paper: "f4".into(),
             ..office_kop()
         },

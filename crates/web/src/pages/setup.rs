@@ -23,9 +23,9 @@ use crate::auth::{new_token, token_hash};
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
-use crate::pages::admin::kop::{check as check_text, looks_like_email};
+use crate::pages::admin::letterhead::{check as check_text, looks_like_email};
 use crate::pages::admin::users::{valid_email, valid_nip, valid_username};
-use crate::pages::documents::{KOP_SETTING, Kop};
+use crate::pages::documents::{LETTERHEAD_SETTING, LetterheadSetting};
 use crate::pages::page_or_partial;
 use crate::pages::recovery::well_formed;
 use crate::shell::Shell;
@@ -143,8 +143,8 @@ impl SetupForm {
     }
 
     /// The letterhead this form describes (A4, no emblem yet: /admin/kop adds one).
-    fn kop(&self) -> Kop {
-        Kop {
+    fn letterhead_setting(&self) -> LetterheadSetting {
+        LetterheadSetting {
             government: self.government.clone(),
             office: self.office.clone(),
             short_name: self.short_name.clone(),
@@ -315,7 +315,7 @@ pub(crate) async fn view_pasang_post(
         );
     }
     let services = state.services();
-    let kop = form.kop();
+    let letterhead_setting = form.letterhead_setting();
     let admin = NewUser {
         username: form.username.clone(),
         full_name: form.full_name.clone(),
@@ -332,8 +332,8 @@ pub(crate) async fn view_pasang_post(
         address,
     };
     let office = OfficeSetting {
-        key: KOP_SETTING.to_owned(),
-        value: kop.to_json(),
+        key: LETTERHEAD_SETTING.to_owned(),
+        value: letterhead_setting.to_json(),
     };
     let done = services
         .store
@@ -347,7 +347,7 @@ pub(crate) async fn view_pasang_post(
         .await;
     match done {
         Ok(Ok(_)) => {
-            state.set_office_name(kop.office_name());
+            state.set_office_name(letterhead_setting.office_name());
             Ok(Redirect::to("/masuk?siap=1").into_response())
         }
         Ok(Err(link)) => bad_link(shell, link),

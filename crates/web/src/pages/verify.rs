@@ -14,7 +14,7 @@ use pelihara_store::IssuedDocument;
 
 use crate::error::WebError;
 use crate::lang::Tr;
-use crate::pages::documents::Kop;
+use crate::pages::documents::LetterheadSetting;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
@@ -88,9 +88,9 @@ async fn latest_issue(
 /// letterhead leaves the office empty. The issue row does not record the letterhead it was
 /// printed with, so this is the current one.
 async fn issuing_office(state: &AppState) -> Result<String, WebError> {
-    let kop = Kop::load(state.services()).await?;
-    let office = kop.office.trim();
-    let government = kop.government.trim();
+    let letterhead_setting = LetterheadSetting::load(state.services()).await?;
+    let office = letterhead_setting.office.trim();
+    let government = letterhead_setting.government.trim();
     Ok(match (office.is_empty(), government.is_empty()) {
         (true, _) => state.office_name(),
         (false, true) => office.to_owned(),

@@ -7,7 +7,7 @@
 
 pub(crate) mod delegations;
 pub(crate) mod holidays;
-pub(crate) mod kop;
+pub(crate) mod letterhead;
 pub(crate) mod opds;
 pub(crate) mod people;
 pub(crate) mod register_settings;
@@ -41,7 +41,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/libur", "admin-tab-holidays"),
         ("/admin/pemeliharaan", "admin-tab-register"),
         ("/admin/notifikasi", "notif-admin-tab"),
-        ("/admin/kop", "admin-tab-kop"),
+        ("/admin/kop", "admin-tab-letterhead"),
         ("/admin/sop", "admin-tab-sops"),
         ("/admin/keamanan", "admin-tab-security"),
         ("/admin/akun-layanan", "admin-tab-service-accounts"),
@@ -122,7 +122,7 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "sop-retired" => "admin-notice-sop-retired",
         "register-policy-saved" => "register-policy-saved",
         "register-networks-saved" => "register-networks-saved",
-        "kop-saved" => "admin-notice-kop-saved",
+        "kop-saved" => "admin-notice-letterhead-saved",
         "security-saved" => "totp-admin-saved",
         "sso-saved" => "sso-admin-saved",
         "service-account-created" => "admin-notice-service-account-created",

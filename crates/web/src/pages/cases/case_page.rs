@@ -321,7 +321,7 @@ pub(super) async fn render_case(
             Some((field.label.clone(), value.clone()))
         })
         .collect();
-    let other_paper = crate::pages::documents::Kop::load(services)
+    let other_paper = crate::pages::documents::LetterheadSetting::load(services)
         .await?
         .paper()
         .other()

@@ -326,12 +326,12 @@ async fn record_pdf(
         ),
         footer: tr.t("register-record-page"),
     };
-    let kop = crate::pages::documents::Kop::load(services).await?;
+    let letterhead_setting = crate::pages::documents::LetterheadSetting::load(services).await?;
     let setting = Setting {
-        letterhead: kop.letterhead(services).await?,
+        letterhead: letterhead_setting.letterhead(services).await?,
         lang,
         time_zone: services.calendar.snapshot().time_zone,
-        paper: kop.paper(),
+        paper: letterhead_setting.paper(),
     };
     crate::pages::documents::off_runtime(move || {
         pelihara_documents::render_maintenance_record(&doc, &setting)

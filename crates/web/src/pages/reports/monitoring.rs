@@ -43,7 +43,7 @@ use crate::forms::FormErrors;
 use crate::lang::Tr;
 use crate::pages::admin::FormData;
 use crate::pages::admin::users::Choice;
-use crate::pages::documents::{Kop, off_runtime, pdf_response};
+use crate::pages::documents::{LetterheadSetting, off_runtime, pdf_response};
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
@@ -292,7 +292,7 @@ pub async fn monitoring_proposal(
         return Ok(None);
     };
     let threshold_percent = threshold(services).await?;
-    let kop = Kop::load(services).await?;
+    let letterhead_setting = LetterheadSetting::load(services).await?;
     let rows = propose_rows(services, Tr::new(lang), &sop, half, threshold_percent).await?;
     Ok(Some(MonitoringDraft {
         sop_code: sop.header.code.clone(),
@@ -300,7 +300,7 @@ pub async fn monitoring_proposal(
         half,
         sop_title: sop.header.title.clone(),
         sop_number: sop.header.number.clone(),
-        unit: kop.office_name(),
+        unit: letterhead_setting.office_name(),
         threshold_percent,
         rows,
     }))
@@ -1140,8 +1140,8 @@ async fn issued_pdf(
     user: &CurrentUser,
 ) -> Result<Vec<u8>, WebError> {
     let services = state.services();
-    let kop = Kop::load(services).await?;
-    let paper = kop.paper();
+    let letterhead_setting = LetterheadSetting::load(services).await?;
+    let paper = letterhead_setting.paper();
     let kind = DocumentKind::MonitoringForm;
     let subject = format!("{}:{}:{}", kind.code(), form.id, tr.lang().code());
     let current = async || -> Result<Option<Vec<u8>>, WebError> {
@@ -1170,7 +1170,7 @@ async fn issued_pdf(
         return Ok(bytes);
     }
     let now: DateTime<Utc> = services.clock.now();
-    let (doc, _) = printed(services, tr, form, &kop.place);
+    let (doc, _) = printed(services, tr, form, &letterhead_setting.place);
     let number = format!(
         "{} / MON / {} / {}",
         form.sop_number,
@@ -1185,7 +1185,7 @@ async fn issued_pdf(
         issued_at: now,
     };
     let setting = Setting {
-        letterhead: kop.letterhead(services).await?,
+        letterhead: letterhead_setting.letterhead(services).await?,
         lang: tr.lang(),
         time_zone: services.calendar.snapshot().time_zone,
         paper,
@@ -1245,8 +1245,8 @@ pub(crate) async fn view_laporan_monitoring_sop_ekspor_get(
     .replace(['"', '\\', '/'], "_");
     match format.as_str() {
         "xlsx" => {
-            let kop = Kop::load(services).await?;
-            let (_, sheet) = printed(services, tr, &form, &kop.place);
+            let letterhead_setting = LetterheadSetting::load(services).await?;
+            let (_, sheet) = printed(services, tr, &form, &letterhead_setting.place);
             let bytes = monitoring_xlsx(&sheet).map_err(WebError::internal)?;
             Ok(download(bytes, XLSX, &format!("{stem}.xlsx")))
         }

@@ -21,7 +21,7 @@ use pelihara_register::skm::{SkmLine, SkmSheet, SkmValue};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::lang::Tr;
-use crate::pages::documents::{Kop, off_runtime};
+use crate::pages::documents::{LetterheadSetting, off_runtime};
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
@@ -224,8 +224,8 @@ async fn view(
             )
         })
         .collect();
-    let kop = Kop::load(services).await?;
-    let unit = match kop.office.trim() {
+    let letterhead_setting = LetterheadSetting::load(services).await?;
+    let unit = match letterhead_setting.office.trim() {
         "" => app.office_name(),
         office => office.to_owned(),
     };
@@ -559,7 +559,7 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
         }
         "pdf" => {
             let services = app.services();
-            let kop = Kop::load(services).await?;
+            let letterhead_setting = LetterheadSetting::load(services).await?;
             let tz = services.calendar.snapshot().time_zone;
             let printed = tr.t1(
                 "skm-printed",
@@ -567,10 +567,10 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
                 format_datetime(tr.lang(), tz, services.clock.now()),
             );
             let setting = Setting {
-                letterhead: kop.letterhead(services).await?,
+                letterhead: letterhead_setting.letterhead(services).await?,
                 lang: tr.lang(),
                 time_zone: tz,
-                paper: kop.paper(),
+                paper: letterhead_setting.paper(),
             };
             let doc = document(tr, &report, printed);
             let pdf = off_runtime(move || pelihara_documents::render_skm_report(&doc, &setting))

@@ -19,7 +19,7 @@ use crate::auth::AdminUser;
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
-use crate::pages::documents::{KOP_SETTING, Kop, off_runtime};
+use crate::pages::documents::{LETTERHEAD_SETTING, LetterheadSetting, off_runtime};
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
@@ -27,27 +27,27 @@ use crate::state::AppState;
 const PATH: &str = "/admin/kop";
 
 #[derive(Template)]
-#[template(path = "admin_kop.html")]
-struct KopPage {
+#[template(path = "admin_letterhead.html")]
+struct LetterheadPage {
     shell: Shell,
     tr: Tr,
-    partial: KopPartial,
+    partial: LetterheadPartial,
 }
 
 #[derive(Template)]
-#[template(path = "admin_kop_partial.html")]
-struct KopPartial {
+#[template(path = "admin_letterhead_partial.html")]
+struct LetterheadPartial {
     tr: Tr,
     tabs: Vec<AdminTab>,
     notice: Option<String>,
-    form: Kop,
+    form: LetterheadSetting,
     /// "PNG, 12 KB" when a logo is set.
     logo: Option<String>,
     errors: FormErrors,
 }
 
 #[derive(Debug, Deserialize)]
-pub(crate) struct KopQuery {
+pub(crate) struct LetterheadQuery {
     #[serde(default)]
     ok: Option<String>,
 }
@@ -56,7 +56,7 @@ async fn render(
     shell: Shell,
     state: &AppState,
     status: StatusCode,
-    form: Kop,
+    form: LetterheadSetting,
     errors: FormErrors,
     notice_text: Option<String>,
 ) -> Result<Response, WebError> {
@@ -71,7 +71,7 @@ async fn render(
             .map(|bytes| logo_summary(&bytes)),
         None => None,
     };
-    let partial = KopPartial {
+    let partial = LetterheadPartial {
         tr,
         tabs: tabs(tr, PATH),
         notice: notice_text,
@@ -79,7 +79,7 @@ async fn render(
         logo,
         errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| KopPage {
+    let response = page_or_partial(shell, partial, |shell, partial| LetterheadPage {
         tr: shell.tr,
         shell,
         partial,
@@ -97,19 +97,19 @@ fn logo_summary(bytes: &[u8]) -> String {
 }
 
 /// `GET /admin/kop`: the letterhead form with what documents print now.
-pub(crate) async fn view_admin_kop_get(
+pub(crate) async fn view_admin_letterhead_get(
     shell: Shell,
     _admin: AdminUser,
     State(state): State<AppState>,
-    Query(query): Query<KopQuery>,
+    Query(query): Query<LetterheadQuery>,
 ) -> Result<Response, WebError> {
     let notice_text = notice(shell.tr, query.ok.as_deref());
-    let kop = Kop::load(state.services()).await?;
+    let letterhead_setting = LetterheadSetting::load(state.services()).await?;
     render(
         shell,
         &state,
         StatusCode::OK,
-        kop,
+        letterhead_setting,
         FormErrors::new(),
         notice_text,
     )
@@ -169,24 +169,24 @@ async fn read(mut multipart: Multipart) -> Result<Sent, WebError> {
 /// Renders a sample receipt with the new letterhead: a logo typst cannot draw is refused
 /// here rather than breaking every document later.
 async fn printable(
-    kop: &Kop,
+    letterhead_setting: &LetterheadSetting,
     logo: Vec<u8>,
     tz: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<bool, WebError> {
     let setting = Setting {
         letterhead: pelihara_documents::Letterhead {
-            government: kop.government.clone(),
-            office: kop.office.clone(),
-            address: kop.address.clone(),
-            phone: kop.phone.clone(),
-            email: kop.email.clone(),
-            website: kop.website.clone(),
+            government: letterhead_setting.government.clone(),
+            office: letterhead_setting.office.clone(),
+            address: letterhead_setting.address.clone(),
+            phone: letterhead_setting.phone.clone(),
+            email: letterhead_setting.email.clone(),
+            website: letterhead_setting.website.clone(),
             logo: Some(logo),
         },
         lang: Lang::Id,
         time_zone: tz,
-        paper: kop.paper(),
+        paper: letterhead_setting.paper(),
     };
     let receipt = Receipt {
         tracking_code: "PLH-CONTOH".to_owned(),
@@ -198,7 +198,7 @@ async fn printable(
         submitted_at: now,
         letter_file: "surat.pdf".to_owned(),
         letter_sha256: String::new(),
-        place: kop.place.clone(),
+        place: letterhead_setting.place.clone(),
     };
     let issue = Issue {
         id: "0".repeat(32),
@@ -233,7 +233,7 @@ pub(crate) fn check(
 
 /// `POST /admin/kop` (multipart): saves the letterhead, or shows the form again with what is
 /// wrong and changes nothing.
-pub(crate) async fn view_admin_kop_post(
+pub(crate) async fn view_admin_letterhead_post(
     shell: Shell,
     admin: AdminUser,
     State(state): State<AppState>,
@@ -242,8 +242,8 @@ pub(crate) async fn view_admin_kop_post(
     let tr = shell.tr;
     let services = state.services();
     let sent = read(multipart).await?;
-    let current = Kop::load(services).await?;
-    let mut form = Kop {
+    let current = LetterheadSetting::load(services).await?;
+    let mut form = LetterheadSetting {
         government: sent.text("government"),
         office: sent.text("office"),
         short_name: sent.text("short_name"),
@@ -328,7 +328,7 @@ pub(crate) async fn view_admin_kop_post(
     services
         .store
         .set_setting(
-            KOP_SETTING,
+            LETTERHEAD_SETTING,
             &form.to_json(),
             &admin.0.audit_source(),
             services.clock.now(),
