@@ -437,7 +437,7 @@ async fn a_request_goes_from_the_opd_to_done() {
     browser.screenshot("journey-02-register-form").await;
     act_and_wait_for_record(
         &browser,
-        &id1("web-register-forward", "to", "Kepala Dinas"),
+        &id1("web-registration-forward", "to", "Kepala Dinas"),
         "web-record-registration",
     )
     .await;
@@ -697,7 +697,7 @@ async fn a_request_returned_to_the_opd_comes_back_completed() {
     browser.fill("letter_date", "2026-12-01").await;
     act_and_wait_for_record(
         &browser,
-        &id1("web-register-forward", "to", "Kepala Dinas"),
+        &id1("web-registration-forward", "to", "Kepala Dinas"),
         "web-record-registration",
     )
     .await;

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pelihara_domain::agenda::AgendaFormat;
 use pelihara_domain::{
     Actor, AppId, CaseId, Command, Confidentiality, DocumentRef, HostingRecord, OpdId,
-    RegisterInput, Role, SubmitInput, Urgency, Verdict,
+    RegistrationInput, Role, SubmitInput, Urgency, Verdict,
 };
 use pelihara_store::people::NewUser;
 use pelihara_store::register::NewApp;
@@ -269,8 +269,8 @@ fn demo_letter(subject: &str) -> Vec<u8> {
     pdf
 }
 
-fn register(classification: &str) -> Command {
-    Command::Register(RegisterInput {
+fn register_letter(classification: &str) -> Command {
+    Command::RegisterLetter(RegistrationInput {
         classification: classification.into(),
         urgency: Urgency::Biasa,
         confidentiality: Confidentiality::Biasa,
@@ -429,7 +429,7 @@ pub async fn seed(
         case,
         "pelaksana1",
         now - Duration::hours(2) + Duration::minutes(4),
-        register("000.5.2.3"),
+        register_letter("000.5.2.3"),
     )
     .await?;
     // In maintenance and overdue: started seven weeks ago.
@@ -447,7 +447,7 @@ pub async fn seed(
         case,
         "pelaksana1",
         started + Duration::minutes(5),
-        register("000.5.2.3"),
+        register_letter("000.5.2.3"),
     )
     .await?;
     for (who, minutes) in [("kadis", 20), ("sekretaris", 30), ("kabid", 40)] {
@@ -499,7 +499,7 @@ pub async fn seed(
         case,
         "pelaksana2",
         done + Duration::minutes(4),
-        register("000.5.2.3"),
+        register_letter("000.5.2.3"),
     )
     .await?;
     for (who, minutes) in [("kadis", 12), ("sekretaris", 20), ("kabid", 28)] {
@@ -696,7 +696,7 @@ async fn finished_over_months(
             } else {
                 "pelaksana2"
             };
-            demo.act(case, pelaksana, at, register("000.5.2.3")).await?;
+            demo.act(case, pelaksana, at, register_letter("000.5.2.3")).await?;
             for who in ["kadis", "sekretaris", "kabid"] {
                 at = office(at + Duration::minutes(dispose_after));
                 demo.act(case, who, at, dispose()).await?;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pelihara_domain::{
-    Command, Confidentiality, DocumentRef, HostingRecord, Refusal, RegisterInput, TaskId, Urgency,
+    Command, Confidentiality, DocumentRef, HostingRecord, Refusal, RegistrationInput, TaskId, Urgency,
     Verdict,
 };
 use pelihara_store::StoreError;
@@ -73,7 +73,7 @@ pub(crate) fn command_from(
 ) -> Result<Command, &'static str> {
     let text = |name: &str| form.text(name);
     Ok(match text("aksi").as_str() {
-        "register" => Command::Register(RegisterInput {
+        "register" => Command::RegisterLetter(RegistrationInput {
             classification: text("classification"),
             urgency: match text("urgency").as_str() {
                 "segera" => Urgency::Segera,

@@ -90,7 +90,7 @@ pub(super) fn actions_for(
         ..Actions::default()
     };
     let forms = [
-        (ActionKind::Register, "register"),
+        (ActionKind::RegisterLetter, "register"),
         (ActionKind::Dispose, "dispose"),
         (ActionKind::Analyse, "analysis"),
         (ActionKind::Maintain, "maintenance"),
