@@ -302,8 +302,8 @@ fn routes() -> Router<AppState> {
             "/akun/token/{id}/cabut",
             post(pages::account_tokens::view_akun_token_revoke_post),
         )
-        .route("/tugas", get(pages::cases::inbox::view_tugas_get))
-        .route("/dasbor", get(pages::cases::dashboard::view_dasbor_get))
+        .route("/tugas", get(pages::cases::inbox::view_inbox_get))
+        .route("/dasbor", get(pages::cases::dashboard::view_dashboard_get))
         .route(
             "/laporan/mutu-baku",
             get(pages::reports::compliance::view_laporan_mutu_baku_get),
@@ -337,23 +337,23 @@ fn routes() -> Router<AppState> {
             "/laporan/monitoring-sop/{id}/ekspor/{format}",
             get(pages::reports::monitoring::view_laporan_monitoring_sop_ekspor_get),
         )
-        .route("/permohonan", get(pages::cases::list::view_permohonan_get))
+        .route("/permohonan", get(pages::cases::list::view_case_list_get))
         .route(
             "/permohonan/baru",
-            get(pages::cases::new_request::view_permohonan_baru_get)
-                .post(pages::cases::new_request::view_permohonan_baru_post),
+            get(pages::cases::new_request::view_new_request_get)
+                .post(pages::cases::new_request::view_new_request_post),
         )
         .route(
             "/permohonan/{id}",
-            get(pages::cases::case_page::view_permohonan_detail_get),
+            get(pages::cases::case_page::view_case_get),
         )
         .route(
             "/permohonan/{id}/surat",
-            get(pages::cases::case_page::view_permohonan_surat_get),
+            get(pages::cases::case_page::view_case_letter_get),
         )
         .route(
             "/permohonan/{id}/aksi",
-            post(pages::cases::action::view_permohonan_aksi_post),
+            post(pages::cases::action::view_case_action_post),
         )
         .route(
             "/permohonan/{id}/dokumen/{kind}",

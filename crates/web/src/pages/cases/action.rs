@@ -154,7 +154,7 @@ pub(crate) fn command_from(
     })
 }
 
-pub(crate) async fn view_permohonan_aksi_post(
+pub(crate) async fn view_case_action_post(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,

@@ -391,7 +391,7 @@ pub(crate) struct CaseQuery {
     tersimpan: Option<String>,
 }
 
-pub(crate) async fn view_permohonan_detail_get(
+pub(crate) async fn view_case_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
@@ -431,7 +431,7 @@ pub(crate) async fn view_permohonan_detail_get(
 }
 
 /// The request letter, for whoever may see the case.
-pub(crate) async fn view_permohonan_surat_get(
+pub(crate) async fn view_case_letter_get(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,

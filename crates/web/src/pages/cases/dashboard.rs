@@ -80,7 +80,7 @@ struct DashboardPage {
     partial: DashboardPartial,
 }
 
-pub(crate) async fn view_dasbor_get(
+pub(crate) async fn view_dashboard_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,

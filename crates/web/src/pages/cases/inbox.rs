@@ -48,7 +48,7 @@ struct InboxPage {
     partial: InboxPartial,
 }
 
-pub(crate) async fn view_tugas_get(
+pub(crate) async fn view_inbox_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,

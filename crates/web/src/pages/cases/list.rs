@@ -105,7 +105,7 @@ pub(crate) fn own_opd(actor: &Actor) -> Result<Option<OpdId>, WebError> {
     }
 }
 
-pub(crate) async fn view_permohonan_get(
+pub(crate) async fn view_case_list_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,

@@ -283,7 +283,7 @@ pub(crate) struct NewRequestQuery {
     sop: String,
 }
 
-pub(crate) async fn view_permohonan_baru_get(
+pub(crate) async fn view_new_request_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
@@ -332,7 +332,7 @@ pub(crate) async fn view_permohonan_baru_get(
     render_form(shell, partial)
 }
 
-pub(crate) async fn view_permohonan_baru_post(
+pub(crate) async fn view_new_request_post(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
