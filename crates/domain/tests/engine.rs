@@ -789,7 +789,12 @@ fn bad_input_is_refused_with_the_field_named() {
         letter_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
     };
     assert_eq!(
-        w.refuse(&state, &w.pelaksana, t, Command::RegisterLetter(input.clone())),
+        w.refuse(
+            &state,
+            &w.pelaksana,
+            t,
+            Command::RegisterLetter(input.clone())
+        ),
         Refusal::Invalid {
             field: "classification",
             problem: Problem::Required

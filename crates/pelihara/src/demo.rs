@@ -383,7 +383,12 @@ pub async fn seed(
         ..pelihara_web::LetterheadSetting::from_sop_header(&sop.header)
     };
     store
-        .set_setting(pelihara_web::LETTERHEAD_SETTING, &letterhead_setting.to_json(), &system, now)
+        .set_setting(
+            pelihara_web::LETTERHEAD_SETTING,
+            &letterhead_setting.to_json(),
+            &system,
+            now,
+        )
         .await?;
     // Every demo login is printed with one shared password: asking the demo's admin for a
     // TOTP code would only hide the admin pages. The demo says so when it starts
@@ -696,7 +701,8 @@ async fn finished_over_months(
             } else {
                 "pelaksana2"
             };
-            demo.act(case, pelaksana, at, register_letter("000.5.2.3")).await?;
+            demo.act(case, pelaksana, at, register_letter("000.5.2.3"))
+                .await?;
             for who in ["kadis", "sekretaris", "kabid"] {
                 at = office(at + Duration::minutes(dispose_after));
                 demo.act(case, who, at, dispose()).await?;

@@ -346,7 +346,8 @@ impl Harness {
     /// Runs a case from submission up to the analysis step.
     async fn to_analysis(&self, now: DateTime<Utc>) -> CaseId {
         let case = self.submit(now).await.case.id;
-        self.act(case, &self.pelaksana, now, register_letter()).await;
+        self.act(case, &self.pelaksana, now, register_letter())
+            .await;
         for actor in [&self.kadis, &self.sekretaris, &self.kabid] {
             self.act(case, actor, now, dispose()).await;
         }

@@ -247,7 +247,9 @@ async fn a_stale_action_in_a_batch_rolls_back_alone() {
     for index in 0..30 {
         let h = h.clone();
         let case = cases.get(index).copied().unwrap_or(contested);
-        actions.push(tokio::spawn(async move { (case, h.register_letter(case).await) }));
+        actions.push(tokio::spawn(async move {
+            (case, h.register_letter(case).await)
+        }));
     }
     let (mut won, mut already_done) = (0, 0);
     for action in actions {

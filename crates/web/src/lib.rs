@@ -194,7 +194,8 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/admin/kop",
-            get(pages::admin::letterhead::view_admin_letterhead_get).post(pages::admin::letterhead::view_admin_letterhead_post),
+            get(pages::admin::letterhead::view_admin_letterhead_get)
+                .post(pages::admin::letterhead::view_admin_letterhead_post),
         )
         .route(
             "/admin/sop",

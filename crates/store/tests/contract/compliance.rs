@@ -96,8 +96,13 @@ async fn scene(h: &Harness) -> (Vec<CaseId>, DateTime<Utc>) {
     let mut cases = Vec::new();
     for minutes in [3, 5, 7, 20] {
         let case = h.submit(t).await.case.id;
-        h.act(case, &h.pelaksana, wib(2026, 11, 2, 8, minutes), register_letter())
-            .await;
+        h.act(
+            case,
+            &h.pelaksana,
+            wib(2026, 11, 2, 8, minutes),
+            register_letter(),
+        )
+        .await;
         cases.push(case);
     }
     h.act(cases[0], &h.kadis, wib(2026, 11, 2, 8, 24), dispose())

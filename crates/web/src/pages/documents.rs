@@ -141,7 +141,9 @@ impl LetterheadSetting {
 
     /// The letterhead the admin stored, if any; a setting that cannot be read (edited by
     /// hand) is logged and counts as none, so the defaults print rather than no document.
-    pub async fn stored(store: &pelihara_store::Store) -> Result<Option<LetterheadSetting>, WebError> {
+    pub async fn stored(
+        store: &pelihara_store::Store,
+    ) -> Result<Option<LetterheadSetting>, WebError> {
         let Some(text) = store.setting(LETTERHEAD_SETTING).await? else {
             return Ok(None);
         };
@@ -515,7 +517,10 @@ fn inputs(
         DocumentKind::Receipt => Some((
             Inputs::Receipt(Receipt {
                 tracking_code: case.tracking_code.clone(),
-                tracking_url: pelihara_documents::tracking_url(public_base_url, &case.tracking_code),
+                tracking_url: pelihara_documents::tracking_url(
+                    public_base_url,
+                    &case.tracking_code,
+                ),
                 opd: names.opd.clone(),
                 app: names.app.clone(),
                 subject: case.subject.clone(),
@@ -1036,7 +1041,10 @@ mod tests {
             assert_eq!(letterhead_setting.place, place);
             assert_eq!(letterhead_setting.government, government.trim());
             assert_eq!(letterhead_setting.office_name(), name);
-            assert_eq!(letterhead_setting.address, "", "only the admin knows the address");
+            assert_eq!(
+                letterhead_setting.address, "",
+                "only the admin knows the address"
+            );
             assert_eq!(letterhead_setting.paper(), Paper::A4);
         }
     }

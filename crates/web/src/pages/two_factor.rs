@@ -45,8 +45,8 @@ pub(crate) struct EnrolBox {
 impl EnrolBox {
     pub fn new(username: &str, secret: &str) -> Result<EnrolBox, WebError> {
         let uri = totp::otpauth_uri(ISSUER, username, secret);
-        let svg =
-            pelihara_documents::qr_svg(&uri).map_err(|error| WebError::internal(error.to_string()))?;
+        let svg = pelihara_documents::qr_svg(&uri)
+            .map_err(|error| WebError::internal(error.to_string()))?;
         // The XML declaration has no place inside HTML.
         let qr = match svg.find("<svg") {
             Some(start) => svg[start..].to_owned(),

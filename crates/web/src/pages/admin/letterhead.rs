@@ -206,9 +206,10 @@ async fn printable(
         number: "PLH-CONTOH".to_owned(),
         issued_at: now,
     };
-    let rendered =
-        off_runtime(move || pelihara_documents::render(Document::Receipt(&receipt), &setting, &issue))
-            .await?;
+    let rendered = off_runtime(move || {
+        pelihara_documents::render(Document::Receipt(&receipt), &setting, &issue)
+    })
+    .await?;
     if let Err(error) = &rendered {
         tracing::info!(%error, "an uploaded logo was refused: it does not render");
     }

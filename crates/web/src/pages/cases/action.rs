@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pelihara_domain::{
-    Command, Confidentiality, DocumentRef, HostingRecord, Refusal, RegistrationInput, TaskId, Urgency,
-    Verdict,
+    Command, Confidentiality, DocumentRef, HostingRecord, Refusal, RegistrationInput, TaskId,
+    Urgency, Verdict,
 };
 use pelihara_store::StoreError;
 

@@ -1179,7 +1179,10 @@ async fn issued_pdf(
     );
     let verification_id = pelihara_documents::new_verification_id();
     let issue = Issue {
-        verify_url: pelihara_documents::verify_url(&state.config().public_base_url, &verification_id),
+        verify_url: pelihara_documents::verify_url(
+            &state.config().public_base_url,
+            &verification_id,
+        ),
         id: verification_id.clone(),
         number: number.clone(),
         issued_at: now,
