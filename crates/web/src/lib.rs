@@ -27,6 +27,7 @@ pub mod forms;
 pub(crate) mod htmx;
 pub(crate) mod input_guard;
 pub mod lang;
+pub(crate) mod page;
 pub mod pages;
 pub mod people;
 pub mod security;

@@ -80,14 +80,6 @@ struct ListPartial {
     notice: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "notifications.html")]
-struct ListPage {
-    shell: Shell,
-    tr: Tr,
-    partial: ListPartial,
-}
-
 #[derive(Debug, Deserialize)]
 pub(crate) struct ListQuery {
     #[serde(default)]
@@ -164,11 +156,7 @@ pub(crate) async fn view_notifikasi_get(
         has_next,
         notice: list_notice(tr, query.ok.as_deref()),
     };
-    page_or_partial(shell, partial, |shell, partial| ListPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("notif-title"))
 }
 
 /// The user's own notification `id`; anyone else's, or an id that is no id, is a 404.
@@ -257,14 +245,6 @@ struct SettingsPartial {
     webhook_handle: String,
 }
 
-#[derive(Template)]
-#[template(path = "notifications_settings.html")]
-struct SettingsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SettingsPartial,
-}
-
 #[derive(Debug, Deserialize)]
 pub(crate) struct SettingsQuery {
     #[serde(default)]
@@ -288,11 +268,7 @@ fn render_settings(
     status: StatusCode,
     partial: SettingsPartial,
 ) -> Result<Response, WebError> {
-    let response = page_or_partial(shell, partial, |shell, partial| SettingsPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("notif-settings-title"))?;
     Ok((status, response).into_response())
 }
 
@@ -474,14 +450,6 @@ struct LogPartial {
     has_next: bool,
 }
 
-#[derive(Template)]
-#[template(path = "admin_notifications.html")]
-struct LogPage {
-    shell: Shell,
-    tr: Tr,
-    partial: LogPartial,
-}
-
 #[derive(Debug, Deserialize)]
 pub(crate) struct LogQuery {
     #[serde(default)]
@@ -604,11 +572,7 @@ pub(crate) async fn view_admin_notifikasi_get(
         has_prev: page > 1,
         has_next,
     };
-    page_or_partial(shell, partial, |shell, partial| LogPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("notif-admin-title"))
 }
 
 #[cfg(test)]

@@ -63,14 +63,6 @@ pub async fn issue_setup_link(
     Ok(Some(format!("{base}{SETUP_PATH}?token={token}")))
 }
 
-#[derive(Template)]
-#[template(path = "setup.html")]
-struct SetupPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SetupPartial,
-}
-
 /// The form (`step` "form") or why the link does not work (`step` "bad_link").
 #[derive(Template)]
 #[template(path = "setup_partial.html")]
@@ -181,11 +173,7 @@ fn respond(
         errors,
         password_help: tr.t1("recovery-password-help", "min", PASSWORD_MIN),
     };
-    let mut response = page_or_partial(shell, partial, |shell, partial| SetupPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let mut response = page_or_partial(shell, partial, |tr, _| tr.t("setup-title"))?;
     *response.status_mut() = status;
     Ok(response)
 }

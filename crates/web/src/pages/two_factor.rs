@@ -71,14 +71,6 @@ pub(crate) fn new_recovery_codes(user: UserId) -> (Vec<String>, Vec<String>) {
     (codes, hashes)
 }
 
-#[derive(Template)]
-#[template(path = "two_factor.html")]
-struct TwoFactorPage {
-    shell: Shell,
-    tr: Tr,
-    partial: TwoFactorPartial,
-}
-
 /// The code form, the enrolment form, or the recovery codes after enrolling.
 #[derive(Template)]
 #[template(path = "two_factor_partial.html")]
@@ -98,11 +90,7 @@ fn render(
     status: StatusCode,
     partial: TwoFactorPartial,
 ) -> Result<Response, WebError> {
-    let response = page_or_partial(shell, partial, |shell, partial| TwoFactorPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("totp-sign-in-title"))?;
     Ok((status, response).into_response())
 }
 

@@ -19,14 +19,6 @@ use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
 
-#[derive(Template)]
-#[template(path = "verify.html")]
-struct VerifyPage {
-    shell: Shell,
-    tr: Tr,
-    partial: VerifyPartial,
-}
-
 /// What the page shows; every field is public by design.
 #[derive(Template)]
 #[template(path = "verify_partial.html")]
@@ -152,11 +144,7 @@ fn respond(shell: Shell, partial: VerifyPartial) -> Result<Response, WebError> {
     } else {
         StatusCode::OK
     };
-    let response = page_or_partial(shell, partial, |shell, partial| VerifyPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |_, _| String::new())?;
     Ok((status, response).into_response())
 }
 

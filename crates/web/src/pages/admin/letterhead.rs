@@ -27,14 +27,6 @@ use crate::state::AppState;
 const PATH: &str = "/admin/kop";
 
 #[derive(Template)]
-#[template(path = "admin_letterhead.html")]
-struct LetterheadPage {
-    shell: Shell,
-    tr: Tr,
-    partial: LetterheadPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_letterhead_partial.html")]
 struct LetterheadPartial {
     tr: Tr,
@@ -79,11 +71,7 @@ async fn render(
         logo,
         errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| LetterheadPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-letterhead"))?;
     Ok((status, response).into_response())
 }
 

@@ -137,14 +137,6 @@ pub(crate) fn too_long(text: &str, max: usize) -> bool {
     text.chars().count() > max
 }
 
-#[derive(Template)]
-#[template(path = "admin_confirm.html")]
-struct ConfirmPage {
-    shell: Shell,
-    tr: Tr,
-    partial: ConfirmPartial,
-}
-
 /// A step before an action that cannot simply be taken back (disabling an account, revoking
 /// a delegation, deactivating an OPD): what will happen, said plainly, then a form that
 /// POSTs the action. It works without JavaScript.
@@ -167,11 +159,7 @@ pub(crate) struct ConfirmPartial {
 
 /// Renders a confirmation step (see [`ConfirmPartial`]).
 pub(crate) fn confirm_page(shell: Shell, partial: ConfirmPartial) -> Result<Response, WebError> {
-    page_or_partial(shell, partial, |shell, partial| ConfirmPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |_, partial| partial.title.clone())
 }
 
 /// Whether a form carries the confirmation field its confirmation step adds: a POST without

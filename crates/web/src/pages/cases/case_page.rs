@@ -109,14 +109,6 @@ struct CasePartial {
     other_paper: &'static str,
 }
 
-#[derive(Template)]
-#[template(path = "case.html")]
-struct CasePage {
-    shell: Shell,
-    tr: Tr,
-    partial: CasePartial,
-}
-
 /// Where one step of a case stands: its state (`done`, `current`, `returned`, `waiting` or
 /// `skipped`) and the task that speaks for it, if one opened. One reading for the case page's
 /// stepper and the public tracking page.
@@ -376,11 +368,7 @@ pub(super) async fn render_case(
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
     };
-    let response = page_or_partial(shell, partial, |shell, partial| CasePage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("web-title-case"))?;
     Ok((status, response).into_response())
 }
 

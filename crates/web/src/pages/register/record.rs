@@ -357,14 +357,6 @@ struct RecordPartial {
     cases: Vec<CaseView>,
 }
 
-#[derive(Template)]
-#[template(path = "register_record.html")]
-struct RecordPage {
-    shell: Shell,
-    tr: Tr,
-    partial: RecordPartial,
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct RecordQuery {
     #[serde(default)]
@@ -456,9 +448,5 @@ pub(crate) async fn view_aplikasi_pemeliharaan_get(
             })
             .collect(),
     };
-    page_or_partial(shell, partial, |shell, partial| RecordPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, partial| format!("{} {} {}", tr.t("register-record-title"), partial.app_name, partial.year))
 }

@@ -84,14 +84,6 @@ impl TabsContext {
     }
 }
 
-#[derive(Template)]
-#[template(path = "report_monitoring.html")]
-struct MonitoringPage {
-    shell: Shell,
-    tr: Tr,
-    partial: MonitoringPartial,
-}
-
 /// One row as the page shows it.
 struct RowView {
     no: u32,
@@ -666,11 +658,7 @@ async fn render(
             }
         }
     }
-    let response = page_or_partial(shell, partial, |shell, partial| MonitoringPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("monitoring-title"))?;
     Ok((status, response).into_response())
 }
 

@@ -276,14 +276,6 @@ struct ReportPartial {
     suggestions: Vec<(String, String)>,
 }
 
-#[derive(Template)]
-#[template(path = "skm_report.html")]
-struct ReportPage {
-    shell: Shell,
-    tr: Tr,
-    partial: ReportPartial,
-}
-
 fn weakest_names(tr: Tr, result: &SkmResult) -> String {
     result
         .weakest
@@ -360,11 +352,7 @@ pub(crate) async fn view_laporan_skm_get(
         weakest: weakest_names(tr, result),
         suggestions: report.suggestions.clone(),
     };
-    page_or_partial(shell, partial, |shell, partial| ReportPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |_, _| String::new())
 }
 
 fn headers(tr: Tr) -> [String; 6] {
