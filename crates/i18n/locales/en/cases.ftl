@@ -125,6 +125,7 @@ web-withdraw = Withdraw the request
 web-recall = Recall the disposition
 web-claim = Take this task
 web-release = Release this task
+web-step-taken = { $name } has been working on this step since { $since }. Its form opens for you again if they release the task.
 web-minutes = { $minutes } min
 web-hours = { $hours } h
 web-days = { $days } days

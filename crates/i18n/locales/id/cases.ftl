@@ -125,6 +125,7 @@ web-withdraw = Tarik kembali permohonan
 web-recall = Tarik disposisi
 web-claim = Ambil tugas ini
 web-release = Lepas tugas ini
+web-step-taken = Langkah ini sedang dikerjakan oleh { $name } sejak { $since }. Formulirnya terbuka untuk Anda lagi bila ia melepas tugas ini.
 web-minutes = { $minutes } menit
 web-hours = { $hours } jam
 web-days = { $days } hari

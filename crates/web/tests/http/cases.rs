@@ -841,6 +841,63 @@ async fn the_request_list_pages_and_filters() {
     assert!(!page.body.contains("Permohonan nomor"));
 }
 
+/// Issue 18, item 17: a second Pelaksana who opens a step the first has taken is told who has
+/// it and since when, instead of a page that silently offers nothing; the one who took it
+/// sees the form and no such note, and once the task is released the form is back for both.
+#[tokio::test]
+async fn a_step_a_colleague_took_says_who_has_it_and_since_when() {
+    let site = site().await;
+    let case = site.submit().await;
+    testing::seed_staff(
+        &site.test.services,
+        &[("pelaksana.dua".to_owned(), vec!["pelaksana".to_owned()])],
+    )
+    .await;
+    let register_form = "name=\"aksi\" value=\"register\"";
+    let reply = site
+        .act("pelaksana", case, &[Part::Text("aksi", "claim")])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let claim = site
+        .state(case)
+        .await
+        .entries
+        .iter()
+        .rev()
+        .find(|entry| matches!(entry.record, pelihara_domain::Record::Claimed))
+        .cloned()
+        .unwrap();
+    let since = pelihara_i18n::format_datetime(
+        pelihara_i18n::Lang::Id,
+        site.test.services.calendar.snapshot().time_zone,
+        claim.at,
+    );
+
+    let second = site.cookie("pelaksana.dua").await;
+    let page = site.get(&second, &format!("/permohonan/{case}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(register_form), "no form for a taken step");
+    let note = format!(
+        "Langkah ini sedang dikerjakan oleh {} sejak {since}.",
+        claim.by_name
+    );
+    assert!(page.body.contains("id=\"step-taken\""), "{}", page.body);
+    assert!(page.body.contains(&note), "{note} in {}", page.body);
+
+    let first = site.cookie("pelaksana").await;
+    let page = site.get(&first, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains(register_form));
+    assert!(!page.body.contains("id=\"step-taken\""), "not to the one who has it");
+
+    let reply = site
+        .act("pelaksana", case, &[Part::Text("aksi", "release")])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let page = site.get(&second, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains(register_form), "released: the form is back");
+    assert!(!page.body.contains("id=\"step-taken\""));
+}
+
 /// Issue 18, item 17: "Ambil tugas ini" tells colleagues a task is taken, so it is offered
 /// only where a colleague holds the same position: never to the Head alone in his office,
 /// and to the Pelaksana once a second Pelaksana exists.

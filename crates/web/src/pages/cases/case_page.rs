@@ -5,7 +5,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pelihara_domain::{CaseState, CaseStatus, Record, Task, TaskStage, TaskState, may_take};
+use pelihara_domain::{
+    Actor, CaseState, CaseStatus, Record, Task, TaskStage, TaskState, may_take,
+};
 use pelihara_i18n::Lang;
 use pelihara_sop::{SopDefinition, StepKind};
 
@@ -103,6 +105,9 @@ struct CasePartial {
     created: bool,
     /// An action of this person was just recorded (the redirect after it says so).
     recorded: bool,
+    /// A step this person could take that a colleague has taken: who and since when (empty
+    /// when none), so that the page says why it shows no form for it.
+    taken: String,
     today: String,
     /// `a4` or `f4`: the paper the documents' second link offers, the one the office's
     /// default (the plain link) is not.
@@ -260,6 +265,34 @@ async fn shared_position(
     Ok(services.store.holders_of(&task.position).await?.len() > 1)
 }
 
+/// "Sedang dikerjakan oleh Budi sejak 4 Desember 2026 09.15 WIB": the first active task this
+/// person may take in their own right but a colleague has claimed, the moment of that claim.
+/// Empty when there is none.
+fn taken_by_colleague(services: &Services, tr: Tr, state: &CaseState, actor: &Actor) -> String {
+    let now = services.clock.now();
+    let Some(task) = state.tasks.iter().find(|task| {
+        task.state.is_active()
+            && task.claimed_by.is_some_and(|by| by != actor.user.id)
+            && may_take(actor, task, now).is_ok()
+    }) else {
+        return String::new();
+    };
+    // The claim is a record of the case; the latest one of this task is the one that holds.
+    let since = state
+        .entries
+        .iter()
+        .rev()
+        .find(|entry| entry.task_id == Some(task.id) && matches!(entry.record, Record::Claimed))
+        .map_or(task.opened_at, |entry| entry.at);
+    tr.t2(
+        "web-step-taken",
+        "name",
+        task.claimed_by_name.clone().unwrap_or_default(),
+        "since",
+        when(services, tr.lang(), since),
+    )
+}
+
 /// What the case page confirms above everything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Shown {
@@ -361,6 +394,7 @@ pub(super) async fn render_case(
         message,
         created: shown == Shown::Created,
         recorded: shown == Shown::Recorded,
+        taken: taken_by_colleague(services, tr, &state, &user.actor),
         today: services
             .clock
             .now()
