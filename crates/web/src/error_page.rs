@@ -178,7 +178,7 @@ fn render_report(shell: Shell, status: StatusCode, report: &ErrorReport) -> Resp
         };
         Page::new(shell, title, partial)
             .render()
-        .map(|html| (status, Html(html)).into_response())
+            .map(|html| (status, Html(html)).into_response())
     };
     rendered.unwrap_or_else(|error| {
         tracing::error!(%error, "error page failed to render");

@@ -256,7 +256,9 @@ pub(crate) async fn view_admin_sop_version_get(
             .map(|page| format!("{}/bagan/{page}", preview_path(&code, version)))
             .collect(),
     };
-    page_or_partial(shell, partial, |_, partial| format!("{} v{}", partial.row.title, partial.row.version))
+    page_or_partial(shell, partial, |_, partial| {
+        format!("{} v{}", partial.row.title, partial.row.version)
+    })
 }
 
 /// `GET /admin/sop/{code}/{version}/bagan/{page}`: one page of the flowchart table as SVG.

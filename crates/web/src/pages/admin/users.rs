@@ -594,7 +594,9 @@ async fn render_edit(
         totp_on,
         invited: view.stored.password_hash == pelihara_store::people_import::NO_PASSWORD_YET,
     };
-    let response = page_or_partial(shell, partial, |tr, partial| tr.t1("admin-user-edit-title", "name", &partial.form.full_name))?;
+    let response = page_or_partial(shell, partial, |tr, partial| {
+        tr.t1("admin-user-edit-title", "name", &partial.form.full_name)
+    })?;
     Ok((status, response).into_response())
 }
 

@@ -448,5 +448,12 @@ pub(crate) async fn view_aplikasi_pemeliharaan_get(
             })
             .collect(),
     };
-    page_or_partial(shell, partial, |tr, partial| format!("{} {} {}", tr.t("register-record-title"), partial.app_name, partial.year))
+    page_or_partial(shell, partial, |tr, partial| {
+        format!(
+            "{} {} {}",
+            tr.t("register-record-title"),
+            partial.app_name,
+            partial.year
+        )
+    })
 }
