@@ -47,11 +47,26 @@ struct BellFragment {
 /// `GET /notifikasi/lonceng`: the bell alone, with a fresh count (one count query; the shell
 /// made it). A guest (the session ended) gets nothing: the bell leaves the page and stops
 /// asking, and the next thing the user does leads to the sign-in page.
-pub(crate) async fn view_notifikasi_lonceng_get(shell: Shell) -> Result<Response, WebError> {
+/// With `?n=`, the count the page shows: the same count is a 204 and nothing is swapped, so
+/// the live region around the bell speaks only of a change.
+pub(crate) async fn view_notifikasi_lonceng_get(
+    shell: Shell,
+    Query(shown): Query<BellQuery>,
+) -> Result<Response, WebError> {
     match shell.bell() {
+        Some(bell) if shown.n.is_some() && bell.count() == shown.n => {
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
         Some(bell) => render(&BellFragment { bell }),
         None => Ok(Html(String::new()).into_response()),
     }
+}
+
+/// The bell poll's query: the count the page shows.
+#[derive(Debug, Deserialize)]
+pub(crate) struct BellQuery {
+    #[serde(default)]
+    n: Option<i64>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ use pelihara_domain::{
 };
 use pelihara_store::StoreError;
 
+use super::case_actions::Refused;
 use super::case_page::{Shown, render_case};
 use super::letter::{check_letter, read_form};
 use crate::auth::CurrentUser;
@@ -168,13 +169,17 @@ pub(crate) async fn view_case_action_post(
     let mut errors = Vec::new();
     let letter = check_letter(form.file("letter"), form.oversized(), tr, &mut errors);
     if !errors.is_empty() {
-        let message = errors.join(" ");
+        let refused = Refused {
+            message: errors.join(" "),
+            aksi: form.text("aksi"),
+            field: "letter".to_owned(),
+        };
         return render_case(
             services,
             shell,
             &user,
             case,
-            message,
+            refused,
             Shown::Plain,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -187,17 +192,21 @@ pub(crate) async fn view_case_action_post(
     ) {
         Ok(command) => command,
         Err(field) => {
-            let message = tr.t1(
-                "web-error-unreadable-field",
-                "field",
-                tr.t(&format!("field-{field}")),
-            );
+            let refused = Refused {
+                message: tr.t1(
+                    "web-error-unreadable-field",
+                    "field",
+                    tr.t(&format!("field-{field}")),
+                ),
+                aksi: form.text("aksi"),
+                field: field.to_owned(),
+            };
             return render_case(
                 services,
                 shell,
                 &user,
                 case,
-                message,
+                refused,
                 Shown::Plain,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -265,16 +274,15 @@ pub(crate) async fn view_case_action_post(
                 Refusal::NotAllowed { .. } => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            render_case(
-                services,
-                shell,
-                &user,
-                fresh,
-                refusal.message(tr.lang()),
-                Shown::Plain,
-                status,
-            )
-            .await
+            let refused = Refused {
+                message: refusal.message(tr.lang()),
+                aksi: form.text("aksi"),
+                field: match &refusal {
+                    Refusal::Invalid { field, .. } => (*field).to_owned(),
+                    _ => String::new(),
+                },
+            };
+            render_case(services, shell, &user, fresh, refused, Shown::Plain, status).await
         }
         Err(other) => Err(WebError::internal(other)),
     }

@@ -5,13 +5,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pelihara_domain::{
-    Actor, CaseState, CaseStatus, Record, Task, TaskStage, TaskState, may_take,
-};
+use pelihara_domain::{Actor, CaseState, CaseStatus, Record, Task, TaskStage, TaskState, may_take};
 use pelihara_i18n::Lang;
 use pelihara_sop::{SopDefinition, StepKind};
 
-use super::case_actions::{Actions, actions_for};
+use super::case_actions::{Actions, Refused, actions_for};
 use super::entries::{EntryView, acting_text, entry_view, position_label};
 use super::{badge, when};
 use crate::auth::CurrentUser;
@@ -101,7 +99,8 @@ struct CasePartial {
     steps: Vec<StepView>,
     entries: Vec<EntryView>,
     actions: Actions,
-    message: String,
+    /// A refused action's message and the field it names (all empty when none was refused).
+    refused: Refused,
     created: bool,
     /// An action of this person was just recorded (the redirect after it says so).
     recorded: bool,
@@ -308,7 +307,7 @@ pub(super) async fn render_case(
     shell: Shell,
     user: &CurrentUser,
     state: CaseState,
-    message: String,
+    refused: Refused,
     shown: Shown,
     status: StatusCode,
 ) -> Result<Response, WebError> {
@@ -391,7 +390,7 @@ pub(super) async fn render_case(
             .map(|entry| entry_view(services, tr, entry))
             .collect(),
         actions,
-        message,
+        refused,
         created: shown == Shown::Created,
         recorded: shown == Shown::Recorded,
         taken: taken_by_colleague(services, tr, &state, &user.actor),
@@ -445,7 +444,7 @@ pub(crate) async fn view_case_get(
         shell,
         &user,
         case,
-        String::new(),
+        Refused::default(),
         shown,
         StatusCode::OK,
     )
