@@ -526,6 +526,12 @@ async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
         .to_owned();
     assert!(reason.contains(marked), "{reason}");
     assert!(reason.contains("autofocus"), "{reason}");
+    // And it shows, for those who see the page: Bootstrap's red border.
+    assert!(
+        reply
+            .body
+            .contains(r#"class="form-control is-invalid" id="reason-return""#)
+    );
     assert!(reply.body.contains(r#"id="action-message" tabindex="-1">"#));
     assert_eq!(site.state(case).await.case.current_step, 3);
     // A plain load of the page marks nothing and folds the other actions away.
