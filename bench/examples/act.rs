@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use pelihara_domain::agenda::AgendaFormat;
-use pelihara_domain::{CaseId, Command, Confidentiality, RegisterInput, TaskId, Urgency};
+use pelihara_domain::{CaseId, Command, Confidentiality, RegistrationInput, TaskId, Urgency};
 use pelihara_store::{AuditSource, Store};
 
-fn register() -> Command {
-    Command::Register(RegisterInput {
+fn register_letter() -> Command {
+    Command::RegisterLetter(RegistrationInput {
         classification: "000.5.2.3".into(),
         urgency: Urgency::Biasa,
         confidentiality: Confidentiality::Biasa,
@@ -91,7 +91,7 @@ async fn main() -> anyhow::Result<()> {
                         case,
                         &actor,
                         task,
-                        register(),
+                        register_letter(),
                         chrono::Utc::now(),
                         &source,
                     )

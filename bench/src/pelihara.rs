@@ -155,7 +155,7 @@ impl Session {
     }
 
     /// The register form of step 2 as the case page posts it (multipart, same-origin).
-    pub fn register(&self, case_id: &str, task_id: &str) -> Request<Full<Bytes>> {
+    pub fn register_letter(&self, case_id: &str, task_id: &str) -> Request<Full<Bytes>> {
         let boundary = "pelihara-bench-boundary";
         let mut body = String::new();
         for (name, value) in [
@@ -234,7 +234,7 @@ pub async fn transitions(
     let make: MakeRequest = Arc::new(move |_| {
         let n = start.fetch_add(1, Ordering::Relaxed);
         let (case_id, task_id) = work.get(usize::try_from(n).ok()?)?;
-        Some(session.register(case_id, task_id))
+        Some(session.register_letter(case_id, task_id))
     });
     load::run(server.address, connections, duration, make, |status| {
         status == StatusCode::SEE_OTHER

@@ -80,7 +80,7 @@ pub struct SubmitInput {
 
 /// Registration data for step 2 (the agenda number itself comes from the store).
 #[derive(Debug, Clone)]
-pub struct RegisterInput {
+pub struct RegistrationInput {
     pub classification: String,
     pub urgency: Urgency,
     pub confidentiality: Confidentiality,
@@ -90,7 +90,8 @@ pub struct RegisterInput {
 
 #[derive(Debug, Clone)]
 pub enum Command {
-    Register(RegisterInput),
+    /// Step 2: the letter is entered in the incoming-letter book (buku agenda).
+    RegisterLetter(RegistrationInput),
     Dispose {
         instructions: Vec<String>,
         note: String,
@@ -158,7 +159,7 @@ impl Command {
     /// The audit action name.
     pub fn action_name(&self) -> &'static str {
         match self {
-            Command::Register(_) => "case.register",
+            Command::RegisterLetter(_) => "case.register",
             Command::Dispose { .. } => "case.dispose",
             Command::Analyse { .. } => "case.analyse",
             Command::Maintain { .. } => "case.maintain",
@@ -185,7 +186,9 @@ impl Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
-    Register,
+    /// Step 2, the letter's registration; `register` on the wire (forms, the API) as before.
+    #[serde(rename = "register")]
+    RegisterLetter,
     Dispose,
     Analyse,
     Maintain,
@@ -209,7 +212,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     pub const ALL: &'static [ActionKind] = &[
-        ActionKind::Register,
+        ActionKind::RegisterLetter,
         ActionKind::Dispose,
         ActionKind::Analyse,
         ActionKind::Maintain,
@@ -235,7 +238,7 @@ impl ActionKind {
     fn probe(self, now: DateTime<Utc>) -> Command {
         let empty = String::new;
         match self {
-            ActionKind::Register => Command::Register(RegisterInput {
+            ActionKind::RegisterLetter => Command::RegisterLetter(RegistrationInput {
                 classification: empty(),
                 urgency: Urgency::Biasa,
                 confidentiality: Confidentiality::Biasa,
@@ -286,7 +289,7 @@ impl ActionKind {
 impl Command {
     pub fn kind(&self) -> ActionKind {
         match self {
-            Command::Register(_) => ActionKind::Register,
+            Command::RegisterLetter(_) => ActionKind::RegisterLetter,
             Command::Dispose { .. } => ActionKind::Dispose,
             Command::Analyse { .. } => ActionKind::Analyse,
             Command::Maintain { .. } => ActionKind::Maintain,
@@ -1307,7 +1310,7 @@ fn perform_record(
 ) -> Result<Record, Refusal> {
     let wrong = Refusal::WrongStep { step: step.no };
     match (step.form, command) {
-        (StepForm::Register, Command::Register(input)) => {
+        (StepForm::Registration, Command::RegisterLetter(input)) => {
             check_text("classification", &input.classification, true, 50)?;
             check_text("letter_number", &input.letter_number, true, 100)?;
             let today = sla::local_date(ctx.calendar, ctx.now);

@@ -21,7 +21,7 @@ pub mod sla;
 
 pub use case::*;
 pub use engine::{
-    ActionKind, AuditDraft, Available, CaseState, Command, Context, RegisterInput, SubmitInput,
+    ActionKind, AuditDraft, Available, CaseState, Command, Context, RegistrationInput, SubmitInput,
     Transition, apply, available_actions, may_start, may_take, may_view, submit,
 };
 pub use ids::*;

@@ -157,8 +157,8 @@ fn merge(state: &mut CaseState, mut transition: Transition) {
     state.entries.extend(transition.entries);
 }
 
-fn register() -> Command {
-    Command::Register(RegisterInput {
+fn register_letter() -> Command {
+    Command::RegisterLetter(RegistrationInput {
         classification: "000.5.2.3".into(),
         urgency: Urgency::Segera,
         confidentiality: Confidentiality::Biasa,
@@ -229,7 +229,7 @@ fn a_request_walks_through_every_step_to_done() {
     assert_eq!(active(&state).due_at, Some(wib(2026, 11, 23, 8, 5)));
 
     t = wib(2026, 11, 23, 8, 3);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     assert_eq!(
         state.case.agenda.as_ref().unwrap().number,
         "0001/000.5.2.3/2026"
@@ -333,7 +333,7 @@ fn dispositions_carry_a_paraf_that_detects_edits() {
     let w = world();
     let t = wib(2026, 11, 23, 8, 0);
     let mut state = w.submit(t);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     w.act(&mut state, &w.kadis, t, dispose());
     let Record::Disposition(disposition) = &state.entries.last().unwrap().record else {
         panic!("expected a disposition");
@@ -353,7 +353,7 @@ fn a_return_pauses_the_clock_until_the_opd_resubmits() {
     // Thursday 19 November 2026 15:00 WIB: the Head has 10 working minutes.
     let t0 = wib(2026, 11, 19, 15, 0);
     let mut state = w.submit(t0);
-    w.act(&mut state, &w.pelaksana, t0, register());
+    w.act(&mut state, &w.pelaksana, t0, register_letter());
     assert_eq!(active(&state).due_at, Some(wib(2026, 11, 19, 15, 10)));
     // After 4 minutes the Head returns it for completion.
     w.act(
@@ -417,7 +417,7 @@ fn a_rejection_ends_the_case_with_its_reason() {
     let w = world();
     let t = wib(2026, 11, 23, 8, 0);
     let mut state = w.submit(t);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     w.act(&mut state, &w.kadis, t, dispose());
     // An empty reason is refused and changes nothing.
     assert_eq!(
@@ -455,7 +455,7 @@ fn an_unmaintainable_verdict_rejects_and_steps_without_the_option_refuse() {
     let w = world();
     let t = wib(2026, 11, 23, 8, 0);
     let mut state = w.submit(t);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     for actor in [&w.kadis, &w.sekretaris, &w.kabid] {
         w.act(&mut state, actor, t, dispose());
     }
@@ -468,7 +468,7 @@ fn an_unmaintainable_verdict_rejects_and_steps_without_the_option_refuse() {
 
     // Step 7 may neither reject nor return nor be skipped.
     let mut state = w.submit(t);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     for actor in [&w.kadis, &w.sekretaris, &w.kabid] {
         w.act(&mut state, actor, t, dispose());
     }
@@ -512,7 +512,7 @@ fn step_8_can_be_skipped_and_step_9_sent_back_to_maintenance() {
     let w = world();
     let t = wib(2026, 11, 23, 8, 0);
     let mut state = w.submit(t);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     for actor in [&w.kadis, &w.sekretaris, &w.kabid] {
         w.act(&mut state, actor, t, dispose());
     }
@@ -571,7 +571,7 @@ fn the_opd_may_withdraw_an_open_or_returned_request() {
     let w = world();
     let t = wib(2026, 11, 23, 8, 0);
     let mut state = w.submit(t);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     w.act(
         &mut state,
         &w.kadis,
@@ -606,7 +606,7 @@ fn acting_officials_act_within_their_dates_and_are_recorded() {
     let mut w = world();
     let t = wib(2026, 11, 23, 8, 0);
     let mut state = w.submit(t);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     let delegation = Delegation {
         id: DelegationId::random(),
         position: "kepala_dinas".into(),
@@ -659,7 +659,7 @@ fn nobody_acts_outside_their_position() {
     for actor in [&w.kadis, &w.admin, &w.operator, &w.subkoor] {
         assert!(
             matches!(
-                w.refuse(&state, actor, t, register()),
+                w.refuse(&state, actor, t, register_letter()),
                 Refusal::NotAllowed { .. }
             ),
             "{}",
@@ -669,7 +669,7 @@ fn nobody_acts_outside_their_position() {
     let mut disabled = w.pelaksana.clone();
     disabled.user.active = false;
     assert!(matches!(
-        w.refuse(&state, &disabled, t, register()),
+        w.refuse(&state, &disabled, t, register_letter()),
         Refusal::NotAllowed { .. }
     ));
     // Only an operator of the OPD submits for it.
@@ -700,14 +700,14 @@ fn a_claimed_task_belongs_to_its_claimer_and_a_done_step_names_who_did_it() {
     let second_pelaksana = person("Rina Pelaksana", Role::Staff, &["pelaksana"], None);
     w.act(&mut state, &second_pelaksana, t, Command::Claim);
     assert_eq!(
-        w.refuse(&state, &w.pelaksana, t, register()),
+        w.refuse(&state, &w.pelaksana, t, register_letter()),
         Refusal::ClaimedByOther {
             by_name: "Rina Pelaksana".into()
         }
     );
     let before = state.clone();
     let step_2 = active(&state).id;
-    w.act(&mut state, &second_pelaksana, t, register());
+    w.act(&mut state, &second_pelaksana, t, register_letter());
     // A form shown for step 2 and sent after the registration names who registered it.
     assert_eq!(
         apply(
@@ -715,7 +715,7 @@ fn a_claimed_task_belongs_to_its_claimer_and_a_done_step_names_who_did_it() {
             &state,
             &second_pelaksana,
             Some(step_2),
-            register()
+            register_letter()
         )
         .unwrap_err(),
         Refusal::AlreadyDone {
@@ -740,7 +740,7 @@ fn a_disposition_can_be_recalled_until_its_recipient_opens_it() {
     let w = world();
     let t = wib(2026, 11, 23, 8, 0);
     let mut state = w.submit(t);
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     w.act(&mut state, &w.kadis, t, dispose());
     // Someone else cannot recall the Head's disposition.
     assert_eq!(
@@ -781,7 +781,7 @@ fn bad_input_is_refused_with_the_field_named() {
     let w = world();
     let t = wib(2026, 11, 23, 8, 0);
     let mut state = w.submit(t);
-    let mut input = RegisterInput {
+    let mut input = RegistrationInput {
         classification: String::new(),
         urgency: Urgency::Biasa,
         confidentiality: Confidentiality::Biasa,
@@ -789,7 +789,12 @@ fn bad_input_is_refused_with_the_field_named() {
         letter_date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
     };
     assert_eq!(
-        w.refuse(&state, &w.pelaksana, t, Command::Register(input.clone())),
+        w.refuse(
+            &state,
+            &w.pelaksana,
+            t,
+            Command::RegisterLetter(input.clone())
+        ),
         Refusal::Invalid {
             field: "classification",
             problem: Problem::Required
@@ -798,13 +803,13 @@ fn bad_input_is_refused_with_the_field_named() {
     input.classification = "005".into();
     input.letter_date = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     assert_eq!(
-        w.refuse(&state, &w.pelaksana, t, Command::Register(input)),
+        w.refuse(&state, &w.pelaksana, t, Command::RegisterLetter(input)),
         Refusal::Invalid {
             field: "letter_date",
             problem: Problem::InFuture
         }
     );
-    w.act(&mut state, &w.pelaksana, t, register());
+    w.act(&mut state, &w.pelaksana, t, register_letter());
     let refusal = w.refuse(
         &state,
         &w.kadis,
@@ -1222,7 +1227,7 @@ fn the_offered_actions_are_exactly_those_the_engine_accepts() {
         &world.admin,
     ];
     let steps: Vec<(&Actor, Command)> = vec![
-        (&world.pelaksana, register()),
+        (&world.pelaksana, register_letter()),
         (&world.kadis, dispose()),
         (&world.sekretaris, dispose()),
         (&world.kabid, dispose()),
@@ -1255,7 +1260,7 @@ fn the_network_team_sees_the_hosting_step_of_the_demak_sop() {
     let jaringan = person("Joko Jaringan", Role::Staff, &["tim_jaringan"], None);
     let now = wib(2026, 11, 16, 9, 0);
     let mut state = world.submit(now);
-    world.act(&mut state, &world.pelaksana, now, register());
+    world.act(&mut state, &world.pelaksana, now, register_letter());
     world.act(&mut state, &world.kadis, now, dispose());
     world.act(&mut state, &world.sekretaris, now, dispose());
     world.act(&mut state, &world.kabid, now, dispose());

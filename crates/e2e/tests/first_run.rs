@@ -306,11 +306,11 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
     // said next to its field and nothing is saved; then the office's own rules are.
     browser.goto("/admin/kop").await;
     browser
-        .wait_for_text(&t(Lang::Id, "admin-kop-rules-title"))
+        .wait_for_text(&t(Lang::Id, "admin-letterhead-rules-title"))
         .await;
     browser.fill("close_4", "11:30").await;
     browser.fill("agenda_format", "{nomor}/{tahun}").await;
-    browser.press(&t(Lang::Id, "admin-kop-save")).await;
+    browser.press(&t(Lang::Id, "admin-letterhead-save")).await;
     browser.wait_for_text("Bagian {nomor} tidak dikenal").await;
     browser.screenshot("first-run-identity-error-1366").await;
     browser.resize(390, 844).await;
@@ -319,9 +319,9 @@ async fn a_new_office_installs_pelihara_from_an_empty_folder() {
     browser
         .fill("agenda_format", "{seq:3}/{kode}/DISKOMINFO/{tahun}")
         .await;
-    browser.press(&t(Lang::Id, "admin-kop-save")).await;
+    browser.press(&t(Lang::Id, "admin-letterhead-save")).await;
     browser
-        .wait_for_text(&t(Lang::Id, "admin-notice-kop-saved"))
+        .wait_for_text(&t(Lang::Id, "admin-notice-letterhead-saved"))
         .await;
     let close_friday = browser
         .client

@@ -437,7 +437,7 @@ async fn a_request_goes_from_the_opd_to_done() {
     browser.screenshot("journey-02-register-form").await;
     act_and_wait_for_record(
         &browser,
-        &id1("web-register-forward", "to", "Kepala Dinas"),
+        &id1("web-registration-forward", "to", "Kepala Dinas"),
         "web-record-registration",
     )
     .await;
@@ -649,7 +649,32 @@ async fn a_request_returned_to_the_opd_comes_back_completed() {
     assert_inbox_badge(&browser, "pelaksana", subject, "on_time").await;
     open_from_inbox(&browser, subject).await;
     clock.advance(Duration::minutes(2));
+    // First without a reason (spaces pass the browser's own `required`): refused, and the
+    // page comes back with "Tindakan lain" open, the reason marked invalid, described by the
+    // message and holding the focus (issue 18, item 21).
     open_other_actions(&browser).await;
+    browser.fill_by_id("reason-return", "   ").await;
+    browser
+        .click_button_with_text(&id("web-return-to-opd"))
+        .await;
+    browser.wait_for_text("Alasan wajib diisi.").await;
+    let refused = browser
+        .client
+        .execute(
+            "const field = document.activeElement;\
+             return [field.id, field.getAttribute('aria-invalid') || '',\
+                     field.getAttribute('aria-describedby') || '',\
+                     document.querySelector('details.pl-other-actions').open];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        refused,
+        serde_json::json!(["reason-return", "true", "action-message", true]),
+        "focus, marking and the open panel after the refusal"
+    );
+    browser.screenshot("journey-return-refused").await;
     browser.fill_by_id("reason-return", reason).await;
     act_and_wait_for_record(&browser, &id("web-return-to-opd"), "web-record-returned").await;
     assert_eq!(case_status(&browser).await, id("status-returned"));
@@ -697,7 +722,7 @@ async fn a_request_returned_to_the_opd_comes_back_completed() {
     browser.fill("letter_date", "2026-12-01").await;
     act_and_wait_for_record(
         &browser,
-        &id1("web-register-forward", "to", "Kepala Dinas"),
+        &id1("web-registration-forward", "to", "Kepala Dinas"),
         "web-record-registration",
     )
     .await;

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pelihara_domain::agenda::AgendaFormat;
 use pelihara_domain::{
     Actor, AppId, CaseId, Command, Confidentiality, DocumentRef, HostingRecord, OpdId,
-    RegisterInput, Role, SubmitInput, Urgency, Verdict,
+    RegistrationInput, Role, SubmitInput, Urgency, Verdict,
 };
 use pelihara_store::people::NewUser;
 use pelihara_store::register::NewApp;
@@ -269,8 +269,8 @@ fn demo_letter(subject: &str) -> Vec<u8> {
     pdf
 }
 
-fn register(classification: &str) -> Command {
-    Command::Register(RegisterInput {
+fn register_letter(classification: &str) -> Command {
+    Command::RegisterLetter(RegistrationInput {
         classification: classification.into(),
         urgency: Urgency::Biasa,
         confidentiality: Confidentiality::Biasa,
@@ -377,7 +377,7 @@ pub async fn seed(
     let sop = catalog
         .current("pemeliharaan-aplikasi-website")
         .context("shipped SOP")?;
-    let kop = pelihara_web::Kop {
+    let letterhead_setting = pelihara_web::LetterheadSetting {
         address: "Jalan Kyai Singkil Nomor 7, Demak, Jawa Tengah 59511".into(),
         phone: "(0291) 685877".into(),
         email: "dinkominfo@demakkab.go.id".into(),
@@ -388,10 +388,10 @@ pub async fn seed(
         time_zone: "Asia/Jakarta".into(),
         week: Some(pelihara_calendar::WeekSchedule::default()),
         agenda_format: AgendaFormat::default().as_str().to_owned(),
-        ..pelihara_web::Kop::from_sop_header(&sop.header)
+        ..pelihara_web::LetterheadSetting::from_sop_header(&sop.header)
     };
     store
-        .set_office_identity(&kop.to_value(), &system, now)
+        .set_office_identity(&letterhead_setting.to_value(), &system, now)
         .await?;
     // Every demo login is printed with one shared password: asking the demo's admin for a
     // TOTP code would only hide the admin pages. The demo says so when it starts
@@ -437,7 +437,7 @@ pub async fn seed(
         case,
         "pelaksana1",
         now - Duration::hours(2) + Duration::minutes(4),
-        register("000.5.2.3"),
+        register_letter("000.5.2.3"),
     )
     .await?;
     // In maintenance and overdue: started seven weeks ago.
@@ -455,7 +455,7 @@ pub async fn seed(
         case,
         "pelaksana1",
         started + Duration::minutes(5),
-        register("000.5.2.3"),
+        register_letter("000.5.2.3"),
     )
     .await?;
     for (who, minutes) in [("kadis", 20), ("sekretaris", 30), ("kabid", 40)] {
@@ -507,7 +507,7 @@ pub async fn seed(
         case,
         "pelaksana2",
         done + Duration::minutes(4),
-        register("000.5.2.3"),
+        register_letter("000.5.2.3"),
     )
     .await?;
     for (who, minutes) in [("kadis", 12), ("sekretaris", 20), ("kabid", 28)] {
@@ -719,7 +719,8 @@ async fn finished_over_months(
             } else {
                 "pelaksana2"
             };
-            demo.act(case, pelaksana, at, register("000.5.2.3")).await?;
+            demo.act(case, pelaksana, at, register_letter("000.5.2.3"))
+                .await?;
             for who in ["kadis", "sekretaris", "kabid"] {
                 at = office(at + Duration::minutes(dispose_after));
                 demo.act(case, who, at, dispose()).await?;

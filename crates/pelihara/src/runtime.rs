@@ -170,10 +170,10 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
 /// government), so the binary names no office. Read at start as the fallback; once an
 /// identity is stored every node shows its name (`Services::identity`, kept fresh).
 pub async fn office_name(services: &Services) -> anyhow::Result<String> {
-    let kop = pelihara_web::Kop::load(services)
+    let letterhead_setting = pelihara_web::LetterheadSetting::load(services)
         .await
         .map_err(|error| anyhow::anyhow!("reading the stored letterhead: {error}"))?;
-    let name = kop.office_name();
+    let name = letterhead_setting.office_name();
     anyhow::ensure!(!name.is_empty(), "no SOP is in force to name the office");
     Ok(name)
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 const CHECKED: &[&str] = &[
     "crates/web",
     "crates/scheduler",
-    "crates/docs",
+    "crates/documents",
     "crates/pelihara",
 ];
 

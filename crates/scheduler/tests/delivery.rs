@@ -276,7 +276,9 @@ async fn a_hanging_smtp_server_never_holds_up_a_case_action(b: Bench) {
     // The delivery is stuck talking to the server; the Pelaksana registers the letter.
     tokio::time::sleep(StdDuration::from_millis(200)).await;
     let started = Instant::now();
-    let state = b.register(case.case.id, wib(2026, 12, 4, 15, 52, 0)).await;
+    let state = b
+        .register_letter(case.case.id, wib(2026, 12, 4, 15, 52, 0))
+        .await;
     assert!(
         started.elapsed() < StdDuration::from_secs(1),
         "{:?}",

@@ -70,7 +70,9 @@ async fn a_done_task_leaves_and_the_next_enters(backend: &str) {
     let submitted = wib(2026, 12, 4, 15, 50, 0);
     let case = b.submit(submitted).await;
     let step2 = case.tasks.iter().find(|t| t.step_no == 2).unwrap().id;
-    let state = b.register(case.case.id, wib(2026, 12, 4, 15, 52, 0)).await;
+    let state = b
+        .register_letter(case.case.id, wib(2026, 12, 4, 15, 52, 0))
+        .await;
     let step3 = state.tasks.iter().find(|t| t.step_no == 3).unwrap();
     assert_eq!(b.store.reminder_schedule(step2).await.unwrap(), None);
     assert_eq!(

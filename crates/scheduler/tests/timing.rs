@@ -107,7 +107,9 @@ async fn a_finished_task_stops_its_reminders(backend: &str) {
     assert_eq!(scheduler.run(Job::Reminders, submitted).await.unwrap(), 1);
     // Registered in time: step 3 (Kepala Dinas, 10 minutes) opens at 15.52: 8 minutes on
     // Friday, and (Monday being the holiday) 2 on Tuesday from 07.30.
-    let state = b.register(case.case.id, wib(2026, 12, 4, 15, 52, 0)).await;
+    let state = b
+        .register_letter(case.case.id, wib(2026, 12, 4, 15, 52, 0))
+        .await;
     let step3 = state.tasks.iter().find(|t| t.step_no == 3).unwrap();
     assert_eq!(step3.due_at, Some(wib(2026, 12, 8, 7, 32, 0)));
     assert_eq!(

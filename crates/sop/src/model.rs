@@ -166,7 +166,10 @@ pub enum StepKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum StepForm {
     Submit,
-    Register,
+    /// Step 2's registration of the letter (`form = "register"` in a definition file, and
+    /// `Register` in the API's JSON as before).
+    #[serde(rename = "Register")]
+    Registration,
     Dispose,
     Analysis,
     Maintenance,
@@ -384,7 +387,7 @@ file_names!(DayCount { Working => "working", Calendar => "calendar" });
 file_names!(StepKind { Start => "start", Activity => "activity", Decision => "decision", End => "end" });
 file_names!(StepForm {
     Submit => "submit",
-    Register => "register",
+    Registration => "register",
     Dispose => "dispose",
     Analysis => "analysis",
     Maintenance => "maintenance",

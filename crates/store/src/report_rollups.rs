@@ -326,7 +326,10 @@ impl Store {
 }
 
 /// The whole UTC days of `[from, until)` as one day range, and the hours at its edges.
-fn day_pieces(from: i64, until: i64) -> (Option<(i64, i64)>, Vec<(i64, i64)>) {
+/// A range `[first, end)` of day numbers or of epoch milliseconds.
+type Range = (i64, i64);
+
+fn day_pieces(from: i64, until: i64) -> (Option<Range>, Vec<Range>) {
     let first = from.div_euclid(DAY_MS) + i64::from(from.rem_euclid(DAY_MS) > 0);
     let end = until.div_euclid(DAY_MS);
     (

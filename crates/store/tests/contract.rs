@@ -349,7 +349,8 @@ impl Harness {
     /// Runs a case from submission up to the analysis step.
     async fn to_analysis(&self, now: DateTime<Utc>) -> CaseId {
         let case = self.submit(now).await.case.id;
-        self.act(case, &self.pelaksana, now, register()).await;
+        self.act(case, &self.pelaksana, now, register_letter())
+            .await;
         for actor in [&self.kadis, &self.sekretaris, &self.kabid] {
             self.act(case, actor, now, dispose()).await;
         }
@@ -357,8 +358,8 @@ impl Harness {
     }
 }
 
-fn register() -> Command {
-    Command::Register(RegisterInput {
+fn register_letter() -> Command {
+    Command::RegisterLetter(RegistrationInput {
         classification: "000.5.2.3".into(),
         urgency: Urgency::Biasa,
         confidentiality: Confidentiality::Biasa,
@@ -488,7 +489,7 @@ async fn detours(h: Harness) {
     )
     .await;
     assert_eq!(
-        refusal(h.try_act(case, &h.pelaksana, t, register()).await),
+        refusal(h.try_act(case, &h.pelaksana, t, register_letter()).await),
         Refusal::WaitingOnOpd
     );
     let bytes = b"%PDF-1.7 surat bertanda tangan".to_vec();
@@ -517,7 +518,7 @@ async fn detours(h: Harness) {
     assert_eq!(reread.active_task().unwrap().pauses.len(), 1);
 
     // Reject.
-    h.act(case, &h.pelaksana, t, register()).await;
+    h.act(case, &h.pelaksana, t, register_letter()).await;
     let state = h
         .act(
             case,
@@ -642,7 +643,7 @@ async fn detours(h: Harness) {
 
     // An acting Head (Plh) disposes; the record names both.
     let case = h.submit(t).await.case.id;
-    h.act(case, &h.pelaksana, t, register()).await;
+    h.act(case, &h.pelaksana, t, register_letter()).await;
     let delegation = Delegation {
         id: DelegationId::random(),
         position: "kepala_dinas".into(),
@@ -691,7 +692,7 @@ async fn exactly_one_of_a_hundred_wins(h: Harness) {
                     case,
                     &h.pelaksana,
                     Some(step_2),
-                    register(),
+                    register_letter(),
                     t,
                     &h.source(&h.pelaksana),
                 )
@@ -738,7 +739,7 @@ async fn agenda_numbers_have_no_gaps_or_duplicates(h: Harness) {
     for case in cases.clone() {
         let h = h.clone();
         handles.push(tokio::spawn(async move {
-            h.act(case, &h.pelaksana, t, register()).await
+            h.act(case, &h.pelaksana, t, register_letter()).await
         }));
     }
     for handle in handles {
@@ -746,10 +747,10 @@ async fn agenda_numbers_have_no_gaps_or_duplicates(h: Harness) {
     }
     // A refused registration (bad input) draws no number.
     let extra = h.submit(t).await.case.id;
-    let bad = Command::Register(RegisterInput {
+    let bad = Command::RegisterLetter(RegistrationInput {
         classification: String::new(),
-        ..match register() {
-            Command::Register(input) => input,
+        ..match register_letter() {
+            Command::RegisterLetter(input) => input,
             _ => unreachable!(),
         }
     });
@@ -770,7 +771,7 @@ async fn agenda_numbers_have_no_gaps_or_duplicates(h: Harness) {
     }
     sequences.sort_unstable();
     assert_eq!(sequences, (1..=20).collect::<Vec<u32>>());
-    let state = h.act(extra, &h.pelaksana, t, register()).await;
+    let state = h.act(extra, &h.pelaksana, t, register_letter()).await;
     assert_eq!(state.case.agenda.unwrap().number, "0021/000.5.2.3/2026");
 }
 

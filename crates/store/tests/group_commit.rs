@@ -115,8 +115,8 @@ fn source(actor: &Actor) -> AuditSource {
     }
 }
 
-fn register() -> Command {
-    Command::Register(RegisterInput {
+fn register_letter() -> Command {
+    Command::RegisterLetter(RegistrationInput {
         classification: "000.5.2.3".into(),
         urgency: Urgency::Biasa,
         confidentiality: Confidentiality::Biasa,
@@ -162,7 +162,7 @@ impl Harness {
     }
 
     /// Registers `case`, as a form shown for its step-2 task would (read when called).
-    async fn register(&self, case: CaseId) -> Result<CaseState, StoreError> {
+    async fn register_letter(&self, case: CaseId) -> Result<CaseState, StoreError> {
         let state = self.store.case_state(case).await.unwrap().unwrap();
         let step_2 = state.active_task().map(|task| task.id);
         self.store
@@ -173,7 +173,7 @@ impl Harness {
                 case,
                 &self.pelaksana,
                 step_2,
-                register(),
+                register_letter(),
                 at(),
                 &source(&self.pelaksana),
             )
@@ -205,7 +205,7 @@ async fn concurrent_actions_share_one_commit() {
     let mut actions = Vec::new();
     for case in cases.clone() {
         let h = h.clone();
-        actions.push(tokio::spawn(async move { h.register(case).await }));
+        actions.push(tokio::spawn(async move { h.register_letter(case).await }));
     }
     for action in actions {
         action.await.unwrap().unwrap();
@@ -247,7 +247,9 @@ async fn a_stale_action_in_a_batch_rolls_back_alone() {
     for index in 0..30 {
         let h = h.clone();
         let case = cases.get(index).copied().unwrap_or(contested);
-        actions.push(tokio::spawn(async move { (case, h.register(case).await) }));
+        actions.push(tokio::spawn(async move {
+            (case, h.register_letter(case).await)
+        }));
     }
     let (mut won, mut already_done) = (0, 0);
     for action in actions {
@@ -300,7 +302,7 @@ async fn the_reminder_schedule_follows_the_writers_tasks() {
             .all(|row| row.item.task.step_no == 2 && row.item.task.position == "pelaksana")
     );
     assert!(due[0].next_at <= due[1].next_at);
-    h.register(first).await.unwrap();
+    h.register_letter(first).await.unwrap();
     let due = h.store.due_reminders(later, None, 100).await.unwrap();
     // Registering opens the Head's disposition and closes step 2.
     let steps = |case| {

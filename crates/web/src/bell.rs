@@ -38,6 +38,21 @@ impl Bell {
         }
     }
 
+    /// The unread count the page was drawn with, if known.
+    pub fn count(&self) -> Option<i64> {
+        self.count
+    }
+
+    /// What the bell asks for: its path with the count it shows (`?n=3`), so that the answer
+    /// is "204, nothing changed" while the count stays, and the live region around the bell
+    /// speaks only when the count changes, not every 30 seconds.
+    pub fn poll_url(&self) -> String {
+        match self.count {
+            Some(count) => format!("{}?n={count}", self.poll_path),
+            None => self.poll_path.to_owned(),
+        }
+    }
+
     /// What the red badge shows: nothing when all is read, at most "99+".
     pub fn badge(&self) -> String {
         match self.count {
@@ -67,6 +82,8 @@ mod tests {
         let unknown = Bell::new(tr, None);
         assert_eq!(unknown.badge(), "");
         assert!(unknown.trigger.starts_with("load"));
+        assert_eq!(bell.poll_url(), "/notifikasi/lonceng?n=3");
+        assert_eq!(unknown.poll_url(), "/notifikasi/lonceng");
         let english = Bell::new(Tr::new(Lang::En), Some(1));
         assert_eq!(english.label, "Notifications: 1 unread");
     }

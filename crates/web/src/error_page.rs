@@ -14,6 +14,7 @@ use crate::auth::{CurrentUser, client_address, user_of_session};
 use crate::error::{ErrorKind, ErrorReport, UserMessage, report};
 use crate::htmx::{HX_RESWAP, HX_RETARGET};
 use crate::lang::Tr;
+use crate::page::Page;
 use crate::shell::Shell;
 use crate::state::AppState;
 
@@ -60,15 +61,6 @@ fn needs_rendering(response: &Response) -> bool {
         None => true,
         Some(value) => value.as_bytes().starts_with(b"text/plain"),
     }
-}
-
-/// The error page: `error.html` around `error_partial.html`.
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    shell: Shell,
-    tr: Tr,
-    partial: ErrorPartial,
 }
 
 /// The body of the error page, also what an htmx swap of the main area would show.
@@ -177,19 +169,16 @@ fn render_report(shell: Shell, status: StatusCode, report: &ErrorReport) -> Resp
             response
         })
     } else {
-        ErrorPage {
+        let partial = ErrorPartial {
             tr,
-            partial: ErrorPartial {
-                tr,
-                status: status.as_u16(),
-                title,
-                message,
-                request_id,
-            },
-            shell,
-        }
-        .render()
-        .map(|html| (status, Html(html)).into_response())
+            status: status.as_u16(),
+            title: title.clone(),
+            message,
+            request_id,
+        };
+        Page::new(shell, title, partial)
+            .render()
+            .map(|html| (status, Html(html)).into_response())
     };
     rendered.unwrap_or_else(|error| {
         tracing::error!(%error, "error page failed to render");

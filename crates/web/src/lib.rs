@@ -28,6 +28,7 @@ pub mod forms;
 pub(crate) mod htmx;
 pub(crate) mod input_guard;
 pub mod lang;
+pub(crate) mod page;
 pub mod pages;
 pub mod people;
 pub mod security;
@@ -54,7 +55,7 @@ pub use auth::CurrentUser;
 pub use error::{UserMessage, WebError};
 pub use lang::Tr;
 /// The letterhead setting documents print (the demo seeds it; `/admin/kop` edits it).
-pub use pages::documents::{KOP_SETTING, Kop};
+pub use pages::documents::{LETTERHEAD_SETTING, LetterheadSetting};
 pub use pages::reports::monitoring::{monitoring_proposal, sign_and_issue};
 pub use people::UserMenu;
 pub use shell::{NavLink, Shell};
@@ -199,7 +200,8 @@ fn routes() -> Router<AppState> {
         )
         .route(
             "/admin/kop",
-            get(pages::admin::kop::view_admin_kop_get).post(pages::admin::kop::view_admin_kop_post),
+            get(pages::admin::letterhead::view_admin_letterhead_get)
+                .post(pages::admin::letterhead::view_admin_letterhead_post),
         )
         .route(
             "/admin/sop",
@@ -307,8 +309,8 @@ fn routes() -> Router<AppState> {
             "/akun/token/{id}/cabut",
             post(pages::account_tokens::view_akun_token_revoke_post),
         )
-        .route("/tugas", get(pages::cases::inbox::view_tugas_get))
-        .route("/dasbor", get(pages::cases::dashboard::view_dasbor_get))
+        .route("/tugas", get(pages::cases::inbox::view_inbox_get))
+        .route("/dasbor", get(pages::cases::dashboard::view_dashboard_get))
         .route(
             "/laporan/mutu-baku",
             get(pages::reports::compliance::view_laporan_mutu_baku_get),
@@ -342,23 +344,23 @@ fn routes() -> Router<AppState> {
             "/laporan/monitoring-sop/{id}/ekspor/{format}",
             get(pages::reports::monitoring::view_laporan_monitoring_sop_ekspor_get),
         )
-        .route("/permohonan", get(pages::cases::list::view_permohonan_get))
+        .route("/permohonan", get(pages::cases::list::view_case_list_get))
         .route(
             "/permohonan/baru",
-            get(pages::cases::new_request::view_permohonan_baru_get)
-                .post(pages::cases::new_request::view_permohonan_baru_post),
+            get(pages::cases::new_request::view_new_request_get)
+                .post(pages::cases::new_request::view_new_request_post),
         )
         .route(
             "/permohonan/{id}",
-            get(pages::cases::case_page::view_permohonan_detail_get),
+            get(pages::cases::case_page::view_case_get),
         )
         .route(
             "/permohonan/{id}/surat",
-            get(pages::cases::case_page::view_permohonan_surat_get),
+            get(pages::cases::case_page::view_case_letter_get),
         )
         .route(
             "/permohonan/{id}/aksi",
-            post(pages::cases::action::view_permohonan_aksi_post),
+            post(pages::cases::action::view_case_action_post),
         )
         .route(
             "/permohonan/{id}/dokumen/{kind}",

@@ -43,7 +43,7 @@ fn letter_pdf() -> Vec<u8> {
 }
 
 fn multipart(parts: &[(&str, Option<&str>, Vec<u8>)]) -> (String, Vec<u8>) {
-    let boundary = "----pelihara-docs-boundary";
+    let boundary = "----pelihara-documents-boundary";
     let mut body = Vec::new();
     for (name, file_name, bytes) in parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
@@ -269,13 +269,13 @@ fn verification_id(pdf: &[u8]) -> String {
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    pelihara_docs::sha256_hex(bytes)
+    pelihara_documents::sha256_hex(bytes)
 }
 
 /// The letterhead the shipped SOP's header implies (what prints before an admin sets one).
-fn office_kop() -> pelihara_web::Kop {
+fn office_kop() -> pelihara_web::LetterheadSetting {
     let sop = pelihara_sop::parse_definition("shipped", pelihara_sop::SHIPPED_SOP).unwrap();
-    pelihara_web::Kop::from_sop_header(&sop.header)
+    pelihara_web::LetterheadSetting::from_sop_header(&sop.header)
 }
 
 #[tokio::test]
@@ -897,15 +897,15 @@ async fn a_failed_render_never_fails_the_action_and_the_download_issues_later() 
     let admin = pelihara_store::AuditSource::cli("test");
     // A letterhead whose logo typst cannot draw (bytes put there behind the form's back).
     let broken = services.blobs.put(b"this is no image").await.unwrap();
-    let kop = pelihara_web::Kop {
+    let letterhead_setting = pelihara_web::LetterheadSetting {
         logo_sha256: Some(broken),
         ..office_kop()
     };
     services
         .store
         .set_setting(
-            pelihara_web::KOP_SETTING,
-            &kop.to_json(),
+            pelihara_web::LETTERHEAD_SETTING,
+            &letterhead_setting.to_json(),
             &admin,
             services.clock.now(),
         )
@@ -927,7 +927,7 @@ async fn a_failed_render_never_fails_the_action_and_the_download_issues_later() 
     services
         .store
         .set_setting(
-            pelihara_web::KOP_SETTING,
+            pelihara_web::LETTERHEAD_SETTING,
             &office_kop().to_json(),
             &admin,
             services.clock.now(),
@@ -1038,7 +1038,7 @@ async fn stored_kop(site: &Site) -> Option<String> {
     site.test
         .services
         .store
-        .setting(pelihara_web::KOP_SETTING)
+        .setting(pelihara_web::LETTERHEAD_SETTING)
         .await
         .unwrap()
 }
@@ -1111,7 +1111,7 @@ async fn bad_letterhead_input_changes_nothing() {
         .events;
 
     let mut oversized = png(4, 4);
-    oversized.resize(pelihara_docs::LOGO_MAX_BYTES + 10, 0);
+    oversized.resize(pelihara_documents::LOGO_MAX_BYTES + 10, 0);
     // A PNG signature and header with no image data: passes the header check, fails to draw.
     let mut truncated = png(4, 4);
     truncated.truncate(33);
@@ -1419,13 +1419,13 @@ async fn the_office_rules_move_deadlines_and_number_agendas() {
 // ---------------------------------------------------------------------------------------------
 // H6b: the office on the verification page, the second paper link, the card's handler
 
-async fn set_kop(site: &Site, kop: &pelihara_web::Kop) {
+async fn set_letterhead_setting(site: &Site, letterhead_setting: &pelihara_web::LetterheadSetting) {
     let services = &site.test.services;
     services
         .store
         .set_setting(
-            pelihara_web::KOP_SETTING,
-            &kop.to_json(),
+            pelihara_web::LETTERHEAD_SETTING,
+            &letterhead_setting.to_json(),
             &pelihara_store::AuditSource::cli("test"),
             services.clock.now(),
         )
@@ -1436,9 +1436,9 @@ async fn set_kop(site: &Site, kop: &pelihara_web::Kop) {
 #[tokio::test]
 async fn the_verification_page_names_the_office_of_the_letterhead() {
     let site = site().await;
-    set_kop(
+    set_letterhead_setting(
         &site,
-        &pelihara_web::Kop {
+        &pelihara_web::LetterheadSetting {
             government: "Pemerintah Kabupaten Contoh".into(),
             office: "Dinas Kominfo Contoh".into(),
             ..office_kop()
@@ -1461,9 +1461,9 @@ async fn the_verification_page_names_the_office_of_the_letterhead() {
     );
 
     // A letterhead without an office falls back to the configured name.
-    set_kop(
+    set_letterhead_setting(
         &site,
-        &pelihara_web::Kop {
+        &pelihara_web::LetterheadSetting {
             office: " ".into(),
             ..office_kop()
         },
@@ -1497,9 +1497,9 @@ async fn the_second_download_link_offers_the_paper_the_office_does_not_use() {
     assert!(!page.contains(&link("a4")), "{page}");
 
     // F4 as the office's paper: the second link offers A4, never a duplicate F4.
-    set_kop(
+    set_letterhead_setting(
         &site,
-        &pelihara_web::Kop {
+        &pelihara_web::LetterheadSetting {
             paper: "f4".into(),
             ..office_kop()
         },

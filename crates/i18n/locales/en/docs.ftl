@@ -1,4 +1,4 @@
-# Words of the official PDF documents (crate pelihara-docs) and of the public verification
+# Words of the official PDF documents (crate pelihara-documents) and of the public verification
 # page (crates/web, pages/verify.rs and pages/documents.rs).
 
 docs-kind-lembar-disposisi = Disposition sheet
@@ -149,9 +149,9 @@ docs-download-f4 = F4
 docs-download-a4 = A4
 
 # The letterhead's contact line ("Telepon (0291) 685877, Pos-el ..., Laman ...").
-docs-kop-phone = Phone
-docs-kop-email = Email
-docs-kop-website = Website
+docs-letterhead-phone = Phone
+docs-letterhead-email = Email
+docs-letterhead-website = Website
 
 # Why an uploaded logo was refused (admin kop form).
 docs-logo-empty = The logo file is empty.

@@ -24,7 +24,7 @@ setup-done-already = Pelihara is already set up: an administrator exists, so set
 setup-expired = This setup link has expired. Restart the server to get a new one.
 setup-spent = This setup link was already used.
 setup-unknown = This setup link is not valid. Copy the whole link from the server's output.
-admin-kop-field-short-name = Office short name
+admin-letterhead-field-short-name = Office short name
 
 admin-tab-import = Import OPDs & users
 admin-title-people = Import OPDs and users

@@ -1,4 +1,4 @@
-# Words of the official PDF documents (crate pelihara-docs) and of the public verification
+# Words of the official PDF documents (crate pelihara-documents) and of the public verification
 # page (crates/web, pages/verify.rs and pages/documents.rs).
 
 docs-kind-lembar-disposisi = Lembar Disposisi
@@ -149,9 +149,9 @@ docs-download-f4 = F4
 docs-download-a4 = A4
 
 # The letterhead's contact line ("Telepon (0291) 685877, Pos-el ..., Laman ...").
-docs-kop-phone = Telepon
-docs-kop-email = Pos-el
-docs-kop-website = Laman
+docs-letterhead-phone = Telepon
+docs-letterhead-email = Pos-el
+docs-letterhead-website = Laman
 
 # Why an uploaded logo was refused (admin kop form).
 docs-logo-empty = Berkas logo kosong.

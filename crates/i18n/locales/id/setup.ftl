@@ -24,7 +24,7 @@ setup-done-already = Pelihara sudah disiapkan: administrator sudah ada, sehingga
 setup-expired = Tautan penyiapan ini sudah kedaluwarsa. Mulai ulang server untuk mendapatkan tautan baru.
 setup-spent = Tautan penyiapan ini sudah dipakai.
 setup-unknown = Tautan penyiapan ini tidak berlaku. Salin tautan lengkap dari keluaran server.
-admin-kop-field-short-name = Nama singkat kantor
+admin-letterhead-field-short-name = Nama singkat kantor
 
 admin-tab-import = Impor OPD & pengguna
 admin-title-people = Impor OPD dan pengguna

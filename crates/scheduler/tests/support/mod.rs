@@ -243,8 +243,8 @@ impl Bench {
             .unwrap()
     }
 
-    pub async fn register(&self, case: CaseId, now: DateTime<Utc>) -> CaseState {
-        let register = Command::Register(RegisterInput {
+    pub async fn register_letter(&self, case: CaseId, now: DateTime<Utc>) -> CaseState {
+        let register = Command::RegisterLetter(RegistrationInput {
             classification: "000.5.2.3".into(),
             urgency: Urgency::Biasa,
             confidentiality: Confidentiality::Biasa,
@@ -282,7 +282,7 @@ impl Bench {
     /// all at that moment: the case is done and its survey invitation written.
     pub async fn accepted(&self, now: DateTime<Utc>) -> CaseId {
         let case = self.submit(now).await.case.id;
-        self.register(case, now).await;
+        self.register_letter(case, now).await;
         for actor in [&self.kadis, &self.sekretaris, &self.kabid] {
             let dispose = Command::Dispose {
                 instructions: vec!["Tindak lanjuti".into()],

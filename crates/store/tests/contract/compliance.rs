@@ -14,7 +14,7 @@ use pelihara_store::{
     ProgressCount, ReportFilter, Spread,
 };
 
-use super::{Harness, dispose, harness, register, wib};
+use super::{Harness, dispose, harness, register_letter, wib};
 
 const SOP: &str = "pemeliharaan-aplikasi-website";
 const MINUTE: i64 = 60_000_000;
@@ -96,18 +96,23 @@ async fn scene(h: &Harness) -> (Vec<CaseId>, DateTime<Utc>) {
     let mut cases = Vec::new();
     for minutes in [3, 5, 7, 20] {
         let case = h.submit(t).await.case.id;
-        h.act(case, &h.pelaksana, wib(2026, 11, 2, 8, minutes), register())
-            .await;
+        h.act(
+            case,
+            &h.pelaksana,
+            wib(2026, 11, 2, 8, minutes),
+            register_letter(),
+        )
+        .await;
         cases.push(case);
     }
     h.act(cases[0], &h.kadis, wib(2026, 11, 2, 8, 24), dispose())
         .await;
     let e = submit_other(h, t).await;
-    h.act(e, &h.pelaksana, wib(2026, 11, 2, 8, 10), register())
+    h.act(e, &h.pelaksana, wib(2026, 11, 2, 8, 10), register_letter())
         .await;
     cases.push(e);
     let x = h.submit(wib(2026, 10, 30, 8, 0)).await.case.id;
-    h.act(x, &h.pelaksana, wib(2026, 10, 30, 8, 4), register())
+    h.act(x, &h.pelaksana, wib(2026, 10, 30, 8, 4), register_letter())
         .await;
     (cases, wib(2026, 11, 2, 8, 25))
 }
@@ -350,7 +355,7 @@ async fn drill_down_lists_the_tasks_behind_a_figure(h: Harness) {
 async fn walk_to_done(h: &Harness, submitted: DateTime<Utc>, registered: DateTime<Utc>) -> CaseId {
     let case = h.submit(submitted).await.case.id;
     let t = registered;
-    h.act(case, &h.pelaksana, t, register()).await;
+    h.act(case, &h.pelaksana, t, register_letter()).await;
     for actor in [&h.kadis, &h.sekretaris, &h.kabid] {
         h.act(case, actor, t, dispose()).await;
     }

@@ -9,7 +9,7 @@ use pelihara_domain::*;
 use pelihara_store::reminders::Reschedule;
 use sqlx::Connection;
 
-use super::{Harness, harness, register, wib};
+use super::{Harness, harness, register_letter, wib};
 
 fn step2(state: &CaseState) -> Task {
     state
@@ -122,7 +122,7 @@ async fn the_schedule_follows_its_tasks(h: Harness) {
             second.case.id,
             &h.pelaksana,
             t + Duration::minutes(2),
-            register(),
+            register_letter(),
         )
         .await;
     assert_eq!(h.store.reminder_schedule(b.id).await.unwrap(), None);

@@ -8,7 +8,7 @@ use pelihara_domain::*;
 use pelihara_sop::SopDefinition;
 use pelihara_store::{AuditSource, SopCatalog, SopLoad, SopVersionState, StoreError};
 
-use super::{Harness, SOP_TEXT, dispose, harness, register, wib};
+use super::{Harness, SOP_TEXT, dispose, harness, register_letter, wib};
 
 const CODE: &str = "pemeliharaan-aplikasi-website";
 
@@ -91,7 +91,7 @@ impl Harness {
         case: CaseId,
         at: chrono::DateTime<chrono::Utc>,
     ) -> CaseState {
-        self.act_on(catalog, case, &self.pelaksana, at, register())
+        self.act_on(catalog, case, &self.pelaksana, at, register_letter())
             .await;
         for actor in [&self.kadis, &self.sekretaris, &self.kabid] {
             self.act_on(catalog, case, actor, at, dispose()).await;

@@ -9,7 +9,7 @@ use pelihara_store::{
     ActWith, IdempotencyKey, IdempotencyKind, NewToken, StoreError, SubmitWith, TokenScope,
 };
 
-use super::{Harness, harness, register, wib};
+use super::{Harness, harness, register_letter, wib};
 
 fn new_token(h: &Harness, prefix: &str, hash: &str) -> NewToken {
     NewToken {
@@ -236,7 +236,7 @@ async fn a_pinned_action_lands_only_on_the_version_it_named(h: Harness) {
             read.clone(),
             &h.pelaksana,
             None,
-            register(),
+            register_letter(),
             pinned,
             t,
             &h.source(&h.pelaksana),
@@ -262,7 +262,7 @@ async fn a_pinned_action_lands_only_on_the_version_it_named(h: Harness) {
             now.clone(),
             &h.pelaksana,
             None,
-            register(),
+            register_letter(),
             current,
             t,
             &h.source(&h.pelaksana),
@@ -315,7 +315,7 @@ async fn an_idempotency_key_takes_one_action(h: Harness) {
             state,
             &h.pelaksana,
             None,
-            register(),
+            register_letter(),
             with(),
             t,
             &h.source(&h.pelaksana),

@@ -107,14 +107,6 @@ pub(crate) struct TagDoc {
 }
 
 #[derive(Template)]
-#[template(path = "api_docs.html")]
-struct DocsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: DocsPartial,
-}
-
-#[derive(Template)]
 #[template(path = "api_docs_partial.html")]
 struct DocsPartial {
     tr: Tr,
@@ -448,11 +440,7 @@ pub(crate) async fn view_api_dokumentasi_get(
         tags: documentation(&base),
         base,
     };
-    page_or_partial(shell, partial, |shell, partial| DocsPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("api-docs-title"))
 }
 
 /// `GET /api`: leads to the documentation.

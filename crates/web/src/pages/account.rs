@@ -24,14 +24,6 @@ use crate::state::AppState;
 const PATH: &str = "/akun/sandi";
 
 #[derive(Template)]
-#[template(path = "account.html")]
-struct AccountPage {
-    shell: Shell,
-    tr: Tr,
-    partial: AccountPartial,
-}
-
-#[derive(Template)]
 #[template(path = "account_partial.html")]
 struct AccountPartial {
     tr: Tr,
@@ -73,11 +65,7 @@ async fn render(
         email: stored.email.unwrap_or_default(),
         errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| AccountPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("account-title"))?;
     Ok((status, response).into_response())
 }
 

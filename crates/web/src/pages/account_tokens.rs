@@ -46,14 +46,6 @@ pub(crate) struct TokenRow {
 }
 
 #[derive(Template)]
-#[template(path = "account_tokens.html")]
-struct TokensPage {
-    shell: Shell,
-    tr: Tr,
-    partial: TokensPartial,
-}
-
-#[derive(Template)]
 #[template(path = "account_tokens_partial.html")]
 struct TokensPartial {
     tr: Tr,
@@ -147,11 +139,7 @@ async fn render(
         validities: validity_choices(tr, &shown.validity),
         errors: shown.errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| TokensPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("account-tokens-title"))?;
     Ok((shown.status, response).into_response())
 }
 

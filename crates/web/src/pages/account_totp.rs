@@ -32,14 +32,6 @@ const PATH: &str = "/akun/dua-langkah";
 const ENROL_SECRET_KEY: &str = "totp_enrol_secret";
 
 #[derive(Template)]
-#[template(path = "account_totp.html")]
-struct TotpPage {
-    shell: Shell,
-    tr: Tr,
-    partial: TotpPartial,
-}
-
-#[derive(Template)]
 #[template(path = "account_totp_partial.html")]
 struct TotpPartial {
     tr: Tr,
@@ -125,11 +117,7 @@ async fn render(
         codes: extra.codes,
         errors: extra.errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| TotpPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("totp-account-title"))?;
     Ok((status, response).into_response())
 }
 

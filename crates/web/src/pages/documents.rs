@@ -24,7 +24,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use pelihara_docs::{
+use pelihara_documents::{
     ActingFor, AnalysisPart, ControlCard, DispositionLevel, DispositionNote, DispositionSheet,
     Document, DocumentKind, HostingPart, Issue, Letter, Letterhead, MaintenancePart,
     MaintenanceReport, Paper, Party, PresentationPart, Receipt, Setting, Signoff,
@@ -41,18 +41,18 @@ use crate::lang::Tr;
 use crate::pages::load_visible;
 use crate::state::{AppState, Services};
 
-/// The setting (in the `settings` table, JSON) that holds the letterhead: see [`Kop`].
-pub const KOP_SETTING: &str = pelihara_store::identity::OFFICE_IDENTITY_SETTING;
+/// The setting (in the `settings` table, JSON) that holds the letterhead: see [`LetterheadSetting`].
+pub const LETTERHEAD_SETTING: &str = pelihara_store::identity::OFFICE_IDENTITY_SETTING;
 
 /// The office's identity an admin sets on `/admin/kop`: the letterhead, the print defaults and
 /// the office's rules (time zone, working hours, agenda number format, which the store reads
 /// from the same setting: `pelihara_store::identity`), stored as one JSON setting so that a
 /// change is one audited write. Until an admin stores one, the office and
-/// government named in the header of the SOP in force stand in ([`Kop::from_sop_header`]):
+/// government named in the header of the SOP in force stand in ([`LetterheadSetting::from_sop_header`]):
 /// the code names no office.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
-pub struct Kop {
+pub struct LetterheadSetting {
     /// "Pemerintah Kabupaten Demak" (printed in capitals).
     pub government: String,
     /// "Dinas Komunikasi dan Informatika" (printed in capitals).
@@ -78,7 +78,7 @@ pub struct Kop {
     pub agenda_format: String,
 }
 
-impl Kop {
+impl LetterheadSetting {
     pub fn paper(&self) -> Paper {
         Paper::from_code(&self.paper).unwrap_or(Paper::A4)
     }
@@ -113,21 +113,21 @@ impl Kop {
     }
 
     /// The stored setting, or, when none is stored, the letterhead the SOP in force names.
-    pub async fn load(services: &Services) -> Result<Kop, WebError> {
-        if let Some(kop) = Kop::stored(&services.store).await? {
-            return Ok(kop);
+    pub async fn load(services: &Services) -> Result<LetterheadSetting, WebError> {
+        if let Some(letterhead_setting) = LetterheadSetting::stored(&services.store).await? {
+            return Ok(letterhead_setting);
         }
         let sops = services.catalog.snapshot().current_all();
         Ok(sops
             .first()
-            .map(|sop| Kop::from_sop_header(&sop.header))
+            .map(|sop| LetterheadSetting::from_sop_header(&sop.header))
             .unwrap_or_default())
     }
 
     /// The letterhead an SOP's header implies: its office and government, the place the
     /// government's region is named after ("Pemerintah Kabupaten Demak" makes "Demak"), no
     /// address or contacts (only the admin knows them), A4.
-    pub fn from_sop_header(header: &pelihara_sop::Header) -> Kop {
+    pub fn from_sop_header(header: &pelihara_sop::Header) -> LetterheadSetting {
         let region = header
             .government
             .trim()
@@ -137,12 +137,12 @@ impl Kop {
             .iter()
             .find_map(|kind| region.strip_prefix(kind))
             .unwrap_or(region);
-        Kop {
+        LetterheadSetting {
             government: header.government.trim().to_owned(),
             office: header.office.trim().to_owned(),
             place: place.trim().to_owned(),
             paper: Paper::A4.code().to_owned(),
-            ..Kop::default()
+            ..LetterheadSetting::default()
         }
     }
 
@@ -154,8 +154,10 @@ impl Kop {
 
     /// The letterhead the admin stored, if any; a setting that cannot be read (edited by
     /// hand) is logged and counts as none, so the defaults print rather than no document.
-    pub async fn stored(store: &pelihara_store::Store) -> Result<Option<Kop>, WebError> {
-        let Some(text) = store.setting(KOP_SETTING).await? else {
+    pub async fn stored(
+        store: &pelihara_store::Store,
+    ) -> Result<Option<LetterheadSetting>, WebError> {
+        let Some(text) = store.setting(LETTERHEAD_SETTING).await? else {
             return Ok(None);
         };
         Ok(serde_json::from_str(&text)
@@ -368,7 +370,7 @@ fn revision(kind: DocumentKind, state: &CaseState) -> i64 {
     // the eager issue after any action and the download both re-issue it exactly when it
     // changed.
     let handler = card_handler(state);
-    let digest = pelihara_docs::sha256_hex(
+    let digest = pelihara_documents::sha256_hex(
         format!(
             "{count}\n{}\n{}",
             handler.position,
@@ -528,7 +530,10 @@ fn inputs(
         DocumentKind::Receipt => Some((
             Inputs::Receipt(Receipt {
                 tracking_code: case.tracking_code.clone(),
-                tracking_url: pelihara_docs::tracking_url(public_base_url, &case.tracking_code),
+                tracking_url: pelihara_documents::tracking_url(
+                    public_base_url,
+                    &case.tracking_code,
+                ),
                 opd: names.opd.clone(),
                 app: names.app.clone(),
                 subject: case.subject.clone(),
@@ -813,8 +818,8 @@ pub(crate) async fn current_or_issue(
     }
 
     let now = services.clock.now();
-    let kop = Kop::load(services).await?;
-    let letterhead = kop.letterhead(services).await?;
+    let letterhead_setting = LetterheadSetting::load(services).await?;
+    let letterhead = letterhead_setting.letterhead(services).await?;
     let names = names(services, state).await?;
     let tr = Tr::new(lang);
     let Some((mut inputs, number)) = inputs(
@@ -824,7 +829,7 @@ pub(crate) async fn current_or_issue(
         state,
         &names,
         &letterhead.office,
-        &kop.place,
+        &letterhead_setting.place,
         &app.config().public_base_url,
         now,
     ) else {
@@ -835,9 +840,9 @@ pub(crate) async fn current_or_issue(
     if let Inputs::Report(report) = &mut inputs {
         report.survey = crate::pages::skm::survey::link_for_document(app, case.id, now).await?;
     }
-    let verification_id = pelihara_docs::new_verification_id();
+    let verification_id = pelihara_documents::new_verification_id();
     let issue = Issue {
-        verify_url: pelihara_docs::verify_url(&app.config().public_base_url, &verification_id),
+        verify_url: pelihara_documents::verify_url(&app.config().public_base_url, &verification_id),
         id: verification_id.clone(),
         number: number.clone(),
         issued_at: now,
@@ -849,7 +854,7 @@ pub(crate) async fn current_or_issue(
         paper,
     };
     let rendered = render_for(waiting, move || {
-        pelihara_docs::render(inputs.document(), &setting, &issue)
+        pelihara_documents::render(inputs.document(), &setting, &issue)
     })
     .await?
     .map_err(WebError::internal)?;
@@ -935,8 +940,8 @@ async fn issue_latest(app: &AppState, case: CaseId, source: &AuditSource) {
             return;
         }
     };
-    let paper = match Kop::load(services).await {
-        Ok(kop) => kop.paper(),
+    let paper = match LetterheadSetting::load(services).await {
+        Ok(letterhead_setting) => letterhead_setting.paper(),
         Err(error) => {
             tracing::warn!(%case, ?error, "documents not issued: the letterhead could not be read");
             return;
@@ -981,7 +986,7 @@ pub(crate) async fn document_response(
     let state = load_visible(services, user, id).await?;
     let kind = DocumentKind::from_code(kind).ok_or(WebError::NotFound)?;
     let paper = match query.kertas.as_deref() {
-        None | Some("") => Kop::load(services).await?.paper(),
+        None | Some("") => LetterheadSetting::load(services).await?.paper(),
         Some(code) => Paper::from_code(code).ok_or(WebError::NotFound)?,
     };
     let lang = Lang::from_code(query.bahasa.as_deref().unwrap_or("id"));
@@ -1045,12 +1050,15 @@ mod tests {
             ),
         ] {
             header.government = government.to_owned();
-            let kop = Kop::from_sop_header(&header);
-            assert_eq!(kop.place, place);
-            assert_eq!(kop.government, government.trim());
-            assert_eq!(kop.office_name(), name);
-            assert_eq!(kop.address, "", "only the admin knows the address");
-            assert_eq!(kop.paper(), Paper::A4);
+            let letterhead_setting = LetterheadSetting::from_sop_header(&header);
+            assert_eq!(letterhead_setting.place, place);
+            assert_eq!(letterhead_setting.government, government.trim());
+            assert_eq!(letterhead_setting.office_name(), name);
+            assert_eq!(
+                letterhead_setting.address, "",
+                "only the admin knows the address"
+            );
+            assert_eq!(letterhead_setting.paper(), Paper::A4);
         }
     }
 }

@@ -10,14 +10,6 @@ use crate::pages::page_or_partial;
 use crate::shell::Shell;
 
 #[derive(Template)]
-#[template(path = "landing.html")]
-struct LandingPage {
-    shell: Shell,
-    tr: Tr,
-    partial: LandingPartial,
-}
-
-#[derive(Template)]
 #[template(path = "landing_partial.html")]
 struct LandingPartial {
     tr: Tr,
@@ -29,9 +21,5 @@ pub(crate) async fn view_landing_get(shell: Shell) -> Result<Response, WebError>
         tr: shell.tr,
         office_name: shell.office_name.clone(),
     };
-    page_or_partial(shell, partial, |shell, partial| LandingPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |_, _| String::new())
 }

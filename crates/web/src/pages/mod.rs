@@ -1,6 +1,6 @@
 //! The pages of Pelihara, one module per page, each with its handlers `view_<page>_get/post`
-//! and its templates `<page>.html` (whole page, extends `base.html`) and `<page>_partial.html`
-//! (what htmx swaps in). Handlers here never touch SQL or decide case rules: they call the store
+//! and its body template `<page>_partial.html` (what htmx swaps in; a page load gets it inside
+//! the one layout, `crate::page::Page`, through `page_or_partial`). Handlers here never touch SQL or decide case rules: they call the store
 //! and the case engine and render what those return.
 
 pub(crate) mod account;
@@ -30,6 +30,8 @@ use pelihara_domain::{CaseId, CaseState, may_view};
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::lang::Tr;
+use crate::page::Page;
 use crate::shell::Shell;
 use crate::state::Services;
 
@@ -40,16 +42,17 @@ pub fn render(template: &impl Template) -> Result<Response, WebError> {
 }
 
 /// The page/partial convention in one call: htmx requests get the partial alone, page loads
-/// get the whole page built around it by `page`.
-pub fn page_or_partial<P: Template, T: Template>(
+/// get the whole page, the one layout around it ([`Page`]) with the title `title` gives.
+pub fn page_or_partial<P: Template>(
     shell: Shell,
     partial: P,
-    page: impl FnOnce(Shell, P) -> T,
+    title: impl FnOnce(Tr, &P) -> String,
 ) -> Result<Response, WebError> {
     if shell.htmx {
         render(&partial)
     } else {
-        render(&page(shell, partial))
+        let title = title(shell.tr, &partial);
+        render(&Page::new(shell, title, partial))
     }
 }
 

@@ -47,11 +47,26 @@ struct BellFragment {
 /// `GET /notifikasi/lonceng`: the bell alone, with a fresh count (one count query; the shell
 /// made it). A guest (the session ended) gets nothing: the bell leaves the page and stops
 /// asking, and the next thing the user does leads to the sign-in page.
-pub(crate) async fn view_notifikasi_lonceng_get(shell: Shell) -> Result<Response, WebError> {
+/// With `?n=`, the count the page shows: the same count is a 204 and nothing is swapped, so
+/// the live region around the bell speaks only of a change.
+pub(crate) async fn view_notifikasi_lonceng_get(
+    shell: Shell,
+    Query(shown): Query<BellQuery>,
+) -> Result<Response, WebError> {
     match shell.bell() {
+        Some(bell) if shown.n.is_some() && bell.count() == shown.n => {
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
         Some(bell) => render(&BellFragment { bell }),
         None => Ok(Html(String::new()).into_response()),
     }
+}
+
+/// The bell poll's query: the count the page shows.
+#[derive(Debug, Deserialize)]
+pub(crate) struct BellQuery {
+    #[serde(default)]
+    n: Option<i64>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -78,14 +93,6 @@ struct ListPartial {
     has_prev: bool,
     has_next: bool,
     notice: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "notifications.html")]
-struct ListPage {
-    shell: Shell,
-    tr: Tr,
-    partial: ListPartial,
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,11 +171,7 @@ pub(crate) async fn view_notifikasi_get(
         has_next,
         notice: list_notice(tr, query.ok.as_deref()),
     };
-    page_or_partial(shell, partial, |shell, partial| ListPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("notif-title"))
 }
 
 /// The user's own notification `id`; anyone else's, or an id that is no id, is a 404.
@@ -257,14 +260,6 @@ struct SettingsPartial {
     webhook_handle: String,
 }
 
-#[derive(Template)]
-#[template(path = "notifications_settings.html")]
-struct SettingsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SettingsPartial,
-}
-
 #[derive(Debug, Deserialize)]
 pub(crate) struct SettingsQuery {
     #[serde(default)]
@@ -288,11 +283,7 @@ fn render_settings(
     status: StatusCode,
     partial: SettingsPartial,
 ) -> Result<Response, WebError> {
-    let response = page_or_partial(shell, partial, |shell, partial| SettingsPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("notif-settings-title"))?;
     Ok((status, response).into_response())
 }
 
@@ -474,14 +465,6 @@ struct LogPartial {
     has_next: bool,
 }
 
-#[derive(Template)]
-#[template(path = "admin_notifications.html")]
-struct LogPage {
-    shell: Shell,
-    tr: Tr,
-    partial: LogPartial,
-}
-
 #[derive(Debug, Deserialize)]
 pub(crate) struct LogQuery {
     #[serde(default)]
@@ -604,11 +587,7 @@ pub(crate) async fn view_admin_notifikasi_get(
         has_prev: page > 1,
         has_next,
     };
-    page_or_partial(shell, partial, |shell, partial| LogPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("notif-admin-title"))
 }
 
 #[cfg(test)]

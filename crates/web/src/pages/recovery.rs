@@ -44,14 +44,6 @@ const ACCOUNTS_PER_EMAIL: i64 = 5;
 /// A link's token: 32 random bytes as 64 hex digits. Longer text is no token.
 const TOKEN_LEN: usize = 64;
 
-#[derive(Template)]
-#[template(path = "recovery.html")]
-struct RecoveryPage {
-    shell: Shell,
-    tr: Tr,
-    partial: RecoveryPartial,
-}
-
 /// Both steps share one template: `ask` (the request form), `sent` (the one answer),
 /// `unavailable` (no mail server), `set` (the new-password form), `bad_link`.
 #[derive(Template)]
@@ -88,11 +80,7 @@ fn respond(
     status: StatusCode,
     partial: RecoveryPartial,
 ) -> Result<Response, WebError> {
-    let mut response = page_or_partial(shell, partial, |shell, partial| RecoveryPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let mut response = page_or_partial(shell, partial, |_, _| String::new())?;
     *response.status_mut() = status;
     Ok(response)
 }

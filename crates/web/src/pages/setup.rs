@@ -11,7 +11,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
-use pelihara_docs::Paper;
+use pelihara_documents::Paper;
 use pelihara_store::people::NewUser;
 use pelihara_store::setup::{OfficeSetting, SetupLink};
 use pelihara_store::{AuditSource, StoreError};
@@ -23,9 +23,9 @@ use crate::auth::{new_token, token_hash};
 use crate::error::WebError;
 use crate::forms::FormErrors;
 use crate::lang::Tr;
-use crate::pages::admin::kop::{check as check_text, looks_like_email};
+use crate::pages::admin::letterhead::{check as check_text, looks_like_email};
 use crate::pages::admin::users::{valid_email, valid_nip, valid_username};
-use crate::pages::documents::{KOP_SETTING, Kop};
+use crate::pages::documents::{LETTERHEAD_SETTING, LetterheadSetting};
 use crate::pages::page_or_partial;
 use crate::pages::recovery::well_formed;
 use crate::shell::Shell;
@@ -61,14 +61,6 @@ pub async fn issue_setup_link(
         .await?;
     let base = public_base_url.trim().trim_end_matches('/');
     Ok(Some(format!("{base}{SETUP_PATH}?token={token}")))
-}
-
-#[derive(Template)]
-#[template(path = "setup.html")]
-struct SetupPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SetupPartial,
 }
 
 /// The form (`step` "form") or why the link does not work (`step` "bad_link").
@@ -144,8 +136,8 @@ impl SetupForm {
 
     /// The identity this form describes (A4, no emblem yet, the default time zone, working
     /// hours and agenda numbers: /admin/kop changes them).
-    fn kop(&self) -> Kop {
-        Kop {
+    fn letterhead_setting(&self) -> LetterheadSetting {
+        LetterheadSetting {
             government: self.government.clone(),
             office: self.office.clone(),
             short_name: self.short_name.clone(),
@@ -156,7 +148,7 @@ impl SetupForm {
             place: self.place.clone(),
             paper: Paper::A4.code().to_owned(),
             logo_sha256: None,
-            ..Kop::default()
+            ..LetterheadSetting::default()
         }
     }
 }
@@ -183,11 +175,7 @@ fn respond(
         errors,
         password_help: tr.t1("recovery-password-help", "min", PASSWORD_MIN),
     };
-    let mut response = page_or_partial(shell, partial, |shell, partial| SetupPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let mut response = page_or_partial(shell, partial, |tr, _| tr.t("setup-title"))?;
     *response.status_mut() = status;
     Ok(response)
 }
@@ -317,7 +305,7 @@ pub(crate) async fn view_pasang_post(
         );
     }
     let services = state.services();
-    let kop = form.kop();
+    let letterhead_setting = form.letterhead_setting();
     let admin = NewUser {
         username: form.username.clone(),
         full_name: form.full_name.clone(),
@@ -334,8 +322,8 @@ pub(crate) async fn view_pasang_post(
         address,
     };
     let office = OfficeSetting {
-        key: KOP_SETTING.to_owned(),
-        value: kop.to_json(),
+        key: LETTERHEAD_SETTING.to_owned(),
+        value: letterhead_setting.to_json(),
     };
     let done = services
         .store

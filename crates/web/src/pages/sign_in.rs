@@ -27,14 +27,6 @@ const USERNAME_MAX: usize = 64;
 /// Longer passwords are refused before hashing, so a huge one cannot tie up a thread.
 
 #[derive(Template)]
-#[template(path = "sign_in.html")]
-struct SignInPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SignInPartial,
-}
-
-#[derive(Template)]
 #[template(path = "sign_in_partial.html")]
 struct SignInPartial {
     tr: Tr,
@@ -144,11 +136,7 @@ fn render_form(
         lang_links,
         sso,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| SignInPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("auth-sign-in-title"))?;
     Ok((status, response).into_response())
 }
 

@@ -161,14 +161,6 @@ struct StepRow {
 }
 
 #[derive(Template)]
-#[template(path = "tracking.html")]
-struct TrackingPage {
-    shell: Shell,
-    tr: Tr,
-    partial: TrackingPartial,
-}
-
-#[derive(Template)]
 #[template(path = "tracking_partial.html")]
 struct TrackingPartial {
     tr: Tr,
@@ -276,11 +268,7 @@ fn render_page(
                 .collect();
         }
     }
-    let mut response = page_or_partial(shell, partial, |shell, partial| TrackingPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let mut response = page_or_partial(shell, partial, |_, _| String::new())?;
     *response.status_mut() = status;
     if let Some(wait) = retry_after {
         set_retry_after(&mut response, wait);

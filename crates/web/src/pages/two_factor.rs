@@ -34,7 +34,7 @@ pub(crate) const ISSUER: &str = "Pelihara";
 
 /// The QR code and the secret of an authenticator being enrolled.
 pub(crate) struct EnrolBox {
-    /// An inline SVG (from `pelihara_docs::qr_svg`: only shapes, no text from the user).
+    /// An inline SVG (from `pelihara_documents::qr_svg`: only shapes, no text from the user).
     pub qr: String,
     /// The secret in groups of four, for typing it in by hand.
     pub secret: String,
@@ -45,8 +45,8 @@ pub(crate) struct EnrolBox {
 impl EnrolBox {
     pub fn new(username: &str, secret: &str) -> Result<EnrolBox, WebError> {
         let uri = totp::otpauth_uri(ISSUER, username, secret);
-        let svg =
-            pelihara_docs::qr_svg(&uri).map_err(|error| WebError::internal(error.to_string()))?;
+        let svg = pelihara_documents::qr_svg(&uri)
+            .map_err(|error| WebError::internal(error.to_string()))?;
         // The XML declaration has no place inside HTML.
         let qr = match svg.find("<svg") {
             Some(start) => svg[start..].to_owned(),
@@ -71,14 +71,6 @@ pub(crate) fn new_recovery_codes(user: UserId) -> (Vec<String>, Vec<String>) {
     (codes, hashes)
 }
 
-#[derive(Template)]
-#[template(path = "two_factor.html")]
-struct TwoFactorPage {
-    shell: Shell,
-    tr: Tr,
-    partial: TwoFactorPartial,
-}
-
 /// The code form, the enrolment form, or the recovery codes after enrolling.
 #[derive(Template)]
 #[template(path = "two_factor_partial.html")]
@@ -98,11 +90,7 @@ fn render(
     status: StatusCode,
     partial: TwoFactorPartial,
 ) -> Result<Response, WebError> {
-    let response = page_or_partial(shell, partial, |shell, partial| TwoFactorPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("totp-sign-in-title"))?;
     Ok((status, response).into_response())
 }
 

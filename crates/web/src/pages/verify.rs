@@ -8,24 +8,16 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pelihara_docs::DocumentKind;
+use pelihara_documents::DocumentKind;
 use pelihara_i18n::format_datetime;
 use pelihara_store::IssuedDocument;
 
 use crate::error::WebError;
 use crate::lang::Tr;
-use crate::pages::documents::Kop;
+use crate::pages::documents::LetterheadSetting;
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
-
-#[derive(Template)]
-#[template(path = "verify.html")]
-struct VerifyPage {
-    shell: Shell,
-    tr: Tr,
-    partial: VerifyPartial,
-}
 
 /// What the page shows; every field is public by design.
 #[derive(Template)]
@@ -50,7 +42,7 @@ struct VerifyPartial {
 
 async fn lookup(state: &AppState, id: &str) -> Result<Option<IssuedDocument>, WebError> {
     // Malformed ids never reach the database.
-    if !pelihara_docs::is_verification_id(id) {
+    if !pelihara_documents::is_verification_id(id) {
         return Ok(None);
     }
     state
@@ -88,9 +80,9 @@ async fn latest_issue(
 /// letterhead leaves the office empty. The issue row does not record the letterhead it was
 /// printed with, so this is the current one.
 async fn issuing_office(state: &AppState) -> Result<String, WebError> {
-    let kop = Kop::load(state.services()).await?;
-    let office = kop.office.trim();
-    let government = kop.government.trim();
+    let letterhead_setting = LetterheadSetting::load(state.services()).await?;
+    let office = letterhead_setting.office.trim();
+    let government = letterhead_setting.government.trim();
     Ok(match (office.is_empty(), government.is_empty()) {
         (true, _) => state.office_name(),
         (false, true) => office.to_owned(),
@@ -152,11 +144,7 @@ fn respond(shell: Shell, partial: VerifyPartial) -> Result<Response, WebError> {
     } else {
         StatusCode::OK
     };
-    let response = page_or_partial(shell, partial, |shell, partial| VerifyPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |_, _| String::new())?;
     Ok((status, response).into_response())
 }
 
@@ -191,7 +179,7 @@ pub(crate) async fn view_verifikasi_post(
                 .bytes()
                 .await
                 .map_err(|_| WebError::bad_request("docs-verify-upload-failed"))?;
-            uploaded = Some(pelihara_docs::sha256_hex(&bytes));
+            uploaded = Some(pelihara_documents::sha256_hex(&bytes));
         }
     }
     let office = issuing_office(&state).await?;

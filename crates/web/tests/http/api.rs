@@ -1061,7 +1061,7 @@ async fn a_stale_client_gets_412_or_409_with_who_acted() {
     let pelaksana = api
         .token("pelaksana", &[TokenScope::Read, TokenScope::Act], 30)
         .await;
-    let register = |task: &str| {
+    let register_letter = |task: &str| {
         serde_json::json!({ "action": "register", "task_id": task,
             "classification": "000.5.2.3", "letter_number": "1", "letter_date": "2026-03-01" })
     };
@@ -1071,7 +1071,7 @@ async fn a_stale_client_gets_412_or_409_with_who_acted() {
             &pelaksana,
             id,
             Some(&format!("\"{read_version}\"")),
-            register(&task),
+            register_letter(&task),
         )
         .await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text());
@@ -1081,19 +1081,19 @@ async fn a_stale_client_gets_412_or_409_with_who_acted() {
             &pelaksana,
             id,
             Some(&format!("\"{read_version}\"")),
-            register(&task),
+            register_letter(&task),
         )
         .await;
     let problem = stale.problem(StatusCode::PRECONDITION_FAILED);
     assert_eq!(problem["acted_by"]["name"], "Staf pelaksana");
     assert_eq!(problem["acted_by"]["at"], "2026-03-02T02:05:00Z");
     // Without If-Match, the task as read: 409, done by whom.
-    let late = api.act(&pelaksana, id, None, register(&task)).await;
+    let late = api.act(&pelaksana, id, None, register_letter(&task)).await;
     let problem = late.problem(StatusCode::CONFLICT);
     assert_eq!(problem["acted_by"]["name"], "Staf pelaksana", "{problem}");
     // A malformed If-Match is named.
     let bad = api
-        .act(&pelaksana, id, Some("yesterday"), register(&task))
+        .act(&pelaksana, id, Some("yesterday"), register_letter(&task))
         .await;
     assert_eq!(
         bad.problem(StatusCode::BAD_REQUEST)["errors"][0]["field"],

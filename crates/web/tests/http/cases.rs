@@ -413,11 +413,19 @@ async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
         "{}",
         reply.body
     );
-    // The reason takes the focus, so nobody is left at the top of the page (item 21).
+    // The field it names takes the focus, marked and described by the message, so nobody is
+    // left at the top of the page (item 21).
+    assert!(
+        reply.body.contains(
+            r#"value="000.5.2.3" aria-invalid="true" aria-describedby="action-message" autofocus>"#
+        ),
+        "{}",
+        reply.body
+    );
     assert!(
         reply
             .body
-            .contains(r#"role="alert" id="action-message" tabindex="-1" autofocus>"#)
+            .contains(r#"role="alert" id="action-message" tabindex="-1">"#)
     );
     assert_eq!(site.state(case).await.case.current_step, 2);
     // An unreadable date names the field.
@@ -477,6 +485,22 @@ async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
             .body
             .contains("Instruksi disposisi berisi pilihan yang tidak tersedia.")
     );
+    // Issue 18, item 21: the refused field is marked, described by the message and focused
+    // (the first of the instructions); the message itself then takes no focus.
+    let marked = r#"aria-invalid="true" aria-describedby="action-message""#;
+    assert!(
+        reply
+            .body
+            .contains(&format!(r#"id="instr-1" {marked} autofocus>"#)),
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains(&format!(r#"id="instr-2" {marked}>"#)));
+    assert!(reply.body.contains(r#"id="action-message" tabindex="-1">"#));
+    assert!(
+        !reply.body.contains(r#"pl-other-actions" open"#),
+        "not its form"
+    );
     // A return without a reason is refused.
     let reply = site
         .act(
@@ -487,7 +511,34 @@ async fn action_forms_refuse_bad_input_and_show_only_to_who_may_act() {
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("Alasan wajib diisi."));
+    // "Tindakan lain", which holds the return, stays open with the reason marked and focused.
+    assert!(
+        reply.body.contains(r#"pl-other-actions" open>"#),
+        "{}",
+        reply.body
+    );
+    let reason = reply
+        .body
+        .split(r#"id="reason-return""#)
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap()
+        .to_owned();
+    assert!(reason.contains(marked), "{reason}");
+    assert!(reason.contains("autofocus"), "{reason}");
+    // And it shows, for those who see the page: Bootstrap's red border.
+    assert!(
+        reply
+            .body
+            .contains(r#"class="form-control is-invalid" id="reason-return""#)
+    );
+    assert!(reply.body.contains(r#"id="action-message" tabindex="-1">"#));
     assert_eq!(site.state(case).await.case.current_step, 3);
+    // A plain load of the page marks nothing and folds the other actions away.
+    let head = site.cookie("kepala_dinas").await;
+    let page = site.get(&head, &format!("/permohonan/{case}")).await;
+    assert!(!page.body.contains("aria-invalid"));
+    assert!(!page.body.contains(r#"pl-other-actions" open"#));
 }
 
 #[tokio::test]
@@ -839,6 +890,72 @@ async fn the_request_list_pages_and_filters() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("Permohonan nomor"));
+}
+
+/// Issue 18, item 17: a second Pelaksana who opens a step the first has taken is told who has
+/// it and since when, instead of a page that silently offers nothing; the one who took it
+/// sees the form and no such note, and once the task is released the form is back for both.
+#[tokio::test]
+async fn a_step_a_colleague_took_says_who_has_it_and_since_when() {
+    let site = site().await;
+    let case = site.submit().await;
+    testing::seed_staff(
+        &site.test.services,
+        &[("pelaksana.dua".to_owned(), vec!["pelaksana".to_owned()])],
+    )
+    .await;
+    let register_form = "name=\"aksi\" value=\"register\"";
+    let reply = site
+        .act("pelaksana", case, &[Part::Text("aksi", "claim")])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let claim = site
+        .state(case)
+        .await
+        .entries
+        .iter()
+        .rev()
+        .find(|entry| matches!(entry.record, pelihara_domain::Record::Claimed))
+        .cloned()
+        .unwrap();
+    let since = pelihara_i18n::format_datetime(
+        pelihara_i18n::Lang::Id,
+        site.test.services.calendar.snapshot().time_zone,
+        claim.at,
+    );
+
+    let second = site.cookie("pelaksana.dua").await;
+    let page = site.get(&second, &format!("/permohonan/{case}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains(register_form),
+        "no form for a taken step"
+    );
+    let note = format!(
+        "Langkah ini sedang dikerjakan oleh {} sejak {since}.",
+        claim.by_name
+    );
+    assert!(page.body.contains("id=\"step-taken\""), "{}", page.body);
+    assert!(page.body.contains(&note), "{note} in {}", page.body);
+
+    let first = site.cookie("pelaksana").await;
+    let page = site.get(&first, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains(register_form));
+    assert!(
+        !page.body.contains("id=\"step-taken\""),
+        "not to the one who has it"
+    );
+
+    let reply = site
+        .act("pelaksana", case, &[Part::Text("aksi", "release")])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let page = site.get(&second, &format!("/permohonan/{case}")).await;
+    assert!(
+        page.body.contains(register_form),
+        "released: the form is back"
+    );
+    assert!(!page.body.contains("id=\"step-taken\""));
 }
 
 /// Issue 18, item 17: "Ambil tugas ini" tells colleagues a task is taken, so it is offered

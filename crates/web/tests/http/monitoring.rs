@@ -403,7 +403,7 @@ async fn the_assessor_fills_signs_and_issues_the_monitoring_form() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(issued.sha256, pelihara_docs::sha256_hex(&pdf));
+    assert_eq!(issued.sha256, pelihara_documents::sha256_hex(&pdf));
     // The download handed out the document issued at the signature, not a new one.
     assert_eq!(issued, at_signing);
     assert_eq!(

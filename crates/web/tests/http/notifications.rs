@@ -104,12 +104,40 @@ async fn the_bell_shows_the_unread_count_and_its_fragment_follows_it() {
         bell.contains(r#"aria-label="Notifikasi: 3 belum dibaca""#),
         "{bell}"
     );
-    assert!(bell.contains(r#"hx-get="/notifikasi/lonceng""#), "{bell}");
+    assert!(
+        bell.contains(r#"hx-get="/notifikasi/lonceng?n=3""#),
+        "{bell}"
+    );
+    // Issue 18, item 21: the bell sits in a polite live region that stays in the page while
+    // the bell is swapped, and its hidden text is what is then said.
+    let region = r#"<span class="pl-bell-live" aria-live="polite" aria-atomic="true">"#;
+    let inside = html.split(region).nth(1).expect("the live region");
+    assert!(
+        inside.trim_start().starts_with(r#"<a id="pl-bell""#),
+        "{html}"
+    );
+    assert!(
+        bell.contains(r#"<span class="visually-hidden">Notifikasi: 3 belum dibaca</span>"#),
+        "{bell}"
+    );
     assert!(bell.contains("every 30s"), "{bell}");
     assert!(bell.contains(r#"aria-hidden="true">3</span>"#), "{bell}");
 
+    // While the count the page shows stays, the poll answers 204 and nothing is swapped (the
+    // live region is not told the same thing every 30 seconds).
+    let answer = htmx_get(&site, "/notifikasi/lonceng?n=3", Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    assert_eq!(answer.text(), "");
+
     // The poll gets the bell alone, with the new count.
     notify(&site, me, "4", &[Channel::InApp]).await;
+    let answer = htmx_get(&site, "/notifikasi/lonceng?n=3", Some(&cookie)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(
+        answer
+            .text()
+            .contains(r#"hx-get="/notifikasi/lonceng?n=4""#)
+    );
     let answer = htmx_get(&site, "/notifikasi/lonceng", Some(&cookie)).await;
     assert_eq!(answer.status, StatusCode::OK);
     let fragment = answer.text();

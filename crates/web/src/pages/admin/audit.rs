@@ -60,14 +60,6 @@ struct EventRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin_audit.html")]
-struct AuditPage {
-    shell: Shell,
-    tr: Tr,
-    partial: AuditPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_audit_partial.html")]
 struct AuditPartial {
     tr: Tr,
@@ -257,11 +249,7 @@ pub(crate) async fn view_admin_jejak_audit_get(
         older,
         paged: before.is_some(),
     };
-    page_or_partial(shell, partial, |shell, partial| AuditPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("audit-title"))
 }
 
 #[cfg(test)]

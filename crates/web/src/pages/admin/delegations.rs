@@ -28,14 +28,6 @@ use crate::state::{AppState, Services};
 const PATH: &str = "/admin/delegasi";
 
 #[derive(Template)]
-#[template(path = "admin_delegations.html")]
-struct DelegationsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: DelegationsPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_delegations_partial.html")]
 struct DelegationsPartial {
     tr: Tr,
@@ -231,11 +223,7 @@ async fn render(
         delegates,
         errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| DelegationsPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-delegations"))?;
     Ok((status, response).into_response())
 }
 

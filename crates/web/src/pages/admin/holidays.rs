@@ -26,14 +26,6 @@ const PATH: &str = "/admin/libur";
 const KINDS: [HolidayKind; 2] = [HolidayKind::LiburNasional, HolidayKind::CutiBersama];
 
 #[derive(Template)]
-#[template(path = "admin_holidays.html")]
-struct HolidaysPage {
-    shell: Shell,
-    tr: Tr,
-    partial: HolidaysPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_holidays_partial.html")]
 struct HolidaysPartial {
     tr: Tr,
@@ -133,11 +125,7 @@ async fn render(
         kinds,
         errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| HolidaysPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-holidays"))?;
     Ok((status, response).into_response())
 }
 

@@ -9,7 +9,7 @@
 pub(crate) mod audit;
 pub(crate) mod delegations;
 pub(crate) mod holidays;
-pub(crate) mod kop;
+pub(crate) mod letterhead;
 pub(crate) mod opds;
 pub(crate) mod people;
 pub(crate) mod register_settings;
@@ -44,7 +44,7 @@ pub(crate) fn tabs(tr: Tr, current: &str) -> Vec<AdminTab> {
         ("/admin/pemeliharaan", "admin-tab-register"),
         ("/admin/notifikasi", "notif-admin-tab"),
         ("/admin/jejak-audit", "audit-tab"),
-        ("/admin/kop", "admin-tab-kop"),
+        ("/admin/kop", "admin-tab-letterhead"),
         ("/admin/sop", "admin-tab-sops"),
         ("/admin/keamanan", "admin-tab-security"),
         ("/admin/akun-layanan", "admin-tab-service-accounts"),
@@ -127,7 +127,7 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
         "sop-retired" => "admin-notice-sop-retired",
         "register-policy-saved" => "register-policy-saved",
         "register-networks-saved" => "register-networks-saved",
-        "kop-saved" => "admin-notice-kop-saved",
+        "kop-saved" => "admin-notice-letterhead-saved",
         "security-saved" => "totp-admin-saved",
         "sso-saved" => "sso-admin-saved",
         "service-account-created" => "admin-notice-service-account-created",
@@ -140,14 +140,6 @@ pub(crate) fn notice(tr: Tr, code: Option<&str>) -> Option<String> {
 /// How many characters `text` has (not bytes: names carry Indonesian and Javanese letters).
 pub(crate) fn too_long(text: &str, max: usize) -> bool {
     text.chars().count() > max
-}
-
-#[derive(Template)]
-#[template(path = "admin_confirm.html")]
-struct ConfirmPage {
-    shell: Shell,
-    tr: Tr,
-    partial: ConfirmPartial,
 }
 
 /// A step before an action that cannot simply be taken back (disabling an account, revoking
@@ -172,11 +164,7 @@ pub(crate) struct ConfirmPartial {
 
 /// Renders a confirmation step (see [`ConfirmPartial`]).
 pub(crate) fn confirm_page(shell: Shell, partial: ConfirmPartial) -> Result<Response, WebError> {
-    page_or_partial(shell, partial, |shell, partial| ConfirmPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |_, partial| partial.title.clone())
 }
 
 /// Whether a form carries the confirmation field its confirmation step adds: a POST without

@@ -24,14 +24,6 @@ use crate::state::AppState;
 const PATH: &str = "/admin/opd";
 
 #[derive(Template)]
-#[template(path = "admin_opds.html")]
-struct OpdsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: OpdsPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_opds_partial.html")]
 struct OpdsPartial {
     tr: Tr,
@@ -93,11 +85,7 @@ async fn render(
         name,
         errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| OpdsPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-opds"))?;
     Ok((status, response).into_response())
 }
 

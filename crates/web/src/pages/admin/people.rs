@@ -69,14 +69,6 @@ struct InvitedView {
 }
 
 #[derive(Template)]
-#[template(path = "admin_people.html")]
-struct PeoplePage {
-    shell: Shell,
-    tr: Tr,
-    partial: PeoplePartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_people_partial.html")]
 struct PeoplePartial {
     tr: Tr,
@@ -131,11 +123,7 @@ fn render(
         invited,
         invitation_days: INVITATION_VALID.num_days(),
     };
-    let response = page_or_partial(shell, partial, |shell, partial| PeoplePage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-people"))?;
     Ok((status, response).into_response())
 }
 

@@ -27,14 +27,6 @@ use crate::state::AppState;
 pub(crate) const PATH: &str = "/admin/pemeliharaan";
 
 #[derive(Template)]
-#[template(path = "admin_register.html")]
-struct SettingsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SettingsPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_register_partial.html")]
 struct SettingsPartial {
     tr: Tr,
@@ -109,11 +101,7 @@ fn render(
         max_interval: MAX_INTERVAL_MONTHS,
         max_reminder: MAX_REMINDER_DAYS,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| SettingsPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("register-settings-title"))?;
     Ok((status, response).into_response())
 }
 

@@ -31,14 +31,6 @@ pub(crate) const PATH: &str = "/admin/keamanan";
 const ROLES: [Role; 4] = [Role::Admin, Role::Staff, Role::OpdOperator, Role::Auditor];
 
 #[derive(Template)]
-#[template(path = "admin_security.html")]
-struct SecurityPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SecurityPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_security_partial.html")]
 struct SecurityPartial {
     tr: Tr,
@@ -106,11 +98,7 @@ pub(crate) async fn view_admin_keamanan_get(
         roles,
         sso,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| SecurityPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("totp-admin-title"))?;
     Ok((StatusCode::OK, response).into_response())
 }
 

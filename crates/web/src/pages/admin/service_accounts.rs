@@ -49,14 +49,6 @@ struct AccountRow {
 }
 
 #[derive(Template)]
-#[template(path = "admin_service_accounts.html")]
-struct AccountsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: AccountsPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_service_accounts_partial.html")]
 struct AccountsPartial {
     tr: Tr,
@@ -170,11 +162,7 @@ async fn render_list(
         bindings: binding_choices(tr, state, &opds, &binding),
         errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| AccountsPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-service-accounts"))?;
     Ok((status, response).into_response())
 }
 
@@ -283,14 +271,6 @@ pub(crate) async fn view_admin_akun_layanan_post(
 }
 
 #[derive(Template)]
-#[template(path = "admin_service_account.html")]
-struct AccountPage {
-    shell: Shell,
-    tr: Tr,
-    partial: AccountPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_service_account_partial.html")]
 struct AccountPartial {
     tr: Tr,
@@ -366,11 +346,7 @@ async fn render_account(
         validities: validity_choices(tr, &shown.form.validity),
         errors: shown.errors,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| AccountPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-service-accounts"))?;
     Ok((shown.status, response).into_response())
 }
 

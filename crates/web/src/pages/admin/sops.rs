@@ -30,14 +30,6 @@ pub(crate) const PATH: &str = "/admin/sop";
 const SOP_MAX_BYTES: usize = 512 * 1024;
 
 #[derive(Template)]
-#[template(path = "admin_sops.html")]
-struct SopsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SopsPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_sops_partial.html")]
 struct SopsPartial {
     tr: Tr,
@@ -58,14 +50,6 @@ struct VersionRow {
     published: String,
     may_publish: bool,
     may_retire: bool,
-}
-
-#[derive(Template)]
-#[template(path = "admin_sop_preview.html")]
-struct PreviewPage {
-    shell: Shell,
-    tr: Tr,
-    partial: PreviewPartial,
 }
 
 #[derive(Template)]
@@ -133,11 +117,7 @@ async fn render_list(
         rows: rows(tr, state.services()).await?,
         problems,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| SopsPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-sops"))?;
     Ok((status, response).into_response())
 }
 
@@ -276,10 +256,8 @@ pub(crate) async fn view_admin_sop_version_get(
             .map(|page| format!("{}/bagan/{page}", preview_path(&code, version)))
             .collect(),
     };
-    page_or_partial(shell, partial, |shell, partial| PreviewPage {
-        tr: shell.tr,
-        shell,
-        partial,
+    page_or_partial(shell, partial, |_, partial| {
+        format!("{} v{}", partial.row.title, partial.row.version)
     })
 }
 

@@ -30,14 +30,6 @@ const PATH: &str = "/admin/pengguna";
 const ROLES: [Role; 4] = [Role::Staff, Role::OpdOperator, Role::Auditor, Role::Admin];
 
 #[derive(Template)]
-#[template(path = "admin_users.html")]
-struct UsersPage {
-    shell: Shell,
-    tr: Tr,
-    partial: UsersPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_users_partial.html")]
 struct UsersPartial {
     tr: Tr,
@@ -171,11 +163,7 @@ async fn render(
         errors,
         nip_editable: true,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| UsersPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("admin-title-users"))?;
     Ok((status, response).into_response())
 }
 
@@ -538,14 +526,6 @@ pub(crate) async fn view_admin_user_disable_get(
 }
 
 #[derive(Template)]
-#[template(path = "admin_user_edit.html")]
-struct UserEditPage {
-    shell: Shell,
-    tr: Tr,
-    partial: UserEditPartial,
-}
-
-#[derive(Template)]
 #[template(path = "admin_user_edit_partial.html")]
 struct UserEditPartial {
     tr: Tr,
@@ -622,10 +602,8 @@ async fn render_edit(
         invited: view.stored.password_hash == pelihara_store::people_import::NO_PASSWORD_YET,
         sso_subject,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| UserEditPage {
-        tr: shell.tr,
-        shell,
-        partial,
+    let response = page_or_partial(shell, partial, |tr, partial| {
+        tr.t1("admin-user-edit-title", "name", &partial.form.full_name)
     })?;
     Ok((status, response).into_response())
 }

@@ -6,11 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pelihara_domain::{
-    Command, Confidentiality, DocumentRef, HostingRecord, Refusal, RegisterInput, TaskId, Urgency,
-    Verdict,
+    Command, Confidentiality, DocumentRef, HostingRecord, Refusal, RegistrationInput, TaskId,
+    Urgency, Verdict,
 };
 use pelihara_store::StoreError;
 
+use super::case_actions::Refused;
 use super::case_page::{Shown, render_case};
 use super::letter::{check_letter, read_form};
 use crate::auth::CurrentUser;
@@ -73,7 +74,7 @@ pub(crate) fn command_from(
 ) -> Result<Command, &'static str> {
     let text = |name: &str| form.text(name);
     Ok(match text("aksi").as_str() {
-        "register" => Command::Register(RegisterInput {
+        "register" => Command::RegisterLetter(RegistrationInput {
             classification: text("classification"),
             urgency: match text("urgency").as_str() {
                 "segera" => Urgency::Segera,
@@ -154,7 +155,7 @@ pub(crate) fn command_from(
     })
 }
 
-pub(crate) async fn view_permohonan_aksi_post(
+pub(crate) async fn view_case_action_post(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
@@ -168,13 +169,17 @@ pub(crate) async fn view_permohonan_aksi_post(
     let mut errors = Vec::new();
     let letter = check_letter(form.file("letter"), form.oversized(), tr, &mut errors);
     if !errors.is_empty() {
-        let message = errors.join(" ");
+        let refused = Refused {
+            message: errors.join(" "),
+            aksi: form.text("aksi"),
+            field: "letter".to_owned(),
+        };
         return render_case(
             services,
             shell,
             &user,
             case,
-            message,
+            refused,
             Shown::Plain,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -187,17 +192,21 @@ pub(crate) async fn view_permohonan_aksi_post(
     ) {
         Ok(command) => command,
         Err(field) => {
-            let message = tr.t1(
-                "web-error-unreadable-field",
-                "field",
-                tr.t(&format!("field-{field}")),
-            );
+            let refused = Refused {
+                message: tr.t1(
+                    "web-error-unreadable-field",
+                    "field",
+                    tr.t(&format!("field-{field}")),
+                ),
+                aksi: form.text("aksi"),
+                field: field.to_owned(),
+            };
             return render_case(
                 services,
                 shell,
                 &user,
                 case,
-                message,
+                refused,
                 Shown::Plain,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -265,16 +274,15 @@ pub(crate) async fn view_permohonan_aksi_post(
                 Refusal::NotAllowed { .. } => StatusCode::FORBIDDEN,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            render_case(
-                services,
-                shell,
-                &user,
-                fresh,
-                refusal.message(tr.lang()),
-                Shown::Plain,
-                status,
-            )
-            .await
+            let refused = Refused {
+                message: refusal.message(tr.lang()),
+                aksi: form.text("aksi"),
+                field: match &refusal {
+                    Refusal::Invalid { field, .. } => (*field).to_owned(),
+                    _ => String::new(),
+                },
+            };
+            render_case(services, shell, &user, fresh, refused, Shown::Plain, status).await
         }
         Err(other) => Err(WebError::internal(other)),
     }

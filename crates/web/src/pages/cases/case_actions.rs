@@ -26,6 +26,38 @@ pub(super) struct Actions {
     pub(super) next_position: String,
 }
 
+/// A refused action, as the case page shows it again: the message, and the form and field it
+/// was about, so that the field is marked (`aria-invalid`, described by the message and
+/// focused) and "Tindakan lain", when it holds that form, stays open.
+#[derive(Debug, Default)]
+pub(crate) struct Refused {
+    pub(crate) message: String,
+    /// The refused form's `aksi` ("return", "dispose", ...); empty when unknown.
+    pub(crate) aksi: String,
+    /// The field the refusal names ("reason", "instructions"); empty when it names none.
+    pub(crate) field: String,
+}
+
+impl Refused {
+    /// Whether `field` of the form `aksi` is the one refused.
+    pub(crate) fn marks(&self, aksi: impl AsRef<str>, field: &str) -> bool {
+        !self.field.is_empty() && self.aksi == aksi.as_ref() && self.field == field
+    }
+
+    /// Whether a field is marked, so that focus goes to it rather than to the message.
+    pub(crate) fn marks_a_field(&self) -> bool {
+        !self.aksi.is_empty() && !self.field.is_empty()
+    }
+
+    /// Whether the refused form is one of those "Tindakan lain" folds away.
+    pub(crate) fn in_other_actions(&self) -> bool {
+        matches!(
+            self.aksi.as_str(),
+            "return" | "skip" | "reject" | "withdraw" | "recall" | "claim" | "release"
+        )
+    }
+}
+
 impl Actions {
     /// The forms that only need a reason: (action, label key, button style).
     pub(super) fn reason_forms(&self) -> Vec<(&'static str, &'static str, &'static str)> {
@@ -90,7 +122,7 @@ pub(super) fn actions_for(
         ..Actions::default()
     };
     let forms = [
-        (ActionKind::Register, "register"),
+        (ActionKind::RegisterLetter, "register"),
         (ActionKind::Dispose, "dispose"),
         (ActionKind::Analyse, "analysis"),
         (ActionKind::Maintain, "maintenance"),

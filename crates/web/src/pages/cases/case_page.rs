@@ -5,11 +5,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pelihara_domain::{CaseState, CaseStatus, Record, Task, TaskStage, TaskState, may_take};
+use pelihara_domain::{Actor, CaseState, CaseStatus, Record, Task, TaskStage, TaskState, may_take};
 use pelihara_i18n::Lang;
 use pelihara_sop::{SopDefinition, StepKind};
 
-use super::case_actions::{Actions, actions_for};
+use super::case_actions::{Actions, Refused, actions_for};
 use super::entries::{EntryView, acting_text, entry_view, position_label};
 use super::{badge, when};
 use crate::auth::CurrentUser;
@@ -99,22 +99,18 @@ struct CasePartial {
     steps: Vec<StepView>,
     entries: Vec<EntryView>,
     actions: Actions,
-    message: String,
+    /// A refused action's message and the field it names (all empty when none was refused).
+    refused: Refused,
     created: bool,
     /// An action of this person was just recorded (the redirect after it says so).
     recorded: bool,
+    /// A step this person could take that a colleague has taken: who and since when (empty
+    /// when none), so that the page says why it shows no form for it.
+    taken: String,
     today: String,
     /// `a4` or `f4`: the paper the documents' second link offers, the one the office's
     /// default (the plain link) is not.
     other_paper: &'static str,
-}
-
-#[derive(Template)]
-#[template(path = "case.html")]
-struct CasePage {
-    shell: Shell,
-    tr: Tr,
-    partial: CasePartial,
 }
 
 /// Where one step of a case stands: its state (`done`, `current`, `returned`, `waiting` or
@@ -268,6 +264,34 @@ async fn shared_position(
     Ok(services.store.holders_of(&task.position).await?.len() > 1)
 }
 
+/// "Sedang dikerjakan oleh Budi sejak 4 Desember 2026 09.15 WIB": the first active task this
+/// person may take in their own right but a colleague has claimed, the moment of that claim.
+/// Empty when there is none.
+fn taken_by_colleague(services: &Services, tr: Tr, state: &CaseState, actor: &Actor) -> String {
+    let now = services.clock.now();
+    let Some(task) = state.tasks.iter().find(|task| {
+        task.state.is_active()
+            && task.claimed_by.is_some_and(|by| by != actor.user.id)
+            && may_take(actor, task, now).is_ok()
+    }) else {
+        return String::new();
+    };
+    // The claim is a record of the case; the latest one of this task is the one that holds.
+    let since = state
+        .entries
+        .iter()
+        .rev()
+        .find(|entry| entry.task_id == Some(task.id) && matches!(entry.record, Record::Claimed))
+        .map_or(task.opened_at, |entry| entry.at);
+    tr.t2(
+        "web-step-taken",
+        "name",
+        task.claimed_by_name.clone().unwrap_or_default(),
+        "since",
+        when(services, tr.lang(), since),
+    )
+}
+
 /// What the case page confirms above everything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Shown {
@@ -283,7 +307,7 @@ pub(super) async fn render_case(
     shell: Shell,
     user: &CurrentUser,
     state: CaseState,
-    message: String,
+    refused: Refused,
     shown: Shown,
     status: StatusCode,
 ) -> Result<Response, WebError> {
@@ -321,7 +345,7 @@ pub(super) async fn render_case(
             Some((field.label.clone(), value.clone()))
         })
         .collect();
-    let other_paper = crate::pages::documents::Kop::load(services)
+    let other_paper = crate::pages::documents::LetterheadSetting::load(services)
         .await?
         .paper()
         .other()
@@ -366,9 +390,10 @@ pub(super) async fn render_case(
             .map(|entry| entry_view(services, tr, entry))
             .collect(),
         actions,
-        message,
+        refused,
         created: shown == Shown::Created,
         recorded: shown == Shown::Recorded,
+        taken: taken_by_colleague(services, tr, &state, &user.actor),
         today: services
             .clock
             .now()
@@ -376,11 +401,7 @@ pub(super) async fn render_case(
             .format("%Y-%m-%dT%H:%M")
             .to_string(),
     };
-    let response = page_or_partial(shell, partial, |shell, partial| CasePage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("web-title-case"))?;
     Ok((status, response).into_response())
 }
 
@@ -391,7 +412,7 @@ pub(crate) struct CaseQuery {
     tersimpan: Option<String>,
 }
 
-pub(crate) async fn view_permohonan_detail_get(
+pub(crate) async fn view_case_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
@@ -423,7 +444,7 @@ pub(crate) async fn view_permohonan_detail_get(
         shell,
         &user,
         case,
-        String::new(),
+        Refused::default(),
         shown,
         StatusCode::OK,
     )
@@ -431,7 +452,7 @@ pub(crate) async fn view_permohonan_detail_get(
 }
 
 /// The request letter, for whoever may see the case.
-pub(crate) async fn view_permohonan_surat_get(
+pub(crate) async fn view_case_letter_get(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,

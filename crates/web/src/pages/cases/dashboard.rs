@@ -72,15 +72,7 @@ struct MonthRow {
     share: String,
 }
 
-#[derive(Template)]
-#[template(path = "dashboard.html")]
-struct DashboardPage {
-    shell: Shell,
-    tr: Tr,
-    partial: DashboardPartial,
-}
-
-pub(crate) async fn view_dasbor_get(
+pub(crate) async fn view_dashboard_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
@@ -253,11 +245,7 @@ pub(crate) async fn view_dasbor_get(
         trend_chart,
         ctx,
     };
-    page_or_partial(shell, partial, |shell, partial| DashboardPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("web-title-dashboard"))
 }
 
 /// The months the charts show: the period's own when it spans at least three, else the six

@@ -40,15 +40,7 @@ struct InboxPartial {
     may_submit: bool,
 }
 
-#[derive(Template)]
-#[template(path = "inbox.html")]
-struct InboxPage {
-    shell: Shell,
-    tr: Tr,
-    partial: InboxPartial,
-}
-
-pub(crate) async fn view_tugas_get(
+pub(crate) async fn view_inbox_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
@@ -106,11 +98,7 @@ pub(crate) async fn view_tugas_get(
         due_soon,
         may_submit: !super::new_request::startable_sops(services, &user.actor).is_empty(),
     };
-    page_or_partial(shell, partial, |shell, partial| InboxPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("web-title-inbox"))
 }
 
 fn stage_code(stage: TaskStage) -> &'static str {

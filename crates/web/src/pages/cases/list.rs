@@ -67,14 +67,6 @@ pub(crate) struct CasesQuery {
     setelah: String,
 }
 
-#[derive(Template)]
-#[template(path = "cases.html")]
-struct CasesPage {
-    shell: Shell,
-    tr: Tr,
-    partial: CasesPartial,
-}
-
 /// A list row from a case summary.
 fn case_row(
     services: &Services,
@@ -105,7 +97,7 @@ pub(crate) fn own_opd(actor: &Actor) -> Result<Option<OpdId>, WebError> {
     }
 }
 
-pub(crate) async fn view_permohonan_get(
+pub(crate) async fn view_case_list_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
@@ -187,9 +179,5 @@ pub(crate) async fn view_permohonan_get(
         next_link,
         later_page: after.is_some(),
     };
-    page_or_partial(shell, partial, |shell, partial| CasesPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("web-title-cases"))
 }

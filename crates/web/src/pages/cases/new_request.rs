@@ -84,14 +84,6 @@ struct RequestChoosePartial {
     sops: Vec<SopChoice>,
 }
 
-#[derive(Template)]
-#[template(path = "request_choose.html")]
-struct RequestChoosePage {
-    shell: Shell,
-    tr: Tr,
-    partial: RequestChoosePartial,
-}
-
 pub(crate) struct AppOption {
     pub(crate) id: String,
     name: String,
@@ -136,14 +128,6 @@ struct RequestNewPartial {
     /// the request.
     may_propose: bool,
     propose: Proposal,
-}
-
-#[derive(Template)]
-#[template(path = "request_new.html")]
-struct RequestNewPage {
-    shell: Shell,
-    tr: Tr,
-    partial: RequestNewPartial,
 }
 
 impl RequestNewPartial {
@@ -268,11 +252,7 @@ fn field_views(sop: &SopDefinition, form: Option<&MultipartForm>) -> Vec<FieldVi
 }
 
 fn render_form(shell: Shell, partial: RequestNewPartial) -> Result<Response, WebError> {
-    page_or_partial(shell, partial, |shell, partial| RequestNewPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("web-title-request_new"))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -283,7 +263,7 @@ pub(crate) struct NewRequestQuery {
     sop: String,
 }
 
-pub(crate) async fn view_permohonan_baru_get(
+pub(crate) async fn view_new_request_get(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,
@@ -304,11 +284,7 @@ pub(crate) async fn view_permohonan_baru_get(
                 })
                 .collect(),
         };
-        return page_or_partial(shell, partial, |shell, partial| RequestChoosePage {
-            tr: shell.tr,
-            shell,
-            partial,
-        });
+        return page_or_partial(shell, partial, |tr, _| tr.t("web-title-request_new"));
     };
     // Confirming a draft: the form comes filled in for its app; the OPD adds the letter.
     let draft = if query.draf.is_empty() {
@@ -332,7 +308,7 @@ pub(crate) async fn view_permohonan_baru_get(
     render_form(shell, partial)
 }
 
-pub(crate) async fn view_permohonan_baru_post(
+pub(crate) async fn view_new_request_post(
     State(state): State<AppState>,
     shell: Shell,
     user: CurrentUser,

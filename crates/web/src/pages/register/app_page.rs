@@ -97,14 +97,6 @@ struct AppPartial {
     notice: String,
 }
 
-#[derive(Template)]
-#[template(path = "register_app.html")]
-struct AppPage {
-    shell: Shell,
-    tr: Tr,
-    partial: AppPartial,
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct AppQuery {
     #[serde(default)]
@@ -332,11 +324,7 @@ pub(crate) async fn view_aplikasi_detail_get(
                 .unwrap_or_default(),
         },
     };
-    page_or_partial(shell, partial, |shell, partial| AppPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |_, partial| partial.name.clone())
 }
 
 /// Runs a health check of the app's address now and keeps the result.

@@ -143,14 +143,6 @@ struct FormPartial {
     errors: Vec<String>,
 }
 
-#[derive(Template)]
-#[template(path = "register_form.html")]
-struct FormPage {
-    shell: Shell,
-    tr: Tr,
-    partial: FormPartial,
-}
-
 const TEXT_FIELDS: [(&str, &str); 15] = [
     ("name", "text"),
     ("url", "url"),
@@ -273,11 +265,7 @@ async fn render_form(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    let response = page_or_partial(shell, partial, |shell, partial| FormPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |_, partial| partial.title.clone())?;
     Ok((status, response).into_response())
 }
 

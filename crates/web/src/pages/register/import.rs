@@ -35,14 +35,6 @@ struct ImportPartial {
     problem: String,
 }
 
-#[derive(Template)]
-#[template(path = "register_import.html")]
-struct ImportPage {
-    shell: Shell,
-    tr: Tr,
-    partial: ImportPartial,
-}
-
 fn render_import(
     shell: Shell,
     errors: Vec<ImportError>,
@@ -66,11 +58,7 @@ fn render_import(
             .collect(),
         problem: problem.map(|key| tr.t(key)).unwrap_or_default(),
     };
-    let response = page_or_partial(shell, partial, |shell, partial| ImportPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("register-title-import"))?;
     let status = if failed {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {

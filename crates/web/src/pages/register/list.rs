@@ -108,14 +108,6 @@ struct RegisterPartial {
     pages: usize,
 }
 
-#[derive(Template)]
-#[template(path = "register.html")]
-struct RegisterPage {
-    shell: Shell,
-    tr: Tr,
-    partial: RegisterPartial,
-}
-
 /// The register rows a user may see under a query, with their due dates, filtered by due.
 pub(crate) async fn visible_rows(
     services: &Services,
@@ -292,9 +284,5 @@ pub(crate) async fn view_aplikasi_get(
         page,
         pages,
     };
-    page_or_partial(shell, partial, |shell, partial| RegisterPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("register-title-list"))
 }

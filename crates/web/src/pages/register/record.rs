@@ -212,7 +212,7 @@ async fn record_pdf(
     cases: &[RecordCase],
     user: &CurrentUser,
 ) -> Result<Vec<u8>, WebError> {
-    use pelihara_docs::{MaintenanceRecordDoc, RecordCaseDoc, Setting};
+    use pelihara_documents::{MaintenanceRecordDoc, RecordCaseDoc, Setting};
     let lang = tr.lang();
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| format_date(lang, d)).unwrap_or_default();
     let dash = |text: &str| {
@@ -327,15 +327,15 @@ async fn record_pdf(
         ),
         footer: tr.t("register-record-page"),
     };
-    let kop = crate::pages::documents::Kop::load(services).await?;
+    let letterhead_setting = crate::pages::documents::LetterheadSetting::load(services).await?;
     let setting = Setting {
-        letterhead: kop.letterhead(services).await?,
+        letterhead: letterhead_setting.letterhead(services).await?,
         lang,
         time_zone: services.calendar.snapshot().time_zone,
-        paper: kop.paper(),
+        paper: letterhead_setting.paper(),
     };
     crate::pages::documents::off_runtime(move || {
-        pelihara_docs::render_maintenance_record(&doc, &setting)
+        pelihara_documents::render_maintenance_record(&doc, &setting)
     })
     .await?
     .map_err(WebError::internal)
@@ -356,14 +356,6 @@ struct RecordPartial {
     opd_name: String,
     year: i32,
     cases: Vec<CaseView>,
-}
-
-#[derive(Template)]
-#[template(path = "register_record.html")]
-struct RecordPage {
-    shell: Shell,
-    tr: Tr,
-    partial: RecordPartial,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -469,9 +461,12 @@ pub(crate) async fn view_aplikasi_pemeliharaan_get(
             })
             .collect(),
     };
-    page_or_partial(shell, partial, |shell, partial| RecordPage {
-        tr: shell.tr,
-        shell,
-        partial,
+    page_or_partial(shell, partial, |tr, partial| {
+        format!(
+            "{} {} {}",
+            tr.t("register-record-title"),
+            partial.app_name,
+            partial.year
+        )
     })
 }

@@ -65,7 +65,7 @@ async fn maintained(w: &World, app: AppId, moments: &[DateTime<Utc>]) {
     let steps: Vec<(&str, Command)> = vec![
         (
             "pelaksana",
-            Command::Register(RegisterInput {
+            Command::RegisterLetter(RegistrationInput {
                 classification: "000.5.2.3".into(),
                 urgency: Urgency::Biasa,
                 confidentiality: Confidentiality::Biasa,

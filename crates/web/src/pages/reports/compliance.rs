@@ -99,14 +99,6 @@ struct CompliancePartial {
     step_grouping: bool,
 }
 
-#[derive(Template)]
-#[template(path = "report_compliance.html")]
-struct CompliancePage {
-    shell: Shell,
-    tr: Tr,
-    partial: CompliancePartial,
-}
-
 fn grouping_label(tr: Tr, grouping: Grouping) -> String {
     tr.t(&format!("report-group-{}", grouping.code()))
 }
@@ -512,11 +504,7 @@ pub(crate) async fn view_laporan_mutu_baku_get(
         step_grouping,
         ctx,
     };
-    page_or_partial(shell, partial, |shell, partial| CompliancePage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("report-compliance-title"))
 }
 
 /// The headline figures as (label, value), for the PDF.

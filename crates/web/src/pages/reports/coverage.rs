@@ -67,14 +67,6 @@ struct CoveragePartial {
     record_year: i32,
 }
 
-#[derive(Template)]
-#[template(path = "report_coverage.html")]
-struct CoveragePage {
-    shell: Shell,
-    tr: Tr,
-    partial: CoveragePartial,
-}
-
 pub(crate) async fn view_laporan_pemeliharaan_get(
     State(state): State<AppState>,
     shell: Shell,
@@ -247,9 +239,5 @@ pub(crate) async fn view_laporan_pemeliharaan_get(
         record_year: local(until - chrono::Duration::milliseconds(1)).year(),
         ctx,
     };
-    page_or_partial(shell, partial, |shell, partial| CoveragePage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |tr, _| tr.t("coverage-title"))
 }

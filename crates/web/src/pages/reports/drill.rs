@@ -67,14 +67,6 @@ struct DrillPartial {
     case_side: bool,
 }
 
-#[derive(Template)]
-#[template(path = "report_drill.html")]
-struct DrillPage {
-    shell: Shell,
-    tr: Tr,
-    partial: DrillPartial,
-}
-
 /// How many tasks a drill-down page lists.
 const DRILL_PAGE: i64 = 50;
 
@@ -206,11 +198,7 @@ pub(crate) async fn view_laporan_mutu_baku_tugas_get(
         open_side: matches!(outcome, Outcome::Open | Outcome::Overdue),
         case_side: false,
     };
-    page_or_partial(shell, partial, |shell, partial| DrillPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |_, partial| partial.title.clone())
 }
 
 /// `GET /laporan/mutu-baku/permohonan`: the whole cases of one SOP version behind a figure of
@@ -292,9 +280,5 @@ pub(crate) async fn view_laporan_mutu_baku_permohonan_get(
         open_side: false,
         case_side: true,
     };
-    page_or_partial(shell, partial, |shell, partial| DrillPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |_, partial| partial.title.clone())
 }

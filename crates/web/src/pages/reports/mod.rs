@@ -359,13 +359,13 @@ pub(crate) async fn tables_pdf(
     note: String,
 ) -> Result<Vec<u8>, WebError> {
     let lang = tr.lang();
-    let doc = pelihara_docs::ReportDoc {
+    let doc = pelihara_documents::ReportDoc {
         title,
         facts,
         figures,
         tables: tables
             .iter()
-            .map(|table| pelihara_docs::ReportTableDoc {
+            .map(|table| pelihara_documents::ReportTableDoc {
                 title: table.title.clone(),
                 headers: table.headers.clone(),
                 rows: table
@@ -392,14 +392,14 @@ pub(crate) async fn tables_pdf(
         ),
         footer: tr.t("register-record-page"),
     };
-    let kop = crate::pages::documents::Kop::load(services).await?;
-    let setting = pelihara_docs::Setting {
-        letterhead: kop.letterhead(services).await?,
+    let letterhead_setting = crate::pages::documents::LetterheadSetting::load(services).await?;
+    let setting = pelihara_documents::Setting {
+        letterhead: letterhead_setting.letterhead(services).await?,
         lang,
         time_zone: services.calendar.snapshot().time_zone,
-        paper: kop.paper(),
+        paper: letterhead_setting.paper(),
     };
-    crate::pages::documents::off_runtime(move || pelihara_docs::render_report(&doc, &setting))
+    crate::pages::documents::off_runtime(move || pelihara_documents::render_report(&doc, &setting))
         .await?
         .map_err(WebError::internal)
 }

@@ -18,7 +18,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use pelihara_docs::{
+use pelihara_documents::{
     Document, DocumentKind, Issue, MonitoringFormDoc, MonitoringHeaders, MonitoringRowDoc, Setting,
 };
 use pelihara_domain::Role;
@@ -44,7 +44,7 @@ use crate::forms::FormErrors;
 use crate::lang::Tr;
 use crate::pages::admin::FormData;
 use crate::pages::admin::users::Choice;
-use crate::pages::documents::{Kop, off_runtime};
+use crate::pages::documents::{LetterheadSetting, off_runtime};
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::{AppState, Services};
@@ -83,14 +83,6 @@ impl TabsContext {
     pub(crate) fn office(&self) -> bool {
         true
     }
-}
-
-#[derive(Template)]
-#[template(path = "report_monitoring.html")]
-struct MonitoringPage {
-    shell: Shell,
-    tr: Tr,
-    partial: MonitoringPartial,
 }
 
 /// One row as the page shows it.
@@ -318,7 +310,7 @@ pub async fn monitoring_proposal(
         return Ok(None);
     };
     let threshold_percent = threshold(services).await?;
-    let kop = Kop::load(services).await?;
+    let letterhead_setting = LetterheadSetting::load(services).await?;
     let rows = propose_rows(services, Tr::new(lang), &sop, half, threshold_percent).await?;
     Ok(Some(MonitoringDraft {
         sop_code: sop.header.code.clone(),
@@ -326,7 +318,7 @@ pub async fn monitoring_proposal(
         half,
         sop_title: sop.header.title.clone(),
         sop_number: sop.header.number.clone(),
-        unit: kop.office_name(),
+        unit: letterhead_setting.office_name(),
         threshold_percent,
         rows,
     }))
@@ -692,11 +684,7 @@ async fn render(
             }
         }
     }
-    let response = page_or_partial(shell, partial, |shell, partial| MonitoringPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |tr, _| tr.t("monitoring-title"))?;
     Ok((status, response).into_response())
 }
 
@@ -1184,7 +1172,7 @@ async fn render_issue(
     form: &MonitoringForm,
     now: DateTime<Utc>,
 ) -> Result<IssuedPdf, WebError> {
-    let kop = Kop::load(services).await?;
+    let kop = LetterheadSetting::load(services).await?;
     let paper = kop.paper();
     let kind = DocumentKind::MonitoringForm;
     let (doc, _) = printed(services, tr, form, &kop.place);
@@ -1194,9 +1182,9 @@ async fn render_issue(
         roman(form.half.semester),
         form.half.year
     );
-    let verification_id = pelihara_docs::new_verification_id();
+    let verification_id = pelihara_documents::new_verification_id();
     let issue = Issue {
-        verify_url: pelihara_docs::verify_url(public_base_url, &verification_id),
+        verify_url: pelihara_documents::verify_url(public_base_url, &verification_id),
         id: verification_id.clone(),
         number: number.clone(),
         issued_at: now,
@@ -1208,7 +1196,7 @@ async fn render_issue(
         paper,
     };
     let rendered = off_runtime(move || {
-        pelihara_docs::render(Document::MonitoringForm(&doc), &setting, &issue)
+        pelihara_documents::render(Document::MonitoringForm(&doc), &setting, &issue)
     })
     .await?
     .map_err(WebError::internal)?;
@@ -1290,7 +1278,7 @@ async fn issued_pdf(
     user: &CurrentUser,
 ) -> Result<(Vec<u8>, String), WebError> {
     let services = state.services();
-    let paper = Kop::load(services).await?.paper();
+    let paper = LetterheadSetting::load(services).await?.paper();
     let kind = DocumentKind::MonitoringForm;
     let subject = subject_of(form, tr);
     let current = async || -> Result<Option<(Vec<u8>, String)>, WebError> {
@@ -1363,8 +1351,8 @@ pub(crate) async fn view_laporan_monitoring_sop_ekspor_get(
     };
     match format.as_str() {
         "xlsx" => {
-            let kop = Kop::load(services).await?;
-            let (_, sheet) = printed(services, tr, &form, &kop.place);
+            let letterhead_setting = LetterheadSetting::load(services).await?;
+            let (_, sheet) = printed(services, tr, &form, &letterhead_setting.place);
             let bytes = monitoring_xlsx(&sheet).map_err(WebError::internal)?;
             deliver(services, &user, export(), ExportFile::xlsx(bytes, &stem)).await
         }

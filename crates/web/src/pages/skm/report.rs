@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use pelihara_docs::{Setting, SkmReportDoc};
+use pelihara_documents::{Setting, SkmReportDoc};
 use pelihara_domain::Role;
 use pelihara_domain::skm::{Fraction, SkmResult, result};
 use pelihara_i18n::{format_date, format_datetime};
@@ -21,7 +21,7 @@ use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::exports::{Export, ExportFile, deliver};
 use crate::lang::Tr;
-use crate::pages::documents::{Kop, off_runtime};
+use crate::pages::documents::{LetterheadSetting, off_runtime};
 use crate::pages::page_or_partial;
 use crate::shell::Shell;
 use crate::state::AppState;
@@ -224,8 +224,8 @@ async fn view(
             )
         })
         .collect();
-    let kop = Kop::load(services).await?;
-    let unit = match kop.office.trim() {
+    let letterhead_setting = LetterheadSetting::load(services).await?;
+    let unit = match letterhead_setting.office.trim() {
         "" => app.office_name(),
         office => office.to_owned(),
     };
@@ -274,14 +274,6 @@ struct ReportPartial {
     kinerja: String,
     weakest: String,
     suggestions: Vec<(String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "skm_report.html")]
-struct ReportPage {
-    shell: Shell,
-    tr: Tr,
-    partial: ReportPartial,
 }
 
 fn weakest_names(tr: Tr, result: &SkmResult) -> String {
@@ -360,11 +352,7 @@ pub(crate) async fn view_laporan_skm_get(
         weakest: weakest_names(tr, result),
         suggestions: report.suggestions.clone(),
     };
-    page_or_partial(shell, partial, |shell, partial| ReportPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })
+    page_or_partial(shell, partial, |_, _| String::new())
 }
 
 fn headers(tr: Tr) -> [String; 6] {
@@ -549,7 +537,7 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
             deliver(services, &user, export, ExportFile::xlsx(bytes, &name)).await
         }
         "pdf" => {
-            let kop = Kop::load(services).await?;
+            let kop = LetterheadSetting::load(services).await?;
             let tz = services.calendar.snapshot().time_zone;
             let printed = tr.t1(
                 "skm-printed",
@@ -563,7 +551,7 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
                 paper: kop.paper(),
             };
             let doc = document(tr, &report, printed);
-            let pdf = off_runtime(move || pelihara_docs::render_skm_report(&doc, &setting))
+            let pdf = off_runtime(move || pelihara_documents::render_skm_report(&doc, &setting))
                 .await?
                 .map_err(WebError::internal)?;
             deliver(services, &user, export, ExportFile::pdf(pdf, &name)).await

@@ -65,14 +65,6 @@ pub(crate) struct SurveyPartial {
     errors: FormErrors,
 }
 
-#[derive(Template)]
-#[template(path = "skm_survey.html")]
-struct SurveyPage {
-    shell: Shell,
-    tr: Tr,
-    partial: SurveyPartial,
-}
-
 /// How the visitor reached the form.
 enum Access {
     /// The printed link: the token in clear (checked for shape before any lookup).
@@ -169,11 +161,7 @@ fn respond(shell: Shell, partial: SurveyPartial) -> Result<Response, WebError> {
         _ if !partial.errors.is_empty() => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::OK,
     };
-    let response = page_or_partial(shell, partial, |shell, partial| SurveyPage {
-        tr: shell.tr,
-        shell,
-        partial,
-    })?;
+    let response = page_or_partial(shell, partial, |_, _| String::new())?;
     Ok((status, response).into_response())
 }
 
@@ -366,14 +354,6 @@ struct InvitationsPartial {
     rows: Vec<InvitationRow>,
 }
 
-#[derive(Template)]
-#[template(path = "skm_invitations.html")]
-struct InvitationsPage {
-    shell: Shell,
-    tr: Tr,
-    partial: InvitationsPartial,
-}
-
 /// `GET /survei`: an OPD operator's survey invitations, newest first. Only operators have
 /// invitations; for everyone else the page does not exist.
 pub(crate) async fn view_survei_get(
@@ -406,13 +386,7 @@ pub(crate) async fn view_survei_get(
             subject: invitation.subject,
         })
         .collect();
-    page_or_partial(shell, InvitationsPartial { tr, rows }, |shell, partial| {
-        InvitationsPage {
-            tr: shell.tr,
-            shell,
-            partial,
-        }
-    })
+    page_or_partial(shell, InvitationsPartial { tr, rows }, |_, _| String::new())
 }
 
 /// The survey link a berita acara prints for the case, when the OPD's invitation is still
@@ -423,7 +397,7 @@ pub(crate) async fn link_for_document(
     app: &AppState,
     case: pelihara_domain::CaseId,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<pelihara_docs::SurveyInvite>, WebError> {
+) -> Result<Option<pelihara_documents::SurveyInvite>, WebError> {
     let store = &app.services().store;
     let Some(invitation) = store.skm_invitation_for_case(case).await? else {
         return Ok(None);
@@ -436,7 +410,7 @@ pub(crate) async fn link_for_document(
         .add_skm_link(invitation.id, &token_sha256(&token), now)
         .await?;
     let base = app.config().public_base_url.trim().trim_end_matches('/');
-    Ok(Some(pelihara_docs::SurveyInvite {
+    Ok(Some(pelihara_documents::SurveyInvite {
         url: format!("{base}/survei/{token}"),
         until: invitation.expires_at,
     }))
