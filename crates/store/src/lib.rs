@@ -30,6 +30,7 @@ pub mod recovery;
 pub mod reference;
 pub mod register;
 pub mod reminders;
+mod report_query;
 mod report_rollups;
 pub mod sessions;
 pub mod setup;

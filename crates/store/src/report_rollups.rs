@@ -14,7 +14,7 @@
 use chrono::{Datelike, NaiveDate};
 use sqlx::Row;
 
-use crate::compliance::{Bind, ReportFilter, Spread, bind_all};
+use crate::report_query::{Bind, ReportFilter, Spread, bind_all, case_spans, scope};
 use crate::write_conn::WriteConn;
 use crate::{Backend, Result, Store};
 
@@ -494,7 +494,7 @@ pub(crate) async fn count_case_done(
     if basis <= 0 {
         return Ok(());
     }
-    let spans = crate::compliance::case_spans(" and c.id = $4");
+    let spans = case_spans(" and c.id = $4");
     let facts = case_span_facts(backend, &spans);
     let query = format!(
         "insert into report_case_span_rollup ({CASE_SPAN_COLUMNS}) \
@@ -607,8 +607,8 @@ impl Store {
             }
         }
         for (first, end) in edges {
-            let (conditions, scope_binds) = crate::compliance::scope(filter, "c.", "opd_id", 4);
-            let spans = crate::compliance::case_spans(&conditions);
+            let (conditions, scope_binds) = scope(filter, "c.", "opd_id", 4);
+            let spans = case_spans(&conditions);
             let ratio = ratio_bin_sql("x.actual * 1000 / x.standard");
             let query = format!(
                 "select x.sop_code as sop, x.sop_version as sop_version, k.kind as kind, \
@@ -665,7 +665,7 @@ impl Store {
                 }
                 conn.execute("delete from report_case_span_rollup", Vec::new())
                     .await?;
-                let spans = crate::compliance::case_spans("");
+                let spans = case_spans("");
                 let facts = case_span_facts(backend, &spans);
                 conn.execute(
                     &format!(
