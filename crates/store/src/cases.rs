@@ -907,20 +907,53 @@ impl Store {
             .transpose()
     }
 
-    /// Marks a task as opened by the person it is for (a disposition can no longer be
+    /// Marks a task as opened by `by`, a person it is for (a disposition can no longer be
     /// recalled). Only the first opening counts.
-    pub async fn mark_task_seen(&self, task_id: TaskId, now: DateTime<Utc>) -> Result<()> {
+    pub async fn mark_task_seen(
+        &self,
+        task_id: TaskId,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.write_job(move |mut conn| -> JobFuture<'_, ()> {
             Box::pin(async move {
                 conn.execute(
-                    "update tasks set seen_at = $1 where id = $2 and seen_at is null",
-                    vec![millis(now).into(), task_id.to_string().into()],
+                    "update tasks set seen_at = $1, seen_by = $2 where id = $3 \
+                     and seen_at is null",
+                    vec![
+                        millis(now).into(),
+                        by.to_string().into(),
+                        task_id.to_string().into(),
+                    ],
                 )
                 .await?;
                 Ok(Keep::Commit(()))
             })
         })
         .await
+    }
+
+    /// Who first opened a task, and when: their id, full name and the moment (`None` before
+    /// anyone did, or when the opening was recorded without a person).
+    pub async fn task_opened_by(
+        &self,
+        task_id: TaskId,
+    ) -> Result<Option<(UserId, String, DateTime<Utc>)>> {
+        let row = sqlx::query(
+            "select t.seen_by, u.full_name, t.seen_at from tasks t \
+             join users u on u.id = t.seen_by where t.id = $1 and t.seen_at is not null",
+        )
+        .bind(task_id.to_string())
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(|row| {
+            Ok((
+                UserId(uuid(&row.try_get::<String, _>("seen_by")?)?),
+                row.try_get("full_name")?,
+                instant(row.try_get("seen_at")?)?,
+            ))
+        })
+        .transpose()
     }
 
     /// Open tasks for any of these positions, or for this OPD's operators, or held by this

@@ -126,6 +126,7 @@ web-recall = Recall the disposition
 web-claim = Take this task
 web-release = Release this task
 web-step-taken = { $name } has been working on this step since { $since }. Its form opens for you again if they release the task.
+web-step-opened = { $name } opened this step on { $since } and nobody has taken it yet. If you are doing it, take the task first so that it is not done twice.
 web-minutes = { $minutes } min
 web-hours = { $hours } h
 web-days = { $days } days

@@ -126,6 +126,7 @@ web-recall = Tarik disposisi
 web-claim = Ambil tugas ini
 web-release = Lepas tugas ini
 web-step-taken = Langkah ini sedang dikerjakan oleh { $name } sejak { $since }. Formulirnya terbuka untuk Anda lagi bila ia melepas tugas ini.
+web-step-opened = Langkah ini sudah dibuka oleh { $name } pada { $since } dan belum diambil siapa pun. Bila Anda yang mengerjakannya, ambil tugas ini lebih dulu agar tidak dikerjakan dua kali.
 web-minutes = { $minutes } menit
 web-hours = { $hours } jam
 web-days = { $days } hari

@@ -895,6 +895,70 @@ async fn the_request_list_pages_and_filters() {
 /// Issue 18, item 17: a second Pelaksana who opens a step the first has taken is told who has
 /// it and since when, instead of a page that silently offers nothing; the one who took it
 /// sees the form and no such note, and once the task is released the form is back for both.
+/// A step nobody claimed but a colleague already opened: a second holder of the position still
+/// has the form, and is told who opened it and when (issue 18, item 17).
+#[tokio::test]
+async fn a_step_a_colleague_opened_says_so_to_the_second_holder() {
+    let site = site().await;
+    let case = site.submit().await;
+    testing::seed_staff(
+        &site.test.services,
+        &[("pelaksana.dua".to_owned(), vec!["pelaksana".to_owned()])],
+    )
+    .await;
+    let register_form = "name=\"aksi\" value=\"register\"";
+    let second = site.cookie("pelaksana.dua").await;
+    // Nobody opened it yet: no warning.
+    let first = site.cookie("pelaksana").await;
+    let page = site.get(&first, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains(register_form));
+    assert!(
+        !page.body.contains("id=\"step-opened\""),
+        "not to the one who opens it"
+    );
+    let task = site
+        .state(case)
+        .await
+        .tasks
+        .into_iter()
+        .find(|task| task.state.is_active())
+        .unwrap();
+    let (by, name, at) = site
+        .test
+        .services
+        .store
+        .task_opened_by(task.id)
+        .await
+        .unwrap()
+        .expect("the first opening is recorded with its person");
+    assert_eq!(by, site.people().staff_in("pelaksana"));
+    let since = pelihara_i18n::format_datetime(
+        pelihara_i18n::Lang::Id,
+        site.test.services.calendar.snapshot().time_zone,
+        at,
+    );
+    let page = site.get(&second, &format!("/permohonan/{case}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(register_form),
+        "the step is not taken: the form stays"
+    );
+    let note = format!("Langkah ini sudah dibuka oleh {name} pada {since}");
+    assert!(page.body.contains("id=\"step-opened\""), "{}", page.body);
+    assert!(page.body.contains(&note), "{note} in {}", page.body);
+    // The first still sees no warning about themselves.
+    let page = site.get(&first, &format!("/permohonan/{case}")).await;
+    assert!(!page.body.contains("id=\"step-opened\""));
+    // Once claimed, the second is told it is taken instead.
+    let reply = site
+        .act("pelaksana", case, &[Part::Text("aksi", "claim")])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let page = site.get(&second, &format!("/permohonan/{case}")).await;
+    assert!(page.body.contains("id=\"step-taken\""));
+    assert!(!page.body.contains("id=\"step-opened\""));
+}
+
 #[tokio::test]
 async fn a_step_a_colleague_took_says_who_has_it_and_since_when() {
     let site = site().await;

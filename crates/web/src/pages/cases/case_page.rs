@@ -107,6 +107,8 @@ struct CasePartial {
     /// A step this person could take that a colleague has taken: who and since when (empty
     /// when none), so that the page says why it shows no form for it.
     taken: String,
+    /// Who already opened the step nobody claimed yet, for a second holder (empty otherwise).
+    opened_by: String,
     today: String,
     /// `a4` or `f4`: the paper the documents' second link offers, the one the office's
     /// default (the plain link) is not.
@@ -292,6 +294,36 @@ fn taken_by_colleague(services: &Services, tr: Tr, state: &CaseState, actor: &Ac
     )
 }
 
+/// "Sudah dibuka oleh Budi pada 4 Desember 2026 09.15 WIB": the first active task this person
+/// may take that nobody claimed but a colleague already opened (two holders of one position
+/// would otherwise do the same step twice). Empty when there is none.
+async fn opened_by_colleague(
+    services: &Services,
+    tr: Tr,
+    state: &CaseState,
+    actor: &Actor,
+) -> Result<String, WebError> {
+    let now = services.clock.now();
+    let Some(task) = state.tasks.iter().find(|task| {
+        task.state.is_active()
+            && task.claimed_by.is_none()
+            && task.seen_at.is_some()
+            && may_take(actor, task, now).is_ok()
+    }) else {
+        return Ok(String::new());
+    };
+    Ok(match services.store.task_opened_by(task.id).await? {
+        Some((by, name, at)) if by != actor.user.id => tr.t2(
+            "web-step-opened",
+            "name",
+            name,
+            "since",
+            when(services, tr.lang(), at),
+        ),
+        _ => String::new(),
+    })
+}
+
 /// What the case page confirms above everything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Shown {
@@ -394,6 +426,7 @@ pub(super) async fn render_case(
         created: shown == Shown::Created,
         recorded: shown == Shown::Recorded,
         taken: taken_by_colleague(services, tr, &state, &user.actor),
+        opened_by: opened_by_colleague(services, tr, &state, &user.actor).await?,
         today: services
             .clock
             .now()
@@ -429,7 +462,7 @@ pub(crate) async fn view_case_get(
     {
         services
             .store
-            .mark_task_seen(task.id, services.clock.now())
+            .mark_task_seen(task.id, user.actor.user.id, services.clock.now())
             .await?;
     }
     let shown = if query.baru.is_some() {
