@@ -221,10 +221,25 @@ pub async fn grow(path: &str, spec: Spec) -> Result<Grown> {
     conn.execute(sqlx::AssertSqlSafe(trigger)).await?;
     conn.execute("commit").await?;
     // The rollups of tasks and cases followed the clones by their triggers; whole cases are
-    // counted by the store when one finishes, which a clone never does: the next server
-    // counts them all (`Store::ensure_report_basis`).
-    conn.execute("update report_basis set working_day_seconds = 0 where id = 1")
+    // counted by the store when one finishes, which a clone never does: counted here again,
+    // with the working day the demo's server counted with (a server then has nothing to do).
+    let working_day: i64 = sqlx::query("select working_day_seconds from report_basis where id = 1")
+        .fetch_one(&mut conn)
+        .await?
+        .try_get(0)?;
+    if working_day > 0 {
+        conn.execute("begin").await?;
+        conn.execute("delete from report_case_span_rollup").await?;
+        sqlx::query(sqlx::AssertSqlSafe(
+            crate::report_rollups::count_every_case_sql(crate::Backend::Sqlite),
+        ))
+        .bind(0_i64)
+        .bind(i64::MAX)
+        .bind(working_day)
+        .execute(&mut conn)
         .await?;
+        conn.execute("commit").await?;
+    }
     conn.execute("analyze").await?;
     conn.execute("pragma wal_checkpoint(truncate)").await?;
     let grown = Grown {

@@ -512,6 +512,17 @@ pub(crate) async fn count_case_done(
     Ok(())
 }
 
+/// Counts every whole case done into the (empty) case rollup: `$1` 0, `$2` `i64::MAX`, `$3`
+/// the working day in seconds.
+pub(crate) fn count_every_case_sql(backend: Backend) -> String {
+    let facts = case_span_facts(backend, &case_spans(""));
+    format!(
+        "insert into report_case_span_rollup ({CASE_SPAN_COLUMNS}) \
+         select opd, sop, sop_version, span, bucket, kind, bin, count(*), \
+         sum(met) from ({facts}) f group by 1, 2, 3, 4, 5, 6, 7"
+    )
+}
+
 /// One bin of a whole-case histogram of one SOP version: `kind` 'r' (ratio to the standard,
 /// permille) or 's' (working time, seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -665,14 +676,8 @@ impl Store {
                 }
                 conn.execute("delete from report_case_span_rollup", Vec::new())
                     .await?;
-                let spans = case_spans("");
-                let facts = case_span_facts(backend, &spans);
                 conn.execute(
-                    &format!(
-                        "insert into report_case_span_rollup ({CASE_SPAN_COLUMNS}) \
-                         select opd, sop, sop_version, span, bucket, kind, bin, count(*), \
-                         sum(met) from ({facts}) f group by 1, 2, 3, 4, 5, 6, 7"
-                    ),
+                    &count_every_case_sql(backend),
                     vec![0_i64.into(), i64::MAX.into(), working_day_seconds.into()],
                 )
                 .await?;

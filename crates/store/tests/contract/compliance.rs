@@ -793,3 +793,74 @@ contract!(
     dashboard_counts_agree_by_status_and_step,
     rollups_and_tasks_agree_at_any_cut,
 );
+
+/// The benchmark's generator clones finished and open cases straight into the tables: the
+/// triggers count the clones' tasks and cases, and the generator counts their whole cases
+/// with the working day the database was counted with, so the rollup's figures are the ones
+/// counted from the tasks (SQLite only: the generator grows SQLite files).
+#[tokio::test]
+async fn the_generators_clones_are_counted_as_their_tasks_say() {
+    let h = harness("sqlite").await.unwrap();
+    assert!(h.store.ensure_report_basis(30_600).await.unwrap());
+    let t = wib(2026, 11, 2, 8, 0);
+    walk_to_done(&h, t, wib(2026, 11, 2, 9, 0)).await;
+    let open = h.submit(t).await.case.id;
+    let _ = open;
+    let path = h.url.trim_start_matches("sqlite://").to_owned();
+    h.store.close().await;
+    pelihara_store::generate::grow(
+        &path,
+        pelihara_store::generate::Spec {
+            done: 40,
+            open: 10,
+            open_spread_days: 3,
+        },
+    )
+    .await
+    .unwrap();
+    let store = pelihara_store::Store::open(&h.url).await.unwrap();
+    // The clones of the done case spread over the year before it: the whole year and then
+    // some, through the rollup (the basis matches) and from the tasks (another day's worth
+    // asked first, then the same figures compared).
+    let year = ReportFilter {
+        from: wib(2025, 1, 1, 0, 0),
+        until: wib(2027, 1, 1, 0, 0),
+        opd: None,
+        sop_code: None,
+    };
+    let kept = store.case_compliance(&year, 30_600).await.unwrap();
+    assert_eq!(kept.iter().map(|row| row.cases).sum::<u64>(), 41);
+    assert!(store.ensure_report_basis(30_601).await.unwrap());
+    assert!(store.ensure_report_basis(30_600).await.unwrap());
+    assert_eq!(store.case_compliance(&year, 30_600).await.unwrap(), kept);
+    let counts = store.cases_in_period(&year).await.unwrap();
+    assert_eq!((counts.submitted, counts.done), (52, 41));
+    let now = wib(2026, 11, 2, 8, 30);
+    for grouping in [Grouping::Step, Grouping::Person] {
+        let rows = store.compliance(&year, grouping, now).await.unwrap();
+        assert!(rows.iter().map(|row| row.finished).sum::<u64>() > 0);
+        // Cut differently (two halves), the same totals.
+        let halves = [
+            ReportFilter {
+                until: wib(2026, 6, 15, 12, 0),
+                ..year.clone()
+            },
+            ReportFilter {
+                from: wib(2026, 6, 15, 12, 0),
+                ..year.clone()
+            },
+        ];
+        let mut finished = 0;
+        for half in &halves {
+            finished += store
+                .compliance(half, grouping, now)
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.finished)
+                .sum::<u64>();
+        }
+        assert_eq!(finished, rows.iter().map(|row| row.finished).sum::<u64>());
+    }
+    store.close().await;
+}
