@@ -225,11 +225,13 @@ async fn serve(
         );
         tracing::warn!(%link, "no administrator yet: open the setup link to create one");
     }
+    let winding_down = state.clone();
     // With connect info the audit trail records each request's peer address, not "-".
     let app = pelihara_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     // On SIGTERM or SIGINT: stop accepting, let the requests in flight finish (at most
-    // SHUTDOWN_DEADLINE), stop the scheduler between ticks (its leases given back), then let
-    // the writer commit and sync what it acknowledged, and exit 0.
+    // SHUTDOWN_DEADLINE), let the document being issued in the background finish (the rest
+    // are issued when downloaded), stop the scheduler between ticks (its leases given back),
+    // then let the writer commit and sync what it acknowledged, and exit 0.
     let (signalled, mut signal) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         stop_requested.await;
@@ -242,6 +244,12 @@ async fn serve(
     tokio::select! {
         served = server => served?,
         () = deadline => tracing::warn!("requests still running at the shutdown deadline were cut"),
+    }
+    if tokio::time::timeout(runtime::SHUTDOWN_DEADLINE, winding_down.finish_documents())
+        .await
+        .is_err()
+    {
+        tracing::warn!("a document still being issued at the shutdown deadline was cut");
     }
     if let Some(scheduler) = scheduler {
         scheduler.stop().await;

@@ -185,6 +185,21 @@ impl DocumentQueue {
         self.wake.notify_one();
     }
 
+    /// At shutdown: forgets the cases still waiting (the download path issues their documents
+    /// when someone asks) and waits for the case being issued now, so that its PDF is stored
+    /// together with its record and not left behind, unrecorded, when the store closes.
+    pub(crate) async fn wind_down(&self) {
+        {
+            let mut waiting = lock(&self.waiting);
+            waiting.order.clear();
+            waiting.sources.clear();
+            if waiting.idle() {
+                self.idle.send_replace(true);
+            }
+        }
+        self.settled().await;
+    }
+
     /// Waits until nothing is queued or being issued.
     pub(crate) async fn settled(&self) {
         let mut idle = self.idle.subscribe();

@@ -244,6 +244,12 @@ impl AppState {
         self.inner.documents.settled().await;
     }
 
+    /// At shutdown, once no request runs any more: lets the document being issued finish and
+    /// leaves the cases still waiting to the download path.
+    pub async fn finish_documents(&self) {
+        self.inner.documents.wind_down().await;
+    }
+
     /// Holds the background issuing (the render in progress finishes): tests show that an
     /// action answers without waiting for its documents.
     #[cfg(any(test, feature = "testing"))]
