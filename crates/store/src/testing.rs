@@ -41,3 +41,22 @@ pub async fn fresh_postgres_url() -> Option<String> {
         .expect("a database URL ends in /<database>");
     Some(format!("{server}/{name}{query}"))
 }
+
+/// The SHA-256 of every document Pelihara has issued (the PDFs it rendered and stored), so a
+/// test can tell them apart from the files people uploaded: the background worker may issue
+/// a case's documents at any moment, so how many there are is not the test's to predict.
+///
+/// # Panics
+/// When the database cannot be read.
+#[allow(clippy::expect_used)] // A test's failure report.
+pub async fn issued_document_digests(store: &crate::Store) -> Vec<String> {
+    use sqlx::Row;
+
+    sqlx::query("select distinct sha256 from issued_documents")
+        .fetch_all(store.reader())
+        .await
+        .expect("reading the issued documents")
+        .iter()
+        .map(|row| row.try_get::<String, _>(0).expect("a digest"))
+        .collect()
+}
