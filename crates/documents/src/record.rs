@@ -12,7 +12,7 @@ use typst_as_lib::TypstEngine;
 use crate::error::DocsError;
 use crate::model::Setting;
 use crate::printed::{self, Heading, dict, pairs, text, texts};
-use crate::render::LIBERATION_SANS;
+use crate::render::engine_over;
 
 /// One step of one case, worded: step, activity, performer, time, standard, verdict.
 pub type RecordStepRow = [String; 6];
@@ -49,14 +49,10 @@ pub struct MaintenanceRecordDoc {
 fn engine() -> &'static TypstEngine {
     static ENGINE: OnceLock<TypstEngine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        TypstEngine::builder()
-            .with_static_source_file_resolver([(
-                "data-pemeliharaan.typ",
-                include_str!("../templates/data_pemeliharaan.typ"),
-            )])
-            .fonts(LIBERATION_SANS.into_iter().chain(typst_assets::fonts()))
-            .comemo_evict_max_age(Some(0))
-            .build()
+        engine_over([(
+            "data-pemeliharaan.typ",
+            include_str!("../templates/data_pemeliharaan.typ"),
+        )])
     })
 }
 

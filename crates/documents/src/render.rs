@@ -17,7 +17,7 @@ use crate::{Document, values};
 
 /// Liberation Sans has Arial's metrics, the face tata naskah dinas asks for; typst's own fonts
 /// (Libertinus Serif, New Computer Modern, DejaVu Sans Mono) stay as fallbacks for symbols.
-pub(crate) const LIBERATION_SANS: [&[u8]; 4] = [
+const LIBERATION_SANS: [&[u8]; 4] = [
     include_bytes!("../fonts/LiberationSans-Regular.ttf"),
     include_bytes!("../fonts/LiberationSans-Bold.ttf"),
     include_bytes!("../fonts/LiberationSans-Italic.ttf"),
@@ -58,15 +58,22 @@ pub struct Rendered {
     pub elapsed: std::time::Duration,
 }
 
+/// A typst engine over `templates` with the fonts every document is set in. Its caches are
+/// evicted after each compile so that a server issuing documents for months holds no more
+/// memory than one document needs.
+pub(crate) fn engine_over(
+    templates: impl IntoIterator<Item = (&'static str, &'static str)>,
+) -> TypstEngine {
+    TypstEngine::builder()
+        .with_static_source_file_resolver(templates)
+        .fonts(LIBERATION_SANS.into_iter().chain(typst_assets::fonts()))
+        .comemo_evict_max_age(Some(0))
+        .build()
+}
+
 fn engine() -> &'static TypstEngine {
     static ENGINE: OnceLock<TypstEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        TypstEngine::builder()
-            .with_static_source_file_resolver(TEMPLATES)
-            .fonts(LIBERATION_SANS.into_iter().chain(typst_assets::fonts()))
-            .comemo_evict_max_age(Some(0))
-            .build()
-    })
+    ENGINE.get_or_init(|| engine_over(TEMPLATES))
 }
 
 fn diagnostics(list: &[SourceDiagnostic]) -> String {

@@ -12,7 +12,7 @@ use typst_as_lib::TypstEngine;
 use crate::error::DocsError;
 use crate::model::Setting;
 use crate::printed::{self, Heading, dict, pairs, text, texts};
-use crate::render::LIBERATION_SANS;
+use crate::render::engine_over;
 
 /// One titled table, worded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,16 +44,7 @@ pub struct ReportDoc {
 
 fn engine() -> &'static TypstEngine {
     static ENGINE: OnceLock<TypstEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        TypstEngine::builder()
-            .with_static_source_file_resolver([(
-                "laporan.typ",
-                include_str!("../templates/laporan.typ"),
-            )])
-            .fonts(LIBERATION_SANS.into_iter().chain(typst_assets::fonts()))
-            .comemo_evict_max_age(Some(0))
-            .build()
-    })
+    ENGINE.get_or_init(|| engine_over([("laporan.typ", include_str!("../templates/laporan.typ"))]))
 }
 
 /// Renders the report as PDF bytes on `setting`'s paper (landscape) with its letterhead.

@@ -12,7 +12,7 @@ use typst_as_lib::TypstEngine;
 use crate::error::DocsError;
 use crate::model::Setting;
 use crate::printed::{self, Heading, dict, pairs, text, texts};
-use crate::render::LIBERATION_SANS;
+use crate::render::engine_over;
 
 /// One unsur's line: no, code (U1), name, sum of scores, NRR, weighted NRR.
 pub type SkmRow = [String; 6];
@@ -40,13 +40,7 @@ pub struct SkmReportDoc {
 
 fn engine() -> &'static TypstEngine {
     static ENGINE: OnceLock<TypstEngine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        TypstEngine::builder()
-            .with_static_source_file_resolver([("skm.typ", include_str!("../templates/skm.typ"))])
-            .fonts(LIBERATION_SANS.into_iter().chain(typst_assets::fonts()))
-            .comemo_evict_max_age(Some(0))
-            .build()
-    })
+    ENGINE.get_or_init(|| engine_over([("skm.typ", include_str!("../templates/skm.typ"))]))
 }
 
 /// Renders the report as PDF bytes on `setting`'s paper with its letterhead.
