@@ -11,7 +11,7 @@
 //! ([`DUE_MOMENTS_REVISION_SETTING`]), so a node that stopped between the edit and the move
 //! leaves the move to the next scheduler tick of any node ([`Store::move_due_moments_if_behind`]).
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use pelihara_calendar::WorkingCalendar;
@@ -21,6 +21,7 @@ use serde_json::json;
 use crate::audit::{AuditSource, Change};
 use crate::cases::TASK_COLUMNS;
 use crate::codec::millis;
+use crate::revisioned::Revisioned;
 use crate::writer::{JobFuture, Keep};
 use crate::{Result, Store, StoreError};
 
@@ -40,60 +41,30 @@ const NAMED_IN_EVENT: usize = 100;
 /// changed. Cheap to clone (one shared copy per node).
 #[derive(Debug, Clone)]
 pub struct SharedCalendar {
-    inner: Arc<RwLock<Snapshot>>,
-}
-
-#[derive(Debug)]
-struct Snapshot {
-    calendar: Arc<WorkingCalendar>,
-    /// The revision it was built at; `None` for a calendar given by hand, never rebuilt.
-    revision: Option<i64>,
+    inner: Revisioned<WorkingCalendar>,
 }
 
 impl SharedCalendar {
     /// A calendar that never changes (tests, tools with a calendar of their own).
     pub fn fixed(calendar: WorkingCalendar) -> SharedCalendar {
         SharedCalendar {
-            inner: Arc::new(RwLock::new(Snapshot {
-                calendar: Arc::new(calendar),
-                revision: None,
-            })),
+            inner: Revisioned::fixed(calendar),
         }
     }
 
     /// The calendar as it is now. Hold it for one request or one sweep: a later call may see
     /// a newer one.
     pub fn snapshot(&self) -> Arc<WorkingCalendar> {
-        self.inner
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .calendar
-            .clone()
+        self.inner.snapshot()
     }
 
     /// Rebuilds the calendar from the store when a holiday was added or removed since it was
     /// built (here or on another node); one small read when nothing changed. Returns whether
     /// it changed. A fixed calendar stays as it is.
     pub async fn refresh(&self, store: &Store) -> Result<bool> {
-        let held = self
-            .inner
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .revision;
-        let Some(held) = held else {
-            return Ok(false);
-        };
-        let revision = store.calendar_revision().await?;
-        if revision == held {
-            return Ok(false);
-        }
-        let calendar = store.working_calendar().await?;
-        let mut snapshot = self.inner.write().unwrap_or_else(PoisonError::into_inner);
-        *snapshot = Snapshot {
-            calendar: Arc::new(calendar),
-            revision: Some(revision),
-        };
-        Ok(true)
+        self.inner
+            .refresh(store.calendar_revision(), || store.working_calendar())
+            .await
     }
 }
 
@@ -116,10 +87,7 @@ impl Store {
         let revision = self.calendar_revision().await?;
         let calendar = self.working_calendar().await?;
         Ok(SharedCalendar {
-            inner: Arc::new(RwLock::new(Snapshot {
-                calendar: Arc::new(calendar),
-                revision: Some(revision),
-            })),
+            inner: Revisioned::read_at(calendar, revision),
         })
     }
 

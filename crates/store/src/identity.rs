@@ -10,7 +10,7 @@
 //! change of time zone or working hours also counts the calendar's revision and moves the open
 //! tasks' due moments, exactly as a holiday edit does ([`Store::move_due_moments`]).
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -19,6 +19,7 @@ use pelihara_domain::agenda::AgendaFormat;
 use serde_json::{Value, json};
 
 use crate::audit::{AuditSource, Change};
+use crate::revisioned::Revisioned;
 use crate::{Result, Store, StoreError};
 
 /// The setting (JSON) holding the office's identity and rules.
@@ -147,57 +148,28 @@ impl OfficeIdentity {
 /// Cheap to clone (one shared copy per node).
 #[derive(Debug, Clone)]
 pub struct SharedIdentity {
-    inner: Arc<RwLock<Snapshot>>,
-}
-
-#[derive(Debug)]
-struct Snapshot {
-    identity: Arc<OfficeIdentity>,
-    /// The revision it was read at; `None` for an identity given by hand, never reread.
-    revision: Option<i64>,
+    inner: Revisioned<OfficeIdentity>,
 }
 
 impl SharedIdentity {
     /// An identity that never changes (tests, tools).
     pub fn fixed(identity: OfficeIdentity) -> SharedIdentity {
         SharedIdentity {
-            inner: Arc::new(RwLock::new(Snapshot {
-                identity: Arc::new(identity),
-                revision: None,
-            })),
+            inner: Revisioned::fixed(identity),
         }
     }
 
     /// The identity as it is now; hold it for one request.
     pub fn snapshot(&self) -> Arc<OfficeIdentity> {
-        self.inner
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .identity
-            .clone()
+        self.inner.snapshot()
     }
 
     /// Rereads the identity when it was written since it was read (here or on another node);
     /// one small read when nothing changed. Returns whether it changed.
     pub async fn refresh(&self, store: &Store) -> Result<bool> {
-        let held = self
-            .inner
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .revision;
-        let Some(held) = held else {
-            return Ok(false);
-        };
-        let revision = store.identity_revision().await?;
-        if revision == held {
-            return Ok(false);
-        }
-        let identity = store.office_identity().await?;
-        *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Snapshot {
-            identity: Arc::new(identity),
-            revision: Some(revision),
-        };
-        Ok(true)
+        self.inner
+            .refresh(store.identity_revision(), || store.office_identity())
+            .await
     }
 }
 
@@ -224,10 +196,7 @@ impl Store {
         let revision = self.identity_revision().await?;
         let identity = self.office_identity().await?;
         Ok(SharedIdentity {
-            inner: Arc::new(RwLock::new(Snapshot {
-                identity: Arc::new(identity),
-                revision: Some(revision),
-            })),
+            inner: Revisioned::read_at(identity, revision),
         })
     }
 

@@ -32,6 +32,7 @@ pub mod register;
 pub mod reminders;
 mod report_query;
 mod report_rollups;
+mod revisioned;
 pub mod sessions;
 pub mod setup;
 pub mod skm;
