@@ -166,13 +166,16 @@ fn nav_links(tr: Tr, path: &str, role: Option<Role>) -> Vec<NavLink> {
     if role.is_some() {
         links.push(link("/dasbor", "web-title-dashboard"));
         links.push(NavLink {
-            active: path.starts_with("/laporan"),
+            active: path.starts_with("/laporan") && !is_skm_report(path),
             ..link("/laporan/mutu-baku", "report-nav")
         });
     }
     // The satisfaction survey: its report for the office, its invitations for an OPD.
     if matches!(role, Some(Role::Staff | Role::Auditor | Role::Admin)) {
-        links.push(link("/laporan/skm", "skm-nav"));
+        links.push(NavLink {
+            active: is_skm_report(path),
+            ..link("/laporan/skm", "skm-nav")
+        });
     }
     if role == Some(Role::OpdOperator) {
         links.push(link("/survei", "skm-invitations-nav"));
@@ -225,9 +228,33 @@ impl FromRequestParts<AppState> for Shell {
     }
 }
 
+/// The SKM report has a tab of its own beside the other reports.
+fn is_skm_report(path: &str) -> bool {
+    path == "/laporan/skm" || path.starts_with("/laporan/skm/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_tab_is_marked_on_each_report() {
+        let tr = Tr::new(Lang::Id);
+        for (path, active) in [
+            ("/laporan/skm", "/laporan/skm"),
+            ("/laporan/mutu-baku", "/laporan/mutu-baku"),
+            ("/laporan/monitoring-sop", "/laporan/mutu-baku"),
+            ("/laporan/pemeliharaan", "/laporan/mutu-baku"),
+            ("/dasbor", "/dasbor"),
+        ] {
+            let marked: Vec<String> = nav_links(tr, path, Some(Role::Staff))
+                .into_iter()
+                .filter(|link| link.active)
+                .map(|link| link.href)
+                .collect();
+            assert_eq!(marked, [active], "{path}");
+        }
+    }
 
     #[test]
     fn drops_only_the_lang_parameter() {
