@@ -163,13 +163,24 @@ fn task_scope(filter: &ReportFilter, grouping: &str) -> (String, String, Option<
     }
 }
 
+/// The facts views' scope flags for a report's scopes ('' every OPD or SOP): the views show
+/// one row per task and scope, and only these flags let the planner pick the one row a report
+/// reads (migration 0035). Literal 0 or 1, never input.
+fn scope_flags(opd: &str, sop: &str) -> String {
+    format!(
+        " and opd_scoped = {} and sop_scoped = {}",
+        u8::from(!opd.is_empty()),
+        u8::from(!sop.is_empty())
+    )
+}
+
 /// The `union all` arms reading the rollup rows of `pieces` from `table` and the edges from
 /// `facts` (whose moment is `at`), each narrowed by `conditions` over `$1..` (already bound),
-/// with their range values numbered from `next`.
+/// the edges by `fact_conditions` too, with their range values numbered from `next`.
 fn arms(
     pieces: &Pieces,
     (table, columns, facts, fact_columns, at): (&str, &str, &str, &str, &str),
-    conditions: &str,
+    (conditions, fact_conditions): (&str, &str),
     binds: &mut Vec<Bind>,
 ) -> Vec<String> {
     let mut arms = Vec::new();
@@ -196,7 +207,8 @@ fn arms(
     for edge in &pieces.exact {
         let (a, b) = range(binds, *edge);
         arms.push(format!(
-            "select {fact_columns} from {facts} where {at} >= ${a} and {at} < ${b}{conditions}"
+            "select {fact_columns} from {facts} where {at} >= ${a} and {at} < ${b}{conditions}\
+             {fact_conditions}"
         ));
     }
     arms
@@ -215,6 +227,7 @@ impl Store {
             crate::codec::millis(filter.until),
         );
         let (opd, sop, g1) = task_scope(filter, grouping);
+        let scoped = scope_flags(&opd, &sop);
         let mut binds = vec![
             Bind::Text(grouping.to_owned()),
             Bind::Text(opd),
@@ -234,7 +247,7 @@ impl Store {
                 "g1, g2, g3, bin, 1 as tasks, met, unit, standard",
                 "completed_at",
             ),
-            &conditions,
+            (&conditions, &scoped),
             &mut binds,
         );
         if arms.is_empty() {
@@ -285,7 +298,7 @@ impl Store {
                 ..pieces.clone()
             },
             ("report_case_rollup", "what, cases", "", "", ""),
-            " and opd = $1 and sop = $2",
+            (" and opd = $1 and sop = $2", ""),
             &mut binds,
         );
         // The edges straight from the cases, by the indexes of their moments ('' every one).
@@ -365,6 +378,7 @@ impl Store {
             crate::codec::millis(filter.until),
         );
         let (opd, sop, g1) = task_scope(filter, grouping);
+        let scoped = scope_flags(&opd, &sop);
         let today = now.div_euclid(DAY_MS);
         let mut binds = vec![
             Bind::Text(grouping.to_owned()),
@@ -398,7 +412,7 @@ impl Store {
             arms.push(format!(
                 "select g1, g2, g3, 0 as open_tasks, 1 as overdue from report_open_facts \
                  where state = 'open' and due_at >= $4 * 86400000 and due_at < $5 \
-                 and +opened_at >= ${a_ms} and +opened_at < ${b_ms}{scope}"
+                 and +opened_at >= ${a_ms} and +opened_at < ${b_ms}{scope}{scoped}"
             ));
         }
         for (first, end) in edges {
@@ -408,7 +422,8 @@ impl Store {
             arms.push(format!(
                 "select g1, g2, g3, 1 as open_tasks, \
                  case when state = 'open' and due_at < $5 then 1 else 0 end as overdue \
-                 from report_open_facts where opened_at >= ${a} and opened_at < ${b}{scope}"
+                 from report_open_facts where opened_at >= ${a} and opened_at < ${b}{scope}\
+                 {scoped}"
             ));
         }
         if arms.is_empty() {
@@ -601,7 +616,7 @@ impl Store {
                 "",
                 "",
             ),
-            " and opd = $1 and ($2 = '' or sop = $2)",
+            (" and opd = $1 and ($2 = '' or sop = $2)", ""),
             &mut binds,
         );
         if !arms.is_empty() {
