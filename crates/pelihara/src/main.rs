@@ -326,6 +326,16 @@ fn worker_threads() -> usize {
 }
 
 fn main() -> anyhow::Result<ExitCode> {
+    // Warnings and errors on stderr, for the operator's logs (`RUST_LOG` shows more); stdout
+    // stays for what a person reads: the address, the logins, the setup link.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
     let cli = Cli::parse();
     let lang = pelihara_i18n::Lang::from_code(&cli.lang);
     let runtime = || {
