@@ -39,6 +39,10 @@ struct Waiting {
     busy: bool,
     /// Tests hold the worker (see `AppState::pause_documents`).
     paused: bool,
+    /// Cases turned away while the queue was full since the last warning, and when that was:
+    /// a burst of actions would otherwise log one line each.
+    turned_away: u64,
+    warned_at: Option<std::time::Instant>,
 }
 
 impl Waiting {
@@ -80,6 +84,9 @@ const YIELD_AT_MOST: Duration = Duration::from_secs(5);
 
 /// How often the worker looks again while requests are in flight.
 const YIELD_POLL: Duration = Duration::from_millis(20);
+
+/// A full queue is logged at most this often, with how many cases it turned away meanwhile.
+const WARN_AT_MOST_EVERY: Duration = Duration::from_secs(60);
 
 /// The queue and its one worker; lives in `AppState`.
 #[derive(Debug)]
@@ -136,11 +143,21 @@ impl DocumentQueue {
             if let Some(existing) = waiting.sources.get_mut(&case) {
                 *existing = source;
             } else if waiting.order.len() >= self.capacity {
-                tracing::warn!(
-                    %case,
-                    capacity = self.capacity,
-                    "document queue full: not issuing in the background; the download issues it"
-                );
+                waiting.turned_away += 1;
+                let due = waiting
+                    .warned_at
+                    .is_none_or(|at| at.elapsed() >= WARN_AT_MOST_EVERY);
+                if due {
+                    tracing::warn!(
+                        %case,
+                        cases = waiting.turned_away,
+                        capacity = self.capacity,
+                        "document queue full: not issuing in the background; the download \
+                         issues it"
+                    );
+                    waiting.turned_away = 0;
+                    waiting.warned_at = Some(std::time::Instant::now());
+                }
                 return;
             } else {
                 waiting.order.push_back(case);
@@ -330,6 +347,13 @@ mod tests {
             vec![(a, "sistem (4)".to_owned()), (b, "sistem (2)".to_owned())],
             "c dropped, a's second action collapsed into its first place"
         );
+        // c was logged; d, turned away within the minute, waits to be counted in the next line.
+        queue.enqueue(CaseId::random(), AuditSource::cli("5"), &issue);
+        {
+            let waiting = lock(&queue.waiting);
+            assert!(waiting.warned_at.is_some());
+            assert_eq!(waiting.turned_away, 1);
+        }
         // Paused with work waiting: not settled.
         let settled = tokio::time::timeout(std::time::Duration::from_millis(50), queue.settled());
         assert!(settled.await.is_err());
