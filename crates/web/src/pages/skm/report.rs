@@ -142,6 +142,29 @@ impl Period {
     }
 
     /// The query that names this period (for the export links).
+    /// The period's code, as the other reports write theirs (`bulan-2026-11`, `tahun-2026`);
+    /// a range of dates is `tanggal` (its dates are recorded beside it).
+    fn code(&self) -> String {
+        match self.kind {
+            "tahun" => format!("tahun-{}", self.year),
+            "tanggal" => "tanggal".to_owned(),
+            kind => format!("{kind}-{}-{}", self.year, self.part),
+        }
+    }
+
+    /// The exported file's name without its extension: `skm-tahun-2026`,
+    /// `skm-tanggal-2026-01-01-2026-03-31`.
+    fn file_stem(&self) -> String {
+        match self.kind {
+            "tanggal" => format!(
+                "skm-tanggal-{}-{}",
+                self.from,
+                self.until.pred_opt().unwrap_or(self.until)
+            ),
+            _ => format!("skm-{}", self.code()),
+        }
+    }
+
     pub(crate) fn query(&self) -> String {
         match self.kind {
             "bulan" => format!("periode=bulan&tahun={}&bulan={}", self.year, self.part),
@@ -515,16 +538,10 @@ pub(crate) async fn view_laporan_skm_ekspor_get(
     may_read(&user)?;
     let tr = shell.tr;
     let (period, report) = view(&app, tr, &query).await?;
-    let name = format!("skm-{}", period.query().replace(['&', '='], "-"));
+    let name = period.file_stem();
     let services = app.services();
     let last = period.until.pred_opt().unwrap_or(period.until);
-    // The same codes as the other reports' periods (`bulan-2026-11`, `tahun-2026`, `tanggal`).
-    let code = match period.kind {
-        "tahun" => format!("tahun-{}", period.year),
-        "tanggal" => "tanggal".to_owned(),
-        kind => format!("{kind}-{}-{}", period.year, period.part),
-    };
-    let export = Export::new("skm").period(code, period.from, last);
+    let export = Export::new("skm").period(period.code(), period.from, last);
     match format.as_str() {
         "csv" => {
             let bytes = pelihara_register::skm::skm_csv(&sheet(tr, &report), CsvOptions::default())
@@ -581,6 +598,30 @@ mod tests {
             semester: text("semester"),
             dari: text("dari"),
             sampai: text("sampai"),
+        }
+    }
+
+    #[test]
+    fn exported_files_are_named_by_their_period_once() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        for (pairs, stem) in [
+            (vec![], "skm-tahun-2026"),
+            (vec![("periode", "triwulan")], "skm-triwulan-2026-4"),
+            (
+                vec![("periode", "bulan"), ("bulan", "3")],
+                "skm-bulan-2026-3",
+            ),
+            (
+                vec![
+                    ("periode", "tanggal"),
+                    ("dari", "2026-01-01"),
+                    ("sampai", "2026-03-31"),
+                ],
+                "skm-tanggal-2026-01-01-2026-03-31",
+            ),
+        ] {
+            let period = Period::parse(&query(&pairs), today).unwrap();
+            assert_eq!(period.file_stem(), stem);
         }
     }
 
