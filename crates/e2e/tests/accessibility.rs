@@ -234,6 +234,7 @@ async fn every_main_page_of_every_role_passes_axe_at_1366_and_390() {
                 "/admin/pemeliharaan",
                 "/admin/keamanan",
                 "/admin/akun-layanan",
+                "/admin/jejak-audit",
                 "/aplikasi/baru",
                 "/aplikasi/impor",
             ]),
@@ -246,6 +247,8 @@ async fn every_main_page_of_every_role_passes_axe_at_1366_and_390() {
                 "/permohonan".to_owned(),
                 case_page.clone(),
                 "/laporan/pemeliharaan".to_owned(),
+                "/laporan/monitoring-sop".to_owned(),
+                "/admin/jejak-audit".to_owned(),
             ],
         },
     ];
