@@ -363,17 +363,21 @@ impl Store {
             entry.open = open.open;
             entry.overdue = open.overdue;
         }
-        // The people's names, one read each (a table has as many rows as the office has
-        // people who worked in the period).
+        // The people's names in one read (an office has tens or hundreds of people), not one
+        // read per row of the table.
         if grouping == Grouping::Person {
-            for row in rows.values_mut().filter(|row| !row.group.key.is_empty()) {
-                let name: Option<String> = sqlx::query("select full_name from users where id = $1")
-                    .bind(row.group.key.clone())
-                    .fetch_optional(self.reader())
-                    .await?
-                    .map(|found| found.try_get("full_name"))
-                    .transpose()?;
-                row.name = name.unwrap_or_default();
+            let mut names = std::collections::HashMap::new();
+            for found in sqlx::query("select id, full_name from users")
+                .fetch_all(self.reader())
+                .await?
+            {
+                names.insert(
+                    found.try_get::<String, _>("id")?,
+                    found.try_get::<String, _>("full_name")?,
+                );
+            }
+            for row in rows.values_mut() {
+                row.name = names.get(&row.group.key).cloned().unwrap_or_default();
             }
         }
         if grouping == Grouping::Step {
