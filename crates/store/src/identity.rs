@@ -152,13 +152,6 @@ pub struct SharedIdentity {
 }
 
 impl SharedIdentity {
-    /// An identity that never changes (tests, tools).
-    pub fn fixed(identity: OfficeIdentity) -> SharedIdentity {
-        SharedIdentity {
-            inner: Revisioned::fixed(identity),
-        }
-    }
-
     /// The identity as it is now; hold it for one request.
     pub fn snapshot(&self) -> Arc<OfficeIdentity> {
         self.inner.snapshot()
