@@ -260,6 +260,21 @@ fn midnight(calendar: &WorkingCalendar, date: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| naive.and_utc(), |local| local.with_timezone(&Utc))
 }
 
+/// How far the office's clock runs ahead of UTC at `at`, in milliseconds: the days and months
+/// the report rollups are counted in, so that a period of the office's dates is whole rows.
+/// WIB, WITA and WIT keep no daylight saving; in a zone that does, the periods on the other
+/// side of a change are read partly from the tasks, with the same figures.
+pub fn office_offset_millis(calendar: &WorkingCalendar, at: DateTime<Utc>) -> i64 {
+    use chrono::Offset;
+    i64::from(
+        calendar
+            .time_zone
+            .offset_from_utc_datetime(&at.naive_utc())
+            .fix()
+            .local_minus_utc(),
+    ) * 1000
+}
+
 /// What a standard's working day is worth in working seconds when a whole case's standards
 /// are added up (minutes and days together): the office's longest day (07:30-16:00 is
 /// 30 600 s); 8 hours when the week has no open day.

@@ -175,6 +175,15 @@ async fn serve(
     let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
     // Reminders, escalation and delivery run beside the web server; a failing channel only
     // delays its deliveries.
+    // The reports' rows counted in the office's zone and working day before anyone reads
+    // them (instant on a new database; once, after an upgrade or a change, on a large one).
+    runtime::count_reports_as_the_office_works(
+        &services.store,
+        &services.calendar,
+        services.clock.now(),
+    )
+    .await
+    .context("counting the reports' figures")?;
     let scheduler = background::start(&notify, &services, &public_url)?;
     let catalog = runtime::keep_catalog_fresh(&services);
     let store = services.store.clone();

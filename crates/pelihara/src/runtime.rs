@@ -139,6 +139,7 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
     let calendar = services.calendar.clone();
     let identity = services.identity.clone();
     let store = services.store.clone();
+    let clock = services.clock.clone();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(CATALOG_REFRESH);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -153,16 +154,38 @@ pub fn keep_catalog_fresh(services: &Services) -> tokio::task::JoinHandle<()> {
             if let Err(error) = identity.refresh(&store).await {
                 tracing::warn!(%error, "refreshing the office identity");
             }
-            // The whole-case figures are counted with the office's working day: again when it
-            // changed, or the first time (the reports count from the tasks meanwhile).
-            let working_day = office_day_seconds(&calendar.snapshot());
-            match store.ensure_report_basis(working_day).await {
-                Ok(true) => tracing::info!(working_day, "counted the whole cases' figures"),
-                Ok(false) => {}
-                Err(error) => tracing::warn!(%error, "counting the whole cases' figures"),
+            if let Err(error) =
+                count_reports_as_the_office_works(&store, &calendar, clock.now()).await
+            {
+                tracing::warn!(%error, "counting the reports' figures");
             }
         }
     })
+}
+
+/// Counts the reports' rollups again when the office's clock or working day differs from the
+/// ones they were counted with (the first time, or after a change on /admin/kop; the reports
+/// read the tasks for what the rows do not hold meanwhile). The server does it before it
+/// listens, and every node again as it follows the calendar.
+pub async fn count_reports_as_the_office_works(
+    store: &pelihara_store::Store,
+    calendar: &pelihara_store::SharedCalendar,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let snapshot = calendar.snapshot();
+    let offset = pelihara_domain::report::office_offset_millis(&snapshot, now);
+    if store.ensure_report_zone(offset).await? {
+        tracing::info!(
+            offset,
+            "counted the reports' figures in the office's time zone"
+        );
+    }
+    // The whole-case figures are counted with the office's working day.
+    let working_day = office_day_seconds(&snapshot);
+    if store.ensure_report_basis(working_day).await? {
+        tracing::info!(working_day, "counted the whole cases' figures");
+    }
+    Ok(())
 }
 
 /// The office's name as the pages show it: from the letterhead the admin keeps on /admin/kop

@@ -1,8 +1,11 @@
 //! The reports' figures read from what the database keeps as tasks and cases change
-//! (migration 0032): a period `[from, until)` is cut into whole UTC months and whole UTC days,
-//! read from the rollup rows, and the hours at its edges, counted from the tasks and cases
-//! themselves ([`pieces`]). What a report reads thus grows with the length of its period in
-//! days, not with the number of tasks in it.
+//! (migrations 0032 and 0036): a period `[from, until)` is cut into whole months and whole
+//! days of the office's clock (UTC moved by the offset the rows were counted with,
+//! `report_basis.zone_offset_ms`), read from the rollup rows, and any hours at its edges,
+//! counted from the tasks and cases themselves ([`pieces`]). A period of the office's own
+//! dates has no such hours; one cut elsewhere (or read before the rows were counted again for
+//! a new zone) has, and its figures are the same. What a report reads thus grows with the
+//! length of its period in days, not with the number of tasks in it.
 //!
 //! Counts (tasks, within the standard, cases submitted and closed) are exact. The working
 //! time's distribution is kept in bins of its ratio to the standard in permille
@@ -32,7 +35,8 @@ pub(crate) fn ratio_bin_sql(permille: &str) -> String {
     )
 }
 
-/// A moment (epoch milliseconds, SQL) as its UTC month's bucket, `year x 12 + month - 1`.
+/// A moment (epoch milliseconds, SQL) as its UTC month's bucket, `year x 12 + month - 1`; of a
+/// moment moved by the office's offset, the office's month.
 pub(crate) fn month_sql(backend: Backend, at: &str) -> String {
     match backend {
         Backend::Sqlite => format!(
@@ -46,9 +50,9 @@ pub(crate) fn month_sql(backend: Backend, at: &str) -> String {
 /// A period cut into what the rollups hold whole and what is counted at its edges.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Pieces {
-    /// Whole UTC months, as month buckets `[first, end)`.
+    /// Whole months of the rollups' clock, as month buckets `[first, end)`.
     pub months: Option<(i64, i64)>,
-    /// Whole UTC days outside those months, as day numbers `[first, end)`.
+    /// Whole days of that clock outside those months, as day numbers `[first, end)`.
     pub days: Vec<(i64, i64)>,
     /// The rest, in epoch milliseconds `[from, until)`: less than a day at each edge.
     pub exact: Vec<(i64, i64)>,
@@ -73,9 +77,18 @@ fn month_start_day(bucket: i64) -> i64 {
     })
 }
 
-/// Cuts `[from, until)` (epoch milliseconds) into whole UTC months, whole UTC days and the
-/// hours at the edges.
-pub(crate) fn pieces(from: i64, until: i64) -> Pieces {
+/// Cuts `[from, until)` (epoch milliseconds) into whole months and days of the clock `offset`
+/// milliseconds ahead of UTC (the rollups' buckets) and the hours at the edges (in UTC).
+pub(crate) fn pieces(from: i64, until: i64, offset: i64) -> Pieces {
+    let mut cut = clock_pieces(from + offset, until + offset);
+    for edge in &mut cut.exact {
+        *edge = (edge.0 - offset, edge.1 - offset);
+    }
+    cut
+}
+
+/// [`pieces`] of a period already on the rollups' clock.
+fn clock_pieces(from: i64, until: i64) -> Pieces {
     let mut pieces = Pieces::default();
     if until <= from {
         return pieces;
@@ -225,6 +238,7 @@ impl Store {
         let pieces = pieces(
             crate::codec::millis(filter.from),
             crate::codec::millis(filter.until),
+            self.rollup_offset().await?,
         );
         let (opd, sop, g1) = task_scope(filter, grouping);
         let scoped = scope_flags(&opd, &sop);
@@ -287,6 +301,7 @@ impl Store {
         let pieces = pieces(
             crate::codec::millis(filter.from),
             crate::codec::millis(filter.until),
+            self.rollup_offset().await?,
         );
         let mut binds = vec![
             Bind::Text(filter.opd.map(|opd| opd.to_string()).unwrap_or_default()),
@@ -338,16 +353,18 @@ impl Store {
     }
 }
 
-/// The whole UTC days of `[from, until)` as one day range, and the hours at its edges.
 /// A range `[first, end)` of day numbers or of epoch milliseconds.
 type Range = (i64, i64);
 
-fn day_pieces(from: i64, until: i64) -> (Option<Range>, Vec<Range>) {
-    let first = from.div_euclid(DAY_MS) + i64::from(from.rem_euclid(DAY_MS) > 0);
-    let end = until.div_euclid(DAY_MS);
+/// The whole days of `[from, until)` on the clock `offset` ahead of UTC as one day range, and
+/// the hours at its edges (in UTC).
+fn day_pieces(from: i64, until: i64, offset: i64) -> (Option<Range>, Vec<Range>) {
+    let (shifted_from, shifted_until) = (from + offset, until + offset);
+    let first = shifted_from.div_euclid(DAY_MS) + i64::from(shifted_from.rem_euclid(DAY_MS) > 0);
+    let end = shifted_until.div_euclid(DAY_MS);
     (
         (first < end).then_some((first, end)),
-        pieces(from, until).exact,
+        pieces(from, until, offset).exact,
     )
 }
 
@@ -365,31 +382,34 @@ pub(crate) struct OpenCount {
 impl Store {
     /// The open side of a compliance table: per group of `grouping` (its code), the tasks
     /// with a standard opened in `filter`'s period still open or paused at `now`, and the ones
-    /// open past their due moment then. Whole days from the rollup (due before today's UTC
-    /// day: overdue), today's due moments and the edges from the tasks.
+    /// open past their due moment then. Whole days from the rollup (due before the office's
+    /// today: overdue), today's due moments and the edges from the tasks.
     pub(crate) async fn open_counts(
         &self,
         filter: &ReportFilter,
         grouping: &str,
         now: i64,
     ) -> Result<Vec<OpenCount>> {
+        let offset = self.rollup_offset().await?;
         let (days, edges) = day_pieces(
             crate::codec::millis(filter.from),
             crate::codec::millis(filter.until),
+            offset,
         );
         let (opd, sop, g1) = task_scope(filter, grouping);
         let scoped = scope_flags(&opd, &sop);
-        let today = now.div_euclid(DAY_MS);
+        let today = (now + offset).div_euclid(DAY_MS);
         let mut binds = vec![
             Bind::Text(grouping.to_owned()),
             Bind::Text(opd),
             Bind::Text(sop),
             Bind::Int(today),
             Bind::Int(now),
+            Bind::Int(today * DAY_MS - offset),
         ];
         let mut scope = " and grouping = $1 and opd = $2 and sop = $3".to_owned();
         if let Some(g1) = g1 {
-            scope.push_str(" and g1 = $6");
+            scope.push_str(" and g1 = $7");
             binds.push(Bind::Text(g1));
         }
         let mut arms = Vec::new();
@@ -398,8 +418,8 @@ impl Store {
             binds.extend([
                 Bind::Int(first),
                 Bind::Int(end),
-                Bind::Int(first * DAY_MS),
-                Bind::Int(end * DAY_MS),
+                Bind::Int(first * DAY_MS - offset),
+                Bind::Int(end * DAY_MS - offset),
             ]);
             let (a, b, a_ms, b_ms) = (next, next + 1, next + 2, next + 3);
             arms.push(format!(
@@ -411,7 +431,7 @@ impl Store {
             // SQLite on the due index (a no-op on PostgreSQL).
             arms.push(format!(
                 "select g1, g2, g3, 0 as open_tasks, 1 as overdue from report_open_facts \
-                 where state = 'open' and due_at >= $4 * 86400000 and due_at < $5 \
+                 where state = 'open' and due_at >= $6 and due_at < $5 \
                  and +opened_at >= ${a_ms} and +opened_at < ${b_ms}{scope}{scoped}"
             ));
         }
@@ -429,11 +449,12 @@ impl Store {
         if arms.is_empty() {
             return Ok(Vec::new());
         }
-        // `$4` and `$5` are used by some arms only: name both in every query.
+        // `$4` to `$6` are used by some arms only: name them in every query.
         let query = format!(
             "select g1, g2, g3, cast(sum(open_tasks) as bigint) as open_tasks, \
              cast(sum(overdue) as bigint) as overdue from ({}) h \
-             where $4 >= 0 and $5 >= 0 group by g1, g2, g3 having sum(open_tasks) > 0",
+             where $4 >= 0 and $5 >= 0 and $6 >= 0 group by g1, g2, g3 \
+             having sum(open_tasks) > 0",
             arms.join(" union all ")
         );
         let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(query)), binds)
@@ -453,22 +474,35 @@ impl Store {
     }
 
     /// How many cases have a task open past its due moment at `now` (epoch milliseconds):
-    /// the ones whose earliest open due moment fell on an earlier UTC day from the rollup,
-    /// today's from the cases' due moments.
+    /// the ones whose earliest open due moment fell on an earlier day of the office from the
+    /// rollup, today's from the cases' due moments.
     pub(crate) async fn overdue_case_count(&self, filter: &ReportFilter, now: i64) -> Result<u64> {
+        let offset = self.rollup_offset().await?;
+        let today = (now + offset).div_euclid(DAY_MS);
         let row = sqlx::query(
             "select cast((select coalesce(sum(cases), 0) from report_case_due_rollup \
              where opd = $1 and sop = $2 and due_day < $3) as bigint) \
-             + (select count(*) from report_case_due where due_at >= $3 * 86400000 \
+             + (select count(*) from report_case_due where due_at >= $5 \
              and due_at < $4 and ($1 = '' or opd = $1) and ($2 = '' or sop = $2)) as cases",
         )
         .bind(filter.opd.map(|opd| opd.to_string()).unwrap_or_default())
         .bind(filter.sop_code.clone().unwrap_or_default())
-        .bind(now.div_euclid(DAY_MS))
+        .bind(today)
         .bind(now)
+        .bind(today * DAY_MS - offset)
         .fetch_one(self.reader())
         .await?;
         Ok(u64::try_from(row.try_get::<i64, _>("cases")?).unwrap_or(0))
+    }
+
+    /// The offset from UTC (milliseconds) of the days and months the rollups were counted in.
+    async fn rollup_offset(&self) -> Result<i64> {
+        Ok(
+            sqlx::query("select zone_offset_ms from report_basis where id = 1")
+                .fetch_one(self.reader())
+                .await?
+                .try_get(0)?,
+        )
     }
 }
 
@@ -476,15 +510,16 @@ impl Store {
 /// `spans` (a query yielding `case_id, sop_code, sop_version, actual, standard`).
 fn case_span_facts(backend: Backend, spans: &str) -> String {
     let ratio = ratio_bin_sql("x.actual * 1000 / x.standard");
-    let month = month_sql(backend, "c.closed_at");
+    let month = month_sql(backend, "(c.closed_at + z.zone_offset_ms)");
     format!(
         "select case when o.scoped = 1 then c.opd_id else '' end as opd, x.sop_code as sop, \
          x.sop_version as sop_version, s.span as span, \
-         case s.span when 'd' then c.closed_at / 86400000 else {month} end as bucket, \
+         case s.span when 'd' then (c.closed_at + z.zone_offset_ms) / 86400000 \
+         else {month} end as bucket, \
          k.kind as kind, \
          case k.kind when 'r' then {ratio} else x.actual / {SECONDS_BIN} * {SECONDS_BIN} end \
          as bin, case when x.actual <= x.standard then 1 else 0 end as met \
-         from ({spans}) x join cases c on c.id = x.case_id, \
+         from ({spans}) x join cases c on c.id = x.case_id join report_basis z on z.id = 1, \
          (select 0 as scoped union all select 1) o, \
          (select 'd' as span union all select 'm') s, \
          (select 'r' as kind union all select 's') k \
@@ -574,11 +609,11 @@ impl Store {
             crate::codec::millis(filter.from),
             crate::codec::millis(filter.until),
         );
-        let basis: i64 = sqlx::query(BASIS)
+        let row = sqlx::query("select working_day_seconds, zone_offset_ms from report_basis")
             .fetch_one(self.reader())
-            .await?
-            .try_get(0)?;
-        let whole = pieces(from, until);
+            .await?;
+        let basis: i64 = row.try_get(0)?;
+        let whole = pieces(from, until, row.try_get(1)?);
         let (kept, edges) = if basis == working_day_seconds {
             (
                 Pieces {
@@ -708,6 +743,167 @@ impl Store {
     }
 }
 
+/// A rollup counted again from its facts (`source`, a query naming the key columns and the
+/// counted ones): `keys` its primary key, `sums` the columns a fact adds to, `kept` the ones
+/// every fact of a key has alike. SQLite adds each fact to its row, as the triggers do, which
+/// keeps the rows few and in memory (grouping first would sort every fact on disk);
+/// PostgreSQL must group first, as one statement may not update a row twice.
+fn recount_sql(
+    backend: Backend,
+    table: &str,
+    keys: &str,
+    sums: &[(&str, &str)],
+    kept: &[&str],
+    source: &str,
+) -> String {
+    let columns: Vec<&str> = sums
+        .iter()
+        .map(|(column, _)| *column)
+        .chain(kept.iter().copied())
+        .collect();
+    let columns = columns.join(", ");
+    match backend {
+        Backend::Sqlite => {
+            let values: Vec<&str> = sums
+                .iter()
+                .map(|(_, value)| *value)
+                .chain(kept.iter().copied())
+                .collect();
+            let add: Vec<String> = sums
+                .iter()
+                .map(|(column, _)| format!("{column} = {table}.{column} + excluded.{column}"))
+                .collect();
+            format!(
+                "insert into {table} ({keys}, {columns}) select {keys}, {} from ({source}) f \
+                 where true on conflict ({keys}) do update set {}",
+                values.join(", "),
+                add.join(", ")
+            )
+        }
+        Backend::Postgres => {
+            let values: Vec<String> = sums
+                .iter()
+                .map(|(_, value)| format!("sum({value})"))
+                .chain(kept.iter().map(|column| format!("max({column})")))
+                .collect();
+            format!(
+                "insert into {table} ({keys}, {columns}) select {keys}, {} from ({source}) f \
+                 group by {keys}",
+                values.join(", ")
+            )
+        }
+    }
+}
+
+/// Every rollup kept by day or month, counted again from the tasks and cases with the offset
+/// now in `report_basis` (the whole cases' only when they were counted: `$3` their working
+/// day); run after emptying them.
+fn recount_every_rollup_sql(backend: Backend) -> [String; 4] {
+    let spans = "(select 'd' as span union all select 'm') s";
+    [
+        recount_sql(
+            backend,
+            "report_task_rollup",
+            "grouping, opd, sop, span, bucket, g1, g2, g3, bin",
+            &[("tasks", "1"), ("met", "met")],
+            &["unit", "standard"],
+            &format!(
+                "select f.grouping, f.opd, f.sop, s.span, case s.span when 'd' then f.local_day \
+                 else f.local_month end as bucket, f.g1, f.g2, f.g3, f.bin, f.met, f.unit, \
+                 f.standard from report_task_facts f, {spans}"
+            ),
+        ),
+        recount_sql(
+            backend,
+            "report_case_rollup",
+            "opd, sop, what, span, bucket",
+            &[("cases", "1")],
+            &[],
+            &format!(
+                "select f.opd, f.sop, f.what, s.span, case s.span when 'd' then f.local_day \
+                 else f.local_month end as bucket from report_case_facts f, {spans}"
+            ),
+        ),
+        recount_sql(
+            backend,
+            "report_open_rollup",
+            "grouping, opd, sop, opened_day, g1, g2, g3, state, due_day",
+            &[("tasks", "1")],
+            &[],
+            "select grouping, opd, sop, opened_day, g1, g2, g3, state, due_day \
+             from report_open_facts",
+        ),
+        recount_sql(
+            backend,
+            "report_case_due_rollup",
+            "opd, sop, due_day",
+            &[("cases", "1")],
+            &[],
+            "select case when o.scoped = 1 then d.opd else '' end as opd, \
+             case when p.scoped = 1 then d.sop else '' end as sop, \
+             (d.due_at + z.zone_offset_ms) / 86400000 as due_day \
+             from report_case_due d join report_basis z on z.id = 1, \
+             (select 0 as scoped union all select 1) o, (select 0 as scoped union all select 1) p \
+             where (o.scoped = 0 or d.opd <> '') and (p.scoped = 0 or d.sop <> '')",
+        ),
+    ]
+}
+
+impl Store {
+    /// Counts every rollup kept by day or month again with the office's clock, `offset_ms`
+    /// ahead of UTC (its time zone), when they were counted with another (0, UTC, before
+    /// migration 0036 or a change of zone). One write transaction, as long as reading every
+    /// task takes; `true` when it counted. Until then a report reads the hours its period
+    /// does not share with the rows' days from the tasks, with the same figures.
+    pub async fn ensure_report_zone(&self, offset_ms: i64) -> Result<bool> {
+        const ZONE: &str = "select zone_offset_ms from report_basis where id = 1";
+        let counted: i64 = sqlx::query(ZONE)
+            .fetch_one(self.reader())
+            .await?
+            .try_get(0)?;
+        if counted == offset_ms {
+            return Ok(false);
+        }
+        let backend = self.backend();
+        self.write_job(move |mut conn| -> crate::writer::JobFuture<'_, bool> {
+            Box::pin(async move {
+                // Another node may have counted meanwhile.
+                if conn.fetch_one(ZONE, Vec::new()).await?.int(0)? == offset_ms {
+                    return Ok(crate::writer::Keep::Commit(false));
+                }
+                conn.execute(
+                    "update report_basis set zone_offset_ms = $1 where id = 1",
+                    vec![offset_ms.into()],
+                )
+                .await?;
+                for table in [
+                    "report_task_rollup",
+                    "report_case_rollup",
+                    "report_open_rollup",
+                    "report_case_due_rollup",
+                    "report_case_span_rollup",
+                ] {
+                    conn.execute(&format!("delete from {table}"), Vec::new())
+                        .await?;
+                }
+                for recount in recount_every_rollup_sql(backend) {
+                    conn.execute(&recount, Vec::new()).await?;
+                }
+                let working_day = conn.fetch_one(BASIS, Vec::new()).await?.int(0)?;
+                if working_day > 0 {
+                    conn.execute(
+                        &count_every_case_sql(backend),
+                        vec![0_i64.into(), i64::MAX.into(), working_day.into()],
+                    )
+                    .await?;
+                }
+                Ok(crate::writer::Keep::Commit(true))
+            })
+        })
+        .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -737,10 +933,42 @@ mod tests {
         at(y, m, d, 0) / DAY_MS
     }
 
+    const WIB: i64 = 7 * 3_600_000;
+
     #[test]
-    fn a_month_in_western_indonesia_is_days_and_two_edges() {
+    fn the_offices_month_quarter_and_year_are_whole_buckets_of_its_clock() {
+        // November 2026 WIB: 31 Oct 17:00 UTC to 30 Nov 17:00 UTC, one month of the rows
+        // counted in WIB, nothing read from the tasks.
+        let month = 2026 * 12 + 10;
+        let cut = pieces(at(2026, 10, 31, 17), at(2026, 11, 30, 17), WIB);
+        assert_eq!(cut.months, Some((month, month + 1)));
+        assert!(cut.days.is_empty() && cut.exact.is_empty());
+        // 2026 WIB: twelve months; a few days of it, days.
+        let cut = pieces(at(2025, 12, 31, 17), at(2026, 12, 31, 17), WIB);
+        assert_eq!(cut.months, Some((2026 * 12, 2027 * 12)));
+        assert!(cut.days.is_empty() && cut.exact.is_empty());
+        let cut = pieces(at(2026, 11, 1, 17), at(2026, 11, 4, 17), WIB);
+        assert_eq!(cut.days, vec![(day(2026, 11, 2), day(2026, 11, 5))]);
+        assert!(cut.months.is_none() && cut.exact.is_empty());
+        // Cut at UTC midnights, the WIB rows leave seven hours at each edge, in UTC.
+        let cut = pieces(at(2026, 11, 2, 0), at(2026, 11, 5, 0), WIB);
+        assert_eq!(cut.days, vec![(day(2026, 11, 3), day(2026, 11, 5))]);
+        assert_eq!(
+            cut.exact,
+            vec![
+                (at(2026, 11, 2, 0), at(2026, 11, 2, 17)),
+                (at(2026, 11, 4, 17), at(2026, 11, 5, 0)),
+            ]
+        );
+        let (days, edges) = day_pieces(at(2026, 10, 31, 17), at(2026, 11, 30, 17), WIB);
+        assert_eq!(days, Some((day(2026, 11, 1), day(2026, 12, 1))));
+        assert!(edges.is_empty());
+    }
+
+    #[test]
+    fn a_month_in_western_indonesia_is_days_and_two_edges_of_utc_rows() {
         // November 2026 WIB (UTC+7): 31 Oct 17:00 UTC to 30 Nov 17:00 UTC.
-        let cut = pieces(at(2026, 10, 31, 17), at(2026, 11, 30, 17));
+        let cut = pieces(at(2026, 10, 31, 17), at(2026, 11, 30, 17), 0);
         assert_eq!(cut.months, None);
         assert_eq!(cut.days, vec![(day(2026, 11, 1), day(2026, 11, 30))]);
         assert_eq!(
@@ -755,25 +983,25 @@ mod tests {
     #[test]
     fn a_year_is_months_with_days_at_both_ends() {
         // 2026 WIB: 31 Dec 2025 17:00 UTC to 31 Dec 2026 17:00 UTC.
-        let cut = pieces(at(2025, 12, 31, 17), at(2026, 12, 31, 17));
+        let cut = pieces(at(2025, 12, 31, 17), at(2026, 12, 31, 17), 0);
         assert_eq!(cut.months, Some((2026 * 12, 2026 * 12 + 11)));
         assert_eq!(cut.days, vec![(day(2026, 12, 1), day(2026, 12, 31))]);
         assert_eq!(cut.exact.len(), 2);
         // A UTC calendar year is its twelve months alone.
-        let utc = pieces(at(2026, 1, 1, 0), at(2027, 1, 1, 0));
+        let utc = pieces(at(2026, 1, 1, 0), at(2027, 1, 1, 0), 0);
         assert_eq!(utc.months, Some((2026 * 12, 2027 * 12)));
         assert!(utc.days.is_empty() && utc.exact.is_empty());
     }
 
     #[test]
     fn ranges_inside_a_day_or_empty_are_counted_exactly_or_not_at_all() {
-        let cut = pieces(at(2026, 11, 2, 1), at(2026, 11, 2, 3));
+        let cut = pieces(at(2026, 11, 2, 1), at(2026, 11, 2, 3), 0);
         assert_eq!(cut.exact, vec![(at(2026, 11, 2, 1), at(2026, 11, 2, 3))]);
         assert!(cut.days.is_empty() && cut.months.is_none());
-        assert_eq!(pieces(5, 5), Pieces::default());
-        assert_eq!(pieces(9, 5), Pieces::default());
+        assert_eq!(pieces(5, 5, 0), Pieces::default());
+        assert_eq!(pieces(9, 5, 0), Pieces::default());
         // Two whole days across a month's end: days, no month.
-        let cut = pieces(at(2026, 10, 31, 0), at(2026, 11, 2, 0));
+        let cut = pieces(at(2026, 10, 31, 0), at(2026, 11, 2, 0), 0);
         assert_eq!(cut.days, vec![(day(2026, 10, 31), day(2026, 11, 2))]);
         assert!(cut.months.is_none() && cut.exact.is_empty());
     }

@@ -702,23 +702,44 @@ async fn maintenance_coverage_per_opd(h: Harness) {
     );
 }
 
-/// The figures of the same tasks and cases, read through whole UTC months, through whole days
-/// with hours at the edges, and through the edges alone (counted from the tasks and cases
-/// themselves), are the same: the rollups the database keeps agree with what they count.
+/// The figures of the same tasks and cases, read through whole months of the office, through
+/// whole days with hours at the edges, and through the edges alone (counted from the tasks and
+/// cases themselves), are the same: the rollups the database keeps agree with what they count,
+/// whether the triggers counted them in the office's zone (WIB) or they were counted again in
+/// UTC or back in WIB (`ensure_report_zone`).
 async fn rollups_and_tasks_agree_at_any_cut(h: Harness) {
+    const WIB: i64 = 7 * 3_600_000;
+    assert!(h.store.ensure_report_zone(WIB).await.unwrap());
+    assert!(!h.store.ensure_report_zone(WIB).await.unwrap());
+    assert!(h.store.ensure_report_basis(30_600).await.unwrap());
     let (_, now) = scene(&h).await;
+    // And a case submitted at 03:00 WIB on Sunday 1 November (20:00 UTC on 31 October), its
+    // registration open since: a day of the office that is another day in UTC.
+    h.submit(wib(2026, 11, 1, 3, 0)).await;
+    let first = figures_at_every_cut(&h, now).await;
+    assert!(h.store.ensure_report_zone(0).await.unwrap());
+    assert_eq!(figures_at_every_cut(&h, now).await, first);
+    assert!(h.store.ensure_report_zone(WIB).await.unwrap());
+    assert_eq!(figures_at_every_cut(&h, now).await, first);
+}
+
+/// The figures of [`rollups_and_tasks_agree_at_any_cut`], checked alike at four cuts, once per
+/// scope and grouping.
+async fn figures_at_every_cut(h: &Harness, now: DateTime<Utc>) -> Vec<String> {
     let utc = |y, m, d| {
         chrono::TimeZone::with_ymd_and_hms(&Utc, y, m, d, 0, 0, 0)
             .single()
             .unwrap()
     };
-    // The scene's November tasks lie between 08:00 and 08:25 WIB on 2 November.
+    // The November tasks lie at 03:00 WIB on 1 November and between 08:00 and 08:25 WIB on 2
+    // November: the office's month (whole rows in WIB), UTC days (rows and seven hours at each
+    // edge), hours alone, and hours, days and hours.
     let cuts = |opd: Option<OpdId>, sop: Option<&str>| {
         [
             (wib(2026, 11, 1, 0, 0), wib(2026, 12, 1, 0, 0)),
-            (utc(2026, 11, 1), utc(2026, 12, 1)),
-            (wib(2026, 11, 2, 7, 0), wib(2026, 11, 2, 9, 0)),
-            (wib(2026, 11, 1, 12, 0), wib(2026, 11, 20, 9, 0)),
+            (utc(2026, 10, 31), utc(2026, 12, 1)),
+            (wib(2026, 11, 1, 2, 0), wib(2026, 11, 2, 9, 0)),
+            (wib(2026, 11, 1, 2, 30), wib(2026, 11, 20, 9, 0)),
         ]
         .map(|(from, until)| ReportFilter {
             from,
@@ -727,7 +748,7 @@ async fn rollups_and_tasks_agree_at_any_cut(h: Harness) {
             sop_code: sop.map(str::to_owned),
         })
     };
-    let mut compared = 0;
+    let mut figures = Vec::new();
     for (opd, sop) in [
         (None, None),
         (Some(h.opd), None),
@@ -751,11 +772,13 @@ async fn rollups_and_tasks_agree_at_any_cut(h: Harness) {
             for filter in &filters[1..] {
                 let other = h.store.compliance(filter, grouping, now).await.unwrap();
                 assert_eq!(other, first, "{grouping:?} {opd:?} {sop:?} {filter:?}");
-                compared += 1;
             }
+            figures.push(format!("{grouping:?} {opd:?} {sop:?} {first:?}"));
         }
         let counts = h.store.cases_in_period(&filters[0]).await.unwrap();
         let within = h.store.finished_within_standard(&filters[0]).await.unwrap();
+        let overdue = h.store.overdue_cases(&filters[0], now).await.unwrap();
+        let whole = h.store.case_compliance(&filters[0], 30_600).await.unwrap();
         for filter in &filters[1..] {
             assert_eq!(h.store.cases_in_period(filter).await.unwrap(), counts);
             assert_eq!(
@@ -763,25 +786,29 @@ async fn rollups_and_tasks_agree_at_any_cut(h: Harness) {
                 within
             );
         }
+        figures.push(format!(
+            "{opd:?} {sop:?} {counts:?} {within:?} {overdue:?} {whole:?}"
+        ));
     }
-    assert_eq!(compared, 5 * 4 * 3);
-    // Every OPD, every SOP: the five cases submitted on 2 November, none closed; the
-    // finished tasks are the five submissions (step 1, met), five registrations (3, 5, 7, 20
+    assert_eq!(figures.len(), 5 * 5);
+    // Every OPD, every SOP: the six cases submitted on 1 and 2 November, none closed; the
+    // finished tasks are the six submissions (step 1, met), five registrations (3, 5, 7, 20
     // and 10 min against 5: two met) and A's disposition (21 min against 10, missed).
     let all = cuts(None, None);
     for filter in &all {
         assert_eq!(
             h.store.cases_in_period(filter).await.unwrap(),
             PeriodCounts {
-                submitted: 5,
+                submitted: 6,
                 ..PeriodCounts::default()
             }
         );
         assert_eq!(
             h.store.finished_within_standard(filter).await.unwrap(),
-            (11, 7)
+            (12, 8)
         );
     }
+    figures
 }
 
 contract!(
@@ -801,6 +828,8 @@ contract!(
 #[tokio::test]
 async fn the_generators_clones_are_counted_as_their_tasks_say() {
     let h = harness("sqlite").await.unwrap();
+    // Counted in the office's clock (WIB), as a server leaves the demo's database.
+    assert!(h.store.ensure_report_zone(7 * 3_600_000).await.unwrap());
     assert!(h.store.ensure_report_basis(30_600).await.unwrap());
     let t = wib(2026, 11, 2, 8, 0);
     walk_to_done(&h, t, wib(2026, 11, 2, 9, 0)).await;
@@ -862,5 +891,15 @@ async fn the_generators_clones_are_counted_as_their_tasks_say() {
         }
         assert_eq!(finished, rows.iter().map(|row| row.finished).sum::<u64>());
     }
+    // What the triggers counted under the clones is what counting every task again gives.
+    let step = store.compliance(&year, Grouping::Step, now).await.unwrap();
+    let whole = store.case_compliance(&year, 30_600).await.unwrap();
+    assert!(store.ensure_report_zone(0).await.unwrap());
+    assert!(store.ensure_report_zone(7 * 3_600_000).await.unwrap());
+    assert_eq!(
+        store.compliance(&year, Grouping::Step, now).await.unwrap(),
+        step
+    );
+    assert_eq!(store.case_compliance(&year, 30_600).await.unwrap(), whole);
     store.close().await;
 }
