@@ -5,8 +5,7 @@
 //! could not be stored is not delivered. It never decides who may export what (the page has
 //! done so before it calls) and never builds a report.
 
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -170,13 +169,11 @@ pub(crate) async fn deliver(
         .await?;
     let disposition = if file.inline { "inline" } else { "attachment" };
     let disposition = format!("{disposition}; filename=\"{}\"", file.name);
-    let mut response = file.bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.media));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(crate::download::file_response(
+        file.bytes,
+        file.media,
+        &disposition,
+    ))
 }
 
 #[cfg(test)]

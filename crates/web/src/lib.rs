@@ -21,6 +21,7 @@ pub mod auth;
 pub(crate) mod bell;
 pub mod client_address;
 pub(crate) mod document_queue;
+pub(crate) mod download;
 pub mod error;
 pub(crate) mod error_page;
 pub mod exports;

@@ -21,8 +21,7 @@
 use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use pelihara_documents::{
     ActingFor, AnalysisPart, ControlCard, DispositionLevel, DispositionNote, DispositionSheet,
@@ -748,19 +747,6 @@ fn inputs(
     }
 }
 
-pub(crate) fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("inline; filename=\"{file_name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
 /// The current issue's PDF when it was made from `revision` of the records.
 async fn current_bytes(
     services: &Services,
@@ -1000,7 +986,11 @@ pub(crate) async fn document_response(
     let pdf = current_or_issue(app, &state, kind, paper, lang, source, Waiting::Person)
         .await?
         .ok_or(WebError::NotFound)?;
-    Ok(pdf_response(pdf, &file_name))
+    Ok(crate::download::file_response(
+        pdf,
+        "application/pdf",
+        &format!("inline; filename=\"{file_name}\""),
+    ))
 }
 
 #[cfg(test)]

@@ -497,11 +497,9 @@ pub(crate) async fn view_admin_ekspor_get(
         "attachment; filename=\"{stem}-{}.{extension}\"",
         today.format("%Y-%m-%d")
     );
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(crate::download::file_response(
+        bytes,
+        media_type,
+        &disposition,
+    ))
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use pelihara_domain::{Actor, CaseState, CaseStatus, Record, Task, TaskStage, TaskState, may_take};
 use pelihara_i18n::Lang;
@@ -509,14 +509,9 @@ pub(crate) async fn letter_response(
         .map_err(WebError::internal)?
         .ok_or(WebError::NotFound)?;
     let disposition = super::letter::letter_disposition(&letter.file_name, &bytes);
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(crate::download::file_response(
+        bytes,
+        "application/pdf",
+        &disposition,
+    ))
 }
