@@ -81,14 +81,23 @@ struct Names {
 }
 
 impl Names {
-    async fn load(services: &Services) -> Result<Names, WebError> {
-        let opds = services
-            .store
-            .list_opds()
-            .await?
-            .into_iter()
-            .map(|opd| (opd.id.to_string(), opd.name))
-            .collect();
+    /// The names `events` refer to; the OPDs are read only when an export among them was
+    /// narrowed to one (most pages have none).
+    async fn load(services: &Services, events: &[StoredEvent]) -> Result<Names, WebError> {
+        let names_an_opd = events
+            .iter()
+            .any(|event| !event.detail["filters"]["opd"].is_null());
+        let opds = if names_an_opd {
+            services
+                .store
+                .list_opds()
+                .await?
+                .into_iter()
+                .map(|opd| (opd.id.to_string(), opd.name))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         let sops = services
             .catalog
             .snapshot()
@@ -238,7 +247,7 @@ pub(crate) async fn view_admin_jejak_audit_get(
         })
         .flatten();
     let tr = shell.tr;
-    let names = Names::load(services).await?;
+    let names = Names::load(services, &events).await?;
     let zone = services.calendar.snapshot().time_zone;
     let partial = AuditPartial {
         tr,
