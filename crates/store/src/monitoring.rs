@@ -65,6 +65,18 @@ impl MonitoringForm {
         .sha256()
     }
 
+    /// The form as `assessor`'s paraf at `signed_at` seals it: the signer, the moment and the
+    /// seal over both. What the store keeps and what the issued PDF prints, so they agree.
+    pub fn sealed_by(&self, assessor: &Assessor, signed_at: DateTime<Utc>) -> MonitoringForm {
+        let mut sealed = self.clone();
+        sealed.assessor_id = assessor.id;
+        sealed.assessor_name = assessor.name.clone();
+        sealed.assessor_nip = assessor.nip.clone();
+        sealed.signed_at = Some(signed_at);
+        sealed.content_sha256 = Some(sealed.seal(signed_at));
+        sealed
+    }
+
     /// Whether a signed form still holds what its signature sealed.
     pub fn seal_holds(&self) -> bool {
         match (self.signed_at, &self.content_sha256) {
@@ -389,7 +401,7 @@ impl Store {
         source: &AuditSource,
         now: DateTime<Utc>,
     ) -> Result<SignOutcome> {
-        let Some(mut form) = self.monitoring_form_by_id(id).await? else {
+        let Some(form) = self.monitoring_form_by_id(id).await? else {
             return Ok(SignOutcome::Missing);
         };
         if form.signed_at.is_some() {
@@ -400,10 +412,8 @@ impl Store {
         }
         // The content is the one read at `revision`: the update below only applies while the
         // row is still at it, so the hash covers exactly what is sealed.
-        form.assessor_id = assessor.id;
-        form.assessor_name = assessor.name.clone();
-        form.assessor_nip = assessor.nip.clone();
-        let sha256 = form.seal(now);
+        let form = form.sealed_by(assessor, now);
+        let sha256 = form.content_sha256.clone().unwrap_or_default();
         let change = Change {
             source,
             at: now,

@@ -1162,17 +1162,18 @@ fn subject_of(form: &MonitoringForm, tr: Tr) -> String {
     )
 }
 
-/// Renders the signed `form` in `tr`'s language as a document issued at `now` (a fresh
-/// verification id, the QR of `/verifikasi`) and keeps the PDF in the document store, so that
-/// it is on disk (or in the database) before its issue is recorded. Records nothing.
+/// Renders the signed `form` in `tr`'s language under the office's letterhead `kop` as a
+/// document issued at `now` (a fresh verification id, the QR of `/verifikasi`) and keeps the
+/// PDF in the document store, so that it is on disk (or in the database) before its issue is
+/// recorded. Records nothing.
 async fn render_issue(
     services: &Services,
     public_base_url: &str,
     tr: Tr,
     form: &MonitoringForm,
+    kop: &LetterheadSetting,
     now: DateTime<Utc>,
 ) -> Result<IssuedPdf, WebError> {
-    let kop = LetterheadSetting::load(services).await?;
     let paper = kop.paper();
     let kind = DocumentKind::MonitoringForm;
     let (doc, _) = printed(services, tr, form, &kop.place);
@@ -1248,13 +1249,9 @@ pub async fn sign_and_issue(
     }
     // The store keeps instants in milliseconds: the PDF prints the moment stored.
     let now = DateTime::<Utc>::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now);
-    let mut sealed = form.clone();
-    sealed.assessor_id = assessor.id;
-    sealed.assessor_name = assessor.name.clone();
-    sealed.assessor_nip = assessor.nip.clone();
-    sealed.signed_at = Some(now);
-    sealed.content_sha256 = Some(sealed.seal(now));
-    let issued = render_issue(services, public_base_url, tr, &sealed, now).await?;
+    let sealed = form.sealed_by(assessor, now);
+    let kop = LetterheadSetting::load(services).await?;
+    let issued = render_issue(services, public_base_url, tr, &sealed, &kop, now).await?;
     Ok(services
         .store
         .sign_monitoring_form(
@@ -1278,7 +1275,8 @@ async fn issued_pdf(
     user: &CurrentUser,
 ) -> Result<(Vec<u8>, String), WebError> {
     let services = state.services();
-    let paper = LetterheadSetting::load(services).await?.paper();
+    let kop = LetterheadSetting::load(services).await?;
+    let paper = kop.paper();
     let kind = DocumentKind::MonitoringForm;
     let subject = subject_of(form, tr);
     let current = async || -> Result<Option<(Vec<u8>, String)>, WebError> {
@@ -1308,7 +1306,15 @@ async fn issued_pdf(
         return Ok(found);
     }
     let now: DateTime<Utc> = services.clock.now();
-    let issued = render_issue(services, &state.config().public_base_url, tr, form, now).await?;
+    let issued = render_issue(
+        services,
+        &state.config().public_base_url,
+        tr,
+        form,
+        &kop,
+        now,
+    )
+    .await?;
     services
         .store
         .issue_document(&user.audit_source(), &issued.document, now)
