@@ -23,7 +23,7 @@ use crate::revisioned::Revisioned;
 use crate::{Result, Store, StoreError};
 
 /// The setting (JSON) holding the office's identity and rules.
-pub const OFFICE_IDENTITY_SETTING: &str = "docs.kop";
+pub const OFFICE_IDENTITY_SETTING: &str = "office.identity";
 
 /// The setting counting identity writes (a whole number; absent = 0).
 pub const IDENTITY_REVISION_SETTING: &str = "identity.revision";

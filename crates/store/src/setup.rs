@@ -30,7 +30,7 @@ pub enum SetupLink {
     Unknown,
 }
 
-/// The office's identity a setup stores: a settings row (the letterhead, `docs.kop`, whose
+/// The office's identity a setup stores: a settings row (`office.identity`, whose
 /// JSON the web front writes and reads).
 #[derive(Debug, Clone)]
 pub struct OfficeSetting {

@@ -37,7 +37,7 @@ fn admin(username: &str) -> NewUser {
 
 fn office(name: &str) -> OfficeSetting {
     OfficeSetting {
-        key: "docs.kop".to_owned(),
+        key: "office.identity".to_owned(),
         value: serde_json::json!({ "government": "Pemerintah Kota Semarang", "office": name })
             .to_string(),
     }
@@ -124,7 +124,7 @@ async fn the_setup_link_creates_the_first_administrator_once(h: Harness) {
         .collect();
     assert_eq!(admins.len(), 1);
     let winner = &admins[0].user;
-    let kop = h.store.setting("docs.kop").await.unwrap().unwrap();
+    let kop = h.store.setting("office.identity").await.unwrap().unwrap();
     let expected_office = if winner.username == "admin.a" {
         "Dinas A"
     } else {

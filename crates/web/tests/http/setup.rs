@@ -162,7 +162,14 @@ async fn the_setup_link_creates_the_administrator_and_the_office_once() {
     }
     assert!(refused.body.contains("Wajib diisi"));
     assert!(services.store.needs_setup().await.unwrap());
-    assert!(services.store.setting("docs.kop").await.unwrap().is_none());
+    assert!(
+        services
+            .store
+            .setting("office.identity")
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
         get(&router, &path_of(&link), "").await.status,
         StatusCode::OK
