@@ -175,15 +175,6 @@ async fn serve(
     let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
     // Reminders, escalation and delivery run beside the web server; a failing channel only
     // delays its deliveries.
-    // The reports' rows counted in the office's zone and working day before anyone reads
-    // them (instant on a new database; once, after an upgrade or a change, on a large one).
-    runtime::count_reports_as_the_office_works(
-        &services.store,
-        &services.calendar,
-        services.clock.now(),
-    )
-    .await
-    .context("counting the reports' figures")?;
     let scheduler = background::start(&notify, &services, &public_url)?;
     let catalog = runtime::keep_catalog_fresh(&services);
     let store = services.store.clone();
@@ -378,6 +369,12 @@ fn main() -> anyhow::Result<ExitCode> {
             }
             let public_url = format!("http://127.0.0.1:{port}");
             let logins = demo::seed(&data, store.clone(), &public_url, chrono::Utc::now()).await?;
+            runtime::count_reports_as_the_office_works(
+                &store,
+                &store.working_calendar().await?,
+                chrono::Utc::now(),
+            )
+            .await?;
             store.close().await;
             let mut banner = format!(
                 "Login demo (kata sandi semua akun: {}):\n",
