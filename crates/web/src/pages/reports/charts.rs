@@ -92,7 +92,8 @@ const WIDTH: f64 = 400.0;
 /// Horizontal bars of a share per row, 0-100 % with grid lines at 50 and 100.
 pub(crate) fn share_bars(title: String, rows: &[ShareBar]) -> Chart {
     let row_height = 22.0;
-    let (left, right, top) = (104.0, 52.0, 8.0);
+    // The right margin holds the widest value, "100,0 %" in bold at 11 units.
+    let (left, right, top) = (104.0, 60.0, 8.0);
     let height = top + row_height * rows.len().max(1) as f64 + 18.0;
     let mut chart = Chart::new(title, WIDTH, height);
     let span = WIDTH - left - right;
@@ -307,9 +308,9 @@ mod tests {
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(!svg.contains("<script>"), "{svg}");
         assert!(svg.contains("&#60;script&#62;"), "{svg}");
-        // The span is 400 - 104 - 52 = 244: half is 122.
-        assert!(svg.contains("width=\"122.0\""), "{svg}");
-        assert!(svg.contains("width=\"244.0\""), "{svg}");
+        // The span is 400 - 104 - 60 = 236: half is 118.
+        assert!(svg.contains("width=\"118.0\""), "{svg}");
+        assert!(svg.contains("width=\"236.0\""), "{svg}");
     }
 
     #[test]
