@@ -497,12 +497,10 @@ impl Store {
 
     /// The offset from UTC (milliseconds) of the days and months the rollups were counted in.
     async fn rollup_offset(&self) -> Result<i64> {
-        Ok(
-            sqlx::query("select zone_offset_ms from report_basis where id = 1")
-                .fetch_one(self.reader())
-                .await?
-                .try_get(0)?,
-        )
+        Ok(sqlx::query(ZONE)
+            .fetch_one(self.reader())
+            .await?
+            .try_get(0)?)
     }
 }
 
@@ -531,6 +529,26 @@ const CASE_SPAN_COLUMNS: &str = "opd, sop, sop_version, span, bucket, kind, bin,
 
 /// The working day the whole-case rollup was counted with (0: not counted yet).
 const BASIS: &str = "select working_day_seconds from report_basis where id = 1";
+
+/// The offset from UTC (milliseconds) the day and month rollups were counted in.
+const ZONE: &str = "select zone_offset_ms from report_basis where id = 1";
+
+/// Empties the whole-case rollup and counts every case done into it with `working_day`
+/// seconds a working day.
+async fn recount_whole_cases(
+    conn: &mut WriteConn<'_>,
+    backend: Backend,
+    working_day: i64,
+) -> Result<()> {
+    conn.execute("delete from report_case_span_rollup", Vec::new())
+        .await?;
+    conn.execute(
+        &count_every_case_sql(backend),
+        vec![0_i64.into(), i64::MAX.into(), working_day.into()],
+    )
+    .await?;
+    Ok(())
+}
 
 /// Adds one case, just done, to the whole-case rollup with the basis's working day. Runs in
 /// the transaction that finishes the case, after its tasks are written; before the first
@@ -724,13 +742,7 @@ impl Store {
                 if conn.fetch_one(BASIS, Vec::new()).await?.int(0)? == working_day_seconds {
                     return Ok(crate::writer::Keep::Commit(false));
                 }
-                conn.execute("delete from report_case_span_rollup", Vec::new())
-                    .await?;
-                conn.execute(
-                    &count_every_case_sql(backend),
-                    vec![0_i64.into(), i64::MAX.into(), working_day_seconds.into()],
-                )
-                .await?;
+                recount_whole_cases(&mut conn, backend, working_day_seconds).await?;
                 conn.execute(
                     "update report_basis set working_day_seconds = $1 where id = 1",
                     vec![working_day_seconds.into()],
@@ -795,9 +807,9 @@ fn recount_sql(
     }
 }
 
-/// Every rollup kept by day or month, counted again from the tasks and cases with the offset
-/// now in `report_basis` (the whole cases' only when they were counted: `$3` their working
-/// day); run after emptying them.
+/// The rollups of tasks, cases, open tasks and cases' due moments, counted again from the
+/// tasks and cases with the offset now in `report_basis`; run after emptying them (the whole
+/// cases are [`recount_whole_cases`]).
 fn recount_every_rollup_sql(backend: Backend) -> [String; 4] {
     let spans = "(select 'd' as span union all select 'm') s";
     [
@@ -856,7 +868,6 @@ impl Store {
     /// task takes; `true` when it counted. Until then a report reads the hours its period
     /// does not share with the rows' days from the tasks, with the same figures.
     pub async fn ensure_report_zone(&self, offset_ms: i64) -> Result<bool> {
-        const ZONE: &str = "select zone_offset_ms from report_basis where id = 1";
         let counted: i64 = sqlx::query(ZONE)
             .fetch_one(self.reader())
             .await?
@@ -881,7 +892,6 @@ impl Store {
                     "report_case_rollup",
                     "report_open_rollup",
                     "report_case_due_rollup",
-                    "report_case_span_rollup",
                 ] {
                     conn.execute(&format!("delete from {table}"), Vec::new())
                         .await?;
@@ -889,13 +899,10 @@ impl Store {
                 for recount in recount_every_rollup_sql(backend) {
                     conn.execute(&recount, Vec::new()).await?;
                 }
+                // The whole cases in the new days too, when they were counted at all.
                 let working_day = conn.fetch_one(BASIS, Vec::new()).await?.int(0)?;
                 if working_day > 0 {
-                    conn.execute(
-                        &count_every_case_sql(backend),
-                        vec![0_i64.into(), i64::MAX.into(), working_day.into()],
-                    )
-                    .await?;
+                    recount_whole_cases(&mut conn, backend, working_day).await?;
                 }
                 Ok(crate::writer::Keep::Commit(true))
             })

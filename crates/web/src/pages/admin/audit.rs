@@ -1,9 +1,10 @@
 //! `GET /admin/jejak-audit`: the audit trail, newest first, a page at a time, each event
-//! worded in the reader's language: when (in the office's zone), who, from where, what (`audit-action-*`) and
-//! its particulars; an export (`report.export`) names the report, format, period, filters and
-//! file. The administrator reads it among the admin pages, the auditor too (read-only, like
-//! the delivery log); anyone else gets 403. It only reads: it never changes or hides an event,
-//! and shows every one, also those it has no words for (by their code).
+//! worded in the reader's language: when (in the office's zone), who, from where, what
+//! (`audit-action-*`) and its particulars; an export (`report.export`) names the report,
+//! format, period, filters and file. The administrator reads it among the admin pages, the
+//! auditor too (read-only, like the delivery log); anyone else gets 403. It only reads: it
+//! never changes or hides an event, and shows every one, also those it has no words for (by
+//! their code).
 
 use std::collections::HashMap;
 

@@ -141,7 +141,6 @@ impl Period {
         }
     }
 
-    /// The query that names this period (for the export links).
     /// The period's code, as the other reports write theirs (`bulan-2026-11`, `tahun-2026`);
     /// a range of dates is `tanggal` (its dates are recorded beside it).
     fn code(&self) -> String {
@@ -165,6 +164,7 @@ impl Period {
         }
     }
 
+    /// The query that names this period (for the export links).
     pub(crate) fn query(&self) -> String {
         match self.kind {
             "bulan" => format!("periode=bulan&tahun={}&bulan={}", self.year, self.part),
